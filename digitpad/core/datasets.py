@@ -1,0 +1,191 @@
+"""Digit datasets held whole in memory as uint8 tensors: MNIST's IDX files and Kaggle-style CSV.
+
+The files are parsed and validated here (not by torchvision), so a broken file gets a message
+naming it and the problem, and digitpad can read a local copy without torchvision installed.
+torchvision is used only to download MNIST for online users.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .paths import DATA_DIR_ENV, default_data_root
+
+IDX_IMAGES_MAGIC = 2051
+IDX_LABELS_MAGIC = 2049
+MNIST_FILES = {
+    "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", 60_000),
+    "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", 10_000),
+}
+
+
+class DatasetError(Exception):
+    """A dataset file is missing or malformed; the message names the file and the problem."""
+
+
+@dataclass
+class DigitData:
+    """Training and test images (N, 28, 28) uint8 with labels (N,) int64, white ink on black."""
+
+    train_images: torch.Tensor
+    train_labels: torch.Tensor
+    test_images: torch.Tensor
+    test_labels: torch.Tensor
+    source: str
+
+    def to(self, device: torch.device | str) -> DigitData:
+        return DigitData(self.train_images.to(device), self.train_labels.to(device),
+                         self.test_images.to(device), self.test_labels.to(device), self.source)
+
+    def subset(self, train: int | None = None, test: int | None = None) -> DigitData:
+        """The first `train` training and `test` test samples, for quick runs and tests."""
+        return DigitData(self.train_images[:train], self.train_labels[:train],
+                         self.test_images[:test], self.test_labels[:test], self.source)
+
+
+def _open_idx(path: Path) -> bytes:
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rb") as f:
+            return f.read()
+    except (OSError, EOFError) as e:
+        raise DatasetError(f"{path}: cannot be read ({e})") from None
+
+
+def read_idx(path: str | os.PathLike, expected_magic: int) -> np.ndarray:
+    """Read one IDX file (optionally gzipped), checking its magic number, header and length."""
+    path = Path(path)
+    data = _open_idx(path)
+    ndim = 3 if expected_magic == IDX_IMAGES_MAGIC else 1
+    header = 4 + 4 * ndim
+    if len(data) < header:
+        raise DatasetError(f"{path}: truncated header ({len(data)} bytes)")
+    magic = int.from_bytes(data[:4], "big")
+    if magic != expected_magic:
+        kind = "image" if expected_magic == IDX_IMAGES_MAGIC else "label"
+        raise DatasetError(f"{path}: bad magic number {magic} (an MNIST {kind} file starts with {expected_magic})")
+    dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
+    expected = header + int(np.prod(dims))
+    if len(data) != expected:
+        raise DatasetError(f"{path}: wrong length {len(data)} bytes; its header {dims} implies {expected}")
+    if ndim == 3 and dims[1:] != [28, 28]:
+        raise DatasetError(f"{path}: images are {dims[1]}x{dims[2]}, expected 28x28")
+    return np.frombuffer(data, dtype=np.uint8, offset=header).reshape(dims)
+
+
+def _find_raw(raw: Path, name: str) -> Path:
+    for candidate in (raw / name, raw / f"{name}.gz"):
+        if candidate.is_file():
+            return candidate
+    raise DatasetError(f"{raw / name}: missing (neither it nor {name}.gz exists)")
+
+
+def mnist_raw_dir(root: str | os.PathLike | None = None) -> Path:
+    return default_data_root(root) / "MNIST" / "raw"
+
+
+def mnist_present(root: str | os.PathLike | None = None) -> bool:
+    raw = mnist_raw_dir(root)
+    return all(any((raw / n).is_file() or (raw / f"{n}.gz").is_file() for n in names[:2])
+               for names in MNIST_FILES.values())
+
+
+def load_mnist_split(raw: Path, split: str) -> tuple[torch.Tensor, torch.Tensor]:
+    image_name, label_name, _ = MNIST_FILES[split]
+    image_path, label_path = _find_raw(raw, image_name), _find_raw(raw, label_name)
+    images = read_idx(image_path, IDX_IMAGES_MAGIC)
+    labels = read_idx(label_path, IDX_LABELS_MAGIC)
+    if len(images) != len(labels):
+        raise DatasetError(f"{image_path}: {len(images)} images but {label_path.name} has {len(labels)} labels")
+    if labels.size and labels.max() > 9:
+        raise DatasetError(f"{label_path}: label {int(labels.max())} is out of range 0-9")
+    return torch.from_numpy(images.copy()), torch.from_numpy(labels.astype(np.int64))
+
+
+def load_mnist(root: str | os.PathLike | None = None, download: bool = False) -> DigitData:
+    """MNIST from ROOT/MNIST/raw (ROOT defaults to $DIGITPAD_DATA_DIR, then the user data folder)."""
+    root = default_data_root(root)
+    raw = root / "MNIST" / "raw"
+    if download and not mnist_present(root):
+        download_mnist(root)
+    if not mnist_present(root):
+        raise DatasetError(
+            f"{raw}: MNIST is not there. Download it with `digitpad download`, or point digitpad at a "
+            f"folder holding MNIST/raw/*-ubyte[.gz] with --data-dir or ${DATA_DIR_ENV}.")
+    train_images, train_labels = load_mnist_split(raw, "train")
+    test_images, test_labels = load_mnist_split(raw, "test")
+    return DigitData(train_images, train_labels, test_images, test_labels, source=f"MNIST ({raw})")
+
+
+def download_mnist(root: str | os.PathLike | None = None) -> Path:
+    """Download MNIST with torchvision's mirrors and checksums into ROOT/MNIST/raw."""
+    root = default_data_root(root)
+    try:
+        from torchvision.datasets import MNIST
+    except ImportError:
+        raise DatasetError("downloading MNIST needs torchvision, which is not installed here; copy the four "
+                           f"MNIST files into {root / 'MNIST' / 'raw'} or point --data-dir at a copy") from None
+    try:
+        MNIST(root=str(root), train=True, download=True)
+        MNIST(root=str(root), train=False, download=True)
+    except Exception as e:  # torchvision raises RuntimeError, URLError, OSError... for a failed download
+        raise DatasetError(
+            f"could not download MNIST into {root} ({type(e).__name__}: {e}). If you are offline, copy the "
+            f"four MNIST files into {root / 'MNIST' / 'raw'}, or point digitpad at an existing copy with "
+            f"--data-dir DIR or ${DATA_DIR_ENV}=DIR (DIR holds MNIST/raw/).") from None
+    return root / "MNIST" / "raw"
+
+
+def read_digit_csv(path: str | os.PathLike) -> tuple[torch.Tensor, torch.Tensor]:
+    """Read a Kaggle "Digit Recognizer" CSV: a header, then rows of label and 784 pixel values 0-255."""
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8") as f:
+            header = f.readline().strip().split(",")
+            if len(header) != 785 or header[0].strip().lower() != "label":
+                raise DatasetError(f"{path}: expected a header 'label,pixel0,...,pixel783' (785 columns), "
+                                   f"found {len(header)} columns starting {header[0]!r}")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # an empty body is reported below
+                rows = np.loadtxt(f, delimiter=",", dtype=np.int64, ndmin=2)
+    except (OSError, UnicodeDecodeError) as e:
+        raise DatasetError(f"{path}: cannot be read ({e})") from None
+    except ValueError as e:
+        raise DatasetError(f"{path}: bad row ({e}; row numbers count from the line after the header)") from None
+    if rows.shape[0] == 0:
+        raise DatasetError(f"{path}: has a header but no rows")
+    if rows.shape[1] != 785:
+        raise DatasetError(f"{path}: rows have {rows.shape[1]} columns, expected 785 (label + 784 pixels)")
+    labels, pixels = rows[:, 0], rows[:, 1:]
+    if labels.min() < 0 or labels.max() > 9:
+        row = int(np.flatnonzero((labels < 0) | (labels > 9))[0]) + 2
+        raise DatasetError(f"{path}: line {row}: label out of range 0-9")
+    if pixels.min() < 0 or pixels.max() > 255:
+        row = int(np.flatnonzero(((pixels < 0) | (pixels > 255)).any(axis=1))[0]) + 2
+        raise DatasetError(f"{path}: line {row}: pixel value out of range 0-255")
+    images = torch.from_numpy(pixels.astype(np.uint8).reshape(-1, 28, 28))
+    return images, torch.from_numpy(labels)
+
+
+def load_digit_csv(path: str | os.PathLike, test_fraction: float = 1 / 7, seed: int = 0) -> DigitData:
+    """A labelled CSV, split once (seeded) into training and held-out test rows (MNIST's 6:1 ratio)."""
+    images, labels = read_digit_csv(path)
+    order = torch.randperm(len(labels), generator=torch.Generator().manual_seed(seed))
+    n_test = max(1, int(len(labels) * test_fraction))
+    test, train = order[:n_test], order[n_test:]
+    return DigitData(images[train], labels[train], images[test], labels[test], source=f"CSV ({path})")
+
+
+def load_dataset(data_dir: str | os.PathLike | None = None, csv: str | os.PathLike | None = None,
+                 download: bool = False) -> DigitData:
+    """The one entry point the CLI and the GUI use: a CSV when given, else MNIST."""
+    if csv:
+        return load_digit_csv(csv)
+    return load_mnist(data_dir, download=download)

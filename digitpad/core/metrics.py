@@ -1,0 +1,48 @@
+"""Evaluation of a model on labelled uint8 digits: accuracy, loss, confusion matrix, per-class scores."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .normalization import Normalization
+
+
+@torch.inference_mode()
+def predict_logits(model: nn.Module, images: torch.Tensor, norm: Normalization, batch_size: int = 1000) -> torch.Tensor:
+    """Logits for uint8 images (N, 28, 28) on the model's device, in batches, in eval mode."""
+    model.eval()
+    device = next(model.parameters()).device
+    chunks = [model(norm.apply(images[i: i + batch_size].to(device)))
+              for i in range(0, len(images), batch_size)]
+    return torch.cat(chunks) if chunks else torch.empty(0, 10, device=device)
+
+
+def scores(logits: torch.Tensor, labels: torch.Tensor) -> dict:
+    """Accuracy, mean cross-entropy, the 10x10 confusion matrix (rows: true) and per-class precision/recall."""
+    labels = labels.to(logits.device)
+    predicted = logits.argmax(1)
+    confusion = torch.bincount(labels * 10 + predicted, minlength=100).view(10, 10).cpu()
+    true_positive = confusion.diag().double()
+    precision = true_positive / confusion.sum(0).clamp(min=1)
+    recall = true_positive / confusion.sum(1).clamp(min=1)
+    return {
+        "accuracy": float((predicted == labels).double().mean()) if len(labels) else 0.0,
+        "loss": float(F.cross_entropy(logits, labels)) if len(labels) else 0.0,
+        "count": int(len(labels)),
+        "confusion": confusion.tolist(),
+        "precision": precision.tolist(),
+        "recall": recall.tolist(),
+    }
+
+
+def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, norm: Normalization) -> dict:
+    return scores(predict_logits(model, images, norm), labels)
+
+
+def misclassified(logits: torch.Tensor, labels: torch.Tensor, limit: int = 100) -> list[tuple[int, int, int]]:
+    """(index, true label, predicted label) of the first `limit` wrongly read samples."""
+    predicted = logits.argmax(1).cpu()
+    wrong = torch.nonzero(predicted != labels.cpu()).flatten()[:limit]
+    return [(int(i), int(labels[i]), int(predicted[i])) for i in wrong]

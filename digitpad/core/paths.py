@@ -1,0 +1,53 @@
+"""Where digitpad finds its bundled resources and keeps user data.
+
+Resources live beside the package in a source checkout, inside it in a wheel, and under
+``sys._MEIPASS`` in a PyInstaller bundle. User data (datasets, trained models, settings)
+always goes to the per-user folders, never next to the code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "digitpad"
+DATA_DIR_ENV = "DIGITPAD_DATA_DIR"
+BUNDLED_MODEL_NAME = "digitnet.pt"
+
+
+def resources_dir() -> Path:
+    """The folder holding the bundled model and icons, wherever digitpad runs from."""
+    candidates = []
+    if hasattr(sys, "_MEIPASS"):
+        candidates.append(Path(sys._MEIPASS) / "resources")
+    package = Path(__file__).resolve().parent.parent
+    candidates += [package / "resources", package.parent / "resources"]
+    for candidate in candidates:
+        if (candidate / BUNDLED_MODEL_NAME).is_file():
+            return candidate
+    raise FileNotFoundError("digitpad's resources folder (with the bundled model) was not found; looked in "
+                            + ", ".join(str(c) for c in candidates))
+
+
+def bundled_model_path() -> Path:
+    return resources_dir() / BUNDLED_MODEL_NAME
+
+
+def user_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def models_dir() -> Path:
+    return user_data_dir() / "models"
+
+
+def default_data_root(data_dir: str | os.PathLike | None = None) -> Path:
+    """The dataset root: an explicit folder, else $DIGITPAD_DATA_DIR, else the user data folder."""
+    if data_dir:
+        return Path(data_dir).expanduser()
+    if os.environ.get(DATA_DIR_ENV):
+        return Path(os.environ[DATA_DIR_ENV]).expanduser()
+    return user_data_dir() / "data"

@@ -1,0 +1,75 @@
+"""Read digits from images with a checkpointed model: the API behind the GUI, the CLI and scripts."""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from .checkpoint import Checkpoint
+from .device import resolve_device
+from .paths import bundled_model_path
+from .preprocess import Ink, to_mnist
+
+
+@dataclass(frozen=True)
+class Prediction:
+    digit: int
+    confidence: float
+    probabilities: tuple[float, ...]
+    model_input: np.ndarray  # the 28x28 float image the model saw, white ink on black
+
+
+class Predictor:
+    """A loaded model on a device. `predict` is safe to call from any thread."""
+
+    def __init__(self, checkpoint: Checkpoint, device: str = "auto", path: str | os.PathLike | None = None):
+        self.checkpoint = checkpoint
+        self.path = path
+        self.device, self.device_note = resolve_device(device)
+        self.model = checkpoint.build_model().to(self.device)
+        self.normalization = checkpoint.normalization
+        self._lock = threading.Lock()
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None, device: str = "auto") -> Predictor:
+        """Load a checkpoint (the bundled model when path is None); raises CheckpointError on a bad file."""
+        path = path or bundled_model_path()
+        return cls(Checkpoint.load(path), device=device, path=path)
+
+    @property
+    def name(self) -> str:
+        return self.checkpoint.display_name
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.checkpoint.accuracy
+
+    def probabilities(self, inputs: np.ndarray) -> np.ndarray:
+        """Class probabilities (N, 10) for preprocessed inputs (N, 28, 28) in [0, 1]."""
+        x = self.normalization.apply(torch.from_numpy(np.ascontiguousarray(inputs, dtype=np.float32)))
+        with self._lock, torch.inference_mode():
+            logits = self.model(x.to(self.device))
+        return torch.softmax(logits.float(), dim=1).cpu().numpy()
+
+    def predict(self, image, ink: Ink = "auto"):
+        """A Prediction for one image (None when blank); for a list or an (N, H, W) array, a list of them."""
+        if isinstance(image, (list, tuple)) or (isinstance(image, np.ndarray) and image.ndim == 3
+                                                 and image.shape[-1] not in (3, 4)):
+            return self._predict_many(list(image), ink)
+        return self._predict_many([image], ink)[0]
+
+    def _predict_many(self, images: list, ink: Ink) -> list[Prediction | None]:
+        inputs = [to_mnist(image, ink) for image in images]
+        present = [i for i, x in enumerate(inputs) if x is not None]
+        results: list[Prediction | None] = [None] * len(images)
+        if not present:
+            return results
+        probabilities = self.probabilities(np.stack([inputs[i] for i in present]))
+        for i, p in zip(present, probabilities):
+            digit = int(p.argmax())
+            results[i] = Prediction(digit, float(p[digit]), tuple(float(v) for v in p), inputs[i])
+        return results

@@ -1,0 +1,90 @@
+"""Turn any grayscale digit image into what an MNIST-trained model expects.
+
+LeCun's MNIST procedure: crop to the ink, scale the longer side to 20 px with anti-aliasing
+(aspect ratio kept), and place the result in a 28x28 frame with its centre of mass at the centre.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from PIL import Image
+
+SIZE = 28
+BOX = 20
+INK_THRESHOLD = 0.1  # fraction of the strongest ink below which a pixel counts as paper
+Ink = Literal["auto", "dark", "light"]
+
+
+def to_float_gray(image) -> np.ndarray:
+    """A 2-D float32 array in [0, 1] from a PIL image or a 2-D numpy array of any common dtype."""
+    if isinstance(image, Image.Image):
+        if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+            # Transparent pixels are paper: composite on white so ink drawn on nothing stays visible.
+            rgba = image.convert("RGBA")
+            white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+            image = Image.alpha_composite(white, rgba)
+        if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+            array = np.asarray(image, dtype=np.float32)
+            top = 65535.0 if array.max() > 255 else 255.0
+            return np.clip(array / top, 0, 1)
+        return np.asarray(image.convert("L"), dtype=np.float32) / 255.0
+    array = np.asarray(image)
+    if array.ndim == 3 and array.shape[-1] in (1, 3, 4):
+        array = array[..., :3].mean(axis=-1) if array.shape[-1] >= 3 else array[..., 0]
+    if array.ndim != 2:
+        raise ValueError(f"expected a 2-D grayscale image, got an array of shape {array.shape}")
+    if array.dtype == np.bool_:
+        return array.astype(np.float32)
+    if array.dtype == np.uint8:
+        return array.astype(np.float32) / 255.0
+    if array.dtype == np.uint16:
+        return array.astype(np.float32) / 65535.0
+    array = np.nan_to_num(array.astype(np.float32))
+    return np.clip(array / 255.0 if array.max() > 1.0 else array, 0, 1)
+
+
+def ink_on_black(gray: np.ndarray, ink: Ink = "auto") -> np.ndarray:
+    """Make ink bright on a zero background; "auto" takes the border's median as the paper colour.
+
+    Images under 3 px a side have no border to read, so they count as light ink on black paper.
+    """
+    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    paper = float(np.median(border)) if min(gray.shape) >= 3 else (1.0 if ink == "dark" else 0.0)
+    if ink == "dark" or (ink == "auto" and paper > 0.5):
+        gray, paper = 1.0 - gray, 1.0 - paper
+    elif ink not in ("auto", "light", "dark"):
+        raise ValueError(f"ink must be 'auto', 'dark' or 'light', not {ink!r}")
+    return np.clip(gray - paper, 0, None)
+
+
+def to_mnist(image, ink: Ink = "auto") -> np.ndarray | None:
+    """28x28 float32 in [0, 1], white ink on black, centred like MNIST; None when there is no ink."""
+    gray = ink_on_black(to_float_gray(image), ink)
+    peak = float(gray.max()) if gray.size else 0.0
+    if peak < INK_THRESHOLD:
+        return None
+    gray = gray / peak
+    rows = np.flatnonzero((gray > INK_THRESHOLD).any(axis=1))
+    cols = np.flatnonzero((gray > INK_THRESHOLD).any(axis=0))
+    crop = gray[rows[0]: rows[-1] + 1, cols[0]: cols[-1] + 1]
+    height, width = crop.shape
+    scale = BOX / max(height, width)
+    new_w, new_h = max(1, round(width * scale)), max(1, round(height * scale))
+    patch = np.asarray(Image.fromarray(crop.astype(np.float32), mode="F").resize((new_w, new_h), Image.BILINEAR))
+    patch = np.clip(patch, 0, 1)
+    return _paste_centred(patch)
+
+
+def _paste_centred(patch: np.ndarray) -> np.ndarray:
+    """Place `patch` in a 28x28 frame so its centre of mass lands on the frame's centre."""
+    total = patch.sum()
+    ys, xs = np.indices(patch.shape)
+    com_y, com_x = (ys * patch).sum() / total, (xs * patch).sum() / total
+    h, w = patch.shape
+    top = int(np.clip(round(SIZE / 2 - com_y), 0, SIZE - h))
+    left = int(np.clip(round(SIZE / 2 - com_x), 0, SIZE - w))
+    frame = np.zeros((SIZE, SIZE), dtype=np.float32)
+    frame[top: top + h, left: left + w] = patch
+    return frame

@@ -1,0 +1,224 @@
+"""The one training loop, shared by `digitpad train` and the GUI's Train tab.
+
+`train()` is a generator of progress events, so any front end can drive it: the CLI draws a
+progress bar, the GUI runs it in a worker thread and forwards events to its charts. Stop and
+pause requests (`TrainControl`) are honoured between steps.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn.functional as F
+
+from .augment import augment
+from .checkpoint import Checkpoint
+from .config import TrainConfig, TrainingError
+from .datasets import DigitData
+from .device import resolve_device
+from .metrics import evaluate, predict_logits, scores
+from .models import build_model, parameter_count
+from .normalization import Normalization
+from .styles import style_variants
+
+
+class TrainControl:
+    """Thread-safe stop/pause requests that the loop checks between steps."""
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._running = threading.Event()
+        self._running.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._running.set()
+
+    def pause(self) -> None:
+        self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop.is_set()
+
+    def should_stop(self) -> bool:
+        """Block while paused; True once a stop was requested."""
+        self._running.wait()
+        return self._stop.is_set()
+
+
+@dataclass
+class Message:
+    text: str
+
+
+@dataclass
+class Step:
+    epoch: int
+    epochs: int
+    step: int
+    steps_per_epoch: int
+    loss: float
+    accuracy: float
+    lr: float
+    images_per_second: float
+    elapsed: float
+    eta: float
+
+    @property
+    def progress(self) -> float:
+        return ((self.epoch - 1) * self.steps_per_epoch + self.step) / (self.epochs * self.steps_per_epoch)
+
+
+@dataclass
+class Epoch:
+    epoch: int
+    epochs: int
+    train_loss: float
+    train_accuracy: float
+    val_loss: float
+    val_accuracy: float
+    lr: float
+    elapsed: float
+    eta: float
+
+
+@dataclass
+class Finished:
+    checkpoint: Checkpoint
+    seconds: float
+
+
+@dataclass
+class Stopped:
+    epoch: int
+    step: int
+
+
+Event = Message | Step | Epoch | Finished | Stopped
+
+
+def _optimizer(config: TrainConfig, model: torch.nn.Module) -> torch.optim.Optimizer:
+    params = model.parameters()
+    if config.optimizer == "adamw":
+        return torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
+    if config.optimizer == "adam":
+        return torch.optim.Adam(params, lr=config.lr, weight_decay=config.weight_decay)
+    return torch.optim.SGD(params, lr=config.lr, momentum=0.9, nesterov=True, weight_decay=config.weight_decay)
+
+
+def _scheduler(config: TrainConfig, optimizer, steps_per_epoch: int):
+    """A per-step schedule (or None)."""
+    total = config.epochs * steps_per_epoch
+    if config.schedule == "onecycle":
+        return torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=config.lr, total_steps=total, pct_start=0.25)
+    if config.schedule == "step":
+        return torch.optim.lr_scheduler.StepLR(optimizer, step_size=max(1, total // 3), gamma=0.1)
+    return None
+
+
+def split_validation(data: DigitData, config: TrainConfig):
+    """Seeded split of the training images into (train, validation); the test set stays untouched."""
+    images, labels = data.train_images, data.train_labels
+    if config.train_limit:
+        images, labels = images[: config.train_limit], labels[: config.train_limit]
+    order = torch.randperm(len(labels), generator=torch.Generator().manual_seed(config.seed)).to(images.device)
+    n_val = max(1, int(len(labels) * config.val_fraction))
+    val, train = order[:n_val], order[n_val:]
+    return images[train], labels[train], images[val], labels[val]
+
+
+def train(config: TrainConfig, data: DigitData, control: TrainControl | None = None,
+          name: str = "") -> Iterator[Event]:
+    """Train a model, yielding progress events; ends with Finished (the evaluated checkpoint) or Stopped.
+
+    Raises TrainingError when the configuration is invalid, the loss stops being finite or memory runs out.
+    """
+    problems = config.problems()
+    if problems:
+        raise TrainingError("; ".join(problems))
+    control = control or TrainControl()
+    device, note = resolve_device(config.device)
+    if note:
+        yield Message(note)
+    torch.manual_seed(config.seed)
+    data = data.to(device)
+    train_x, train_y, val_x, val_y = split_validation(data, config)
+    if config.styles:
+        extra_x, extra_y = style_variants(train_x, train_y, seed=config.seed)
+        train_x, train_y = torch.cat([train_x, extra_x]), torch.cat([train_y, extra_y])
+        yield Message(f"added {len(extra_y)} style variants (slashed 0, flagged 1, crossed 7)")
+    norm = Normalization()
+    model = build_model(config.arch, **config.model_args()).to(device)
+    optimizer = _optimizer(config, model)
+    batch = min(config.batch_size, len(train_y))
+    steps_per_epoch = max(1, len(train_y) // batch)
+    scheduler = _scheduler(config, optimizer, steps_per_epoch)
+    yield Message(f"{config.arch}: {parameter_count(model):,} parameters; {len(train_y):,} training and "
+                  f"{len(val_y):,} validation images on {device}")
+
+    history: list[dict] = []
+    start = time.perf_counter()
+    total_steps = config.epochs * steps_per_epoch
+    done_steps = 0
+    try:
+        for epoch in range(1, config.epochs + 1):
+            model.train()
+            order = torch.randperm(len(train_y), device=device)
+            loss_sum = correct = seen = 0.0
+            for step in range(1, steps_per_epoch + 1):
+                if control.should_stop():
+                    yield Stopped(epoch, step - 1)
+                    return
+                index = order[(step - 1) * batch: step * batch]
+                x = augment(train_x[index].float().div_(255).unsqueeze_(1), config.augment, config.elastic)
+                y = train_y[index]
+                logits = model(norm.apply(x))
+                loss = F.cross_entropy(logits, y, label_smoothing=config.label_smoothing)
+                loss_value = loss.item()
+                if loss_value != loss_value or loss_value in (float("inf"), float("-inf")):
+                    raise TrainingError(f"the loss became {loss_value} at epoch {epoch}, step {step}: training "
+                                        f"diverged. Try a lower learning rate (it was {config.lr:g}).")
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+                if scheduler:
+                    scheduler.step()
+                done_steps += 1
+                step_correct = int((logits.argmax(1) == y).sum())
+                loss_sum += loss_value * len(y)
+                correct += step_correct
+                seen += len(y)
+                elapsed = time.perf_counter() - start
+                yield Step(epoch, config.epochs, step, steps_per_epoch, loss_value, step_correct / len(y),
+                           optimizer.param_groups[0]["lr"], done_steps * batch / elapsed, elapsed,
+                           elapsed / done_steps * (total_steps - done_steps))
+            val = evaluate(model, val_x, val_y, norm)
+            elapsed = time.perf_counter() - start
+            record = Epoch(epoch, config.epochs, loss_sum / seen, correct / seen, val["loss"], val["accuracy"],
+                           optimizer.param_groups[0]["lr"], elapsed, elapsed / done_steps * (total_steps - done_steps))
+            history.append(asdict(record))
+            yield record
+    except torch.OutOfMemoryError:
+        raise TrainingError(f"out of memory on {device}: lower the batch size (it was {config.batch_size})") from None
+
+    seconds = time.perf_counter() - start
+    logits = predict_logits(model, data.test_images, norm)
+    metrics = scores(logits, data.test_labels)
+    metrics.update(train_seconds=round(seconds, 1), parameters=parameter_count(model), device=str(device),
+                   dataset=data.source, train_images=len(train_y))
+    checkpoint = Checkpoint.from_model(model, config.arch, config.model_args(), normalization=norm,
+                                       train_config=config.to_dict(), metrics=metrics, history=history,
+                                       name=name or config.arch)
+    yield Finished(checkpoint, seconds)

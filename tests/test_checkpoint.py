@@ -1,0 +1,124 @@
+import os
+import pickle
+
+import pytest
+import torch
+
+from digitpad.core.checkpoint import Checkpoint, CheckpointError
+from digitpad.core.models import build_model
+
+
+def make_checkpoint(arch="lenet5", **metrics):
+    torch.manual_seed(1)
+    return Checkpoint.from_model(build_model(arch), arch, {}, metrics={"accuracy": 0.5, **metrics}, name="test")
+
+
+def test_round_trip_rebuilds_the_same_model(tmp_path):
+    checkpoint = make_checkpoint(confusion=[[1, 2], [3, 4]])
+    path = checkpoint.save(tmp_path / "m.pt")
+    loaded = Checkpoint.load(path)
+    assert (loaded.arch, loaded.name, loaded.metrics) == ("lenet5", "test", checkpoint.metrics)
+    x = torch.rand(3, 1, 28, 28)
+    torch.testing.assert_close(loaded.build_model()(x), checkpoint.build_model()(x))
+    assert oct(path.stat().st_mode & 0o777) == oct(0o666 & ~current_umask())
+    assert [p.name for p in tmp_path.iterdir()] == ["m.pt"], "no temporary file is left behind"
+
+
+def current_umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+class Hostile:
+    def __reduce__(self):
+        return (os.system, (f"touch {MARKER}",))
+
+
+MARKER = None
+
+
+def test_pickle_that_runs_code_is_refused_and_never_runs(tmp_path):
+    global MARKER
+    MARKER = tmp_path / "pwned"
+    path = tmp_path / "evil.pt"
+    torch.save({"format": "digitpad-checkpoint", "payload": Hostile()}, path)
+    with pytest.raises(CheckpointError, match="refused"):
+        Checkpoint.load(path)
+    assert not MARKER.exists()
+    with open(path, "wb") as f:  # a plain pickle (not a torch zip) as well
+        pickle.dump(Hostile(), f)
+    with pytest.raises(CheckpointError):
+        Checkpoint.load(path)
+    assert not MARKER.exists()
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"", "not a readable PyTorch checkpoint"),
+    (b"GIF89a not a model at all", "not a readable PyTorch checkpoint"),
+])
+def test_non_checkpoint_bytes(tmp_path, content, message):
+    path = tmp_path / "bad.pt"
+    path.write_bytes(content)
+    with pytest.raises(CheckpointError, match=message):
+        Checkpoint.load(path)
+
+
+def test_truncated_checkpoint(tmp_path):
+    path = make_checkpoint().save(tmp_path / "m.pt")
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(CheckpointError, match="bad.pt|m.pt"):
+        Checkpoint.load(path)
+
+
+def test_wrong_architecture_is_named(tmp_path):
+    checkpoint = make_checkpoint()
+    checkpoint.arch = "simple"
+    checkpoint.save(tmp_path / "m.pt")
+    with pytest.raises(CheckpointError, match="do not match the 'simple' architecture"):
+        Checkpoint.load(tmp_path / "m.pt")
+
+
+def test_unknown_architecture_and_missing_keys(tmp_path):
+    raw = make_checkpoint().to_dict()
+    torch.save({**raw, "arch": "transformer9000"}, tmp_path / "a.pt")
+    with pytest.raises(CheckpointError, match="unknown architecture 'transformer9000'"):
+        Checkpoint.load(tmp_path / "a.pt")
+    del raw["state_dict"]
+    torch.save(raw, tmp_path / "b.pt")
+    with pytest.raises(CheckpointError, match="missing state_dict"):
+        Checkpoint.load(tmp_path / "b.pt")
+
+
+def test_nan_weights_are_refused(tmp_path):
+    checkpoint = make_checkpoint()
+    next(iter(checkpoint.state_dict.values())).fill_(float("nan"))
+    checkpoint.save(tmp_path / "m.pt")
+    with pytest.raises(CheckpointError, match="NaN"):
+        Checkpoint.load(tmp_path / "m.pt")
+
+
+def test_bare_state_dict_gets_a_hint(tmp_path):
+    torch.save(build_model("lenet5").state_dict(), tmp_path / "sd.pt")
+    with pytest.raises(CheckpointError, match="bare state dict"):
+        Checkpoint.load(tmp_path / "sd.pt")
+
+
+def test_failed_save_keeps_the_previous_file(tmp_path, monkeypatch):
+    good = make_checkpoint().save(tmp_path / "m.pt")
+    before = good.read_bytes()
+
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(CheckpointError, match="No space left on device.*untouched"):
+        make_checkpoint(accuracy=0.9).save(good)
+    assert good.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["m.pt"]
+
+
+def test_save_into_a_path_that_cannot_exist(tmp_path):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(CheckpointError, match="could not save"):
+        make_checkpoint().save(tmp_path / "file" / "m.pt")

@@ -1,0 +1,127 @@
+import gzip
+import hashlib
+import shutil
+
+import numpy as np
+import pytest
+import torch
+
+from digitpad.core.datasets import DatasetError, load_dataset, load_digit_csv, load_mnist, read_idx
+
+RAW_NAMES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+
+
+def test_real_mnist_loads_whole_as_uint8(mnist, mnist_root):
+    assert mnist.train_images.shape == (60000, 28, 28) and mnist.train_images.dtype == torch.uint8
+    assert mnist.test_images.shape == (10000, 28, 28) and mnist.test_labels.shape == (10000,)
+    assert torch.bincount(mnist.test_labels).tolist()[:3] == [980, 1135, 1032]
+    sums = dict(line.split()[::-1] for line in (mnist_root / "MNIST" / "MD5SUMS").read_text().splitlines())
+    raw = mnist_root / "MNIST" / "raw"
+    assert hashlib.md5((raw / "t10k-labels-idx1-ubyte").read_bytes()).hexdigest() == sums["t10k-labels-idx1-ubyte"]
+
+
+@pytest.fixture(scope="module")
+def pristine_copy(tmp_path_factory, mnist_root):
+    """MNIST with the big training images gzipped, to show .gz files read too (made once)."""
+    root = tmp_path_factory.mktemp("mnist")
+    raw = root / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    for name in RAW_NAMES:
+        if name == "train-images-idx3-ubyte":
+            with open(mnist_root / "MNIST" / "raw" / name, "rb") as src, \
+                    gzip.open(raw / f"{name}.gz", "wb", compresslevel=1) as dst:
+                shutil.copyfileobj(src, dst)
+        else:
+            shutil.copy(mnist_root / "MNIST" / "raw" / name, raw / name)
+    return root
+
+
+@pytest.fixture
+def mnist_copy(tmp_path, pristine_copy):
+    """A writable copy of MNIST for one test to break."""
+    shutil.copytree(pristine_copy, tmp_path, dirs_exist_ok=True)
+    return tmp_path
+
+
+def test_gzipped_files_read_like_plain_ones(mnist_copy, mnist):
+    data = load_dataset(mnist_copy)
+    assert torch.equal(data.train_images, mnist.train_images)
+
+
+def corrupt(path, transform):
+    path.write_bytes(transform(path.read_bytes()))
+
+
+@pytest.mark.parametrize("name,transform,message", [
+    ("t10k-images-idx3-ubyte", lambda b: b"\x00\x00\x08\x01" + b[4:], "bad magic number 2049"),
+    ("t10k-images-idx3-ubyte", lambda b: b[:-1000], "wrong length"),
+    ("t10k-images-idx3-ubyte", lambda b: b[:10], "truncated header"),
+    ("t10k-labels-idx1-ubyte", lambda b: b[:8] + b"\x0c" + b[9:], "out of range"),
+    ("t10k-images-idx3-ubyte", lambda b: b"", "truncated header"),
+])
+def test_corrupt_idx_files_are_named_with_the_problem(mnist_copy, name, transform, message):
+    corrupt(mnist_copy / "MNIST" / "raw" / name, transform)
+    with pytest.raises(DatasetError, match=message) as info:
+        load_mnist(mnist_copy)
+    assert name in str(info.value)
+
+
+def test_label_count_mismatch(mnist_copy):
+    path = mnist_copy / "MNIST" / "raw" / "t10k-labels-idx1-ubyte"
+    data = path.read_bytes()
+    path.write_bytes(data[:4] + (9999).to_bytes(4, "big") + data[8:-1])
+    with pytest.raises(DatasetError, match="10000 images but t10k-labels-idx1-ubyte has 9999 labels"):
+        load_mnist(mnist_copy)
+
+
+def test_broken_gzip(mnist_copy):
+    gz = mnist_copy / "MNIST" / "raw" / "train-images-idx3-ubyte.gz"
+    gz.write_bytes(gz.read_bytes()[:5000])
+    with pytest.raises(DatasetError, match="train-images-idx3-ubyte.gz: cannot be read"):
+        load_mnist(mnist_copy)
+
+
+def test_missing_mnist_says_how_to_get_it(tmp_path):
+    with pytest.raises(DatasetError, match="--data-dir"):
+        load_mnist(tmp_path)
+
+
+def test_idx_reader_rejects_other_image_sizes(tmp_path):
+    path = tmp_path / "x-idx3-ubyte"
+    path.write_bytes((2051).to_bytes(4, "big") + b"".join(n.to_bytes(4, "big") for n in (1, 32, 32)) + bytes(1024))
+    with pytest.raises(DatasetError, match="32x32"):
+        read_idx(path, 2051)
+
+
+def write_csv(path, rows, header=None):
+    header = header or "label," + ",".join(f"pixel{i}" for i in range(784))
+    path.write_text(header + "\n" + "\n".join(",".join(str(v) for v in row) for row in rows) + "\n")
+
+
+def test_kaggle_csv_round_trip(tmp_path, mnist):
+    images, labels = mnist.train_images[:70].reshape(70, -1).numpy(), mnist.train_labels[:70].numpy()
+    write_csv(tmp_path / "train.csv", np.column_stack([labels, images]))
+    data = load_digit_csv(tmp_path / "train.csv")
+    assert len(data.train_labels) == 60 and len(data.test_labels) == 10
+    together = torch.cat([data.train_images, data.test_images]).reshape(70, -1)
+    assert sorted(map(tuple, together.tolist())) == sorted(map(tuple, images.tolist()))
+
+
+@pytest.mark.parametrize("rows,message", [
+    ([[1] + [0] * 784, [2] + [0] * 783], "bad row"),
+    ([[1] + [0] * 783 + ["x"]], "bad row"),
+    ([[1] + [0] * 783 + [256]], "line 2: pixel value out of range"),
+    ([[1] + [0] * 784, [12] + [0] * 784], "line 3: label out of range"),
+    ([], "no rows"),
+])
+def test_bad_csv_rows(tmp_path, rows, message):
+    write_csv(tmp_path / "bad.csv", rows)
+    with pytest.raises(DatasetError, match=message) as info:
+        load_digit_csv(tmp_path / "bad.csv")
+    assert "bad.csv" in str(info.value)
+
+
+def test_csv_with_missing_column(tmp_path):
+    write_csv(tmp_path / "short.csv", [[1] + [0] * 783], header="label," + ",".join(f"pixel{i}" for i in range(783)))
+    with pytest.raises(DatasetError, match="785 columns"):
+        load_digit_csv(tmp_path / "short.csv")

@@ -1,0 +1,99 @@
+import threading
+
+import pytest
+import torch
+
+from digitpad.core.config import PRESETS, TrainConfig, TrainingError, preset
+from digitpad.core.trainer import Epoch, Finished, Message, Step, Stopped, TrainControl, train
+
+SMALL = dict(arch="lenet5", epochs=2, batch_size=64, train_limit=2000, augment=0.0, styles=False, device="cpu")
+
+
+def test_events_describe_progress_and_end_with_an_evaluated_checkpoint(mnist):
+    events = list(train(TrainConfig(**SMALL), mnist.subset(test=1000)))
+    steps = [e for e in events if isinstance(e, Step)]
+    epochs = [e for e in events if isinstance(e, Epoch)]
+    assert len(epochs) == 2 and len(steps) == 2 * steps[0].steps_per_epoch
+    assert steps[-1].progress == 1.0 and steps[-1].eta == 0 and steps[0].images_per_second > 0
+    assert all(0 <= e.val_accuracy <= 1 for e in epochs)
+    finished = events[-1]
+    assert isinstance(finished, Finished)
+    metrics = finished.checkpoint.metrics
+    assert metrics["count"] == 1000 and len(metrics["confusion"]) == 10 and len(metrics["precision"]) == 10
+    assert sum(map(sum, metrics["confusion"])) == 1000
+    assert finished.checkpoint.train_config["train_limit"] == 2000 and len(finished.checkpoint.history) == 2
+
+
+def test_same_seed_same_model(mnist):
+    first, second = ([e for e in train(TrainConfig(**SMALL, seed=3), mnist.subset(test=200))][-1] for _ in range(2))
+    for key, value in first.checkpoint.state_dict.items():
+        torch.testing.assert_close(value, second.checkpoint.state_dict[key])
+
+
+def test_stop_is_honoured_within_one_step(mnist):
+    control = TrainControl()
+    seen = []
+    for event in train(TrainConfig(**{**SMALL, "epochs": 50}), mnist, control):
+        seen.append(event)
+        if isinstance(event, Step) and event.step == 3:
+            control.stop()
+    assert isinstance(seen[-1], Stopped) and seen[-1].step == 3
+    assert not any(isinstance(e, Finished) for e in seen)
+
+
+def test_pause_blocks_until_resumed(mnist):
+    control = TrainControl()
+    events = train(TrainConfig(**SMALL), mnist.subset(test=200), control)
+    first_step = next(e for e in events if isinstance(e, Step))
+    control.pause()
+    got = []
+    worker = threading.Thread(target=lambda: got.append(next(events)))
+    worker.start()
+    worker.join(0.5)
+    assert worker.is_alive() and not got, "no step runs while paused"
+    control.resume()
+    worker.join(10)
+    assert isinstance(got[0], Step) and got[0].step == first_step.step + 1
+
+
+def test_divergence_stops_with_a_clear_error(mnist):
+    config = TrainConfig(**{**SMALL, "lr": 10.0, "optimizer": "sgd", "schedule": "none"})
+    with pytest.raises(TrainingError, match="diverged.*lower learning rate"):
+        for _ in train(config, mnist.subset(test=100)):
+            pass
+
+
+def test_invalid_configuration_lists_every_problem(mnist):
+    config = TrainConfig(epochs=0, lr=-1, optimizer="rmsprop", val_fraction=0.9, arch="vgg")
+    with pytest.raises(TrainingError) as info:
+        next(train(config, mnist))
+    for words in ("epochs", "learning rate", "optimizer", "validation fraction", "unknown architecture 'vgg'"):
+        assert words in str(info.value)
+
+
+def test_cuda_request_without_cuda_falls_back_with_a_message(mnist):
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    first = next(train(TrainConfig(**{**SMALL, "device": "cuda"}), mnist.subset(test=100)))
+    assert isinstance(first, Message) and "using the CPU" in first.text
+
+
+@pytest.mark.parametrize("optimizer,schedule", [("adam", "step"), ("sgd", "onecycle"), ("adamw", "none")])
+def test_optimizers_and_schedules_train(mnist, optimizer, schedule):
+    config = TrainConfig(**{**SMALL, "epochs": 1, "train_limit": 8000, "optimizer": optimizer, "schedule": schedule,
+                            "lr": 0.05 if optimizer == "sgd" else 2e-3})
+    assert [e for e in train(config, mnist.subset(test=500))][-1].checkpoint.accuracy > 0.8
+
+
+def test_styles_and_augmentation_run_in_the_loop(mnist):
+    config = TrainConfig(**{**SMALL, "epochs": 1, "styles": True, "augment": 1.0, "elastic": True})
+    events = list(train(config, mnist.subset(test=200)))
+    assert any(isinstance(e, Message) and "style variants" in e.text for e in events)
+    assert isinstance(events[-1], Finished)
+
+
+def test_presets():
+    assert set(PRESETS) == {"quick", "full"}
+    assert preset("full", epochs=2).epochs == 2 and PRESETS["full"].epochs != 2
+    with pytest.raises(ValueError, match="unknown preset"):
+        preset("slow")
