@@ -1,0 +1,26 @@
+"""The shipped model: accurate on MNIST's test set, small, and findable."""
+
+import json
+
+from digitpad.core.checkpoint import Checkpoint
+from digitpad.core.metrics import evaluate
+from digitpad.core.paths import bundled_model_path
+
+TARGET = 0.996
+
+
+def test_bundled_model_reaches_the_target_on_all_10000_test_images(bundled, mnist):
+    result = evaluate(bundled.model, mnist.test_images, mnist.test_labels, bundled.normalization)
+    assert result["count"] == 10000
+    assert result["accuracy"] >= TARGET
+    assert result["accuracy"] == bundled.accuracy, "the accuracy stored in the checkpoint is the real one"
+    assert min(result["recall"]) > 0.99
+
+
+def test_bundled_model_is_small_and_documented():
+    path = bundled_model_path()
+    assert path.stat().st_size < 3_000_000
+    checkpoint = Checkpoint.load(path)
+    assert checkpoint.arch == "digitnet" and checkpoint.train_config["seed"] == 0
+    report = json.loads((path.parent.parent / "training" / "full-run.json").read_text())
+    assert report["test_accuracy"] == checkpoint.accuracy
