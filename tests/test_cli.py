@@ -1,0 +1,108 @@
+"""The `digitpad` command end to end, as a user runs it (a real subprocess on real files)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from digitpad.core.checkpoint import Checkpoint
+
+
+def digitpad(*args, check=True):
+    result = subprocess.run([sys.executable, "-m", "digitpad", *args], capture_output=True, text=True,
+                            env={**os.environ}, timeout=600)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+@pytest.fixture(scope="module")
+def digit_files(tmp_path_factory, mnist):
+    folder = tmp_path_factory.mktemp("digits")
+    files = []
+    for i in range(4):
+        pixels = mnist.test_images[i].numpy()
+        path = folder / f"digit{i}.png"
+        Image.fromarray(255 - pixels if i % 2 else pixels).resize((112, 112)).save(path)  # both ink colours
+        files.append((str(path), int(mnist.test_labels[i])))
+    return files
+
+
+def test_predict_prints_digit_and_confidence(digit_files):
+    out = digitpad("predict", *[f for f, _ in digit_files]).stdout.splitlines()
+    for line, (path, label) in zip(out, digit_files):
+        assert line.startswith(f"{path}: {label} (") and line.endswith("%)")
+
+
+def test_predict_json(digit_files):
+    out = digitpad("predict", "--json", *[f for f, _ in digit_files]).stdout
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["digit"] for r in rows] == [label for _, label in digit_files]
+    assert all(set(r) == {"file", "digit", "confidence", "probabilities"} for r in rows)
+    assert abs(sum(rows[0]["probabilities"]) - 1) < 1e-4
+
+
+def test_predict_bad_files_fail_cleanly_and_good_ones_still_print(digit_files, tmp_path):
+    (tmp_path / "text.png").write_text("hello")
+    Image.new("L", (64, 64), 255).save(tmp_path / "blank.png")
+    result = digitpad("predict", str(tmp_path / "text.png"), digit_files[0][0], str(tmp_path / "blank.png"),
+                      str(tmp_path / "missing.png"), check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "text.png: not an image file" in result.stderr and "missing.png: no such file" in result.stderr
+    assert f"{digit_files[0][0]}: {digit_files[0][1]}" in result.stdout and "blank (no ink found)" in result.stdout
+
+
+@pytest.mark.filterwarnings("ignore:`torch.jit.load` is deprecated:FutureWarning")
+def test_train_evaluate_export(tmp_path, mnist_root):
+    model = tmp_path / "quick.pt"
+    result = digitpad("train", "--preset", "quick", "--epochs", "1", "--limit", "4000", "--out", str(model),
+                      "--metrics-csv", str(tmp_path / "metrics.csv"))
+    assert "test accuracy" in result.stdout and model.is_file()
+    checkpoint = Checkpoint.load(model)
+    assert checkpoint.arch == "lenet5" and checkpoint.train_config["train_limit"] == 4000
+    assert (tmp_path / "metrics.csv").read_text().startswith("epoch,epochs,train_loss")
+
+    report = json.loads(digitpad("evaluate", str(model), "--json").stdout)
+    assert report["accuracy"] == pytest.approx(checkpoint.accuracy, abs=1e-9) and report["count"] == 10000
+    text = digitpad("evaluate", str(model)).stdout
+    assert "confusion matrix" in text and "precision" in text
+
+    import torch
+
+    digitpad("export", str(model), "--format", "torchscript")
+    scripted = torch.jit.load(str(tmp_path / "quick.torchscript.pt"))
+    digitpad("export", str(model), "--format", "onnx", "--out", str(tmp_path / "q.onnx"))
+    import onnxruntime
+
+    x = np.random.default_rng(0).random((3, 1, 28, 28), dtype=np.float32)
+    onnx_logits = onnxruntime.InferenceSession(str(tmp_path / "q.onnx")).run(None, {"image": x})[0]
+    expected = checkpoint.build_model()((torch.from_numpy(x) - 0.1307) / 0.3081).detach().numpy()
+    np.testing.assert_allclose(onnx_logits, expected, atol=1e-4)
+    np.testing.assert_allclose(scripted(torch.from_numpy(x)).detach().numpy(), expected, atol=1e-4)
+
+
+def test_train_refuses_bad_options_without_writing(tmp_path):
+    result = digitpad("train", "--lr", "-1", "--out", str(tmp_path / "m.pt"), check=False)
+    assert result.returncode == 1 and "learning rate" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "m.pt").exists()
+
+
+def test_errors_are_one_line(tmp_path):
+    (tmp_path / "evil.pt").write_bytes(b"\x80\x04not really")
+    for args in (["evaluate", str(tmp_path / "evil.pt")], ["evaluate", "--data-dir", str(tmp_path)],
+                 ["export", str(tmp_path / "nope.pt"), "--format", "onnx"]):
+        result = digitpad(*args, check=False)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("digitpad: error:")
+
+
+def test_info_and_version():
+    facts = json.loads(digitpad("info", "--json").stdout)
+    assert facts["bundled_model"]["test_accuracy"] >= 0.996
+    assert set(facts["architectures"]) >= {"simple", "lenet5", "lenet-avg", "digitnet"}
+    assert digitpad("--version").stdout.startswith("digitpad ")
