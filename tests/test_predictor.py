@@ -26,6 +26,12 @@ def test_blank_returns_none_and_batches_mix(bundled):
     assert out[0] is None and out[1].digit == 7 and out[2].digit == 7
 
 
+def test_file_paths_are_read(bundled, mnist, tmp_path):
+    Image.fromarray(255 - mnist.test_images[3].numpy()).save(tmp_path / "d.png")
+    assert bundled.predict(str(tmp_path / "d.png")).digit == int(mnist.test_labels[3])
+    assert bundled.predict([tmp_path / "d.png"])[0].digit == int(mnist.test_labels[3])
+
+
 def test_auto_device_is_cpu_here_and_cuda_falls_back(bundled):
     import torch
 

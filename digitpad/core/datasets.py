@@ -137,10 +137,17 @@ def download_mnist(root: str | os.PathLike | None = None) -> Path:
         MNIST(root=str(root), train=False, download=True)
     except Exception as e:  # torchvision raises RuntimeError, URLError, OSError... for a failed download
         raise DatasetError(
-            f"could not download MNIST into {root} ({type(e).__name__}: {e}). If you are offline, copy the "
+            f"could not download MNIST into {root} ({_last_error_line(e)}). If you are offline, copy the "
             f"four MNIST files into {root / 'MNIST' / 'raw'}, or point digitpad at an existing copy with "
             f"--data-dir DIR or ${DATA_DIR_ENV}=DIR (DIR holds MNIST/raw/).") from None
     return root / "MNIST" / "raw"
+
+
+def _last_error_line(error: Exception) -> str:
+    """torchvision lists every mirror it tried; the last error line says why the last one failed."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    reasons = [line for line in lines if "error" in line.lower()]
+    return (reasons or lines or [type(error).__name__])[-1]
 
 
 def read_digit_csv(path: str | os.PathLike) -> tuple[torch.Tensor, torch.Tensor]:

@@ -25,7 +25,8 @@ def load_image(path: str | os.PathLike) -> Image.Image:
             with Image.open(path) as opened:
                 width, height = opened.size
                 if width * height > MAX_PIXELS:
-                    raise ImageError(f"{path}: {width}x{height} pixels is too large (limit {MAX_PIXELS:,} pixels)")
+                    raise ImageError(f"{path}: {width}x{height} is too large to open safely "
+                                     f"(limit {MAX_PIXELS:,} pixels)")
                 opened.draft("L", (WORKING_SIDE, WORKING_SIDE))  # JPEG decodes at reduced size directly
                 image = opened.copy()
                 image.load()
@@ -38,7 +39,7 @@ def load_image(path: str | os.PathLike) -> Image.Image:
     except UnidentifiedImageError:
         raise ImageError(f"{path}: not an image file digitpad can read (PNG, JPEG, BMP, GIF, TIFF, WebP...)") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageError(f"{path}: refused as a decompression bomb (too many pixels)") from None
+        raise ImageError(f"{path}: too large to open safely (over {MAX_PIXELS:,} pixels)") from None
     except (OSError, SyntaxError, ValueError) as e:
         raise ImageError(f"{path}: damaged or truncated image ({e})") from None
     if image.width == 0 or image.height == 0:

@@ -11,6 +11,7 @@ import torch
 
 from .checkpoint import Checkpoint
 from .device import resolve_device
+from .images import load_image
 from .paths import bundled_model_path
 from .preprocess import Ink, to_mnist
 
@@ -56,14 +57,18 @@ class Predictor:
         return torch.softmax(logits.float(), dim=1).cpu().numpy()
 
     def predict(self, image, ink: Ink = "auto"):
-        """A Prediction for one image (None when blank); for a list or an (N, H, W) array, a list of them."""
+        """A Prediction for one image (None when blank); for a list or an (N, H, W) array, a list of them.
+
+        An image is a file path, a PIL image or a 2-D array; a bad file raises ImageError.
+        """
         if isinstance(image, (list, tuple)) or (isinstance(image, np.ndarray) and image.ndim == 3
                                                  and image.shape[-1] not in (3, 4)):
             return self._predict_many(list(image), ink)
         return self._predict_many([image], ink)[0]
 
     def _predict_many(self, images: list, ink: Ink) -> list[Prediction | None]:
-        inputs = [to_mnist(image, ink) for image in images]
+        inputs = [to_mnist(load_image(image) if isinstance(image, (str, os.PathLike)) else image, ink)
+                  for image in images]
         present = [i for i, x in enumerate(inputs) if x is not None]
         results: list[Prediction | None] = [None] * len(images)
         if not present:

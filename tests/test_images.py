@@ -1,0 +1,82 @@
+"""Image files from anywhere: clear errors for bad ones, sensible answers for odd ones, bounded memory."""
+
+import io
+
+import numpy as np
+import pytest
+from hostile_files import bomb_png, png_bytes
+from PIL import Image
+
+from digitpad.core.images import MAX_PIXELS, ImageError, load_image
+
+
+@pytest.fixture
+def seven(mnist):
+    index = int((mnist.test_labels == 7).nonzero()[0])
+    return Image.fromarray(255 - mnist.test_images[index].numpy()).resize((140, 140))
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("notes.png", b"these are words, not pixels", "not an image file"),
+    ("empty.png", b"", "not an image file"),
+    ("bomb.png", bomb_png(30000, 30000), "too large"),
+])
+def test_bad_files_are_refused_with_the_reason(tmp_path, name, content, message):
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(ImageError, match=message) as info:
+        load_image(tmp_path / name)
+    assert name in str(info.value)
+
+
+def test_truncated_png_and_jpeg(tmp_path, seven):
+    data = png_bytes(seven)
+    (tmp_path / "cut.png").write_bytes(data[: len(data) // 2])
+    buffer = io.BytesIO()
+    seven.convert("RGB").save(buffer, "JPEG")
+    (tmp_path / "cut.jpg").write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+    for name in ("cut.png", "cut.jpg"):
+        with pytest.raises(ImageError, match="damaged or truncated"):
+            load_image(tmp_path / name)
+
+
+def test_bomb_is_refused_before_decoding(tmp_path):
+    (tmp_path / "bomb.png").write_bytes(bomb_png(30000, 30000))
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(ImageError):
+        load_image(tmp_path / "bomb.png")
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000  # KiB: no 900 MB decode
+    assert 30000 * 30000 > MAX_PIXELS
+
+
+@pytest.mark.parametrize("mode", ["I;16", "RGBA", "P", "LA", "RGB", "1"])
+def test_odd_modes_are_read(tmp_path, bundled, seven, mode):
+    if mode == "I;16":
+        image = Image.fromarray(np.asarray(seven, dtype=np.uint16) * 257)
+    elif mode == "RGBA":
+        image = Image.new("RGBA", seven.size, (0, 0, 0, 0))
+        image.putalpha(Image.fromarray(255 - np.asarray(seven)))  # black ink on a transparent sheet
+    else:
+        image = seven.convert(mode)
+    image.save(tmp_path / "x.png")
+    assert bundled.predict(load_image(tmp_path / "x.png")).digit == 7
+
+
+def test_big_photo_is_shrunk_and_still_read(tmp_path, bundled, seven):
+    seven.resize((3000, 3000)).save(tmp_path / "big.png")
+    image = load_image(tmp_path / "big.png")
+    assert max(image.size) <= 1024
+    assert bundled.predict(image).digit == 7
+
+
+@pytest.mark.parametrize("color", [0, 255])
+def test_plain_white_or_black_is_blank(tmp_path, bundled, color):
+    Image.new("L", (200, 200), color).save(tmp_path / "plain.png")
+    assert bundled.predict(load_image(tmp_path / "plain.png")) is None
+
+
+def test_one_pixel_image(tmp_path, bundled):
+    Image.new("L", (1, 1), 0).save(tmp_path / "dot.png")
+    prediction = bundled.predict(load_image(tmp_path / "dot.png"))
+    assert prediction is None or 0 <= prediction.digit <= 9
