@@ -92,6 +92,23 @@ def test_train_refuses_bad_options_without_writing(tmp_path):
     assert not (tmp_path / "m.pt").exists()
 
 
+def test_interrupted_training_keeps_the_existing_file(tmp_path):
+    import signal
+    import time
+
+    out = tmp_path / "model.pt"
+    out.write_bytes(b"the previous model")
+    child = subprocess.Popen([sys.executable, "-m", "digitpad", "train", "--preset", "full", "--limit", "6000",
+                              "--out", str(out)], stderr=subprocess.PIPE, text=True)
+    while "parameters" not in child.stderr.readline():  # the trainer has started its first epoch
+        assert child.poll() is None
+    time.sleep(1)
+    child.send_signal(signal.SIGINT)
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode == 130 and "nothing was saved" in stderr and "Traceback" not in stderr
+    assert out.read_bytes() == b"the previous model"
+
+
 def test_errors_are_one_line(tmp_path):
     (tmp_path / "evil.pt").write_bytes(b"\x80\x04not really")
     for args in (["evaluate", str(tmp_path / "evil.pt")], ["evaluate", "--data-dir", str(tmp_path)],
@@ -99,6 +116,16 @@ def test_errors_are_one_line(tmp_path):
         result = digitpad(*args, check=False)
         assert result.returncode == 1 and "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("digitpad: error:")
+
+
+def test_hostile_model_is_refused_without_running_it(tmp_path, digit_files):
+    marker = tmp_path / "pwned"
+    (tmp_path / "evil.pt").write_bytes(
+        b"\x80\x02cos\nsystem\nq\x00X" + len(f"touch {marker}").to_bytes(4, "little")
+        + f"touch {marker}".encode() + b"q\x01\x85q\x02Rq\x03.")
+    result = digitpad("predict", "--model", str(tmp_path / "evil.pt"), digit_files[0][0], check=False)
+    assert result.returncode == 1 and "refused" in result.stderr and "Traceback" not in result.stderr
+    assert not marker.exists()
 
 
 def test_info_and_version():

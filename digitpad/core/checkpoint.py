@@ -71,12 +71,16 @@ class Checkpoint:
             model = build_model(self.arch, **self.arch_args)
         except (ValueError, TypeError) as e:
             raise CheckpointError(f"cannot rebuild architecture {self.arch!r} with {self.arch_args}: {e}") from None
-        try:
-            model.load_state_dict(self.state_dict, strict=True)
-        except RuntimeError as e:
-            first = str(e).strip().splitlines()
-            raise CheckpointError(f"its weights do not match the {self.arch!r} architecture: {first[0]} "
-                                  + " ".join(line.strip() for line in first[1:3])) from None
+        expected = model.state_dict()
+        missing = [k for k in expected if k not in self.state_dict]
+        unexpected = [k for k in self.state_dict if k not in expected]
+        misshapen = [k for k in expected if k in self.state_dict and self.state_dict[k].shape != expected[k].shape]
+        if missing or unexpected or misshapen:
+            example = (missing or unexpected or misshapen)[0]
+            raise CheckpointError(f"its weights do not match the {self.arch!r} architecture ({len(missing)} missing, "
+                                  f"{len(unexpected)} unexpected, {len(misshapen)} wrongly shaped tensors, "
+                                  f"e.g. {example!r})")
+        model.load_state_dict(self.state_dict, strict=True)
         return model.eval()
 
     def to_dict(self) -> dict:
@@ -129,7 +133,10 @@ class Checkpoint:
             raise CheckpointError(f"{path}: not a readable PyTorch checkpoint (corrupt, truncated or another "
                                   f"kind of file: {_first_line(e)})") from None
         checkpoint = cls.from_dict(raw, path)
-        checkpoint.build_model()  # verify the weights fit the architecture now, not later in the UI
+        try:
+            checkpoint.build_model()  # verify the weights fit the architecture now, not later in the UI
+        except CheckpointError as e:
+            raise CheckpointError(f"{path}: {e}") from None
         return checkpoint
 
     @classmethod
