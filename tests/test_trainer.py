@@ -22,6 +22,24 @@ def test_events_describe_progress_and_end_with_an_evaluated_checkpoint(mnist):
     assert metrics["count"] == 1000 and len(metrics["confusion"]) == 10 and len(metrics["precision"]) == 10
     assert sum(map(sum, metrics["confusion"])) == 1000
     assert finished.checkpoint.train_config["train_limit"] == 2000 and len(finished.checkpoint.history) == 2
+    wrong = metrics["misclassified"]
+    assert len(wrong) == min(100, 1000 - round(metrics["accuracy"] * 1000))
+    assert all(int(mnist.test_labels[i]) == true != predicted for i, true, predicted in wrong)
+
+
+def test_tiny_runs_train_without_a_warm_up_phase(mnist):
+    config = TrainConfig(**{**SMALL, "epochs": 1, "train_limit": 200})  # 2 steps: too few for one-cycle
+    assert isinstance(list(train(config, mnist.subset(test=100)))[-1], Finished)
+
+
+def test_stop_during_test_scoring(mnist):
+    control = TrainControl()
+    events = train(TrainConfig(**{**SMALL, "epochs": 1}), mnist, control)
+    for event in events:
+        if isinstance(event, Epoch):
+            break
+    control.stop()  # the next thing the loop does is score the 10,000 test images
+    assert isinstance(next(events), Stopped)
 
 
 def test_same_seed_same_model(mnist):

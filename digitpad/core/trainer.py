@@ -20,10 +20,14 @@ from .checkpoint import Checkpoint
 from .config import TrainConfig, TrainingError
 from .datasets import DigitData
 from .device import resolve_device
-from .metrics import evaluate, predict_logits, scores
+from .metrics import evaluate, misclassified, predict_logits, scores
 from .models import build_model, parameter_count
 from .normalization import Normalization
 from .styles import style_variants
+
+MIN_ONECYCLE_STEPS = 8
+TEST_BATCH = 1000  # test scoring checks for a stop between batches of this size
+MISCLASSIFIED_KEPT = 100  # (index, true, predicted) of the first misread test digits, for galleries
 
 
 class TrainControl:
@@ -121,7 +125,7 @@ def _optimizer(config: TrainConfig, model: torch.nn.Module) -> torch.optim.Optim
 def _scheduler(config: TrainConfig, optimizer, steps_per_epoch: int):
     """A per-step schedule (or None)."""
     total = config.epochs * steps_per_epoch
-    if config.schedule == "onecycle":
+    if config.schedule == "onecycle" and total >= MIN_ONECYCLE_STEPS:  # fewer steps leave no warm-up phase
         return torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=config.lr, total_steps=total, pct_start=0.25)
     if config.schedule == "step":
         return torch.optim.lr_scheduler.StepLR(optimizer, step_size=max(1, total // 3), gamma=0.1)
@@ -214,10 +218,17 @@ def train(config: TrainConfig, data: DigitData, control: TrainControl | None = N
         raise TrainingError(f"out of memory on {device}: lower the batch size (it was {config.batch_size})") from None
 
     seconds = time.perf_counter() - start
-    logits = predict_logits(model, data.test_images, norm)
+    chunks = []
+    for first in range(0, len(data.test_labels), TEST_BATCH):
+        if control.should_stop():
+            yield Stopped(config.epochs, steps_per_epoch)
+            return
+        chunks.append(predict_logits(model, data.test_images[first: first + TEST_BATCH], norm))
+    logits = torch.cat(chunks) if chunks else torch.empty(0, 10, device=device)
     metrics = scores(logits, data.test_labels)
     metrics.update(train_seconds=round(seconds, 1), parameters=parameter_count(model), device=str(device),
-                   dataset=data.source, train_images=len(train_y))
+                   dataset=data.source, train_images=len(train_y),
+                   misclassified=misclassified(logits, data.test_labels, MISCLASSIFIED_KEPT))
     checkpoint = Checkpoint.from_model(model, config.arch, config.model_args(), normalization=norm,
                                        train_config=config.to_dict(), metrics=metrics, history=history,
                                        name=name or config.arch)
