@@ -1,0 +1,242 @@
+"""DrawingCanvas: a square pad that records pen strokes and renders them for the model.
+
+Strokes are kept as point lists; what the person sees is painted with Qt (smooth curves through
+the points, their chosen pen width), and what the model sees comes from `to_array()`, which
+renders the same points with the MNIST-like pen of `digitpad.core.strokes`. Mouse, tablet and
+touch all arrive here (Qt turns unhandled touch into mouse events).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QShortcut,
+    QTabletEvent,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from ..core.strokes import Point, render_strokes
+
+DEFAULT_SIZE = 320
+DEFAULT_PEN_WIDTH = 22.0
+PEN_WIDTH_RANGE = (4.0, 60.0)
+UNDO_LIMIT = 100  # states kept for undo, so a day of drawing does not grow memory without end
+
+
+def smooth_path(points: list[Point]) -> QPainterPath:
+    """A curve through the points' midpoints with the points as control points (no corners, no gaps)."""
+    path = QPainterPath(QPointF(*points[0]))
+    if len(points) == 1:
+        path.lineTo(QPointF(*points[0]))
+        return path
+    for (x0, y0), (x1, y1) in zip(points[1:-1], points[2:]):
+        path.quadTo(QPointF(x0, y0), QPointF((x0 + x1) / 2, (y0 + y1) / 2))
+    path.lineTo(QPointF(*points[-1]))
+    return path
+
+
+class DrawingCanvas(QWidget):
+    """A drawing pad. Signals: `changed` on every new point or edit, `strokeFinished` at pen-up."""
+
+    changed = Signal()
+    strokeFinished = Signal()
+
+    def __init__(self, parent: QWidget | None = None, size: int = DEFAULT_SIZE, pen_width: float = DEFAULT_PEN_WIDTH):
+        super().__init__(parent)
+        self._strokes: list[list[Point]] = []
+        self._undo: list[list[list[Point]]] = []
+        self._redo: list[list[list[Point]]] = []
+        self._current: list[Point] | None = None
+        self._pen_width = pen_width
+        self._background: QImage | None = None
+        self.setFixedSize(size, size)
+        self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.setCursor(Qt.CrossCursor)
+        self.setAttribute(Qt.WA_StaticContents)
+        self.setAccessibleName("Drawing pad")
+        self.setToolTip("Draw a digit. Ctrl+Z undoes a stroke, Ctrl+Shift+Z redoes, Esc or Delete clears.")
+        bindings = {
+            self.undo: QKeySequence.keyBindings(QKeySequence.Undo),
+            self.redo: QKeySequence.keyBindings(QKeySequence.Redo) + [QKeySequence("Ctrl+Shift+Z")],
+            self.clear: [QKeySequence("Esc"), QKeySequence(Qt.Key_Delete), QKeySequence(Qt.Key_Backspace)],
+        }
+        seen = set()
+        for slot, sequences in bindings.items():
+            for keys in sequences:
+                if keys.toString() not in seen:  # a key bound twice would make Qt fire neither
+                    seen.add(keys.toString())
+                    QShortcut(keys, self, slot, context=Qt.WidgetWithChildrenShortcut)
+
+    # --- state -----------------------------------------------------------------------------------
+    def strokes(self) -> list[list[Point]]:
+        """A copy of the finished strokes (and the one being drawn), in widget coordinates."""
+        current = [list(self._current)] if self._current else []
+        return [list(s) for s in self._strokes] + current
+
+    def set_strokes(self, strokes: list[list[Point]]) -> None:
+        self._commit([[(float(x), float(y)) for x, y in s] for s in strokes if len(s)])
+
+    def is_empty(self) -> bool:
+        return not self._strokes and not self._current
+
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    def pen_width(self) -> float:
+        return self._pen_width
+
+    def set_pen_width(self, width: float) -> None:
+        self._pen_width = float(min(max(width, PEN_WIDTH_RANGE[0]), PEN_WIDTH_RANGE[1]))
+        self.update()
+
+    def set_background(self, image: QImage | None) -> None:
+        """Show an image (e.g. an opened file) under the ink; it is not part of `to_array()`."""
+        self._background = image
+        self.update()
+
+    def to_array(self) -> np.ndarray:
+        """What the model should see: the strokes rendered white on black at the canvas size (uint8)."""
+        return render_strokes(self.strokes(), (self.width(), self.height()))
+
+    def to_image(self) -> QImage:
+        """The drawing as the person sees it, dark ink on white, for saving."""
+        image = QImage(self.size() * self.devicePixelRatioF(), QImage.Format_Grayscale8)
+        image.setDevicePixelRatio(self.devicePixelRatioF())
+        image.fill(Qt.white)
+        painter = QPainter(image)
+        self._paint_strokes(painter, QColor(Qt.black))
+        painter.end()
+        return image
+
+    # --- editing ---------------------------------------------------------------------------------
+    def _push_undo(self) -> None:
+        self._undo.append(self._strokes)
+        del self._undo[:-UNDO_LIMIT]
+        self._redo.clear()
+
+    def _commit(self, strokes: list[list[Point]]) -> None:
+        self._push_undo()
+        self._strokes = strokes
+        self._changed()
+
+    def _changed(self) -> None:
+        self.update()
+        self.changed.emit()
+
+    def undo(self) -> None:
+        if self._undo and self._current is None:
+            self._redo.append(self._strokes)
+            self._strokes = self._undo.pop()
+            self._changed()
+
+    def redo(self) -> None:
+        if self._redo and self._current is None:
+            self._undo.append(self._strokes)
+            self._strokes = self._redo.pop()
+            self._changed()
+
+    def clear(self) -> None:
+        if self._strokes and self._current is None:
+            self._commit([])
+
+    # --- input -----------------------------------------------------------------------------------
+    def _pen_down(self, point: QPointF) -> None:
+        self._current = [(point.x(), point.y())]
+        self._changed()
+
+    def _pen_move(self, point: QPointF) -> None:
+        if self._current is None:
+            return
+        x, y = point.x(), point.y()
+        last_x, last_y = self._current[-1]
+        if (x - last_x) ** 2 + (y - last_y) ** 2 >= 1.0:  # ignore sub-pixel jitter
+            self._current.append((x, y))
+            margin = self._pen_width + 4
+            self.update(QRectF(min(x, last_x) - margin, min(y, last_y) - margin,
+                               abs(x - last_x) + 2 * margin, abs(y - last_y) + 2 * margin).toAlignedRect())
+            self.changed.emit()
+
+    def _pen_up(self) -> None:
+        if self._current is None:
+            return
+        stroke, self._current = self._current, None
+        self._push_undo()
+        self._strokes = self._strokes + [stroke]
+        self.update()
+        self.strokeFinished.emit()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.LeftButton:
+            self._pen_down(event.position())
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if event.buttons() & Qt.LeftButton:
+            self._pen_move(event.position())
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.LeftButton:
+            self._pen_move(event.position())
+            self._pen_up()
+
+    def tabletEvent(self, event: QTabletEvent) -> None:
+        """Pens report sub-pixel positions; use them directly rather than the synthesized mouse events."""
+        kind = event.type()
+        if kind == QTabletEvent.TabletPress:
+            self._pen_down(event.position())
+        elif kind == QTabletEvent.TabletMove and event.buttons():
+            self._pen_move(event.position())
+        elif kind == QTabletEvent.TabletRelease:
+            self._pen_move(event.position())
+            self._pen_up()
+        event.accept()
+
+    def focusOutEvent(self, event) -> None:
+        self._pen_up()  # a stroke never stays open when the pen leaves for another window
+        super().focusOutEvent(event)
+
+    # --- painting --------------------------------------------------------------------------------
+    def sizeHint(self) -> QSize:
+        return QSize(DEFAULT_SIZE, DEFAULT_SIZE)
+
+    def _paint_strokes(self, painter: QPainter, color: QColor) -> None:
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setPen(QPen(color, self._pen_width, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin))
+        painter.setBrush(Qt.NoBrush)
+        for stroke in self.strokes():
+            painter.drawPath(smooth_path(stroke))
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        palette = self.palette()
+        paper, ink = palette.color(QPalette.Base), palette.color(QPalette.Text)
+        painter.fillRect(self.rect(), paper)
+        painter.setPen(QPen(palette.color(QPalette.Mid), 1))
+        painter.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
+        guide = QColor(ink)
+        guide.setAlpha(40)
+        painter.setPen(QPen(guide, 1, Qt.DashLine))
+        inset = self.width() * 0.14
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset), 8, 8)
+        if self._background is not None:
+            scaled = self._background.scaled(self.size(), Qt.KeepAspectRatio, Qt.SmoothTransformation)
+            painter.drawImage((self.width() - scaled.width()) // 2, (self.height() - scaled.height()) // 2, scaled)
+        elif self.is_empty():
+            hint = QColor(ink)
+            hint.setAlpha(90)
+            painter.setPen(hint)
+            painter.drawText(self.rect(), Qt.AlignCenter, "Draw a digit here")
+        self._paint_strokes(painter, ink)
+        painter.end()

@@ -1,0 +1,83 @@
+"""Which digits to train on, as the Train tab's form describes them, and how to load them.
+
+Plain Python (no Qt) so the worker thread can load the data and the form can describe it with
+the same object. The core dataset module (which needs torch) is imported only when needed: the
+form asks only once its worker has imported torch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.paths import default_data_root
+
+DEFAULT = "default"  # MNIST in the data folder ($DIGITPAD_DATA_DIR or the user data folder), downloaded if missing
+FOLDER = "folder"  # a local copy of MNIST
+CSV = "csv"  # a Kaggle "Digit Recognizer" style CSV
+KINDS = {DEFAULT: "MNIST (data folder, downloaded if missing)", FOLDER: "MNIST in a local folder",
+         CSV: "Kaggle-style CSV file"}
+
+
+def _megabytes(paths) -> str:
+    return f"{sum(p.stat().st_size for p in paths) / 1e6:,.1f} MB"
+
+
+@dataclass(frozen=True)
+class DatasetChoice:
+    kind: str = DEFAULT
+    path: str = ""
+
+    def root(self) -> Path:
+        """The folder holding MNIST/raw; picking the MNIST or raw folder itself works too."""
+        if self.kind == DEFAULT:
+            return default_data_root()
+        folder = Path(self.path).expanduser()
+        if folder.name == "raw" and folder.parent.name == "MNIST":
+            return folder.parent.parent
+        return folder.parent if folder.name == "MNIST" else folder
+
+    def _mnist_files(self) -> list[Path]:
+        from ..core.datasets import MNIST_FILES, mnist_raw_dir
+
+        raw = mnist_raw_dir(self.root())
+        found = []
+        for names in MNIST_FILES.values():
+            for name in names[:2]:
+                found += [p for p in (raw / name, raw / f"{name}.gz") if p.is_file()][:1]
+        return found
+
+    def problem(self) -> str | None:
+        """Why training cannot start with this choice (None when it can)."""
+        if self.kind == CSV:
+            if not self.path:
+                return "choose a CSV file"
+            return None if Path(self.path).expanduser().is_file() else f"{self.path}: no such file"
+        if self.kind == FOLDER:
+            if not self.path:
+                return "choose the folder holding MNIST"
+            if len(self._mnist_files()) < 4:
+                return f"{self.path}: no MNIST here (expected the four *-ubyte[.gz] files in MNIST/raw)"
+        return None
+
+    def status(self) -> str:
+        """One line for the form: where the data is, whether it is there and how big it is."""
+        problem = self.problem()
+        if problem:
+            return problem
+        if self.kind == CSV:
+            return f"CSV file, {_megabytes([Path(self.path).expanduser()])}"
+        from ..core.datasets import mnist_raw_dir
+
+        files = self._mnist_files()
+        if len(files) < 4:
+            return f"Not downloaded yet: Start downloads MNIST (about 12 MB) into {mnist_raw_dir(self.root())}"
+        return f"MNIST present: 4 files, {_megabytes(files)} in {mnist_raw_dir(self.root())}"
+
+    def load(self):
+        """The DigitData (raises DatasetError naming the file and the problem)."""
+        from ..core.datasets import load_dataset
+
+        if self.kind == CSV:
+            return load_dataset(csv=Path(self.path).expanduser())
+        return load_dataset(self.root(), download=self.kind == DEFAULT)

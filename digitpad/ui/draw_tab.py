@@ -1,0 +1,162 @@
+"""The Draw tab: the pad, its tools, and the live answer beside it.
+
+While a stroke is drawn the tab asks for a prediction at most every THROTTLE_MS (and once more
+at pen-up); the work runs on the PredictionService's thread, so the pen never waits for the model.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import partial
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+
+from ..core.strokes import render_strokes
+from .canvas import PEN_WIDTH_RANGE, DrawingCanvas
+from .model_manager import ModelManager
+from .prediction_service import PredictionService
+from .prediction_view import PredictionPanel
+
+THROTTLE_MS = 40  # at most 25 predictions a second while the pen moves
+
+
+def _predict_strokes(predictor, strokes, size):
+    return predictor.predict(render_strokes(strokes, size))
+
+
+def _predict_file(predictor, path):
+    from ..core.images import load_image
+
+    return predictor.predict(load_image(path))
+
+
+class DrawTab(QWidget):
+    """Signal `predictionShown(prediction or None)` fires whenever the panel shows a new answer."""
+
+    predictionShown = Signal(object)
+
+    def __init__(self, models: ModelManager, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.models = models
+        self.service = PredictionService(self)
+        self.canvas = DrawingCanvas()
+        self.panel = PredictionPanel()
+        self.source_label = QLabel("")
+        self.source_label.setEnabled(False)
+        self._generation = 0  # bumped whenever what is predicted is replaced, so late answers are dropped
+        self._image_path: str | None = None
+
+        self.undo_button = QPushButton("Undo")
+        self.redo_button = QPushButton("Redo")
+        self.clear_button = QPushButton("Clear")
+        self.undo_button.setToolTip("Undo the last stroke (Ctrl+Z)")
+        self.redo_button.setToolTip("Redo (Ctrl+Shift+Z)")
+        self.clear_button.setToolTip("Clear the pad (Esc or Delete)")
+        self.undo_button.clicked.connect(self.canvas.undo)
+        self.redo_button.clicked.connect(self.canvas.redo)
+        self.clear_button.clicked.connect(self.clear)
+        self.pen_slider = QSlider(Qt.Horizontal)
+        self.pen_slider.setRange(int(PEN_WIDTH_RANGE[0]), int(PEN_WIDTH_RANGE[1]))
+        self.pen_slider.setValue(int(self.canvas.pen_width()))
+        self.pen_slider.setToolTip("Pen width on the pad. The model always gets MNIST-thick strokes, "
+                                   "whatever the width you see.")
+        self.pen_slider.valueChanged.connect(self.canvas.set_pen_width)
+
+        tools = QHBoxLayout()
+        for button in (self.undo_button, self.redo_button, self.clear_button):
+            tools.addWidget(button)
+        tools.addSpacing(12)
+        tools.addWidget(QLabel("Pen"))
+        tools.addWidget(self.pen_slider, 1)
+        left = QVBoxLayout()
+        left.addWidget(self.canvas, alignment=Qt.AlignHCenter)
+        left.addLayout(tools)
+        left.addWidget(self.source_label)
+        left.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left)
+        layout.addSpacing(16)
+        layout.addWidget(self.panel, 1)
+
+        self._throttle = QTimer(self, singleShot=True, interval=THROTTLE_MS)
+        self._throttle.timeout.connect(self.predict_now)
+        self.canvas.changed.connect(self._on_canvas_changed)
+        self.canvas.strokeFinished.connect(self.predict_now)
+        self.canvas.strokeFinished.connect(self._update_buttons)
+        self.service.predicted.connect(self._on_predicted)
+        self.service.failed.connect(self._on_failed)
+        models.changed.connect(lambda _: self.predict_now())
+        self._update_buttons()
+
+    # --- what to predict -------------------------------------------------------------------------
+    def _on_canvas_changed(self) -> None:
+        if self._image_path is not None:
+            self._show_file(None)
+        self._update_buttons()
+        if not self._throttle.isActive():
+            self._throttle.start()
+
+    def clear(self) -> None:
+        self._show_file(None)
+        self.canvas.clear()
+        self.predict_now()
+
+    def predict_now(self) -> None:
+        """Ask for a prediction of what the pad (or an opened image) shows now."""
+        self._throttle.stop()
+        predictor = self.models.predictor
+        if predictor is None:
+            self.panel.show_message("Loading the model...")
+            return
+        if self._image_path is not None:
+            job = partial(_predict_file, predictor, self._image_path)
+        elif self.canvas.is_empty():
+            self._generation += 1
+            self._show(None)
+            return
+        else:
+            job = partial(_predict_strokes, predictor, self.canvas.strokes(),
+                          (self.canvas.width(), self.canvas.height()))
+        generation = self._generation
+        self.service.submit(lambda: (generation, job()))
+
+    def open_image(self, path: str | os.PathLike) -> None:
+        """Predict an image file; the pad shows it until the person draws again."""
+        self.canvas.clear()
+        self._show_file(str(path))
+        self.predict_now()
+
+    def _show_file(self, path: str | None) -> None:
+        if path == self._image_path:
+            return
+        self._generation += 1
+        self._image_path = path
+        image = QImage(path) if path else QImage()
+        self.canvas.set_background(image if not image.isNull() else None)
+        self.source_label.setText(f"Reading {os.path.basename(path)}" if path else "")
+
+    # --- answers ---------------------------------------------------------------------------------
+    def _on_predicted(self, result, seconds: float) -> None:
+        generation, prediction = result
+        if generation == self._generation:
+            self._show(prediction)
+
+    def _on_failed(self, message: str) -> None:
+        self.panel.show_message(message)
+        self.predictionShown.emit(None)
+
+    def _show(self, prediction) -> None:
+        self.panel.show_prediction(prediction)
+        if prediction is None and self._image_path is not None:
+            self.panel.show_message("No digit found in this image")
+        self.predictionShown.emit(prediction)
+
+    def _update_buttons(self) -> None:
+        self.undo_button.setEnabled(self.canvas.can_undo())
+        self.redo_button.setEnabled(self.canvas.can_redo())
+
+    def shutdown(self) -> None:
+        self._throttle.stop()
+        self.service.shutdown()

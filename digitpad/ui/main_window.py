@@ -1,0 +1,225 @@
+"""The main window: Draw and Train tabs, menus, status bar, settings, drag-and-drop and paste."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
+from superqt.utils import WorkerBase
+
+from .. import __version__
+from .draw_tab import DrawTab
+from .model_manager import ModelManager
+from .train_tab import TrainTab
+
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
+MODEL_FILTER = "digitpad checkpoints (*.pt *.pth);;All files (*)"
+DEVICES = (("auto", "&Auto"), ("cpu", "&CPU"), ("cuda", "C&UDA"))
+
+
+def settings() -> QSettings:
+    return QSettings("digitpad", "digitpad")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self):
+        super().__init__()
+        self.setWindowTitle("digitpad")
+        self.setAcceptDrops(True)
+        self.settings = settings()
+        self.models = ModelManager(self)
+        self.draw_tab = DrawTab(self.models)
+        self.train_tab = TrainTab(self.models)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.draw_tab, "Draw")
+        self.tabs.addTab(self.train_tab, "Train")
+        self.setCentralWidget(self.tabs)
+        self.model_status = QLabel("Starting...")
+        self.statusBar().addPermanentWidget(self.model_status)
+        self.last_error: QMessageBox | None = None
+        self._build_menus()
+        self._restore_settings()
+
+        self.models.loading.connect(self.model_status.setText)
+        self.models.changed.connect(self._on_model_changed)
+        self.models.failed.connect(self._on_model_failed)
+
+    # --- menus -----------------------------------------------------------------------------------
+    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&Open image...", self.open_image_dialog, QKeySequence.Open,
+                     "Read the digit in an image file")
+        self._action(file_menu, "&Paste image", self.paste, QKeySequence.Paste, "Read the digit in the clipboard")
+        self._action(file_menu, "&Save drawing as PNG...", self.save_drawing_dialog, QKeySequence.Save)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.Quit)
+
+        model_menu = bar.addMenu("&Model")
+        self._action(model_menu, "&Load checkpoint...", self.load_model_dialog, "Ctrl+L",
+                     "Use a model trained with digitpad")
+        self._action(model_menu, "&Revert to the bundled model", lambda: self.load_model(None))
+
+        device_menu = bar.addMenu("&Device")
+        group = QActionGroup(self)
+        self.device_actions: dict[str, QAction] = {}
+        for name, text in DEVICES:
+            action = QAction(text, self, checkable=True)
+            action.triggered.connect(lambda checked, n=name: self.set_device(n))
+            group.addAction(action)
+            device_menu.addAction(action)
+            self.device_actions[name] = action
+        device_menu.setToolTipsVisible(True)
+        self.device_actions["cuda"].setEnabled(False)
+        self.device_actions["cuda"].setToolTip("Checking for a CUDA GPU...")
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About digitpad", self.about)
+
+    # --- settings --------------------------------------------------------------------------------
+    def _restore_settings(self) -> None:
+        geometry = self.settings.value("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(860, 600)
+        pen = self.settings.value("pen_width", type=float)
+        if pen:
+            self.draw_tab.pen_slider.setValue(int(pen))
+        device = self.settings.value("device", "auto")
+        self.models.device = device if device in self.device_actions else "auto"
+        self.device_actions[self.models.device].setChecked(True)
+
+    def save_settings(self) -> None:
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("pen_width", self.draw_tab.canvas.pen_width())
+        self.settings.setValue("device", self.models.device)
+        predictor = self.models.predictor
+        self.settings.setValue("model_path", str(predictor.path) if predictor and not self._is_bundled(predictor)
+                               else "")
+        self.settings.sync()
+
+    def start(self) -> None:
+        """Load the last model (or the bundled one) in the background; the window is already usable."""
+        last = self.settings.value("model_path", "") or None
+        self.models.load(last if last and Path(last).is_file() else None)
+
+    # --- models and devices ----------------------------------------------------------------------
+    @staticmethod
+    def _is_bundled(predictor) -> bool:
+        from ..core.paths import bundled_model_path
+
+        return predictor.path is None or Path(predictor.path) == bundled_model_path()
+
+    def _on_model_changed(self, predictor) -> None:
+        accuracy = f"{predictor.accuracy:.2%} on MNIST test" if predictor.accuracy is not None else "accuracy unknown"
+        device = str(predictor.device).upper()
+        self.model_status.setText(f"Model: {predictor.name} · {accuracy} · {device}")
+        self.model_status.setToolTip(str(predictor.path or "in memory"))
+        self.statusBar().showMessage(predictor.device_note or "Model ready", 5000)
+        reason = self.models.cuda_unavailable
+        self.device_actions["cuda"].setEnabled(reason is None)
+        self.device_actions["cuda"].setToolTip(f"Unavailable: {reason}" if reason else "Run the model on the GPU")
+        self.device_actions[self.models.device].setChecked(True)
+
+    def _on_model_failed(self, message: str) -> None:
+        if self.models.predictor is None:  # the remembered model is broken: fall back to the bundled one
+            self.show_error("Could not load the model", f"{message}\n\nUsing the bundled model instead.")
+            self.models.load(None)
+            return
+        self._on_model_changed(self.models.predictor)
+        self.show_error("Could not load the model", f"{message}\n\nThe current model stays in use.")
+
+    def load_model(self, path: str | None) -> None:
+        self.models.load(path)
+
+    def load_model_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Load a digitpad checkpoint", "", MODEL_FILTER)
+        if path:
+            self.load_model(path)
+
+    def set_device(self, device: str) -> None:
+        self.models.set_device(device)
+
+    # --- files -----------------------------------------------------------------------------------
+    def open_image(self, path: str) -> None:
+        self.tabs.setCurrentWidget(self.draw_tab)
+        self.draw_tab.open_image(path)
+
+    def open_image_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open an image of a digit", "", IMAGE_FILTER)
+        if path:
+            self.open_image(path)
+
+    def paste(self) -> None:
+        clipboard = QGuiApplication.clipboard()
+        image = clipboard.image()
+        if not image.isNull():
+            path = os.path.join(tempfile.gettempdir(), f"digitpad-paste-{os.getpid()}.png")
+            image.save(path)
+            self.open_image(path)
+        elif clipboard.mimeData().hasUrls() and clipboard.mimeData().urls()[0].isLocalFile():
+            self.open_image(clipboard.mimeData().urls()[0].toLocalFile())
+        else:
+            self.statusBar().showMessage("The clipboard holds no image", 4000)
+
+    def save_drawing(self, path: str) -> bool:
+        ok = self.draw_tab.canvas.to_image().save(path, "PNG")
+        if not ok:
+            self.show_error("Could not save the drawing", f"{path} could not be written.")
+        return ok
+
+    def save_drawing_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save the drawing", "digit.png", "PNG images (*.png)")
+        if path:
+            self.save_drawing(path)
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and any(url.isLocalFile() for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if files:
+            self.open_image(files[0])
+            event.acceptProposedAction()
+
+    # --- messages and lifetime -------------------------------------------------------------------
+    def show_error(self, title: str, text: str) -> None:
+        """A window-modal message that does not block the event loop (tests can read and close it)."""
+        box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.Ok, self)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.open()
+        self.last_error = box
+        self.statusBar().showMessage(text.splitlines()[0], 8000)
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About digitpad", f"<b>digitpad {__version__}</b><br>Draw a digit and watch a "
+                          "convolutional network read it. Retrain it on MNIST in the Train tab.")
+
+    def closeEvent(self, event) -> None:
+        if not self.train_tab.confirm_close():
+            event.ignore()
+            return
+        self.save_settings()
+        self.train_tab.shutdown()
+        self.draw_tab.shutdown()
+        try:
+            WorkerBase.await_workers(msecs=5000)  # model loads and stopped runs end well within that
+        except RuntimeError:  # a worker still busy: Qt's thread pool waits for it as the app exits
+            pass
+        event.accept()
+

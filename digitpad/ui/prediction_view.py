@@ -1,0 +1,155 @@
+"""The answer panel: the digit, how sure the model is, all ten probabilities and its 28x28 input."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+UNSURE_BELOW = 0.6  # under this confidence the panel says it is unsure instead of pretending
+
+
+def verdict(probabilities: tuple[float, ...]) -> tuple[str, str]:
+    """(big text, caption) for a prediction: the digit and its confidence, or an honest doubt."""
+    order = np.argsort(probabilities)[::-1]
+    best, second = int(order[0]), int(order[1])
+    confidence = probabilities[best]
+    if confidence < UNSURE_BELOW:
+        return "?", f"Not sure: {best} ({confidence:.0%}) or {second} ({probabilities[second]:.0%})"
+    return str(best), ("over 99.9% sure" if confidence > 0.999 else f"{confidence:.1%} sure")
+
+
+class ProbabilityBars(QWidget):
+    """Ten horizontal bars, one per digit, the most likely one highlighted."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._probabilities: tuple[float, ...] | None = None
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        self.setMinimumHeight(10 * 22)
+        self.setAccessibleName("Probabilities for each digit")
+
+    def probabilities(self) -> tuple[float, ...] | None:
+        return self._probabilities
+
+    def set_probabilities(self, probabilities: tuple[float, ...] | None) -> None:
+        self._probabilities = probabilities
+        self.setToolTip("\n".join(f"{d}: {p:.2%}" for d, p in enumerate(probabilities)) if probabilities else "")
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(260, 10 * 22)
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.Antialiasing)
+        palette = self.palette()
+        text, track, accent = (palette.color(QPalette.WindowText), palette.color(QPalette.Midlight),
+                               palette.color(QPalette.Highlight))
+        row = self.height() / 10
+        label_w, value_w = 22, 58
+        bar_w = max(10.0, self.width() - label_w - value_w - 8)
+        best = int(np.argmax(self._probabilities)) if self._probabilities else -1
+        for digit in range(10):
+            top = digit * row
+            p = self._probabilities[digit] if self._probabilities else 0.0
+            painter.setPen(text)
+            font = painter.font()
+            font.setBold(digit == best)
+            painter.setFont(font)
+            painter.drawText(QRectF(0, top, label_w, row), Qt.AlignCenter, str(digit))
+            bar = QRectF(label_w + 4, top + row * 0.22, bar_w, row * 0.56)
+            painter.setPen(Qt.NoPen)
+            painter.setBrush(track)
+            painter.drawRoundedRect(bar, 4, 4)
+            if bar_w * p >= 1:
+                painter.setBrush(accent if digit == best else QColor(accent.red(), accent.green(), accent.blue(), 110))
+                painter.drawRoundedRect(QRectF(bar.left(), bar.top(), bar_w * p, bar.height()), 4, 4)
+            painter.setPen(text)
+            painter.drawText(QRectF(bar.right() + 4, top, value_w, row), Qt.AlignVCenter | Qt.AlignRight,
+                             f"{p:.1%}" if self._probabilities else "")
+        painter.end()
+
+
+def gray_pixmap(image: np.ndarray, scale: int) -> QPixmap:
+    """A float [0, 1] image as a pixmap enlarged with square pixels (no smoothing that would hide them)."""
+    data = np.ascontiguousarray((np.clip(image, 0, 1) * 255).astype(np.uint8))
+    qimage = QImage(data.data, data.shape[1], data.shape[0], data.strides[0], QImage.Format_Grayscale8).copy()
+    return QPixmap.fromImage(qimage.scaled(data.shape[1] * scale, data.shape[0] * scale, Qt.IgnoreAspectRatio,
+                                           Qt.FastTransformation))
+
+
+class ModelInputView(QLabel):
+    """The 28x28 image the model actually read, enlarged: the first place to look when a digit is misread."""
+
+    SCALE = 4
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._image: np.ndarray | None = None
+        self.setFixedSize(28 * self.SCALE + 2, 28 * self.SCALE + 2)
+        self.setAlignment(Qt.AlignCenter)
+        self.setStyleSheet("border: 1px solid palette(mid); background: black;")
+        self.setToolTip("The 28x28 image the model reads: your drawing cropped, scaled to 20 px and centred "
+                        "by its centre of mass, with MNIST-thick strokes")
+        self.set_image(None)
+
+    def image(self) -> np.ndarray | None:
+        return self._image
+
+    def set_image(self, image: np.ndarray | None) -> None:
+        self._image = image
+        self.setPixmap(gray_pixmap(np.zeros((28, 28)) if image is None else image, self.SCALE))
+
+
+class PredictionPanel(QWidget):
+    """Big digit, caption, probability bars and model input; `show_prediction(None)` shows the prompt."""
+
+    PROMPT = "Draw a digit on the pad"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.digit_label = QLabel("–")
+        font = QFont(self.font())
+        font.setPointSize(64)
+        font.setBold(True)
+        self.digit_label.setFont(font)
+        self.digit_label.setAlignment(Qt.AlignCenter)
+        self.digit_label.setMinimumHeight(110)
+        self.digit_label.setAccessibleName("Predicted digit")
+        self.caption = QLabel(self.PROMPT)
+        self.caption.setAlignment(Qt.AlignCenter)
+        self.caption.setWordWrap(True)
+        self.bars = ProbabilityBars()
+        self.model_input = ModelInputView()
+        input_caption = QLabel("What the model sees (28×28)")
+        input_caption.setAlignment(Qt.AlignCenter)
+        input_caption.setEnabled(False)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.digit_label)
+        layout.addWidget(self.caption)
+        layout.addSpacing(8)
+        layout.addWidget(self.bars)
+        layout.addSpacing(8)
+        layout.addWidget(self.model_input, alignment=Qt.AlignHCenter)
+        layout.addWidget(input_caption)
+        layout.addStretch(1)
+
+    def show_prediction(self, prediction) -> None:
+        if prediction is None:
+            self.digit_label.setText("–")
+            self.caption.setText(self.PROMPT)
+            self.bars.set_probabilities(None)
+            self.model_input.set_image(None)
+            return
+        big, caption = verdict(prediction.probabilities)
+        self.digit_label.setText(big)
+        self.caption.setText(caption)
+        self.bars.set_probabilities(prediction.probabilities)
+        self.model_input.set_image(prediction.model_input)
+
+    def show_message(self, text: str) -> None:
+        self.digit_label.setText("–")
+        self.caption.setText(text)

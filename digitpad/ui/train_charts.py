@@ -1,0 +1,125 @@
+"""Live training curves, drawn with pyqtgraph.
+
+pyqtgraph rather than Matplotlib: it draws straight into Qt's graphics scene, and `setData` on a
+curve of thousands of points costs well under a millisecond (with clip-to-view and automatic
+downsampling), while Matplotlib's Qt canvas re-renders the whole figure, tens of milliseconds,
+on every update. The charts therefore redraw a few times a second during training without the
+UI thread noticing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QWidget
+
+TRAINING_COLOR = "#1f77b4"
+VALIDATION_COLOR = "#e6550d"
+# One legend under both charts: inside a small plot a legend always ends up covering a curve.
+LEGEND_HTML = (f'<span style="color:{TRAINING_COLOR}">━━</span> training, smoothed per step &nbsp; '
+               f'<span style="color:{TRAINING_COLOR}">●</span> training, epoch mean &nbsp; '
+               f'<span style="color:{VALIDATION_COLOR}">━■━</span> validation, per epoch')
+
+
+class SmoothedSeries:
+    """A running exponential moving average, bias-corrected so the first steps are not pulled to zero."""
+
+    def __init__(self, span: int):
+        self.alpha = 2 / (span + 1)
+        self._average = self._weight = 0.0
+
+    def add(self, value: float) -> float:
+        self._average = (1 - self.alpha) * self._average + self.alpha * value
+        self._weight = (1 - self.alpha) * self._weight + self.alpha
+        return self._average / self._weight
+
+
+class MetricChart(pg.PlotWidget):
+    """One metric over epochs: training per step (smoothed line) and per epoch (dots), validation per epoch."""
+
+    def __init__(self, title: str, unit: str = "", scale: float = 1.0, parent: QWidget | None = None):
+        palette = parent.palette() if parent is not None else QPalette()
+        super().__init__(parent, background=palette.color(QPalette.Base))
+        self.scale = scale
+        text = palette.color(QPalette.Text)
+        item = self.getPlotItem()
+        item.setTitle(title, color=text.name(), size="11pt")
+        for side in ("left", "bottom"):
+            axis = item.getAxis(side)
+            axis.setPen(text)
+            axis.setTextPen(text)
+        item.setLabel("bottom", "epoch")
+        if unit:
+            item.setLabel("left", unit)
+        # No grid: its lines belong to the axes, which then repaint over the whole plot on every update,
+        # doubling the cost of a redraw.
+        item.enableAutoRange(x=False)
+        item.setClipToView(True)
+        item.setDownsampling(auto=True, mode="peak")
+        item.setMouseEnabled(x=False, y=False)
+        item.hideButtons()
+        self.step_curve = item.plot(pen=pg.mkPen(TRAINING_COLOR, width=1.5))
+        self.train_epochs = item.plot(pen=None, symbol="o", symbolSize=7, symbolPen=None, symbolBrush=TRAINING_COLOR)
+        self.validation_epochs = item.plot(pen=pg.mkPen(VALIDATION_COLOR, width=2), symbol="s", symbolSize=7,
+                                           symbolPen=None, symbolBrush=VALIDATION_COLOR)
+        self.clear_points()
+
+    def clear_points(self) -> None:
+        self._smoothed: SmoothedSeries | None = None
+        self._x_limit = 0.0
+        self._step_x: list[float] = []
+        self._step_y: list[float] = []
+        self._epoch_x: list[float] = []
+        self._train_y: list[float] = []
+        self._validation_y: list[float] = []
+        self.redraw()
+
+    def add_step(self, x: float, value: float, span: int, epochs: int) -> None:
+        """A training step's value; `span` (in steps) sets the smoothing when the run's first step arrives."""
+        if self._smoothed is None:
+            self._smoothed = SmoothedSeries(span)
+        if x > self._x_limit:
+            # Widen the x axis by doubling up to the run's length: detail early on, and the axis (whose
+            # ticks are slow to redraw) changes only a few times a run instead of on every update.
+            self._x_limit = min(float(epochs), max(1.0, 2 * self._x_limit))
+            self.getPlotItem().setXRange(0, self._x_limit, padding=0.02)
+        self._step_x.append(x)
+        self._step_y.append(self._smoothed.add(value * self.scale))
+
+    def add_epoch(self, epoch: int, train_value: float, validation_value: float) -> None:
+        self._epoch_x.append(epoch)
+        self._train_y.append(train_value * self.scale)
+        self._validation_y.append(validation_value * self.scale)
+
+    def redraw(self) -> None:
+        self.step_curve.setData(np.asarray(self._step_x), np.asarray(self._step_y))
+        self.train_epochs.setData(np.asarray(self._epoch_x), np.asarray(self._train_y))
+        self.validation_epochs.setData(np.asarray(self._epoch_x), np.asarray(self._validation_y))
+
+
+class TrainingCharts:
+    """The loss and accuracy charts fed from the trainer's Step and Epoch events."""
+
+    def __init__(self, parent: QWidget):
+        self.loss = MetricChart("Loss", "cross-entropy", parent=parent)
+        self.accuracy = MetricChart("Accuracy", "%", scale=100, parent=parent)
+
+    def clear(self) -> None:
+        for chart in (self.loss, self.accuracy):
+            chart.clear_points()
+
+    def add_step(self, step) -> None:
+        """Plot at fractional epochs, so steps and epoch means share the x axis."""
+        x = step.epoch - 1 + step.step / step.steps_per_epoch
+        span = min(50, max(5, step.steps_per_epoch // 10))  # about a tenth of an epoch
+        self.loss.add_step(x, step.loss, span, step.epochs)
+        self.accuracy.add_step(x, step.accuracy, span, step.epochs)
+
+    def add_epoch(self, epoch) -> None:
+        self.loss.add_epoch(epoch.epoch, epoch.train_loss, epoch.val_loss)
+        self.accuracy.add_epoch(epoch.epoch, epoch.train_accuracy, epoch.val_accuracy)
+
+    def redraw(self) -> None:
+        self.loss.redraw()
+        self.accuracy.redraw()

@@ -1,0 +1,359 @@
+"""The Train tab's setup form: data, recipe, augmentation and run settings, read as a TrainConfig.
+
+The form never second-guesses the rules: invalid values can be typed, and `problems()` reports
+them with `TrainConfig.problems()`'s own reasons (plus the dataset's), so the form, the CLI and the
+trainer agree on what is valid. Choosing a preset fills the fields; editing any field switches the
+preset to "custom".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtGui import QDoubleValidator
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+from superqt.utils import create_worker
+
+from ..core.config import OPTIMIZERS, PRESETS, SCHEDULES, TrainConfig, preset
+from .dataset_choice import CSV, DEFAULT, KINDS, DatasetChoice
+
+CUSTOM = "custom"
+PRESET_LABELS = {"quick": "Quick: LeNet-5, 3 epochs, under a minute", "full": "Full: the bundled model's recipe (long)",
+                 CUSTOM: "Custom"}
+DEVICES = {"auto": "Auto", "cpu": "CPU", "cuda": "CUDA"}
+MAX_IMAGES = 10_000_000
+
+
+@dataclass(frozen=True)
+class Architecture:
+    name: str
+    parameters: int
+    summary: str
+
+
+def prepare_training() -> tuple[list[Architecture], str | None]:
+    """Every registered architecture with its parameter count, and why CUDA is unavailable (None when it is not).
+
+    Runs in a worker thread when the tab opens: torch is imported here, each model is built once,
+    and one optimizer is made, because the first optimizer imports torch._dynamo (some 900 modules,
+    about a second of imports that hold the GIL in long stretches). Paid now, that stall stays out
+    of the first run, where it would freeze the progress display.
+    """
+    import torch
+
+    from ..core.device import cuda_unavailable_reason
+    from ..core.models import ARCHITECTURES, build_model, parameter_count
+
+    catalog = []
+    for name, factory in ARCHITECTURES.items():
+        model = build_model(name)
+        catalog.append(Architecture(name, parameter_count(model), (factory.__doc__ or name).strip().splitlines()[0]))
+    torch.optim.SGD(model.parameters(), lr=0.1)
+    return catalog, cuda_unavailable_reason()
+
+
+def _number(edit: QLineEdit) -> float:
+    try:
+        return float(edit.text())
+    except ValueError:
+        return math.nan  # reported by TrainConfig.problems() like any other out-of-range value
+
+
+def _number_edit(tip: str) -> QLineEdit:
+    """A line edit for values that span decades (3e-3, 5e-4), which spin boxes handle badly."""
+    edit = QLineEdit()
+    validator = QDoubleValidator(edit)
+    validator.setNotation(QDoubleValidator.ScientificNotation)
+    validator.setLocale(QLocale.c())
+    edit.setValidator(validator)
+    edit.setToolTip(tip)
+    return edit
+
+
+def _image_count(tip: str) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(0, MAX_IMAGES)
+    box.setSingleStep(1000)
+    box.setSpecialValueText("all")
+    box.setSuffix(" images")
+    box.setToolTip(tip)
+    return box
+
+
+def _group(title: str) -> tuple[QGroupBox, QFormLayout]:
+    group = QGroupBox(title)
+    form = QFormLayout(group)
+    form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+    return group, form
+
+
+class TrainForm(QWidget):
+    """Signals: `changed` after any edit, `ready` once the architectures are known (torch has loaded)."""
+
+    changed = Signal()
+    ready = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.is_ready = False
+        self.catalog_error: str | None = None
+        self._base = PRESETS["quick"]  # the preset last chosen: supplies what the form does not show (arch_args)
+        self._filling = False
+
+        data, data_form = _group("Data")
+        self.dataset_kind = QComboBox()
+        for kind, label in KINDS.items():
+            self.dataset_kind.addItem(label, kind)
+        self.dataset_path = QLineEdit()
+        self.dataset_path.setPlaceholderText("folder holding MNIST/raw")
+        self.browse_button = QToolButton()
+        self.browse_button.setText("Browse...")
+        self.browse_button.clicked.connect(self.browse)
+        path_row = QHBoxLayout()
+        path_row.setContentsMargins(0, 0, 0, 0)
+        path_row.addWidget(self.dataset_path, 1)
+        path_row.addWidget(self.browse_button)
+        self.path_widget = QWidget()
+        self.path_widget.setLayout(path_row)
+        self.dataset_status = QLabel("")
+        self.dataset_status.setWordWrap(True)
+        self.train_limit = _image_count("Train on only the first N training images (validation comes out of "
+                                        "them): for quick tries")
+        self.test_limit = _image_count("Score the model on only the first N test images")
+        self._data_form = data_form
+        data_form.addRow("Source", self.dataset_kind)
+        data_form.addRow("Location", self.path_widget)
+        data_form.addRow(self.dataset_status)
+        data_form.addRow("Training subset", self.train_limit)
+        data_form.addRow("Test subset", self.test_limit)
+
+        recipe, recipe_form = _group("Recipe")
+        self.preset = QComboBox()
+        for name, label in PRESET_LABELS.items():
+            self.preset.addItem(label, name)
+        self.arch = QComboBox()
+        self.arch.addItem("Loading architectures...")
+        self.arch.setEnabled(False)
+        self.epochs = QSpinBox()
+        self.epochs.setRange(0, 100_000)
+        self.batch_size = QSpinBox()
+        self.batch_size.setRange(1, 1_000_000)
+        self.lr = _number_edit("Learning rate (the peak rate with the one-cycle schedule), e.g. 3e-3")
+        self.optimizer = QComboBox()
+        self.optimizer.addItems(OPTIMIZERS)
+        self.schedule = QComboBox()
+        self.schedule.addItems(SCHEDULES)
+        self.schedule.setToolTip("onecycle: warm up then anneal; step: divide by 10 twice; none: constant")
+        self.weight_decay = _number_edit("L2 penalty on the weights, e.g. 5e-4")
+        self.dropout = QDoubleSpinBox()
+        self.dropout.setRange(-0.05, 0.95)
+        self.dropout.setSingleStep(0.05)
+        self.dropout.setSpecialValueText("architecture default")
+        self.label_smoothing = QDoubleSpinBox()
+        self.label_smoothing.setRange(0, 0.99)
+        self.label_smoothing.setSingleStep(0.05)
+        for label, widget in (("Preset", self.preset), ("Architecture", self.arch), ("Epochs", self.epochs),
+                              ("Batch size", self.batch_size), ("Learning rate", self.lr),
+                              ("Optimizer", self.optimizer), ("Schedule", self.schedule),
+                              ("Weight decay", self.weight_decay), ("Dropout", self.dropout),
+                              ("Label smoothing", self.label_smoothing)):
+            recipe_form.addRow(label, widget)
+
+        augmentation, augmentation_form = _group("Augmentation")
+        self.augment = QCheckBox("Random slant, rotation, size, shift and stroke width")
+        self.augment_strength = QDoubleSpinBox()
+        self.augment_strength.setRange(0.05, 2)
+        self.augment_strength.setSingleStep(0.25)
+        self.augment.toggled.connect(self.augment_strength.setEnabled)
+        self.elastic = QCheckBox("Elastic distortions (wobbly shapes)")
+        self.styles = QCheckBox("Add today's styles: slashed 0, flagged 1, crossed 7")
+        augmentation_form.addRow(self.augment)
+        augmentation_form.addRow("Strength", self.augment_strength)
+        augmentation_form.addRow(self.elastic)
+        augmentation_form.addRow(self.styles)
+
+        run, run_form = _group("Run")
+        self.val_fraction = QDoubleSpinBox()
+        self.val_fraction.setRange(0, 0.95)
+        self.val_fraction.setDecimals(4)
+        self.val_fraction.setSingleStep(0.01)
+        self.val_fraction.setToolTip("Share of the training images held out to validate after each epoch")
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 2**31 - 1)
+        self.device = QComboBox()
+        for name, label in DEVICES.items():
+            self.device.addItem(label, name)
+        run_form.addRow("Validation fraction", self.val_fraction)
+        run_form.addRow("Seed", self.seed)
+        run_form.addRow("Device", self.device)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for group in (data, recipe, augmentation, run):
+            layout.addWidget(group)
+        layout.addStretch(1)
+
+        self.set_config(self._base)
+        self.preset.setCurrentIndex(self.preset.findData("quick"))
+        self.preset.currentIndexChanged.connect(self._preset_chosen)
+        self.dataset_kind.currentIndexChanged.connect(self._dataset_edited)
+        self.dataset_path.textChanged.connect(self._dataset_edited)
+        for widget in (self.train_limit, self.test_limit):  # where and on what a recipe runs is not the recipe
+            widget.valueChanged.connect(self.changed)
+        self.device.currentIndexChanged.connect(self.changed)
+        for widget in (self.arch, self.optimizer, self.schedule):
+            widget.currentIndexChanged.connect(self._recipe_edited)
+        for widget in (self.epochs, self.batch_size, self.seed, self.dropout, self.label_smoothing,
+                       self.augment_strength, self.val_fraction):
+            widget.valueChanged.connect(self._recipe_edited)
+        for widget in (self.lr, self.weight_decay):
+            widget.textChanged.connect(self._recipe_edited)
+        for widget in (self.augment, self.elastic, self.styles):
+            widget.toggled.connect(self._recipe_edited)
+        self._dataset_edited()
+
+        create_worker(prepare_training, _start_thread=True,
+                      _connect={"returned": self._catalog_loaded, "errored": self._catalog_failed})
+
+    # --- reading and filling ---------------------------------------------------------------------
+    def config(self) -> TrainConfig:
+        """The configuration the fields describe; a preset left untouched comes back exactly."""
+        arch = self.arch.currentData() or self._base.arch
+        arch_args = dict(self._base.arch_args) if arch == self._base.arch else {}
+        arch_args.pop("dropout", None)
+        if self.dropout.value() != self.dropout.minimum():  # the minimum reads "architecture default"
+            arch_args["dropout"] = self.dropout.value()
+        # The spin box shows 1/12 as 0.0833: keep the preset's exact fraction while the field still shows it.
+        val_fraction = self.val_fraction.value()
+        if val_fraction == round(self._base.val_fraction, self.val_fraction.decimals()):
+            val_fraction = self._base.val_fraction
+        return replace(
+            self._base, arch=arch, arch_args=arch_args, dropout=None, epochs=self.epochs.value(),
+            batch_size=self.batch_size.value(), lr=_number(self.lr), optimizer=self.optimizer.currentText(),
+            schedule=self.schedule.currentText(), weight_decay=_number(self.weight_decay),
+            label_smoothing=self.label_smoothing.value(),
+            augment=self.augment_strength.value() if self.augment.isChecked() else 0.0,
+            elastic=self.elastic.isChecked(), styles=self.styles.isChecked(), val_fraction=val_fraction,
+            seed=self.seed.value(), device=self.device.currentData(), train_limit=self.train_limit.value() or None)
+
+    def set_config(self, config: TrainConfig) -> None:
+        """Show a configuration in the fields (without turning the preset to custom)."""
+        self._filling = True
+        self._base = config
+        index = self.arch.findData(config.arch)
+        if index >= 0:
+            self.arch.setCurrentIndex(index)
+        self.epochs.setValue(config.epochs)
+        self.batch_size.setValue(config.batch_size)
+        self.lr.setText(f"{config.lr:g}")
+        self.optimizer.setCurrentText(config.optimizer)
+        self.schedule.setCurrentText(config.schedule)
+        self.weight_decay.setText(f"{config.weight_decay:g}")
+        dropout = config.dropout if config.dropout is not None else config.arch_args.get("dropout")
+        self.dropout.setValue(self.dropout.minimum() if dropout is None else dropout)
+        self.label_smoothing.setValue(config.label_smoothing)
+        self.augment.setChecked(config.augment > 0)
+        self.augment_strength.setValue(config.augment or 1.0)
+        self.augment_strength.setEnabled(config.augment > 0)
+        self.elastic.setChecked(config.elastic)
+        self.styles.setChecked(config.styles)
+        self.val_fraction.setValue(config.val_fraction)
+        self.seed.setValue(config.seed)
+        self.device.setCurrentIndex(self.device.findData(config.device))
+        self.train_limit.setValue(config.train_limit or 0)
+        self._filling = False
+        self.changed.emit()
+
+    def dataset(self) -> DatasetChoice:
+        return DatasetChoice(self.dataset_kind.currentData(), self.dataset_path.text().strip())
+
+    def test_images(self) -> int | None:
+        """How many test images to score the model on (None: all)."""
+        return self.test_limit.value() or None
+
+    def problems(self) -> list[str]:
+        """Why Start cannot run now, as sentences; empty when it can."""
+        if self.catalog_error:
+            return [f"the architectures could not be loaded: {self.catalog_error}"]
+        if not self.is_ready:
+            return ["loading the architectures..."]
+        dataset_problem = self.dataset().problem()
+        return ([dataset_problem] if dataset_problem else []) + self.config().problems()
+
+    # --- edits -----------------------------------------------------------------------------------
+    def _preset_chosen(self) -> None:
+        name = self.preset.currentData()
+        if name != CUSTOM:
+            # the device and the training subset say where and on what to run, not how: they stay
+            self.set_config(preset(name, device=self.device.currentData(),
+                                   train_limit=self.train_limit.value() or None))
+
+    def _recipe_edited(self) -> None:
+        if self._filling:
+            return
+        if self.preset.currentData() != CUSTOM:
+            self.preset.blockSignals(True)
+            self.preset.setCurrentIndex(self.preset.findData(CUSTOM))
+            self.preset.blockSignals(False)
+        self.changed.emit()
+
+    def _dataset_edited(self) -> None:
+        kind = self.dataset_kind.currentData()
+        self._data_form.setRowVisible(self.path_widget, kind != DEFAULT)
+        self.dataset_path.setPlaceholderText("a CSV with label,pixel0..pixel783" if kind == CSV
+                                             else "folder holding MNIST/raw")
+        self.refresh_dataset_status()
+        self.changed.emit()
+
+    def refresh_dataset_status(self) -> None:
+        # describing the data needs the dataset module, which loads torch: wait for the catalog worker
+        status = self.dataset().status() if self.is_ready else "Checking the data..."
+        self.dataset_status.setText(status.replace("/", "/\u200b"))  # let long paths wrap at their slashes
+
+    def browse(self) -> None:
+        if self.dataset_kind.currentData() == CSV:
+            path, _ = QFileDialog.getOpenFileName(self, "Choose a digits CSV", "", "CSV files (*.csv);;All files (*)")
+        else:
+            path = QFileDialog.getExistingDirectory(self, "Choose the folder holding MNIST")
+        if path:
+            self.dataset_path.setText(path)
+
+    # --- the architecture catalog ----------------------------------------------------------------
+    def _catalog_loaded(self, result: tuple[list[Architecture], str | None]) -> None:
+        catalog, cuda_unavailable = result
+        self._filling = True
+        self.arch.clear()
+        for arch in catalog:
+            self.arch.addItem(f"{arch.name}  ({arch.parameters:,} parameters)", arch.name)
+            self.arch.setItemData(self.arch.count() - 1, arch.summary, Qt.ToolTipRole)
+        self.arch.setCurrentIndex(self.arch.findData(self._base.arch))
+        self.arch.setEnabled(True)
+        self._filling = False
+        if cuda_unavailable:
+            cuda = self.device.model().item(self.device.findData("cuda"))
+            cuda.setEnabled(False)
+            cuda.setToolTip(f"Unavailable: {cuda_unavailable}")
+        self.is_ready = True
+        self.refresh_dataset_status()
+        self.changed.emit()
+        self.ready.emit()
+
+    def _catalog_failed(self, error: Exception) -> None:
+        self.catalog_error = str(error) or type(error).__name__
+        self.changed.emit()

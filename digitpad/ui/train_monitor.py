@@ -1,0 +1,122 @@
+"""The Train tab's live view: state, progress, the two charts and a log, updated a few times a second.
+
+The trainer yields an event per step, hundreds a second for a small model. Each one is only
+buffered here; a timer (FLUSH_MS) hands the buffer to the charts and the progress bar in one go,
+so drawing costs the same whatever the training speed and the UI thread stays free.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QProgressBar, QSplitter, QVBoxLayout, QWidget
+
+from .train_charts import LEGEND_HTML, TrainingCharts
+
+FLUSH_MS = 250  # charts and progress redraw at 4 Hz at most
+LOG_LINES = 5000
+
+
+def duration(seconds: float) -> str:
+    """1.7 s, 4:05 or 1:02:03."""
+    if seconds < 59.5:
+        return f"{seconds:.1f} s"
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def epoch_line(epoch) -> str:
+    return (f"Epoch {epoch.epoch}/{epoch.epochs}: loss {epoch.train_loss:.4f} training, {epoch.val_loss:.4f} "
+            f"validation; accuracy {epoch.train_accuracy:.2%} training, {epoch.val_accuracy:.2%} validation; "
+            f"lr {epoch.lr:.2g}; {duration(epoch.elapsed)} elapsed")
+
+
+class TrainingMonitor(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state = QLabel("Set up a run on the left and press Start.")
+        self.state.setWordWrap(True)
+        self.state.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setFormat("%p%")
+        self.detail = QLabel("")
+        self.charts = TrainingCharts(self)
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(LOG_LINES)
+        self.log.setPlaceholderText("One line per epoch, and what the trainer reports")
+        self.log.setAccessibleName("Training log")
+
+        charts = QSplitter(Qt.Horizontal)
+        charts.addWidget(self.charts.loss)
+        charts.addWidget(self.charts.accuracy)
+        charts.setChildrenCollapsible(False)
+        legend = QLabel(LEGEND_HTML)
+        legend.setAlignment(Qt.AlignCenter)
+        plots = QWidget()
+        plots_layout = QVBoxLayout(plots)
+        plots_layout.setContentsMargins(0, 0, 0, 0)
+        plots_layout.addWidget(charts, 1)
+        plots_layout.addWidget(legend)
+        body = QSplitter(Qt.Vertical)
+        body.addWidget(plots)
+        body.addWidget(self.log)
+        body.setSizes([3000, 1000])  # proportions: the charts get most of the height
+        body.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.state)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.detail)
+        layout.addWidget(body, 1)
+
+        self._steps: list = []
+        self._epochs: list = []
+        self._timer = QTimer(self, interval=FLUSH_MS)
+        self._timer.timeout.connect(self.flush)
+
+    def begin(self) -> None:
+        """Clear everything for a new run and start the redraw timer."""
+        self._steps.clear()
+        self._epochs.clear()
+        self.charts.clear()
+        self.log.clear()
+        self.progress.setValue(0)
+        self.detail.setText("")
+        self._timer.start()
+
+    def end(self) -> None:
+        """Draw what is left and stop the timer."""
+        self.flush()
+        self._timer.stop()
+
+    def set_state(self, text: str, error: bool = False) -> None:
+        self.state.setText(text)
+        self.state.setStyleSheet("color: #c0392b; font-weight: bold;" if error else "font-weight: bold;")
+
+    def add_message(self, text: str) -> None:
+        self.log.appendPlainText(text)
+
+    def add_step(self, step) -> None:
+        self._steps.append(step)
+
+    def add_epoch(self, epoch) -> None:
+        self._epochs.append(epoch)
+        self.log.appendPlainText(epoch_line(epoch))
+
+    def flush(self) -> None:
+        if not self._steps and not self._epochs:
+            return
+        for step in self._steps:
+            self.charts.add_step(step)
+        for epoch in self._epochs:
+            self.charts.add_epoch(epoch)
+        if self._steps:
+            last = self._steps[-1]
+            self.progress.setValue(round(last.progress * 1000))
+            self.detail.setText(f"Epoch {last.epoch}/{last.epochs} · step {last.step}/{last.steps_per_epoch} · "
+                                f"{last.images_per_second:,.0f} images/s · loss {last.loss:.3f} · "
+                                f"{duration(last.elapsed)} elapsed · ETA {duration(last.eta)}")
+        self._steps.clear()
+        self._epochs.clear()
+        self.charts.redraw()

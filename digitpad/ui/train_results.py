@@ -1,0 +1,231 @@
+"""What a finished run produced: test accuracy, per-class scores, confusion matrix, misread digits.
+
+Everything shown is computed in the training worker (the checkpoint's metrics and the misread
+test digits); this view only lays it out.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .prediction_view import gray_pixmap
+from .train_monitor import duration
+
+CORRECT_COLOR = QColor("#2b7bba")
+ERROR_COLOR = QColor("#d7301f")
+GALLERY_SCALE = 2
+
+
+class ConfusionMatrixView(QWidget):
+    """A 10x10 heatmap of counts (rows: true digit, columns: predicted), shaded by share of the row.
+
+    Correct reads are blue on the diagonal, confusions red, so the mistakes stand out at a glance.
+    """
+
+    LABEL = 22
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.matrix: list[list[int]] | None = None
+        self.setMinimumSize(300, 300)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.setAccessibleName("Confusion matrix")
+
+    def set_matrix(self, matrix: list[list[int]] | None) -> None:
+        self.matrix = matrix
+        self.setToolTip("Rows: the true digit; columns: what the model read" if matrix else "")
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(380, 380)
+
+    def _cell_color(self, count: int, row_total: int, diagonal: bool) -> QColor:
+        share = count / row_total if row_total else 0.0
+        strength = share if diagonal else min(1.0, share * 10)  # a 10% confusion is already alarming
+        base = CORRECT_COLOR if diagonal else ERROR_COLOR
+        color = QColor(base)
+        color.setAlphaF(0.08 + 0.92 * strength if count else 0.0)
+        return color
+
+    @staticmethod
+    def _text_color(cell: QColor, background: QColor, text: QColor) -> QColor:
+        """White on cells that came out dark once blended with the background, else the palette's text colour."""
+        a = cell.alphaF()
+        blended = [cell.redF() * a + background.redF() * (1 - a), cell.greenF() * a + background.greenF() * (1 - a),
+                   cell.blueF() * a + background.blueF() * (1 - a)]
+        luminance = 0.2126 * blended[0] + 0.7152 * blended[1] + 0.0722 * blended[2]
+        return QColor(Qt.white) if luminance < 0.55 else text
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.Antialiasing)
+        palette = self.palette()
+        text = palette.color(QPalette.WindowText)
+        left = top = 2 * self.LABEL  # room for the axis title and the digits
+        cell_side = min(self.width() - left, self.height() - top) / 10
+        font = QFont(painter.font())
+        painter.setPen(text)
+        small = QFont(font)
+        small.setPointSizeF(max(6.0, min(font.pointSizeF(), cell_side / 3.2)))
+        painter.setFont(font)
+        painter.drawText(QRectF(left, 0, cell_side * 10, self.LABEL), Qt.AlignCenter, "predicted")
+        painter.save()
+        painter.translate(0, top + cell_side * 5)
+        painter.rotate(-90)
+        painter.drawText(QRectF(-cell_side * 5, 0, cell_side * 10, self.LABEL), Qt.AlignCenter, "true")
+        painter.restore()
+        for digit in range(10):
+            painter.drawText(QRectF(left + digit * cell_side, self.LABEL, cell_side, self.LABEL), Qt.AlignCenter,
+                             str(digit))
+            painter.drawText(QRectF(self.LABEL, top + digit * cell_side, self.LABEL, cell_side), Qt.AlignCenter,
+                             str(digit))
+        if not self.matrix:
+            painter.end()
+            return
+        painter.setFont(small)
+        for row, counts in enumerate(self.matrix):
+            total = sum(counts)
+            for column, count in enumerate(counts):
+                rect = QRectF(left + column * cell_side, top + row * cell_side, cell_side, cell_side)
+                color = self._cell_color(count, total, row == column)
+                painter.fillRect(rect.adjusted(1, 1, -1, -1), color)
+                if count:
+                    painter.setPen(self._text_color(color, palette.color(QPalette.Window), text))
+                    painter.drawText(rect, Qt.AlignCenter, str(count))
+        painter.end()
+
+
+class MisreadGallery(QListWidget):
+    """The misread test digits, each captioned with its true label and what the model read."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setViewMode(QListView.IconMode)
+        self.setIconSize(QSize(28 * GALLERY_SCALE, 28 * GALLERY_SCALE))
+        self.setGridSize(QSize(28 * GALLERY_SCALE + 34, 28 * GALLERY_SCALE + 26))
+        self.setResizeMode(QListView.Adjust)
+        self.setMovement(QListView.Static)
+        self.setSelectionMode(QAbstractItemView.NoSelection)
+        self.setAccessibleName("Misread test digits")
+
+    def set_misread(self, misread: list) -> None:
+        self.clear()
+        for sample in misread:
+            item = QListWidgetItem(QIcon(gray_pixmap(sample.image / 255.0, GALLERY_SCALE)),
+                                   f"{sample.true} → {sample.predicted}")
+            item.setToolTip(f"A {sample.true} that the model read as {sample.predicted}")
+            self.addItem(item)
+
+
+class PerClassTable(QTableWidget):
+    """Precision and recall of each digit on the test set."""
+
+    COLUMNS = ("Precision", "Recall", "Test images")
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(10, len(self.COLUMNS), parent)
+        self.setHorizontalHeaderLabels(self.COLUMNS)
+        self.setVerticalHeaderLabels([str(d) for d in range(10)])
+        self.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.NoSelection)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.setToolTip("Precision: of the images read as this digit, the share that were it.\n"
+                        "Recall: of the images of this digit, the share read correctly.")
+
+    def set_metrics(self, metrics: dict) -> None:
+        counts = [sum(row) for row in metrics["confusion"]]
+        for digit in range(10):
+            for column, text in enumerate((f"{metrics['precision'][digit]:.1%}", f"{metrics['recall'][digit]:.1%}",
+                                           f"{counts[digit]:,}")):
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+                self.setItem(digit, column, item)
+
+
+class ResultsView(QWidget):
+    """Results of the last finished run, with Save and Use buttons (the tab handles what they do)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.accuracy = QLabel("No finished run yet")
+        font = QFont(self.accuracy.font())
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.accuracy.setFont(font)
+        self.accuracy.setAccessibleName("Test accuracy")
+        self.details = QLabel("")
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.save_button = QPushButton("Save model...")
+        self.save_button.setToolTip("Save the checkpoint (with its metrics) and a CSV of its per-epoch metrics")
+        self.use_button = QPushButton("Use for drawing")
+        self.use_button.setToolTip("Let the Draw tab read with this model now")
+        self.note = QLabel("")
+        self.note.setWordWrap(True)
+        self.note.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.confusion = ConfusionMatrixView()
+        self.per_class = PerClassTable()
+        self.gallery = MisreadGallery()
+        self.gallery_title = QLabel("Misread test digits")
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.use_button)
+        buttons.addWidget(self.note, 1)
+        grid = QGridLayout()
+        grid.addWidget(QLabel("Confusion matrix (test set)"), 0, 0)
+        grid.addWidget(QLabel("Per digit"), 0, 1)
+        grid.addWidget(self.confusion, 1, 0)
+        grid.addWidget(self.per_class, 1, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.accuracy)
+        layout.addWidget(self.details)
+        layout.addLayout(buttons)
+        layout.addLayout(grid, 3)
+        layout.addWidget(self.gallery_title)
+        layout.addWidget(self.gallery, 1)
+
+    def show_outcome(self, outcome) -> None:
+        metrics = outcome.checkpoint.metrics
+        wrong = metrics["count"] - sum(metrics["confusion"][d][d] for d in range(10))
+        self.accuracy.setText(f"Test accuracy {metrics['accuracy']:.2%}")
+        self.details.setText(
+            f"{metrics['count']:,} test images, {wrong:,} misread · test loss {metrics['loss']:.4f} · "
+            f"trained in {duration(outcome.seconds)} on {metrics['train_images']:,} images "
+            f"({metrics['device'].upper()}) · {outcome.checkpoint.arch}, {metrics['parameters']:,} parameters")
+        self.confusion.set_matrix(metrics["confusion"])
+        self.per_class.set_metrics(metrics)
+        self.gallery.set_misread(outcome.misread)
+        shown = len(outcome.misread)
+        if shown == wrong:
+            title = f"Misread test digits (true → read): all {wrong}"
+        elif shown:
+            title = f"Misread test digits (true → read): the first {shown} of {wrong:,}"
+        else:
+            title = "Misread test digits: not collected (Stop was pressed while the test set was being scored)"
+        self.gallery_title.setText(title)
+        self.set_note("")
+
+    def set_note(self, text: str, error: bool = False) -> None:
+        self.note.setText(text)
+        self.note.setStyleSheet("color: #c0392b;" if error else "")

@@ -1,0 +1,128 @@
+"""One training run in a worker thread, reported to the UI thread as signals.
+
+The worker is a superqt GeneratorWorker because `core.trainer.train` is a generator: every event
+it yields crosses to the UI thread as a queued signal, and nothing heavy (loading the data,
+training, scoring the test set) runs on the UI thread. Stop and pause go through the trainer's own
+TrainControl, which the loop checks between steps, so they take effect within one step and also
+wake a paused run.
+
+This module imports torch; the Train tab imports it only once torch is loaded.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from superqt.utils import create_worker
+
+from ..core.checkpoint import Checkpoint
+from ..core.config import TrainConfig, TrainingError
+from ..core.datasets import DatasetError, DigitData
+from ..core.trainer import Epoch, Finished, Message, Step, Stopped, TrainControl, train
+from .dataset_choice import DatasetChoice
+
+GALLERY_SIZE = 48
+
+
+@dataclass
+class Misread:
+    image: np.ndarray  # 28x28 uint8, white ink on black
+    true: int
+    predicted: int
+
+
+@dataclass
+class Outcome:
+    """A finished run: the evaluated checkpoint and the first test digits it misread."""
+
+    checkpoint: Checkpoint
+    seconds: float
+    misread: list[Misread]
+
+
+def find_misread(checkpoint: Checkpoint, data: DigitData, limit: int = GALLERY_SIZE) -> list[Misread]:
+    """The test digits the trainer's final scoring found misread, with their images."""
+    return [Misread(data.test_images[index].numpy(), true, predicted)
+            for index, true, predicted in checkpoint.metrics["misclassified"][:limit]]
+
+
+def _training_events(config: TrainConfig, dataset: DatasetChoice, test_limit: int | None, control: TrainControl,
+                     name: str, began: threading.Event, done: threading.Event):
+    """The worker's generator: load the data, train, find the misread test digits.
+
+    superqt's GeneratorWorker swallows a RuntimeError from the generator (it takes it for a deleted
+    Qt object), and torch raises RuntimeError for many real failures, so those become TrainingError.
+    """
+    began.set()
+    try:
+        if control.stop_requested:  # stopped before the thread got going
+            return
+        yield Message("Loading the data...")
+        data = dataset.load().subset(test=test_limit)
+        yield Message(f"{data.source}: {len(data.train_labels):,} training and {len(data.test_labels):,} test images")
+        for event in train(config, data, control, name):
+            if isinstance(event, Finished):
+                event = Outcome(event.checkpoint, event.seconds, find_misread(event.checkpoint, data))
+            yield event
+    except RuntimeError as e:
+        raise TrainingError(f"{type(e).__name__}: {e}") from e
+    finally:
+        done.set()
+
+
+class TrainingRun(QObject):
+    """Runs `train` once in a worker. All signals arrive on the UI thread; `ended` comes last, always.
+
+    Pause, resume and stop go through `control`, the trainer's own TrainControl.
+    """
+
+    message = Signal(str)
+    step = Signal(object)  # core.trainer.Step
+    epoch = Signal(object)  # core.trainer.Epoch
+    finished = Signal(object)  # Outcome
+    stopped = Signal(object)  # core.trainer.Stopped
+    failed = Signal(str)
+    ended = Signal()
+
+    def __init__(self, config: TrainConfig, dataset: DatasetChoice, test_limit: int | None = None, name: str = "",
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.control = TrainControl()
+        self.running = False
+        self._began, self._done = threading.Event(), threading.Event()
+        self._worker = create_worker(
+            _training_events, config, dataset, test_limit, self.control, name, self._began, self._done,
+            _start_thread=False,
+            _connect={"yielded": self._dispatch, "errored": self._on_error, "finished": self._on_finished})
+
+    def start(self) -> None:
+        self.running = True
+        self._worker.start()
+
+    def join(self, timeout: float) -> bool:
+        """Stop and wait until the worker's generator has returned; True when it has (or never began)."""
+        self.control.stop()
+        return not self._began.is_set() or self._done.wait(timeout)
+
+    def _dispatch(self, event) -> None:
+        if isinstance(event, Step):
+            self.step.emit(event)
+        elif isinstance(event, Epoch):
+            self.epoch.emit(event)
+        elif isinstance(event, Message):
+            self.message.emit(event.text)
+        elif isinstance(event, Outcome):
+            self.finished.emit(event)
+        elif isinstance(event, Stopped):
+            self.stopped.emit(event)
+
+    def _on_error(self, error: Exception) -> None:
+        expected = isinstance(error, (TrainingError, DatasetError))
+        self.failed.emit(str(error) if expected else f"{type(error).__name__}: {error}")
+
+    def _on_finished(self) -> None:
+        self.running = False
+        self.ended.emit()

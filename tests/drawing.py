@@ -1,0 +1,64 @@
+"""Drive a DrawingCanvas as a person would: real QMouseEvents with the button held while moving.
+
+(QTest.mouseMove does not carry held buttons, so strokes are sent as events directly.)
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QEvent, QEventLoop, QPointF, Qt, QTimer
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+
+def mouse(widget, kind, point, button, buttons) -> None:
+    local = QPointF(*point)
+    event = QMouseEvent(kind, local, widget.mapToGlobal(local), button, buttons, Qt.NoModifier)
+    QApplication.sendEvent(widget, event)
+
+
+def pause(ms: int) -> None:
+    """Run the event loop for `ms` like the app's own loop does, releasing the GIL to worker threads.
+
+    (QTest.qWait holds the GIL while it waits, which starves the prediction thread.)
+    """
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def densify(stroke, spacing: float = 4.0):
+    """Points every `spacing` px along the path, like the mouse events of a real hand."""
+    out = [stroke[0]]
+    for (x0, y0), (x1, y1) in zip(stroke, stroke[1:]):
+        steps = max(1, int(math.hypot(x1 - x0, y1 - y0) / spacing))
+        out += [(x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps) for i in range(1, steps + 1)]
+    return out
+
+
+def draw(widget, strokes, spacing: float = 4.0, process_events: bool = True, pace_ms: int = 0) -> int:
+    """Draw strokes with press / moves / release; returns the number of mouse events sent.
+
+    `pace_ms` waits (running the event loop) between moves, as a hand takes time to draw.
+    """
+    sent = 0
+    for stroke in strokes:
+        points = densify(stroke, spacing)
+        mouse(widget, QEvent.MouseButtonPress, points[0], Qt.LeftButton, Qt.LeftButton)
+        for point in points[1:]:
+            mouse(widget, QEvent.MouseMove, point, Qt.NoButton, Qt.LeftButton)
+            if pace_ms:
+                pause(pace_ms)
+            elif process_events:
+                QApplication.processEvents()
+        mouse(widget, QEvent.MouseButtonRelease, points[-1], Qt.LeftButton, Qt.NoButton)
+        sent += len(points) + 1
+    return sent
+
+
+def settle(qtbot, tab) -> str:
+    """Wait until no prediction is pending or running; return the digit the panel shows."""
+    qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
+    qtbot.wait(20)
+    return tab.panel.digit_label.text()

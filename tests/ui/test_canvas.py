@@ -1,0 +1,87 @@
+"""DrawingCanvas on its own, as scripts and the handwriting evaluation use it."""
+
+import numpy as np
+from digit_strokes import STYLES, all_styles, place
+from drawing import draw
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QPointingDevice, QTabletEvent
+from PySide6.QtWidgets import QApplication
+
+from digitpad.ui.canvas import DrawingCanvas
+
+
+def test_canvas_works_standalone_and_to_array_is_what_the_model_reads(qtbot, bundled):
+    canvas = DrawingCanvas()
+    qtbot.addWidget(canvas)
+    assert canvas.is_empty() and canvas.to_array().max() == 0
+    assert bundled.predict(canvas.to_array()) is None
+    draw(canvas, place(STYLES[5]["two strokes"], 80, 40, 230))
+    image = canvas.to_array()
+    assert image.shape == (canvas.height(), canvas.width()) and image.dtype == np.uint8
+    assert bundled.predict(image).digit == 5
+
+
+def test_to_array_ignores_the_guide_and_the_visible_pen_width(qtbot):
+    canvas = DrawingCanvas()
+    qtbot.addWidget(canvas)
+    draw(canvas, [[(100, 100), (200, 220)]])
+    thin = canvas.to_array()
+    canvas.set_pen_width(50)
+    assert np.array_equal(canvas.to_array(), thin)
+    assert thin[5, 5] == 0 and thin[-5, -5] == 0
+
+
+def test_fast_strokes_have_no_gaps(qtbot):
+    canvas = DrawingCanvas()
+    qtbot.addWidget(canvas)
+    draw(canvas, [[(20, 160), (300, 160)]], spacing=140)  # a flick: three mouse events across the pad
+    row = canvas.to_array()[160, 30:290]
+    assert row.min() > 200
+
+
+def test_reads_at_least_nine_in_ten_drawn_styles(qtbot, bundled):
+    """Every digit in three styles, each drawn large, small in a corner, slanted and rotated."""
+    canvas = DrawingCanvas()
+    qtbot.addWidget(canvas)
+    placements = [dict(x=70, y=30, height=250), dict(x=8, y=200, height=100),
+                  dict(x=70, y=40, height=230, slant=0.25), dict(x=70, y=40, height=230, rotate=-10)]
+    misread = []
+    total = 0
+    for digit, name, strokes in all_styles():
+        for where in placements:
+            canvas.set_strokes([])
+            draw(canvas, place(strokes, **where), process_events=False)
+            total += 1
+            prediction = bundled.predict(canvas.to_array())
+            if prediction.digit != digit:
+                misread.append((digit, name, where, prediction.digit))
+    assert total == 120
+    assert len(misread) <= total // 10, misread
+
+
+def test_tablet_pen_draws(qtbot):
+    canvas = DrawingCanvas()
+    qtbot.addWidget(canvas)
+    device = QPointingDevice.primaryPointingDevice()
+    for kind, x, buttons in ((QTabletEvent.TabletPress, 50.5, Qt.LeftButton),
+                             (QTabletEvent.TabletMove, 150.25, Qt.LeftButton),
+                             (QTabletEvent.TabletRelease, 250.75, Qt.NoButton)):
+        point = QPointF(x, 100)
+        event = QTabletEvent(kind, device, point, canvas.mapToGlobal(point), 0.8, 0, 0, 0, 0, 0, Qt.NoModifier,
+                             Qt.LeftButton, buttons)
+        QApplication.sendEvent(canvas, event)
+    assert canvas.strokes() == [[(50.5, 100.0), (150.25, 100.0), (250.75, 100.0)]]
+
+
+def test_undo_history_is_bounded(qtbot):
+    from digitpad.ui.canvas import UNDO_LIMIT
+
+    canvas = DrawingCanvas()
+    qtbot.addWidget(canvas)
+    for i in range(UNDO_LIMIT + 20):
+        draw(canvas, [[(10, 10 + i), (50, 10 + i)]], process_events=False)
+    undone = 0
+    while canvas.can_undo():
+        canvas.undo()
+        undone += 1
+    assert undone == UNDO_LIMIT and len(canvas.strokes()) == 20

@@ -1,0 +1,199 @@
+"""The Draw tab as a person uses it: strokes drawn with mouse events, answers read off the panel."""
+
+import os
+
+import numpy as np
+import pytest
+import torch
+from digit_strokes import STYLES, place
+from drawing import draw, settle
+from hostile_files import bomb_png
+from PIL import Image
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QGuiApplication, QImage
+from PySide6.QtTest import QTest
+
+
+@pytest.mark.parametrize("digit,style", [(0, "oval"), (1, "flag"), (3, "round"), (4, "open"), (7, "crossbar"),
+                                         (8, "two circles")])
+def test_drawn_digit_is_read_live(window, qtbot, digit, style):
+    tab = window.draw_tab
+    shown = []
+    tab.predictionShown.connect(shown.append)
+    draw(tab.canvas, place(STYLES[digit][style], 70, 30, 250), spacing=8, pace_ms=10)
+    assert settle(qtbot, tab) == str(digit)
+    assert len([p for p in shown if p is not None]) >= 2, "answers arrive while drawing, not only at pen-up"
+    bars = tab.panel.bars.probabilities()
+    assert int(np.argmax(bars)) == digit and abs(sum(bars) - 1) < 1e-4
+    assert "sure" in tab.panel.caption.text()
+    assert tab.panel.model_input.image().shape == (28, 28)
+
+
+def test_blank_pad_shows_a_prompt(window, qtbot):
+    tab = window.draw_tab
+    assert settle(qtbot, tab) == "–"
+    assert tab.panel.caption.text() == tab.panel.PROMPT
+    assert tab.panel.bars.probabilities() is None
+
+
+def test_undo_redo_clear_with_buttons_and_keys(window, qtbot):
+    tab, canvas = window.draw_tab, window.draw_tab.canvas
+    strokes = place(STYLES[4]["closed"], 60, 30, 250)
+    draw(canvas, strokes)
+    assert len(canvas.strokes()) == 2 and tab.undo_button.isEnabled() and not tab.redo_button.isEnabled()
+    assert settle(qtbot, tab) == "4"
+    canvas.setFocus()
+    QTest.keyClick(canvas, Qt.Key_Z, Qt.ControlModifier)
+    assert len(canvas.strokes()) == 1 and tab.redo_button.isEnabled()
+    QTest.keyClick(canvas, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert len(canvas.strokes()) == 2
+    assert settle(qtbot, tab) == "4"
+    QTest.keyClick(canvas, Qt.Key_Escape)
+    assert canvas.is_empty()
+    assert settle(qtbot, tab) == "–"
+    qtbot.mouseClick(tab.undo_button, Qt.LeftButton)  # clearing is undoable too
+    assert len(canvas.strokes()) == 2
+    qtbot.mouseClick(tab.clear_button, Qt.LeftButton)
+    assert canvas.is_empty() and settle(qtbot, tab) == "–"
+
+
+def save_digit_png(path, mnist, index, dark_on_light=True):
+    pixels = mnist.test_images[index].numpy()
+    Image.fromarray(255 - pixels if dark_on_light else pixels).resize((140, 140)).save(path)
+    return int(mnist.test_labels[index])
+
+
+def test_open_image_file(window, qtbot, tmp_path, mnist):
+    label = save_digit_png(tmp_path / "digit.png", mnist, 0)
+    window.open_image(str(tmp_path / "digit.png"))
+    assert settle(qtbot, window.draw_tab) == str(label)
+    assert "digit.png" in window.draw_tab.source_label.text()
+    draw(window.draw_tab.canvas, place(STYLES[1]["stick"], 100, 40, 220))  # drawing again replaces the image
+    assert settle(qtbot, window.draw_tab) == "1"
+    assert window.draw_tab.source_label.text() == ""
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"not an image", "not an image file"),
+    (b"", "not an image file"),
+    (bomb_png(30000, 30000), "too large to open safely"),
+    ("truncated", "damaged or truncated"),
+])
+def test_bad_image_files_get_a_clear_message_and_the_app_goes_on(window, qtbot, tmp_path, mnist, content, message):
+    if content == "truncated":
+        save_digit_png(tmp_path / "whole.png", mnist, 0)
+        content = (tmp_path / "whole.png").read_bytes()[:300]
+    (tmp_path / "bad.png").write_bytes(content)
+    window.open_image(str(tmp_path / "bad.png"))
+    settle(qtbot, window.draw_tab)
+    assert message in window.draw_tab.panel.caption.text() and "bad.png" in window.draw_tab.panel.caption.text()
+    draw(window.draw_tab.canvas, place(STYLES[3]["round"], 60, 30, 250))
+    assert settle(qtbot, window.draw_tab) == "3"
+
+
+def test_drop_and_paste(window, qtbot, tmp_path, mnist):
+    label = save_digit_png(tmp_path / "dropped.png", mnist, 1)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "dropped.png"))])
+    drop = QDropEvent(QPointF(50, 50), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    window.dropEvent(drop)
+    assert settle(qtbot, window.draw_tab) == str(label)
+
+    label = save_digit_png(tmp_path / "clip.png", mnist, 2, dark_on_light=False)
+    QGuiApplication.clipboard().setImage(QImage(str(tmp_path / "clip.png")))
+    window.paste()
+    assert settle(qtbot, window.draw_tab) == str(label)
+
+
+def test_save_drawing_as_png(window, qtbot, tmp_path):
+    from digitpad import Predictor
+
+    draw(window.draw_tab.canvas, place(STYLES[2]["curved"], 60, 30, 250))
+    assert window.save_drawing(str(tmp_path / "two.png"))
+    saved = Image.open(tmp_path / "two.png")
+    assert saved.size[0] >= 320 and np.asarray(saved.convert("L")).min() < 50, "dark ink on white"
+    assert Predictor.load(device="cpu").predict(saved).digit == 2
+
+
+class RunsCode:
+    marker = None
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def write_bad_checkpoint(path, kind):
+    from digitpad.core.checkpoint import Checkpoint
+    from digitpad.core.paths import bundled_model_path
+
+    if kind == "garbage":
+        path.write_bytes(b"PK\x03\x04 definitely not a model")
+    elif kind == "runs code":
+        RunsCode.marker = path.parent / "pwned"
+        torch.save({"format": "digitpad-checkpoint", "x": RunsCode()}, path)
+    else:
+        checkpoint = Checkpoint.load(bundled_model_path())
+        if kind == "nan weights":
+            next(iter(checkpoint.state_dict.values())).fill_(float("nan"))
+        else:
+            checkpoint.arch = "lenet5"
+        checkpoint.save(path)
+
+
+@pytest.mark.parametrize("kind,message", [("garbage", "not a readable PyTorch checkpoint"), ("runs code", "refused"),
+                                          ("nan weights", "NaN"), ("wrong architecture", "do not match")])
+def test_bad_checkpoint_keeps_the_current_model(window, qtbot, tmp_path, kind, message):
+    before = window.models.predictor
+    write_bad_checkpoint(tmp_path / "broken.pt", kind)
+    with qtbot.waitSignal(window.models.failed, timeout=10_000):
+        window.load_model(str(tmp_path / "broken.pt"))
+    assert window.models.predictor is before
+    text = window.last_error.text()
+    assert "broken.pt" in text and message in text and "current model stays" in text
+    assert not (tmp_path / "pwned").exists()
+    draw(window.draw_tab.canvas, place(STYLES[7]["plain"], 60, 30, 250))
+    assert settle(qtbot, window.draw_tab) == "7"
+
+
+def test_load_checkpoint_and_revert(window, qtbot, tmp_path):
+    from digitpad.core.checkpoint import Checkpoint
+    from digitpad.core.paths import bundled_model_path
+
+    copy = Checkpoint.load(bundled_model_path())
+    copy.name = "my copy"
+    copy.save(tmp_path / "copy.pt")
+    with qtbot.waitSignal(window.models.changed, timeout=10_000):
+        window.load_model(str(tmp_path / "copy.pt"))
+    assert "my copy" in window.model_status.text()
+    with qtbot.waitSignal(window.models.changed, timeout=10_000):
+        window.load_model(None)
+    assert "my copy" not in window.model_status.text()
+
+
+def test_device_menu(window, qtbot):
+    import torch
+
+    cuda = window.device_actions["cuda"]
+    if not torch.cuda.is_available():
+        assert not cuda.isEnabled() and cuda.toolTip().startswith("Unavailable:")
+    with qtbot.waitSignal(window.models.changed, timeout=10_000):
+        window.device_actions["cpu"].trigger()
+    assert window.models.device == "cpu" and window.device_actions["cpu"].isChecked()
+    assert str(window.models.predictor.device) == "cpu" and "CPU" in window.model_status.text()
+
+
+def test_settings_survive_a_restart(qtbot, tmp_path):
+    from digitpad.ui.app import create_window
+
+    first = create_window()
+    qtbot.addWidget(first)
+    first.show()
+    first.draw_tab.pen_slider.setValue(31)
+    first.models.device = "cpu"
+    first.resize(760, 660)
+    first.close()
+    second = create_window()
+    qtbot.addWidget(second)
+    assert second.draw_tab.canvas.pen_width() == 31
+    assert second.models.device == "cpu" and second.device_actions["cpu"].isChecked()
+    assert (second.size().width(), second.size().height()) == (760, 660)

@@ -1,0 +1,301 @@
+"""The Train tab as a person uses it: real MNIST subsets, real training in the worker, real files.
+
+Runs are LeNet-5 (the quick preset) on 2,000 training and 1,000 test images, a second or two each.
+"""
+
+import csv
+import gzip
+import shutil
+import subprocess
+import sys
+
+import pytest
+import torch
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtWidgets import QMessageBox
+
+from digitpad.core.checkpoint import Checkpoint
+from digitpad.core.config import preset
+from digitpad.ui.model_manager import ModelManager
+from digitpad.ui.train_tab import TrainTab
+
+RUN_TIMEOUT_MS = 60_000  # a hang guard; small runs take seconds
+# Stop is honoured between steps of a few milliseconds; the issue asks for under a second, and this
+# leaves room for a loaded machine. A Stop that did not work would run 200 epochs, minutes.
+STOP_TIMEOUT_MS = 2_000
+LONG_RUN_EPOCHS = 200
+
+
+@pytest.fixture
+def tab(qtbot):
+    tab = TrainTab(ModelManager())
+    qtbot.addWidget(tab)
+    tab.resize(1200, 800)
+    tab.show()
+    qtbot.waitUntil(lambda: tab.form.is_ready, timeout=30_000)
+    yield tab
+    tab.shutdown()
+    assert QThreadPool.globalInstance().waitForDone(5_000), "a worker outlived the tab"
+
+
+def choose(combo, data):
+    combo.setCurrentIndex(combo.findData(data))
+
+
+def set_up_small_run(form, epochs=2):
+    choose(form.preset, "quick")
+    choose(form.device, "cpu")
+    form.train_limit.setValue(2000)
+    form.test_limit.setValue(1000)
+    form.epochs.setValue(epochs)
+
+
+def start(qtbot, tab):
+    assert tab.start_button.isEnabled(), tab.problems.text()
+    qtbot.mouseClick(tab.start_button, Qt.LeftButton)
+    assert tab.is_running() and not tab.form.isEnabled() and not tab.start_button.isEnabled()
+
+
+def wait_until_ended(qtbot, tab, timeout=RUN_TIMEOUT_MS):
+    qtbot.waitUntil(lambda: not tab.is_running(), timeout=timeout)
+
+
+def test_a_run_trains_to_the_end_then_saves_and_drives_the_draw_tab(tab, qtbot, tmp_path):
+    set_up_small_run(tab.form)
+    start(qtbot, tab)
+    wait_until_ended(qtbot, tab)
+
+    steps_per_epoch = (2000 - 2000 // 12) // 128
+    loss, accuracy = tab.monitor.charts.loss, tab.monitor.charts.accuracy
+    assert len(loss.step_curve.xData) == len(accuracy.step_curve.xData) == 2 * steps_per_epoch
+    assert list(loss.validation_epochs.xData) == list(accuracy.validation_epochs.xData) == [1, 2]
+    assert tab.monitor.progress.value() == tab.monitor.progress.maximum()
+    log = tab.monitor.log.toPlainText()
+    assert "Epoch 1/2: loss" in log and "Epoch 2/2: loss" in log and "1,000 test images" in log
+
+    metrics = tab.outcome.checkpoint.metrics
+    assert metrics["count"] == 1000 and metrics["accuracy"] > 0.6, "two short epochs already read most digits"
+    assert tab.pages.currentWidget() is tab.results and tab.pages.isTabEnabled(1)
+    assert tab.results.accuracy.text() == f"Test accuracy {metrics['accuracy']:.2%}"
+    assert "Finished" in tab.monitor.state.text()
+    confusion = tab.results.confusion.matrix
+    assert sum(map(sum, confusion)) == 1000
+    zeros = sum(confusion[0])
+    assert tab.results.per_class.item(0, 2).text() == str(zeros)
+    assert tab.results.per_class.item(0, 1).text() == f"{confusion[0][0] / zeros:.1%}"
+    wrong = 1000 - sum(confusion[d][d] for d in range(10))
+    gallery = tab.results.gallery
+    assert gallery.count() == min(48, wrong) > 0
+    true, read = gallery.item(0).text().split(" → ")
+    assert true != read and confusion[int(true)][int(read)] > 0
+
+    blocked = tmp_path / "a file"
+    blocked.write_text("not a folder")
+    assert not tab.save_model(blocked / "model.pt")
+    assert "could not save the model" in tab.results.note.text() and tab.last_error.isVisible()
+    tab.last_error.close()
+
+    assert tab.save_model(tmp_path / "mine")
+    saved = Checkpoint.load(tmp_path / "mine.pt")
+    assert saved.name == "mine" and saved.metrics["accuracy"] == metrics["accuracy"] and len(saved.history) == 2
+    with open(tmp_path / "mine.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [int(r["epoch"]) for r in rows] == [1, 2] and float(rows[1]["val_accuracy"]) > 0.5
+
+    with qtbot.waitSignal(tab.models.changed, timeout=5_000):
+        qtbot.mouseClick(tab.results.use_button, Qt.LeftButton)
+    predictor = tab.models.predictor
+    assert predictor.name == "mine" and predictor.path == tmp_path / "mine.pt"
+    for key, value in saved.state_dict.items():
+        torch.testing.assert_close(predictor.model.state_dict()[key].cpu(), value)
+
+
+def test_stop_ends_the_run_at_once_and_leaves_no_worker(tab, qtbot):
+    set_up_small_run(tab.form, epochs=LONG_RUN_EPOCHS)
+    start(qtbot, tab)
+    with qtbot.waitSignal(tab.run.step, timeout=RUN_TIMEOUT_MS):
+        pass
+    stopped = []
+    tab.run.stopped.connect(stopped.append)
+    with qtbot.waitSignal(tab.run.ended, timeout=STOP_TIMEOUT_MS):
+        qtbot.mouseClick(tab.stop_button, Qt.LeftButton)
+    assert len(stopped) == 1 and stopped[0].epoch < LONG_RUN_EPOCHS
+    assert "Stopped in epoch" in tab.monitor.state.text()
+    assert tab.outcome is None and not tab.pages.isTabEnabled(1)
+    assert tab.start_button.isEnabled() and tab.form.isEnabled() and not tab.stop_button.isEnabled()
+    assert QThreadPool.globalInstance().waitForDone(1_000)
+
+
+def test_pause_holds_the_run_and_resume_goes_on_from_the_next_step(tab, qtbot):
+    set_up_small_run(tab.form, epochs=LONG_RUN_EPOCHS)
+    start(qtbot, tab)
+    steps = []
+    tab.run.step.connect(steps.append)
+    qtbot.waitUntil(lambda: len(steps) > 0, timeout=RUN_TIMEOUT_MS)
+    qtbot.mouseClick(tab.pause_button, Qt.LeftButton)
+    assert tab.pause_button.text() == "Resume" and "Paused" in tab.monitor.state.text()
+    qtbot.wait(300)  # the step under way when Pause was pressed arrives
+    seen = len(steps)
+    qtbot.wait(500)
+    assert len(steps) == seen, "no step runs while paused"
+    assert tab.is_running()
+
+    qtbot.mouseClick(tab.pause_button, Qt.LeftButton)
+    assert tab.pause_button.text() == "Pause"
+    qtbot.waitUntil(lambda: len(steps) > seen + 2, timeout=RUN_TIMEOUT_MS)
+    before, after = steps[seen - 1], steps[seen]
+    assert (after.epoch, after.step) in ((before.epoch, before.step + 1), (before.epoch + 1, 1))
+    with qtbot.waitSignal(tab.run.ended, timeout=STOP_TIMEOUT_MS):
+        qtbot.mouseClick(tab.stop_button, Qt.LeftButton)
+
+
+def test_closing_the_window_during_training_asks_then_stops_the_worker(qtbot, qtlog):
+    from digitpad.ui.app import create_window
+
+    window = create_window()
+    qtbot.addWidget(window)
+    window.show()
+    window.tabs.setCurrentWidget(window.train_tab)
+    tab = window.train_tab
+    qtbot.waitUntil(lambda: tab.form.is_ready, timeout=30_000)
+    set_up_small_run(tab.form, epochs=LONG_RUN_EPOCHS)
+    start(qtbot, tab)
+    with qtbot.waitSignal(tab.run.step, timeout=RUN_TIMEOUT_MS):
+        pass
+
+    assert not window.close(), "closing during a run waits for an answer"
+    question = tab.close_question
+    assert question.isVisible() and "Stop training" in question.text()
+    qtbot.mouseClick(question.button(QMessageBox.No), Qt.LeftButton)
+    assert window.isVisible() and tab.is_running() and tab.close_question is None
+
+    window.close()
+    qtbot.mouseClick(tab.close_question.button(QMessageBox.Yes), Qt.LeftButton)
+    assert not window.isVisible()
+    qtbot.waitUntil(lambda: not tab.run.running, timeout=STOP_TIMEOUT_MS)
+    assert QThreadPool.globalInstance().activeThreadCount() == 0
+    assert not [r.message for r in qtlog.records if "QThread" in r.message]
+
+
+def test_invalid_values_are_refused_with_their_reasons(tab, qtbot):
+    form = tab.form
+    assert tab.start_button.isEnabled() and tab.problems.text() == ""
+    form.epochs.setValue(0)
+    form.lr.clear()
+    qtbot.keyClicks(form.lr, "1e")  # unfinished scientific notation
+    form.val_fraction.setValue(0.6)
+    form.train_limit.setValue(10)
+    assert not tab.start_button.isEnabled()
+    reasons = tab.problems.text()
+    for reason in ("Epochs must be between 1 and 1000", "Learning rate must be above 0 and at most 10",
+                   "Validation fraction must be above 0 and below 0.5", "A training subset needs at least 20 images"):
+        assert reason in reasons
+    assert form.preset.currentData() == "custom"
+
+    qtbot.keyClicks(form.lr, "-3")
+    form.epochs.setValue(1)
+    form.val_fraction.setValue(0.1)
+    form.train_limit.setValue(0)
+    assert form.config().lr == 1e-3 and form.config().train_limit is None
+    assert tab.start_button.isEnabled() and tab.problems.text() == ""
+
+
+def test_presets_fill_the_form_and_edits_make_it_custom(tab):
+    form = tab.form
+    choose(form.preset, "full")
+    assert form.config() == preset("full")
+    assert form.arch.currentData() == "digitnet" and form.elastic.isChecked() and form.styles.isChecked()
+    assert "parameters" in form.arch.currentText()
+    form.epochs.setValue(5)
+    assert form.preset.currentData() == "custom"
+    assert form.config() == preset("full", epochs=5)
+
+    choose(form.preset, "quick")
+    assert form.config() == preset("quick") and form.epochs.value() == 3 and not form.augment.isChecked()
+    choose(form.device, "cpu")
+    form.train_limit.setValue(5000)
+    assert form.preset.currentData() == "quick", "the device and the subset are not part of the recipe"
+    assert form.config() == preset("quick", device="cpu", train_limit=5000)
+    choose(form.arch, "digitnet")  # LeNet's preset arguments do not carry over to another architecture
+    assert form.preset.currentData() == "custom" and form.config().model_args() == {"dropout": 0.0}
+    form.dropout.setValue(form.dropout.minimum())
+    assert form.config().model_args() == {} and form.dropout.text() == "architecture default"
+
+
+def test_a_missing_dataset_folder_is_refused_in_the_form(tab, tmp_path):
+    form = tab.form
+    choose(form.dataset_kind, "folder")
+    assert "Choose the folder holding MNIST" in tab.problems.text()
+    form.dataset_path.setText(str(tmp_path / "nowhere"))
+    assert not tab.start_button.isEnabled()
+    assert "nowhere: no MNIST here" in tab.problems.text() and "no MNIST here" in form.dataset_status.text()
+
+
+def copy_mnist(source_root, target_root):
+    raw = target_root / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    for path in (source_root / "MNIST" / "raw").iterdir():
+        shutil.copy(path, raw / path.name)
+    return raw
+
+
+def test_a_corrupt_dataset_file_is_reported_clearly(tab, qtbot, tmp_path, mnist_root):
+    raw = copy_mnist(mnist_root, tmp_path)
+    labels = raw / "train-labels-idx1-ubyte"
+    packed = labels.with_suffix(".gz") if not labels.exists() else None
+    data = bytearray(gzip.decompress(packed.read_bytes()) if packed else labels.read_bytes())
+    data[:4] = (1234).to_bytes(4, "big")
+    labels.write_bytes(data)
+    if packed:
+        packed.unlink()
+
+    set_up_small_run(tab.form)
+    choose(tab.form.dataset_kind, "folder")
+    tab.form.dataset_path.setText(str(raw))  # the raw folder itself is understood too
+    assert "MNIST present: 4 files" in tab.form.dataset_status.text()
+    start(qtbot, tab)
+    wait_until_ended(qtbot, tab)
+    state = tab.monitor.state.text()
+    assert state.startswith("Training failed:") and str(labels) in state and "bad magic number 1234" in state
+    assert "color: #c0392b" in tab.monitor.state.styleSheet()
+    assert tab.outcome is None and tab.start_button.isEnabled()
+
+
+def test_a_kaggle_csv_trains_too(tab, qtbot, tmp_path, mnist):
+    path = tmp_path / "digits.csv"
+    with open(path, "w") as f:
+        f.write("label," + ",".join(f"pixel{i}" for i in range(784)) + "\n")
+        for image, label in zip(mnist.train_images[:700], mnist.train_labels[:700]):
+            f.write(f"{int(label)}," + ",".join(map(str, image.flatten().tolist())) + "\n")
+    set_up_small_run(tab.form)  # one epoch of 4 steps is too short for the one-cycle schedule (a core limit)
+    tab.form.train_limit.setValue(0)
+    tab.form.test_limit.setValue(0)
+    choose(tab.form.dataset_kind, "csv")
+    tab.form.dataset_path.setText(str(path))
+    assert tab.form.dataset_status.text().startswith("CSV file, ")
+    start(qtbot, tab)
+    wait_until_ended(qtbot, tab)
+    assert tab.outcome is not None, tab.monitor.state.text()
+    assert tab.outcome.checkpoint.metrics["count"] == 700 // 7 and "CSV (" in tab.outcome.checkpoint.metrics["dataset"]
+
+
+def test_divergence_is_reported_and_the_tab_recovers(tab, qtbot):
+    set_up_small_run(tab.form)
+    tab.form.lr.setText("10")
+    tab.form.weight_decay.setText("0.5")  # SGD then scales the weights by 1 - 10 * 0.5 = -4 a step: certain to blow up
+    tab.form.optimizer.setCurrentText("sgd")
+    tab.form.schedule.setCurrentText("none")
+    start(qtbot, tab)
+    wait_until_ended(qtbot, tab)
+    assert "diverged" in tab.monitor.state.text() and "Error:" in tab.monitor.log.toPlainText()
+    assert tab.start_button.isEnabled() and tab.form.isEnabled()
+
+
+def test_the_window_opens_without_loading_the_train_tab_s_heavy_parts(qtbot):
+    code = ("import sys; import digitpad.ui.main_window; "
+            "print(sorted(m for m in ('torch', 'pyqtgraph') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+    unshown = TrainTab(ModelManager())
+    qtbot.addWidget(unshown)
+    assert unshown.form is None, "built on first show"
