@@ -299,3 +299,31 @@ def test_the_window_opens_without_loading_the_train_tab_s_heavy_parts(qtbot):
     unshown = TrainTab(ModelManager())
     qtbot.addWidget(unshown)
     assert unshown.form is None, "built on first show"
+
+
+def rss_mb() -> float:
+    import os
+
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def test_ten_back_to_back_runs_leak_no_threads_and_little_memory(tab, qtbot):
+    """Issue 7's long-use case: short runs one after another, as someone trying settings would."""
+    import threading
+
+    set_up_small_run(tab.form, epochs=1)
+    tab.form.train_limit.setValue(600)
+    tab.form.test_limit.setValue(200)
+    sizes = []
+    for run in range(10):
+        start(qtbot, tab)
+        wait_until_ended(qtbot, tab)
+        assert tab.outcome is not None and "Finished" in tab.monitor.state.text()
+        qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0, timeout=5_000)
+        if run == 1:
+            threads, baseline = threading.active_count(), rss_mb()  # after warm-up
+        if run >= 1:
+            sizes.append(rss_mb())
+            assert threading.active_count() == threads
+    assert sizes[-1] - baseline < 60, f"resident memory grew from {baseline:.0f} MB to {sizes[-1]:.0f} MB"
