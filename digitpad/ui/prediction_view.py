@@ -111,6 +111,7 @@ class PredictionPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.digit_label = QLabel("–")
+        self.digit_label.setEnabled(False)
         font = QFont(self.font())
         font.setPointSize(64)
         font.setBold(True)
@@ -138,6 +139,7 @@ class PredictionPanel(QWidget):
         layout.addStretch(1)
 
     def show_prediction(self, prediction) -> None:
+        self.digit_label.setEnabled(prediction is not None)  # the placeholder dash is drawn greyed out
         if prediction is None:
             self.digit_label.setText("–")
             self.caption.setText(self.PROMPT)
@@ -151,5 +153,6 @@ class PredictionPanel(QWidget):
         self.model_input.set_image(prediction.model_input)
 
     def show_message(self, text: str) -> None:
+        self.digit_label.setEnabled(False)
         self.digit_label.setText("–")
         self.caption.setText(text)
