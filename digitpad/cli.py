@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__
 
-EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+EXIT_ERROR, EXIT_INTERRUPTED = 1, 130
 
 
 def _add_data_args(parser: argparse.ArgumentParser) -> None:

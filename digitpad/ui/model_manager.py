@@ -30,21 +30,17 @@ class ModelManager(QObject):
         self.predictor = None
         self.device = "auto"
         self.cuda_unavailable: str | None = "checking..."
-        self._worker = None
-
-    def is_loading(self) -> bool:
-        return self._worker is not None
+        self._latest = 0  # the newest load request; an older one finishing later is ignored
 
     def load(self, path: str | os.PathLike | None = None, device: str | None = None) -> None:
         """Load a checkpoint (None: the bundled model) on a device in the background."""
         device = device or self.device
+        self._latest += 1
+        request = self._latest
         self.loading.emit(f"Loading {'the bundled model' if path is None else os.path.basename(path)}...")
-        worker = create_worker(_load, None if path is None else str(path), device, _start_thread=False,
-                               _connect={"returned": lambda result: self._loaded(result, device),
-                                         "errored": self._load_failed})
-        worker.finished.connect(lambda: self._finished(worker))
-        self._worker = worker
-        worker.start()
+        create_worker(_load, None if path is None else str(path), device,
+                      _connect={"returned": lambda result: self._loaded(result, device, request),
+                                "errored": lambda error: self._load_failed(error, request)})
 
     def set_device(self, device: str) -> None:
         """Reload the current checkpoint on another device."""
@@ -55,14 +51,13 @@ class ModelManager(QObject):
         self.predictor = predictor
         self.changed.emit(predictor)
 
-    def _loaded(self, result, device: str) -> None:
+    def _loaded(self, result, device: str, request: int) -> None:
+        if request != self._latest:
+            return
         predictor, self.cuda_unavailable = result
         self.device = device
         self.use(predictor)
 
-    def _load_failed(self, error: Exception) -> None:
-        self.failed.emit(str(error) or type(error).__name__)
-
-    def _finished(self, worker) -> None:
-        if self._worker is worker:
-            self._worker = None
+    def _load_failed(self, error: Exception, request: int) -> None:
+        if request == self._latest:
+            self.failed.emit(str(error) or type(error).__name__)

@@ -197,3 +197,18 @@ def test_settings_survive_a_restart(qtbot, tmp_path):
     assert second.draw_tab.canvas.pen_width() == 31
     assert second.models.device == "cpu" and second.device_actions["cpu"].isChecked()
     assert (second.size().width(), second.size().height()) == (760, 660)
+
+
+def test_the_last_model_asked_for_wins(window, qtbot, tmp_path):
+    from PySide6.QtCore import QThreadPool
+
+    from digitpad.core.checkpoint import Checkpoint
+    from digitpad.core.models import build_model
+
+    args = {"hidden": 20000}  # a 430 MB model: its load finishes well after the bundled one's
+    Checkpoint.from_model(build_model("simple", **args), "simple", args, name="slow").save(tmp_path / "slow.pt")
+    window.load_model(str(tmp_path / "slow.pt"))
+    window.load_model(None)  # changed my mind before the first load finished
+    qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0, timeout=60_000)
+    qtbot.wait(50)
+    assert window.models.predictor.name == "digitnet (bundled)" and "bundled" in window.model_status.text()
