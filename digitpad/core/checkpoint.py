@@ -10,7 +10,6 @@ import datetime as _dt
 import io
 import os
 import pickle
-import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,15 +18,13 @@ import torch
 from torch import nn
 
 from .. import __version__
+from .atomic_file import write_atomically
 from .models import build_model, parameter_count
 from .normalization import Normalization
 
 FORMAT = "digitpad-checkpoint"
 FORMAT_VERSION = 1
 REQUIRED_KEYS = ("format", "arch", "arch_args", "state_dict", "normalization")
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-FILE_MODE = 0o666 & ~_UMASK  # what open() would give; NamedTemporaryFile alone makes files 0600
 
 
 def _first_line(error: Exception) -> str:
@@ -92,27 +89,14 @@ class Checkpoint:
         }
 
     def save(self, path: str | os.PathLike) -> Path:
-        """Write atomically: a temporary file in the target folder, fsynced, then renamed over the target."""
-        path = Path(path)
+        """Write atomically (see atomic_file): a failed save never damages the previous file."""
         buffer = io.BytesIO()
         torch.save(self.to_dict(), buffer)
-        tmp_name = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
-                                             delete=False) as tmp:
-                tmp_name = tmp.name
-                tmp.write(buffer.getbuffer())
-                tmp.flush()
-                os.fchmod(tmp.fileno(), FILE_MODE)
-                os.fsync(tmp.fileno())
-            os.replace(tmp_name, path)
+            return write_atomically(path, buffer.getbuffer())
         except OSError as e:
-            if tmp_name and os.path.exists(tmp_name):
-                os.unlink(tmp_name)
             raise CheckpointError(f"could not save the model to {path}: {e.strerror or e}; "
                                   "any previous file there is untouched") from None
-        return path
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> Checkpoint:
