@@ -1,5 +1,6 @@
 """The bundled model is found when digitpad is installed from a wheel, not only in a checkout."""
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,8 +18,11 @@ print(Predictor.load(device="cpu").accuracy)
 
 
 def test_wheel_carries_the_bundled_model(tmp_path):
+    source = tmp_path / "source"  # a clean copy: an in-tree build/ could carry stale modules into the wheel
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info",
+                                                                "__pycache__", ".pytest_cache"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
-                    str(tmp_path / "wheels"), str(ROOT)], check=True, capture_output=True)
+                    str(tmp_path / "wheels"), str(source)], check=True, capture_output=True)
     wheel = next((tmp_path / "wheels").glob("digitpad-*.whl"))
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
