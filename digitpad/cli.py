@@ -81,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     info = commands.add_parser("info", help="versions, devices and the bundled model")
     info.add_argument("--json", action="store_true")
 
+    personal = commands.add_parser("personal", help="your own digits kept by the app: stats, export, import")
+    personal.add_argument("action", choices=("stats", "export", "import"))
+    personal.add_argument("path", nargs="?", help="the file to export to or import from")
+    personal.add_argument("--set", dest="personal_set", help="the personal set to use (default: yours, in the "
+                                                            "user data folder)")
+
     download = commands.add_parser("download", help="download MNIST into the data folder")
     download.add_argument("--data-dir")
     return parser
@@ -240,6 +246,26 @@ def cmd_info(args) -> int:
     return 0
 
 
+def cmd_personal(args) -> int:
+    from .core.personal import PersonalSet, PersonalSetError, default_path
+
+    mine = PersonalSet.load(args.personal_set, missing_ok=True)
+    if args.action == "stats":
+        counts = mine.counts()
+        print(f"{sum(counts)} digits in {args.personal_set or default_path()}")
+        print("  ".join(f"{digit}: {n}" for digit, n in enumerate(counts)))
+        return 0
+    if not args.path:
+        raise PersonalSetError(f"`digitpad personal {args.action}` needs a file")
+    if args.action == "export":
+        print(f"exported {len(mine.samples)} digits to {mine.save(args.path)}")
+        return 0
+    added = mine.merge(PersonalSet.load(args.path))  # a bad file raises here, before anything is written
+    mine.save(args.personal_set)
+    print(f"imported {added} new digits; {len(mine.samples)} in all")
+    return 0
+
+
 def cmd_download(args) -> int:
     from .core.datasets import download_mnist
 
@@ -248,7 +274,7 @@ def cmd_download(args) -> int:
 
 
 COMMANDS = {"predict": cmd_predict, "train": cmd_train, "evaluate": cmd_evaluate, "export": cmd_export,
-            "info": cmd_info, "download": cmd_download}
+            "info": cmd_info, "personal": cmd_personal, "download": cmd_download}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -261,10 +287,12 @@ def main(argv: list[str] | None = None) -> int:
     from .core.config import TrainingError
     from .core.datasets import DatasetError
     from .core.export import ExportError
+    from .core.personal import PersonalSetError
 
     try:
         return COMMANDS[args.command](args)
-    except (CheckpointError, DatasetError, TrainingError, ExportError, FileNotFoundError, ValueError) as e:
+    except (CheckpointError, DatasetError, TrainingError, ExportError, PersonalSetError, FileNotFoundError,
+            ValueError) as e:
         print(f"digitpad: error: {e}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -1,0 +1,109 @@
+"""The personal digit set: kept safely, exported and imported whole, never damaged by a bad file."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+from digit_strokes import STYLES, place
+
+from digitpad.core.personal import PersonalSet, PersonalSetError, Sample, default_path
+from digitpad.core.preprocess import to_mnist
+from digitpad.core.strokes import render_strokes
+
+
+def sample(digit, style, predicted=None):
+    strokes = place(STYLES[digit][style], 60, 30, 240)
+    model_input = (to_mnist(render_strokes(strokes, (320, 320))) * 255).astype(np.uint8)
+    return Sample(strokes, (320, 320), digit, predicted, model_input)
+
+
+@pytest.fixture
+def three(tmp_path):
+    mine = PersonalSet([sample(7, "crossbar", 7), sample(1, "flag", 7), sample(0, "slashed", 8)])
+    mine.save(tmp_path / "mine.pt")
+    return tmp_path / "mine.pt"
+
+
+def test_round_trip_keeps_strokes_inputs_and_labels(three):
+    loaded = PersonalSet.load(three)
+    original = PersonalSet([sample(7, "crossbar", 7), sample(1, "flag", 7), sample(0, "slashed", 8)])
+    assert [s.label for s in loaded.samples] == [7, 1, 0] and [s.predicted for s in loaded.samples] == [7, 7, 8]
+    assert loaded.samples[1].strokes == original.samples[1].strokes
+    assert np.array_equal(loaded.samples[2].model_input, original.samples[2].model_input)
+    assert loaded.counts() == [1, 1, 0, 0, 0, 0, 0, 1, 0, 0]
+
+
+def test_a_missing_set_is_empty_only_when_allowed(tmp_path):
+    assert PersonalSet.load(tmp_path / "none.pt", missing_ok=True).counts() == [0] * 10
+    with pytest.raises(PersonalSetError, match="no such file"):
+        PersonalSet.load(tmp_path / "none.pt")
+    assert default_path().name == "personal.pt"
+
+
+def test_merge_adds_only_new_drawings(three):
+    mine = PersonalSet.load(three)
+    again = PersonalSet.load(three)
+    again.samples.append(sample(4, "open", 9))
+    assert mine.merge(again) == 1 and len(mine.samples) == 4
+
+
+class RunsCode:
+    def __reduce__(self):
+        return (os.system, (f"touch {MARKER}",))
+
+
+MARKER = None
+
+
+@pytest.mark.parametrize("kind", ["garbage", "runs code", "checkpoint", "bad label", "bad input"])
+def test_corrupt_or_foreign_files_are_refused(tmp_path, kind):
+    global MARKER
+    MARKER = tmp_path / "pwned"
+    path = tmp_path / "other.pt"
+    raw = {"format": "digitpad-personal", "format_version": 1, "samples": [sample(3, "round").to_dict()]}
+    if kind == "garbage":
+        path.write_bytes(b"\x00\x01 not a set")
+    elif kind == "runs code":
+        torch.save({"format": "digitpad-personal", "samples": [RunsCode()]}, path)
+    elif kind == "checkpoint":
+        torch.save({"format": "digitpad-checkpoint"}, path)
+    elif kind == "bad label":
+        raw["samples"][0]["label"] = 12
+        torch.save(raw, path)
+    else:
+        raw["samples"][0]["model_input"] = torch.zeros(10, 10)
+        torch.save(raw, path)
+    with pytest.raises(PersonalSetError) as info:
+        PersonalSet.load(path)
+    assert "other.pt" in str(info.value)
+    assert not MARKER.exists()
+
+
+def digitpad(*args, check=True):
+    result = subprocess.run([sys.executable, "-m", "digitpad", *args], capture_output=True, text=True, timeout=120)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_cli_stats_export_import(tmp_path, three):
+    mine = tmp_path / "user-set.pt"
+    assert digitpad("personal", "stats", "--set", str(mine)).stdout.startswith("0 digits")
+    assert "imported 3 new digits; 3 in all" in digitpad("personal", "import", str(three), "--set", str(mine)).stdout
+    assert "imported 0 new digits; 3 in all" in digitpad("personal", "import", str(three), "--set", str(mine)).stdout
+    out = digitpad("personal", "stats", "--set", str(mine)).stdout
+    assert out.startswith("3 digits") and "7: 1" in out and "1: 1" in out
+    digitpad("personal", "export", str(tmp_path / "shared.pt"), "--set", str(mine))
+    assert len(PersonalSet.load(tmp_path / "shared.pt").samples) == 3
+
+
+def test_cli_import_of_a_bad_file_loses_nothing(tmp_path, three):
+    before = three.read_bytes()
+    (tmp_path / "junk.pt").write_text(json.dumps({"not": "a set"}))
+    result = digitpad("personal", "import", str(tmp_path / "junk.pt"), "--set", str(three), check=False)
+    assert result.returncode == 1 and "not a digitpad personal set" in result.stderr
+    assert "Traceback" not in result.stderr and three.read_bytes() == before
