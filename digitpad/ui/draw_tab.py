@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 from functools import partial
 
+import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
 from ..core.strokes import render_strokes
 from .canvas import PEN_WIDTH_RANGE, DrawingCanvas
+from .correction_row import CorrectionRow
 from .model_manager import ModelManager
 from .prediction_service import PredictionService
 from .prediction_view import PredictionPanel
@@ -47,6 +49,13 @@ class DrawTab(QWidget):
         self.source_label.setEnabled(False)
         self._generation = 0  # bumped whenever what is predicted is replaced, so late answers are dropped
         self._image_path: str | None = None
+        self._shown = None  # the prediction on the panel, for the correction row
+        self.correction = CorrectionRow()
+        self.correction.chosen.connect(self.keep_drawing)
+        for digit in range(10):
+            QShortcut(QKeySequence(str(digit)), self, lambda d=digit: self._key_chosen(d))
+        for keys in ("Return", "Enter"):
+            QShortcut(QKeySequence(keys), self, lambda: self._key_chosen(self._shown.digit if self._shown else None))
 
         self.undo_button = QPushButton("Undo")
         self.redo_button = QPushButton("Redo")
@@ -73,6 +82,7 @@ class DrawTab(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.canvas, alignment=Qt.AlignHCenter)
         left.addLayout(tools)
+        left.addWidget(self.correction)
         left.addWidget(self.source_label)
         left.addStretch(1)
         layout = QHBoxLayout(self)
@@ -94,6 +104,8 @@ class DrawTab(QWidget):
     def _on_canvas_changed(self) -> None:
         if self._image_path is not None:
             self._show_file(None)
+        elif self.source_label.text():
+            self.source_label.setText("")  # the note about the last kept digit
         self._update_buttons()
         if not self._throttle.isActive():
             self._throttle.start()
@@ -148,10 +160,35 @@ class DrawTab(QWidget):
         self.predictionShown.emit(None)
 
     def _show(self, prediction) -> None:
+        self._shown = prediction
+        from_drawing = prediction is not None and self._image_path is None and not self.canvas.is_empty()
+        self.correction.set_predicted(prediction.digit if from_drawing else None)
         self.panel.show_prediction(prediction)
         if prediction is None and self._image_path is not None:
             self.panel.show_message("No digit found in this image")
         self.predictionShown.emit(prediction)
+
+    def _key_chosen(self, digit: int | None) -> None:
+        if digit is not None and self.correction.isEnabled():
+            self.keep_drawing(digit)
+
+    def keep_drawing(self, label: int) -> None:
+        """Add the drawing, with its true label and the model's reading, to the person's own set; clear the pad."""
+        from ..core.personal import PersonalSet, PersonalSetError, Sample
+
+        prediction = self._shown
+        sample = Sample(self.canvas.strokes(), (self.canvas.width(), self.canvas.height()), label, prediction.digit,
+                        np.round(prediction.model_input * 255).astype(np.uint8))
+        try:
+            personal = PersonalSet.load(missing_ok=True)
+            personal.samples.append(sample)
+            personal.save()
+        except PersonalSetError as e:
+            self.panel.show_message(str(e))
+            return
+        verdict = "read right" if label == prediction.digit else f"read as {prediction.digit}"
+        self.clear()
+        self.source_label.setText(f"Kept as a {label} ({verdict}); {len(personal.samples)} of your digits kept")
 
     def _update_buttons(self) -> None:
         self.undo_button.setEnabled(self.canvas.can_undo())

@@ -212,3 +212,28 @@ def test_the_last_model_asked_for_wins(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0, timeout=60_000)
     qtbot.wait(50)
     assert window.models.predictor.name == "digitnet (bundled)" and "bundled" in window.model_status.text()
+
+
+def test_correcting_and_confirming_keep_the_drawing_in_the_personal_set(window, qtbot):
+    from digitpad.core.personal import PersonalSet
+
+    tab = window.draw_tab
+    assert not tab.correction.isEnabled(), "nothing drawn, nothing to correct"
+    strokes = place(STYLES[7]["crossbar"], 60, 30, 250)
+    draw(tab.canvas, strokes)
+    assert settle(qtbot, tab) == "7" and tab.correction.isEnabled()
+    drawn = tab.canvas.strokes()
+    qtbot.mouseClick(tab.correction.digit_buttons[1], Qt.LeftButton)  # "no, it was a 1"
+    assert tab.canvas.is_empty() and "Kept as a 1 (read as 7)" in tab.source_label.text()
+    kept = PersonalSet.load().samples
+    assert len(kept) == 1 and (kept[0].label, kept[0].predicted) == (1, 7) and kept[0].strokes == drawn
+    assert kept[0].model_input.shape == (28, 28) and kept[0].model_input.max() > 200
+
+    draw(tab.canvas, place(STYLES[3]["round"], 60, 30, 250))
+    assert settle(qtbot, tab) == "3"
+    QTest.keyClick(window, Qt.Key_Return)  # confirm with the keyboard
+    draw(tab.canvas, place(STYLES[4]["open"], 60, 30, 250))
+    assert settle(qtbot, tab) == "4"
+    QTest.keyClick(window, Qt.Key_9)  # or name the digit with the keyboard
+    assert [(s.label, s.predicted) for s in PersonalSet.load().samples] == [(1, 7), (3, 3), (9, 4)]
+    assert PersonalSet.load().counts()[9] == 1

@@ -1,0 +1,44 @@
+""""Was it right?": confirm the answer or name the digit, and the drawing joins the person's own set."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+
+class CorrectionRow(QWidget):
+    """Emits `chosen(label)`: the predicted digit for "Right", else the digit button pressed."""
+
+    chosen = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._predicted: int | None = None
+        self.right_button = QPushButton("Right")
+        self.right_button.setToolTip("Keep this drawing as an example of the digit it was read as (Enter)")
+        self.right_button.clicked.connect(lambda: self.chosen.emit(self._predicted))
+        self.digit_buttons = []
+        confirm, correct = QHBoxLayout(), QHBoxLayout()
+        confirm.addWidget(QLabel("Was it right?"))
+        confirm.addWidget(self.right_button)
+        confirm.addStretch(1)
+        correct.addWidget(QLabel("No, it was"))
+        for digit in range(10):
+            button = QPushButton(str(digit))
+            button.setFixedWidth(28)
+            button.setToolTip(f"Keep this drawing as a {digit} (or press {digit})")
+            button.clicked.connect(lambda _=False, d=digit: self.chosen.emit(d))
+            correct.addWidget(button)
+            self.digit_buttons.append(button)
+        correct.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(confirm)
+        layout.addLayout(correct)
+        self.set_predicted(None)
+
+    def set_predicted(self, digit: int | None) -> None:
+        """Offer the row for a drawing read as `digit`; None disables it (nothing drawn)."""
+        self._predicted = digit
+        self.setEnabled(digit is not None)
+        self.right_button.setText("Right" if digit is None else f"Right, a {digit}")
