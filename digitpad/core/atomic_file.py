@@ -6,9 +6,12 @@ renamed over the target (an atomic step on POSIX and Windows).
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from pathlib import Path
+
+import torch
 
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
@@ -34,3 +37,10 @@ def write_atomically(path: str | os.PathLike, data: bytes | memoryview) -> Path:
             os.unlink(tmp_name)
         raise
     return path
+
+
+def torch_save_atomically(obj, path: str | os.PathLike) -> Path:
+    """`torch.save` of `obj` to `path`, written atomically; raises OSError, the previous file untouched."""
+    buffer = io.BytesIO()
+    torch.save(obj, buffer)
+    return write_atomically(path, buffer.getbuffer())

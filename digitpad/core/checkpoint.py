@@ -7,7 +7,6 @@ temporary file beside the target and renames it, so the previous file survives a
 from __future__ import annotations
 
 import datetime as _dt
-import io
 import os
 import pickle
 import warnings
@@ -18,7 +17,7 @@ import torch
 from torch import nn
 
 from .. import __version__
-from .atomic_file import write_atomically
+from .atomic_file import torch_save_atomically
 from .models import build_model, parameter_count
 from .normalization import Normalization
 
@@ -90,10 +89,8 @@ class Checkpoint:
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write atomically (see atomic_file): a failed save never damages the previous file."""
-        buffer = io.BytesIO()
-        torch.save(self.to_dict(), buffer)
         try:
-            return write_atomically(path, buffer.getbuffer())
+            return torch_save_atomically(self.to_dict(), path)
         except OSError as e:
             raise CheckpointError(f"could not save the model to {path}: {e.strerror or e}; "
                                   "any previous file there is untouched") from None

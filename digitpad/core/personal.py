@@ -9,7 +9,6 @@ atomically; importing a foreign or broken file changes nothing.
 from __future__ import annotations
 
 import datetime as _dt
-import io
 import math
 import os
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .atomic_file import write_atomically
+from .atomic_file import torch_save_atomically
 from .paths import user_data_dir
 
 FORMAT = "digitpad-personal"
@@ -90,11 +89,9 @@ class PersonalSet:
 
     def save(self, path: str | os.PathLike | None = None) -> Path:
         path = Path(path or default_path())
-        buffer = io.BytesIO()
-        torch.save({"format": FORMAT, "format_version": FORMAT_VERSION,
-                    "samples": [s.to_dict() for s in self.samples]}, buffer)
         try:
-            return write_atomically(path, buffer.getbuffer())
+            return torch_save_atomically({"format": FORMAT, "format_version": FORMAT_VERSION,
+                                          "samples": [s.to_dict() for s in self.samples]}, path)
         except OSError as e:
             raise PersonalSetError(f"could not save your digits to {path}: {e.strerror or e}; "
                                    "the previous file is untouched") from None
