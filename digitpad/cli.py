@@ -93,14 +93,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_predict(args) -> int:
-    from .core.images import ImageError, load_image
+    from .core.images import ImageError
     from .core.predictor import Predictor
 
     predictor = Predictor.load(args.model, device=args.device)
     failures = 0
     for name in args.images:
         try:
-            prediction = predictor.predict(load_image(name), ink=args.ink)
+            prediction = predictor.predict(name, ink=args.ink)
         except ImageError as e:
             print(f"digitpad: error: {e}", file=sys.stderr)
             failures += 1

@@ -18,7 +18,7 @@ from torch import nn
 
 from .. import __version__
 from .atomic_file import torch_save_atomically
-from .models import build_model, parameter_count
+from .models import build_model
 from .normalization import Normalization
 
 FORMAT = "digitpad-checkpoint"
@@ -153,11 +153,3 @@ class Checkpoint:
                        created=str(raw.get("created", "?")))
         except Exception as e:  # an odd value in a foreign file must still give one clear line
             raise CheckpointError(f"{path}: malformed checkpoint ({e})") from None
-
-
-def summary(checkpoint: Checkpoint) -> dict:
-    """The facts about a checkpoint a person asks for first."""
-    model = checkpoint.build_model()
-    return {"name": checkpoint.display_name, "arch": checkpoint.arch, "arch_args": checkpoint.arch_args,
-            "parameters": parameter_count(model), "accuracy": checkpoint.accuracy,
-            "created": checkpoint.created, "digitpad_version": checkpoint.digitpad_version}

@@ -28,12 +28,6 @@ def _predict_strokes(predictor, strokes, size):
     return predictor.predict(render_strokes(strokes, size))
 
 
-def _predict_file(predictor, path):
-    from ..core.images import load_image
-
-    return predictor.predict(load_image(path))
-
-
 class DrawTab(QWidget):
     """Signal `predictionShown(prediction or None)` fires whenever the panel shows a new answer."""
 
@@ -123,7 +117,7 @@ class DrawTab(QWidget):
             self.panel.show_message("Loading the model...")
             return
         if self._image_path is not None:
-            job = partial(_predict_file, predictor, self._image_path)
+            job = partial(predictor.predict, self._image_path)
         elif self.canvas.is_empty():
             self._generation += 1
             self._show(None)
