@@ -18,6 +18,7 @@ from ..core.strokes import render_strokes
 from .canvas import PEN_WIDTH_RANGE, DrawingCanvas
 from .correction_row import CorrectionRow
 from .model_manager import ModelManager
+from .personal_store import PersonalDigits
 from .prediction_service import PredictionService
 from .prediction_view import PredictionPanel
 
@@ -33,9 +34,10 @@ class DrawTab(QWidget):
 
     predictionShown = Signal(object)
 
-    def __init__(self, models: ModelManager, parent: QWidget | None = None):
+    def __init__(self, models: ModelManager, personal: PersonalDigits, parent: QWidget | None = None):
         super().__init__(parent)
         self.models = models
+        self.personal = personal
         self.service = PredictionService(self)
         self.canvas = DrawingCanvas()
         self.panel = PredictionPanel()
@@ -168,21 +170,19 @@ class DrawTab(QWidget):
 
     def keep_drawing(self, label: int) -> None:
         """Add the drawing, with its true label and the model's reading, to the person's own set; clear the pad."""
-        from ..core.personal import PersonalSet, PersonalSetError, Sample
+        from ..core.personal import PersonalSetError, Sample
 
         prediction = self._shown
         sample = Sample(self.canvas.strokes(), (self.canvas.width(), self.canvas.height()), label, prediction.digit,
                         np.round(prediction.model_input * 255).astype(np.uint8))
         try:
-            personal = PersonalSet.load(missing_ok=True)
-            personal.samples.append(sample)
-            personal.save()
+            kept = self.personal.add(sample)
         except PersonalSetError as e:
             self.panel.show_message(str(e))
             return
         verdict = "read right" if label == prediction.digit else f"read as {prediction.digit}"
         self.clear()
-        self.source_label.setText(f"Kept as a {label} ({verdict}); {len(personal.samples)} of your digits kept")
+        self.source_label.setText(f"Kept as a {label} ({verdict}); {kept} of your digits kept")
 
     def _update_buttons(self) -> None:
         self.undo_button.setEnabled(self.canvas.can_undo())

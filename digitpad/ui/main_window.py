@@ -14,6 +14,7 @@ from superqt.utils import WorkerBase
 from .. import __version__
 from .draw_tab import DrawTab
 from .model_manager import ModelManager
+from .personal_store import PersonalDigits
 from .train_tab import TrainTab
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
@@ -32,8 +33,9 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.settings = settings()
         self.models = ModelManager(self)
-        self.draw_tab = DrawTab(self.models)
-        self.train_tab = TrainTab(self.models)
+        self.personal = PersonalDigits(parent=self)
+        self.draw_tab = DrawTab(self.models, self.personal)
+        self.train_tab = TrainTab(self.models, self.personal)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.draw_tab, "Draw")
         self.tabs.addTab(self.train_tab, "Train")

@@ -33,9 +33,10 @@ MODEL_FILTER = "digitpad checkpoints (*.pt);;All files (*)"
 class TrainTab(QWidget):
     """Hands the form's settings to a TrainingRun, its events to the monitor, its outcome to the results."""
 
-    def __init__(self, models, parent: QWidget | None = None):
+    def __init__(self, models, personal, parent: QWidget | None = None):
         super().__init__(parent)
         self.models = models
+        self.personal = personal  # PersonalDigits, the set "Fine-tune on my digits" learns from
         self.form = self.monitor = self.results = None
         self.run = None  # the current or last TrainingRun
         self.outcome = None  # the last finished run's Outcome

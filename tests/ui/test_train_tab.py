@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QMessageBox
 from digitpad.core.checkpoint import Checkpoint
 from digitpad.core.config import preset
 from digitpad.ui.model_manager import ModelManager
+from digitpad.ui.personal_store import PersonalDigits
 from digitpad.ui.train_tab import TrainTab
 
 RUN_TIMEOUT_MS = 60_000  # a hang guard; small runs take seconds
@@ -28,7 +29,7 @@ LONG_RUN_EPOCHS = 200
 
 @pytest.fixture
 def tab(qtbot):
-    tab = TrainTab(ModelManager())
+    tab = TrainTab(ModelManager(), PersonalDigits())
     qtbot.addWidget(tab)
     tab.resize(1200, 800)
     tab.show()
@@ -296,7 +297,7 @@ def test_the_window_opens_without_loading_the_train_tab_s_heavy_parts(qtbot):
             "print(sorted(m for m in ('torch', 'pyqtgraph') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
-    unshown = TrainTab(ModelManager())
+    unshown = TrainTab(ModelManager(), PersonalDigits())
     qtbot.addWidget(unshown)
     assert unshown.form is None, "built on first show"
 

@@ -1,0 +1,71 @@
+"""The person's kept digits as one shared Qt object: the Draw tab adds, My digits edits, Train reads.
+
+Every change reads the file, changes it and writes it back atomically (core.personal), so the file
+is always the truth (also when `digitpad personal import` ran meanwhile), and `changed` tells every
+view to refresh. An unreadable file is never overwritten: each change fails with its message.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+
+class PersonalDigits(QObject):
+    """Signal `changed()` fires after every successful change; errors raise core PersonalSetError."""
+
+    changed = Signal()
+
+    def __init__(self, path: str | os.PathLike | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self._path = Path(path) if path else None
+
+    @property
+    def path(self) -> Path:
+        from ..core.personal import default_path  # torch loads with core.personal; not at startup
+
+        return self._path or default_path()
+
+    def load(self):
+        """The set as it is on disk now (empty when nothing was kept yet)."""
+        from ..core.personal import PersonalSet
+
+        return PersonalSet.load(self.path, missing_ok=True)
+
+    def _change(self, edit: Callable) -> object:
+        personal = self.load()
+        result = edit(personal)
+        personal.save(self.path)
+        self.changed.emit()
+        return result
+
+    def add(self, sample) -> int:
+        """Keep one sample; returns how many are kept now."""
+        return self._change(lambda personal: (personal.samples.append(sample), len(personal.samples))[1])
+
+    def remove(self, keys: Iterable[tuple]) -> int:
+        """Delete the samples with these `Sample.key()`s; returns how many were deleted."""
+        doomed = set(keys)
+
+        def edit(personal) -> int:
+            before = len(personal.samples)
+            personal.samples = [s for s in personal.samples if s.key() not in doomed]
+            return before - len(personal.samples)
+
+        return self._change(edit)
+
+    def clear(self) -> None:
+        self._change(lambda personal: personal.samples.clear())
+
+    def import_file(self, path: str | os.PathLike) -> int:
+        """Merge a set exported earlier; a bad file raises before anything is written. Returns how many are new."""
+        from ..core.personal import PersonalSet
+
+        incoming = PersonalSet.load(path)
+        return self._change(lambda personal: personal.merge(incoming))
+
+    def export_file(self, path: str | os.PathLike) -> Path:
+        return self.load().save(path)
