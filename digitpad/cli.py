@@ -81,6 +81,20 @@ def build_parser() -> argparse.ArgumentParser:
     info = commands.add_parser("info", help="versions, devices and the bundled model")
     info.add_argument("--json", action="store_true")
 
+    finetune = commands.add_parser("finetune", help="fine-tune a model on your own digits mixed with MNIST")
+    finetune.add_argument("--out", required=True, help="checkpoint file to write (replaced only on success)")
+    finetune.add_argument("--personal", help="your digits, a set kept by the app or exported from it "
+                                              "(default: yours, in the user data folder)")
+    finetune.add_argument("--model", help="the checkpoint to start from (default: the bundled model)")
+    finetune.add_argument("--steps", type=int)
+    finetune.add_argument("--lr", type=float, help="peak learning rate")
+    finetune.add_argument("--holdout", type=float, help="share of each digit's samples held out to check the result")
+    finetune.add_argument("--seed", type=int)
+    finetune.add_argument("--force", action="store_true",
+                          help="save the model even if it forgot MNIST (test accuracy fell by over 0.3 points)")
+    _add_device_arg(finetune)
+    _add_data_args(finetune)
+
     personal = commands.add_parser("personal", help="your own digits kept by the app: stats, export, import")
     personal.add_argument("action", choices=("stats", "export", "import"))
     personal.add_argument("path", nargs="?", help="the file to export to or import from")
@@ -118,24 +132,15 @@ def cmd_predict(args) -> int:
     return EXIT_ERROR if failures else 0
 
 
-def cmd_train(args) -> int:
+def _with_progress(events):
+    """Show a run's progress on stderr (messages, a step bar, a line per epoch) and pass every event on."""
     from tqdm import tqdm
 
-    from .core.config import preset
-    from .core.datasets import load_dataset
-    from .core.history_csv import write_history_csv
-    from .core.trainer import Epoch, Finished, Message, Step, train
+    from .core.trainer import Epoch, Finished, Message, Step
 
-    overrides = {k: v for k, v in vars(args).items() if v is not None and k in (
-        "arch", "epochs", "batch_size", "lr", "optimizer", "schedule", "weight_decay", "dropout", "augment",
-        "elastic", "styles", "val_fraction", "seed", "device", "train_limit")}
-    if "arch" in overrides and overrides["arch"] != preset(args.preset).arch:
-        overrides["arch_args"] = {}
-    config = preset(args.preset, **overrides)
-    data = load_dataset(args.data_dir, args.csv, args.download)
     bar = None
     try:
-        for event in train(config, data, name=Path(args.out).stem):
+        for event in events:
             if isinstance(event, Message):
                 tqdm.write(event.text, file=sys.stderr)
             elif isinstance(event, Step):
@@ -148,9 +153,40 @@ def cmd_train(args) -> int:
             elif isinstance(event, Epoch):
                 tqdm.write(f"epoch {event.epoch}/{event.epochs}: train loss {event.train_loss:.4f}, "
                            f"val loss {event.val_loss:.4f}, val accuracy {event.val_accuracy:.2%}", file=sys.stderr)
-            elif isinstance(event, Finished):
-                if bar is not None:
-                    bar.close()
+            elif isinstance(event, Finished) and bar is not None:
+                bar.close()
+                bar = None
+            yield event
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _refuse_bundled(out: str) -> None:
+    """The bundled model is never overwritten: a new model must go to a file of its own."""
+    from .core.paths import bundled_model_path
+
+    if Path(out).resolve() == bundled_model_path().resolve():
+        raise ValueError(f"{out} is the bundled model, which is never overwritten; choose another file")
+
+
+def cmd_train(args) -> int:
+    from .core.config import preset
+    from .core.datasets import load_dataset
+    from .core.history_csv import write_history_csv
+    from .core.trainer import Finished, train
+
+    _refuse_bundled(args.out)
+    overrides = {k: v for k, v in vars(args).items() if v is not None and k in (
+        "arch", "epochs", "batch_size", "lr", "optimizer", "schedule", "weight_decay", "dropout", "augment",
+        "elastic", "styles", "val_fraction", "seed", "device", "train_limit")}
+    if "arch" in overrides and overrides["arch"] != preset(args.preset).arch:
+        overrides["arch_args"] = {}
+    config = preset(args.preset, **overrides)
+    data = load_dataset(args.data_dir, args.csv, args.download)
+    try:
+        for event in _with_progress(train(config, data, name=Path(args.out).stem)):
+            if isinstance(event, Finished):
                 checkpoint = event.checkpoint
                 checkpoint.save(args.out)
                 if args.metrics_csv:
@@ -158,8 +194,6 @@ def cmd_train(args) -> int:
                 print(f"test accuracy {checkpoint.accuracy:.2%} on {checkpoint.metrics['count']:,} images; "
                       f"trained in {event.seconds:.0f}s; saved {args.out}")
     except KeyboardInterrupt:
-        if bar is not None:
-            bar.close()
         print("digitpad: training stopped; nothing was saved", file=sys.stderr)
         return EXIT_INTERRUPTED
     return 0
@@ -246,6 +280,40 @@ def cmd_info(args) -> int:
     return 0
 
 
+def cmd_finetune(args) -> int:
+    from dataclasses import replace
+
+    from .core.config import FinetuneConfig, TrainingError
+    from .core.datasets import load_dataset
+    from .core.finetune import FineTuned, finetune
+    from .core.personal import PersonalSet
+    from .core.predictor import Predictor
+    from .core.trainer import Finished
+
+    _refuse_bundled(args.out)
+    personal = PersonalSet.load(args.personal, missing_ok=args.personal is None)  # nothing kept: said below
+    start = Predictor.load(args.model, device="cpu").checkpoint
+    settings = {k: v for k, v in vars(args).items() if v is not None and k in ("steps", "lr", "holdout", "seed")}
+    config = replace(FinetuneConfig(), device=args.device, **settings)
+    data = load_dataset(args.data_dir, args.csv, args.download)
+    report = finished = None
+    try:
+        for event in _with_progress(finetune(start, personal, data, config, name=Path(args.out).stem)):
+            if isinstance(event, FineTuned):
+                report = event.report
+            elif isinstance(event, Finished):
+                finished = event
+    except KeyboardInterrupt:
+        print("digitpad: fine-tuning stopped; nothing was saved", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    print("\n".join(report.lines()))
+    if report.forgot and not args.force:
+        raise TrainingError(f"the model was not saved to {args.out}; --force saves it anyway")
+    finished.checkpoint.save(args.out)
+    print(f"fine-tuned in {finished.seconds:.0f}s; saved {args.out}")
+    return 0
+
+
 def cmd_personal(args) -> int:
     from .core.personal import PersonalSet, PersonalSetError, default_path
 
@@ -273,8 +341,8 @@ def cmd_download(args) -> int:
     return 0
 
 
-COMMANDS = {"predict": cmd_predict, "train": cmd_train, "evaluate": cmd_evaluate, "export": cmd_export,
-            "info": cmd_info, "personal": cmd_personal, "download": cmd_download}
+COMMANDS = {"predict": cmd_predict, "train": cmd_train, "finetune": cmd_finetune, "evaluate": cmd_evaluate,
+            "export": cmd_export, "info": cmd_info, "personal": cmd_personal, "download": cmd_download}
 
 
 def main(argv: list[str] | None = None) -> int:

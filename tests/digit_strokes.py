@@ -82,6 +82,11 @@ STYLES: dict[int, dict[str, list[Stroke]]] = {
 }
 
 
+# A seven-segment-style 3 (straight top, right side and base, a short middle bar): the bundled model
+# reads it as a 7, which makes it the test case for learning a person's own style.
+BOXY_THREE: list[Stroke] = [[(0.2, 0.05), (0.8, 0.05), (0.8, 0.95), (0.2, 0.95)], [(0.3, 0.5), (0.8, 0.5)]]
+
+
 def place(strokes: list[Stroke], x: float, y: float, height: float, slant: float = 0.0,
           rotate: float = 0.0) -> list[Stroke]:
     """Map unit-box strokes to a box of `height` (width = 0.75 height) whose top-left is (x, y).
@@ -99,6 +104,14 @@ def place(strokes: list[Stroke], x: float, y: float, height: float, slant: float
             points.append((x + width * (u + 0.5), y + height * (v + 0.5)))
         out.append(points)
     return out
+
+
+def jittered(strokes: list[Stroke], rng, pad: float = 280) -> list[Stroke]:
+    """The strokes as a hand draws them again: another size, place, slant and tilt, and a shaky pen."""
+    height = rng.uniform(0.55, 0.9) * pad
+    x, y = rng.uniform(10, pad - 0.75 * height), rng.uniform(10, pad - height)
+    placed = place(strokes, x, y, height, slant=rng.uniform(-0.1, 0.1), rotate=rng.uniform(-6, 6))
+    return [[(u + rng.gauss(0, 1.2), v + rng.gauss(0, 1.2)) for u, v in stroke] for stroke in placed]
 
 
 def all_styles():

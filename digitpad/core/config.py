@@ -81,6 +81,51 @@ class TrainConfig:
         return cls(**{k: v for k, v in values.items() if k in known})
 
 
+@dataclass
+class FinetuneConfig:
+    """How "Fine-tune on my digits" continues training the model in use on MNIST mixed with the person's digits.
+
+    Each batch holds about `personal_share` of the person's digits (oversampled, re-rendered and
+    augmented), the rest MNIST, which keeps the model from forgetting. `holdout` of each digit's
+    samples are kept aside to measure the model before and after.
+    """
+
+    steps: int = 200
+    batch_size: int = 128
+    lr: float = 5e-4
+    personal_share: float = 0.25
+    holdout: float = 0.25
+    augment: float = 1.0
+    max_mnist_drop: float = 0.003  # a fall in MNIST test accuracy beyond this is reported as forgetting
+    epochs: int = 2
+    seed: int = 0
+    device: str = "auto"
+
+    def problems(self) -> list[str]:
+        out = []
+        if not 10 <= self.steps <= 100_000:
+            out.append("fine-tuning steps must be between 10 and 100000")
+        if not 2 <= self.batch_size <= 65536:
+            out.append("batch size must be between 2 and 65536")
+        if not 0 < self.lr <= 1:
+            out.append("learning rate must be above 0 and at most 1")
+        if not 0 < self.personal_share < 1:
+            out.append("the share of your digits in each batch must be above 0 and below 1")
+        if not 0 <= self.holdout < 1:
+            out.append("the held-out share must be at least 0 and below 1")
+        if not 0 <= self.augment <= 2:
+            out.append("augmentation strength must be between 0 and 2")
+        if not 1 <= self.epochs <= self.steps:
+            out.append("epochs must be between 1 and the number of steps")
+        return out
+
+    def train_config(self, arch: str, mnist_images: int) -> TrainConfig:
+        """The trainer's settings for a fine-tune of `arch` on the first `mnist_images` MNIST training images."""
+        return TrainConfig(arch=arch, epochs=self.epochs, batch_size=self.batch_size, lr=self.lr, optimizer="adamw",
+                           schedule="onecycle", weight_decay=0.0, augment=self.augment, elastic=False, styles=False,
+                           seed=self.seed, device=self.device, train_limit=mnist_images)
+
+
 PRESETS = {
     # Reaches 99% test accuracy in a couple of epochs on a 2-core CPU.
     "quick": TrainConfig(arch="lenet5", arch_args={"dropout": 0.0}, epochs=3, batch_size=128, lr=4e-3,

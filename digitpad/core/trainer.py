@@ -143,10 +143,23 @@ def split_validation(data: DigitData, config: TrainConfig):
     return images[train], labels[train], images[val], labels[val]
 
 
-def train(config: TrainConfig, data: DigitData, control: TrainControl | None = None,
-          name: str = "") -> Iterator[Event]:
+def score_in_chunks(model: torch.nn.Module, images: torch.Tensor, norm: Normalization,
+                    control: TrainControl) -> torch.Tensor | None:
+    """Logits for many images, checking for a stop between chunks; None when stopped."""
+    chunks = []
+    for first in range(0, len(images), TEST_BATCH):
+        if control.should_stop():
+            return None
+        chunks.append(predict_logits(model, images[first: first + TEST_BATCH], norm))
+    return torch.cat(chunks) if chunks else torch.empty(0, 10, device=images.device)
+
+
+def train(config: TrainConfig, data: DigitData, control: TrainControl | None = None, name: str = "",
+          start: Checkpoint | None = None, extra: tuple[torch.Tensor, torch.Tensor] | None = None) -> Iterator[Event]:
     """Train a model, yielding progress events; ends with Finished (the evaluated checkpoint) or Stopped.
 
+    `start` continues from a checkpoint's weights and normalisation (fine-tuning) instead of a new
+    model; `extra` images (uint8 N x 28 x 28) and labels join the training split (never validation).
     Raises TrainingError when the configuration is invalid, the loss stops being finite or memory runs out.
     """
     problems = config.problems()
@@ -163,17 +176,23 @@ def train(config: TrainConfig, data: DigitData, control: TrainControl | None = N
         extra_x, extra_y = style_variants(train_x, train_y, seed=config.seed)
         train_x, train_y = torch.cat([train_x, extra_x]), torch.cat([train_y, extra_y])
         yield Message(f"added {len(extra_y)} style variants (slashed 0, flagged 1, crossed 7)")
-    norm = Normalization()
-    model = build_model(config.arch, **config.model_args()).to(device)
+    if extra is not None:
+        train_x, train_y = torch.cat([train_x, extra[0].to(device)]), torch.cat([train_y, extra[1].to(device)])
+    if start is not None:
+        arch, arch_args, norm = start.arch, dict(start.arch_args), start.normalization
+        model = start.build_model().to(device)
+    else:
+        arch, arch_args, norm = config.arch, config.model_args(), Normalization()
+        model = build_model(arch, **arch_args).to(device)
     optimizer = _optimizer(config, model)
     batch = min(config.batch_size, len(train_y))
     steps_per_epoch = max(1, len(train_y) // batch)
     scheduler = _scheduler(config, optimizer, steps_per_epoch)
-    yield Message(f"{config.arch}: {parameter_count(model):,} parameters; {len(train_y):,} training and "
+    yield Message(f"{arch}: {parameter_count(model):,} parameters; {len(train_y):,} training and "
                   f"{len(val_y):,} validation images on {device}")
 
     history: list[dict] = []
-    start = time.perf_counter()
+    began = time.perf_counter()
     total_steps = config.epochs * steps_per_epoch
     done_steps = 0
     try:
@@ -204,12 +223,12 @@ def train(config: TrainConfig, data: DigitData, control: TrainControl | None = N
                 loss_sum += loss_value * len(y)
                 correct += step_correct
                 seen += len(y)
-                elapsed = time.perf_counter() - start
+                elapsed = time.perf_counter() - began
                 yield Step(epoch, config.epochs, step, steps_per_epoch, loss_value, step_correct / len(y),
                            optimizer.param_groups[0]["lr"], done_steps * batch / elapsed, elapsed,
                            elapsed / done_steps * (total_steps - done_steps))
             val = evaluate(model, val_x, val_y, norm)
-            elapsed = time.perf_counter() - start
+            elapsed = time.perf_counter() - began
             record = Epoch(epoch, config.epochs, loss_sum / seen, correct / seen, val["loss"], val["accuracy"],
                            optimizer.param_groups[0]["lr"], elapsed, elapsed / done_steps * (total_steps - done_steps))
             history.append(asdict(record))
@@ -217,19 +236,16 @@ def train(config: TrainConfig, data: DigitData, control: TrainControl | None = N
     except torch.OutOfMemoryError:
         raise TrainingError(f"out of memory on {device}: lower the batch size (it was {config.batch_size})") from None
 
-    seconds = time.perf_counter() - start
-    chunks = []
-    for first in range(0, len(data.test_labels), TEST_BATCH):
-        if control.should_stop():
-            yield Stopped(config.epochs, steps_per_epoch)
-            return
-        chunks.append(predict_logits(model, data.test_images[first: first + TEST_BATCH], norm))
-    logits = torch.cat(chunks) if chunks else torch.empty(0, 10, device=device)
+    seconds = time.perf_counter() - began
+    logits = score_in_chunks(model, data.test_images, norm, control)
+    if logits is None:
+        yield Stopped(config.epochs, steps_per_epoch)
+        return
     metrics = scores(logits, data.test_labels)
     metrics.update(train_seconds=round(seconds, 1), parameters=parameter_count(model), device=str(device),
                    dataset=data.source, train_images=len(train_y),
                    misclassified=misclassified(logits, data.test_labels, MISCLASSIFIED_KEPT))
-    checkpoint = Checkpoint.from_model(model, config.arch, config.model_args(), normalization=norm,
+    checkpoint = Checkpoint.from_model(model, arch, arch_args, normalization=norm,
                                        train_config=config.to_dict(), metrics=metrics, history=history,
-                                       name=name or config.arch)
+                                       name=name or arch)
     yield Finished(checkpoint, seconds)

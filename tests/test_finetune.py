@@ -1,0 +1,145 @@
+"""Fine-tuning on a person's digits: it learns their style, reports honestly, and catches forgetting."""
+
+import random
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+from digit_strokes import BOXY_THREE, STYLES, jittered, place
+
+from digitpad.core.checkpoint import Checkpoint
+from digitpad.core.config import FinetuneConfig, TrainingError
+from digitpad.core.finetune import (
+    PEN_FACTORS,
+    SCALES,
+    FineTuned,
+    finetune,
+    model_inputs,
+    renderings,
+    split_held_out,
+)
+from digitpad.core.personal import PersonalSet, Sample
+from digitpad.core.strokes import render_strokes
+from digitpad.core.trainer import Finished, Stopped, TrainControl
+
+PAD = (280, 280)
+QUICK = FinetuneConfig(steps=40, device="cpu")
+
+
+def kept(strokes, label, predictor):
+    """A sample as the Draw tab keeps it: the drawing, its label and the model's reading."""
+    prediction = predictor.predict(render_strokes(strokes, PAD))
+    return Sample(strokes, PAD, label, prediction.digit, np.round(prediction.model_input * 255).astype(np.uint8))
+
+
+@pytest.fixture(scope="module")
+def boxy_threes(bundled):
+    """Eight boxy 3s, most read as 7 by the bundled model, and a few ordinary digits read right."""
+    rng = random.Random(1)
+    samples = [kept(jittered(BOXY_THREE, rng), 3, bundled) for _ in range(8)]
+    samples += [kept(place(STYLES[d][style], 50, 20, 240), d, bundled)
+                for d, style in ((7, "plain"), (1, "stick"), (5, "two strokes"))]
+    return PersonalSet(samples)
+
+
+def test_held_out_digits_come_from_each_digit_with_two_or_more(boxy_threes):
+    learn, held = split_held_out(boxy_threes.samples, 0.25, seed=0)
+    assert sorted(s.label for s in held) == [3, 3]  # a quarter of eight 3s; the single 7, 1 and 5 are all learnt
+    assert len(learn) + len(held) == len(boxy_threes.samples) and not {s.key() for s in learn} & {s.key() for s in held}
+    assert [s.key() for s in split_held_out(boxy_threes.samples, 0.25, seed=0)[1]] == [s.key() for s in held]
+    assert split_held_out(boxy_threes.samples, 0.0, seed=0)[1] == []
+
+
+def test_each_drawing_is_rendered_again_at_other_pen_widths_and_sizes(boxy_threes):
+    images, labels = renderings(boxy_threes.samples[:2])
+    per_sample = len(PEN_FACTORS) * len(SCALES)
+    assert images.shape == (2 * per_sample, 28, 28) and images.dtype == torch.uint8 and labels.tolist() == [3] * 12
+    ink = images[:per_sample].float().sum((1, 2)).view(len(SCALES), len(PEN_FACTORS))
+    assert (ink[:, 1:] > ink[:, :-1]).all(), "a wider pen puts more ink on the digit"
+    assert len({bytes(image.numpy()) for image in images}) == len(images), "every rendering differs"
+    # the default rendering is what the Draw tab shows the model
+    assert np.abs(model_inputs(boxy_threes.samples[:1]).astype(int) - boxy_threes.samples[0].model_input).max() <= 1
+
+
+@pytest.mark.parametrize("count, message", [(0, "kept no digits"), (1, "needs at least 2")])
+def test_too_few_digits_get_a_clear_message(bundled, mnist, boxy_threes, count, message):
+    with pytest.raises(TrainingError, match=message):
+        next(finetune(bundled.checkpoint, PersonalSet(boxy_threes.samples[:count]), mnist, QUICK))
+
+
+def test_fine_tuning_learns_the_style_without_forgetting_mnist(bundled, mnist, boxy_threes, tmp_path):
+    events = list(finetune(bundled.checkpoint, boxy_threes, mnist, QUICK))
+    assert isinstance(events[-2], FineTuned) and isinstance(events[-1], Finished)
+    report, checkpoint = events[-2].report, events[-1].checkpoint
+    assert report.held_out_labels == [3, 3] and report.held_out_images.shape == (2, 28, 28)
+    assert report.personal_after == 1.0 > report.personal_before
+    assert report.mnist_before == bundled.accuracy  # the same 10,000 test images, scored again
+    assert abs(report.mnist_drop) <= 0.003 and not report.forgot
+    assert "2 of 2 after (100%)" in report.lines()[0] and "MNIST test accuracy: 99.65% before" in report.lines()[1]
+
+    checkpoint.save(tmp_path / "mine.pt")
+    loaded = Checkpoint.load(tmp_path / "mine.pt")
+    assert loaded.metrics["finetune"]["personal_after"] == 1.0 and loaded.metrics["finetune"]["forgot"] is False
+    assert loaded.train_config["finetune"]["from"] == "digitnet (bundled)" and loaded.arch == "digitnet"
+
+    from digitpad import Predictor
+
+    tuned = Predictor(loaded, device="cpu")
+    rng = random.Random(99)  # new drawings of the style, never seen in training
+    fresh = [render_strokes(jittered(BOXY_THREE, rng), PAD) for _ in range(20)]
+    assert sum(p.digit == 3 for p in bundled.predict(fresh)) <= 10
+    assert sum(p.digit == 3 for p in tuned.predict(fresh)) >= 19
+
+
+def test_forgetting_mnist_is_reported(bundled, mnist, boxy_threes):
+    reckless = FinetuneConfig(steps=12, epochs=1, lr=0.3, personal_share=0.95, device="cpu")
+    events = list(finetune(bundled.checkpoint, boxy_threes, mnist.subset(test=2000), reckless))
+    report = events[-2].report
+    assert report.forgot and report.mnist_drop > 0.003
+    assert "not offered for drawing" in report.lines()[-1]
+
+
+def test_stop_while_scoring_before_fine_tuning(bundled, mnist, boxy_threes):
+    control = TrainControl()
+    events = finetune(bundled.checkpoint, boxy_threes, mnist, QUICK, control)
+    next(events)
+    control.stop()
+    rest = list(events)
+    assert isinstance(rest[-1], Stopped) and not any(isinstance(e, (Finished, FineTuned)) for e in rest)
+
+
+def digitpad(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "digitpad", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=300)
+
+
+def test_cli_finetune(tmp_path, boxy_threes):
+    boxy_threes.save(tmp_path / "mine.pt")
+    done = digitpad("finetune", "--personal", "mine.pt", "--out", "tuned.pt", "--steps", "40", "--device", "cpu",
+                    cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "2 of 2 after (100%)" in done.stdout and "saved tuned.pt" in done.stdout
+    assert Checkpoint.load(tmp_path / "tuned.pt").metrics["finetune"]["held_out"] == 2
+
+    forgetful = digitpad("finetune", "--personal", "mine.pt", "--out", "forgot.pt", "--steps", "12", "--lr", "0.3",
+                         "--device", "cpu", cwd=tmp_path)
+    assert forgetful.returncode == 1 and "not saved" in forgetful.stderr and not (tmp_path / "forgot.pt").exists()
+
+
+def test_cli_finetune_refuses_bad_input_and_the_bundled_model(tmp_path, boxy_threes):
+    (tmp_path / "junk.pt").write_bytes(b"not a set")
+    junk = digitpad("finetune", "--personal", "junk.pt", "--out", "x.pt", cwd=tmp_path)
+    assert junk.returncode == 1 and "not a digitpad personal set" in junk.stderr
+    nothing = digitpad("finetune", "--out", "x.pt", cwd=tmp_path)  # this user has kept no digits
+    assert nothing.returncode == 1 and "kept no digits" in nothing.stderr
+
+    from digitpad.core.paths import bundled_model_path
+
+    boxy_threes.save(tmp_path / "mine.pt")
+    before = bundled_model_path().read_bytes()
+    refused = digitpad("finetune", "--personal", "mine.pt", "--out", str(bundled_model_path()), cwd=tmp_path)
+    assert refused.returncode == 1 and "never overwritten" in refused.stderr
+    assert bundled_model_path().read_bytes() == before
+    assert not list(tmp_path.glob("*.pt.tmp*")) and not (tmp_path / "x.pt").exists()
