@@ -48,6 +48,9 @@ class DrawTab(QWidget):
         self._shown = None  # the prediction on the panel, for the correction row
         self.correction = CorrectionRow()
         self.correction.chosen.connect(self.keep_drawing)
+        self.my_digits_button = QPushButton("My digits...")  # the window opens the view
+        self.my_digits_button.setToolTip("See the digits you kept and how the model reads them now; delete, "
+                                         "import or export them (Ctrl+D)")
         for digit in range(10):
             QShortcut(QKeySequence(str(digit)), self, lambda d=digit: self._key_chosen(d))
         for keys in ("Return", "Enter"):
@@ -78,7 +81,10 @@ class DrawTab(QWidget):
         left = QVBoxLayout()
         left.addWidget(self.canvas, alignment=Qt.AlignHCenter)
         left.addLayout(tools)
-        left.addWidget(self.correction)
+        correction = QHBoxLayout()
+        correction.addWidget(self.correction, 1)
+        correction.addWidget(self.my_digits_button, 0, Qt.AlignTop)
+        left.addLayout(correction)
         left.addWidget(self.source_label)
         left.addStretch(1)
         layout = QHBoxLayout(self)

@@ -14,6 +14,7 @@ from superqt.utils import WorkerBase
 from .. import __version__
 from .draw_tab import DrawTab
 from .model_manager import ModelManager
+from .my_digits import MyDigitsView
 from .personal_store import PersonalDigits
 from .train_tab import TrainTab
 
@@ -43,6 +44,8 @@ class MainWindow(QMainWindow):
         self.model_status = QLabel("Starting...")
         self.statusBar().addPermanentWidget(self.model_status)
         self.last_error: QMessageBox | None = None
+        self.my_digits: MyDigitsView | None = None  # made when first opened, then kept
+        self.draw_tab.my_digits_button.clicked.connect(self.show_my_digits)
         self._build_menus()
         self._restore_settings()
 
@@ -74,6 +77,9 @@ class MainWindow(QMainWindow):
         self._action(model_menu, "&Load checkpoint...", self.load_model_dialog, "Ctrl+L",
                      "Use a model trained with digitpad")
         self._action(model_menu, "&Revert to the bundled model", lambda: self.load_model(None))
+        model_menu.addSeparator()
+        self._action(model_menu, "My &digits...", self.show_my_digits, "Ctrl+D",
+                     "See the digits you kept and how the model reads them now")
 
         device_menu = bar.addMenu("&Device")
         group = QActionGroup(self)
@@ -155,6 +161,14 @@ class MainWindow(QMainWindow):
 
     def set_device(self, device: str) -> None:
         self.models.set_device(device)
+
+    def show_my_digits(self) -> None:
+        """Open the My digits view, or bring it to the front: one per window, so it is never shown twice."""
+        if self.my_digits is None:
+            self.my_digits = MyDigitsView(self.personal, self.models, self)
+        self.my_digits.show()
+        self.my_digits.raise_()
+        self.my_digits.activateWindow()
 
     # --- files -----------------------------------------------------------------------------------
     def open_image(self, path: str) -> None:

@@ -1,0 +1,392 @@
+"""My digits: the person's kept drawings, grouped by digit, each with what the current model reads now.
+
+A thin view: every edit goes through PersonalDigits (which writes the file), and the readings are
+made as the Draw tab makes them (the strokes rendered again and predicted) in a worker thread, so a
+new model shows at once which of the person's digits it now reads right or wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import os
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QFont, QGuiApplication, QIcon, QKeySequence, QPalette, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from superqt.utils import create_worker
+
+from ..core.strokes import render_strokes
+from .model_manager import ModelManager
+from .personal_store import PersonalDigits
+from .prediction_view import gray_pixmap
+from .train_results import CORRECT_COLOR, ERROR_COLOR, GALLERY_SCALE
+
+PERSONAL_FILTER = "digitpad personal sets (*.pt)"
+EMPTY_TEXT = "No digits kept yet: draw a digit on the Draw tab and say whether it was read right"
+READ_BATCH = 64  # drawings rendered at a time, so a large set never holds all its pad-sized renders at once
+
+
+def read_drawings(predictor, drawings: list) -> list[int | None]:
+    """The digit the model reads in each (strokes, pad size), rendered as the Draw tab renders the pad."""
+    digits = []
+    for start in range(0, len(drawings), READ_BATCH):
+        batch = [render_strokes(strokes, size) for strokes, size in drawings[start:start + READ_BATCH]]
+        digits += [p.digit if p else None for p in predictor.predict(batch)]
+    return digits
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def local_time(created: str) -> str:
+    """A sample's ISO timestamp as local minutes; an imported file's odd timestamp is shown as it is."""
+    try:
+        return _dt.datetime.fromisoformat(created).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return created
+
+
+class DigitGallery(QListWidget):
+    """One digit's thumbnails in wrapping rows, as tall as its rows: the page scrolls, not each list."""
+
+    def __init__(self, digit: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setViewMode(QListView.IconMode)
+        self.setIconSize(QSize(28 * GALLERY_SCALE, 28 * GALLERY_SCALE))
+        self.setGridSize(QSize(28 * GALLERY_SCALE + 34, 28 * GALLERY_SCALE + 26))
+        self.setResizeMode(QListView.Adjust)
+        self.setMovement(QListView.Static)
+        self.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.NoFrame)
+        policy = QSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setAccessibleName(f"Your {digit}s")
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        grid = self.gridSize()
+        columns = max(1, (width - 2 * self.frameWidth()) // grid.width())
+        return math.ceil(self.count() / columns) * grid.height() + 2 * self.frameWidth()
+
+    def sizeHint(self) -> QSize:
+        width = self.gridSize().width() * 6
+        return QSize(width, self.heightForWidth(width))
+
+
+class MyDigitsView(QDialog):
+    """The kept digits with Delete, Clear all, Import and Export; refreshes when the set or the model changes."""
+
+    def __init__(self, personal: PersonalDigits, models: ModelManager, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("My digits")
+        self.personal = personal
+        self.models = models
+        self.personal_set = None  # the set as last read from its file
+        self.readings: dict[tuple, int | None] = {}  # Sample.key() -> the current model's digit (None: blank)
+        self._request = 0  # the newest reading request; an older one finishing later is ignored
+        self.clear_question: QMessageBox | None = None
+
+        self.summary = QLabel("")
+        bold = QFont(self.summary.font())
+        bold.setBold(True)
+        self.summary.setFont(bold)
+        self.summary.setWordWrap(True)
+        self.path_label = QLabel("")
+        self.path_label.setEnabled(False)
+        self.path_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.path_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # a long path must not widen the view
+        self.message = QLabel("")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextSelectableByMouse)
+
+        self.sections: dict[int, tuple[QLabel, DigitGallery]] = {}
+        content = QWidget()
+        content.setBackgroundRole(QPalette.Base)
+        content.setAutoFillBackground(True)
+        column = QVBoxLayout(content)
+        for digit in range(10):
+            header, gallery = QLabel(""), DigitGallery(digit)
+            header.setFont(bold)
+            gallery.itemSelectionChanged.connect(partial(self._on_selection_changed, gallery))
+            gallery.itemPressed.connect(partial(self._on_selection_changed, gallery))  # also on a selected item
+            column.addWidget(header)
+            column.addWidget(gallery)
+            self.sections[digit] = header, gallery
+        column.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(content)
+        self.empty_label = QLabel(EMPTY_TEXT)
+        self.empty_label.setAlignment(Qt.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.empty_label)
+        self.pages.addWidget(self.scroll)
+
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setToolTip("Delete the selected digits (Delete)")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.clear_button = QPushButton("Clear all...")
+        self.clear_button.setToolTip("Delete every kept digit")
+        self.clear_button.clicked.connect(self.ask_to_clear)
+        self.import_button = QPushButton("Import...")
+        self.import_button.setToolTip("Add the digits of a file exported from digitpad (ones already here are skipped)")
+        self.import_button.clicked.connect(self.import_dialog)
+        self.export_button = QPushButton("Export...")
+        self.export_button.setToolTip("Save a copy of your digits to a file, to keep or to use on another computer")
+        self.export_button.clicked.connect(self.export_dialog)
+        close_button = QPushButton("Close")
+        close_button.clicked.connect(self.close)
+        close_button.setDefault(True)
+        for button in (self.delete_button, self.clear_button, self.import_button, self.export_button):
+            button.setAutoDefault(False)  # Enter must never delete
+        for keys in (QKeySequence.Delete, QKeySequence(Qt.Key_Backspace)):
+            QShortcut(keys, self, self.delete_selected)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.clear_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.path_label)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.resize(760, 600)
+
+        personal.changed.connect(self._on_set_changed)
+        models.changed.connect(self._on_model_changed)
+
+    @property
+    def samples(self) -> list:
+        """The kept samples as last read (none while the file cannot be read)."""
+        return self.personal_set.samples if self.personal_set is not None else []
+
+    # --- what is shown ---------------------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        self.refresh()  # the file may have changed while the view was closed (e.g. `digitpad personal import`)
+        super().showEvent(event)
+
+    def _on_set_changed(self) -> None:
+        if self.isVisible():
+            self.refresh()
+
+    def _on_model_changed(self, _predictor) -> None:
+        self.readings.clear()
+        self._request += 1
+        if self.isVisible():
+            self._show_readings()
+            self._read_missing()
+
+    def refresh(self) -> None:
+        """Read the file again and show it; samples the current model has not read yet are sent to it."""
+        from ..core.personal import PersonalSetError
+
+        self.path_label.setText(f"Kept in {self.personal.path}")
+        self.path_label.setToolTip(str(self.personal.path))
+        try:
+            self.personal_set = self.personal.load()
+            self.empty_label.setText(EMPTY_TEXT)
+            self.empty_label.setEnabled(False)  # a hint, greyed
+            self.empty_label.setStyleSheet("")
+        except PersonalSetError as e:  # shown where the digits would be; every change fails until it is fixed
+            self.personal_set = None
+            self.empty_label.setText(f"Your kept digits cannot be read: {e}")
+            self.empty_label.setEnabled(True)
+            self.empty_label.setStyleSheet(f"color: {ERROR_COLOR.name()};")
+        samples = self.samples
+        for digit, (header, gallery) in self.sections.items():
+            gallery.blockSignals(True)  # the selection goes with the old items; the buttons are updated below
+            gallery.clear()
+            for index in reversed(range(len(samples))):  # the newest first
+                if samples[index].label == digit:
+                    item = QListWidgetItem(QIcon(gray_pixmap(samples[index].model_input / 255.0, GALLERY_SCALE)), "")
+                    item.setData(Qt.UserRole, index)
+                    gallery.addItem(item)
+            gallery.blockSignals(False)
+            header.setVisible(gallery.count() > 0)
+            gallery.setVisible(gallery.count() > 0)
+            gallery.updateGeometry()
+        self.pages.setCurrentWidget(self.scroll if samples else self.empty_label)
+        self.clear_button.setEnabled(bool(samples))
+        self.export_button.setEnabled(bool(samples))
+        self._on_selection_changed(None)
+        self._show_readings()
+        self._read_missing()
+
+    def _show_readings(self) -> None:
+        """Captions, colours, tooltips, headers and the summary from the readings made so far."""
+        samples = self.samples
+        waiting = "waiting for the model" if self.models.predictor is None else "reading with the current model..."
+        for digit, (header, gallery) in self.sections.items():
+            right = read = 0
+            for row in range(gallery.count()):
+                item = gallery.item(row)
+                sample = samples[item.data(Qt.UserRole)]
+                then = "not read" if sample.predicted is None else f"read as {sample.predicted}"
+                tip = f"A {digit} kept {local_time(sample.created)}, {then} then"
+                if sample.key() not in self.readings:
+                    item.setText("…")
+                    item.setForeground(self.palette().color(QPalette.PlaceholderText))
+                    item.setToolTip(tip)
+                    continue
+                now = self.readings[sample.key()]
+                read += 1
+                right += now == digit
+                item.setText(f"✓ {digit}" if now == digit else f"✗ read {'nothing' if now is None else now}")
+                item.setForeground(CORRECT_COLOR if now == digit else ERROR_COLOR)
+                item.setToolTip(f"{tip}; {'no digit found' if now is None else f'read as {now}'} now")
+            kept = f"{digit} · {gallery.count()} kept"
+            header.setText(f"{kept} · {right} read right now" if read == gallery.count() else f"{kept} · {waiting}")
+        if not samples:
+            unreadable = self.personal_set is None
+            self.summary.setText("Your kept digits cannot be read" if unreadable else "No digits kept yet")
+            return
+        counts = " ".join(f"{digit}:{count}" for digit, count in enumerate(self.personal_set.counts()))
+        right = sum(self.readings.get(s.key(), -1) == s.label for s in samples)
+        done = all(s.key() in self.readings for s in samples)
+        self.summary.setText(f"{plural(len(samples), 'digit')} kept: {counts} · "
+                             + (f"{right} read right by the current model" if done else waiting))
+
+    def _read_missing(self) -> None:
+        predictor = self.models.predictor
+        missing = [s for s in self.samples if s.key() not in self.readings]
+        if predictor is None or not missing:
+            return
+        self._request += 1
+        request, keys = self._request, [s.key() for s in missing]
+        create_worker(read_drawings, predictor, [(s.strokes, s.size) for s in missing],
+                      _connect={"returned": lambda digits: self._on_read(request, keys, digits),
+                                "errored": lambda error: self._on_read_failed(request, error)})
+
+    def _on_read(self, request: int, keys: list[tuple], digits: list[int | None]) -> None:
+        if request == self._request:
+            self.readings.update(zip(keys, digits))
+            self._show_readings()
+
+    def _on_read_failed(self, request: int, error: Exception) -> None:
+        if request == self._request:
+            self.show_message(f"The current model could not read your digits: {str(error) or type(error).__name__}",
+                              error=True)
+
+    def show_message(self, text: str, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(f"color: {ERROR_COLOR.name()};" if error else "")
+
+    # --- selection and deleting ------------------------------------------------------------------
+    def _on_selection_changed(self, gallery: DigitGallery | None, *_pressed_item) -> None:
+        """A plain click selects in one section only; Ctrl or Shift adds to what other sections hold."""
+        adding = QGuiApplication.keyboardModifiers() & (Qt.ControlModifier | Qt.ShiftModifier)
+        if gallery is not None and gallery.selectedItems() and not adding:
+            for _, other in self.sections.values():
+                if other is not gallery:
+                    other.clearSelection()
+        self.delete_button.setEnabled(bool(self.selected_keys()))
+
+    def selected_keys(self) -> list[tuple]:
+        samples = self.samples
+        return [samples[item.data(Qt.UserRole)].key()
+                for _, gallery in self.sections.values() for item in gallery.selectedItems()]
+
+    def delete_selected(self) -> None:
+        from ..core.personal import PersonalSetError
+
+        keys = self.selected_keys()
+        if not keys:
+            return
+        try:
+            deleted = self.personal.remove(keys)
+        except PersonalSetError as e:
+            self.show_message(str(e), error=True)
+            return
+        self.show_message(f"Deleted {plural(deleted, 'digit')}")
+
+    def ask_to_clear(self) -> None:
+        """Ask before deleting everything, without blocking the event loop (the answer arrives later)."""
+        count = len(self.samples)
+        box = QMessageBox(QMessageBox.Question, "Clear all your digits?",
+                          f"Delete all {plural(count, 'kept digit')}? This cannot be undone; "
+                          "Export first to keep a copy.", QMessageBox.Yes | QMessageBox.No, self)
+        box.setDefaultButton(QMessageBox.No)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.buttonClicked.connect(lambda button: self._clear_answered(box.standardButton(button)))
+        box.open()
+        self.clear_question = box
+
+    def _clear_answered(self, answer) -> None:
+        from ..core.personal import PersonalSetError
+
+        self.clear_question = None
+        if answer != QMessageBox.Yes:
+            return
+        try:
+            self.personal.clear()
+        except PersonalSetError as e:
+            self.show_message(str(e), error=True)
+            return
+        self.show_message("Cleared all your digits")
+
+    # --- files -----------------------------------------------------------------------------------
+    def import_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import digits", "", PERSONAL_FILTER)
+        if path:
+            self.import_from(path)
+
+    def import_from(self, path: str | os.PathLike) -> int | None:
+        """Merge an exported set; returns how many digits were new, None (with a message) when it failed."""
+        from ..core.personal import PersonalSetError
+
+        try:
+            added = self.personal.import_file(path)
+        except PersonalSetError as e:
+            self.show_message(f"Nothing imported, your digits are unchanged. {e}", error=True)
+            return None
+        self.show_message(f"Imported {plural(added, 'new digit')} from {os.path.basename(path)}" if added
+                          else f"{os.path.basename(path)} holds no digits that are not already here")
+        return added
+
+    def export_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export your digits", "my-digits.pt", PERSONAL_FILTER)
+        if path:
+            self.export_to(path if Path(path).suffix else f"{path}.pt")
+
+    def export_to(self, path: str | os.PathLike) -> bool:
+        from ..core.personal import PersonalSetError
+
+        try:
+            saved = self.personal.export_file(path)
+        except PersonalSetError as e:
+            self.show_message(str(e), error=True)
+            return False
+        self.show_message(f"Exported {plural(len(self.samples), 'digit')} to {saved}")
+        return True

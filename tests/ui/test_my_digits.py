@@ -1,0 +1,185 @@
+"""My digits as a person uses it: digits drawn and kept on the Draw tab, then reviewed, deleted, cleared and shared."""
+
+import numpy as np
+from digit_strokes import STYLES, place
+from drawing import draw, pause, settle
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
+
+from digitpad.ui.train_results import CORRECT_COLOR, ERROR_COLOR
+
+
+def keep(window, qtbot, digit, style, label):
+    """Draw a digit on the pad, then say on the "Was it right?" row that it was a `label`."""
+    tab = window.draw_tab
+    draw(tab.canvas, place(STYLES[digit][style], 60, 30, 250))
+    settle(qtbot, tab)
+    qtbot.mouseClick(tab.correction.digit_buttons[label], Qt.LeftButton)
+
+
+def wait_until(condition, timeout_ms: int = 10_000) -> None:
+    """Run the event loop (letting the reading worker run) until `condition()` holds."""
+    for _ in range(timeout_ms // 20):
+        if condition():
+            return
+        pause(20)
+    raise AssertionError("timed out")
+
+
+def read(view) -> bool:
+    return "read right by" in view.summary.text() or "No digits" in view.summary.text()
+
+
+def shown(view) -> dict:
+    """What each visible section shows: its header and its thumbnails' captions, newest first."""
+    return {digit: (header.text(), [gallery.item(row).text() for row in range(gallery.count())])
+            for digit, (header, gallery) in view.sections.items() if gallery.isVisible()}
+
+
+def kept_keys(window) -> list:
+    from digitpad.core.personal import PersonalSet
+
+    return [sample.key() for sample in PersonalSet.load(window.personal.path).samples]
+
+
+def click_item(gallery, row: int, modifier=Qt.NoModifier) -> None:
+    QTest.mouseClick(gallery.viewport(), Qt.LeftButton, modifier, gallery.visualItemRect(gallery.item(row)).center())
+
+
+def test_kept_digits_are_grouped_by_digit_with_the_current_models_reading(window, qtbot, tmp_path):
+    from digitpad.core.checkpoint import Checkpoint
+    from digitpad.core.paths import bundled_model_path
+
+    keep(window, qtbot, 7, "crossbar", 1)  # a 7 said to be a 1: the model reads it wrong
+    keep(window, qtbot, 1, "flag", 1)
+    keep(window, qtbot, 3, "round", 3)
+    keep(window, qtbot, 7, "plain", 7)
+    qtbot.mouseClick(window.draw_tab.my_digits_button, Qt.LeftButton)
+    view = window.my_digits
+    assert view.isVisible() and view.windowTitle() == "My digits"
+    wait_until(lambda: read(view))
+    assert shown(view) == {1: ("1 · 2 kept · 1 read right now", ["✓ 1", "✗ read 7"]),
+                           3: ("3 · 1 kept · 1 read right now", ["✓ 3"]),
+                           7: ("7 · 1 kept · 1 read right now", ["✓ 7"])}
+    assert view.summary.text() == ("4 digits kept: 0:0 1:2 2:0 3:1 4:0 5:0 6:0 7:1 8:0 9:0 · "
+                                   "3 read right by the current model")
+    assert str(window.personal.path) in view.path_label.text()
+    ones = view.sections[1][1]
+    right, wrong = ones.item(0), ones.item(1)
+    assert right.foreground().color() == CORRECT_COLOR and wrong.foreground().color() == ERROR_COLOR
+    assert wrong.toolTip().startswith("A 1 kept 20") and wrong.toolTip().endswith("read as 7 then; read as 7 now")
+    assert [(s.width(), s.height()) for s in wrong.icon().availableSizes()] == [(56, 56)]
+
+    keep(window, qtbot, 4, "open", 4)  # kept while the view is open: it shows at once
+    wait_until(lambda: 4 in shown(view) and read(view))
+    assert shown(view)[4] == ("4 · 1 kept · 1 read right now", ["✓ 4"])
+    assert view.summary.text().startswith("5 digits kept")
+
+    view.close()
+    action = next(a for a in window.findChildren(QAction) if a.text() == "My &digits...")
+    assert action.shortcut().toString() == "Ctrl+D"
+    action.trigger()
+    assert window.my_digits is view and view.isVisible(), "one view per window, opened again"
+
+    checkpoint = Checkpoint.load(bundled_model_path())  # a model that reads everything as 0
+    [*checkpoint.state_dict.values()][-1][0] += 1000
+    checkpoint.save(tmp_path / "zeros.pt")
+    with qtbot.waitSignal(window.models.changed, timeout=10_000):
+        window.load_model(str(tmp_path / "zeros.pt"))
+    wait_until(lambda: read(view))
+    assert shown(view)[1] == ("1 · 2 kept · 0 read right now", ["✗ read 0", "✗ read 0"])
+    assert view.summary.text().endswith("0 read right by the current model")
+    with qtbot.waitSignal(window.models.changed, timeout=10_000):
+        window.load_model(None)  # back to the bundled model (the window remembers its model for the next test)
+    wait_until(lambda: read(view))
+    assert shown(view)[1] == ("1 · 2 kept · 1 read right now", ["✓ 1", "✗ read 7"])
+
+
+def test_delete_selected_and_clear_all(window, qtbot):
+    keep(window, qtbot, 0, "oval", 0)
+    keep(window, qtbot, 1, "stick", 1)
+    keep(window, qtbot, 1, "flag", 1)
+    keep(window, qtbot, 7, "plain", 7)
+    window.show_my_digits()
+    view = window.my_digits
+    wait_until(lambda: read(view))
+    before = kept_keys(window)
+    assert not view.delete_button.isEnabled(), "nothing selected yet"
+
+    ones = view.sections[1][1]
+    click_item(ones, 0)  # the newest 1, the flagged one
+    assert view.delete_button.isEnabled()
+    qtbot.mouseClick(view.delete_button, Qt.LeftButton)
+    assert kept_keys(window) == [before[0], before[1], before[3]]
+    assert shown(view)[1][0].startswith("1 · 1 kept") and view.message.text() == "Deleted 1 digit"
+
+    zeros, sevens = view.sections[0][1], view.sections[7][1]
+    click_item(zeros, 0)
+    click_item(sevens, 0, Qt.ControlModifier)  # Ctrl adds a digit of another section
+    assert len(zeros.selectedItems()) == len(sevens.selectedItems()) == 1
+    click_item(sevens, 0)  # a plain click starts a new selection
+    assert not zeros.selectedItems() and len(sevens.selectedItems()) == 1
+    view.activateWindow()
+    wait_until(view.isActiveWindow)
+    QTest.keyClick(sevens, Qt.Key_Delete)
+    assert kept_keys(window) == [before[0], before[1]]
+    assert sorted(shown(view)) == [0, 1]
+
+    qtbot.mouseClick(view.clear_button, Qt.LeftButton)
+    question = view.clear_question
+    assert question.isVisible() and "Delete all 2 kept digits" in question.text()
+    qtbot.mouseClick(question.button(QMessageBox.No), Qt.LeftButton)
+    assert kept_keys(window) == [before[0], before[1]] and sorted(shown(view)) == [0, 1]
+
+    qtbot.mouseClick(view.clear_button, Qt.LeftButton)
+    qtbot.mouseClick(view.clear_question.button(QMessageBox.Yes), Qt.LeftButton)
+    assert kept_keys(window) == []
+    assert view.pages.currentWidget() is view.empty_label and view.empty_label.isVisible()
+    assert view.empty_label.text().startswith("No digits kept yet: draw a digit on the Draw tab")
+    assert not view.clear_button.isEnabled() and not view.export_button.isEnabled() and view.import_button.isEnabled()
+
+
+def test_export_then_import_and_bad_files_change_nothing(window, qtbot, tmp_path):
+    keep(window, qtbot, 3, "round", 3)
+    keep(window, qtbot, 8, "two circles", 8)
+    keep(window, qtbot, 7, "crossbar", 1)
+    window.show_my_digits()
+    view = window.my_digits
+    wait_until(lambda: read(view))
+    mine = kept_keys(window)
+
+    assert view.export_to(tmp_path / "mine.pt") and view.message.text().startswith("Exported 3 digits to")
+    window.personal.clear()
+    assert view.pages.currentWidget() is view.empty_label
+    assert view.import_from(tmp_path / "mine.pt") == 3
+    assert kept_keys(window) == mine and view.message.text() == "Imported 3 new digits from mine.pt"
+    wait_until(lambda: read(view))
+    assert sorted(shown(view)) == [1, 3, 8] and shown(view)[1][1] == ["✗ read 7"]
+    assert view.import_from(tmp_path / "mine.pt") == 0 and "no digits that are not already here" in view.message.text()
+
+    (tmp_path / "noise.pt").write_bytes(np.random.default_rng(0).bytes(4000))
+    (tmp_path / "notes.txt").write_text("my digits, honest\n")
+    for bad in ("noise.pt", "notes.txt"):
+        assert view.import_from(tmp_path / bad) is None
+        text = view.message.text()
+        assert text.startswith("Nothing imported, your digits are unchanged.") and bad in text
+        assert "not a digitpad personal set" in text and ERROR_COLOR.name() in view.message.styleSheet()
+        assert kept_keys(window) == mine and len(shown(view)) == 3
+
+    assert not view.export_to(tmp_path / "notes.txt" / "mine.pt")  # the folder is a file
+    assert "could not save your digits" in view.message.text()
+
+    saved = window.personal.path.read_bytes()
+    window.personal.path.write_bytes(b"scribbled over")  # the set itself became unreadable
+    view.close()
+    window.show_my_digits()
+    assert view.empty_label.isVisible() and view.empty_label.text().startswith("Your kept digits cannot be read:")
+    assert view.summary.text() == "Your kept digits cannot be read"
+    assert view.import_from(tmp_path / "mine.pt") is None
+    assert window.personal.path.read_bytes() == b"scribbled over", "an unreadable set is never overwritten"
+    window.personal.path.write_bytes(saved)
+    view.close()
+    window.show_my_digits()
+    assert view.empty_label.isHidden() and len(shown(view)) == 3
