@@ -164,9 +164,9 @@ def _with_progress(events):
 
 def _refuse_bundled(out: str) -> None:
     """The bundled model is never overwritten: a new model must go to a file of its own."""
-    from .core.paths import bundled_model_path
+    from .core.paths import is_bundled_model
 
-    if Path(out).resolve() == bundled_model_path().resolve():
+    if is_bundled_model(out):
         raise ValueError(f"{out} is the bundled model, which is never overwritten; choose another file")
 
 

@@ -36,6 +36,11 @@ def bundled_model_path() -> Path:
     return resources_dir() / BUNDLED_MODEL_NAME
 
 
+def is_bundled_model(path: str | os.PathLike) -> bool:
+    """True for the bundled model's file, which digitpad never overwrites."""
+    return Path(path).expanduser().resolve() == bundled_model_path().resolve()
+
+
 def user_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 

@@ -46,6 +46,7 @@ class MainWindow(QMainWindow):
         self.last_error: QMessageBox | None = None
         self.my_digits: MyDigitsView | None = None  # made when first opened, then kept
         self.draw_tab.my_digits_button.clicked.connect(self.show_my_digits)
+        self.train_tab.showDigits.connect(self.show_my_digits)
         self._build_menus()
         self._restore_settings()
 

@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFont, QGuiApplication, QIcon, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QListView,
-    QListWidget,
     QListWidgetItem,
     QMessageBox,
     QPushButton,
@@ -36,10 +34,9 @@ from PySide6.QtWidgets import (
 from superqt.utils import create_worker
 
 from ..core.strokes import render_strokes
+from .digit_gallery import CORRECT_COLOR, ERROR_COLOR, DigitGallery, digit_icon
 from .model_manager import ModelManager
 from .personal_store import PersonalDigits
-from .prediction_view import gray_pixmap
-from .train_results import CORRECT_COLOR, ERROR_COLOR, GALLERY_SCALE
 
 PERSONAL_FILTER = "digitpad personal sets (*.pt)"
 EMPTY_TEXT = "No digits kept yet: draw a digit on the Draw tab and say whether it was read right"
@@ -67,16 +64,11 @@ def local_time(created: str) -> str:
         return created
 
 
-class DigitGallery(QListWidget):
+class SectionGallery(DigitGallery):
     """One digit's thumbnails in wrapping rows, as tall as its rows: the page scrolls, not each list."""
 
     def __init__(self, digit: int, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setViewMode(QListView.IconMode)
-        self.setIconSize(QSize(28 * GALLERY_SCALE, 28 * GALLERY_SCALE))
-        self.setGridSize(QSize(28 * GALLERY_SCALE + 34, 28 * GALLERY_SCALE + 26))
-        self.setResizeMode(QListView.Adjust)
-        self.setMovement(QListView.Static)
+        super().__init__(f"Your {digit}s", parent)
         self.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
@@ -84,7 +76,6 @@ class DigitGallery(QListWidget):
         policy = QSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
-        self.setAccessibleName(f"Your {digit}s")
 
     def hasHeightForWidth(self) -> bool:
         return True
@@ -125,13 +116,13 @@ class MyDigitsView(QDialog):
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextSelectableByMouse)
 
-        self.sections: dict[int, tuple[QLabel, DigitGallery]] = {}
+        self.sections: dict[int, tuple[QLabel, SectionGallery]] = {}
         content = QWidget()
         content.setBackgroundRole(QPalette.Base)
         content.setAutoFillBackground(True)
         column = QVBoxLayout(content)
         for digit in range(10):
-            header, gallery = QLabel(""), DigitGallery(digit)
+            header, gallery = QLabel(""), SectionGallery(digit)
             header.setFont(bold)
             gallery.itemSelectionChanged.connect(partial(self._on_selection_changed, gallery))
             gallery.itemPressed.connect(partial(self._on_selection_changed, gallery))  # also on a selected item
@@ -230,7 +221,7 @@ class MyDigitsView(QDialog):
             gallery.clear()
             for index in reversed(range(len(samples))):  # the newest first
                 if samples[index].label == digit:
-                    item = QListWidgetItem(QIcon(gray_pixmap(samples[index].model_input / 255.0, GALLERY_SCALE)), "")
+                    item = QListWidgetItem(digit_icon(samples[index].model_input), "")
                     item.setData(Qt.UserRole, index)
                     gallery.addItem(item)
             gallery.blockSignals(False)
@@ -304,7 +295,7 @@ class MyDigitsView(QDialog):
         self.message.setStyleSheet(f"color: {ERROR_COLOR.name()};" if error else "")
 
     # --- selection and deleting ------------------------------------------------------------------
-    def _on_selection_changed(self, gallery: DigitGallery | None, *_pressed_item) -> None:
+    def _on_selection_changed(self, gallery: SectionGallery | None, *_pressed_item) -> None:
         """A plain click selects in one section only; Ctrl or Shift adds to what other sections hold."""
         adding = QGuiApplication.keyboardModifiers() & (Qt.ControlModifier | Qt.ShiftModifier)
         if gallery is not None and gallery.selectedItems() and not adding:

@@ -8,18 +8,14 @@ preset to "custom".
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QLocale, Qt, Signal
-from PySide6.QtGui import QDoubleValidator
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -32,6 +28,7 @@ from superqt.utils import create_worker
 
 from ..core.config import OPTIMIZERS, PRESETS, SCHEDULES, TrainConfig, preset
 from .dataset_choice import CSV, DEFAULT, KINDS, DatasetChoice
+from .form_fields import form_group, number_edit, read_number
 
 CUSTOM = "custom"
 PRESET_LABELS = {"quick": "Quick: LeNet-5, 3 epochs, under a minute", "full": "Full: the bundled model's recipe (long)",
@@ -68,24 +65,6 @@ def prepare_training() -> tuple[list[Architecture], str | None]:
     return catalog, cuda_unavailable_reason()
 
 
-def _number(edit: QLineEdit) -> float:
-    try:
-        return float(edit.text())
-    except ValueError:
-        return math.nan  # reported by TrainConfig.problems() like any other out-of-range value
-
-
-def _number_edit(tip: str) -> QLineEdit:
-    """A line edit for values that span decades (3e-3, 5e-4), which spin boxes handle badly."""
-    edit = QLineEdit()
-    validator = QDoubleValidator(edit)
-    validator.setNotation(QDoubleValidator.ScientificNotation)
-    validator.setLocale(QLocale.c())
-    edit.setValidator(validator)
-    edit.setToolTip(tip)
-    return edit
-
-
 def _image_count(tip: str) -> QSpinBox:
     box = QSpinBox()
     box.setRange(0, MAX_IMAGES)
@@ -94,13 +73,6 @@ def _image_count(tip: str) -> QSpinBox:
     box.setSuffix(" images")
     box.setToolTip(tip)
     return box
-
-
-def _group(title: str) -> tuple[QGroupBox, QFormLayout]:
-    group = QGroupBox(title)
-    form = QFormLayout(group)
-    form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
-    return group, form
 
 
 class TrainForm(QWidget):
@@ -116,7 +88,7 @@ class TrainForm(QWidget):
         self._base = PRESETS["quick"]  # the preset last chosen: supplies what the form does not show (arch_args)
         self._filling = False
 
-        data, data_form = _group("Data")
+        data, data_form = form_group("Data")
         self.dataset_kind = QComboBox()
         for kind, label in KINDS.items():
             self.dataset_kind.addItem(label, kind)
@@ -143,7 +115,7 @@ class TrainForm(QWidget):
         data_form.addRow("Training subset", self.train_limit)
         data_form.addRow("Test subset", self.test_limit)
 
-        recipe, recipe_form = _group("Recipe")
+        recipe, recipe_form = form_group("Recipe")
         self.preset = QComboBox()
         for name, label in PRESET_LABELS.items():
             self.preset.addItem(label, name)
@@ -154,13 +126,13 @@ class TrainForm(QWidget):
         self.epochs.setRange(0, 100_000)
         self.batch_size = QSpinBox()
         self.batch_size.setRange(1, 1_000_000)
-        self.lr = _number_edit("Learning rate (the peak rate with the one-cycle schedule), e.g. 3e-3")
+        self.lr = number_edit("Learning rate (the peak rate with the one-cycle schedule), e.g. 3e-3")
         self.optimizer = QComboBox()
         self.optimizer.addItems(OPTIMIZERS)
         self.schedule = QComboBox()
         self.schedule.addItems(SCHEDULES)
         self.schedule.setToolTip("onecycle: warm up then anneal; step: divide by 10 twice; none: constant")
-        self.weight_decay = _number_edit("L2 penalty on the weights, e.g. 5e-4")
+        self.weight_decay = number_edit("L2 penalty on the weights, e.g. 5e-4")
         self.dropout = QDoubleSpinBox()
         self.dropout.setRange(-0.05, 0.95)
         self.dropout.setSingleStep(0.05)
@@ -175,7 +147,7 @@ class TrainForm(QWidget):
                               ("Label smoothing", self.label_smoothing)):
             recipe_form.addRow(label, widget)
 
-        augmentation, augmentation_form = _group("Augmentation")
+        augmentation, augmentation_form = form_group("Augmentation")
         self.augment = QCheckBox("Random slant, rotation, size, shift and stroke width")
         self.augment_strength = QDoubleSpinBox()
         self.augment_strength.setRange(0.05, 2)
@@ -188,7 +160,7 @@ class TrainForm(QWidget):
         augmentation_form.addRow(self.elastic)
         augmentation_form.addRow(self.styles)
 
-        run, run_form = _group("Run")
+        run, run_form = form_group("Run")
         self.val_fraction = QDoubleSpinBox()
         self.val_fraction.setRange(0, 0.95)
         self.val_fraction.setDecimals(4)
@@ -203,6 +175,8 @@ class TrainForm(QWidget):
         run_form.addRow("Seed", self.seed)
         run_form.addRow("Device", self.device)
 
+        self._run_form = run_form
+        self._recipe_groups = (recipe, augmentation)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for group in (data, recipe, augmentation, run):
@@ -245,8 +219,8 @@ class TrainForm(QWidget):
             val_fraction = self._base.val_fraction
         return replace(
             self._base, arch=arch, arch_args=arch_args, dropout=None, epochs=self.epochs.value(),
-            batch_size=self.batch_size.value(), lr=_number(self.lr), optimizer=self.optimizer.currentText(),
-            schedule=self.schedule.currentText(), weight_decay=_number(self.weight_decay),
+            batch_size=self.batch_size.value(), lr=read_number(self.lr), optimizer=self.optimizer.currentText(),
+            schedule=self.schedule.currentText(), weight_decay=read_number(self.weight_decay),
             label_smoothing=self.label_smoothing.value(),
             augment=self.augment_strength.value() if self.augment.isChecked() else 0.0,
             elastic=self.elastic.isChecked(), styles=self.styles.isChecked(), val_fraction=val_fraction,
@@ -279,6 +253,13 @@ class TrainForm(QWidget):
         self.train_limit.setValue(config.train_limit or 0)
         self._filling = False
         self.changed.emit()
+
+    def set_finetuning(self, on: bool) -> None:
+        """Show only what a fine-tune uses (the data, seed and device): it brings its own recipe."""
+        for group in self._recipe_groups:
+            group.setVisible(not on)
+        self._data_form.setRowVisible(self.train_limit, not on)
+        self._run_form.setRowVisible(self.val_fraction, not on)
 
     def dataset(self) -> DatasetChoice:
         return DatasetChoice(self.dataset_kind.currentData(), self.dataset_path.text().strip())

@@ -6,17 +6,16 @@ test digits); this view only lays it out.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QListView,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QSizePolicy,
     QTableWidget,
@@ -25,12 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .prediction_view import gray_pixmap
+from .digit_gallery import CORRECT_COLOR, ERROR_COLOR, DigitGallery
 from .train_monitor import duration
-
-CORRECT_COLOR = QColor("#2b7bba")
-ERROR_COLOR = QColor("#d7301f")
-GALLERY_SCALE = 2
 
 
 class ConfusionMatrixView(QWidget):
@@ -112,28 +107,6 @@ class ConfusionMatrixView(QWidget):
         painter.end()
 
 
-class MisreadGallery(QListWidget):
-    """The misread test digits, each captioned with its true label and what the model read."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setViewMode(QListView.IconMode)
-        self.setIconSize(QSize(28 * GALLERY_SCALE, 28 * GALLERY_SCALE))
-        self.setGridSize(QSize(28 * GALLERY_SCALE + 34, 28 * GALLERY_SCALE + 26))
-        self.setResizeMode(QListView.Adjust)
-        self.setMovement(QListView.Static)
-        self.setSelectionMode(QAbstractItemView.NoSelection)
-        self.setAccessibleName("Misread test digits")
-
-    def set_misread(self, misread: list) -> None:
-        self.clear()
-        for sample in misread:
-            item = QListWidgetItem(QIcon(gray_pixmap(sample.image / 255.0, GALLERY_SCALE)),
-                                   f"{sample.true} → {sample.predicted}")
-            item.setToolTip(f"A {sample.true} that the model read as {sample.predicted}")
-            self.addItem(item)
-
-
 class PerClassTable(QTableWidget):
     """Precision and recall of each digit on the test set."""
 
@@ -183,8 +156,20 @@ class ResultsView(QWidget):
         self.note.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.confusion = ConfusionMatrixView()
         self.per_class = PerClassTable()
-        self.gallery = MisreadGallery()
+        self.gallery = DigitGallery("Misread test digits")
         self.gallery_title = QLabel("Misread test digits")
+        self.finetune_summary = QLabel("")
+        self.finetune_summary.setWordWrap(True)
+        self.finetune_summary.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.finetune_summary.setAccessibleName("Fine-tuning before and after")
+        self.held_out = DigitGallery("Your held-out digits, before and after")
+        self.held_out.setFixedHeight(self.held_out.gridSize().height() + 2 * self.held_out.frameWidth() + 4)
+        self.finetune_box = QWidget()
+        finetune_layout = QVBoxLayout(self.finetune_box)
+        finetune_layout.setContentsMargins(0, 0, 0, 0)
+        finetune_layout.addWidget(self.finetune_summary)
+        finetune_layout.addWidget(self.held_out)
+        self.finetune_box.hide()
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
@@ -200,6 +185,7 @@ class ResultsView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.accuracy)
         layout.addWidget(self.details)
+        layout.addWidget(self.finetune_box)
         layout.addLayout(buttons)
         layout.addLayout(grid, 3)
         layout.addWidget(self.gallery_title)
@@ -215,7 +201,8 @@ class ResultsView(QWidget):
             f"({metrics['device'].upper()}) · {outcome.checkpoint.arch}, {metrics['parameters']:,} parameters")
         self.confusion.set_matrix(metrics["confusion"])
         self.per_class.set_metrics(metrics)
-        self.gallery.set_misread(outcome.misread)
+        self.gallery.set_digits([(m.image, f"{m.true} → {m.predicted}", f"A {m.true} that the model read as "
+                                                                        f"{m.predicted}") for m in outcome.misread])
         shown = len(outcome.misread)
         if shown == wrong:
             title = f"Misread test digits (true → read): all {wrong}"
@@ -224,7 +211,25 @@ class ResultsView(QWidget):
         else:
             title = "Misread test digits: not collected (Stop was pressed while the test set was being scored)"
         self.gallery_title.setText(title)
+        self.show_finetune(outcome.finetune)
         self.set_note("")
+
+    def show_finetune(self, report) -> None:
+        """A fine-tune's before and after (hidden for a model trained from scratch)."""
+        self.finetune_box.setVisible(report is not None)
+        if report is None:
+            return
+        lines = [html.escape(line) for line in report.lines()]
+        lines[0] = f"<b>{lines[0]}</b>"
+        if report.forgot:
+            lines[-1] = f'<span style="color: #c0392b;"><b>{lines[-1]}</b></span>'
+        self.finetune_summary.setText("<br>".join(lines))
+        self.held_out.set_digits([
+            (image, f"{true}: {before} → {after} {'✓' if after == true else '✗'}",
+             f"Your {true}, held out from fine-tuning: read as {before} before and as {after} after")
+            for image, true, before, after in zip(report.held_out_images, report.held_out_labels, report.before,
+                                                  report.after)])
+        self.held_out.setVisible(bool(report.held_out_labels))
 
     def set_note(self, text: str, error: bool = False) -> None:
         self.note.setText(text)

@@ -11,12 +11,14 @@ import datetime as _dt
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
+    QRadioButton,
     QScrollArea,
     QSplitter,
     QTabWidget,
@@ -31,7 +33,12 @@ MODEL_FILTER = "digitpad checkpoints (*.pt);;All files (*)"
 
 
 class TrainTab(QWidget):
-    """Hands the form's settings to a TrainingRun, its events to the monitor, its outcome to the results."""
+    """Hands the form's settings to a TrainingRun, its events to the monitor, its outcome to the results.
+
+    Signal `showDigits` asks the window to show the person's kept digits.
+    """
+
+    showDigits = Signal()
 
     def __init__(self, models, personal, parent: QWidget | None = None):
         super().__init__(parent)
@@ -42,6 +49,7 @@ class TrainTab(QWidget):
         self.outcome = None  # the last finished run's Outcome
         self.saved_path: Path | None = None
         self.close_question: QMessageBox | None = None
+        self.use_question: QMessageBox | None = None
         self.last_error: QMessageBox | None = None
         self._close_confirmed = False
         self._layout = QVBoxLayout(self)
@@ -55,11 +63,22 @@ class TrainTab(QWidget):
         """Create the form, live view and results (once)."""
         if self.form is not None:
             return
+        from .finetune_form import FinetuneForm
         from .train_form import TrainForm
         from .train_monitor import TrainingMonitor
         from .train_results import ResultsView
 
         self.form = TrainForm()
+        self.finetune_form = FinetuneForm()
+        self.new_model_choice = QRadioButton("New model")
+        self.new_model_choice.setToolTip("Train a model from scratch on MNIST or a CSV")
+        self.finetune_choice = QRadioButton("Fine-tune on my digits")
+        self.finetune_choice.setToolTip("Teach the model in use your handwriting: the digits you kept on the Draw "
+                                        "tab, mixed with MNIST")
+        self.task = QButtonGroup(self)
+        self.task.addButton(self.new_model_choice)
+        self.task.addButton(self.finetune_choice)
+        self.new_model_choice.setChecked(True)
         self.monitor = TrainingMonitor()
         self.results = ResultsView()
         self.start_button = QPushButton("Start")
@@ -76,9 +95,23 @@ class TrainTab(QWidget):
         self.results.save_button.clicked.connect(self.save_model_dialog)
         self.results.use_button.clicked.connect(self.use_for_drawing)
         self.form.changed.connect(self._update_controls)
+        self.form.ready.connect(self._refresh_digits)
+        self.finetune_form.changed.connect(self._update_controls)
+        self.finetune_form.showDigits.connect(self.showDigits)
+        self.finetune_choice.toggled.connect(self._task_chosen)
+        self.personal.changed.connect(self._refresh_digits)
+        self.models.changed.connect(self.finetune_form.set_start)
+        if self.models.predictor is not None:
+            self.finetune_form.set_start(self.models.predictor)
 
+        settings = QWidget()
+        settings_layout = QVBoxLayout(settings)
+        settings_layout.setContentsMargins(0, 0, 0, 0)
+        settings_layout.addWidget(self.finetune_form)
+        settings_layout.addWidget(self.form, 1)
+        self.finetune_form.hide()
         scroll = QScrollArea()
-        scroll.setWidget(self.form)
+        scroll.setWidget(settings)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(self.form.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4)
@@ -88,6 +121,11 @@ class TrainTab(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        task_row = QHBoxLayout()
+        task_row.addWidget(self.new_model_choice)
+        task_row.addWidget(self.finetune_choice)
+        task_row.addStretch(1)
+        left_layout.addLayout(task_row)
         left_layout.addWidget(scroll, 1)
         left_layout.addLayout(buttons)
         left_layout.addWidget(self.problems)
@@ -103,22 +141,80 @@ class TrainTab(QWidget):
         self._layout.addWidget(splitter)
         self._update_controls()
 
+    # --- the task ----------------------------------------------------------------------------------
+    def fine_tuning(self) -> bool:
+        return self.finetune_choice.isChecked()
+
+    def _task_chosen(self) -> None:
+        self.finetune_form.setVisible(self.fine_tuning())
+        self.form.set_finetuning(self.fine_tuning())
+        self._refresh_digits()
+        self._update_controls()
+
+    def _refresh_digits(self) -> None:
+        """Show the person's set as it is on disk now (once torch has loaded: reading it needs torch)."""
+        if not self.form.is_ready:
+            return
+        from ..core.finetune import problems
+        from ..core.personal import PersonalSetError
+
+        try:
+            personal = self.personal.load()
+        except PersonalSetError as e:
+            self.finetune_form.set_digits(None, [], str(e))
+            return
+        self.finetune_form.set_digits(personal.counts(), problems(personal))
+
+    def start_problems(self) -> list[str]:
+        """Why Start cannot run now, as sentences; empty when it can."""
+        if not self.fine_tuning():
+            return self.form.problems()
+        problems = self.form.problems()[:1] if not self.form.is_ready else []
+        dataset_problem = self.form.dataset().problem() if self.form.is_ready else None
+        if self.models.predictor is None:
+            problems.append("the model in use is still loading")
+        return problems + ([dataset_problem] if dataset_problem else []) + self.finetune_form.problems()
+
     # --- running ---------------------------------------------------------------------------------
     def is_running(self) -> bool:
         return self.run is not None and self.run.running
 
+    def _job(self):
+        """What the run does with the data: train a new model, or fine-tune the one in use on the person's set."""
+        when = f"{_dt.datetime.now():%Y-%m-%d %H:%M}"
+        if not self.fine_tuning():
+            from ..core.trainer import train
+
+            config = self.form.config()
+            name = f"{config.arch} trained {when}"
+            return lambda data, control: train(config, data, control, name), f"{config.arch}, {config.epochs} epoch(s)"
+        from ..core.finetune import finetune
+
+        start = self.models.predictor.checkpoint
+        personal = self.personal.load()
+        config = self.finetune_form.config(self.form.seed.value(), self.form.device.currentData())
+        name = f"{start.display_name} fine-tuned {when}"
+        return (lambda data, control: finetune(start, personal, data, config, control, name),
+                f"fine-tuning {start.display_name} on {len(personal.samples)} of your digits")
+
     def start(self) -> None:
+        from ..core.personal import PersonalSetError
+
         self.form.refresh_dataset_status()  # the files may have changed since the form last looked
-        if self.is_running() or self.form.problems():
+        self._refresh_digits()
+        if self.is_running() or self.start_problems():
             self._update_controls()
             return
         from .training_runner import TrainingRun  # torch is loaded: the form is ready
 
-        config = self.form.config()
+        try:
+            job, description = self._job()
+        except PersonalSetError as e:  # the set changed on disk since it was counted
+            self.finetune_form.set_digits(None, [], str(e))
+            return
         if self.run is not None:
             self.run.deleteLater()
-        self.run = TrainingRun(config, self.form.dataset(), self.form.test_images(),
-                               name=f"{config.arch} trained {_dt.datetime.now():%Y-%m-%d %H:%M}", parent=self)
+        self.run = TrainingRun(job, self.form.dataset(), self.form.test_images(), parent=self)
         self.run.message.connect(self.monitor.add_message)
         self.run.step.connect(self._on_step)
         self.run.epoch.connect(self.monitor.add_epoch)
@@ -127,7 +223,7 @@ class TrainTab(QWidget):
         self.run.failed.connect(self._on_failed)
         self.run.ended.connect(self._on_ended)
         self.monitor.begin()
-        self.monitor.set_state(f"Loading the data for {config.arch}, {config.epochs} epoch(s)...")
+        self.monitor.set_state(f"Loading the data for {description}...")
         self.pages.setCurrentWidget(self.monitor)
         self.run.start()
         self._update_controls()
@@ -161,8 +257,10 @@ class TrainTab(QWidget):
         self.results.show_outcome(outcome)
         self.pages.setTabEnabled(1, True)
         self.pages.setCurrentWidget(self.results)
-        self.monitor.set_state(f"Finished in {duration(outcome.seconds)}: test accuracy "
-                               f"{outcome.checkpoint.accuracy:.2%}. Save it or use it for drawing on the Results page.")
+        summary = (" ".join(f"{line}." for line in outcome.finetune.lines()) if outcome.finetune
+                   else f"Test accuracy {outcome.checkpoint.accuracy:.2%}.")
+        self.monitor.set_state(f"Finished in {duration(outcome.seconds)}. {summary} See the Results page.",
+                               error=bool(outcome.finetune and outcome.finetune.forgot))
 
     def _on_stopped(self, stopped) -> None:
         self.monitor.set_state(f"Stopped in epoch {stopped.epoch} after step {stopped.step}; the unfinished model "
@@ -178,8 +276,12 @@ class TrainTab(QWidget):
 
     def _update_controls(self) -> None:
         running = self.is_running()
-        problems = [] if running else self.form.problems()
+        problems = [] if running else self.start_problems()
         self.form.setEnabled(not running)
+        self.finetune_form.setEnabled(not running)
+        self.new_model_choice.setEnabled(not running)
+        self.finetune_choice.setEnabled(not running)
+        self.start_button.setText("Fine-tune" if self.fine_tuning() else "Start")
         self.start_button.setEnabled(not running and not problems)
         self.pause_button.setEnabled(running)
         self.pause_button.setText("Resume" if running and self.run.control.paused else "Pause")
@@ -187,16 +289,22 @@ class TrainTab(QWidget):
         self.problems.setText("\n".join(f"• {p[0].upper()}{p[1:]}" for p in problems))
         self.results.save_button.setEnabled(self.outcome is not None)
         self.results.use_button.setEnabled(self.outcome is not None)
+        self.results.use_button.setText("Use anyway..." if self._forgot() else "Use for drawing")
 
     # --- results ---------------------------------------------------------------------------------
     def save_model(self, path: str | Path) -> bool:
         """Save the finished model (atomically) and its per-epoch metrics as CSV beside it."""
         from ..core.checkpoint import CheckpointError
         from ..core.history_csv import write_history_csv
+        from ..core.paths import is_bundled_model
 
         path = Path(path)
         if not path.suffix:
             path = path.with_suffix(".pt")
+        if is_bundled_model(path):
+            self._error("Could not save the model", f"{path} is the bundled model, which is never overwritten. "
+                                                    "Choose another file.")
+            return False
         checkpoint = replace(self.outcome.checkpoint, name=path.stem)
         try:
             checkpoint.save(path)
@@ -225,8 +333,32 @@ class TrainTab(QWidget):
         if path:
             self.save_model(path)
 
+    def _forgot(self) -> bool:
+        return bool(self.outcome and self.outcome.finetune and self.outcome.finetune.forgot)
+
     def use_for_drawing(self) -> None:
-        """Hot-swap the Draw tab's model for the one just trained."""
+        """Hot-swap the Draw tab's model for the one just trained; a fine-tune that forgot MNIST asks first."""
+        if not self._forgot():
+            self._use()
+            return
+        report = self.outcome.finetune
+        box = QMessageBox(QMessageBox.Warning, "This model forgot some of MNIST",
+                          f"Its MNIST test accuracy fell by {report.mnist_drop * 100:.2f} points "
+                          f"({report.mnist_before:.2%} → {report.mnist_after:.2%}), more than the "
+                          f"{report.max_mnist_drop * 100:.1f} allowed: it may misread digits it read before.\n\n"
+                          "Use it for drawing anyway?", QMessageBox.Yes | QMessageBox.No, self)
+        box.setDefaultButton(QMessageBox.No)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.finished.connect(self._use_answered)
+        box.open()
+        self.use_question = box
+
+    def _use_answered(self) -> None:
+        box, self.use_question = self.use_question, None
+        if self._answered_yes(box):
+            self._use()
+
+    def _use(self) -> None:
         from ..core.predictor import Predictor
 
         self.models.use(Predictor(self.outcome.checkpoint, device=self.models.device, path=self.saved_path))
@@ -256,11 +388,15 @@ class TrainTab(QWidget):
             self.close_question = box
         return False
 
-    def _close_answered(self) -> None:
-        """Called however the question closed: Yes, No, Esc or its own close button."""
-        box, self.close_question = self.close_question, None
+    @staticmethod
+    def _answered_yes(box: QMessageBox) -> bool:
+        """Whether a question was answered Yes, however it closed: Yes, No, Esc or its own close button."""
         button = box.clickedButton()
-        if button is not None and box.standardButton(button) == QMessageBox.Yes:
+        return button is not None and box.standardButton(button) == QMessageBox.Yes
+
+    def _close_answered(self) -> None:
+        box, self.close_question = self.close_question, None
+        if self._answered_yes(box):
             self._close_confirmed = True
             self.window().close()
 

@@ -1,6 +1,7 @@
-"""One training run in a worker thread, reported to the UI thread as signals.
+"""One training or fine-tuning run in a worker thread, reported to the UI thread as signals.
 
-The worker is a superqt GeneratorWorker because `core.trainer.train` is a generator: every event
+The worker is a superqt GeneratorWorker because `core.trainer.train` (and `core.finetune.finetune`,
+which drives it) is a generator: every event
 it yields crosses to the UI thread as a queued signal, and nothing heavy (loading the data,
 training, scoring the test set) runs on the UI thread. Stop and pause go through the trainer's own
 TrainControl, which the loop checks between steps, so they take effect within one step and also
@@ -12,6 +13,7 @@ This module imports torch; the Train tab imports it only once torch is loaded.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,12 +21,17 @@ from PySide6.QtCore import QObject, Signal
 from superqt.utils import create_worker
 
 from ..core.checkpoint import Checkpoint
-from ..core.config import TrainConfig, TrainingError
+from ..core.config import TrainingError
 from ..core.datasets import DatasetError, DigitData
-from ..core.trainer import Epoch, Finished, Message, Step, Stopped, TrainControl, train
+from ..core.finetune import FineTuned, FinetuneReport
+from ..core.personal import PersonalSetError
+from ..core.trainer import Epoch, Finished, Message, Step, Stopped, TrainControl
 from .dataset_choice import DatasetChoice
 
 GALLERY_SIZE = 48
+
+# What a run does once its data is loaded: `train` or `finetune` with their settings bound.
+Job = Callable[[DigitData, TrainControl], Iterator]
 
 
 @dataclass
@@ -36,11 +43,12 @@ class Misread:
 
 @dataclass
 class Outcome:
-    """A finished run: the evaluated checkpoint and the first test digits it misread."""
+    """A finished run: the evaluated checkpoint, the first test digits it misread, and a fine-tune's report."""
 
     checkpoint: Checkpoint
     seconds: float
     misread: list[Misread]
+    finetune: FinetuneReport | None = None
 
 
 def find_misread(checkpoint: Checkpoint, data: DigitData, limit: int = GALLERY_SIZE) -> list[Misread]:
@@ -49,9 +57,9 @@ def find_misread(checkpoint: Checkpoint, data: DigitData, limit: int = GALLERY_S
             for index, true, predicted in checkpoint.metrics["misclassified"][:limit]]
 
 
-def _training_events(config: TrainConfig, dataset: DatasetChoice, test_limit: int | None, control: TrainControl,
-                     name: str, began: threading.Event, done: threading.Event):
-    """The worker's generator: load the data, train, find the misread test digits.
+def _run_events(job: Job, dataset: DatasetChoice, test_limit: int | None, control: TrainControl,
+                began: threading.Event, done: threading.Event):
+    """The worker's generator: load the data, run the job, find the misread test digits.
 
     superqt's GeneratorWorker swallows a RuntimeError from the generator (it takes it for a deleted
     Qt object), and torch raises RuntimeError for many real failures, so those become TrainingError.
@@ -63,9 +71,13 @@ def _training_events(config: TrainConfig, dataset: DatasetChoice, test_limit: in
         yield Message("Loading the data...")
         data = dataset.load().subset(test=test_limit)
         yield Message(f"{data.source}: {len(data.train_labels):,} training and {len(data.test_labels):,} test images")
-        for event in train(config, data, control, name):
+        report = None
+        for event in job(data, control):
+            if isinstance(event, FineTuned):
+                report = event.report
+                continue
             if isinstance(event, Finished):
-                event = Outcome(event.checkpoint, event.seconds, find_misread(event.checkpoint, data))
+                event = Outcome(event.checkpoint, event.seconds, find_misread(event.checkpoint, data), report)
             yield event
     except RuntimeError as e:
         raise TrainingError(f"{type(e).__name__}: {e}") from e
@@ -74,7 +86,7 @@ def _training_events(config: TrainConfig, dataset: DatasetChoice, test_limit: in
 
 
 class TrainingRun(QObject):
-    """Runs `train` once in a worker. All signals arrive on the UI thread; `ended` comes last, always.
+    """Runs a training or fine-tuning job once in a worker; signals arrive on the UI thread, `ended` last, always.
 
     Pause, resume and stop go through `control`, the trainer's own TrainControl.
     """
@@ -87,14 +99,13 @@ class TrainingRun(QObject):
     failed = Signal(str)
     ended = Signal()
 
-    def __init__(self, config: TrainConfig, dataset: DatasetChoice, test_limit: int | None = None, name: str = "",
-                 parent: QObject | None = None):
+    def __init__(self, job: Job, dataset: DatasetChoice, test_limit: int | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.control = TrainControl()
         self.running = False
         self._began, self._done = threading.Event(), threading.Event()
         self._worker = create_worker(
-            _training_events, config, dataset, test_limit, self.control, name, self._began, self._done,
+            _run_events, job, dataset, test_limit, self.control, self._began, self._done,
             _start_thread=False,
             _connect={"yielded": self._dispatch, "errored": self._on_error, "finished": self._on_finished})
 
@@ -120,7 +131,7 @@ class TrainingRun(QObject):
             self.stopped.emit(event)
 
     def _on_error(self, error: Exception) -> None:
-        expected = isinstance(error, (TrainingError, DatasetError))
+        expected = isinstance(error, (TrainingError, DatasetError, PersonalSetError))
         self.failed.emit(str(error) if expected else f"{type(error).__name__}: {error}")
 
     def _on_finished(self) -> None:

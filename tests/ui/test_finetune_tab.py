@@ -1,0 +1,140 @@
+"""Teaching the app a handwriting it misreads, as a person would: draw, correct, fine-tune, draw again.
+
+The style is BOXY_THREE, a seven-segment-style 3 that the bundled model reads as a 7.
+"""
+
+import random
+import time
+
+import pytest
+from digit_strokes import BOXY_THREE, STYLES, jittered, place
+from drawing import draw, pause, settle
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from digitpad.core.personal import PersonalSet
+from digitpad.core.strokes import render_strokes
+
+RUN_TIMEOUT_S = 120  # a hang guard: the small fine-tunes here take seconds
+
+
+def wait_for(condition, timeout_s: float = RUN_TIMEOUT_S) -> None:
+    """Run the event loop (releasing the GIL to the training worker) until `condition()` holds."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        pause(50)
+
+
+def keep(window, qtbot, strokes, label: int) -> str:
+    """Draw on the pad, wait for the answer, then say which digit it was; returns what the model read."""
+    tab = window.draw_tab
+    draw(tab.canvas, strokes)
+    read = settle(qtbot, tab)
+    qtbot.mouseClick(tab.correction.digit_buttons[label], Qt.LeftButton)
+    assert tab.canvas.is_empty()
+    return read
+
+
+def open_finetune(window, qtbot):
+    tab = window.train_tab
+    window.tabs.setCurrentWidget(tab)
+    wait_for(lambda: tab.form.is_ready, 30)
+    qtbot.mouseClick(tab.finetune_choice, Qt.LeftButton)
+    tab.form.device.setCurrentIndex(tab.form.device.findData("cpu"))
+    assert tab.finetune_form.isVisible() and not tab.form._recipe_groups[0].isVisible()
+    assert tab.start_button.text() == "Fine-tune"
+    return tab
+
+
+def fine_tune(qtbot, tab, steps: int) -> None:
+    tab.finetune_form.steps.setValue(steps)
+    assert tab.start_button.isEnabled(), tab.problems.text()
+    qtbot.mouseClick(tab.start_button, Qt.LeftButton)
+    assert tab.is_running() and not tab.finetune_form.isEnabled()
+    wait_for(lambda: not tab.is_running())
+
+
+def test_a_misread_style_is_learnt_through_the_ui(window, qtbot):
+    pad = window.draw_tab.canvas.width()
+    rng = random.Random(5)
+    reads = [keep(window, qtbot, jittered(BOXY_THREE, rng, pad), 3) for _ in range(8)]
+    assert reads.count("3") <= 2, f"the bundled model should misread boxy 3s, read {reads}"
+    assert keep(window, qtbot, place(STYLES[7]["plain"], 60, 20, 240), 7) == "7"  # a confirmed right answer
+    assert PersonalSet.load(window.personal.path).counts()[3] == 8
+
+    tab = open_finetune(window, qtbot)
+    assert "9 kept (8 × 3, 1 × 7)" in tab.finetune_form.digits.text()
+    assert "digitnet (bundled)" in tab.finetune_form.start_from.text()
+    fine_tune(qtbot, tab, steps=40)
+
+    assert tab.pages.currentWidget() is tab.results and tab.results.finetune_box.isVisible()
+    report = tab.outcome.finetune
+    assert report.held_out_labels == [3, 3] and report.personal_after == 1.0 > report.personal_before
+    assert report.mnist_before == pytest.approx(0.9965) and abs(report.mnist_drop) <= 0.003 and not report.forgot
+    summary = tab.results.finetune_summary.text()
+    assert "2 of 2 after (100%)" in summary and "MNIST test accuracy: 99.65% before" in summary
+    assert [tab.results.held_out.item(i).text()[-1] for i in range(2)] == ["✓", "✓"]
+    assert "Epoch 2/2" in tab.monitor.log.toPlainText() and len(tab.monitor.charts.loss.step_curve.xData) >= 40
+
+    bundled = window.models.predictor
+    assert tab.results.use_button.text() == "Use for drawing"
+    qtbot.mouseClick(tab.results.use_button, Qt.LeftButton)
+    assert window.models.predictor is not bundled and "fine-tuned" in window.model_status.text()
+
+    window.tabs.setCurrentWidget(window.draw_tab)
+    fresh = random.Random(77)  # new drawings of the style, never kept
+    before, after = [], []
+    for _ in range(6):
+        strokes = jittered(BOXY_THREE, fresh, pad)
+        before.append(bundled.predict(render_strokes(strokes, (pad, pad))).digit)
+        draw(window.draw_tab.canvas, strokes)
+        after.append(settle(qtbot, window.draw_tab))
+        window.draw_tab.clear()
+    assert before.count(3) <= 2 and after.count("3") >= 5, (before, after)
+
+
+def test_fine_tune_needs_digits_and_a_readable_set(window, qtbot):
+    tab = open_finetune(window, qtbot)
+    assert not tab.start_button.isEnabled() and "kept no digits" in tab.problems.text()
+
+    keep(window, qtbot, jittered(BOXY_THREE, random.Random(1), 280), 3)
+    window.tabs.setCurrentWidget(tab)
+    assert "1 kept" in tab.finetune_form.digits.text() and "needs at least 2" in tab.problems.text()
+    assert not tab.start_button.isEnabled()
+
+    path = window.personal.path
+    kept = path.read_bytes()
+    path.write_bytes(kept[: len(kept) // 2])  # the file got damaged (a crash of another program, a bad disk)
+    window.personal.changed.emit()
+    assert "cannot be read" in tab.finetune_form.digits.text() and not tab.start_button.isEnabled()
+    window.tabs.setCurrentWidget(window.draw_tab)
+    draw(window.draw_tab.canvas, jittered(BOXY_THREE, random.Random(2), 280))
+    settle(qtbot, window.draw_tab)
+    qtbot.mouseClick(window.draw_tab.correction.digit_buttons[3], Qt.LeftButton)
+    assert "not a digitpad personal set" in window.draw_tab.panel.caption.text()
+    assert not window.draw_tab.canvas.is_empty(), "the drawing stays on the pad"
+    assert path.read_bytes() == kept[: len(kept) // 2], "an unreadable set is never overwritten"
+
+
+def test_a_model_that_forgot_mnist_is_used_only_if_the_person_insists(window, qtbot):
+    rng = random.Random(3)
+    for _ in range(4):
+        keep(window, qtbot, jittered(BOXY_THREE, rng, 280), 3)
+    tab = open_finetune(window, qtbot)
+    tab.form.test_limit.setValue(2000)
+    tab.finetune_form.lr.setText("0.3")  # far too high: the model forgets what it knew
+    tab.finetune_form.share.setValue(95)
+    fine_tune(qtbot, tab, steps=12)
+
+    assert tab.outcome.finetune.forgot and "not offered for drawing" in tab.results.finetune_summary.text()
+    assert tab.results.use_button.text() == "Use anyway..."
+    bundled = window.models.predictor
+    qtbot.mouseClick(tab.results.use_button, Qt.LeftButton)
+    question = tab.use_question
+    assert "forgot" in question.windowTitle() and "Use it for drawing anyway?" in question.text()
+    question.button(QMessageBox.No).click()
+    assert window.models.predictor is bundled
+    qtbot.mouseClick(tab.results.use_button, Qt.LeftButton)
+    tab.use_question.button(QMessageBox.Yes).click()
+    assert window.models.predictor is not bundled
