@@ -1,0 +1,107 @@
+"""Fine-tuning on a few dozen of a person's digits: how long it takes and what it changes.
+
+The person is simulated with the test suite's stroke designs: 24 boxy (seven-segment) 3s, which
+the bundled model reads as 7, and 12 ordinary digits it reads right, each drawn with a different
+size, place, slant and shaky pen. Two runs in this one process, from the bundled model:
+- digitpad: `FinetuneConfig()` as the Train tab and `digitpad finetune` use it (a MNIST subset mixed
+  with the person's digits);
+- baseline: the same, but over one whole MNIST epoch (55,000 images), the obvious way to do it.
+For each: wall time from the call to the fine-tuned, evaluated model (rendering, scoring before and
+after included), accuracy on the held-out digits, on 50 fresh boxy 3s and on the MNIST test set,
+before and after. Prints one JSON object.
+
+Run: python benchmarks/finetune_speed.py [--data-dir ../shared/data]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from digit_strokes import BOXY_THREE, STYLES, jittered, place  # noqa: E402
+
+from digitpad.core.config import FinetuneConfig  # noqa: E402
+from digitpad.core.datasets import load_mnist  # noqa: E402
+from digitpad.core.finetune import FineTuned, finetune  # noqa: E402
+from digitpad.core.paths import default_data_root  # noqa: E402
+from digitpad.core.personal import PersonalSet, Sample  # noqa: E402
+from digitpad.core.predictor import Predictor  # noqa: E402
+from digitpad.core.strokes import render_strokes  # noqa: E402
+from digitpad.core.trainer import Finished  # noqa: E402
+
+PAD = (280, 280)
+ORDINARY = [(0, "oval"), (1, "flag"), (2, "curved"), (4, "open"), (5, "two strokes"), (6, "curl"), (7, "crossbar"),
+            (8, "two circles"), (9, "straight stem"), (3, "round"), (7, "plain"), (1, "stick")]
+
+
+def person(predictor: Predictor) -> PersonalSet:
+    rng = random.Random(2026)
+    drawings = [(jittered(BOXY_THREE, rng), 3) for _ in range(24)]
+    drawings += [(place(STYLES[d][style], rng.uniform(20, 80), rng.uniform(10, 40), rng.uniform(180, 240)), d)
+                 for d, style in ORDINARY]
+    samples = []
+    for strokes, label in drawings:
+        p = predictor.predict(render_strokes(strokes, PAD))
+        samples.append(Sample(strokes, PAD, label, p.digit, np.round(p.model_input * 255).astype(np.uint8)))
+    return PersonalSet(samples)
+
+
+def share_read_as_three(predictor: Predictor, images: list) -> float:
+    return sum(p.digit == 3 for p in predictor.predict(images)) / len(images)
+
+
+def run(name: str, predictor: Predictor, personal: PersonalSet, data, config: FinetuneConfig, fresh: list) -> dict:
+    start = time.perf_counter()
+    for event in finetune(predictor.checkpoint, personal, data, config):
+        if isinstance(event, FineTuned):
+            report = event.report
+        elif isinstance(event, Finished):
+            finished = event
+    wall = time.perf_counter() - start
+    tuned = Predictor(finished.checkpoint, device="cpu")
+    print(f"{name}: {wall:.1f} s", file=sys.stderr)
+    return {"steps": config.steps, "epochs": config.epochs, "wall_seconds": round(wall, 1),
+            "train_seconds": round(finished.seconds, 1), "train_images": finished.checkpoint.metrics["train_images"],
+            "held_out": len(report.held_out_labels), "held_out_before": report.personal_before,
+            "held_out_after": report.personal_after, "fresh_boxy_3s_before": share_read_as_three(predictor, fresh),
+            "fresh_boxy_3s_after": share_read_as_three(tuned, fresh), "mnist_before": report.mnist_before,
+            "mnist_after": report.mnist_after, "forgot": report.forgot}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=str(default_data_root()))
+    args = parser.parse_args()
+    predictor = Predictor.load(device="cpu")
+    personal = person(predictor)
+    data = load_mnist(args.data_dir)
+    rng = random.Random(7)
+    fresh = [render_strokes(jittered(BOXY_THREE, rng), PAD) for _ in range(50)]
+    config = FinetuneConfig(device="cpu")
+    full_epoch = math.ceil(len(data.train_labels) * (11 / 12) / (config.batch_size * (1 - config.personal_share)))
+    result = {
+        "machine": {"threads": torch.get_num_threads(), "torch": torch.__version__},
+        "person": {"samples": len(personal.samples), "counts": personal.counts(),
+                   "misread_by_bundled_model": sum(s.predicted != s.label for s in personal.samples)},
+        "digitpad": run("digitpad", predictor, personal, data, config, fresh),
+        "baseline_full_mnist_epoch": run("baseline", predictor, personal, data,
+                                         replace(config, steps=full_epoch, epochs=1), fresh),
+    }
+    result["speedup"] = round(result["baseline_full_mnist_epoch"]["wall_seconds"]
+                              / result["digitpad"]["wall_seconds"], 2)
+    print(json.dumps(result, indent=1))
+
+
+if __name__ == "__main__":
+    main()
