@@ -2,18 +2,27 @@
 
     DIGITPAD_DATA_DIR=../shared/data xvfb-run -a -s "-screen 0 1280x900x24" .venv/bin/python docs/screenshots.py
 
-The digit is drawn with mouse events and the training run is started with the Start button,
-exactly as a person would; the Train shots use the quick preset on MNIST ($DIGITPAD_DATA_DIR).
+Digits are drawn with mouse events and runs are started with their buttons, exactly as a person
+would; the Train shots use the quick preset on MNIST ($DIGITPAD_DATA_DIR), the fine-tune shot
+teaches the bundled model a boxy 3 it misreads. Settings and kept digits go to a temporary folder,
+never the user's own.
 """
 
+import os
+import random
 import sys
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
+USER_FOLDERS = tempfile.mkdtemp(prefix="digitpad-screenshots-")
+os.environ["XDG_DATA_HOME"] = os.path.join(USER_FOLDERS, "data")
+os.environ["XDG_CONFIG_HOME"] = os.path.join(USER_FOLDERS, "config")
 
-from digit_strokes import STYLES, place  # noqa: E402
+from digit_strokes import BOXY_THREE, STYLES, jittered, place  # noqa: E402
 from drawing import draw, pause  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 
 from digitpad.ui.app import create_window  # noqa: E402
 
@@ -48,6 +57,58 @@ def train_tab(window) -> None:
     window.grab().save(str(HERE / "screenshot-train-results.png"))
 
 
+def wait_for_answer(tab) -> None:
+    pause(60)
+    while tab.service.busy() or tab._throttle.isActive() or not tab.correction.isEnabled():
+        pause(20)
+
+
+def correcting(window) -> None:
+    """Keep boxy 3s (read as 7) and a few ordinary digits; shoot the correction row, then My digits."""
+    window.resize(900, 620)
+    tab = window.draw_tab
+    rng = random.Random(5)
+    kept = [(jittered(BOXY_THREE, rng, tab.canvas.width()), 3) for _ in range(8)]
+    kept += [(place(STYLES[d][style], 70, 30, 240), d) for d, style in ((7, "crossbar"), (1, "flag"), (4, "open"))]
+    for strokes, label in kept:
+        draw(tab.canvas, strokes, spacing=6)
+        wait_for_answer(tab)
+        tab.correction.digit_buttons[label].click()
+    while True:  # one more, drawn until the model reads it as a 7 outright, as most are
+        draw(tab.canvas, jittered(BOXY_THREE, rng, tab.canvas.width()), spacing=5, pace_ms=2)
+        wait_for_answer(tab)
+        if tab.panel.digit_label.text() == "7":
+            break
+        tab.clear()
+    pause(300)
+    tab.correction.digit_buttons[3].setFocus(Qt.TabFocusReason)  # as if about to say "no, it was a 3"
+    window.grab().save(str(HERE / "screenshot-correction.png"))
+    tab.correction.digit_buttons[3].click()
+    window.show_my_digits()
+    view = window.my_digits
+    view.resize(760, 560)
+    while "read right by" not in view.summary.text():
+        pause(20)
+    pause(300)
+    view.grab().save(str(HERE / "screenshot-my-digits.png"))
+    view.close()
+
+
+def fine_tuning(window) -> None:
+    window.resize(1280, 860)
+    tab = window.train_tab
+    window.tabs.setCurrentWidget(tab)
+    tab.finetune_choice.click()
+    tab.form.test_limit.setValue(0)
+    tab.start_button.click()
+    while tab.is_running():
+        pause(100)
+    pause(500)
+    if tab.outcome is None:
+        raise SystemExit(f"the fine-tune did not finish: {tab.monitor.state.text()}")
+    window.grab().save(str(HERE / "screenshot-finetune.png"))
+
+
 def main() -> None:
     window = create_window()
     window.show()
@@ -55,7 +116,10 @@ def main() -> None:
     while window.models.predictor is None:
         pause(20)
     draw_tab(window)
+    window.draw_tab.clear()
+    correcting(window)
     train_tab(window)
+    fine_tuning(window)
     window.close()
 
 
