@@ -22,6 +22,7 @@ class PersonalDigits(QObject):
     def __init__(self, path: str | os.PathLike | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self._path = Path(path) if path else None
+        self._cache = None  # (the file's stamp, the set read from it): every view asks after each change
 
     @property
     def path(self) -> Path:
@@ -29,16 +30,33 @@ class PersonalDigits(QObject):
 
         return self._path or default_path()
 
+    def _stamp(self) -> tuple | None:
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return None
+        return stat.st_mtime_ns, stat.st_size, stat.st_ino
+
     def load(self):
-        """The set as it is on disk now (empty when nothing was kept yet)."""
+        """The set as it is on disk now (empty when nothing was kept yet); a copy the caller may change.
+
+        Reading hundreds of samples takes a noticeable fraction of a second, so an unchanged file
+        is not read again.
+        """
         from ..core.personal import PersonalSet
 
-        return PersonalSet.load(self.path, missing_ok=True)
+        stamp = self._stamp()
+        if self._cache is None or self._cache[0] != stamp or stamp is None:
+            self._cache = stamp, PersonalSet.load(self.path, missing_ok=True)
+        return PersonalSet(list(self._cache[1].samples))
 
     def _change(self, edit: Callable) -> object:
+        from ..core.personal import PersonalSet
+
         personal = self.load()
         result = edit(personal)
         personal.save(self.path)
+        self._cache = self._stamp(), PersonalSet(list(personal.samples))
         self.changed.emit()
         return result
 

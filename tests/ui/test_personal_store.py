@@ -1,0 +1,38 @@
+"""The shared personal set: every view sees the file as it is, including changes made outside the app."""
+
+import numpy as np
+import pytest
+from digit_strokes import STYLES, place
+
+from digitpad.core.personal import PersonalSet, PersonalSetError, Sample
+from digitpad.ui.personal_store import PersonalDigits
+
+
+def sample(digit, style):
+    return Sample(place(STYLES[digit][style], 40, 20, 200), (280, 280), digit, digit, np.zeros((28, 28), np.uint8))
+
+
+def test_changes_reach_every_reader_and_outside_changes_are_seen(tmp_path, qtbot):
+    store = PersonalDigits(tmp_path / "mine.pt")
+    assert store.load().samples == []
+    with qtbot.waitSignal(store.changed):
+        assert store.add(sample(7, "plain")) == 1
+    first = store.load()
+    first.samples.clear()  # a caller's copy: changing it changes nothing else
+    assert [s.label for s in store.load().samples] == [7]
+
+    outside = PersonalSet([sample(1, "flag"), sample(4, "open")])  # e.g. `digitpad personal import` meanwhile
+    outside.save(tmp_path / "mine.pt")
+    assert [s.label for s in store.load().samples] == [1, 4]
+    store.remove([outside.samples[0].key()])
+    assert [s.label for s in PersonalSet.load(tmp_path / "mine.pt").samples] == [4]
+
+
+def test_an_unreadable_set_is_never_overwritten(tmp_path):
+    path = tmp_path / "mine.pt"
+    path.write_bytes(b"\x00garbage")
+    store = PersonalDigits(path)
+    for change in (lambda: store.add(sample(3, "round")), store.clear):
+        with pytest.raises(PersonalSetError, match="not a digitpad personal set"):
+            change()
+    assert path.read_bytes() == b"\x00garbage"
