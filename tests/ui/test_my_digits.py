@@ -97,14 +97,18 @@ def test_kept_digits_are_grouped_by_digit_with_the_current_models_reading(window
     assert shown(view)[1] == ("1 · 2 kept · 1 read right now", ["✓ 1", "✗ read 7"])
 
 
-def test_delete_selected_and_clear_all(window, qtbot):
-    keep(window, qtbot, 0, "oval", 0)
-    keep(window, qtbot, 1, "stick", 1)
-    keep(window, qtbot, 1, "flag", 1)
-    keep(window, qtbot, 7, "plain", 7)
+def open_with(window, qtbot, drawings):
+    """Keep (digit, style, label) drawings from the Draw tab, then open My digits once they are read."""
+    for digit, style, label in drawings:
+        keep(window, qtbot, digit, style, label)
     window.show_my_digits()
     view = window.my_digits
     wait_until(lambda: read(view))
+    return view
+
+
+def test_delete_selected_and_clear_all(window, qtbot):
+    view = open_with(window, qtbot, [(0, "oval", 0), (1, "stick", 1), (1, "flag", 1), (7, "plain", 7)])
     before = kept_keys(window)
     assert not view.delete_button.isEnabled(), "nothing selected yet"
 
@@ -142,12 +146,7 @@ def test_delete_selected_and_clear_all(window, qtbot):
 
 
 def test_export_then_import_and_bad_files_change_nothing(window, qtbot, tmp_path):
-    keep(window, qtbot, 3, "round", 3)
-    keep(window, qtbot, 8, "two circles", 8)
-    keep(window, qtbot, 7, "crossbar", 1)
-    window.show_my_digits()
-    view = window.my_digits
-    wait_until(lambda: read(view))
+    view = open_with(window, qtbot, [(3, "round", 3), (8, "two circles", 8), (7, "crossbar", 1)])
     mine = kept_keys(window)
 
     assert view.export_to(tmp_path / "mine.pt") and view.message.text().startswith("Exported 3 digits to")
