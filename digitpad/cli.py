@@ -310,7 +310,7 @@ def cmd_finetune(args) -> int:
     if report.forgot and not args.force:
         raise TrainingError(f"the model was not saved to {args.out}; --force saves it anyway")
     finished.checkpoint.save(args.out)
-    print(f"fine-tuned in {finished.seconds:.0f}s; saved {args.out}")
+    print(f"trained for {finished.seconds:.0f}s; saved {args.out}")
     return 0
 
 

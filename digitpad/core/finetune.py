@@ -9,6 +9,7 @@ measured before and after, so forgetting is caught (`FinetuneReport.forgot`).
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -17,7 +18,7 @@ import numpy as np
 import torch
 
 from .checkpoint import Checkpoint
-from .config import FinetuneConfig, TrainingError
+from .config import FinetuneConfig, TrainConfig, TrainingError
 from .datasets import DigitData
 from .device import resolve_device
 from .metrics import predict_logits
@@ -27,6 +28,7 @@ from .strokes import model_pen_width, render_strokes
 from .trainer import Event, Finished, Message, Stopped, TrainControl, score_in_chunks, train
 
 MIN_SAMPLES = 2  # one to learn from and one to check
+RENDER_CHUNK = 16  # drawings rendered between two checks for a stop
 PEN_FACTORS = (0.7, 1.0, 1.4)  # pen widths, relative to the Draw tab's model pen
 SCALES = (0.35, 1.0)  # drawing sizes, relative to the size drawn
 
@@ -35,6 +37,8 @@ SCALES = (0.35, 1.0)  # drawing sizes, relative to the size drawn
 class FinetuneReport:
     """Before and after: the held-out personal digits and MNIST test accuracy."""
 
+    start_name: str  # the model fine-tuned
+    test_name: str  # the test set scored before and after ("MNIST", or the CSV's)
     held_out_images: np.ndarray  # (N, 28, 28) uint8, as the Draw tab shows them to the model
     held_out_labels: list[int]
     before: list[int]  # the start model's readings of the held-out digits
@@ -42,8 +46,8 @@ class FinetuneReport:
     mnist_before: float
     mnist_after: float
     max_mnist_drop: float
-    trained_on: int  # personal samples learnt from
-    renderings: int  # distinct images made from them
+    learnt: list[str]  # sample_id of every personal sample this model (or one it was fine-tuned from) learnt
+    renderings: int  # distinct images made from the samples learnt this time
 
     @staticmethod
     def _share_right(readings: list[int], labels: list[int]) -> float | None:
@@ -67,28 +71,29 @@ class FinetuneReport:
         return self.mnist_drop > self.max_mnist_drop + 1e-12
 
     def summary(self) -> dict:
-        """Plain numbers for the checkpoint's metrics."""
-        return {"held_out": len(self.held_out_labels), "personal_before": self.personal_before,
-                "personal_after": self.personal_after, "mnist_before": self.mnist_before,
-                "mnist_after": self.mnist_after, "trained_on": self.trained_on, "forgot": self.forgot}
+        """Plain data for the checkpoint's metrics; `learnt` keeps later fine-tunes from holding those out."""
+        return {"from": self.start_name, "held_out": len(self.held_out_labels),
+                "personal_before": self.personal_before, "personal_after": self.personal_after,
+                "test_before": self.mnist_before, "test_after": self.mnist_after, "forgot": self.forgot,
+                "learnt": list(self.learnt)}
 
     def lines(self) -> list[str]:
         """The report in sentences, for the CLI and the Train tab."""
         n = len(self.held_out_labels)
         if n:
-            right_before = sum(r == t for r, t in zip(self.before, self.held_out_labels))
-            right_after = sum(r == t for r, t in zip(self.after, self.held_out_labels))
+            right_before, right_after = round(self.personal_before * n), round(self.personal_after * n)
             personal = (f"Your {n} held-out digits: {right_before} of {n} read right before "
                         f"({self.personal_before:.0%}), {right_after} of {n} after ({self.personal_after:.0%})")
         else:
-            personal = "No digits were held out to check the result (keep at least two of a digit)"
+            personal = ("No digits were held out to check the result: a digit is held out only when you kept "
+                        "it at least twice (and \"held out\" is above 0%)")
         change = self.mnist_after - self.mnist_before
-        mnist = (f"MNIST test accuracy: {self.mnist_before:.2%} before, {self.mnist_after:.2%} after "
-                 f"({change * 100:+.2f} points)")
-        lines = [personal, mnist]
+        test = (f"{self.test_name} test accuracy: {self.mnist_before:.2%} before, {self.mnist_after:.2%} after "
+                f"({change * 100:+.2f} points)")
+        lines = [f"Fine-tuned {self.start_name}", personal, test]
         if self.forgot:
-            lines.append(f"MNIST accuracy fell by more than {self.max_mnist_drop * 100:.1f} points: the model "
-                         "forgot some of MNIST, so it is not offered for drawing")
+            lines.append(f"{self.test_name} accuracy fell by more than {self.max_mnist_drop * 100:.1f} points: the "
+                         f"model forgot some of what it knew, so it is not offered for drawing")
         return lines
 
 
@@ -110,16 +115,27 @@ def problems(personal: PersonalSet) -> list[str]:
     return []
 
 
-def split_held_out(samples: list[Sample], fraction: float, seed: int) -> tuple[list[Sample], list[Sample]]:
-    """(to learn from, held out): a seeded `fraction` of each digit that has at least two samples."""
-    rng = np.random.default_rng(seed)
+def sample_id(sample: Sample) -> str:
+    """A short fingerprint of a drawing, stable across runs, sessions and exports."""
+    return hashlib.sha256(repr(sample.key()).encode()).hexdigest()[:16]
+
+
+def split_held_out(samples: list[Sample], fraction: float,
+                   learnt: set[str] = frozenset()) -> tuple[list[Sample], list[Sample]]:
+    """(to learn from, held out): `fraction` (at least one) of each digit kept at least twice.
+
+    The choice depends on the drawings alone (their fingerprints), not on a seed or on which other
+    digits were kept, and never holds out a drawing in `learnt` (one an earlier fine-tune of the
+    model learnt), so the before/after check stays honest across repeated fine-tunes.
+    """
     learn, held = [], []
     for label in range(10):
-        group = [s for s in samples if s.label == label]
-        order = rng.permutation(len(group))
-        k = max(1, int(len(group) * fraction)) if len(group) >= 2 and fraction > 0 else 0
-        held += [group[i] for i in order[:k]]
-        learn += [group[i] for i in order[k:]]
+        group = sorted((s for s in samples if s.label == label), key=sample_id)
+        candidates = [s for s in group if sample_id(s) not in learnt]
+        k = min(len(candidates), max(1, int(len(group) * fraction))) if len(group) >= 2 and fraction > 0 else 0
+        chosen = {id(s) for s in candidates[:k]}
+        held += [s for s in group if id(s) in chosen]
+        learn += [s for s in group if id(s) not in chosen]
     return learn, held
 
 
@@ -170,15 +186,24 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
     if reasons:
         raise TrainingError("; ".join(reasons))
     control = control or TrainControl()
-    learn, held = split_held_out(personal.samples, config.holdout, config.seed)
+    learnt_before = set(start.metrics.get("finetune", {}).get("learnt", []))
+    learn, held = split_held_out(personal.samples, config.holdout, learnt_before)
     counts = np.bincount([s.label for s in learn], minlength=10)
     yield Message(f"learning from {len(learn)} of your digits ("
                   + ", ".join(f"{n} × {d}" for d, n in enumerate(counts) if n)
                   + f"); {len(held)} held out to check the result")
     if np.count_nonzero(counts) == 1:
-        yield Message(f"all your digits are {int(counts.argmax())}s: the MNIST images in every batch keep "
+        yield Message(f"all your digits are {int(counts.argmax())}s: the {data.source} images in every batch keep "
                       "the other digits from being forgotten")
-    images, labels = renderings(learn)
+    parts = []
+    for first in range(0, len(learn), RENDER_CHUNK):
+        if control.should_stop():
+            yield Stopped(0, 0)
+            return
+        parts.append(renderings(learn[first: first + RENDER_CHUNK]))
+    images, labels = torch.cat([p[0] for p in parts]), torch.cat([p[1] for p in parts])
+    if not len(labels):
+        raise TrainingError("none of your digits to learn from has any strokes to draw again")
 
     device, _ = resolve_device(config.device)
     model = start.build_model().to(device)
@@ -186,29 +211,35 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
     held_images = model_inputs(held)
     before = _readings(model, held_images, norm, device)
     test_labels = data.test_labels.to(device)
-    yield Message(f"scoring {start.display_name} on {len(test_labels):,} MNIST test images before fine-tuning...")
+    yield Message(f"scoring {start.display_name} on {len(test_labels):,} test images before fine-tuning...")
     logits = score_in_chunks(model, data.test_images.to(device), norm, control)
     if logits is None:
         yield Stopped(0, 0)
         return
-    mnist_before = float((logits.argmax(1) == test_labels).double().mean()) if len(test_labels) else 0.0
+    test_before = float((logits.argmax(1) == test_labels).double().mean()) if len(test_labels) else 0.0
 
+    # Each epoch: a share of the data's training images and the person's renderings, oversampled to
+    # `personal_share` of the mix (fewer when the dataset is small, so the share holds).
     per_epoch = config.steps * config.batch_size / config.epochs
-    personal_count = max(1, round(per_epoch * config.personal_share))
-    train_config = config.train_config(start.arch, 0)
-    mnist_count = math.ceil(per_epoch * (1 - config.personal_share) / (1 - train_config.val_fraction))
-    train_config.train_limit = max(20, min(len(data.train_labels), mnist_count))
+    val_fraction = TrainConfig.val_fraction  # the trainer's validation split comes out of the data's share
+    data_count = max(20, min(len(data.train_labels),
+                             math.ceil(per_epoch * (1 - config.personal_share) / (1 - val_fraction))))
+    data_train = data_count - max(1, int(data_count * val_fraction))
+    personal_count = max(1, round(data_train * config.personal_share / (1 - config.personal_share)))
     order = torch.randperm(len(labels), generator=torch.Generator().manual_seed(config.seed))
     order = order.repeat(math.ceil(personal_count / len(labels)))[:personal_count]
     yield Message(f"{len(labels)} renderings of your digits (pen widths and sizes), oversampled to "
-                  f"{personal_count:,} of every epoch's images, mixed with MNIST")
+                  f"{personal_count:,} of every epoch's images, mixed with {data_train:,} of {data.source}")
 
+    train_config = config.train_config(start.arch, data_count)
     for event in train(train_config, data, control, name, start=start, extra=(images[order], labels[order])):
         if isinstance(event, Finished):
             tuned = event.checkpoint.build_model().to(device)
-            report = FinetuneReport(held_images, [s.label for s in held], before,
-                                    _readings(tuned, held_images, norm, device), mnist_before,
-                                    event.checkpoint.accuracy, config.max_mnist_drop, len(learn), len(labels))
+            test_name = "MNIST" if data.source.startswith("MNIST") else data.source
+            report = FinetuneReport(start.display_name, test_name, held_images, [s.label for s in held], before,
+                                    _readings(tuned, held_images, norm, device), test_before,
+                                    event.checkpoint.accuracy, config.max_mnist_drop,
+                                    sorted(learnt_before | {sample_id(s) for s in learn}), len(labels))
             event.checkpoint.metrics["finetune"] = report.summary()
             event.checkpoint.train_config["finetune"] = {**asdict(config), "from": start.display_name}
             yield FineTuned(report)
