@@ -129,9 +129,9 @@ class MainWindow(QMainWindow):
     # --- models and devices ----------------------------------------------------------------------
     @staticmethod
     def _is_bundled(predictor) -> bool:
-        from ..core.paths import bundled_model_path
+        from ..core.paths import is_bundled_model
 
-        return predictor.path is None or Path(predictor.path) == bundled_model_path()
+        return predictor.path is None or is_bundled_model(predictor.path)
 
     def _on_model_changed(self, predictor) -> None:
         accuracy = f"{predictor.accuracy:.2%} on MNIST test" if predictor.accuracy is not None else "accuracy unknown"

@@ -220,7 +220,7 @@ class ResultsView(QWidget):
         if report is None:
             return
         lines = [html.escape(line) for line in report.lines()]
-        lines[0] = f"<b>{lines[0]}</b>"
+        lines[1] = f"<b>{lines[1]}</b>"  # how your own digits fared
         if report.forgot:
             lines[-1] = f'<span style="color: #c0392b;"><b>{lines[-1]}</b></span>'
         self.finetune_summary.setText("<br>".join(lines))

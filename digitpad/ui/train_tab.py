@@ -100,9 +100,8 @@ class TrainTab(QWidget):
         self.finetune_form.showDigits.connect(self.showDigits)
         self.finetune_choice.toggled.connect(self._task_chosen)
         self.personal.changed.connect(self._refresh_digits)
-        self.models.changed.connect(self.finetune_form.set_start)
-        if self.models.predictor is not None:
-            self.finetune_form.set_start(self.models.predictor)
+        self.models.changed.connect(self._show_start)
+        self._show_start()
 
         settings = QWidget()
         settings_layout = QVBoxLayout(settings)
@@ -150,6 +149,11 @@ class TrainTab(QWidget):
         self.form.set_finetuning(self.fine_tuning())
         self._refresh_digits()
         self._update_controls()
+
+    def _show_start(self) -> None:
+        """Name the model a fine-tune would start from (a running one keeps the model it started from)."""
+        if self.models.predictor is not None and not self.is_running():
+            self.finetune_form.set_start(self.models.predictor)
 
     def _refresh_digits(self) -> None:
         """Show the person's set as it is on disk now (once torch has loaded: reading it needs torch)."""
@@ -263,6 +267,9 @@ class TrainTab(QWidget):
                                error=bool(outcome.finetune and outcome.finetune.forgot))
 
     def _on_stopped(self, stopped) -> None:
+        if stopped.epoch == 0:  # a fine-tune stopped while preparing: nothing was trained
+            self.monitor.set_state("Stopped before training began; nothing changed.")
+            return
         self.monitor.set_state(f"Stopped in epoch {stopped.epoch} after step {stopped.step}; the unfinished model "
                                "was discarded.")
 
@@ -273,6 +280,7 @@ class TrainTab(QWidget):
     def _on_ended(self) -> None:
         self.monitor.end()
         self._update_controls()
+        self._show_start()
 
     def _update_controls(self) -> None:
         running = self.is_running()
@@ -287,8 +295,9 @@ class TrainTab(QWidget):
         self.pause_button.setText("Resume" if running and self.run.control.paused else "Pause")
         self.stop_button.setEnabled(running)
         self.problems.setText("\n".join(f"• {p[0].upper()}{p[1:]}" for p in problems))
-        self.results.save_button.setEnabled(self.outcome is not None)
-        self.results.use_button.setEnabled(self.outcome is not None)
+        # while a run goes, its result would replace the one these buttons are about
+        self.results.save_button.setEnabled(self.outcome is not None and not running)
+        self.results.use_button.setEnabled(self.outcome is not None and not running)
         self.results.use_button.setText("Use anyway..." if self._forgot() else "Use for drawing")
 
     # --- results ---------------------------------------------------------------------------------

@@ -20,11 +20,10 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from superqt.utils import create_worker
 
-from ..core.checkpoint import Checkpoint
+from ..core.checkpoint import Checkpoint, CheckpointError
 from ..core.config import TrainingError
 from ..core.datasets import DatasetError, DigitData
 from ..core.finetune import FineTuned, FinetuneReport
-from ..core.personal import PersonalSetError
 from ..core.trainer import Epoch, Finished, Message, Step, Stopped, TrainControl
 from .dataset_choice import DatasetChoice
 
@@ -131,7 +130,7 @@ class TrainingRun(QObject):
             self.stopped.emit(event)
 
     def _on_error(self, error: Exception) -> None:
-        expected = isinstance(error, (TrainingError, DatasetError, PersonalSetError))
+        expected = isinstance(error, (TrainingError, DatasetError, CheckpointError))
         self.failed.emit(str(error) if expected else f"{type(error).__name__}: {error}")
 
     def _on_finished(self) -> None:

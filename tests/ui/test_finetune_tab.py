@@ -12,6 +12,7 @@ from drawing import draw, pause, settle
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from digitpad.core.paths import bundled_model_path
 from digitpad.core.personal import PersonalSet
 from digitpad.core.strokes import render_strokes
 
@@ -71,12 +72,18 @@ def test_a_misread_style_is_learnt_through_the_ui(window, qtbot):
     assert tab.pages.currentWidget() is tab.results and tab.results.finetune_box.isVisible()
     report = tab.outcome.finetune
     assert report.held_out_labels == [3, 3] and report.personal_after == 1.0 > report.personal_before
-    assert report.mnist_before == pytest.approx(0.9965) and abs(report.mnist_drop) <= 0.003 and not report.forgot
+    assert report.mnist_before == pytest.approx(0.9965, abs=3e-4) and abs(report.mnist_drop) <= 0.003
+    assert not report.forgot
     summary = tab.results.finetune_summary.text()
-    assert "2 of 2 after (100%)" in summary and "MNIST test accuracy: 99.65% before" in summary
+    assert "Fine-tuned digitnet (bundled)" in summary and "2 of 2 after (100%)" in summary
+    assert "MNIST test accuracy: 99.6" in summary
     assert [tab.results.held_out.item(i).text()[-1] for i in range(2)] == ["✓", "✓"]
     assert "Epoch 2/2" in tab.monitor.log.toPlainText() and len(tab.monitor.charts.loss.step_curve.xData) >= 40
 
+    bundled_file = bundled_model_path().read_bytes()
+    assert not tab.save_model(bundled_model_path()) and "never overwritten" in tab.last_error.text()
+    tab.last_error.close()
+    assert bundled_model_path().read_bytes() == bundled_file
     bundled = window.models.predictor
     assert tab.results.use_button.text() == "Use for drawing"
     qtbot.mouseClick(tab.results.use_button, Qt.LeftButton)
