@@ -145,3 +145,18 @@ def test_a_model_that_forgot_mnist_is_used_only_if_the_person_insists(window, qt
     qtbot.mouseClick(tab.results.use_button, Qt.LeftButton)
     tab.use_question.button(QMessageBox.Yes).click()
     assert window.models.predictor is not bundled
+
+
+def test_stop_a_fine_tune(window, qtbot):
+    rng = random.Random(4)
+    for _ in range(3):
+        keep(window, qtbot, jittered(BOXY_THREE, rng, 280), 3)
+    tab = open_finetune(window, qtbot)
+    tab.form.test_limit.setValue(1000)
+    tab.finetune_form.steps.setValue(5000)  # minutes of work, if Stop did not work
+    qtbot.mouseClick(tab.start_button, Qt.LeftButton)
+    wait_for(lambda: tab.monitor.state.text() == "Training...", 60)
+    qtbot.mouseClick(tab.stop_button, Qt.LeftButton)
+    wait_for(lambda: not tab.is_running(), 5)  # a hang guard: Stop lands within one step
+    assert tab.monitor.state.text().startswith("Stopped in epoch 1") and tab.outcome is None
+    assert tab.start_button.isEnabled() and tab.finetune_form.isEnabled() and not tab.results.use_button.isEnabled()
