@@ -11,11 +11,15 @@ from PySide6.QtCore import QObject, Signal
 from superqt.utils import create_worker
 
 
-def _load(path: str | None, device: str):
+def _load(source, device: str):
+    """A Predictor from a checkpoint file (None: the bundled model) or from a Checkpoint in memory."""
+    from ..core.checkpoint import Checkpoint
     from ..core.device import cuda_unavailable_reason  # torch loads here, in the worker, not at startup
     from ..core.predictor import Predictor
 
-    return Predictor.load(path, device=device), cuda_unavailable_reason()
+    if isinstance(source, Checkpoint):
+        return Predictor(source, device=device), cuda_unavailable_reason()
+    return Predictor.load(source, device=device), cuda_unavailable_reason()
 
 
 class ModelManager(QObject):
@@ -34,17 +38,24 @@ class ModelManager(QObject):
 
     def load(self, path: str | os.PathLike | None = None, device: str | None = None) -> None:
         """Load a checkpoint (None: the bundled model) on a device in the background."""
-        device = device or self.device
-        self._latest += 1
-        request = self._latest
-        self.loading.emit(f"Loading {'the bundled model' if path is None else os.path.basename(path)}...")
-        create_worker(_load, None if path is None else str(path), device,
-                      _connect={"returned": lambda result: self._loaded(result, device, request),
-                                "errored": lambda error: self._load_failed(error, request)})
+        self._start(None if path is None else str(path), device or self.device,
+                    f"Loading {'the bundled model' if path is None else os.path.basename(path)}...")
 
     def set_device(self, device: str) -> None:
-        """Reload the current checkpoint on another device."""
-        self.load(self.predictor.path if self.predictor else None, device)
+        """Move the current model to another device (one trained here and not saved yet included)."""
+        current = self.predictor
+        if current is not None and current.path is None:
+            self._start(current.checkpoint, device, f"Moving {current.name} to {device.upper()}...")
+        else:
+            self.load(current.path if current else None, device)
+
+    def _start(self, source, device: str, message: str) -> None:
+        self._latest += 1
+        request = self._latest
+        self.loading.emit(message)
+        create_worker(_load, source, device,
+                      _connect={"returned": lambda result: self._loaded(result, device, request),
+                                "errored": lambda error: self._load_failed(error, request)})
 
     def use(self, predictor) -> None:
         """Hot-swap to an already built predictor (e.g. one just trained)."""

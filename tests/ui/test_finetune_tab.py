@@ -88,6 +88,15 @@ def test_a_misread_style_is_learnt_through_the_ui(window, qtbot):
     assert tab.results.use_button.text() == "Use for drawing"
     qtbot.mouseClick(tab.results.use_button, Qt.LeftButton)
     assert window.models.predictor is not bundled and "fine-tuned" in window.model_status.text()
+    with qtbot.waitSignal(window.models.changed, timeout=10_000):
+        window.device_actions["cpu"].trigger()  # the unsaved model moves to the device; it is not lost
+    assert "fine-tuned" in window.models.predictor.name and window.models.predictor.path is None
+
+    window.show_my_digits()  # the kept boxy 3s, read again by the model now in use
+    header = window.my_digits.sections[3][0]
+    wait_for(lambda: "read right now" in header.text(), 30)
+    assert header.text() == "3 · 8 kept · 8 read right now"
+    window.my_digits.close()
 
     window.tabs.setCurrentWidget(window.draw_tab)
     fresh = random.Random(77)  # new drawings of the style, never kept
