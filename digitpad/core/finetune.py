@@ -82,7 +82,7 @@ class FinetuneReport:
         n = len(self.held_out_labels)
         if n:
             right_before, right_after = round(self.personal_before * n), round(self.personal_after * n)
-            personal = (f"Your {n} held-out digits: {right_before} of {n} read right before "
+            personal = (f"Your {n} held-out digit{'s' if n > 1 else ''}: {right_before} of {n} read right before "
                         f"({self.personal_before:.0%}), {right_after} of {n} after ({self.personal_after:.0%})")
         else:
             personal = ("No digits were held out to check the result: a digit is held out only when you kept "

@@ -34,7 +34,7 @@ def epoch_line(epoch) -> str:
 class TrainingMonitor(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.state = QLabel("Set up a run on the left and press Start.")
+        self.state = QLabel("Set up a run on the left, then start it.")
         self.state.setWordWrap(True)
         self.state.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.progress = QProgressBar()
