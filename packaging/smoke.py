@@ -10,6 +10,7 @@ xcb` under xvfb-run tries the X11 plugin and its libraries):
   loaded, a drawn 7 predicted, the drawing saved as PNG, the trained checkpoint loaded, clean exit;
 - `digitpad predict` on that PNG (bundled and trained model), `digitpad evaluate` and `digitpad export`
   (TorchScript) of the trained checkpoint;
+- `digitpad personal stats` (the GUI kept the 7 twice) and, with MNIST, `digitpad finetune` on them;
 - `digitpad download` without torchvision fails with a message saying so;
 - the bundle folder is unchanged afterwards.
 
@@ -169,6 +170,17 @@ def run_smoke(bundle: Path, data_dir: Path | None = None, cold_start_runs: int =
             facts["evaluate_trained"] = {"accuracy": evaluated["accuracy"], "count": evaluated["count"]}
             smoke.run("export", str(trained), "--format", "torchscript", "--out", str(Path(tmp) / "trained.ts.pt"))
             facts["export_torchscript"] = (Path(tmp) / "trained.ts.pt").is_file()
+
+        stats = smoke.run("personal", "stats").stdout
+        if not stats.startswith("2 digits"):
+            raise SmokeError(f"the GUI should have kept two drawings of a 7: {report.get('kept')!r}, stats {stats!r}")
+        if data_dir:
+            tuned = Path(tmp) / "tuned.pt"
+            result = smoke.run("finetune", "--steps", "10", "--out", str(tuned), "--data-dir", str(data_dir),
+                               timeout=900)
+            if not tuned.is_file() or "held-out digit" not in result.stdout:
+                raise SmokeError(f"`digitpad finetune` did not report or save: {result.stdout}")
+            facts["finetune"] = result.stdout.strip().splitlines()
 
         if info["torchvision"] is None:
             result = smoke.run("download", "--data-dir", str(Path(tmp) / "data"), expect=1)

@@ -7,8 +7,9 @@ It replaces digitpad.ui.app.run with the same steps plus instrumentation, then t
    measured by the caller from just before it started the process);
 2. wait for the bundled model to load, draw a 7 on the pad with mouse events, wait for the prediction;
 3. save the drawing as PNG (DIGITPAD_SMOKE_PNG) for `digitpad predict`;
-4. optionally load another checkpoint (DIGITPAD_SMOKE_MODEL) and wait for its prediction of the same drawing;
-5. close the window (as the user would) and let the event loop end.
+4. keep it in the personal set as a 7, draw it again and keep that too, last (for `digitpad finetune`);
+5. optionally load another checkpoint (DIGITPAD_SMOKE_MODEL) and wait for its prediction of the same drawing;
+6. close the window (as the user would) and let the event loop end.
 
 The report (JSON) goes to DIGITPAD_SMOKE_REPORT. Uses only modules that are inside the bundle.
 """
@@ -113,15 +114,26 @@ def smoke_run() -> int:
             if PNG:
                 report["png_saved"] = window.save_drawing(PNG)
                 step(f"saved the drawing to {PNG}: {report['png_saved']}")
+            keep()
+            state["phase"] = "drawing-again"
+            QTimer.singleShot(0, draw)
+        elif state["phase"] == "drawing-again":
             if MODEL:
                 state["phase"] = "second-model"
                 window.load_model(MODEL)
             else:
+                keep()
                 finish()
         elif state["phase"] == "second-prediction":
             report["second_prediction"] = result
             step(f"prediction with the second model: {result}")
+            keep()
             finish()
+
+    def keep() -> None:
+        window.draw_tab.correction.digit_buttons[7].click()
+        report["kept"] = window.draw_tab.source_label.text()
+        step(f"kept: {report['kept']}")
 
     def finish() -> None:
         state["phase"] = "closing"
