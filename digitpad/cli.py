@@ -86,10 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
     finetune.add_argument("--personal", help="your digits, a set kept by the app or exported from it "
                                               "(default: yours, in the user data folder)")
     finetune.add_argument("--model", help="the checkpoint to start from (default: the bundled model)")
-    finetune.add_argument("--steps", type=int)
+    finetune.add_argument("--steps", type=int, help="batches of 128 images to train on (default 200)")
     finetune.add_argument("--lr", type=float, help="peak learning rate")
     finetune.add_argument("--holdout", type=float, help="share of each digit's samples held out to check the result")
-    finetune.add_argument("--seed", type=int)
+    finetune.add_argument("--seed", type=int, help="seed of the shuffling and augmentation")
     finetune.add_argument("--force", action="store_true",
                           help="save the model even if it forgot MNIST (test accuracy fell by over 0.3 points)")
     _add_device_arg(finetune)
@@ -283,16 +283,17 @@ def cmd_info(args) -> int:
 def cmd_finetune(args) -> int:
     from dataclasses import replace
 
+    from .core.checkpoint import Checkpoint
     from .core.config import FinetuneConfig, TrainingError
     from .core.datasets import load_dataset
     from .core.finetune import FineTuned, finetune
+    from .core.paths import bundled_model_path
     from .core.personal import PersonalSet
-    from .core.predictor import Predictor
     from .core.trainer import Finished
 
     _refuse_bundled(args.out)
     personal = PersonalSet.load(args.personal, missing_ok=args.personal is None)  # nothing kept: said below
-    start = Predictor.load(args.model, device="cpu").checkpoint
+    start = Checkpoint.load(args.model or bundled_model_path())
     settings = {k: v for k, v in vars(args).items() if v is not None and k in ("steps", "lr", "holdout", "seed")}
     config = replace(FinetuneConfig(), device=args.device, **settings)
     data = load_dataset(args.data_dir, args.csv, args.download)

@@ -337,7 +337,9 @@ class TrainTab(QWidget):
 
         from ..core.paths import models_dir
 
-        suggestion = models_dir() / f"{self.outcome.checkpoint.arch}-{self.outcome.checkpoint.accuracy:.2%}.pt"
+        checkpoint = self.outcome.checkpoint
+        kind = "-mine" if self.outcome.finetune else ""  # fine-tuned on the person's digits
+        suggestion = models_dir() / f"{checkpoint.arch}{kind}-{checkpoint.accuracy:.2%}.pt"
         path, _ = QFileDialog.getSaveFileName(self, "Save the trained model", str(suggestion), MODEL_FILTER)
         if path:
             self.save_model(path)
