@@ -133,12 +133,18 @@ def test_fine_tune_needs_digits_and_a_readable_set(window, qtbot):
     assert path.read_bytes() == kept[: len(kept) // 2], "an unreadable set is never overwritten"
 
 
-def test_a_model_that_forgot_mnist_is_used_only_if_the_person_insists(window, qtbot):
-    rng = random.Random(3)
-    for _ in range(4):
+def kept_threes_then_finetune_tab(window, qtbot, threes: int, seed: int, test_images: int):
+    """Keep a few boxy 3s, then open the Train tab's fine-tune, scoring on the first `test_images` test digits."""
+    rng = random.Random(seed)
+    for _ in range(threes):
         keep(window, qtbot, jittered(BOXY_THREE, rng, 280), 3)
     tab = open_finetune(window, qtbot)
-    tab.form.test_limit.setValue(2000)
+    tab.form.test_limit.setValue(test_images)
+    return tab
+
+
+def test_a_model_that_forgot_mnist_is_used_only_if_the_person_insists(window, qtbot):
+    tab = kept_threes_then_finetune_tab(window, qtbot, threes=4, seed=3, test_images=2000)
     tab.finetune_form.lr.setText("0.3")  # far too high: the model forgets what it knew
     tab.finetune_form.share.setValue(95)
     fine_tune(qtbot, tab, steps=12)
@@ -157,11 +163,7 @@ def test_a_model_that_forgot_mnist_is_used_only_if_the_person_insists(window, qt
 
 
 def test_stop_a_fine_tune(window, qtbot):
-    rng = random.Random(4)
-    for _ in range(3):
-        keep(window, qtbot, jittered(BOXY_THREE, rng, 280), 3)
-    tab = open_finetune(window, qtbot)
-    tab.form.test_limit.setValue(1000)
+    tab = kept_threes_then_finetune_tab(window, qtbot, threes=3, seed=4, test_images=1000)
     tab.finetune_form.steps.setValue(5000)  # minutes of work, if Stop did not work
     qtbot.mouseClick(tab.start_button, Qt.LeftButton)
     wait_for(lambda: tab.monitor.state.text() == "Training...", 60)
