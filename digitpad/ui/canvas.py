@@ -89,6 +89,10 @@ class DrawingCanvas(QWidget):
     def is_empty(self) -> bool:
         return not self._strokes and not self._current
 
+    def is_drawing(self) -> bool:
+        """True while a stroke is being drawn (the pen is down)."""
+        return self._current is not None
+
     def can_undo(self) -> bool:
         return bool(self._undo)
 

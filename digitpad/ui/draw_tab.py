@@ -175,12 +175,20 @@ class DrawTab(QWidget):
             self.keep_drawing(digit)
 
     def keep_drawing(self, label: int) -> None:
-        """Add the drawing, with its true label and the model's reading, to the person's own set; clear the pad."""
+        """Add the drawing, with its true label and the model's reading, to the person's own set; clear the pad.
+
+        The reading is taken again from exactly the strokes kept (a few milliseconds): the answer on
+        show may be a live one from a few points earlier. Nothing is kept while the pen is down.
+        """
         from ..core.personal import PersonalSetError, Sample
 
-        prediction = self._shown
-        sample = Sample(self.canvas.strokes(), (self.canvas.width(), self.canvas.height()), label, prediction.digit,
-                        np.round(prediction.model_input * 255).astype(np.uint8))
+        if self.canvas.is_drawing() or self.models.predictor is None:
+            return
+        strokes, size = self.canvas.strokes(), (self.canvas.width(), self.canvas.height())
+        prediction = _predict_strokes(self.models.predictor, strokes, size)
+        if prediction is None:
+            return
+        sample = Sample(strokes, size, label, prediction.digit, np.round(prediction.model_input * 255).astype(np.uint8))
         try:
             kept = self.personal.add(sample)
         except PersonalSetError as e:
