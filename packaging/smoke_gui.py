@@ -90,6 +90,18 @@ def smoke_run() -> int:
             send(QEvent.MouseButtonRelease, points[-1], Qt.LeftButton, Qt.NoButton)
         step(f"drew a 7 on the {width}x{height} pad")
 
+    def when_settled(then) -> None:
+        """Call then(prediction) once no answer is pending: the one shown is the final one for the pad."""
+        tab = window.draw_tab
+        if tab.service.busy() or tab._throttle.isActive():
+            QTimer.singleShot(20, lambda: when_settled(then))
+            return
+        prediction = tab._shown
+        if prediction is None:
+            fail("no prediction shown for the drawing")
+            return
+        then({"digit": prediction.digit, "confidence": round(prediction.confidence, 4)})
+
     def on_model(predictor) -> None:
         info = {"name": predictor.name, "path": str(predictor.path), "accuracy": predictor.accuracy,
                 "device": str(predictor.device)}
@@ -98,37 +110,37 @@ def smoke_run() -> int:
             report["model_loaded"] = time.time()
             step(f"model loaded: {predictor.name} from {predictor.path}")
             state["phase"] = "drawing"
-            QTimer.singleShot(0, draw)
+            QTimer.singleShot(0, lambda: (draw(), when_settled(first_drawing_read)))
         elif state["phase"] == "second-model":
             report["second_model"] = info
             step(f"second model loaded: {predictor.name} from {predictor.path}")
             state["phase"] = "second-prediction"
+            when_settled(second_model_read)
 
-    def on_prediction(prediction) -> None:
-        if prediction is None:
-            return
-        result = {"digit": prediction.digit, "confidence": round(prediction.confidence, 4)}
-        if state["phase"] == "drawing":
-            report["prediction"] = result
-            step(f"prediction shown: {result}")
-            if PNG:
-                report["png_saved"] = window.save_drawing(PNG)
-                step(f"saved the drawing to {PNG}: {report['png_saved']}")
-            keep()
-            state["phase"] = "drawing-again"
-            QTimer.singleShot(0, draw)
-        elif state["phase"] == "drawing-again":
-            if MODEL:
-                state["phase"] = "second-model"
-                window.load_model(MODEL)
-            else:
-                keep()
-                finish()
-        elif state["phase"] == "second-prediction":
-            report["second_prediction"] = result
-            step(f"prediction with the second model: {result}")
+    def first_drawing_read(result) -> None:
+        report["prediction"] = result
+        step(f"prediction shown: {result}")
+        if PNG:
+            report["png_saved"] = window.save_drawing(PNG)
+            step(f"saved the drawing to {PNG}: {report['png_saved']}")
+        keep()
+        state["phase"] = "drawing-again"
+        draw()
+        when_settled(second_drawing_read)
+
+    def second_drawing_read(result) -> None:
+        if MODEL:
+            state["phase"] = "second-model"
+            window.load_model(MODEL)
+        else:
             keep()
             finish()
+
+    def second_model_read(result) -> None:
+        report["second_prediction"] = result
+        step(f"prediction with the second model: {result}")
+        keep()
+        finish()
 
     def keep() -> None:
         window.draw_tab.correction.digit_buttons[7].click()
@@ -145,7 +157,6 @@ def smoke_run() -> int:
 
     window.models.changed.connect(on_model)
     window.models.failed.connect(on_error)
-    window.draw_tab.predictionShown.connect(on_prediction)
     QTimer.singleShot(TIMEOUT_MS, lambda: fail(f"timed out in phase {state['phase']}"))
 
     code = app.exec()
