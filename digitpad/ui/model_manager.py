@@ -22,6 +22,11 @@ def _load(source, device: str):
     return Predictor.load(source, device=device), cuda_unavailable_reason()
 
 
+def _source_of(predictor):
+    """What reloads a predictor: its checkpoint file, or its checkpoint itself when it was never saved."""
+    return predictor.checkpoint if predictor.path is None else str(predictor.path)
+
+
 class ModelManager(QObject):
     """Signals: `changed(predictor)` after a swap, `failed(message)` when a load fails, `loading(text)`."""
 
@@ -34,31 +39,41 @@ class ModelManager(QObject):
         self.predictor = None
         self.device = "auto"
         self.cuda_unavailable: str | None = "checking..."
-        self._latest = 0  # the newest load request; an older one finishing later is ignored
+        self._latest = 0  # the newest request (a load, a move or `use`); an older load finishing later is ignored
+        self._source = None  # what the newest request is for: a checkpoint path, None (bundled) or a Checkpoint
+        self._pending = False
 
     def load(self, path: str | os.PathLike | None = None, device: str | None = None) -> None:
         """Load a checkpoint (None: the bundled model) on a device in the background."""
         self._start(None if path is None else str(path), device or self.device,
                     f"Loading {'the bundled model' if path is None else os.path.basename(path)}...")
 
+    @property
+    def busy(self) -> bool:
+        """True while the newest request is still loading: the model in use is about to change."""
+        return self._pending
+
     def set_device(self, device: str) -> None:
-        """Move the current model to another device (one trained here and not saved yet included)."""
-        current = self.predictor
-        if current is not None and current.path is None:
-            self._start(current.checkpoint, device, f"Moving {current.name} to {device.upper()}...")
-        else:
-            self.load(current.path if current else None, device)
+        """Put the model asked for last on another device (also one trained here and never saved)."""
+        self._start(self._source, device, f"Moving the model to {device.upper()}...")
 
     def _start(self, source, device: str, message: str) -> None:
         self._latest += 1
         request = self._latest
+        self._source, self._pending = source, True
         self.loading.emit(message)
         create_worker(_load, source, device,
                       _connect={"returned": lambda result: self._loaded(result, device, request),
                                 "errored": lambda error: self._load_failed(error, request)})
 
     def use(self, predictor) -> None:
-        """Hot-swap to an already built predictor (e.g. one just trained)."""
+        """Hot-swap to an already built predictor (e.g. one just trained); loads still under way are dropped."""
+        self._latest += 1
+        self._source = _source_of(predictor)
+        self._swap(predictor)
+
+    def _swap(self, predictor) -> None:
+        self._pending = False
         self.predictor = predictor
         self.changed.emit(predictor)
 
@@ -67,8 +82,11 @@ class ModelManager(QObject):
             return
         predictor, self.cuda_unavailable = result
         self.device = device
-        self.use(predictor)
+        self._swap(predictor)
 
     def _load_failed(self, error: Exception, request: int) -> None:
         if request == self._latest:
+            self._pending = False
+            if self.predictor is not None:  # the model in use stays, so does what a device change moves
+                self._source = _source_of(self.predictor)
             self.failed.emit(str(error) or type(error).__name__)

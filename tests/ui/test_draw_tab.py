@@ -204,6 +204,8 @@ def test_the_last_model_asked_for_wins(window, qtbot, tmp_path):
 
     from digitpad.core.checkpoint import Checkpoint
     from digitpad.core.models import build_model
+    from digitpad.core.paths import bundled_model_path
+    from digitpad.core.predictor import Predictor
 
     args = {"hidden": 20000}  # a 430 MB model: its load finishes well after the bundled one's
     Checkpoint.from_model(build_model("simple", **args), "simple", args, name="slow").save(tmp_path / "slow.pt")
@@ -212,6 +214,16 @@ def test_the_last_model_asked_for_wins(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0, timeout=60_000)
     qtbot.wait(50)
     assert window.models.predictor.name == "digitnet (bundled)" and "bundled" in window.model_status.text()
+
+    # a model handed over directly (Use for drawing) also wins over a load still under way
+    window.load_model(str(tmp_path / "slow.pt"))
+    assert window.models.busy
+    window.models.use(Predictor(Checkpoint.load(bundled_model_path()), device="cpu"))
+    assert not window.models.busy
+    window.set_device("cpu")  # moves the model handed over, not the slow one that was dropped
+    qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0, timeout=60_000)
+    qtbot.wait(50)
+    assert window.models.predictor.name == "digitnet (bundled)" and window.models.predictor.path is None
 
 
 def test_correcting_and_confirming_keep_the_drawing_in_the_personal_set(window, qtbot):
