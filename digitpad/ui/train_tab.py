@@ -101,6 +101,8 @@ class TrainTab(QWidget):
         self.finetune_choice.toggled.connect(self._task_chosen)
         self.personal.changed.connect(self._refresh_digits)
         self.models.changed.connect(self._show_start)
+        for signal in (self.models.loading, self.models.changed, self.models.failed):
+            signal.connect(self._update_controls)  # a fine-tune waits for the model in use to settle
         self._show_start()
 
         settings = QWidget()
@@ -175,7 +177,7 @@ class TrainTab(QWidget):
             return self.form.problems()
         problems = self.form.problems()[:1] if not self.form.is_ready else []
         dataset_problem = self.form.dataset().problem() if self.form.is_ready else None
-        if self.models.predictor is None:
+        if self.models.predictor is None or self.models.busy:
             problems.append("the model in use is still loading")
         return problems + ([dataset_problem] if dataset_problem else []) + self.finetune_form.problems()
 
@@ -267,7 +269,7 @@ class TrainTab(QWidget):
                                error=bool(outcome.finetune and outcome.finetune.forgot))
 
     def _on_stopped(self, stopped) -> None:
-        if stopped.epoch == 0:  # a fine-tune stopped while preparing: nothing was trained
+        if stopped.epoch == 0:  # stopped while starting or preparing: nothing was trained
             self.monitor.set_state("Stopped before training began; nothing changed.")
             return
         self.monitor.set_state(f"Stopped in epoch {stopped.epoch} after step {stopped.step}; the unfinished model "
@@ -353,8 +355,8 @@ class TrainTab(QWidget):
             self._use()
             return
         report = self.outcome.finetune
-        box = QMessageBox(QMessageBox.Warning, "This model forgot some of MNIST",
-                          f"Its MNIST test accuracy fell by {report.mnist_drop * 100:.2f} points "
+        box = QMessageBox(QMessageBox.Warning, f"This model forgot some of {report.test_name}",
+                          f"Its {report.test_name} test accuracy fell by {report.mnist_drop * 100:.2f} points "
                           f"({report.mnist_before:.2%} → {report.mnist_after:.2%}), more than the "
                           f"{report.max_mnist_drop * 100:.1f} allowed: it may misread digits it read before.\n\n"
                           "Use it for drawing anyway?", QMessageBox.Yes | QMessageBox.No, self)

@@ -66,6 +66,7 @@ def _run_events(job: Job, dataset: DatasetChoice, test_limit: int | None, contro
     began.set()
     try:
         if control.stop_requested:  # stopped before the thread got going
+            yield Stopped(0, 0)
             return
         yield Message("Loading the data...")
         data = dataset.load().subset(test=test_limit)

@@ -164,6 +164,11 @@ def test_a_model_that_forgot_mnist_is_used_only_if_the_person_insists(window, qt
 
 def test_stop_a_fine_tune(window, qtbot):
     tab = kept_threes_then_finetune_tab(window, qtbot, threes=3, seed=4, test_images=1000)
+    qtbot.mouseClick(tab.start_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.stop_button, Qt.LeftButton)  # at once: while it loads the data or renders the digits
+    wait_for(lambda: not tab.is_running(), 5)
+    assert tab.monitor.state.text() == "Stopped before training began; nothing changed."
+
     tab.finetune_form.steps.setValue(5000)  # minutes of work, if Stop did not work
     qtbot.mouseClick(tab.start_button, Qt.LeftButton)
     wait_for(lambda: tab.monitor.state.text() == "Training...", 60)
