@@ -25,7 +25,7 @@ from digitpad.core.finetune import (
 )
 from digitpad.core.personal import PersonalSet, Sample
 from digitpad.core.strokes import render_strokes
-from digitpad.core.trainer import Finished, Message, Stopped, TrainControl
+from digitpad.core.trainer import Finished, Message, Step, Stopped, TrainControl
 
 PAD = (280, 280)
 QUICK = FinetuneConfig(steps=40, device="cpu")
@@ -59,15 +59,16 @@ def test_held_out_digits_come_from_each_digit_with_two_or_more(boxy_threes):
     # and a drawing an earlier fine-tune learnt from is never held out to check a later one
     learnt = {sample_id(s) for s in learn if s.label == 3}
     _, later_held = split_held_out(boxy_threes.samples, 0.5, learnt)
-    assert {s.key() for s in later_held} <= {s.key() for s in held}
+    assert {s.key() for s in later_held} == {s.key() for s in held}, "the ones not learnt, and no others"
     every_three = {sample_id(s) for s in boxy_threes.samples if s.label == 3}
     assert split_held_out(boxy_threes.samples, 0.25, every_three)[1] == []
 
 
 def test_each_drawing_is_rendered_again_at_other_pen_widths_and_sizes(boxy_threes):
-    images, labels = renderings(boxy_threes.samples[:2])
+    images, labels, owners = renderings(boxy_threes.samples[:2])
     per_sample = len(PEN_FACTORS) * len(SCALES)
     assert images.shape == (2 * per_sample, 28, 28) and images.dtype == torch.uint8 and labels.tolist() == [3] * 12
+    assert owners.tolist() == [0] * per_sample + [1] * per_sample
     ink = images[:per_sample].float().sum((1, 2)).view(len(SCALES), len(PEN_FACTORS))
     assert (ink[:, 1:] > ink[:, :-1]).all(), "a wider pen puts more ink on the digit"
     assert len({bytes(image.numpy()) for image in images}) == len(images), "every rendering differs"
@@ -131,11 +132,16 @@ def test_stop_while_preparing(bundled, mnist, boxy_threes, stop_after):
 
 def test_the_share_of_personal_digits_holds_on_a_small_dataset(bundled, mnist, boxy_threes):
     small = mnist.subset(train=1200, test=500)
-    texts = [e.text for e in finetune(bundled.checkpoint, boxy_threes, small, QUICK) if isinstance(e, Message)]
+    events = list(finetune(bundled.checkpoint, boxy_threes, small, QUICK))
+    texts = [e.text for e in events if isinstance(e, Message)]
     mix = next(t for t in texts if "oversampled to" in t)
     numbers = re.findall(r"oversampled to ([\d,]+) .* with ([\d,]+) of", mix)[0]
     personal, data = (int(n.replace(",", "")) for n in numbers)
     assert data == 1200 - 1200 // 12 and personal / (personal + data) == pytest.approx(0.25, abs=0.01)
+    assert any(t.endswith(f"{personal + data:,} training and 100 validation images on cpu") for t in texts)
+    steps = [e for e in events if isinstance(e, Step)]
+    assert len(steps) == pytest.approx(QUICK.steps, abs=steps[0].steps_per_epoch), "more epochs make the steps"
+    assert "epochs make the 40 steps" in mix
 
 
 def test_drawings_without_strokes_and_sets_with_nothing_held_out(bundled, mnist, boxy_threes):

@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import torch
 
 from .checkpoint import Checkpoint
-from .config import FinetuneConfig, TrainConfig, TrainingError
+from .config import FinetuneConfig, TrainingError
 from .datasets import DigitData
 from .device import resolve_device
 from .metrics import predict_logits
@@ -29,6 +29,7 @@ from .trainer import Event, Finished, Message, Stopped, TrainControl, score_in_c
 
 MIN_SAMPLES = 2  # one to learn from and one to check
 RENDER_CHUNK = 16  # drawings rendered between two checks for a stop
+MAX_EPOCHS = 1000  # the trainer's limit, reached only by a tiny dataset and many steps
 PEN_FACTORS = (0.7, 1.0, 1.4)  # pen widths, relative to the Draw tab's model pen
 SCALES = (0.35, 1.0)  # drawing sizes, relative to the size drawn
 
@@ -85,8 +86,8 @@ class FinetuneReport:
             personal = (f"Your {n} held-out digit{'s' if n > 1 else ''}: {right_before} of {n} read right before "
                         f"({self.personal_before:.0%}), {right_after} of {n} after ({self.personal_after:.0%})")
         else:
-            personal = ("No digits were held out to check the result: a digit is held out only when you kept "
-                        "it at least twice (and \"held out\" is above 0%)")
+            personal = ("No digits were held out to check the result: only a digit you kept at least twice, "
+                        "and one this model has not learnt before, can be")
         change = self.mnist_after - self.mnist_before
         test = (f"{self.test_name} test accuracy: {self.mnist_before:.2%} before, {self.mnist_after:.2%} after "
                 f"({change * 100:+.2f} points)")
@@ -150,10 +151,11 @@ def model_inputs(samples: list[Sample]) -> np.ndarray:
         if samples else np.zeros((0, 28, 28), np.uint8)
 
 
-def renderings(samples: list[Sample]) -> tuple[torch.Tensor, torch.Tensor]:
-    """Each sample's strokes rendered at every pen width and size: uint8 images (N, 28, 28) and labels."""
-    images, labels = [], []
-    for sample in samples:
+def renderings(samples: list[Sample]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Each sample's strokes rendered at every pen width and size: uint8 images (N, 28, 28), their labels,
+    and the index in `samples` of the drawing each came from."""
+    images, labels, owners = [], [], []
+    for index, sample in enumerate(samples):
         pen = model_pen_width(sample.strokes)
         for scale in SCALES:
             strokes = [[(x * scale, y * scale) for x, y in stroke] for stroke in sample.strokes]
@@ -163,9 +165,18 @@ def renderings(samples: list[Sample]) -> tuple[torch.Tensor, torch.Tensor]:
                 if image is not None:
                     images.append(_as_uint8(image))
                     labels.append(sample.label)
+                    owners.append(index)
     if not images:
-        return torch.zeros(0, 28, 28, dtype=torch.uint8), torch.zeros(0, dtype=torch.long)
-    return torch.from_numpy(np.stack(images)), torch.tensor(labels, dtype=torch.long)
+        none = torch.zeros(0, dtype=torch.long)
+        return torch.zeros(0, 28, 28, dtype=torch.uint8), none, none
+    return torch.from_numpy(np.stack(images)), torch.tensor(labels), torch.tensor(owners)
+
+
+def learnt_by(checkpoint: Checkpoint) -> set[str]:
+    """The sample_ids an earlier fine-tune of this checkpoint learnt (none for a foreign or odd record)."""
+    record = checkpoint.metrics.get("finetune")
+    learnt = record.get("learnt") if isinstance(record, dict) else None
+    return {x for x in learnt if isinstance(x, str)} if isinstance(learnt, list) else set()
 
 
 def _readings(model: torch.nn.Module, images: np.ndarray, norm, device) -> list[int]:
@@ -186,7 +197,7 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
     if reasons:
         raise TrainingError("; ".join(reasons))
     control = control or TrainControl()
-    learnt_before = set(start.metrics.get("finetune", {}).get("learnt", []))
+    learnt_before = learnt_by(start)
     learn, held = split_held_out(personal.samples, config.holdout, learnt_before)
     counts = np.bincount([s.label for s in learn], minlength=10)
     yield Message(f"learning from {len(learn)} of your digits ("
@@ -200,8 +211,9 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
         if control.should_stop():
             yield Stopped(0, 0)
             return
-        parts.append(renderings(learn[first: first + RENDER_CHUNK]))
-    images, labels = torch.cat([p[0] for p in parts]), torch.cat([p[1] for p in parts])
+        images, labels, owners = renderings(learn[first: first + RENDER_CHUNK])
+        parts.append((images, labels, owners + first))
+    images, labels, owners = (torch.cat([p[i] for p in parts]) for i in range(3))
     if not len(labels):
         raise TrainingError("none of your digits to learn from has any strokes to draw again")
 
@@ -219,19 +231,27 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
     test_before = float((logits.argmax(1) == test_labels).double().mean()) if len(test_labels) else 0.0
 
     # Each epoch: a share of the data's training images and the person's renderings, oversampled to
-    # `personal_share` of the mix (fewer when the dataset is small, so the share holds).
+    # `personal_share` of the mix (fewer when the dataset is small, so the share holds, and then more
+    # epochs, so the steps do).
     per_epoch = config.steps * config.batch_size / config.epochs
-    val_fraction = TrainConfig.val_fraction  # the trainer's validation split comes out of the data's share
-    data_count = max(20, min(len(data.train_labels),
-                             math.ceil(per_epoch * (1 - config.personal_share) / (1 - val_fraction))))
-    data_train = data_count - max(1, int(data_count * val_fraction))
+    train_config = config.train_config(start.arch, len(data.train_labels))
+    data_count = max(20, min(len(data.train_labels), math.ceil(per_epoch * (1 - config.personal_share)
+                                                               / (1 - train_config.val_fraction))))
+    data_train = data_count - max(1, int(data_count * train_config.val_fraction))
     personal_count = max(1, round(data_train * config.personal_share / (1 - config.personal_share)))
+    steps_per_epoch = max(1, (data_train + personal_count) // config.batch_size)
+    epochs = min(MAX_EPOCHS, max(config.epochs, round(config.steps / steps_per_epoch)))
+    train_config = replace(train_config, train_limit=data_count, epochs=epochs)
     order = torch.randperm(len(labels), generator=torch.Generator().manual_seed(config.seed))
     order = order.repeat(math.ceil(personal_count / len(labels)))[:personal_count]
+    learnt_now = {sample_id(learn[i]) for i in set(owners[order].tolist())}
     yield Message(f"{len(labels)} renderings of your digits (pen widths and sizes), oversampled to "
-                  f"{personal_count:,} of every epoch's images, mixed with {data_train:,} of {data.source}")
+                  f"{personal_count:,} of every epoch's images, mixed with {data_train:,} of {data.source}"
+                  + (f"; {epochs} epochs make the {config.steps} steps" if epochs != config.epochs else ""))
+    if len(learnt_now) < len(learn):
+        yield Message(f"only {len(learnt_now)} of your {len(learn)} digits fit in this fine-tune; more steps "
+                      "would take them all")
 
-    train_config = config.train_config(start.arch, data_count)
     for event in train(train_config, data, control, name, start=start, extra=(images[order], labels[order])):
         if isinstance(event, Finished):
             tuned = event.checkpoint.build_model().to(device)
@@ -239,7 +259,7 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
             report = FinetuneReport(start.display_name, test_name, held_images, [s.label for s in held], before,
                                     _readings(tuned, held_images, norm, device), test_before,
                                     event.checkpoint.accuracy, config.max_mnist_drop,
-                                    sorted(learnt_before | {sample_id(s) for s in learn}), len(labels))
+                                    sorted(learnt_before | learnt_now), len(labels))
             event.checkpoint.metrics["finetune"] = report.summary()
             event.checkpoint.train_config["finetune"] = {**asdict(config), "from": start.display_name}
             yield FineTuned(report)
