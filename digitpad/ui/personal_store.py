@@ -31,22 +31,24 @@ class PersonalDigits(QObject):
         return self._path or default_path()
 
     def _stamp(self) -> tuple | None:
+        """The file's identity now (None when missing): every save replaces the file, so all of it changes."""
         try:
             stat = self.path.stat()
         except OSError:
             return None
-        return stat.st_mtime_ns, stat.st_size, stat.st_ino
+        return stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino
 
     def load(self):
-        """The set as it is on disk now (empty when nothing was kept yet); a copy the caller may change.
+        """The set as it is on disk now (empty when nothing was kept yet), in a new list the caller may change
+        (the samples in it are shared: replace one rather than change it).
 
-        Reading hundreds of samples takes a noticeable fraction of a second, so an unchanged file
+        Reading hundreds of samples takes a noticeable fraction of a second, so a file known unchanged
         is not read again.
         """
         from ..core.personal import PersonalSet
 
         stamp = self._stamp()
-        if self._cache is None or self._cache[0] != stamp or stamp is None:
+        if self._cache is None or stamp is None or self._cache[0] != stamp:
             self._cache = stamp, PersonalSet.load(self.path, missing_ok=True)
         return PersonalSet(list(self._cache[1].samples))
 
