@@ -6,13 +6,14 @@ import os
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 from superqt.utils import WorkerBase
 
 from .. import __version__
 from .draw_tab import DrawTab
+from .message_boxes import warn
 from .model_manager import ModelManager
 from .my_digits import MyDigitsView
 from .personal_store import PersonalDigits
@@ -217,10 +218,7 @@ class MainWindow(QMainWindow):
     # --- messages and lifetime -------------------------------------------------------------------
     def show_error(self, title: str, text: str) -> None:
         """A window-modal message that does not block the event loop (tests can read and close it)."""
-        box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.Ok, self)
-        box.setAttribute(Qt.WA_DeleteOnClose)
-        box.open()
-        self.last_error = box
+        self.last_error = warn(self, title, text)
         self.statusBar().showMessage(text.splitlines()[0], 8000)
 
     def about(self) -> None:

@@ -35,6 +35,7 @@ from superqt.utils import create_worker
 
 from ..core.strokes import render_strokes
 from .digit_gallery import CORRECT_COLOR, ERROR_COLOR, DigitGallery, digit_icon
+from .message_boxes import ask_yes_no
 from .model_manager import ModelManager
 from .personal_store import PersonalDigits
 
@@ -325,20 +326,16 @@ class MyDigitsView(QDialog):
     def ask_to_clear(self) -> None:
         """Ask before deleting everything, without blocking the event loop (the answer arrives later)."""
         count = len(self.samples)
-        box = QMessageBox(QMessageBox.Question, "Clear all your digits?",
-                          f"Delete all {plural(count, 'kept digit')}? This cannot be undone; "
-                          "Export first to keep a copy.", QMessageBox.Yes | QMessageBox.No, self)
-        box.setDefaultButton(QMessageBox.No)
-        box.setAttribute(Qt.WA_DeleteOnClose)
-        box.buttonClicked.connect(lambda button: self._clear_answered(box.standardButton(button)))
-        box.open()
-        self.clear_question = box
+        self.clear_question = ask_yes_no(
+            self, QMessageBox.Question, "Clear all your digits?",
+            f"Delete all {plural(count, 'kept digit')}? This cannot be undone; Export first to keep a copy.",
+            self._clear_answered)
 
-    def _clear_answered(self, answer) -> None:
+    def _clear_answered(self, yes: bool) -> None:
         from ..core.personal import PersonalSetError
 
         self.clear_question = None
-        if answer != QMessageBox.Yes:
+        if not yes:
             return
         try:
             self.personal.clear()

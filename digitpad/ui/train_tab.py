@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .message_boxes import ask_yes_no, warn
+
 # A stop lands within one training step or one batch of test scoring (well under a second here);
 # the margin covers a machine busy with other work.
 SHUTDOWN_WAIT_S = 5.0
@@ -355,20 +357,16 @@ class TrainTab(QWidget):
             self._use()
             return
         report = self.outcome.finetune
-        box = QMessageBox(QMessageBox.Warning, f"This model forgot some of {report.test_name}",
-                          f"Its {report.test_name} test accuracy fell by {report.mnist_drop * 100:.2f} points "
-                          f"({report.mnist_before:.2%} → {report.mnist_after:.2%}), more than the "
-                          f"{report.max_mnist_drop * 100:.1f} allowed: it may misread digits it read before.\n\n"
-                          "Use it for drawing anyway?", QMessageBox.Yes | QMessageBox.No, self)
-        box.setDefaultButton(QMessageBox.No)
-        box.setAttribute(Qt.WA_DeleteOnClose)
-        box.finished.connect(self._use_answered)
-        box.open()
-        self.use_question = box
+        self.use_question = ask_yes_no(
+            self, QMessageBox.Warning, f"This model forgot some of {report.test_name}",
+            f"Its {report.test_name} test accuracy fell by {report.mnist_drop * 100:.2f} points "
+            f"({report.mnist_before:.2%} → {report.mnist_after:.2%}), more than the "
+            f"{report.max_mnist_drop * 100:.1f} allowed: it may misread digits it read before.\n\n"
+            "Use it for drawing anyway?", self._use_answered)
 
-    def _use_answered(self) -> None:
-        box, self.use_question = self.use_question, None
-        if self._answered_yes(box):
+    def _use_answered(self, yes: bool) -> None:
+        self.use_question = None
+        if yes:
             self._use()
 
     def _use(self) -> None:
@@ -380,10 +378,7 @@ class TrainTab(QWidget):
     def _error(self, title: str, text: str) -> None:
         """Show a problem in the results and in a message box that does not block the event loop."""
         self.results.set_note(text, error=True)
-        box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.Ok, self)
-        box.setAttribute(Qt.WA_DeleteOnClose)
-        box.open()
-        self.last_error = box
+        self.last_error = warn(self, title, text)
 
     # --- closing ---------------------------------------------------------------------------------
     def confirm_close(self) -> bool:
@@ -391,25 +386,14 @@ class TrainTab(QWidget):
         if not self.is_running() or self._close_confirmed:
             return True
         if self.close_question is None:
-            box = QMessageBox(QMessageBox.Question, "Training is running",
-                              "Stop training and close digitpad? The model being trained will be lost.",
-                              QMessageBox.Yes | QMessageBox.No, self)
-            box.setDefaultButton(QMessageBox.No)
-            box.setAttribute(Qt.WA_DeleteOnClose)
-            box.finished.connect(self._close_answered)
-            box.open()
-            self.close_question = box
+            self.close_question = ask_yes_no(
+                self, QMessageBox.Question, "Training is running",
+                "Stop training and close digitpad? The model being trained will be lost.", self._close_answered)
         return False
 
-    @staticmethod
-    def _answered_yes(box: QMessageBox) -> bool:
-        """Whether a question was answered Yes, however it closed: Yes, No, Esc or its own close button."""
-        button = box.clickedButton()
-        return button is not None and box.standardButton(button) == QMessageBox.Yes
-
-    def _close_answered(self) -> None:
-        box, self.close_question = self.close_question, None
-        if self._answered_yes(box):
+    def _close_answered(self, yes: bool) -> None:
+        self.close_question = None
+        if yes:
             self._close_confirmed = True
             self.window().close()
 
