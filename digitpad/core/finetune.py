@@ -21,7 +21,7 @@ from .checkpoint import Checkpoint
 from .config import FinetuneConfig, TrainingError
 from .datasets import DigitData
 from .device import resolve_device
-from .metrics import predict_logits
+from .metrics import predict_logits, scores
 from .personal import PersonalSet, Sample
 from .preprocess import to_mnist
 from .strokes import model_pen_width, render_strokes
@@ -222,13 +222,12 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
     norm = start.normalization
     held_images = model_inputs(held)
     before = _readings(model, held_images, norm, device)
-    test_labels = data.test_labels.to(device)
-    yield Message(f"scoring {start.display_name} on {len(test_labels):,} test images before fine-tuning...")
+    yield Message(f"scoring {start.display_name} on {len(data.test_labels):,} test images before fine-tuning...")
     logits = score_in_chunks(model, data.test_images.to(device), norm, control)
     if logits is None:
         yield Stopped(0, 0)
         return
-    test_before = float((logits.argmax(1) == test_labels).double().mean()) if len(test_labels) else 0.0
+    test_before = scores(logits, data.test_labels)["accuracy"]  # as the trainer scores the model after
 
     # Each epoch: a share of the data's training images and the person's renderings, oversampled to
     # `personal_share` of the mix (fewer when the dataset is small, so the share holds, and then more
