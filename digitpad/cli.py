@@ -338,8 +338,17 @@ def cmd_personal(args) -> int:
 def cmd_download(args) -> int:
     from .core.datasets import download_mnist
 
-    print(f"MNIST is in {download_mnist(args.data_dir)}")
+    print(f"MNIST is in {download_mnist(args.data_dir, _print_download_progress)}")
     return 0
+
+
+def _print_download_progress(name: str, received: int, total: int | None) -> None:
+    """One line per file on stderr, redrawn in place on a terminal."""
+    if received != total and not sys.stderr.isatty():
+        return
+    size = f"{received / 1e6:.1f} of {total / 1e6:.1f} MB" if total else f"{received / 1e6:.1f} MB"
+    end = "\n" if received and received == total else "\r"
+    print(f"downloading {name}.gz: {size}", end=end, file=sys.stderr, flush=True)
 
 
 COMMANDS = {"predict": cmd_predict, "train": cmd_train, "finetune": cmd_finetune, "evaluate": cmd_evaluate,

@@ -124,30 +124,18 @@ def load_mnist(root: str | os.PathLike | None = None, download: bool = False) ->
     return DigitData(train_images, train_labels, test_images, test_labels, source=f"MNIST ({raw})")
 
 
-def download_mnist(root: str | os.PathLike | None = None) -> Path:
-    """Download MNIST with torchvision's mirrors and checksums into ROOT/MNIST/raw."""
-    root = default_data_root(root)
+def download_mnist(root: str | os.PathLike | None = None, progress=None) -> Path:
+    """Download MNIST's missing files into ROOT/MNIST/raw (core.mnist_download: no torchvision needed)."""
+    from .mnist_download import DownloadError, download_mnist_files
+
+    raw = default_data_root(root) / "MNIST" / "raw"
     try:
-        from torchvision.datasets import MNIST
-    except ImportError:
-        raise DatasetError("downloading MNIST needs torchvision, which is not installed here; copy the four "
-                           f"MNIST files into {root / 'MNIST' / 'raw'} or point --data-dir at a copy") from None
-    try:
-        MNIST(root=str(root), train=True, download=True)
-        MNIST(root=str(root), train=False, download=True)
-    except Exception as e:  # torchvision raises RuntimeError, URLError, OSError... for a failed download
+        return download_mnist_files(raw, progress)
+    except DownloadError as e:
         raise DatasetError(
-            f"could not download MNIST into {root} ({_last_error_line(e)}). If you are offline, copy the "
-            f"four MNIST files into {root / 'MNIST' / 'raw'}, or point digitpad at an existing copy with "
-            f"--data-dir DIR or ${DATA_DIR_ENV}=DIR (DIR holds MNIST/raw/).") from None
-    return root / "MNIST" / "raw"
-
-
-def _last_error_line(error: Exception) -> str:
-    """torchvision lists every mirror it tried; the last error line says why the last one failed."""
-    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    reasons = [line for line in lines if "error" in line.lower()]
-    return (reasons or lines or [type(error).__name__])[-1]
+            f"could not download MNIST into {raw}: {e}. If you are offline, copy the four MNIST files there, or "
+            f"point digitpad at an existing copy with --data-dir DIR or ${DATA_DIR_ENV}=DIR (DIR holds MNIST/raw/)."
+        ) from None
 
 
 def read_digit_csv(path: str | os.PathLike) -> tuple[torch.Tensor, torch.Tensor]:

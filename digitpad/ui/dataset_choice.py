@@ -74,10 +74,22 @@ class DatasetChoice:
             return f"Not downloaded yet: Start downloads MNIST (about 12 MB) into {mnist_raw_dir(self.root())}"
         return f"MNIST present: 4 files, {_megabytes(files)} in {mnist_raw_dir(self.root())}"
 
-    def load(self):
-        """The DigitData (raises DatasetError naming the file and the problem)."""
-        from ..core.datasets import load_dataset
+    def load(self, progress=None):
+        """The DigitData (raises DatasetError naming the file and the problem).
+
+        The data folder's MNIST is downloaded first when it is missing (core.mnist_download; `progress` as
+        there); offline, the message says what to do in the app.
+        """
+        from ..core.datasets import DatasetError, load_dataset, mnist_raw_dir
+        from ..core.mnist_download import DownloadError, download_mnist_files
 
         if self.kind == CSV:
             return load_dataset(csv=Path(self.path).expanduser())
-        return load_dataset(self.root(), download=self.kind == DEFAULT)
+        if self.kind == DEFAULT:
+            try:
+                download_mnist_files(mnist_raw_dir(self.root()), progress)
+            except DownloadError as e:
+                raise DatasetError(
+                    f"Could not download MNIST: {e}. Connect to the internet and press Start again, or choose "
+                    f"\"{KINDS[FOLDER]}\" above and pick a folder holding MNIST's four files.") from None
+        return load_dataset(self.root())

@@ -55,9 +55,29 @@ def find_misread(checkpoint: Checkpoint, data: DigitData, limit: int = GALLERY_S
             for index, true, predicted in checkpoint.metrics["misclassified"][:limit]]
 
 
+class _DownloadStopped(Exception):
+    """Stop was pressed while MNIST was downloading (raised through the download's progress callback)."""
+
+
+def _download_progress(control: TrainControl, say: Callable[[str], None]):
+    """The download's progress callback: a message at every quarter of each file; a pressed Stop ends it."""
+    shown = {}
+
+    def progress(name: str, received: int, total: int | None) -> None:
+        if control.stop_requested:
+            raise _DownloadStopped
+        quarter = received * 4 // total if total else 0
+        if shown.get(name) != quarter:
+            shown[name] = quarter
+            size = f"{received / 1e6:.1f} of {total / 1e6:.1f} MB" if total else f"{received / 1e6:.1f} MB"
+            say(f"Downloading {name}.gz: {size}")
+
+    return progress
+
+
 def _run_events(job: Job, dataset: DatasetChoice, test_limit: int | None, control: TrainControl,
-                began: threading.Event, done: threading.Event):
-    """The worker's generator: load the data, run the job, find the misread test digits.
+                began: threading.Event, done: threading.Event, say: Callable[[str], None]):
+    """The worker's generator: load (or first download) the data, run the job, find the misread test digits.
 
     superqt's GeneratorWorker swallows a RuntimeError from the generator (it takes it for a deleted
     Qt object), and torch raises RuntimeError for many real failures, so those become TrainingError.
@@ -68,7 +88,11 @@ def _run_events(job: Job, dataset: DatasetChoice, test_limit: int | None, contro
             yield Stopped(0, 0)
             return
         yield Message("Loading the data...")
-        data = dataset.load().subset(test=test_limit)
+        try:
+            data = dataset.load(_download_progress(control, say)).subset(test=test_limit)
+        except _DownloadStopped:
+            yield Stopped(0, 0)
+            return
         yield Message(f"{data.source}: {len(data.train_labels):,} training and {len(data.test_labels):,} test images")
         report = None
         for event in job(data, control):
@@ -104,7 +128,7 @@ class TrainingRun(QObject):
         self.running = False
         self._began, self._done = threading.Event(), threading.Event()
         self._worker = create_worker(
-            _run_events, job, dataset, test_limit, self.control, self._began, self._done,
+            _run_events, job, dataset, test_limit, self.control, self._began, self._done, self.message.emit,
             _start_thread=False,
             _connect={"yielded": self._dispatch, "errored": self._on_error, "finished": self._on_finished})
 
