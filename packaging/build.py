@@ -53,8 +53,9 @@ def run(cmd: list[str], **kwargs) -> None:
 
 
 def nice(cmd: list) -> list:
-    """Builds share the machine: run heavy steps at low priority where `nice` exists."""
-    return (["nice", "-n", "10"] + cmd) if shutil.which("nice") else cmd
+    """Builds share the machine: run heavy steps at niceness 10 where `nice` exists (not more if already niced)."""
+    more = 10 - os.nice(0) if hasattr(os, "nice") else 0
+    return (["nice", "-n", str(more)] + cmd) if shutil.which("nice") and more > 0 else cmd
 
 
 def runtime_requirements() -> list[str]:
@@ -96,35 +97,47 @@ def probe(python: Path) -> dict:
     return json.loads(subprocess.run([str(python), "-c", code], check=True, capture_output=True, text=True).stdout)
 
 
+def shipped(path: Path, bundle: Path) -> bool:
+    """Every file of the bundle folder but the smoke-test executable, which the archive leaves out."""
+    return path.relative_to(bundle).parts[0] not in (smoke.SMOKE_EXE, smoke.SMOKE_EXE + ".exe")
+
+
+def shipped_files(bundle: Path) -> list[Path]:
+    return [p for p in bundle.rglob("*") if p.is_file() and not p.is_symlink() and shipped(p, bundle)]
+
+
 def folder_size(path: Path) -> tuple[int, int]:
-    files = [p for p in path.rglob("*") if p.is_file() and not p.is_symlink()]
+    files = shipped_files(path)
     return sum(p.stat().st_size for p in files), len(files)
 
 
 def largest(path: Path, count: int = 8) -> list[dict]:
-    files = sorted((p for p in path.rglob("*") if p.is_file() and not p.is_symlink()),
-                   key=lambda p: p.stat().st_size, reverse=True)[:count]
+    files = sorted(shipped_files(path), key=lambda p: p.stat().st_size, reverse=True)[:count]
     return [{"file": str(p.relative_to(path)), "mb": round(p.stat().st_size / 1e6, 1)} for p in files]
 
 
 def make_archive(bundle: Path, kind: str, stem: str) -> Path:
+    """The shipped archive: the bundle folder without the smoke-test executable."""
     if kind == "zip":
         out = bundle.parent / f"{stem}.zip"
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as z:
             for p in sorted(bundle.rglob("*")):
-                z.write(p, Path(bundle.name) / p.relative_to(bundle))
+                if shipped(p, bundle):
+                    z.write(p, Path(bundle.name) / p.relative_to(bundle))
         return out
     out = bundle.parent / f"{stem}.tar.xz"
     xz = shutil.which("xz")
     if xz and shutil.which("tar") and sys.platform != "win32":  # the xz tool is much faster than Python's lzma
         with open(out, "wb") as f:
-            tar = subprocess.Popen(["tar", "-C", str(bundle.parent), "-cf", "-", bundle.name], stdout=subprocess.PIPE)
+            tar = subprocess.Popen(["tar", "-C", str(bundle.parent), f"--exclude={bundle.name}/{smoke.SMOKE_EXE}",
+                                    "-cf", "-", bundle.name], stdout=subprocess.PIPE)
             subprocess.run(nice([xz, "-6", "-T2", "-c"]), stdin=tar.stdout, stdout=f, check=True)
             if tar.wait():
                 raise subprocess.CalledProcessError(tar.returncode, "tar")
     else:
         with tarfile.open(out, "w:xz", preset=6) as t:
-            t.add(bundle, arcname=bundle.name)
+            t.add(bundle, arcname=bundle.name, filter=lambda info: None if Path(info.name).parts[1:2] in (
+                (smoke.SMOKE_EXE,), (smoke.SMOKE_EXE + ".exe",)) else info)
     return out
 
 
@@ -144,6 +157,8 @@ def main() -> int:
     parser.add_argument("--data-dir", default=os.environ.get("DIGITPAD_DATA_DIR"),
                         help="MNIST root (with MNIST/raw) so the smoke test also trains (default: $DIGITPAD_DATA_DIR)")
     parser.add_argument("--no-smoke", action="store_true")
+    parser.add_argument("--shots", default=str(ROOT / "build" / "smoke-shots"),
+                        help="folder for the smoke test's screenshots of the Train tab (default: build/smoke-shots)")
     parser.add_argument("--json-out", default=str(ROOT / "benchmarks" / "bundle.json"))
     args = parser.parse_args()
 
@@ -179,9 +194,11 @@ def main() -> int:
         data_dir = Path(args.data_dir) if args.data_dir and (Path(args.data_dir) / "MNIST" / "raw").is_dir() else None
         if data_dir is None:
             log("no MNIST folder given (--data-dir / $DIGITPAD_DATA_DIR): the smoke test does not train")
-        facts = smoke.run_smoke(bundle, data_dir, log=log)
+        Path(args.shots).mkdir(parents=True, exist_ok=True)
+        facts = smoke.run_smoke(bundle, data_dir, log=log, shots=Path(args.shots))
 
     cold = facts.get("cold_start_s", {})
+    gui = facts.get("gui", {})
     result = {
         "digitpad": version, "flavour": args.flavour, "torch": env_facts["torch"],
         "torchvision": env_facts["torchvision"], "python": platform.python_version(), "platform": platform.platform(),
@@ -190,7 +207,11 @@ def main() -> int:
         "archive_mb": round(archive_size / 1e6, 1) if archive_size else None,
         "archive_seconds": round(archive_seconds, 1) if archive_seconds else None,
         "cold_start_s": cold.get("first"), "cold_start_runs_s": cold.get("runs"),
-        "model_ready_s": facts.get("gui", {}).get("model_ready_s"),
+        "first_window_polled_s": facts.get("first_window_polled_s"), "model_ready_s": gui.get("model_ready_s"),
+        "quick_run_s": (gui.get("quick_run") or {}).get("seconds"),
+        "quit_after_window_closed_s": gui.get("process_end_after_close_s"),
+        "display": facts.get("display"), "steps_s": facts.get("steps_s"),
+        "load_average_1min": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
         "build_seconds": round(build_seconds, 1), "total_seconds": round(time.perf_counter() - started, 1),
         "largest_files": largest(bundle),
         "targets": {"bundle_mb_max": TARGET_BUNDLE_MB, "cold_start_s_max": TARGET_COLD_START_S,
