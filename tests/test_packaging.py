@@ -95,7 +95,7 @@ def _smoke_module():
 
 
 @pytest.mark.bundle
-@pytest.mark.timeout(900)
+@pytest.mark.timeout(1800)
 def test_bundle_smoke():
     smoke = _smoke_module()
     bundle = smoke.find_bundle()
