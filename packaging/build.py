@@ -2,15 +2,16 @@
 """Build digitpad's one-folder PyInstaller bundle from a clean virtual environment, smoke-test it, measure it.
 
     python packaging/build.py                          # CPU torch from PyTorch's CPU index, no torchvision
-    python packaging/build.py --torchvision            # + the matching CPU torchvision (enables `download`)
+    python packaging/build.py --torchvision            # + the matching CPU torchvision (digitpad needs none)
     python packaging/build.py --torch torch==2.13.0    # a torch found by your pip config (local wheel, mirror)
     python packaging/build.py --flavour cuda           # CUDA torch from PyPI: a 4-5 GB bundle
 
 Steps: (1) a fresh venv (default: <tmp>/digitpad-bundle-venv, recreated unless --reuse-venv), (2) torch [+
 torchvision], PyInstaller and digitpad's other dependencies from pyproject.toml (digitpad itself is not
 installed: the spec takes it from the source tree), (3) `pyinstaller packaging/digitpad.spec` into dist/digitpad,
-(4) an archive (tar.xz by default), (5) the smoke test of packaging/smoke.py, (6) the figures as JSON on stdout
-and in benchmarks/bundle.json. Exit status 1 if a step fails or a target is missed.
+(4) an archive (tar.xz by default, without the smoke-test executable), (5) the smoke test of packaging/smoke.py
+(every tab; the build fails when one cannot be built), (6) the figures as JSON on stdout and in
+benchmarks/bundle.json. Exit status 1 if a step fails or a target is missed. --reuse-bundle redoes (4)-(6) only.
 """
 
 from __future__ import annotations
@@ -151,6 +152,8 @@ def main() -> int:
     parser.add_argument("--torchvision", action="store_true", help="also bundle the matching torchvision")
     parser.add_argument("--venv", default=str(Path(tempfile.gettempdir()) / "digitpad-bundle-venv"))
     parser.add_argument("--reuse-venv", action="store_true", help="keep an existing venv (faster rebuilds)")
+    parser.add_argument("--reuse-bundle", action="store_true",
+                        help="keep the venv and the bundle in --dist as they are: only archive, smoke-test, report")
     parser.add_argument("--dist", default=str(ROOT / "dist"))
     parser.add_argument("--work", default=str(ROOT / "build" / "pyinstaller"))
     parser.add_argument("--archive", choices=("xz", "zip", "none"), default="xz")
@@ -163,7 +166,7 @@ def main() -> int:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    python = make_venv(args)
+    python = venv_python(Path(args.venv)) if args.reuse_bundle else make_venv(args)
     env_facts = probe(python)
     log(f"build venv: {env_facts}")
     if args.flavour == "cpu" and env_facts["cuda"]:
@@ -174,9 +177,10 @@ def main() -> int:
     dist, work = Path(args.dist), Path(args.work)
     bundle = dist / "digitpad"
     t0 = time.perf_counter()
-    run(nice([python, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-              "--distpath", dist, "--workpath", work, HERE / "digitpad.spec"]), cwd=ROOT)
-    build_seconds = time.perf_counter() - t0
+    if not args.reuse_bundle:
+        run(nice([python, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
+                  "--distpath", dist, "--workpath", work, HERE / "digitpad.spec"]), cwd=ROOT)
+    build_seconds = None if args.reuse_bundle else time.perf_counter() - t0
     size, files = folder_size(bundle)
 
     version = smoke.source_version()
@@ -212,7 +216,8 @@ def main() -> int:
         "quit_after_window_closed_s": gui.get("process_end_after_close_s"),
         "display": facts.get("display"), "steps_s": facts.get("steps_s"),
         "load_average_1min": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
-        "build_seconds": round(build_seconds, 1), "total_seconds": round(time.perf_counter() - started, 1),
+        "build_seconds": round(build_seconds, 1) if build_seconds else None,
+        "total_seconds": round(time.perf_counter() - started, 1),
         "largest_files": largest(bundle),
         "targets": {"bundle_mb_max": TARGET_BUNDLE_MB, "cold_start_s_max": TARGET_COLD_START_S,
                     "bundle_ok": size / 1e6 <= TARGET_BUNDLE_MB,
