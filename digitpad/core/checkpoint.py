@@ -32,7 +32,6 @@ WEIGHT_DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64,
 MIN_STD, MAX_NORM = 1e-6, 1e6
 OPTIONAL_FIELDS = {"train_config": {}, "metrics": {}, "history": [], "name": "", "digitpad_version": "?",
                    "created": "?"}
-OPTIONAL_TYPE_NAMES = {dict: "a mapping", list: "a list", str: "text"}
 
 
 class CheckpointError(UserError):
@@ -82,7 +81,7 @@ class Checkpoint:
         if missing or unexpected or misshapen:
             example = (missing or unexpected or misshapen)[0]
             raise CheckpointError(f"its weights do not match the {self.arch!r} architecture ({len(missing)} missing, "
-                                  f"{len(unexpected)} unexpected, {len(misshapen)} wrongly shaped tensors, "
+                                  f"{len(unexpected)} unexpected, {len(misshapen)} of the wrong shape or kind, "
                                   f"e.g. {example!r})")
         model = build_model(self.arch, **self.arch_args)
         model.load_state_dict(self.state_dict, strict=True)
@@ -132,6 +131,13 @@ class Checkpoint:
         except CheckpointError as e:
             raise CheckpointError(f"{path}: {e}") from None
         return cls(**fields)
+
+
+def _kind(value) -> str:
+    """What a value is, in words."""
+    kinds = ((bool, "true or false"), (str, "text"), ((int, float), "a number"), (dict, "a table of named values"),
+             ((list, tuple), "a list"), (torch.Tensor, "a tensor"))
+    return next((words for kind, words in kinds if isinstance(value, kind)), "something else")
 
 
 def _is_int(value) -> bool:
@@ -207,8 +213,7 @@ def _checked_fields(raw: dict) -> dict:
         if fields[name] is None:
             fields[name] = type(default)()
         if not isinstance(fields[name], type(default)):
-            raise CheckpointError(f"its {name} is a {type(fields[name]).__name__}, expected "
-                                  f"{OPTIONAL_TYPE_NAMES[type(default)]}")
+            raise CheckpointError(f"its {name} should be {_kind(default)} but is {_kind(fields[name])}")
     metrics, history = fields["metrics"], fields["history"]
     accuracy, count = metrics.get("accuracy"), metrics.get("count")
     if not (accuracy is None or (_is_real(accuracy) and 0 <= accuracy <= 1)):
