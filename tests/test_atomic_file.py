@@ -1,6 +1,7 @@
 """The one atomic-write helper: what it refuses, what it never follows, and what it never leaves behind."""
 
 import os
+import stat
 import subprocess
 import sys
 
@@ -24,16 +25,21 @@ def test_non_regular_targets_and_the_bundled_model_are_refused(tmp_path):
     (tmp_path / "victim").write_bytes(b"victim")
     (tmp_path / "link").symlink_to(tmp_path / "victim")
     os.mkfifo(tmp_path / "pipe")
+    if os.geteuid() == 0:  # a copy of /dev/null (the real one must not be risked if this ever regressed)
+        os.mknod(tmp_path / "null", 0o666 | stat.S_IFCHR, os.makedev(1, 3))
     bundled = bundled_model_path().read_bytes()
     cases = {tmp_path / "folder": "is a folder", tmp_path / "link": "symbolic link", tmp_path / "pipe": "special file",
-             "/dev/null": "special file", bundled_model_path(): "bundled model",
+             tmp_path / "null": "device", bundled_model_path(): "bundled model",
              tmp_path / "victim" / "inside": "part of its folder is a file"}
     for target, reason in cases.items():
+        if not os.path.lexists(target) and target.name == "null":
+            continue
         with pytest.raises(OSError, match=reason) as info:
             write_atomically(target, b"overwritten")
         assert info.value.filename == str(target)
     assert (tmp_path / "victim").read_bytes() == b"victim" and bundled_model_path().read_bytes() == bundled
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "link", "pipe", "victim"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["folder", "link", "pipe", "victim"] +
+                                                                 (["null"] if os.geteuid() == 0 else []))
 
 
 def test_a_link_planted_where_a_temporary_could_go_is_never_followed(tmp_path):
