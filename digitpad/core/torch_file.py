@@ -27,6 +27,10 @@ def read_torch_zip(path: Path, expected: str, error: type[Exception]):
             if size == 0:
                 raise refuse("the file is empty")
             if not zipfile.is_zipfile(f):
+                f.seek(0)
+                if f.read(1) == b"\x80":  # the start of a pickle
+                    raise error(f"{path}: refused; it is a bare pickle, not a PyTorch zip file, and a pickle can "
+                                "run code, so it was not loaded")
                 raise refuse("it is another kind of file, or a damaged one; digitpad reads only PyTorch's zip "
                              "format and never runs code from a file")
             try:
