@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 from superqt.utils import WorkerBase
@@ -209,10 +209,19 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("The clipboard holds no image", 4000)
 
     def save_drawing(self, path: str) -> bool:
-        ok = self.draw_tab.canvas.to_image().save(path, "PNG")
-        if not ok:
-            self.show_error("Could not save the drawing", f"{path} could not be written.")
-        return ok
+        """Write the drawing as a PNG atomically (see core.atomic_file), like every file digitpad writes."""
+        from ..core.atomic_file import write_atomically
+
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.WriteOnly)
+        self.draw_tab.canvas.to_image().save(buffer, "PNG")
+        try:
+            write_atomically(path, data.data())
+        except OSError as e:
+            self.show_error("Could not save the drawing", f"{path} could not be written: {e.strerror or e}")
+            return False
+        return True
 
     def save_drawing_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save the drawing", "digit.png", "PNG images (*.png)")

@@ -90,3 +90,13 @@ def test_a_saved_model_closes_without_a_question(window, qtbot, tmp_path):
     assert window.train_tab.save_model(tmp_path / "mine.pt")
     window.close()
     assert not window.isVisible() and window.unsaved_question is None
+
+
+def test_saving_the_drawing_over_a_folder_is_refused_and_leaves_nothing(window, tmp_path):
+    (tmp_path / "taken.png").mkdir()
+    assert not window.save_drawing(str(tmp_path / "taken.png"))
+    assert "it is a folder" in window.last_error.text() and window.last_error.isVisible()
+    window.last_error.close()
+    assert window.save_drawing(str(tmp_path / "drawing.png"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["drawing.png", "taken.png"]
+    assert (tmp_path / "drawing.png").read_bytes().startswith(b"\x89PNG")
