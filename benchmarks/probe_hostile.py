@@ -15,7 +15,6 @@ import io
 import json
 import os
 import pickle
-import re
 import resource
 import shutil
 import stat
@@ -33,7 +32,7 @@ import hostile_files as hostile  # noqa: E402
 
 from digitpad.cli import main  # noqa: E402
 from digitpad.core import atomic_file  # noqa: E402
-from digitpad.core.checkpoint import Checkpoint, CheckpointError  # noqa: E402
+from digitpad.core.checkpoint import CheckpointError  # noqa: E402
 from digitpad.core.datasets import DatasetError, load_digit_csv, load_mnist, read_idx  # noqa: E402
 from digitpad.core.paths import bundled_model_path  # noqa: E402
 from digitpad.core.personal import PersonalSet, PersonalSetError  # noqa: E402
@@ -41,8 +40,6 @@ from digitpad.core.predictor import Predictor  # noqa: E402
 
 MAX_GROWTH_MB = 200
 TEMP_SUFFIX = getattr(atomic_file, "TEMP_SUFFIX", ".tmp")  # so the probe also runs on older digitpads
-INTERNALS = re.compile(r"Traceback|\b[A-Z]\w*(Error|Exception)\b|object has no attribute|unsupported operand|"
-                       r"not subscriptable|pop from|<class |list index|object is not")
 results: dict[str, dict[str, list[str]]] = {}
 
 
@@ -55,16 +52,6 @@ def record(kind: str, name: str, problem: str | None) -> None:
     entry["failed" if problem else "held"].append(name if not problem else f"{name}: {problem}")
 
 
-def message_problem(message: str, path) -> str | None:
-    if "\n" in message.strip():
-        return f"more than one line: {message!r}"
-    if INTERNALS.search(message):
-        return f"Python internals in {message!r}"
-    if os.fsdecode(Path(path).name) not in message and str(path) not in message:
-        return f"the file is not named in {message!r}"
-    return None
-
-
 def refused(kind: str, name: str, action, error: type[Exception], path) -> None:
     """`action()` must raise `error` with a clear message, within the memory bound."""
     before = peak_mb()
@@ -72,7 +59,7 @@ def refused(kind: str, name: str, action, error: type[Exception], path) -> None:
         action()
         problem = "accepted"
     except error as e:
-        problem = message_problem(str(e), path)
+        problem = hostile.unclear(str(e), path)
     except BaseException as e:  # noqa: BLE001 - every other escape is what the probe looks for
         problem = f"{type(e).__name__}: {str(e)[:120]}"
     if not problem and peak_mb() - before > MAX_GROWTH_MB:
@@ -96,7 +83,7 @@ def cli_refused(kind: str, name: str, argv: list, path, unchanged: Path | None =
     before = unchanged.read_bytes() if unchanged and unchanged.exists() else None
     status, _, err = cli(*argv)
     problem = None if status == 1 else f"exit status {status}: {err.strip()[:200]}"
-    problem = problem or message_problem(err.removeprefix("digitpad: error: "), path)
+    problem = problem or hostile.unclear(err.removeprefix("digitpad: error: "), path)
     if not problem and unchanged is not None and (unchanged.read_bytes() if unchanged.exists() else None) != before:
         problem = f"{unchanged} was changed"
     record(kind, name, problem)
@@ -224,7 +211,7 @@ sys.exit(main(sys.argv[1:]))"""
                              str(target)], capture_output=True, text=True, cwd=ROOT)
     left = [p.name for p in folder.iterdir() if "full-disk" in p.name]
     problem = None if result.returncode == 1 and not left else f"exit {result.returncode}, left {left}"
-    record("saving", "TorchScript export to a full disk", problem or message_problem(
+    record("saving", "TorchScript export to a full disk", problem or hostile.unclear(
         result.stderr.removeprefix("digitpad: error: "), target))
 
 

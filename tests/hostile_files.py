@@ -2,9 +2,27 @@
 
 import functools
 import io
+import os
+import re
 import zlib
+from pathlib import Path
 
 from PIL import Image
+
+
+INTERNALS = re.compile(r"Traceback|\b[A-Z]\w*(Error|Exception)\b|object has no attribute|unsupported operand|"
+                       r"not subscriptable|pop from|<class |list index|object is not")
+
+
+def unclear(message: str, path) -> str | None:
+    """What makes `message` not one clear line naming `path` (None when it is)."""
+    if "\n" in message.strip():
+        return f"more than one line: {message!r}"
+    if INTERNALS.search(message):
+        return f"Python internals in {message!r}"
+    if os.fsdecode(Path(path).name) not in message:
+        return f"the file is not named in {message!r}"
+    return None
 
 
 def png_bytes(image: Image.Image) -> bytes:
@@ -57,7 +75,8 @@ def spoiled_checkpoints() -> dict:
         "width as text": spoil(lambda raw: raw.update(arch_args={"width": "32"})),
         "unknown setting": spoil(lambda raw: raw.update(arch_args={"depth": 3})),
         "float8 weights": spoil(with_weight(lambda w: w.to(torch.float8_e4m3fn))),
-        "complex weights holding NaN": spoil(with_weight(lambda w: torch.full_like(w, float("nan"), dtype=torch.complex64))),
+        "complex weights holding NaN": spoil(with_weight(
+            lambda w: torch.full_like(w, float("nan"), dtype=torch.complex64))),
         "sparse weights": spoil(with_weight(lambda w: w.to_sparse())),
         "stride-0 weights claiming 10^12 values": spoil(with_weight(
             lambda w: torch.empty(0).set_(torch.zeros(4).untyped_storage(), 0, (10**12,), (0,)))),

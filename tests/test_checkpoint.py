@@ -1,12 +1,11 @@
 import os
 import pickle
-import re
 import resource
 from pathlib import Path
 
 import pytest
 import torch
-from hostile_files import compressed_torch_zip, spoiled_checkpoints
+from hostile_files import compressed_torch_zip, spoiled_checkpoints, unclear
 
 from digitpad.core.checkpoint import Checkpoint, CheckpointError
 from digitpad.core.models import build_model
@@ -136,9 +135,7 @@ def test_hostile_checkpoints_are_refused_clearly_before_anything_is_built(tmp_pa
     torch.save(spoiled_checkpoints()[name], path)
     with pytest.raises(CheckpointError) as info:
         Checkpoint.load(path)
-    message = str(info.value)
-    assert message.startswith(f"{path}: ") and "\n" not in message
-    assert not re.search(r"Error\b|Traceback|object has no attribute|pop from|<class", message), message
+    assert str(info.value).startswith(f"{path}: ") and not unclear(str(info.value), path), str(info.value)
 
 
 def test_memory_stays_bounded_by_the_file(tmp_path):

@@ -71,7 +71,8 @@ def test_unwritable_folder_is_reported_and_nothing_changes(read_only_folder, tmp
         assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
         assert "could not write" in result.stderr and "read-only/m.export" in result.stderr
     result = subprocess.run([sys.executable, "-m", "digitpad", "export", "resources/digitnet.pt", "--format",
-                             "torchscript", "--out", str(tmp_path / "missing" / "m.pt")], capture_output=True, text=True)
+                             "torchscript", "--out", str(tmp_path / "missing" / "m.pt")],
+                            capture_output=True, text=True)
     assert result.returncode == 0 and (tmp_path / "missing" / "m.pt").is_file(), "a missing folder is made"
     assert list(read_only_folder.iterdir()) == []
 

@@ -259,7 +259,8 @@ class MainWindow(QMainWindow):
         if self._discard_confirmed or not self.unsaved_model():
             return True
         if self.unsaved_question is None:
-            used = self.models.predictor is not None and self.models.predictor.checkpoint is self.train_tab.outcome.checkpoint
+            predictor = self.models.predictor
+            used = predictor is not None and predictor.checkpoint is self.train_tab.outcome.checkpoint
             box = QMessageBox(QMessageBox.Warning, "The trained model is not saved",
                               f"The model you {'fine-tuned' if self.train_tab.outcome.finetune else 'trained'}"
                               f"{', now used for drawing,' if used else ''} was never saved. Save it before "
