@@ -150,7 +150,7 @@ def test_memory_stays_bounded_by_the_file(tmp_path):
 
 @pytest.mark.parametrize("content,message", [
     (lambda good: compressed_torch_zip(good), "compressed"),
-    (lambda good: pickle.dumps({"format": "digitpad-checkpoint"}), "another kind of file"),
+    (lambda good: pickle.dumps({"format": "digitpad-checkpoint"}), "refused; it is a bare pickle"),
     (lambda good: good[: len(good) // 2], "another kind of file|damaged"),
     (lambda good: good[:-30], "damaged"),
 ])
