@@ -39,6 +39,9 @@ from digitpad.core.personal import PersonalSet, PersonalSetError  # noqa: E402
 from digitpad.core.predictor import Predictor  # noqa: E402
 
 MAX_GROWTH_MB = 200
+# child processes run the digitpad this probe imported (whatever their working folder)
+CHILD_ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(
+    [str(Path(sys.modules["digitpad"].__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")])}
 TEMP_SUFFIX = getattr(atomic_file, "TEMP_SUFFIX", ".tmp")  # so the probe also runs on older digitpads
 results: dict[str, dict[str, list[str]]] = {}
 
@@ -208,7 +211,7 @@ resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
 sys.exit(main(sys.argv[1:]))"""
     target = folder / "full-disk.ts"
     result = subprocess.run([sys.executable, "-c", full, "export", str(model), "--format", "torchscript", "--out",
-                             str(target)], capture_output=True, text=True, cwd=ROOT)
+                             str(target)], capture_output=True, text=True, cwd=folder, env=CHILD_ENV)
     left = [p.name for p in folder.iterdir() if "full-disk" in p.name]
     problem = None if result.returncode == 1 and not left else f"exit {result.returncode}, left {left}"
     record("saving", "TorchScript export to a full disk", problem or hostile.unclear(
@@ -224,18 +227,19 @@ def probe_processes(folder: Path) -> None:
     for n in range(2):
         path = folder / f"import{n}.pt"
         PersonalSet([Sample([[(float(i), float(n))]], (280, 280), i % 10, None, np.zeros((28, 28), np.uint8),
-                            created=f"{n}-{i}") for i in range(200)]).save(path)
+                            created=f"{n}-{i}") for i in range(2000)]).save(path)
         sets.append(path)
     mine = folder / "shared.pt"
     command = [sys.executable, "-m", "digitpad", "personal", "import"]
-    children = [subprocess.Popen([*command, str(p), "--set", str(mine)], cwd=ROOT, stdout=subprocess.DEVNULL)
+    children = [subprocess.Popen([*command, str(p), "--set", str(mine)], cwd=folder, env=CHILD_ENV,
+                                 stdout=subprocess.DEVNULL)
                 for p in sets]
     statuses = [c.wait() for c in children]
     count = len(PersonalSet.load(mine).samples)
     record("concurrency", "two `personal import` at once keep every digit",
-           None if statuses == [0, 0] and count == 400 else f"exit {statuses}, {count} of 400 digits kept")
+           None if statuses == [0, 0] and count == 4000 else f"exit {statuses}, {count} of 4000 digits kept")
     pipe = subprocess.run(f"{shlex_quote(sys.executable)} -m digitpad personal stats --set {shlex_quote(str(mine))} "
-                          "| true", shell=True, capture_output=True, text=True, cwd=ROOT)
+                          "| true", shell=True, capture_output=True, text=True, cwd=folder, env=CHILD_ENV)
     record("concurrency", "`personal stats | head` ends without a traceback",
            None if "Traceback" not in pipe.stderr and "Error" not in pipe.stderr else pipe.stderr[-300:])
 

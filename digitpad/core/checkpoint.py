@@ -71,8 +71,9 @@ class Checkpoint:
         try:
             with torch.device("meta"):
                 expected = build_model(self.arch, **self.arch_args).state_dict()
-        except (ValueError, TypeError, RuntimeError) as e:
-            raise CheckpointError(f"cannot rebuild architecture {self.arch!r} with {self.arch_args}: {e}") from None
+        except (ValueError, TypeError, RuntimeError):
+            raise CheckpointError(f"cannot build architecture {self.arch!r} with the settings "
+                                  f"{_short(self.arch_args)}") from None
         missing = [k for k in expected if k not in self.state_dict]
         unexpected = [k for k in self.state_dict if k not in expected]
         misshapen = [k for k in expected if k in self.state_dict and (
@@ -82,7 +83,7 @@ class Checkpoint:
             example = (missing or unexpected or misshapen)[0]
             raise CheckpointError(f"its weights do not match the {self.arch!r} architecture ({len(missing)} missing, "
                                   f"{len(unexpected)} unexpected, {len(misshapen)} of the wrong shape or kind, "
-                                  f"e.g. {example!r})")
+                                  f"e.g. {_short(example)})")
         model = build_model(self.arch, **self.arch_args)
         model.load_state_dict(self.state_dict, strict=True)
         return model.eval()
@@ -140,6 +141,12 @@ def _kind(value) -> str:
     return next((words for kind, words in kinds if isinstance(value, kind)), "something else")
 
 
+def _short(value) -> str:
+    """A value as it would be written, cut short: a hostile file may hold megabytes in one field."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _is_int(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -152,42 +159,42 @@ def check_arch_args(arch: str, arch_args: dict) -> None:
     """Every declared argument must be one the architecture takes, of its type, within sane bounds."""
     factory = ARCHITECTURES.get(arch)
     if factory is None:
-        raise CheckpointError(f"unknown architecture {arch!r} (known: {', '.join(sorted(ARCHITECTURES))})")
+        raise CheckpointError(f"unknown architecture {_short(arch)} (known: {', '.join(sorted(ARCHITECTURES))})")
     defaults = {name: p.default for name, p in inspect.signature(factory).parameters.items()}
     for name, value in arch_args.items():
         if name not in defaults:
-            raise CheckpointError(f"architecture {arch!r} has no setting {name!r}")
+            raise CheckpointError(f"architecture {arch!r} has no setting {_short(name)}")
         if isinstance(defaults[name], int):
             if not (_is_int(value) and 1 <= value <= MAX_UNITS):
-                raise CheckpointError(f"architecture setting {name} = {value!r} is not a whole number from 1 to "
+                raise CheckpointError(f"architecture setting {name} = {_short(value)} is not a whole number from 1 to "
                                       f"{MAX_UNITS:,}")
         elif not (_is_real(value) and 0 <= value <= 1):
-            raise CheckpointError(f"architecture setting {name} = {value!r} is not a number from 0 to 1")
+            raise CheckpointError(f"architecture setting {name} = {_short(value)} is not a number from 0 to 1")
 
 
 def _check_tensor(name: str, tensor) -> None:
     """Real floating point or integer, dense, on the CPU, and no bigger than the storage it claims to use."""
     if not isinstance(tensor, torch.Tensor):
-        raise CheckpointError(f"weight {name!r} is not a tensor")
+        raise CheckpointError(f"weight {_short(name)} is not a tensor")
     if tensor.layout != torch.strided or tensor.is_quantized or tensor.is_nested or tensor.device.type != "cpu":
-        raise CheckpointError(f"weight {name!r} is not an ordinary dense tensor (sparse or another layout)")
+        raise CheckpointError(f"weight {_short(name)} is not an ordinary dense tensor (sparse or another layout)")
     if tensor.dtype not in WEIGHT_DTYPES:
-        raise CheckpointError(f"weight {name!r} has values of type {str(tensor.dtype).removeprefix('torch.')}; "
+        raise CheckpointError(f"weight {_short(name)} has values of type {str(tensor.dtype).removeprefix('torch.')}; "
                               "weights must be real numbers (16, 32 or 64-bit floating point, or whole numbers)")
     available = tensor.untyped_storage().nbytes() - tensor.storage_offset() * tensor.element_size()
     reach = tensor.storage_offset() + sum((n - 1) * abs(step) for n, step in zip(tensor.shape, tensor.stride()))
     if tensor.numel() and (tensor.numel() * tensor.element_size() > available
                            or (reach + 1) * tensor.element_size() > tensor.untyped_storage().nbytes()):
-        raise CheckpointError(f"weight {name!r} claims {tensor.numel():,} values but the file holds only "
+        raise CheckpointError(f"weight {_short(name)} claims {tensor.numel():,} values but the file holds only "
                               f"{max(available, 0) // tensor.element_size():,} for it")
     if tensor.is_floating_point() and not torch.isfinite(tensor).all():
-        raise CheckpointError(f"weights contain NaN or infinite values (in {name})")
+        raise CheckpointError(f"weights contain NaN or infinite values (in {_short(name)})")
 
 
 def _checked_fields(raw: dict) -> dict:
     version = raw.get("format_version", FORMAT_VERSION)
     if not _is_int(version) or version < 1:
-        raise CheckpointError(f"its format_version {version!r} is not a positive whole number")
+        raise CheckpointError(f"its format_version {_short(version)} is not a positive whole number")
     if version > FORMAT_VERSION:
         raise CheckpointError(f"written by a newer digitpad (format {version}); upgrade")
     if not isinstance(raw["arch"], str):
@@ -217,9 +224,9 @@ def _checked_fields(raw: dict) -> dict:
     metrics, history = fields["metrics"], fields["history"]
     accuracy, count = metrics.get("accuracy"), metrics.get("count")
     if not (accuracy is None or (_is_real(accuracy) and 0 <= accuracy <= 1)):
-        raise CheckpointError(f"its recorded accuracy {accuracy!r} is not a number from 0 to 1")
+        raise CheckpointError(f"its recorded accuracy {_short(accuracy)} is not a number from 0 to 1")
     if not (count is None or (_is_int(count) and count >= 0)):
-        raise CheckpointError(f"its recorded test image count {count!r} is not a whole number")
+        raise CheckpointError(f"its recorded test image count {_short(count)} is not a whole number")
     if not all(isinstance(row, dict) and all(isinstance(k, str) and (v is None or isinstance(v, (int, float, str)))
                                              for k, v in row.items()) for row in history):
         raise CheckpointError("its training history is not a list of rows of numbers")
