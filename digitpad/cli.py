@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import sys
 from pathlib import Path
@@ -162,12 +163,16 @@ def _with_progress(events):
             bar.close()
 
 
-def _refuse_bundled(out: str) -> None:
-    """The bundled model is never overwritten: a new model must go to a file of its own."""
-    from .core.paths import is_bundled_model
+def _check_outputs(*paths: str | None) -> None:
+    """Refuse, before any work, an output that is a folder, a device, a link or the bundled model."""
+    from .core.atomic_file import check_target
+    from .core.errors import UserError
 
-    if is_bundled_model(out):
-        raise ValueError(f"{out} is the bundled model, which is never overwritten; choose another file")
+    for path in filter(None, paths):
+        try:
+            check_target(path)
+        except OSError as e:
+            raise UserError(f"{path}: cannot be written: {e.strerror}") from None
 
 
 def cmd_train(args) -> int:
@@ -176,7 +181,7 @@ def cmd_train(args) -> int:
     from .core.history_csv import write_history_csv
     from .core.trainer import Finished, train
 
-    _refuse_bundled(args.out)
+    _check_outputs(args.out, args.metrics_csv)
     overrides = {k: v for k, v in vars(args).items() if v is not None and k in (
         "arch", "epochs", "batch_size", "lr", "optimizer", "schedule", "weight_decay", "dropout", "augment",
         "elastic", "styles", "val_fraction", "seed", "device", "train_limit")}
@@ -227,6 +232,7 @@ def cmd_export(args) -> int:
     from .core.export import default_export_path, export
 
     out = args.out or default_export_path(args.model, args.format)
+    _check_outputs(out)
     print(f"wrote {export(Checkpoint.load(args.model), args.format, out)}")
     return 0
 
@@ -291,7 +297,7 @@ def cmd_finetune(args) -> int:
     from .core.personal import PersonalSet
     from .core.trainer import Finished
 
-    _refuse_bundled(args.out)
+    _check_outputs(args.out)
     personal = PersonalSet.load(args.personal, missing_ok=args.personal is None)  # nothing kept: said below
     start = Checkpoint.load(args.model or bundled_model_path())
     settings = {k: v for k, v in vars(args).items() if v is not None and k in ("steps", "lr", "holdout", "seed")}
@@ -316,21 +322,22 @@ def cmd_finetune(args) -> int:
 
 
 def cmd_personal(args) -> int:
-    from .core.personal import PersonalSet, PersonalSetError, default_path
+    from .core.personal import PersonalSet, PersonalSetError, default_path, edit
 
-    mine = PersonalSet.load(args.personal_set, missing_ok=True)
     if args.action == "stats":
-        counts = mine.counts()
+        counts = PersonalSet.load(args.personal_set, missing_ok=True).counts()
         print(f"{sum(counts)} digits in {args.personal_set or default_path()}")
         print("  ".join(f"{digit}: {n}" for digit, n in enumerate(counts)))
         return 0
     if not args.path:
         raise PersonalSetError(f"`digitpad personal {args.action}` needs a file")
     if args.action == "export":
+        _check_outputs(args.path)
+        mine = PersonalSet.load(args.personal_set, missing_ok=True)
         print(f"exported {len(mine.samples)} digits to {mine.save(args.path)}")
         return 0
-    added = mine.merge(PersonalSet.load(args.path))  # a bad file raises here, before anything is written
-    mine.save(args.personal_set)
+    incoming = PersonalSet.load(args.path)  # a bad file raises here, before anything is written
+    added, mine = edit(args.personal_set, lambda personal: personal.merge(incoming))
     print(f"imported {added} new digits; {len(mine.samples)} in all")
     return 0
 
@@ -355,23 +362,38 @@ COMMANDS = {"predict": cmd_predict, "train": cmd_train, "finetune": cmd_finetune
             "export": cmd_export, "info": cmd_info, "personal": cmd_personal, "download": cmd_download}
 
 
+def _quiet_stdout() -> None:
+    """The reader of our output went away (`digitpad personal stats | head -1`): print nothing more."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command in (None, "gui"):
         from .ui.app import run
 
         return run()
-    from .core.checkpoint import CheckpointError
     from .core.config import TrainingError
-    from .core.datasets import DatasetError
-    from .core.export import ExportError
-    from .core.personal import PersonalSetError
+    from .core.errors import UserError
+    from .core.images import ImageError
 
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="backslashreplace")  # file names that are not UTF-8 print, escaped
     try:
-        return COMMANDS[args.command](args)
-    except (CheckpointError, DatasetError, TrainingError, ExportError, PersonalSetError, FileNotFoundError,
-            ValueError) as e:
+        status = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a closed pipe shows here, not as a warning when Python exits
+        return status
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_ERROR
+    except (UserError, TrainingError, ImageError) as e:  # bad input or a fixable problem; anything else is a bug
         print(f"digitpad: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as e:  # a file or folder the command needed (not found, not allowed, disk full)
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"digitpad: error: {where}{e.strerror or e}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("digitpad: interrupted", file=sys.stderr)

@@ -1,9 +1,28 @@
 """Files built to break image readers, for the tests."""
 
+import functools
 import io
+import os
+import re
 import zlib
+from pathlib import Path
 
 from PIL import Image
+
+
+INTERNALS = re.compile(r"Traceback|\b[A-Z]\w*(Error|Exception)\b|object has no attribute|unsupported operand|"
+                       r"not subscriptable|pop from|<class |list index|object is not")
+
+
+def unclear(message: str, path) -> str | None:
+    """What makes `message` not one clear line naming `path` (None when it is)."""
+    if "\n" in message.strip():
+        return f"more than one line: {message!r}"
+    if INTERNALS.search(message):
+        return f"Python internals in {message!r}"
+    if os.fsdecode(Path(path).name) not in message:
+        return f"the file is not named in {message!r}"
+    return None
 
 
 def png_bytes(image: Image.Image) -> bytes:
@@ -20,3 +39,131 @@ def bomb_png(width: int, height: int) -> bytes:
     header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])
     rows = zlib.compress(b"\x00" * 1000, 9)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
+
+
+# --- checkpoints ---------------------------------------------------------------------------------
+def good_checkpoint_dict() -> dict:
+    """The bundled model's checkpoint as a dict, to spoil one part of it."""
+    import torch
+
+    from digitpad.core.paths import bundled_model_path
+
+    with open(bundled_model_path(), "rb") as f:
+        return torch.load(f, weights_only=True)
+
+
+@functools.cache
+def spoiled_checkpoints() -> dict:
+    """name -> a checkpoint dict with one hostile part, each one a way a file from anywhere could be built
+    (made once; do not change them)."""
+    import torch
+
+    def spoil(change) -> dict:
+        raw = good_checkpoint_dict()
+        change(raw)
+        return raw
+
+    first = "0.weight"
+
+    def with_weight(make):
+        return lambda raw: raw["state_dict"].__setitem__(first, make(raw["state_dict"][first]))
+
+    return {
+        "width 10^9": spoil(lambda raw: raw.update(arch_args={"width": 10**9})),
+        "hidden 100,000": spoil(lambda raw: raw.update(arch="simple", arch_args={"hidden": 100_000})),
+        "negative width": spoil(lambda raw: raw.update(arch_args={"width": -32})),
+        "width as text": spoil(lambda raw: raw.update(arch_args={"width": "32"})),
+        "unknown setting": spoil(lambda raw: raw.update(arch_args={"depth": 3})),
+        "float8 weights": spoil(with_weight(lambda w: w.to(torch.float8_e4m3fn))),
+        "complex weights holding NaN": spoil(with_weight(
+            lambda w: torch.full_like(w, float("nan"), dtype=torch.complex64))),
+        "sparse weights": spoil(with_weight(lambda w: w.to_sparse())),
+        "stride-0 weights claiming 10^12 values": spoil(with_weight(
+            lambda w: torch.empty(0).set_(torch.zeros(4).untyped_storage(), 0, (10**12,), (0,)))),
+        "stride-0 weights of the right shape": spoil(with_weight(lambda w: torch.zeros(1).expand(w.shape))),
+        "NaN weights": spoil(with_weight(lambda w: torch.full_like(w, float("nan")))),
+        "integer weights": spoil(with_weight(lambda w: w.to(torch.int32))),
+        "NaN input normalisation": spoil(lambda raw: raw.update(normalization={"mean": float("nan"), "std": 0.3})),
+        "infinite input std": spoil(lambda raw: raw.update(normalization={"mean": 0.1, "std": float("inf")})),
+        "zero input std": spoil(lambda raw: raw.update(normalization={"mean": 0.1, "std": 0.0})),
+        "normalisation as text": spoil(lambda raw: raw.update(normalization={"mean": "0.1", "std": 0.3})),
+        "format_version as text": spoil(lambda raw: raw.update(format_version="1")),
+        "format_version 99": spoil(lambda raw: raw.update(format_version=99)),
+        "metrics as text": spoil(lambda raw: raw.update(metrics="99%")),
+        "accuracy as text": spoil(lambda raw: raw.update(metrics={"accuracy": "high"})),
+        "history as text": spoil(lambda raw: raw.update(history="none")),
+        "history of lists": spoil(lambda raw: raw.update(history=[[1, 2]])),
+        "train_config as a list": spoil(lambda raw: raw.update(train_config=[1])),
+        "name as a number": spoil(lambda raw: raw.update(name=7)),
+        "arch as a number": spoil(lambda raw: raw.update(arch=7)),
+        "state_dict as a list": spoil(lambda raw: raw.update(state_dict=[1, 2])),
+    }
+
+
+def compressed_torch_zip(source: bytes) -> bytes:
+    """A torch zip whose entries are deflated (torch never writes that: a zip bomb could hide there)."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for entry in src.infolist():
+            dst.writestr(entry.filename, src.read(entry))
+    return out.getvalue()
+
+
+# --- personal sets -------------------------------------------------------------------------------
+def personal_set_dict(**sample_changes) -> dict:
+    """A one-sample personal set as saved by digitpad, with `sample_changes` applied to its sample."""
+    import torch
+
+    sample = {"strokes": [[[10.0, 10.0], [50.0, 60.0]]], "size": [280, 280], "label": 3, "predicted": 3,
+              "created": "2026-01-01T00:00:00", "model_input": torch.zeros(28, 28, dtype=torch.uint8)}
+    sample.update(sample_changes)
+    return {"format": "digitpad-personal", "format_version": 1, "samples": [sample]}
+
+
+def spoiled_personal_sets() -> dict:
+    import torch
+
+    return {
+        "strokes at 1e300": personal_set_dict(strokes=[[[1e300, 5.0], [2.0, 3.0]]]),
+        "a pad of 100,000 x 100,000": personal_set_dict(size=[100_000, 100_000]),
+        "a pad of size zero": personal_set_dict(size=[0, 280]),
+        "a pad size as text": personal_set_dict(size=["280", "280"]),
+        "a point of three numbers": personal_set_dict(strokes=[[[1.0, 2.0, 3.0]]]),
+        "strokes as text": personal_set_dict(strokes="zigzag"),
+        "a label of True": personal_set_dict(label=True),
+        "a 10x10 model input": personal_set_dict(model_input=torch.zeros(10, 10, dtype=torch.uint8)),
+        "format_version as text": {**personal_set_dict(), "format_version": "1"},
+        "samples as a mapping": {**personal_set_dict(), "samples": {"a": 1}},
+        "a sample that is a number": {**personal_set_dict(), "samples": [7]},
+    }
+
+
+# --- datasets ------------------------------------------------------------------------------------
+CSV_HEADER = "label," + ",".join(f"pixel{i}" for i in range(784)) + "\n"
+
+
+def digit_csv(rows: int) -> str:
+    return CSV_HEADER + "".join(f"{i % 10}," + ",".join(["0"] * 784) + "\n" for i in range(rows))
+
+
+def idx_images(count: int, payload: int | None = None) -> bytes:
+    """An IDX image file whose header announces `count` 28x28 images, followed by `payload` bytes (default: exact)."""
+    header = (2051).to_bytes(4, "big") + count.to_bytes(4, "big") + (28).to_bytes(4, "big") + (28).to_bytes(4, "big")
+    return header + bytes(count * 784 if payload is None else payload)
+
+
+def idx_labels(count: int) -> bytes:
+    return (2049).to_bytes(4, "big") + count.to_bytes(4, "big") + bytes(count)
+
+
+def gzip_bomb(path, announced: int, payload: int) -> None:
+    """A gzipped IDX image file announcing `announced` images but expanding to `payload` bytes of zeros."""
+    import gzip
+
+    with gzip.open(path, "wb", compresslevel=9) as f:
+        f.write(idx_images(announced, 0))
+        chunk = bytes(1 << 20)
+        for start in range(0, payload, len(chunk)):
+            f.write(chunk[: payload - start])

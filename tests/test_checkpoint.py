@@ -1,8 +1,11 @@
 import os
 import pickle
+import resource
+from pathlib import Path
 
 import pytest
 import torch
+from hostile_files import compressed_torch_zip, spoiled_checkpoints, unclear
 
 from digitpad.core.checkpoint import Checkpoint, CheckpointError
 from digitpad.core.models import build_model
@@ -122,3 +125,47 @@ def test_save_into_a_path_that_cannot_exist(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(CheckpointError, match="could not save"):
         make_checkpoint().save(tmp_path / "file" / "m.pt")
+    assert (tmp_path / "file").read_text() == "x"
+
+
+@pytest.mark.parametrize("name", sorted(spoiled_checkpoints()))
+def test_hostile_checkpoints_are_refused_clearly_before_anything_is_built(tmp_path, name):
+    """Each part of a file from anywhere is checked (types, bounds, dtypes, layouts, storage, NaN) with one line."""
+    path = tmp_path / "hostile.pt"
+    torch.save(spoiled_checkpoints()[name], path)
+    with pytest.raises(CheckpointError) as info:
+        Checkpoint.load(path)
+    assert str(info.value).startswith(f"{path}: ") and not unclear(str(info.value), path), str(info.value)
+
+
+def test_memory_stays_bounded_by_the_file(tmp_path):
+    """A stride-0 tensor claiming 10^12 values and a width of 10^9 are refused without allocating them."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for name in ("stride-0 weights claiming 10^12 values", "width 10^9", "hidden 100,000"):
+        torch.save(spoiled_checkpoints()[name], tmp_path / "m.pt")
+        with pytest.raises(CheckpointError):
+            Checkpoint.load(tmp_path / "m.pt")
+    assert (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024 < 100
+
+
+@pytest.mark.parametrize("content,message", [
+    (lambda good: compressed_torch_zip(good), "compressed"),
+    (lambda good: pickle.dumps({"format": "digitpad-checkpoint"}), "refused; it is a bare pickle"),
+    (lambda good: good[: len(good) // 2], "another kind of file|damaged"),
+    (lambda good: good[:-30], "damaged"),
+])
+def test_files_that_are_not_plain_torch_zips_are_refused_in_words(tmp_path, content, message):
+    path = tmp_path / "m.pt"
+    path.write_bytes(content(make_checkpoint().save(tmp_path / "good.pt").read_bytes()))
+    with pytest.raises(CheckpointError, match=message) as info:
+        Checkpoint.load(path)
+    assert "m.pt" in str(info.value) and "Error" not in str(info.value)
+
+
+def test_a_non_utf8_file_name_loads_and_is_named(tmp_path):
+    odd = os.fsdecode(bytes(tmp_path) + b"/\xff-model.pt")
+    make_checkpoint().save(odd)
+    assert Checkpoint.load(odd).name == "test"
+    Path(odd).write_bytes(b"junk")
+    with pytest.raises(CheckpointError, match="-model.pt: not a readable PyTorch checkpoint"):
+        Checkpoint.load(odd)

@@ -133,3 +133,36 @@ def test_info_and_version():
     assert facts["bundled_model"]["test_accuracy"] >= 0.996
     assert set(facts["architectures"]) >= {"simple", "lenet5", "lenet-avg", "digitnet"}
     assert digitpad("--version").stdout.startswith("digitpad ")
+
+
+def test_outputs_that_must_not_be_written_are_refused_before_any_work(tmp_path):
+    """A folder for --metrics-csv or --out, a link, the bundled model: refused at once (no data is even read)."""
+    from digitpad.core.paths import bundled_model_path
+
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "link.pt").symlink_to(tmp_path / "elsewhere.pt")
+    bundled = bundled_model_path().read_bytes()
+    for args, reason in [
+        (["train", "--out", str(tmp_path / "m.pt"), "--metrics-csv", str(tmp_path / "folder")], "it is a folder"),
+        (["train", "--out", str(tmp_path / "link.pt")], "symbolic link"),
+        (["export", str(bundled_model_path()), "--format", "onnx", "--out", str(bundled_model_path())],
+         "bundled model"),
+        (["personal", "export", str(bundled_model_path())], "bundled model"),
+    ]:
+        result = digitpad(*args, "--data-dir", str(tmp_path / "no-data"), check=False) if args[0] == "train" else \
+            digitpad(*args, check=False)
+        assert result.returncode == 1 and reason in result.stderr and len(result.stderr.splitlines()) == 1, \
+            result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder", "link.pt"]
+    assert bundled_model_path().read_bytes() == bundled
+
+
+def test_non_utf8_file_names(tmp_path, digit_files):
+    odd = os.fsencode(tmp_path) + b"/\xff-model"
+    result = subprocess.run([sys.executable, "-m", "digitpad", "export", "resources/digitnet.pt", "--format",
+                             "torchscript", "--out", odd + b".ts"], capture_output=True, timeout=600)
+    assert result.returncode == 0 and os.path.isfile(odd + b".ts"), result.stderr
+    assert b"\\udcff-model.ts" in result.stdout or b"\xff-model.ts" in result.stdout
+    result = subprocess.run([sys.executable, "-m", "digitpad", "predict", "--model", odd + b".ts",
+                             digit_files[0][0]], capture_output=True, timeout=600)
+    assert result.returncode == 1 and b"-model.ts: not a readable PyTorch checkpoint" in result.stderr

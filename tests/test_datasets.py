@@ -1,10 +1,12 @@
 import gzip
 import hashlib
 import shutil
+import tracemalloc
 
 import numpy as np
 import pytest
 import torch
+from hostile_files import CSV_HEADER, digit_csv, gzip_bomb, idx_images, idx_labels
 
 from digitpad.core.datasets import DatasetError, load_dataset, load_digit_csv, load_mnist, read_idx
 
@@ -125,3 +127,52 @@ def test_csv_with_missing_column(tmp_path):
     write_csv(tmp_path / "short.csv", [[1] + [0] * 783], header="label," + ",".join(f"pixel{i}" for i in range(783)))
     with pytest.raises(DatasetError, match="785 columns"):
         load_digit_csv(tmp_path / "short.csv")
+
+
+@pytest.mark.parametrize("rows", [1, 2, 10])
+def test_a_csv_too_small_to_train_and_test_is_refused(tmp_path, rows):
+    (tmp_path / "small.csv").write_text(digit_csv(rows))
+    with pytest.raises(DatasetError, match=f"small.csv: only {rows} rows; digitpad needs at least 11"):
+        load_dataset(csv=tmp_path / "small.csv")
+    (tmp_path / "enough.csv").write_text(digit_csv(11))
+    assert len(load_dataset(csv=tmp_path / "enough.csv").train_labels) == 10
+
+
+def test_mnist_files_with_one_image_are_refused(tmp_path):
+    raw = tmp_path / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    for prefix in ("train", "t10k"):
+        (raw / f"{prefix}-images-idx3-ubyte").write_bytes(idx_images(1))
+        (raw / f"{prefix}-labels-idx1-ubyte").write_bytes(idx_labels(1))
+    with pytest.raises(DatasetError, match="train-images-idx3-ubyte: only 1 images; digitpad needs at least 10"):
+        load_mnist(tmp_path)
+
+
+def test_a_csv_without_newlines_is_refused_after_one_bounded_line(tmp_path):
+    """A 20 MB line is refused once MAX_CSV_LINE characters are read, never held whole."""
+    path = tmp_path / "one-line.csv"
+    path.write_text(CSV_HEADER + "1" + ",0" * 10_000_000)
+    tracemalloc.start()
+    with pytest.raises(DatasetError, match="one-line.csv: line 2 is longer than a row of 785 values can be"):
+        load_digit_csv(path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 2_000_000, f"{peak:,} bytes held for a 20 MB file"
+    path.write_text("label" + ",0" * 10_000_000)
+    with pytest.raises(DatasetError, match="expected a header"):
+        load_digit_csv(path)
+
+
+def test_a_gzip_bomb_stops_at_the_size_its_header_announces(tmp_path):
+    """64 MB of zeros behind a header announcing 10 images: reading stops after 7,841 bytes of images."""
+    bomb = tmp_path / "bomb-idx3-ubyte.gz"
+    gzip_bomb(bomb, announced=10, payload=64 << 20)
+    tracemalloc.start()
+    with pytest.raises(DatasetError, match="bomb-idx3-ubyte.gz: wrong length more bytes; its header"):
+        read_idx(bomb, 2051)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 2_000_000, f"{peak:,} bytes held while reading a 64 MB bomb"
+    gzip_bomb(bomb, announced=10**8, payload=1000)
+    with pytest.raises(DatasetError, match="announces 100,000,000 items; digitpad reads at most 1,000,000"):
+        read_idx(bomb, 2051)

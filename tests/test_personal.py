@@ -2,6 +2,7 @@
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 
@@ -9,6 +10,7 @@ import numpy as np
 import pytest
 import torch
 from digit_strokes import STYLES, place
+from hostile_files import spoiled_personal_sets, unclear
 
 from digitpad.core.personal import PersonalSet, PersonalSetError, Sample, default_path
 from digitpad.core.preprocess import to_mnist
@@ -107,3 +109,38 @@ def test_cli_import_of_a_bad_file_loses_nothing(tmp_path, three):
     result = digitpad("personal", "import", str(tmp_path / "junk.pt"), "--set", str(three), check=False)
     assert result.returncode == 1 and "not a digitpad personal set" in result.stderr
     assert "Traceback" not in result.stderr and three.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", sorted(spoiled_personal_sets()))
+def test_hostile_sets_are_refused_with_one_clear_line(tmp_path, name):
+    """Bounded strokes and pad size, checked types: what would crash fine-tuning later is refused at import."""
+    path = tmp_path / "hostile.pt"
+    torch.save(spoiled_personal_sets()[name], path)
+    with pytest.raises(PersonalSetError) as info:
+        PersonalSet.load(path)
+    assert str(info.value).startswith(f"{path}") and not unclear(str(info.value), path), str(info.value)
+
+
+def test_two_imports_at_once_lose_nothing(tmp_path):
+    """Two real `digitpad personal import` processes into one set: the lock makes the second wait for the first."""
+    sources = []
+    for n in range(2):
+        sources.append(tmp_path / f"from-{n}.pt")
+        PersonalSet([Sample([[(float(i), float(n))]], (280, 280), i % 10, None, np.zeros((28, 28), np.uint8),
+                            created=f"{n}-{i}") for i in range(300)]).save(sources[-1])
+    mine = tmp_path / "mine.pt"
+    children = [subprocess.Popen([sys.executable, "-m", "digitpad", "personal", "import", str(source), "--set",
+                                  str(mine)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                for source in sources]
+    outputs = [child.communicate(timeout=120) for child in children]
+    assert [child.returncode for child in children] == [0, 0], outputs
+    assert len(PersonalSet.load(mine).samples) == 600
+    assert sorted(out.split(";")[1].strip() for out, _ in outputs) == ["300 in all", "600 in all"]
+
+
+def test_stats_into_a_closed_pipe_ends_quietly(three):
+    """`true` has closed the pipe long before digitpad (importing torch) writes: like `| head -1` at its worst."""
+    command = f"{shlex.quote(sys.executable)} -m digitpad personal stats --set {shlex.quote(str(three))}"
+    result = subprocess.run(f"{command} | true; echo ${{PIPESTATUS[0]}}", shell=True, executable="/bin/bash",
+                            capture_output=True, text=True, timeout=120)
+    assert result.stderr == "" and result.stdout.strip() == "1"

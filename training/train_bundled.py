@@ -50,7 +50,7 @@ def main() -> None:
                     f"lr {event.lr:.2e}  {event.elapsed:.0f}s")
             elif isinstance(event, Finished):
                 checkpoint = event.checkpoint
-                checkpoint.save(args.out)
+                checkpoint.save(args.out, replace_bundled=True)
                 metrics = checkpoint.metrics
                 say(f"test accuracy {metrics['accuracy']:.4f} on {metrics['count']} MNIST test images; "
                     f"training took {event.seconds:.0f}s; saved {args.out}")

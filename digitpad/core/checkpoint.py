@@ -7,9 +7,9 @@ temporary file beside the target and renames it, so the previous file survives a
 from __future__ import annotations
 
 import datetime as _dt
+import inspect
+import math
 import os
-import pickle
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,20 +18,23 @@ from torch import nn
 
 from .. import __version__
 from .atomic_file import torch_save_atomically
-from .models import build_model
+from .errors import UserError
+from .models import ARCHITECTURES, build_model
 from .normalization import Normalization
+from .torch_file import read_torch_zip
 
 FORMAT = "digitpad-checkpoint"
 FORMAT_VERSION = 1
 REQUIRED_KEYS = ("format", "arch", "arch_args", "state_dict", "normalization")
+MAX_UNITS = 65_536  # the largest width, hidden size or filter count a checkpoint may declare
+WEIGHT_DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64,
+                 torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64)
+MIN_STD, MAX_NORM = 1e-6, 1e6
+OPTIONAL_FIELDS = {"train_config": {}, "metrics": {}, "history": [], "name": "", "digitpad_version": "?",
+                   "created": "?"}
 
 
-def _first_line(error: Exception) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0][:200] if text else type(error).__name__
-
-
-class CheckpointError(Exception):
+class CheckpointError(UserError):
     """A checkpoint cannot be saved or loaded; the message says which file and why."""
 
 
@@ -62,20 +65,26 @@ class Checkpoint:
         return self.name or self.arch
 
     def build_model(self) -> nn.Module:
-        """The model with these weights, in eval mode on the CPU."""
+        """The model with these weights, in eval mode on the CPU; the architecture is checked against the
+        weights on the meta device first, so a wrong or huge declaration allocates nothing."""
+        check_arch_args(self.arch, self.arch_args)
         try:
-            model = build_model(self.arch, **self.arch_args)
-        except (ValueError, TypeError) as e:
-            raise CheckpointError(f"cannot rebuild architecture {self.arch!r} with {self.arch_args}: {e}") from None
-        expected = model.state_dict()
+            with torch.device("meta"):
+                expected = build_model(self.arch, **self.arch_args).state_dict()
+        except (ValueError, TypeError, RuntimeError):
+            raise CheckpointError(f"cannot build architecture {self.arch!r} with the settings "
+                                  f"{_short(self.arch_args)}") from None
         missing = [k for k in expected if k not in self.state_dict]
         unexpected = [k for k in self.state_dict if k not in expected]
-        misshapen = [k for k in expected if k in self.state_dict and self.state_dict[k].shape != expected[k].shape]
+        misshapen = [k for k in expected if k in self.state_dict and (
+            self.state_dict[k].shape != expected[k].shape
+            or self.state_dict[k].is_floating_point() != expected[k].is_floating_point())]
         if missing or unexpected or misshapen:
             example = (missing or unexpected or misshapen)[0]
             raise CheckpointError(f"its weights do not match the {self.arch!r} architecture ({len(missing)} missing, "
-                                  f"{len(unexpected)} unexpected, {len(misshapen)} wrongly shaped tensors, "
-                                  f"e.g. {example!r})")
+                                  f"{len(unexpected)} unexpected, {len(misshapen)} of the wrong shape or kind, "
+                                  f"e.g. {_short(example)})")
+        model = build_model(self.arch, **self.arch_args)
         model.load_state_dict(self.state_dict, strict=True)
         return model.eval()
 
@@ -87,10 +96,11 @@ class Checkpoint:
             "name": self.name, "digitpad_version": self.digitpad_version, "created": self.created,
         }
 
-    def save(self, path: str | os.PathLike) -> Path:
-        """Write atomically (see atomic_file): a failed save never damages the previous file."""
+    def save(self, path: str | os.PathLike, replace_bundled: bool = False) -> Path:
+        """Write atomically (see atomic_file): a failed save never damages the previous file. Only the
+        script that trains the bundled model passes replace_bundled."""
         try:
-            return torch_save_atomically(self.to_dict(), path)
+            return torch_save_atomically(self.to_dict(), path, replace_bundled=replace_bundled)
         except OSError as e:
             raise CheckpointError(f"could not save the model to {path}: {e.strerror or e}; "
                                   "any previous file there is untouched") from None
@@ -99,20 +109,7 @@ class Checkpoint:
     def load(cls, path: str | os.PathLike) -> Checkpoint:
         """Load and fully check a checkpoint; any problem raises CheckpointError naming the file."""
         path = Path(path)
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # foreign pickles make torch warn before it refuses them
-                raw = torch.load(path, map_location="cpu", weights_only=True)
-        except FileNotFoundError:
-            raise CheckpointError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise CheckpointError(f"{path}: is a folder, not a checkpoint file") from None
-        except pickle.UnpicklingError:
-            raise CheckpointError(f"{path}: refused; it holds objects other than plain data and weights "
-                                  "(possibly code), so it was not loaded") from None
-        except Exception as e:  # a foreign file can make the unpickler fail in any way (IndexError, KeyError...)
-            raise CheckpointError(f"{path}: not a readable PyTorch checkpoint (corrupt, truncated or another "
-                                  f"kind of file: {_first_line(e)})") from None
+        raw = read_torch_zip(path, "a readable PyTorch checkpoint", CheckpointError)
         checkpoint = cls.from_dict(raw, path)
         try:
             checkpoint.build_model()  # verify the weights fit the architecture now, not later in the UI
@@ -122,6 +119,7 @@ class Checkpoint:
 
     @classmethod
     def from_dict(cls, raw, path: Path | str = "<memory>") -> Checkpoint:
+        """A Checkpoint from a loaded dict, every field's type and value checked first."""
         if not isinstance(raw, dict) or raw.get("format") != FORMAT:
             hint = (" (it looks like a bare state dict: digitpad checkpoints also record their architecture)"
                     if isinstance(raw, dict) and raw and all(isinstance(v, torch.Tensor) for v in raw.values()) else "")
@@ -129,27 +127,108 @@ class Checkpoint:
         missing = [k for k in REQUIRED_KEYS if k not in raw]
         if missing:
             raise CheckpointError(f"{path}: checkpoint is missing {', '.join(missing)}")
-        if raw.get("format_version", 0) > FORMAT_VERSION:
-            raise CheckpointError(f"{path}: written by a newer digitpad (format {raw['format_version']}); upgrade")
-        state = raw["state_dict"]
-        if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-            raise CheckpointError(f"{path}: its state_dict is not a mapping of tensors")
-        bad = [k for k, v in state.items() if v.is_floating_point() and not torch.isfinite(v).all()]
-        if bad:
-            raise CheckpointError(f"{path}: weights contain NaN or infinite values (in {', '.join(bad[:3])})")
-        if not isinstance(raw["arch_args"], dict) or not isinstance(raw["normalization"], dict):
-            raise CheckpointError(f"{path}: arch_args and normalization must be mappings")
         try:
-            normalization = Normalization(**raw["normalization"])
-        except TypeError as e:
-            raise CheckpointError(f"{path}: bad normalization ({e})") from None
-        if not normalization.std > 0:
-            raise CheckpointError(f"{path}: normalization std must be positive")
-        try:
-            return cls(arch=str(raw["arch"]), arch_args=raw["arch_args"], state_dict=state,
-                       normalization=normalization, train_config=raw.get("train_config") or {},
-                       metrics=raw.get("metrics") or {}, history=raw.get("history") or [],
-                       name=str(raw.get("name", "")), digitpad_version=str(raw.get("digitpad_version", "?")),
-                       created=str(raw.get("created", "?")))
-        except Exception as e:  # an odd value in a foreign file must still give one clear line
-            raise CheckpointError(f"{path}: malformed checkpoint ({e})") from None
+            fields = _checked_fields(raw)
+        except CheckpointError as e:
+            raise CheckpointError(f"{path}: {e}") from None
+        return cls(**fields)
+
+
+def _kind(value) -> str:
+    """What a value is, in words."""
+    kinds = ((bool, "true or false"), (str, "text"), ((int, float), "a number"), (dict, "a table of named values"),
+             ((list, tuple), "a list"), (torch.Tensor, "a tensor"))
+    return next((words for kind, words in kinds if isinstance(value, kind)), "something else")
+
+
+def _short(value) -> str:
+    """A value as it would be written, cut short: a hostile file may hold megabytes in one field."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_real(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def check_arch_args(arch: str, arch_args: dict) -> None:
+    """Every declared argument must be one the architecture takes, of its type, within sane bounds."""
+    factory = ARCHITECTURES.get(arch)
+    if factory is None:
+        raise CheckpointError(f"unknown architecture {_short(arch)} (known: {', '.join(sorted(ARCHITECTURES))})")
+    defaults = {name: p.default for name, p in inspect.signature(factory).parameters.items()}
+    for name, value in arch_args.items():
+        if name not in defaults:
+            raise CheckpointError(f"architecture {arch!r} has no setting {_short(name)}")
+        if isinstance(defaults[name], int):
+            if not (_is_int(value) and 1 <= value <= MAX_UNITS):
+                raise CheckpointError(f"architecture setting {name} = {_short(value)} is not a whole number from 1 to "
+                                      f"{MAX_UNITS:,}")
+        elif not (_is_real(value) and 0 <= value <= 1):
+            raise CheckpointError(f"architecture setting {name} = {_short(value)} is not a number from 0 to 1")
+
+
+def _check_tensor(name: str, tensor) -> None:
+    """Real floating point or integer, dense, on the CPU, and no bigger than the storage it claims to use."""
+    if not isinstance(tensor, torch.Tensor):
+        raise CheckpointError(f"weight {_short(name)} is not a tensor")
+    if tensor.layout != torch.strided or tensor.is_quantized or tensor.is_nested or tensor.device.type != "cpu":
+        raise CheckpointError(f"weight {_short(name)} is not an ordinary dense tensor (sparse or another layout)")
+    if tensor.dtype not in WEIGHT_DTYPES:
+        raise CheckpointError(f"weight {_short(name)} has values of type {str(tensor.dtype).removeprefix('torch.')}; "
+                              "weights must be real numbers (16, 32 or 64-bit floating point, or whole numbers)")
+    available = tensor.untyped_storage().nbytes() - tensor.storage_offset() * tensor.element_size()
+    reach = tensor.storage_offset() + sum((n - 1) * abs(step) for n, step in zip(tensor.shape, tensor.stride()))
+    if tensor.numel() and (tensor.numel() * tensor.element_size() > available
+                           or (reach + 1) * tensor.element_size() > tensor.untyped_storage().nbytes()):
+        raise CheckpointError(f"weight {_short(name)} claims {tensor.numel():,} values but the file holds only "
+                              f"{max(available, 0) // tensor.element_size():,} for it")
+    if tensor.is_floating_point() and not torch.isfinite(tensor).all():
+        raise CheckpointError(f"weights contain NaN or infinite values (in {_short(name)})")
+
+
+def _checked_fields(raw: dict) -> dict:
+    version = raw.get("format_version", FORMAT_VERSION)
+    if not _is_int(version) or version < 1:
+        raise CheckpointError(f"its format_version {_short(version)} is not a positive whole number")
+    if version > FORMAT_VERSION:
+        raise CheckpointError(f"written by a newer digitpad (format {version}); upgrade")
+    if not isinstance(raw["arch"], str):
+        raise CheckpointError("its architecture name is not text")
+    for key in ("arch_args", "state_dict", "normalization"):
+        if not (isinstance(raw[key], dict) and all(isinstance(k, str) for k in raw[key])):
+            raise CheckpointError(f"its {key} is not a mapping of names")
+    state = raw["state_dict"]
+    if not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise CheckpointError("its state_dict is not a mapping of tensors")
+    for name, tensor in state.items():
+        _check_tensor(name, tensor)
+    check_arch_args(raw["arch"], raw["arch_args"])
+    norm = raw["normalization"]
+    if set(norm) - {"mean", "std"} or not all(_is_real(v) for v in norm.values()):
+        raise CheckpointError("its input normalisation must be a finite mean and std")
+    normalization = Normalization(**{k: float(v) for k, v in norm.items()})
+    if not MIN_STD <= normalization.std <= MAX_NORM or abs(normalization.mean) > MAX_NORM:
+        raise CheckpointError(f"its input normalisation (mean {normalization.mean}, std {normalization.std}) is "
+                              f"out of range (std from {MIN_STD} to {MAX_NORM})")
+    fields = {name: raw.get(name, default) for name, default in OPTIONAL_FIELDS.items()}
+    for name, default in OPTIONAL_FIELDS.items():
+        if fields[name] is None:
+            fields[name] = type(default)()
+        if not isinstance(fields[name], type(default)):
+            raise CheckpointError(f"its {name} should be {_kind(default)} but is {_kind(fields[name])}")
+    metrics, history = fields["metrics"], fields["history"]
+    accuracy, count = metrics.get("accuracy"), metrics.get("count")
+    if not (accuracy is None or (_is_real(accuracy) and 0 <= accuracy <= 1)):
+        raise CheckpointError(f"its recorded accuracy {_short(accuracy)} is not a number from 0 to 1")
+    if not (count is None or (_is_int(count) and count >= 0)):
+        raise CheckpointError(f"its recorded test image count {_short(count)} is not a whole number")
+    if not all(isinstance(row, dict) and all(isinstance(k, str) and (v is None or isinstance(v, (int, float, str)))
+                                             for k, v in row.items()) for row in history):
+        raise CheckpointError("its training history is not a list of rows of numbers")
+    return {"arch": raw["arch"], "arch_args": raw["arch_args"], "state_dict": state,
+            "normalization": normalization, **fields}

@@ -6,6 +6,7 @@ preprocessed like `to_mnist` output, and returns logits (N, 10).
 
 from __future__ import annotations
 
+import io
 import os
 import warnings
 from pathlib import Path
@@ -13,14 +14,16 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from .atomic_file import check_target, write_atomically
 from .checkpoint import Checkpoint
+from .errors import UserError
 from .normalization import Normalization
 
 FORMATS = ("torchscript", "onnx")
 SUFFIXES = {"torchscript": ".torchscript.pt", "onnx": ".onnx"}
 
 
-class ExportError(Exception):
+class ExportError(UserError):
     """The export could not be written; the message says why."""
 
 
@@ -42,26 +45,28 @@ def default_export_path(model_path: str | os.PathLike, fmt: str) -> Path:
 
 
 def export(checkpoint: Checkpoint, fmt: str, out: str | os.PathLike) -> Path:
+    """Write the model to `out` (atomically, see atomic_file); raises ExportError naming the file."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r} (choose {' or '.join(FORMATS)})")
     out = Path(out)
+    try:
+        check_target(out)
+    except OSError as e:
+        raise ExportError(f"could not write {out}: {e.strerror}") from None
     model = NormalizedModel(checkpoint.build_model(), checkpoint.normalization).eval()
     example = torch.rand(1, 1, 28, 28)
-    tmp = out.with_name(f".{out.name}.tmp")
+    buffer = io.BytesIO()  # serialised in memory: torch's own file writers abort the process on a full disk
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # torch.jit and the ONNX exporter warn about their own futures
             if fmt == "torchscript":
-                torch.jit.save(torch.jit.trace(model, example), str(tmp))
+                torch.jit.save(torch.jit.trace(model, example), buffer)
             else:
-                torch.onnx.export(model, (example,), str(tmp), input_names=["image"], output_names=["logits"],
+                torch.onnx.export(model, (example,), buffer, input_names=["image"], output_names=["logits"],
                                   dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}}, dynamo=False)
-        os.replace(tmp, out)
-    except OSError as e:
-        raise ExportError(f"could not write {out}: {e.strerror or e}") from None
     except ImportError as e:
-        raise ExportError(f"exporting to {fmt} needs a package that is missing: {e}") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return out
+        raise ExportError(f"exporting to {fmt} needs a package that is missing: {e.name or e}") from None
+    try:
+        return write_atomically(out, buffer.getbuffer())
+    except OSError as e:
+        raise ExportError(f"could not write {out}: {e.strerror or e}; any previous file there is untouched") from None

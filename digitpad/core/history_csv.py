@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import csv
+import io
 import os
+
+from .atomic_file import write_atomically
 
 
 def write_history_csv(history: list[dict], path: str | os.PathLike) -> None:
+    """Write the rows atomically (see atomic_file); raises OSError, and then any previous file is untouched."""
     if not history:
         return
-    with open(path, "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(history[0]))
-        writer.writeheader()
-        writer.writerows(history)
+    text = io.StringIO(newline="")
+    writer = csv.DictWriter(text, fieldnames=list(history[0]), extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(history)
+    write_atomically(path, text.getvalue().encode("utf-8"))

@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
 from superqt.utils import WorkerBase
@@ -46,6 +46,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.model_status)
         self.last_error: QMessageBox | None = None
         self.my_digits: MyDigitsView | None = None  # made when first opened, then kept
+        self.unsaved_question: QMessageBox | None = None
+        self._discard_confirmed = False
+        self._paste_folder: tempfile.TemporaryDirectory | None = None
+        self._paste_count = 0
         self.draw_tab.my_digits_button.clicked.connect(self.show_my_digits)
         self.train_tab.showDigits.connect(self.show_my_digits)
         self._build_menus()
@@ -183,11 +187,21 @@ class MainWindow(QMainWindow):
             self.open_image(path)
 
     def paste(self) -> None:
+        """Read a pasted image through a file in a private temporary folder: replaced by the next paste (the
+        Draw tab reads the file again when the model changes) and removed with the folder when the window
+        closes, or at exit."""
         clipboard = QGuiApplication.clipboard()
         image = clipboard.image()
         if not image.isNull():
-            path = os.path.join(tempfile.gettempdir(), f"digitpad-paste-{os.getpid()}.png")
-            image.save(path)
+            if self._paste_folder is None:
+                self._paste_folder = tempfile.TemporaryDirectory(prefix="digitpad-paste-")
+            self._paste_count += 1
+            path = os.path.join(self._paste_folder.name, f"pasted-{self._paste_count}.png")
+            for old in os.listdir(self._paste_folder.name):
+                os.unlink(os.path.join(self._paste_folder.name, old))
+            if not image.save(path, "PNG"):
+                self.show_error("Could not paste the image", f"{path} could not be written.")
+                return
             self.open_image(path)
         elif clipboard.mimeData().hasUrls() and clipboard.mimeData().urls()[0].isLocalFile():
             self.open_image(clipboard.mimeData().urls()[0].toLocalFile())
@@ -195,10 +209,19 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("The clipboard holds no image", 4000)
 
     def save_drawing(self, path: str) -> bool:
-        ok = self.draw_tab.canvas.to_image().save(path, "PNG")
-        if not ok:
-            self.show_error("Could not save the drawing", f"{path} could not be written.")
-        return ok
+        """Write the drawing as a PNG atomically (see core.atomic_file), like every file digitpad writes."""
+        from ..core.atomic_file import write_atomically
+
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.WriteOnly)
+        self.draw_tab.canvas.to_image().save(buffer, "PNG")
+        try:
+            write_atomically(path, data.data())
+        except OSError as e:
+            self.show_error("Could not save the drawing", f"{path} could not be written: {e.strerror or e}")
+            return False
+        return True
 
     def save_drawing_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save the drawing", "digit.png", "PNG images (*.png)")
@@ -225,8 +248,46 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, "About digitpad", f"<b>digitpad {__version__}</b><br>Draw a digit and watch a "
                           "convolutional network read it. Retrain it on MNIST in the Train tab.")
 
+    def unsaved_model(self) -> bool:
+        """True when a model trained or fine-tuned here (on the Results page, maybe used for drawing) was never
+        saved: quitting would lose it."""
+        tab = self.train_tab
+        return tab.outcome is not None and tab.saved_path is None
+
+    def _confirm_unsaved_model(self) -> bool:
+        """True when nothing would be lost; else ask Save... / Discard / Cancel without blocking."""
+        if self._discard_confirmed or not self.unsaved_model():
+            return True
+        if self.unsaved_question is None:
+            predictor = self.models.predictor
+            used = predictor is not None and predictor.checkpoint is self.train_tab.outcome.checkpoint
+            box = QMessageBox(QMessageBox.Warning, "The trained model is not saved",
+                              f"The model you {'fine-tuned' if self.train_tab.outcome.finetune else 'trained'}"
+                              f"{', now used for drawing,' if used else ''} was never saved. Save it before "
+                              "closing digitpad?", QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, self)
+            box.setDefaultButton(QMessageBox.Save)
+            box.setEscapeButton(QMessageBox.Cancel)
+            box.setAttribute(Qt.WA_DeleteOnClose)
+            box.finished.connect(lambda: self._unsaved_answered(box.standardButton(box.clickedButton())
+                                                                if box.clickedButton() else QMessageBox.Cancel))
+            box.open()
+            self.unsaved_question = box
+        return False
+
+    def _unsaved_answered(self, button) -> None:
+        self.unsaved_question = None
+        if button == QMessageBox.Save:
+            self.tabs.setCurrentWidget(self.train_tab)
+            self.train_tab.save_model_dialog()
+            if self.unsaved_model():  # the dialog was cancelled or the save failed (its message is shown)
+                return
+        elif button != QMessageBox.Discard:
+            return
+        self._discard_confirmed = True
+        self.close()
+
     def closeEvent(self, event) -> None:
-        if not self.train_tab.confirm_close():
+        if not self.train_tab.confirm_close() or not self._confirm_unsaved_model():
             event.ignore()
             return
         self.save_settings()
@@ -236,5 +297,8 @@ class MainWindow(QMainWindow):
             WorkerBase.await_workers(msecs=5000)  # model loads and stopped runs end well within that
         except RuntimeError:  # a worker still busy: Qt's thread pool waits for it as the app exits
             pass
+        if self._paste_folder is not None:
+            self._paste_folder.cleanup()
+            self._paste_folder = None
         event.accept()
 

@@ -1,8 +1,10 @@
 """The person's kept digits as one shared Qt object: the Draw tab adds, My digits edits, Train reads.
 
-Every change reads the file, changes it and writes it back atomically (core.personal), so the file
-is always the truth (also when `digitpad personal import` ran meanwhile), and `changed` tells every
-view to refresh. An unreadable file is never overwritten: each change fails with its message.
+Every change reads the file, changes it and writes it back atomically under a lock shared with the
+CLI (core.personal.edit), so the file is always the truth and a `digitpad personal import` running
+meanwhile loses nothing. The folder is watched: a change made outside the app also fires `changed`,
+which tells every view to refresh. An unreadable file is never overwritten: each change fails with
+its message.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, Signal
 
 
 class PersonalDigits(QObject):
@@ -23,6 +25,8 @@ class PersonalDigits(QObject):
         super().__init__(parent)
         self._path = Path(path) if path else None
         self._cache = None  # (the file's stamp, the set read from it): every view asks after each change
+        self._known = None  # the file's stamp when the views last heard of it
+        self._watcher: QFileSystemWatcher | None = None  # made at the first read (torch is loaded by then)
 
     @property
     def path(self) -> Path:
@@ -47,18 +51,34 @@ class PersonalDigits(QObject):
         """
         from ..core.personal import PersonalSet
 
+        self._watch()
         stamp = self._stamp()
         if self._cache is None or stamp is None or self._cache[0] != stamp:
             self._cache = stamp, PersonalSet.load(self.path, missing_ok=True)
+        self._known = stamp
         return PersonalSet(list(self._cache[1].samples))
+
+    def _watch(self) -> None:
+        """Watch the set's folder (a save replaces the file, so watching the file alone would stop at the first)."""
+        if self._watcher is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._watcher = QFileSystemWatcher([str(self.path.parent)], self)
+            self._watcher.directoryChanged.connect(self._on_folder_changed)
+
+    def _on_folder_changed(self) -> None:
+        stamp = self._stamp()
+        if stamp != self._known:  # not a lock file or another file coming and going, nor our own save
+            self._known = stamp
+            self.changed.emit()
 
     def _change(self, edit: Callable) -> object:
         from ..core.personal import PersonalSet
+        from ..core.personal import edit as edit_locked
 
-        personal = self.load()
-        result = edit(personal)
-        personal.save(self.path)
+        self._watch()
+        result, personal = edit_locked(self.path, edit)
         self._cache = self._stamp(), PersonalSet(list(personal.samples))
+        self._known = self._cache[0]
         self.changed.emit()
         return result
 

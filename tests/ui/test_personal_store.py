@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from digit_strokes import STYLES, place
+from drawing import pause
 
 from digitpad.core.personal import PersonalSet, PersonalSetError, Sample
 from digitpad.ui.personal_store import PersonalDigits
@@ -36,3 +37,17 @@ def test_an_unreadable_set_is_never_overwritten(tmp_path):
         with pytest.raises(PersonalSetError, match="not a digitpad personal set"):
             change()
     assert path.read_bytes() == b"\x00garbage"
+
+
+def test_a_change_made_outside_the_app_is_noticed_and_its_own_saves_signal_once(tmp_path, qtbot):
+    store = PersonalDigits(tmp_path / "mine.pt")
+    heard = []
+    store.changed.connect(lambda: heard.append(len(store.load().samples)))
+    store.load()
+    with qtbot.waitSignal(store.changed, timeout=5_000):
+        PersonalSet([sample(1, "flag"), sample(4, "open")]).save(tmp_path / "mine.pt")  # e.g. the CLI, meanwhile
+    assert heard == [2]
+    store.add(sample(7, "plain"))
+    (tmp_path / "unrelated.txt").write_text("another file in the folder changes nothing")
+    pause(500)
+    assert heard == [2, 3], "one signal for the app's own change, none for other files"

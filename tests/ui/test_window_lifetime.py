@@ -1,0 +1,102 @@
+"""Closing the window loses no work, and nothing the window made is left behind."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from drawing import settle
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from digitpad.core.checkpoint import Checkpoint
+
+
+def paste_folders() -> set[str]:
+    return {name for name in os.listdir(tempfile.gettempdir()) if name.startswith("digitpad-paste")}
+
+
+def test_a_pasted_image_leaves_no_file_behind(window, qtbot):
+    before = paste_folders()
+    image = QImage(140, 140, QImage.Format_Grayscale8)
+    image.fill(Qt.white)
+    for y in range(20, 120):
+        for x in range(64, 76):
+            image.setPixel(x, y, 0)  # a dark bar: a 1
+    for _ in range(2):  # the second paste replaces the first one's file
+        QGuiApplication.clipboard().setImage(image)
+        window.paste()
+        assert settle(qtbot, window.draw_tab) == "1"
+    made = paste_folders() - before
+    assert len(made) == 1 and len(os.listdir(Path(tempfile.gettempdir()) / made.pop())) == 1
+    assert not (Path(tempfile.gettempdir()) / f"digitpad-paste-{os.getpid()}.png").exists()
+    window.close()
+    assert paste_folders() == before
+
+
+def train_and_use(window, qtbot):
+    """A one-epoch LeNet-5 run on 2,000 images in the Train tab, then "Use for drawing"."""
+    tab = window.train_tab
+    window.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.form.is_ready, timeout=30_000)
+    form = tab.form
+    form.preset.setCurrentIndex(form.preset.findData("quick"))
+    form.device.setCurrentIndex(form.device.findData("cpu"))
+    form.train_limit.setValue(2000)
+    form.test_limit.setValue(500)
+    form.epochs.setValue(1)
+    qtbot.mouseClick(tab.start_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not tab.is_running(), timeout=60_000)
+    assert tab.outcome is not None, tab.monitor.state.text()
+    with qtbot.waitSignal(window.models.changed, timeout=5_000):
+        qtbot.mouseClick(tab.results.use_button, Qt.LeftButton)
+
+
+def answer(window, qtbot, button) -> None:
+    question = window.unsaved_question
+    assert question.isVisible() and "never saved" in question.text() and "used for drawing" in question.text()
+    qtbot.mouseClick(question.button(button), Qt.LeftButton)
+
+
+def test_closing_with_an_unsaved_model_asks_and_cancel_keeps_it_or_discard_drops_it(window, qtbot):
+    train_and_use(window, qtbot)
+    assert not window.close(), "an unsaved model makes the window ask first"
+    answer(window, qtbot, QMessageBox.Cancel)
+    assert window.isVisible() and window.unsaved_question is None
+    assert window.models.predictor.checkpoint is window.train_tab.outcome.checkpoint, "the model is still in use"
+
+    window.close()
+    answer(window, qtbot, QMessageBox.Discard)
+    assert not window.isVisible()
+
+
+def test_save_in_the_close_question_saves_then_closes(window, qtbot, tmp_path, monkeypatch):
+    train_and_use(window, qtbot)
+    chosen = iter(["", str(tmp_path / "kept.pt")])  # the first Save... dialog is cancelled, the second names a file
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (next(chosen), ""))
+    window.close()
+    answer(window, qtbot, QMessageBox.Save)
+    assert window.isVisible() and not (tmp_path / "kept.pt").exists(), "a cancelled Save... closes nothing"
+
+    window.close()
+    answer(window, qtbot, QMessageBox.Save)
+    assert not window.isVisible()
+    kept = Checkpoint.load(tmp_path / "kept.pt")
+    assert kept.metrics["count"] == 500
+
+
+def test_a_saved_model_closes_without_a_question(window, qtbot, tmp_path):
+    train_and_use(window, qtbot)
+    assert window.train_tab.save_model(tmp_path / "mine.pt")
+    window.close()
+    assert not window.isVisible() and window.unsaved_question is None
+
+
+def test_saving_the_drawing_over_a_folder_is_refused_and_leaves_nothing(window, tmp_path):
+    (tmp_path / "taken.png").mkdir()
+    assert not window.save_drawing(str(tmp_path / "taken.png"))
+    assert "it is a folder" in window.last_error.text() and window.last_error.isVisible()
+    window.last_error.close()
+    assert window.save_drawing(str(tmp_path / "drawing.png"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["drawing.png", "taken.png"]
+    assert (tmp_path / "drawing.png").read_bytes().startswith(b"\x89PNG")
