@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from .inside import SALIENCY_METHOD, Reading
-from .inside_pictures import activation_colors, filter_colors, grid_shape, heat, saliency_over
+from .inside_pictures import grid_shape, pictures
 
 MARGIN, GAP, BIG = 16, 2, 168
 PAPER, INK, FAINT, ACCENT = (250, 250, 250), (30, 30, 30), (120, 120, 120), (42, 130, 218)
@@ -38,12 +38,11 @@ def _grid(maps: np.ndarray, cell: int) -> Image.Image:
     return grid
 
 
-def _bars(values: np.ndarray, width: int, height: int) -> Image.Image:
+def _bars(values: np.ndarray, colours: np.ndarray, width: int, height: int) -> Image.Image:
     """Units of a dense layer as vertical bars coloured and sized by activation."""
     image = Image.new("RGB", (width, height), PAPER)
     draw = ImageDraw.Draw(image)
     step = width / len(values)
-    colours = heat(np.clip(values, 0, None))
     peak = float(np.abs(values).max()) or 1.0
     for i, v in enumerate(values):
         top = height - 1 - (height - 1) * max(float(v), 0.0) / peak
@@ -72,13 +71,14 @@ def _probabilities(probabilities: np.ndarray, answer: int, font, width: int) -> 
 def render_figure(reading: Reading, title: str) -> Image.Image:
     """The whole figure as an RGB image."""
     font, small = ImageFont.load_default(15), ImageFont.load_default(12)
+    coloured = pictures(reading)
     blocks: list[tuple[str, Image.Image]] = []  # (caption, picture) stacked below the top row
-    for layer, values in zip(reading.layers, reading.activations):
+    for layer, values, rgb in zip(reading.layers, reading.activations, coloured.maps):
         caption = f"{layer.title}   ({' · '.join(layer.modules)})"
         if layer.kind in ("conv", "pool"):
-            blocks.append((caption, _grid(activation_colors(values), _cell(layer.shape[1]))))
+            blocks.append((caption, _grid(rgb, _cell(layer.shape[1]))))
         elif layer.kind == "dense":
-            blocks.append((caption, _bars(values, MIN_WIDTH - 2 * MARGIN, 60)))
+            blocks.append((caption, _bars(values, rgb, MIN_WIDTH - 2 * MARGIN, 60)))
 
     upscale = BIG // reading.model_input.shape[0]
 
@@ -88,12 +88,12 @@ def render_figure(reading: Reading, title: str) -> Image.Image:
     gray = (np.clip(reading.model_input, 0, 1) * 255).astype(np.uint8)
     a, b = reading.answer, reading.other
     top_row = [("input 28 × 28", big(np.stack([gray] * 3, axis=-1))),
-               (f"why {a}", big(saliency_over(reading.model_input, reading.saliency))),
-               (f"why {a}, not {b}", big(saliency_over(reading.model_input, reading.contrast))),
+               (f"why {a}", big(coloured.saliency)),
+               (f"why {a}, not {b}", big(coloured.contrast)),
                ("probabilities", _probabilities(reading.probabilities, a, small, 200))]
     filters = reading.filters
     if len(filters):
-        shown = _grid(filter_colors(filters), 20)
+        shown = _grid(coloured.filters, 20)
         top_row.append((f"first-layer filters · {' × '.join(map(str, filters.shape))}", shown))
 
     line, spacing = 22, 24

@@ -7,7 +7,13 @@ use a diverging scale centred on zero: warm for positive, blue for negative.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from .inside import Reading
 
 # A magma-like scale for non-negative activations: black, purple, pink, orange, pale yellow.
 HEAT = np.array([(0, 0, 4), (81, 18, 124), (183, 55, 121), (252, 137, 97), (252, 253, 191)], dtype=np.float32)
@@ -59,3 +65,20 @@ def grid_shape(count: int) -> tuple[int, int]:
     """(rows, columns) for `count` maps: up to 16 a row, at most about four rows."""
     columns = min(count, max(16, -(-count // 4)))
     return -(-count // max(columns, 1)), columns
+
+
+@dataclass(frozen=True)
+class ReadingPictures:
+    """A Reading's pictures as RGB uint8 arrays."""
+
+    maps: tuple[np.ndarray | None, ...]  # per layer: (n, h, w, 3) for conv and pool, (units, 3) for dense, else None
+    filters: np.ndarray  # (n, k, k, 3)
+    saliency: np.ndarray  # (28, 28, 3): the answer's saliency over the input
+    contrast: np.ndarray  # (28, 28, 3): answer rather than the other digit, over the input
+
+
+def pictures(reading: Reading) -> ReadingPictures:
+    maps = tuple(activation_colors(values) if layer.kind in ("conv", "pool", "dense") else None
+                 for layer, values in zip(reading.layers, reading.activations))
+    return ReadingPictures(maps, filter_colors(reading.filters), saliency_over(reading.model_input, reading.saliency),
+                           saliency_over(reading.model_input, reading.contrast))
