@@ -34,9 +34,10 @@ class MapGrid(QWidget):
 
     clicked = Signal(int)
 
-    def __init__(self, cell: int, parent: QWidget | None = None):
+    def __init__(self, cell: int, parent: QWidget | None = None, columns: int | None = None):
         super().__init__(parent)
         self.cell = cell
+        self.columns = columns  # None: as core.inside_pictures.grid_shape lays maps out
         self._strip: QImage | None = None  # all maps side by side, one row of pixels
         self._count = 0
         self._map_size = (1, 1)
@@ -53,9 +54,8 @@ class MapGrid(QWidget):
         else:
             n, h, w, _ = rgb.shape
             self._strip = rgb_image(rgb.transpose(1, 0, 2, 3).reshape(h, n * w, 3))
-            if n != self._count:
+            if n != self._count or self.size() != self.sizeHint():
                 self._count = n
-                self.updateGeometry()
                 self.setFixedSize(self.sizeHint())
             self._map_size = (h, w)
         self.update()
@@ -64,12 +64,20 @@ class MapGrid(QWidget):
         self._selected = index
         self.update()
 
+    def _shape(self) -> tuple[int, int]:
+        if not self._count:
+            return 1, 1
+        if self.columns:
+            columns = min(self.columns, self._count)
+            return -(-self._count // columns), columns
+        return grid_shape(self._count)
+
     def sizeHint(self) -> QSize:
-        rows, columns = grid_shape(self._count) if self._count else (1, 1)
+        rows, columns = self._shape()
         return QSize(columns * (self.cell + GAP) - GAP, rows * (self.cell + GAP) - GAP)
 
     def _cell_rect(self, index: int) -> QRect:
-        columns = grid_shape(self._count)[1]
+        columns = self._shape()[1]
         return QRect((index % columns) * (self.cell + GAP), (index // columns) * (self.cell + GAP),
                      self.cell, self.cell)
 
