@@ -131,3 +131,17 @@ def test_explain_refuses_bad_input_in_one_line(tmp_path):
         assert result.returncode == 1
         assert result.stderr.count("\n") == 1 and message in result.stderr and str(path) in result.stderr
     assert not (tmp_path / "f.png").exists()
+
+
+def test_epoch_events_carry_the_first_layer_filters_as_they_change(mnist):
+    from digitpad.core.config import TrainConfig
+    from digitpad.core.trainer import Epoch, train
+
+    config = TrainConfig(arch="lenet5", epochs=2, batch_size=64, lr=2e-3, train_limit=1000, styles=False,
+                         device="cpu")
+    events = list(train(config, mnist.subset(test=200)))
+    epochs = [e for e in events if isinstance(e, Epoch)]
+    assert epochs[0].filters.shape == (6, 5, 5) and not np.allclose(epochs[0].filters, epochs[1].filters)
+    checkpoint = events[-1].checkpoint
+    np.testing.assert_allclose(epochs[-1].filters, checkpoint.state_dict["1.weight"][:, 0].numpy())
+    assert all("filters" not in row for row in checkpoint.history), "checkpoints keep plain numbers only"

@@ -94,9 +94,10 @@ class InputView(QWidget):
 class LayerSection(QWidget):
     """One stage: "conv1 · 32 × 26 × 26", what it is made of, and its maps (or its units as bars)."""
 
-    def __init__(self, layer, parent: QWidget | None = None):
+    def __init__(self, layer, index: int, parent: QWidget | None = None):
         super().__init__(parent)
         self.layer = layer
+        self.index = index  # the layer's place in the Reading
         title = QLabel(f"<b>{layer.title}</b> &nbsp; <span style='color: palette(mid)'>"
                        f"{' · '.join(layer.modules)}</span>")
         layout = QVBoxLayout(self)
@@ -286,10 +287,11 @@ class InsideTab(QWidget):
                                 f"or a {reading.other} rather than a {reading.answer} (blue)")
         if self.other_choice.currentData() is None:
             self.other_choice.setItemText(0, f"{reading.other}, the runner-up")
-        if [s.layer for s in self.sections] != list(reading.layers):
+        if [section.layer for section in self.sections] != [layer for layer in reading.layers
+                                                             if layer.kind != "output"]:
             self._build_sections(reading)
-        for section, values, rgb in zip(self.sections, reading.activations, pictures.maps):
-            section.show_values(values, rgb)
+        for section in self.sections:
+            section.show_values(reading.activations[section.index], pictures.maps[section.index])
         filters = reading.filters
         self.filters_title.setText(f"<b>What the first layer looks for</b> &nbsp; its {filters.shape[0]} learned "
                                    f"{filters.shape[1]} × {filters.shape[2]} filters")
@@ -305,7 +307,7 @@ class InsideTab(QWidget):
         for index, layer in enumerate(reading.layers):
             if layer.kind == "output":
                 continue  # the probabilities on the left are the output
-            section = LayerSection(layer)
+            section = LayerSection(layer, index)
             if isinstance(section.view, MapGrid):
                 section.view.clicked.connect(lambda channel, i=len(self.sections): self._select((i, channel)))
             self.stages_layout.insertWidget(self.stages_layout.count() - 1, section)
@@ -326,8 +328,7 @@ class InsideTab(QWidget):
             return
         section_index, channel = self._selected
         section = self.sections[section_index]
-        layer_index = list(self.reading.layers).index(section.layer)
-        self.input_view.set_overlay(self.pictures.maps[layer_index][channel])
+        self.input_view.set_overlay(self.pictures.maps[section.index][channel])
         self.input_caption.setText(f"{section.layer.name} map {channel + 1} of {section.layer.shape[0]} over the input; "
                                    "click it again, or the input, to go back")
 
