@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from .inside import SALIENCY_METHOD, Reading
-from .inside_pictures import grid_shape, pictures
+from .inside_pictures import mosaic, pictures
 
 MARGIN, GAP, BIG = 16, 2, 168
 PAPER, INK, FAINT, ACCENT = (250, 250, 250), (30, 30, 30), (120, 120, 120), (42, 130, 218)
@@ -30,12 +30,7 @@ def _cell(size: int) -> int:
 
 def _grid(maps: np.ndarray, cell: int) -> Image.Image:
     """RGB maps (n, h, w, 3) as a grid image with GAP-pixel gutters."""
-    rows, columns = grid_shape(len(maps))
-    grid = Image.new("RGB", (columns * (cell + GAP) - GAP, rows * (cell + GAP) - GAP), PAPER)
-    for i, tile in enumerate(maps):
-        picture = Image.fromarray(np.ascontiguousarray(tile)).resize((cell, cell), Image.NEAREST)
-        grid.paste(picture, ((i % columns) * (cell + GAP), (i // columns) * (cell + GAP)))
-    return grid
+    return Image.fromarray(mosaic(maps, cell, GAP, PAPER))
 
 
 def _bars(values: np.ndarray, colours: np.ndarray, width: int, height: int) -> Image.Image:

@@ -27,12 +27,18 @@ def _peak(values: np.ndarray) -> float:
     return peak if peak > 0 else 1.0
 
 
+def _heat_table(steps: int = 256) -> np.ndarray:
+    t = np.linspace(0, len(HEAT) - 1, steps)
+    return np.stack([np.interp(t, np.arange(len(HEAT)), HEAT[:, c]) for c in range(3)], axis=1).astype(np.uint8)
+
+
+HEAT_TABLE = _heat_table()  # a lookup table: colouring a layer is one indexing step
+
+
 def heat(values: np.ndarray, top: float | None = None) -> np.ndarray:
     """Non-negative values as heat colours (..., 3) uint8; `top` (default: the largest value) is brightest."""
-    t = np.clip(values / (top or _peak(values)), 0, 1) * (len(HEAT) - 1)
-    low = np.minimum(t.astype(np.int64), len(HEAT) - 2)
-    frac = (t - low)[..., None]
-    return (HEAT[low] * (1 - frac) + HEAT[low + 1] * frac).astype(np.uint8)
+    scale = (len(HEAT_TABLE) - 1) / (top or _peak(values))
+    return HEAT_TABLE[np.clip(values * scale, 0, len(HEAT_TABLE) - 1).astype(np.uint8)]
 
 
 def diverging(values: np.ndarray, top: float | None = None) -> np.ndarray:
@@ -61,10 +67,25 @@ def saliency_over(image: np.ndarray, saliency: np.ndarray) -> np.ndarray:
     return (gray + (colour - gray) * strength).astype(np.uint8)
 
 
-def grid_shape(count: int) -> tuple[int, int]:
-    """(rows, columns) for `count` maps: up to 16 a row, at most about four rows."""
-    columns = min(count, max(16, -(-count // 4)))
+def grid_shape(count: int, columns: int | None = None) -> tuple[int, int]:
+    """(rows, columns) for `count` maps: `columns` a row, or by default up to 16, at most about four rows."""
+    columns = min(count, columns or max(16, -(-count // 4)))
     return -(-count // max(columns, 1)), columns
+
+
+def mosaic(maps: np.ndarray, cell: int, gap: int, background, columns: int | None = None) -> np.ndarray:
+    """RGB maps (n, h, w, 3) enlarged to `cell` pixels (square pixels) in a grid with `gap`-pixel gutters."""
+    n, h, w, _ = maps.shape
+    rows, columns = grid_shape(n, columns)
+    # Nearest-neighbour enlargement by repeating rows and columns (far faster than fancy indexing).
+    big = np.repeat(maps, np.bincount(np.arange(cell) * h // cell, minlength=h), axis=1)
+    big = np.repeat(big, np.bincount(np.arange(cell) * w // cell, minlength=w), axis=2)
+    step = cell + gap
+    tiles = np.empty((rows * columns, step, step, 3), dtype=np.uint8)
+    tiles[:] = background
+    tiles[:n, :cell, :cell] = big
+    picture = tiles.reshape(rows, columns, step, step, 3).transpose(0, 2, 1, 3, 4).reshape(rows * step, columns * step, 3)
+    return np.ascontiguousarray(picture[: rows * step - gap, : columns * step - gap])
 
 
 @dataclass(frozen=True)

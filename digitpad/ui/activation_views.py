@@ -1,7 +1,7 @@
 """Widgets that paint a layer's numbers once core.inside_pictures has coloured them: a grid of maps, unit bars.
 
-Pictures arrive as RGB arrays (coloured off the UI thread); painting one is a handful of drawImage
-calls on a single strip image, so a layer of 128 maps costs well under a millisecond.
+Pictures arrive as RGB arrays (coloured off the UI thread); a grid is laid out once per update as
+one image at its size on screen, so painting a layer of 128 maps is a single drawImage.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ..core.inside_pictures import grid_shape
+from ..core.inside_pictures import grid_shape, mosaic
 
 GAP = 2
 
@@ -24,9 +24,7 @@ def rgb_image(rgb: np.ndarray) -> QImage:
 
 def rgb_pixmap(rgb: np.ndarray, scale: int) -> QPixmap:
     """An RGB picture enlarged with square pixels."""
-    image = rgb_image(rgb)
-    return QPixmap.fromImage(image.scaled(image.width() * scale, image.height() * scale, Qt.IgnoreAspectRatio,
-                                          Qt.FastTransformation))
+    return QPixmap.fromImage(rgb_image(np.repeat(np.repeat(rgb, scale, axis=0), scale, axis=1)))
 
 
 class MapGrid(QWidget):
@@ -38,9 +36,8 @@ class MapGrid(QWidget):
         super().__init__(parent)
         self.cell = cell
         self.columns = columns  # None: as core.inside_pictures.grid_shape lays maps out
-        self._strip: QImage | None = None  # all maps side by side, one row of pixels
+        self._image: QImage | None = None  # the whole grid, at its size on screen
         self._count = 0
-        self._map_size = (1, 1)
         self._selected: int | None = None
         self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
 
@@ -50,34 +47,26 @@ class MapGrid(QWidget):
     def set_maps(self, rgb: np.ndarray | None) -> None:
         """(n, h, w, 3) uint8, or None for nothing."""
         if rgb is None or not len(rgb):
-            self._strip, self._count = None, 0
+            self._image, self._count = None, 0
         else:
-            n, h, w, _ = rgb.shape
-            self._strip = rgb_image(rgb.transpose(1, 0, 2, 3).reshape(h, n * w, 3))
-            if n != self._count or self.size() != self.sizeHint():
-                self._count = n
+            background = self.palette().color(QPalette.Window)
+            self._image = rgb_image(mosaic(rgb, self.cell, GAP, (background.red(), background.green(),
+                                                                 background.blue()), self.columns))
+            self._count = len(rgb)
+            if self.size() != self.sizeHint():
                 self.setFixedSize(self.sizeHint())
-            self._map_size = (h, w)
         self.update()
 
     def set_selected(self, index: int | None) -> None:
         self._selected = index
         self.update()
 
-    def _shape(self) -> tuple[int, int]:
-        if not self._count:
-            return 1, 1
-        if self.columns:
-            columns = min(self.columns, self._count)
-            return -(-self._count // columns), columns
-        return grid_shape(self._count)
-
     def sizeHint(self) -> QSize:
-        rows, columns = self._shape()
+        rows, columns = grid_shape(self._count, self.columns) if self._count else (1, 1)
         return QSize(columns * (self.cell + GAP) - GAP, rows * (self.cell + GAP) - GAP)
 
     def _cell_rect(self, index: int) -> QRect:
-        columns = self._shape()[1]
+        columns = grid_shape(self._count, self.columns)[1]
         return QRect((index % columns) * (self.cell + GAP), (index // columns) * (self.cell + GAP),
                      self.cell, self.cell)
 
@@ -93,15 +82,13 @@ class MapGrid(QWidget):
             self.clicked.emit(index)
 
     def paintEvent(self, event) -> None:
-        if self._strip is None:
+        if self._image is None:
             return
         painter = QPainter(self)
-        h, w = self._map_size
-        for index in range(self._count):
-            painter.drawImage(self._cell_rect(index), self._strip, QRect(index * w, 0, w, h))
+        painter.drawImage(0, 0, self._image)
         if self._selected is not None and self._selected < self._count:
-            painter.setPen(QPen(self.palette().color(QPalette.Highlight), 2))
-            painter.drawRect(QRectF(self._cell_rect(self._selected)).adjusted(-1, -1, 1, 1))
+            painter.setPen(QPen(self.palette().color(QPalette.Highlight), 3))
+            painter.drawRect(QRectF(self._cell_rect(self._selected)).adjusted(-0.5, -0.5, 0.5, 0.5))
         painter.end()
 
 
