@@ -47,14 +47,17 @@ class MapGrid(QWidget):
     def set_maps(self, rgb: np.ndarray | None) -> None:
         """(n, h, w, 3) uint8, or None for nothing."""
         if rgb is None or not len(rgb):
-            self._image, self._count = None, 0
-        else:
-            background = self.palette().color(QPalette.Window)
-            self._image = rgb_image(mosaic(rgb, self.cell, GAP, (background.red(), background.green(),
-                                                                 background.blue()), self.columns))
-            self._count = len(rgb)
-            if self.size() != self.sizeHint():
-                self.setFixedSize(self.sizeHint())
+            self.set_grid(None, 0)
+            return
+        paper = self.palette().color(QPalette.Window)
+        self.set_grid(mosaic(rgb, self.cell, GAP, (paper.red(), paper.green(), paper.blue()), self.columns), len(rgb))
+
+    def set_grid(self, grid: np.ndarray | None, count: int) -> None:
+        """`count` maps already laid out by core.inside_pictures.mosaic with this grid's cell and columns."""
+        self._image = None if grid is None else rgb_image(grid)
+        self._count = count if grid is not None else 0
+        if self._count and self.size() != self.sizeHint():
+            self.setFixedSize(self.sizeHint())
         self.update()
 
     def set_selected(self, index: int | None) -> None:

@@ -8,7 +8,7 @@ The tab builds its contents when first shown, so starting the app costs nothing.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .activation_views import MapGrid, UnitBars, rgb_image, rgb_pixmap
-from .prediction_view import ProbabilityBars, gray_pixmap
+from .activation_views import GAP, MapGrid, UnitBars, rgb_image, rgb_pixmap
+from .prediction_view import ProbabilityBars, gray_pixmap, verdict
 
 THROTTLE_MS = 60
 INPUT_SCALE = 6
@@ -45,19 +45,27 @@ class ProbeCache:
         self._checkpoint = None
         self._probe = None
 
-    def look(self, checkpoint, model_input, other):
-        """A Reading and its pictures, computed on the worker thread."""
+    def look(self, checkpoint, model_input, other, background):
+        """A Reading, its pictures and each map grid laid out as on screen, computed on the worker thread."""
         from ..core.inside import Probe
-        from ..core.inside_pictures import pictures
+        from ..core.inside_pictures import mosaic, pictures
 
         if checkpoint is not self._checkpoint:
             self._probe, self._checkpoint = Probe.from_checkpoint(checkpoint), checkpoint
         reading = self._probe.read(model_input, other)
-        return reading, pictures(reading)
+        coloured = pictures(reading)
+        grids = tuple(mosaic(rgb, _cell(layer.shape[1]), GAP, background) if layer.kind in ("conv", "pool") else None
+                      for layer, rgb in zip(reading.layers, coloured.maps))
+        return reading, coloured, grids
 
 
 class InputView(QWidget):
-    """The 28x28 input, large; a clicked feature map is laid over it, stretched to the input's size."""
+    """The 28x28 input, large; a clicked feature map is laid over it, stretched to the input's size.
+
+    Signal `clicked` when the person clicks it (the tab then takes the map away).
+    """
+
+    clicked = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -76,6 +84,10 @@ class InputView(QWidget):
 
     def has_overlay(self) -> bool:
         return self._overlay is not None
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.LeftButton:
+            self.clicked.emit()
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
@@ -113,11 +125,12 @@ class LayerSection(QWidget):
                                  "over the input.")
         layout.addWidget(self.view, 0, Qt.AlignLeft)
 
-    def show_values(self, values, rgb) -> None:
+    def show_values(self, values, rgb, grid) -> None:
+        """Units as bars (dense), or the maps as `grid`, the mosaic ProbeCache laid out for this view."""
         if isinstance(self.view, UnitBars):
             self.view.set_values(values, rgb)
         else:
-            self.view.set_maps(rgb)
+            self.view.set_grid(grid, 0 if values is None else len(values))
 
 
 class InsideTab(QWidget):
@@ -156,7 +169,7 @@ class InsideTab(QWidget):
         self.service.failed.connect(self._on_failed)
 
         self.input_view = InputView()
-        self.input_view.mousePressEvent = lambda event: self._select(None)
+        self.input_view.clicked.connect(lambda: self._select(None))
         self.input_caption = QLabel("What the model sees (28×28)")
         self.input_caption.setWordWrap(True)
         self.input_caption.setAlignment(Qt.AlignCenter)
@@ -245,20 +258,21 @@ class InsideTab(QWidget):
             return
         predictor = self.models.predictor
         if predictor is None or self._input is None:
-            self._show(None, None, "Loading the model..." if predictor is None else PROMPT)
+            self._show(None, None, None, "Loading the model..." if predictor is None else PROMPT)
             return
-        job_args = (predictor.checkpoint, self._input, self.other_choice.currentData())
+        paper = self.palette().color(QPalette.Window)
+        job_args = (predictor.checkpoint, self._input, self.other_choice.currentData(),
+                    (paper.red(), paper.green(), paper.blue()))
         self.service.submit(lambda: self.cache.look(*job_args))
 
     def _on_read(self, result, seconds: float) -> None:
-        reading, pictures = result
-        self._show(reading, pictures)
+        self._show(*result)
 
     def _on_failed(self, message: str) -> None:
-        self._show(None, None, f"Could not look inside the model: {message}")
+        self._show(None, None, None, f"Could not look inside the model: {message}")
 
     # --- showing ---------------------------------------------------------------------------------
-    def _show(self, reading, pictures, message: str = "") -> None:
+    def _show(self, reading, pictures, grids, message: str = "") -> None:
         self.reading, self.pictures = reading, pictures
         if reading is None:
             self.answer.setText(message)
@@ -269,14 +283,15 @@ class InsideTab(QWidget):
             self.why_caption.setText("why –")
             self.why_not_caption.setText("")
             for section in self.sections:
-                section.show_values(None, None)
+                section.show_values(None, None, None)
             self.filters.set_maps(None)
             self._select(None)
             return
         self.updates += 1
-        p = reading.probabilities
-        self.answer.setText(f"It reads {reading.answer} ({p[reading.answer]:.1%})")
-        self.bars.set_probabilities(tuple(float(v) for v in p))
+        probabilities = tuple(float(p) for p in reading.probabilities)
+        big, caption = verdict(probabilities)  # worded as on the Draw tab
+        self.answer.setText(caption if big == "?" else f"It reads {big}, {caption}")
+        self.bars.set_probabilities(probabilities)
         self.input_view.set_input(reading.model_input)
         self.why.setPixmap(rgb_pixmap(pictures.saliency, SALIENCY_SCALE))
         self.why_not.setPixmap(rgb_pixmap(pictures.contrast, SALIENCY_SCALE))
@@ -291,7 +306,8 @@ class InsideTab(QWidget):
                                                              if layer.kind != "output"]:
             self._build_sections(reading)
         for section in self.sections:
-            section.show_values(reading.activations[section.index], pictures.maps[section.index])
+            i = section.index
+            section.show_values(reading.activations[i], pictures.maps[i], grids[i])
         filters = reading.filters
         self.filters_title.setText(f"<b>What the first layer looks for</b> &nbsp; its {filters.shape[0]} learned "
                                    f"{filters.shape[1]} × {filters.shape[2]} filters")
@@ -336,7 +352,4 @@ class InsideTab(QWidget):
         self._throttle.stop()
         if self.service is not None:
             self.service.shutdown()
-
-    def sizeHint(self) -> QSize:
-        return QSize(1100, 760)
 

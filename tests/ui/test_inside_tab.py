@@ -40,7 +40,7 @@ def test_maps_follow_the_drawing_and_nothing_is_computed_while_hidden(window, qt
     assert inside.updates == 0 and inside.service is None, "a hidden Inside tab computes nothing"
 
     inside = look(qtbot, window)
-    assert inside.answer.text().startswith("It reads 7")
+    assert inside.answer.text().startswith("It reads 7, ")
     titles = [section.layer.title for section in inside.sections]
     assert titles[:2] == ["conv1 · 32 × 26 × 26", "conv2 · 32 × 24 × 24"] and len(titles) == 7
     conv1 = inside.sections[0].view
@@ -56,7 +56,7 @@ def test_maps_follow_the_drawing_and_nothing_is_computed_while_hidden(window, qt
     pause(300)
     assert inside.updates == updates, "drawing with the Inside tab hidden computes nothing"
     look(qtbot, window)
-    assert inside.answer.text().startswith("It reads 1")
+    assert inside.answer.text().startswith("It reads 1, ")
     assert not np.array_equal(pixels(conv1), seven), "the feature maps changed with the drawing"
 
 
