@@ -180,7 +180,7 @@ class InsideTab(QWidget):
         font.setBold(True)
         self.answer.setFont(font)
         self.bars = ProbabilityBars()
-        self.bars.setMinimumHeight(10 * 18)
+        self.bars.setFixedHeight(10 * 18)
         self.why = QLabel()
         self.why_not = QLabel()
         for label in (self.why, self.why_not):
