@@ -310,7 +310,8 @@ class InsideTab(QWidget):
             section.show_values(reading.activations[i], pictures.maps[i], grids[i])
         filters = reading.filters
         self.filters_title.setText(f"<b>What the first layer looks for</b> &nbsp; its {filters.shape[0]} learned "
-                                   f"{filters.shape[1]} × {filters.shape[2]} filters")
+                                   f"{filters.shape[1]} × {filters.shape[2]} filters" if len(filters)
+                                   else "<b>This model has no convolution</b>, so no filters to show")
         self.filters.set_maps(pictures.filters)
         self._show_overlay()
 
