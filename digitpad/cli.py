@@ -79,6 +79,18 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", required=True, choices=("torchscript", "onnx"))
     export.add_argument("--out", help="output file (default: beside the model)")
 
+    explain = commands.add_parser("explain", help="draw what the model does with an image: feature maps, "
+                                  "filters, and the ink that made its answer")
+    explain.add_argument("image", metavar="IMAGE")
+    explain.add_argument("--model", help="checkpoint file (default: the bundled model)")
+    explain.add_argument("--out", required=True, help="PNG file to write the figure to")
+    explain.add_argument("--why-not", type=int, choices=range(10), metavar="DIGIT",
+                         help="the other digit for the 'why not' saliency (default: the runner-up)")
+    explain.add_argument("--ink", default="auto", choices=("auto", "dark", "light"),
+                         help="dark ink on light paper, light on dark, or guess from the border")
+    explain.add_argument("--json", action="store_true",
+                         help="also print the layers and their shapes, the answer and the saliency's share on the ink")
+
     info = commands.add_parser("info", help="versions, devices and the bundled model")
     info.add_argument("--json", action="store_true")
 
@@ -237,6 +249,48 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_explain(args) -> int:
+    import io
+
+    from .core.atomic_file import write_atomically
+    from .core.checkpoint import Checkpoint
+    from .core.images import ImageError, load_image
+    from .core.inside import SALIENCY_METHOD, Probe, ink_fraction
+    from .core.inside_figure import render_figure
+    from .core.paths import bundled_model_path
+    from .core.preprocess import to_mnist
+
+    checkpoint = Checkpoint.load(args.model or bundled_model_path())
+    try:
+        model_input = to_mnist(load_image(args.image), args.ink)
+    except ImageError as e:
+        print(f"digitpad: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    if model_input is None:
+        print(f"digitpad: error: {args.image}: blank (no ink found), nothing to explain", file=sys.stderr)
+        return EXIT_ERROR
+    reading = Probe.from_checkpoint(checkpoint).read(model_input, args.why_not)
+    buffer = io.BytesIO()
+    render_figure(reading, f"{Path(args.image).name} read by {checkpoint.display_name}").save(buffer, "PNG")
+    try:
+        write_atomically(args.out, buffer.getbuffer())
+    except OSError as e:
+        print(f"digitpad: error: could not write {args.out}: {e.strerror or e}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.json:
+        print(json.dumps({
+            "file": args.image, "model": checkpoint.display_name, "figure": args.out, "answer": reading.answer,
+            "confidence": round(float(reading.probabilities[reading.answer]), 6),
+            "probabilities": [round(float(p), 6) for p in reading.probabilities],
+            "layers": [{"name": layer.name, "kind": layer.kind, "shape": list(layer.shape)} for layer in reading.layers],
+            "saliency": {"method": SALIENCY_METHOD, "share_on_ink": round(reading.saliency_on_ink(), 4),
+                         "ink_share_of_image": round(ink_fraction(model_input), 4), "why_not": reading.other},
+        }))
+    else:
+        print(f"{args.image}: {reading.answer} ({reading.probabilities[reading.answer]:.1%}); wrote {args.out}")
+    return 0
+
+
 def info() -> dict:
     import torch
 
@@ -359,7 +413,7 @@ def _print_download_progress(name: str, received: int, total: int | None) -> Non
 
 
 COMMANDS = {"predict": cmd_predict, "train": cmd_train, "finetune": cmd_finetune, "evaluate": cmd_evaluate,
-            "export": cmd_export, "info": cmd_info, "personal": cmd_personal, "download": cmd_download}
+            "export": cmd_export, "explain": cmd_explain, "info": cmd_info, "personal": cmd_personal, "download": cmd_download}
 
 
 def _quiet_stdout() -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -20,6 +21,7 @@ from .checkpoint import Checkpoint
 from .config import TrainConfig, TrainingError
 from .datasets import DigitData
 from .device import resolve_device
+from .inside import first_layer_filters
 from .metrics import evaluate, misclassified, predict_logits, scores
 from .models import build_model, parameter_count
 from .normalization import Normalization
@@ -96,6 +98,7 @@ class Epoch:
     lr: float
     elapsed: float
     eta: float
+    filters: np.ndarray | None = field(default=None, repr=False, compare=False)  # first conv's weights, for pictures
 
 
 @dataclass
@@ -230,8 +233,9 @@ def train(config: TrainConfig, data: DigitData, control: TrainControl | None = N
             val = evaluate(model, val_x, val_y, norm)
             elapsed = time.perf_counter() - began
             record = Epoch(epoch, config.epochs, loss_sum / seen, correct / seen, val["loss"], val["accuracy"],
-                           optimizer.param_groups[0]["lr"], elapsed, elapsed / done_steps * (total_steps - done_steps))
-            history.append(asdict(record))
+                           optimizer.param_groups[0]["lr"], elapsed, elapsed / done_steps * (total_steps - done_steps),
+                           first_layer_filters(model))
+            history.append({k: v for k, v in asdict(record).items() if k != "filters"})
             yield record
     except torch.OutOfMemoryError:
         raise TrainingError(f"out of memory on {device}: lower the batch size (it was {config.batch_size})") from None

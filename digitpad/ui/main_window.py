@@ -13,6 +13,7 @@ from superqt.utils import WorkerBase
 
 from .. import __version__
 from .draw_tab import DrawTab
+from .inside_tab import InsideTab
 from .message_boxes import warn
 from .model_manager import ModelManager
 from .my_digits import MyDigitsView
@@ -41,6 +42,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(self.draw_tab, "Draw")
         self.tabs.addTab(self.train_tab, "Train")
+        self.inside_tab = InsideTab(self.models, self.draw_tab)
+        self.tabs.addTab(self.inside_tab, "Inside")
         self.setCentralWidget(self.tabs)
         self.model_status = QLabel("Starting...")
         self.statusBar().addPermanentWidget(self.model_status)
@@ -293,6 +296,7 @@ class MainWindow(QMainWindow):
         self.save_settings()
         self.train_tab.shutdown()
         self.draw_tab.shutdown()
+        self.inside_tab.shutdown()
         try:
             WorkerBase.await_workers(msecs=5000)  # model loads and stopped runs end well within that
         except RuntimeError:  # a worker still busy: Qt's thread pool waits for it as the app exits

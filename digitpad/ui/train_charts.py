@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from ..core.inside_pictures import filter_colors
+from .activation_views import MapGrid
 
 TRAINING_COLOR = "#1f77b4"
 VALIDATION_COLOR = "#e6550d"
@@ -98,16 +102,44 @@ class MetricChart(pg.PlotWidget):
         self.validation_epochs.setData(np.asarray(self._epoch_x), np.asarray(self._validation_y))
 
 
+class FiltersPanel(QWidget):
+    """The first layer's filters as they stand after each epoch: watch them turn from noise into stroke detectors."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.title = QLabel()
+        self.title.setAlignment(Qt.AlignCenter)
+        self.grid = MapGrid(22, columns=8)
+        self.grid.setToolTip("Each filter is one of the first layer's pattern detectors: warm weights add the ink "
+                             "under them, blue ones subtract it")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.grid, 0, Qt.AlignHCenter)
+        layout.addStretch(1)
+        self.epoch = 0
+        self.show_filters(None, 0)
+
+    def show_filters(self, filters: np.ndarray | None, epoch: int) -> None:
+        self.epoch = epoch
+        if filters is not None:
+            self.grid.cell = 40 if len(filters) <= 8 else 22  # LeNet-5's six filters get room to be seen
+        self.grid.set_maps(None if filters is None else filter_colors(filters))
+        self.title.setText(f"First-layer filters\nafter epoch {epoch}" if filters is not None
+                           else "First-layer filters\n(after each epoch)")
+
+
 class TrainingCharts:
-    """The loss and accuracy charts fed from the trainer's Step and Epoch events."""
+    """The loss and accuracy charts, and the first layer's filters, fed from the trainer's Step and Epoch events."""
 
     def __init__(self, parent: QWidget):
         self.loss = MetricChart("Loss", "cross-entropy", parent=parent)
         self.accuracy = MetricChart("Accuracy", "%", scale=100, parent=parent)
+        self.filters = FiltersPanel(parent)
 
     def clear(self) -> None:
         for chart in (self.loss, self.accuracy):
             chart.clear_points()
+        self.filters.show_filters(None, 0)
 
     def add_step(self, step) -> None:
         """Plot at fractional epochs, so steps and epoch means share the x axis."""
@@ -119,6 +151,8 @@ class TrainingCharts:
     def add_epoch(self, epoch) -> None:
         self.loss.add_epoch(epoch.epoch, epoch.train_loss, epoch.val_loss)
         self.accuracy.add_epoch(epoch.epoch, epoch.train_accuracy, epoch.val_accuracy)
+        if epoch.filters is not None:
+            self.filters.show_filters(epoch.filters, epoch.epoch)
 
     def redraw(self) -> None:
         self.loss.redraw()

@@ -51,6 +51,7 @@ class TrainingMonitor(QWidget):
         charts = QSplitter(Qt.Horizontal)
         charts.addWidget(self.charts.loss)
         charts.addWidget(self.charts.accuracy)
+        charts.addWidget(self.charts.filters)
         charts.setChildrenCollapsible(False)
         legend = QLabel(LEGEND_HTML)
         legend.setAlignment(Qt.AlignCenter)

@@ -1,0 +1,163 @@
+"""The Inside tab's cost, as JSON (saved beside this script as inside_view.json).
+
+1. One update of the view for the bundled digitnet on one torch thread, for 30 drawn digits:
+   - compute: the worker's job (forward with hooks, backward for the saliency, colouring the pictures
+     and laying out the grids);
+   - show: the UI thread putting the result on screen, painted (`repaint` of the whole tab);
+   - total: compute + show; the goal is 30 ms.
+   Each is timed on the wall clock and in CPU time of the thread doing it (`cpu_*`): on a machine
+   shared with other work the wall clock also counts the time other processes hold the cores.
+2. The Draw tab's pen-to-answer latency while the Inside tab is hidden, against a baseline without
+   the feature (the tab removed and unhooked from the Draw tab), in the same run and interleaved
+   digit by digit so the machine's load hits both alike. Strokes are real QMouseEvents paced like a
+   125 Hz mouse, as in gui_latency.py: pen_up is release to answer shown, live is each move to the
+   next answer shown while the pen still moves.
+Run: python benchmarks/inside_view.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def stats(seconds: list[float]) -> dict:
+    ms = np.array(seconds) * 1000
+    return {"count": len(ms), "p50_ms": round(float(np.percentile(ms, 50)), 2),
+            "p95_ms": round(float(np.percentile(ms, 95)), 2), "max_ms": round(float(ms.max()), 2)}
+
+
+def wait_for_model(window) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    window.start()
+    while window.models.predictor is None:
+        QApplication.processEvents()
+        time.sleep(0.001)
+
+
+def one_update(drawings) -> dict:
+    """Compute and show one update per drawing, on one torch thread."""
+    import torch
+    from PySide6.QtWidgets import QApplication
+
+    from digitpad.core.preprocess import to_mnist
+    from digitpad.core.strokes import render_strokes
+    from digitpad.ui.app import create_window
+
+    torch.set_num_threads(1)
+    window = create_window()
+    window.resize(1280, 860)
+    window.show()
+    wait_for_model(window)
+    inside = window.inside_tab
+    window.tabs.setCurrentWidget(inside)
+    QApplication.processEvents()
+    checkpoint = window.models.predictor.checkpoint
+    inputs = [to_mnist(render_strokes(strokes, (320, 320))) for strokes in drawings]
+    paper = (240, 240, 240)
+    inside.cache.look(checkpoint, inputs[0], None, paper)  # the probe is built once per model
+    wall = {"compute": [], "show": []}
+    cpu = {"compute": [], "show": []}
+    for _ in range(2):
+        for model_input in inputs:
+            t0, c0 = time.perf_counter(), time.thread_time()
+            result = inside.cache.look(checkpoint, model_input, None, paper)
+            t1, c1 = time.perf_counter(), time.thread_time()
+            inside._show(*result)
+            inside.repaint()
+            t2, c2 = time.perf_counter(), time.thread_time()
+            wall["compute"].append(t1 - t0)
+            wall["show"].append(t2 - t1)
+            cpu["compute"].append(c1 - c0)
+            cpu["show"].append(c2 - c1)
+    window.close()
+    torch.set_num_threads(os.cpu_count() or 1)
+    result = {"torch_threads": 1, "goal_ms": 30}
+    for name, times in (("", wall), ("cpu_", cpu)):
+        result |= {f"{name}compute": stats(times["compute"]), f"{name}show": stats(times["show"]),
+                   f"{name}total": stats([a + b for a, b in zip(times["compute"], times["show"])])}
+    return result
+
+
+def pen_latency(drawings) -> dict:
+    """Pen-to-answer latency on the Draw tab: Inside tab hidden vs no Inside feature, interleaved."""
+    from drawing import densify, mouse, pause
+    from PySide6.QtCore import QEvent, Qt
+
+    from digitpad.ui.app import create_window
+
+    windows = {}
+    for condition in ("inside_hidden", "baseline_without_inside"):
+        window = create_window()
+        window.show()
+        wait_for_model(window)
+        if condition == "baseline_without_inside":
+            window.draw_tab.predictionShown.disconnect(window.inside_tab._on_prediction)
+            window.tabs.removeTab(window.tabs.indexOf(window.inside_tab))
+        else:  # shown once, so its worker thread exists, then hidden behind the Draw tab
+            window.tabs.setCurrentWidget(window.inside_tab)
+            pause(300)
+        window.tabs.setCurrentWidget(window.draw_tab)
+        windows[condition] = window
+    results = {condition: {"pen_up": [], "live": []} for condition in windows}
+    for strokes in drawings:
+        for condition, window in windows.items():
+            tab = window.draw_tab
+            shown_at: list[float] = []
+
+            def note(_, times=shown_at):
+                times.append(time.perf_counter())
+
+            tab.predictionShown.connect(note)
+            tab.clear()
+            pause(30)
+            for stroke in strokes:
+                points = densify(stroke, 6)
+                mouse(tab.canvas, QEvent.MouseButtonPress, points[0], Qt.LeftButton, Qt.LeftButton)
+                moves = []
+                for point in points[1:]:
+                    moves.append(time.perf_counter())
+                    mouse(tab.canvas, QEvent.MouseMove, point, Qt.NoButton, Qt.LeftButton)
+                    pause(8)
+                released = time.perf_counter()
+                mouse(tab.canvas, QEvent.MouseButtonRelease, points[-1], Qt.LeftButton, Qt.NoButton)
+                while not shown_at or shown_at[-1] < released:
+                    pause(1)
+                results[condition]["pen_up"].append(shown_at[-1] - released)
+                answers = np.array(shown_at)
+                for t in moves:
+                    later = answers[(answers > t) & (answers < released)]
+                    if len(later):
+                        results[condition]["live"].append(later[0] - t)
+            tab.predictionShown.disconnect(note)
+    computed_while_hidden = windows["inside_hidden"].inside_tab.updates  # shown on a blank pad: no reading
+    for window in windows.values():
+        window.close()
+    return {condition: {"pen_up_to_answer": stats(r["pen_up"]), "mouse_move_to_next_answer": stats(r["live"])}
+            for condition, r in results.items()} | {"inside_updates_while_hidden": computed_while_hidden}
+
+
+def main() -> None:
+    from digit_strokes import all_styles, place
+
+    drawings = [place(strokes, 60, 30, 250) for _, _, strokes in all_styles()]
+    result = {"load_average_1min": round(os.getloadavg()[0], 2), "cpu_count": os.cpu_count(),
+              "one_update_digitnet": one_update(drawings), "draw_tab_latency": pen_latency(drawings)}
+    result["load_average_1min_after"] = round(os.getloadavg()[0], 2)
+    text = json.dumps(result, indent=1)
+    print(text)
+    (HERE / "inside_view.json").write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()

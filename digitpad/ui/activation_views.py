@@ -1,0 +1,134 @@
+"""Widgets that paint a layer's numbers once core.inside_pictures has coloured them: a grid of maps, unit bars.
+
+Pictures arrive as RGB arrays (coloured off the UI thread); a grid is laid out once per update as
+one image at its size on screen, so painting a layer of 128 maps is a single drawImage.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from ..core.inside_pictures import grid_shape, mosaic
+
+GAP = 2
+
+
+def rgb_image(rgb: np.ndarray) -> QImage:
+    """An (h, w, 3) uint8 array as a QImage that owns its pixels."""
+    data = np.ascontiguousarray(rgb)
+    return QImage(data.data, data.shape[1], data.shape[0], data.strides[0], QImage.Format_RGB888).copy()
+
+
+def rgb_pixmap(rgb: np.ndarray, scale: int) -> QPixmap:
+    """An RGB picture enlarged with square pixels."""
+    return QPixmap.fromImage(rgb_image(np.repeat(np.repeat(rgb, scale, axis=0), scale, axis=1)))
+
+
+class MapGrid(QWidget):
+    """Small pictures in rows (feature maps or filters); `clicked(index)` when one is clicked."""
+
+    clicked = Signal(int)
+
+    def __init__(self, cell: int, parent: QWidget | None = None, columns: int | None = None):
+        super().__init__(parent)
+        self.cell = cell
+        self.columns = columns  # None: as core.inside_pictures.grid_shape lays maps out
+        self._image: QImage | None = None  # the whole grid, at its size on screen
+        self._count = 0
+        self._selected: int | None = None
+        self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
+
+    def count(self) -> int:
+        return self._count
+
+    def set_maps(self, rgb: np.ndarray | None) -> None:
+        """(n, h, w, 3) uint8, or None for nothing."""
+        if rgb is None or not len(rgb):
+            self.set_grid(None, 0)
+            return
+        paper = self.palette().color(QPalette.Window)
+        self.set_grid(mosaic(rgb, self.cell, GAP, (paper.red(), paper.green(), paper.blue()), self.columns), len(rgb))
+
+    def set_grid(self, grid: np.ndarray | None, count: int) -> None:
+        """`count` maps already laid out by core.inside_pictures.mosaic with this grid's cell and columns."""
+        self._image = None if grid is None else rgb_image(grid)
+        self._count = count if grid is not None else 0
+        if self._count and self.size() != self.sizeHint():
+            self.setFixedSize(self.sizeHint())
+        self.update()
+
+    def set_selected(self, index: int | None) -> None:
+        self._selected = index
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        rows, columns = grid_shape(self._count, self.columns) if self._count else (1, 1)
+        return QSize(columns * (self.cell + GAP) - GAP, rows * (self.cell + GAP) - GAP)
+
+    def _cell_rect(self, index: int) -> QRect:
+        columns = grid_shape(self._count, self.columns)[1]
+        return QRect((index % columns) * (self.cell + GAP), (index // columns) * (self.cell + GAP),
+                     self.cell, self.cell)
+
+    def index_at(self, x: float, y: float) -> int | None:
+        for index in range(self._count):
+            if self._cell_rect(index).contains(int(x), int(y)):
+                return index
+        return None
+
+    def mousePressEvent(self, event) -> None:
+        index = self.index_at(event.position().x(), event.position().y())
+        if index is not None and event.button() == Qt.LeftButton:
+            self.clicked.emit(index)
+
+    def paintEvent(self, event) -> None:
+        if self._image is None:
+            return
+        painter = QPainter(self)
+        painter.drawImage(0, 0, self._image)
+        if self._selected is not None and self._selected < self._count:
+            painter.setPen(QPen(self.palette().color(QPalette.Highlight), 3))
+            painter.drawRect(QRectF(self._cell_rect(self._selected)).adjusted(-0.5, -0.5, 0.5, 0.5))
+        painter.end()
+
+
+class UnitBars(QWidget):
+    """A dense layer's units as vertical bars, height and colour by activation (one scale per layer)."""
+
+    HEIGHT = 56
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._values: np.ndarray | None = None
+        self._colours: np.ndarray | None = None
+        self.setMinimumSize(200, self.HEIGHT)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+
+    def set_values(self, values: np.ndarray | None, colours: np.ndarray | None = None) -> None:
+        self._values, self._colours = values, colours
+        self.update()
+
+    def sizeHint(self) -> QSize:
+        return QSize(600, self.HEIGHT)
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        palette = self.palette()
+        base = self.height() - 1
+        painter.setPen(palette.color(QPalette.Mid))
+        painter.drawLine(0, base, self.width(), base)
+        if self._values is None or not len(self._values):
+            painter.end()
+            return
+        peak = float(np.abs(self._values).max()) or 1.0
+        step = self.width() / len(self._values)
+        painter.setPen(Qt.NoPen)
+        for i, value in enumerate(self._values):
+            height = (self.height() - 2) * max(float(value), 0.0) / peak
+            painter.setBrush(QColor(*(int(c) for c in self._colours[i])) if self._colours is not None
+                             else palette.color(QPalette.Highlight))
+            painter.drawRect(QRectF(i * step, base - height, max(step - (1 if step > 3 else 0), 1), height))
+        painter.end()

@@ -1,0 +1,356 @@
+"""The Inside tab: what the model does with the current drawing, stage by stage, and which ink made its answer.
+
+It follows the Draw tab's answers (each carries the 28x28 input the model read) and the model in
+use. Work runs on its own PredictionService thread (latest request wins) at most every
+THROTTLE_MS, and only while the tab is visible: a hidden tab just remembers the newest input.
+The tab builds its contents when first shown, so starting the app costs nothing.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .activation_views import GAP, MapGrid, UnitBars, rgb_image, rgb_pixmap
+from .prediction_view import ProbabilityBars, gray_pixmap, verdict
+
+THROTTLE_MS = 60
+INPUT_SCALE = 6
+LEFT_WIDTH = 290
+SALIENCY_SCALE = 4
+METHOD_NOTE = ("Gradient × input: each pixel's brightness times how fast the score changes with it. Warm ink "
+               "pushed the score up, blue ink pulled it down. It takes one backward pass, so it keeps up with "
+               "the pen, and it credits only the ink you drew (it cannot point at a stroke you left out).")
+PROMPT = "Draw a digit on the Draw tab: this tab shows what the model does with it."
+
+
+def _cell(size: int) -> int:
+    """A feature map's side on screen, by its side in the model."""
+    return 40 if size >= 20 else 34 if size >= 8 else 24 if size >= 4 else 16
+
+
+class ProbeCache:
+    """The probe for the model in use, rebuilt when the model changes; touched only by the worker thread."""
+
+    def __init__(self):
+        self._checkpoint = None
+        self._probe = None
+
+    def look(self, checkpoint, model_input, other, background):
+        """A Reading, its pictures and each map grid laid out as on screen, computed on the worker thread."""
+        from ..core.inside import Probe
+        from ..core.inside_pictures import mosaic, pictures
+
+        if checkpoint is not self._checkpoint:
+            self._probe, self._checkpoint = Probe.from_checkpoint(checkpoint), checkpoint
+        reading = self._probe.read(model_input, other)
+        coloured = pictures(reading)
+        grids = tuple(mosaic(rgb, _cell(layer.shape[1]), GAP, background) if layer.kind in ("conv", "pool") else None
+                      for layer, rgb in zip(reading.layers, coloured.maps))
+        return reading, coloured, grids
+
+
+class InputView(QWidget):
+    """The 28x28 input, large; a clicked feature map is laid over it, stretched to the input's size.
+
+    Signal `clicked` when the person clicks it (the tab then takes the map away).
+    """
+
+    clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._input = None
+        self._overlay = None  # a QImage of the chosen map
+        self.setFixedSize(28 * INPUT_SCALE, 28 * INPUT_SCALE)
+        self.setAccessibleName("The 28×28 input")
+
+    def set_input(self, image) -> None:
+        self._input = gray_pixmap(image, INPUT_SCALE) if image is not None else None
+        self.update()
+
+    def set_overlay(self, rgb) -> None:
+        self._overlay = rgb_image(rgb) if rgb is not None else None
+        self.update()
+
+    def has_overlay(self) -> bool:
+        return self._overlay is not None
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.LeftButton:
+            self.clicked.emit()
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), Qt.black)
+        if self._input is not None:
+            painter.drawPixmap(0, 0, self._input)
+        if self._overlay is not None:
+            painter.setOpacity(0.8)
+            painter.drawImage(QRectF(self.rect()), self._overlay)
+            painter.setOpacity(1.0)
+        painter.setPen(self.palette().color(QPalette.Mid))
+        painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
+        painter.end()
+
+
+class LayerSection(QWidget):
+    """One stage: "conv1 · 32 × 26 × 26", what it is made of, and its maps (or its units as bars)."""
+
+    def __init__(self, layer, index: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.layer = layer
+        self.index = index  # the layer's place in the Reading
+        title = QLabel(f"<b>{layer.title}</b> &nbsp; <span style='color: palette(mid)'>"
+                       f"{' · '.join(layer.modules)}</span>")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 6)
+        layout.setSpacing(4)
+        layout.addWidget(title)
+        if layer.kind == "dense":
+            self.view = UnitBars()
+            self.view.setToolTip("One bar per unit: how strongly it fires for this drawing")
+        else:
+            self.view = MapGrid(_cell(layer.shape[1]))
+            self.view.setToolTip("One map per channel: bright where its pattern is found. Click a map to lay it "
+                                 "over the input.")
+        layout.addWidget(self.view, 0, Qt.AlignLeft)
+
+    def show_values(self, values, rgb, grid) -> None:
+        """Units as bars (dense), or the maps as `grid`, the mosaic ProbeCache laid out for this view."""
+        if isinstance(self.view, UnitBars):
+            self.view.set_values(values, rgb)
+        else:
+            self.view.set_grid(grid, 0 if values is None else len(values))
+
+
+class InsideTab(QWidget):
+    """Feature maps, filters, dense units, probabilities and saliency for the Draw tab's current input."""
+
+    def __init__(self, models, draw_tab, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.models = models
+        self.service = None  # made with the contents, on first show
+        self.cache = ProbeCache()
+        self.reading = None  # the Reading on show
+        self.pictures = None  # and its pictures
+        self.updates = 0  # readings shown, for tests and benchmarks
+        self._input = None  # the newest 28x28 input from the Draw tab (None: nothing drawn)
+        self._selected: tuple[int, int] | None = None  # (layer index, map index) laid over the input
+        self.sections: list[LayerSection] = []
+        self._layout = QHBoxLayout(self)
+        self._throttle = QTimer(self, singleShot=True, interval=THROTTLE_MS)
+        self._throttle.timeout.connect(self.update_now)
+        draw_tab.predictionShown.connect(self._on_prediction)
+        models.changed.connect(lambda _: self.request())
+
+    # --- building --------------------------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        self.build()
+        super().showEvent(event)
+        self.request()
+
+    def build(self) -> None:
+        if self.service is not None:
+            return
+        from .prediction_service import PredictionService
+
+        self.service = PredictionService(self)
+        self.service.predicted.connect(self._on_read)
+        self.service.failed.connect(self._on_failed)
+
+        self.input_view = InputView()
+        self.input_view.clicked.connect(lambda: self._select(None))
+        self.input_caption = QLabel("What the model sees (28×28)")
+        self.input_caption.setWordWrap(True)
+        self.input_caption.setAlignment(Qt.AlignCenter)
+        self.answer = QLabel(PROMPT)
+        self.answer.setWordWrap(True)
+        font = QFont(self.answer.font())
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.answer.setFont(font)
+        self.bars = ProbabilityBars()
+        self.bars.setFixedHeight(10 * 18)
+        self.why = QLabel()
+        self.why_not = QLabel()
+        for label in (self.why, self.why_not):
+            label.setFixedSize(28 * SALIENCY_SCALE, 28 * SALIENCY_SCALE)
+            label.setStyleSheet("background: black;")
+        self.why_caption = QLabel("why –")
+        self.why_not_caption = QLabel("")
+        self.other_choice = QComboBox()
+        self.other_choice.addItem("the runner-up", None)
+        for digit in range(10):
+            self.other_choice.addItem(str(digit), digit)
+        self.other_choice.setToolTip("Which other digit to compare with: what in the drawing makes it the answer "
+                                     "rather than this one")
+        self.other_choice.currentIndexChanged.connect(lambda _: self.request())
+        self.method = QLabel(METHOD_NOTE)
+        self.method.setWordWrap(True)
+        self.method.setEnabled(False)
+        choice = QHBoxLayout()
+        choice.addWidget(QLabel("Why not"))
+        choice.addWidget(self.other_choice, 1)
+        saliency = QGridLayout()
+        saliency.addWidget(self.why, 0, 0)
+        saliency.addWidget(self.why_not, 0, 1)
+        saliency.addWidget(self.why_caption, 1, 0, Qt.AlignHCenter)
+        saliency.addWidget(self.why_not_caption, 1, 1, Qt.AlignHCenter)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.input_view, 0, Qt.AlignHCenter)
+        left_layout.addWidget(self.input_caption)
+        left_layout.addSpacing(6)
+        left_layout.addWidget(self.answer)
+        left_layout.addWidget(self.bars)
+        left_layout.addSpacing(6)
+        left_layout.addWidget(QLabel("<b>Which ink made the answer</b>"))
+        left_layout.addLayout(choice)
+        left_layout.addLayout(saliency)
+        left_layout.addWidget(self.method)
+        left_layout.addStretch(1)
+        left.setFixedWidth(LEFT_WIDTH)
+
+        self.filters_title = QLabel("")
+        self.filters = MapGrid(26)
+        self.filters.setToolTip("The first convolution's learned filters: warm weights add the ink under them, "
+                                "blue ones subtract it. Each makes one of the first layer's feature maps.")
+        stages = QWidget()
+        self.stages_layout = QVBoxLayout(stages)
+        self.stages_layout.addWidget(self.filters_title)
+        self.stages_layout.addWidget(self.filters, 0, Qt.AlignLeft)
+        self.stages_layout.addStretch(1)
+        right = QScrollArea()
+        right.setWidget(stages)
+        right.setWidgetResizable(True)
+        left_scroll = QScrollArea()
+        left_scroll.setWidget(left)
+        left_scroll.setWidgetResizable(True)
+        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        left_scroll.setFixedWidth(LEFT_WIDTH + left_scroll.verticalScrollBar().sizeHint().width() + 4)
+        self._layout.addWidget(left_scroll)
+        self._layout.addWidget(right, 1)
+
+    # --- requests --------------------------------------------------------------------------------
+    def _on_prediction(self, prediction) -> None:
+        self._input = None if prediction is None else prediction.model_input
+        self.request()
+
+    def request(self) -> None:
+        """Ask for an update soon; nothing happens while the tab is hidden (showing it asks again)."""
+        if self.isVisible() and not self._throttle.isActive():
+            self._throttle.start()
+
+    def update_now(self) -> None:
+        self._throttle.stop()
+        if self.service is None or not self.isVisible():
+            return
+        predictor = self.models.predictor
+        if predictor is None or self._input is None:
+            self._show(None, None, None, "Loading the model..." if predictor is None else PROMPT)
+            return
+        paper = self.palette().color(QPalette.Window)
+        job_args = (predictor.checkpoint, self._input, self.other_choice.currentData(),
+                    (paper.red(), paper.green(), paper.blue()))
+        self.service.submit(lambda: self.cache.look(*job_args))
+
+    def _on_read(self, result, seconds: float) -> None:
+        self._show(*result)
+
+    def _on_failed(self, message: str) -> None:
+        self._show(None, None, None, f"Could not look inside the model: {message}")
+
+    # --- showing ---------------------------------------------------------------------------------
+    def _show(self, reading, pictures, grids, message: str = "") -> None:
+        self.reading, self.pictures = reading, pictures
+        if reading is None:
+            self.answer.setText(message)
+            self.bars.set_probabilities(None)
+            self.input_view.set_input(None)
+            self.why.clear()
+            self.why_not.clear()
+            self.why_caption.setText("why –")
+            self.why_not_caption.setText("")
+            for section in self.sections:
+                section.show_values(None, None, None)
+            self.filters.set_maps(None)
+            self._select(None)
+            return
+        self.updates += 1
+        probabilities = tuple(float(p) for p in reading.probabilities)
+        big, caption = verdict(probabilities)  # worded as on the Draw tab
+        self.answer.setText(caption if big == "?" else f"It reads {big}, {caption}")
+        self.bars.set_probabilities(probabilities)
+        self.input_view.set_input(reading.model_input)
+        self.why.setPixmap(rgb_pixmap(pictures.saliency, SALIENCY_SCALE))
+        self.why_not.setPixmap(rgb_pixmap(pictures.contrast, SALIENCY_SCALE))
+        self.why_caption.setText(f"why {reading.answer}")
+        self.why_not_caption.setText(f"why {reading.answer}, not {reading.other}")
+        self.why.setToolTip(f"Ink that made it a {reading.answer} (warm) or spoke against it (blue)")
+        self.why_not.setToolTip(f"Ink that makes it a {reading.answer} rather than a {reading.other} (warm), "
+                                f"or a {reading.other} rather than a {reading.answer} (blue)")
+        if self.other_choice.currentData() is None:
+            self.other_choice.setItemText(0, f"{reading.other}, the runner-up")
+        if [section.layer for section in self.sections] != [layer for layer in reading.layers
+                                                             if layer.kind != "output"]:
+            self._build_sections(reading)
+        for section in self.sections:
+            i = section.index
+            section.show_values(reading.activations[i], pictures.maps[i], grids[i])
+        filters = reading.filters
+        self.filters_title.setText(f"<b>What the first layer looks for</b> &nbsp; its {filters.shape[0]} learned "
+                                   f"{filters.shape[1]} × {filters.shape[2]} filters" if len(filters)
+                                   else "<b>This model has no convolution</b>, so no filters to show")
+        self.filters.set_maps(pictures.filters)
+        self._show_overlay()
+
+    def _build_sections(self, reading) -> None:
+        self._select(None)
+        for section in self.sections:
+            self.stages_layout.removeWidget(section)
+            section.deleteLater()
+        self.sections = []
+        for index, layer in enumerate(reading.layers):
+            if layer.kind == "output":
+                continue  # the probabilities on the left are the output
+            section = LayerSection(layer, index)
+            if isinstance(section.view, MapGrid):
+                section.view.clicked.connect(lambda channel, i=len(self.sections): self._select((i, channel)))
+            self.stages_layout.insertWidget(self.stages_layout.count() - 1, section)
+            self.sections.append(section)
+
+    def _select(self, choice: tuple[int, int] | None) -> None:
+        """Lay a feature map over the input (clicking it again, or the input, takes it away)."""
+        self._selected = None if choice == self._selected else choice
+        for i, section in enumerate(self.sections):
+            if isinstance(section.view, MapGrid):
+                section.view.set_selected(self._selected[1] if self._selected and self._selected[0] == i else None)
+        self._show_overlay()
+
+    def _show_overlay(self) -> None:
+        if self._selected is None or self.reading is None:
+            self.input_view.set_overlay(None)
+            self.input_caption.setText("What the model sees (28×28). Click a feature map to lay it over this.")
+            return
+        section_index, channel = self._selected
+        section = self.sections[section_index]
+        self.input_view.set_overlay(self.pictures.maps[section.index][channel])
+        self.input_caption.setText(f"{section.layer.name} map {channel + 1} of {section.layer.shape[0]} over the input; "
+                                   "click it again, or the input, to go back")
+
+    def shutdown(self) -> None:
+        self._throttle.stop()
+        if self.service is not None:
+            self.service.shutdown()
+

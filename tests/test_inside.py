@@ -1,0 +1,147 @@
+"""Looking inside models: the stages every architecture shows, saliency on the ink, `digitpad explain`."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from digitpad.core.checkpoint import Checkpoint
+from digitpad.core.inside import Probe, first_layer_filters, ink_fraction, share_on_ink
+from digitpad.core.models import ARCHITECTURES, build_model
+
+EXPECTED = {
+    "simple": ["conv1 · 32 × 26 × 26", "pool1 · 32 × 13 × 13", "dense1 · 100", "output · 10"],
+    "lenet5": ["conv1 · 6 × 28 × 28", "pool1 · 6 × 14 × 14", "conv2 · 16 × 10 × 10", "pool2 · 16 × 5 × 5",
+               "dense1 · 120", "dense2 · 84", "output · 10"],
+    "lenet-avg": ["conv1 · 36 × 28 × 28", "pool1 · 36 × 14 × 14", "conv2 · 36 × 10 × 10", "pool2 · 36 × 5 × 5",
+                  "dense1 · 120", "dense2 · 84", "output · 10"],
+    "digitnet": ["conv1 · 32 × 26 × 26", "conv2 · 32 × 24 × 24", "conv3 · 32 × 12 × 12", "conv4 · 64 × 10 × 10",
+                 "conv5 · 64 × 8 × 8", "conv6 · 64 × 4 × 4", "conv7 · 128 × 1 × 1", "output · 10"],
+}
+
+
+def test_every_registered_architecture_is_covered():
+    assert set(EXPECTED) == set(ARCHITECTURES)
+
+
+@pytest.mark.parametrize("arch", sorted(ARCHITECTURES))
+def test_layers_and_activations_of_every_architecture(arch, mnist):
+    model = build_model(arch)
+    checkpoint = Checkpoint.from_model(model, arch, {})  # as a run in the Train tab hands it over
+    probe = Probe.from_checkpoint(checkpoint)
+    assert [layer.title for layer in probe.layers] == EXPECTED[arch]
+    image = mnist.test_images[0].numpy() / 255.0
+    reading = probe.read(image)
+    assert [a.shape for a in reading.activations] == [layer.shape for layer in probe.layers]
+    logits = reading.activations[-1]
+    with torch.inference_mode():
+        expected = model.eval()(checkpoint.normalization.apply(torch.from_numpy(image[None]).float()))[0].numpy()
+    np.testing.assert_allclose(logits, expected, rtol=1e-4, atol=1e-4)  # the hooks saw the real forward pass
+    np.testing.assert_allclose(reading.probabilities, torch.softmax(torch.from_numpy(expected), 0).numpy(),
+                               atol=1e-5)
+    convs = [layer for layer in probe.layers if layer.kind == "conv"]
+    assert reading.filters.shape[0] == convs[0].shape[0] == first_layer_filters(model).shape[0]
+    assert all(a.min() >= 0 for a, layer in zip(reading.activations, probe.layers) if layer.kind != "output"), \
+        "conv, pool and dense stages show what follows their activation (ReLU)"
+
+
+def test_answer_and_why_not(bundled, mnist):
+    probe = Probe.from_checkpoint(bundled.checkpoint)
+    image = mnist.test_images[0].numpy() / 255.0
+    reading = probe.read(image)
+    order = np.argsort(reading.probabilities)[::-1]
+    assert (reading.answer, reading.other) == (int(mnist.test_labels[0]), int(order[1]))
+    chosen = next(d for d in range(10) if d not in (reading.answer, reading.other))
+    why_not = probe.read(image, other=chosen)
+    assert why_not.other == chosen
+    np.testing.assert_allclose(why_not.saliency, reading.saliency, atol=1e-5)  # the answer's own map is the same
+    assert not np.allclose(why_not.contrast, reading.contrast)
+    assert probe.read(image, other=reading.answer).other == reading.other  # "why not 7?" of a 7: the runner-up
+
+
+@pytest.fixture(scope="module")
+def readings(bundled, mnist):
+    probe = Probe.from_checkpoint(bundled.checkpoint)
+    return [probe.read(mnist.test_images[i].numpy() / 255.0) for i in range(40)]
+
+
+def test_saliency_falls_mostly_on_the_ink(readings):
+    on_ink = np.array([r.saliency_on_ink() for r in readings])
+    ink = np.array([ink_fraction(r.model_input) for r in readings])
+    assert np.median(ink) < 0.25
+    assert on_ink.min() > 0.8 and (on_ink > 3 * ink).all()
+    contrast = np.array([share_on_ink(r.contrast, r.model_input) for r in readings])
+    assert contrast.min() > 0.8
+
+
+def test_removing_the_most_salient_ink_hurts_the_answer_most(bundled, readings):
+    """The map is faithful: erasing its top fifth of the ink lowers the answer's score far more than erasing
+    a random fifth."""
+    rng = np.random.default_rng(0)
+    drops = {"salient": [], "random": []}
+    for r in readings:
+        ink = np.flatnonzero(r.model_input.ravel() > 0.1)
+        count = max(1, len(ink) // 5)
+        ranked = ink[np.argsort(r.saliency.ravel()[ink])[::-1]]
+        for kind, chosen in (("salient", ranked[:count]), ("random", rng.choice(ink, count, replace=False))):
+            erased = r.model_input.copy().ravel()
+            erased[chosen] = 0
+            p = bundled.probabilities(erased.reshape(1, 28, 28))[0]
+            drops[kind].append(r.probabilities[r.answer] - p[r.answer])
+    assert np.mean(drops["salient"]) > 2 * np.mean(drops["random"]) + 0.05
+
+
+def digitpad(*args):
+    return subprocess.run([sys.executable, "-m", "digitpad", *args], capture_output=True, text=True,
+                          env={**os.environ}, timeout=300)
+
+
+def test_explain_writes_a_figure_and_json(tmp_path, mnist):
+    image = tmp_path / "seven.png"
+    Image.fromarray(255 - mnist.test_images[0].numpy()).resize((112, 112)).save(image)  # dark ink on paper
+    out = tmp_path / "figure.png"
+    result = digitpad("explain", str(image), "--out", str(out), "--json", "--why-not", "9")
+    assert result.returncode == 0, result.stderr
+    facts = json.loads(result.stdout)
+    assert facts["answer"] == int(mnist.test_labels[0]) == 7
+    assert [(layer["name"], layer["shape"]) for layer in facts["layers"]] == [
+        (title.split(" · ")[0], [int(n) for n in title.split(" · ")[1].split(" × ")]) for title in EXPECTED["digitnet"]]
+    saliency = facts["saliency"]
+    assert saliency["why_not"] == 9 and saliency["method"] == "gradient × input"
+    assert saliency["share_on_ink"] > 0.8 > 3 * saliency["ink_share_of_image"]
+    with Image.open(out) as figure:
+        figure.load()
+        assert figure.format == "PNG" and figure.width >= 1000 and figure.height > 800
+        pixels = np.asarray(figure.convert("RGB"))
+    assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 200, "the figure holds pictures, not just a frame"
+
+
+def test_explain_refuses_bad_input_in_one_line(tmp_path):
+    blank = tmp_path / "blank.png"
+    Image.new("L", (50, 50), 255).save(blank)
+    not_image = tmp_path / "notes.png"
+    not_image.write_text("hello")
+    for path, message in ((blank, "blank (no ink found)"), (not_image, "not an image file")):
+        result = digitpad("explain", str(path), "--out", str(tmp_path / "f.png"))
+        assert result.returncode == 1
+        assert result.stderr.count("\n") == 1 and message in result.stderr and str(path) in result.stderr
+    assert not (tmp_path / "f.png").exists()
+
+
+def test_epoch_events_carry_the_first_layer_filters_as_they_change(mnist):
+    from digitpad.core.config import TrainConfig
+    from digitpad.core.trainer import Epoch, train
+
+    config = TrainConfig(arch="lenet5", epochs=2, batch_size=64, lr=2e-3, train_limit=1000, styles=False,
+                         device="cpu")
+    events = list(train(config, mnist.subset(test=200)))
+    epochs = [e for e in events if isinstance(e, Epoch)]
+    assert epochs[0].filters.shape == (6, 5, 5) and not np.allclose(epochs[0].filters, epochs[1].filters)
+    checkpoint = events[-1].checkpoint
+    np.testing.assert_allclose(epochs[-1].filters, checkpoint.state_dict["1.weight"][:, 0].numpy())
+    assert all("filters" not in row for row in checkpoint.history), "checkpoints keep plain numbers only"

@@ -1,0 +1,128 @@
+"""The Inside tab as a person uses it: draw on the Draw tab, look inside, click a map, change the model."""
+
+import numpy as np
+from digit_strokes import STYLES, place
+from drawing import draw, pause, settle
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QImage
+
+from digitpad.core.checkpoint import Checkpoint
+from digitpad.core.models import build_model
+from digitpad.core.predictor import Predictor
+
+
+def pixels(widget) -> np.ndarray:
+    image = widget.grab().toImage().convertToFormat(QImage.Format_RGB888)
+    return np.array(image.constBits(), dtype=np.uint8)[: image.sizeInBytes()].copy()
+
+
+def look(qtbot, window):
+    """Show the Inside tab and wait for its update; returns the tab."""
+    inside = window.inside_tab
+    before = inside.updates
+    window.tabs.setCurrentWidget(inside)
+    qtbot.waitUntil(lambda: inside.updates > before and not inside.service.busy(), timeout=10_000)
+    pause(100)  # a last answer still on its way from the Draw tab
+    qtbot.waitUntil(lambda: not inside.service.busy() and not inside._throttle.isActive(), timeout=10_000)
+    return inside
+
+
+def draw_digit(qtbot, window, digit, style):
+    window.tabs.setCurrentWidget(window.draw_tab)
+    window.draw_tab.clear()
+    draw(window.draw_tab.canvas, place(STYLES[digit][style], 70, 30, 250), spacing=8, pace_ms=5)
+    assert settle(qtbot, window.draw_tab) == str(digit)
+
+
+def test_maps_follow_the_drawing_and_nothing_is_computed_while_hidden(window, qtbot):
+    inside = window.inside_tab
+    draw_digit(qtbot, window, 7, "crossbar")
+    assert inside.updates == 0 and inside.service is None, "a hidden Inside tab computes nothing"
+
+    inside = look(qtbot, window)
+    assert inside.answer.text().startswith("It reads 7, ")
+    titles = [section.layer.title for section in inside.sections]
+    assert titles[:2] == ["conv1 · 32 × 26 × 26", "conv2 · 32 × 24 × 24"] and len(titles) == 7
+    conv1 = inside.sections[0].view
+    assert conv1.count() == 32 and inside.filters.count() == 32
+    seven = pixels(conv1)
+    assert seven.std() > 10, "the maps show the drawing, not a blank grid"
+    assert inside.bars.probabilities()[7] > 0.5
+    assert inside.why_not_caption.text() == f"why 7, not {inside.reading.other}"
+    assert inside.reading.saliency_on_ink() > 0.8
+
+    updates = inside.updates
+    draw_digit(qtbot, window, 1, "flag")
+    pause(300)
+    assert inside.updates == updates, "drawing with the Inside tab hidden computes nothing"
+    look(qtbot, window)
+    assert inside.answer.text().startswith("It reads 1, ")
+    assert not np.array_equal(pixels(conv1), seven), "the feature maps changed with the drawing"
+
+
+def test_click_a_map_and_ask_why_not(window, qtbot):
+    draw_digit(qtbot, window, 7, "crossbar")
+    inside = look(qtbot, window)
+    grid = inside.sections[1].view
+    qtbot.mouseClick(grid, Qt.LeftButton, pos=QPoint(grid.cell + 4, 4))  # the second map of conv2
+    assert inside.input_view.has_overlay()
+    assert inside.input_caption.text().startswith("conv2 map 2 of 32 over the input")
+    qtbot.mouseClick(inside.input_view, Qt.LeftButton)  # the input takes it away again
+    assert not inside.input_view.has_overlay()
+
+    other = next(d for d in range(10) if d not in (7, inside.reading.other))
+    before = inside.updates
+    inside.other_choice.setCurrentIndex(inside.other_choice.findData(other))
+    qtbot.waitUntil(lambda: inside.updates > before and inside.reading.other == other, timeout=10_000)
+    assert inside.why_not_caption.text() == f"why 7, not {other}"
+
+
+def test_follows_a_model_used_for_drawing_and_one_loaded(window, qtbot, tmp_path):
+    draw_digit(qtbot, window, 7, "crossbar")
+    inside = look(qtbot, window)
+    trained = Checkpoint.from_model(build_model("lenet5"), "lenet5", {}, name="lenet5 trained here")
+    before = inside.updates
+    window.models.use(Predictor(trained, device="cpu"))  # what the Train tab's "Use for drawing" does
+    qtbot.waitUntil(lambda: inside.updates > before and inside.sections[0].layer.title == "conv1 · 6 × 28 × 28",
+                    timeout=10_000)
+    kinds = [section.layer.kind for section in inside.sections]
+    assert kinds == ["conv", "pool", "conv", "pool", "dense", "dense"]
+    assert inside.filters.count() == 6
+    dense = inside.sections[4].view
+    assert dense._values is not None and dense._values.shape == (120,)
+
+    path = tmp_path / "simple.pt"
+    Checkpoint.from_model(build_model("simple"), "simple", {}).save(path)
+    with qtbot.waitSignal(window.models.changed, timeout=30_000):
+        window.load_model(str(path))  # Model ▸ Load checkpoint
+    qtbot.waitUntil(lambda: inside.sections[0].layer.title == "conv1 · 32 × 26 × 26"
+                    and len(inside.sections) == 3, timeout=10_000)
+
+
+def test_train_tab_shows_the_filters_after_each_epoch(qtbot):
+    from PySide6.QtCore import QThreadPool
+
+    from digitpad.ui.model_manager import ModelManager
+    from digitpad.ui.personal_store import PersonalDigits
+    from digitpad.ui.train_tab import TrainTab
+
+    tab = TrainTab(ModelManager(), PersonalDigits())
+    qtbot.addWidget(tab)
+    tab.show()
+    qtbot.waitUntil(lambda: tab.form.is_ready, timeout=30_000)
+    form = tab.form
+    form.preset.setCurrentIndex(form.preset.findData("quick"))
+    form.device.setCurrentIndex(form.device.findData("cpu"))
+    form.train_limit.setValue(1000)
+    form.test_limit.setValue(500)
+    form.epochs.setValue(2)
+    panel = tab.monitor.charts.filters
+    shown = []
+    tab.start()
+    tab.run.epoch.connect(lambda epoch: shown.append(epoch.epoch))
+    qtbot.waitUntil(lambda: not tab.is_running(), timeout=120_000)
+    tab.shutdown()
+    assert QThreadPool.globalInstance().waitForDone(5_000)
+    assert shown == [1, 2] and panel.epoch == 2 and panel.grid.count() == 6
+    assert "after epoch 2" in panel.title.text()
+    assert pixels(panel.grid).std() > 5
