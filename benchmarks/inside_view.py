@@ -7,9 +7,12 @@
    - total: compute + show; the goal is 30 ms.
    Each is timed on the wall clock and in CPU time of the thread doing it (`cpu_*`): on a machine
    shared with other work the wall clock also counts the time other processes hold the cores.
+   For scale, `plain_forward` times the Draw tab's own work on the same inputs in the same loop:
+   one inference-mode forward pass (README's model table gives 0.74 ms for it on an idle machine).
 2. The Draw tab's pen-to-answer latency while the Inside tab is hidden, against a baseline without
    the feature (the tab removed and unhooked from the Draw tab), in the same run and interleaved
-   digit by digit so the machine's load hits both alike. Strokes are real QMouseEvents paced like a
+   digit by digit (each going first half the time, every digit twice) so the machine's load hits
+   both alike. Strokes are real QMouseEvents paced like a
    125 Hz mouse, as in gui_latency.py: pen_up is release to answer shown, live is each move to the
    next answer shown while the pen still moves.
 Run: python benchmarks/inside_view.py
@@ -66,10 +69,16 @@ def one_update(drawings) -> dict:
     inputs = [to_mnist(render_strokes(strokes, (320, 320))) for strokes in drawings]
     paper = (240, 240, 240)
     inside.cache.look(checkpoint, inputs[0], None, paper)  # the probe is built once per model
-    wall = {"compute": [], "show": []}
-    cpu = {"compute": [], "show": []}
+    wall = {"compute": [], "show": [], "forward": []}
+    cpu = {"compute": [], "show": [], "forward": []}
+    model, normalization = window.models.predictor.model, window.models.predictor.normalization
     for _ in range(2):
         for model_input in inputs:
+            f0, g0 = time.perf_counter(), time.thread_time()
+            with torch.inference_mode():
+                model(normalization.apply(torch.from_numpy(model_input)[None]))
+            wall["forward"].append(time.perf_counter() - f0)
+            cpu["forward"].append(time.thread_time() - g0)
             t0, c0 = time.perf_counter(), time.thread_time()
             result = inside.cache.look(checkpoint, model_input, None, paper)
             t1, c1 = time.perf_counter(), time.thread_time()
@@ -85,7 +94,8 @@ def one_update(drawings) -> dict:
     result = {"torch_threads": 1, "goal_ms": 30}
     for name, times in (("", wall), ("cpu_", cpu)):
         result |= {f"{name}compute": stats(times["compute"]), f"{name}show": stats(times["show"]),
-                   f"{name}total": stats([a + b for a, b in zip(times["compute"], times["show"])])}
+                   f"{name}total": stats([a + b for a, b in zip(times["compute"], times["show"])]),
+                   f"{name}plain_forward": stats(times["forward"])}
     return result
 
 
@@ -110,8 +120,9 @@ def pen_latency(drawings) -> dict:
         window.tabs.setCurrentWidget(window.draw_tab)
         windows[condition] = window
     results = {condition: {"pen_up": [], "live": []} for condition in windows}
-    for strokes in drawings:
-        for condition, window in windows.items():
+    for number, strokes in enumerate(drawings * 2):
+        order = list(windows.items())
+        for condition, window in order if number % 2 else order[::-1]:  # either goes first half the time
             tab = window.draw_tab
             shown_at: list[float] = []
 
