@@ -44,7 +44,7 @@ def render_strokes(strokes: Sequence[Stroke], size: tuple[int, int], pen_width: 
     pen = model_pen_width(strokes) if pen_width is None else pen_width
     margin = pen / 2 + 1
     left, top = (max(0, int(np.floor(v))) for v in points.min(0) - margin)
-    right, bottom = min(width, int(np.ceil(points[:, 0].max() + margin))), min(height, int(np.ceil(points[:, 1].max() + margin)))
+    right, bottom = (min(limit, int(np.ceil(v))) for limit, v in zip((width, height), points.max(0) + margin))
     if right <= left or bottom <= top:
         return out
     scale = SUPERSAMPLE
@@ -57,7 +57,7 @@ def render_strokes(strokes: Sequence[Stroke], size: tuple[int, int], pen_width: 
         shifted = [((x - left) * scale, (y - top) * scale) for x, y in stroke]
         if len(shifted) > 1:
             draw.line(shifted, fill=255, width=line_width)
-        for x, y in shifted[1:-1] if line_width > 4 else ():  # round joins, as wide as the line
+        for x, y in shifted[1:-1] if line_width > 4 else ():  # round joins, and no hairline gaps between segments
             draw.ellipse((x - joint, y - joint, x + joint, y + joint), fill=255)
         for x, y in shifted[:1] + shifted[-1:]:  # round caps
             draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
