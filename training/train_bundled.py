@@ -35,13 +35,22 @@ PEN_STAGE = {"epochs": 6, "lr": 1e-3}  # the `full` preset's settings but these,
 TRAINING_WRITERS_SEED = 0  # benchmarks/pen_proxy.py draws its writers from other seeds
 
 
-def pen_extra(count: int, non_digits: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Pen-drawn digits, plus non-digits with uniformly random labels (the model learns to be unsure of them)."""
+def pen_extra(count: int, non_digits: int, seed: int, cache: Path | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pen-drawn digits, plus non-digits with uniformly random labels (the model learns to be unsure of them).
+
+    Drawing them takes minutes on a busy machine: `cache` (an .npz) keeps them for the next run.
+    """
+    if cache and cache.exists():
+        saved = np.load(cache)
+        if len(saved["labels"]) == count + non_digits:
+            return torch.from_numpy(saved["images"]), torch.from_numpy(saved["labels"])
     images, labels = digit_set(count, seed=TRAINING_WRITERS_SEED + seed)
     if non_digits:
         marks = non_digit_set(non_digits, seed=TRAINING_WRITERS_SEED + seed + 1)
         guesses = np.random.default_rng(seed).integers(0, 10, non_digits)
         images, labels = np.concatenate([images, marks]), np.concatenate([labels, guesses])
+    if cache:
+        np.savez(cache, images=images, labels=labels.astype(np.int64))
     return torch.from_numpy(images), torch.from_numpy(labels.astype(np.int64))
 
 
@@ -58,6 +67,7 @@ def main() -> None:
     parser.add_argument("--label-smoothing", type=float, help="override the preset's label smoothing")
     parser.add_argument("--pen", type=int, default=40_000, help="pen-drawn digits for the pen stage")
     parser.add_argument("--non-digits", type=int, default=4_000, help="dots and dashes for the pen stage")
+    parser.add_argument("--cache", type=Path, help="an .npz keeping the drawn pen digits between runs")
     parser.add_argument("--limit", type=int, help="use only the first N MNIST training images (trial runs)")
     args = parser.parse_args()
     overrides = {k: v for k, v in (("epochs", args.epochs), ("lr", args.lr), ("label_smoothing", args.label_smoothing),
@@ -77,7 +87,7 @@ def main() -> None:
             f"{torch.get_num_threads()} threads; stage {args.stage}; config {json.dumps(config.to_dict())}")
         if args.stage == "pen":
             start = Checkpoint.load(args.start or HERE.parent / "resources" / "digitnet.pt")
-            extra = pen_extra(args.pen, args.non_digits, args.seed)
+            extra = pen_extra(args.pen, args.non_digits, args.seed, args.cache)
             say(f"continuing {start.display_name} ({start.accuracy:.4f} on MNIST test) with {args.pen:,} pen-drawn "
                 f"digits and {args.non_digits:,} dots and dashes ({time.time() - started:.0f}s to draw them)")
         for event in train(config, data, name="digitnet (bundled)", start=start, extra=extra):
