@@ -18,6 +18,8 @@ Stroke = Sequence[Point]
 MODEL_PEN_FRACTION = 0.13  # model pen width as a fraction of the drawing's longer side
 MIN_EXTENT = 8.0  # a dot or a tiny scribble is drawn as if the drawing were this big
 SUPERSAMPLE = 2
+MARK_FRACTION = 0.08  # ink spanning less of the pad's shorter side than this is a dot or a tick, not a digit
+FLAT_RATIO = 0.25  # ink less tall than this share of its width is a dash: nobody draws a digit that flat
 
 
 def model_pen_width(strokes: Sequence[Stroke]) -> float:
@@ -27,6 +29,20 @@ def model_pen_width(strokes: Sequence[Stroke]) -> float:
         return 1.0
     extent = max(float((points.max(0) - points.min(0)).max()), MIN_EXTENT)
     return extent * MODEL_PEN_FRACTION / (1 - MODEL_PEN_FRACTION)
+
+
+def is_mark(strokes: Sequence[Stroke], size: tuple[int, int]) -> bool:
+    """True for a lone dot or a dash, which the model must not read as a digit.
+
+    Decided from the ink's extent in the stroke path (pen width aside): smaller than MARK_FRACTION
+    of the pad, or flatter than FLAT_RATIO. Once rendered and scaled to MNIST's 20 px box, a dot
+    and a dash look like a blob or a bar, which a digit model reads with misplaced confidence.
+    """
+    points = np.array([p for stroke in strokes for p in stroke], dtype=np.float64).reshape(-1, 2)
+    if not len(points):
+        return False
+    width, height = points.max(0) - points.min(0)
+    return max(width, height) < MARK_FRACTION * max(1, min(size)) or height < FLAT_RATIO * width
 
 
 def render_strokes(strokes: Sequence[Stroke], size: tuple[int, int], pen_width: float | None = None) -> np.ndarray:
