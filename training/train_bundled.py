@@ -1,12 +1,10 @@
 """Reproduce the bundled model, logged to training/ (full-run.log and full-run.json).
 
-Two stages (see training/README.md):
+    python training/train_bundled.py --data-dir ../shared/data
 
-    python training/train_bundled.py --data-dir ../shared/data --stage mnist --out /tmp/mnist-stage.pt
-    python training/train_bundled.py --data-dir ../shared/data --stage pen --start /tmp/mnist-stage.pt
-
-The first is the `full` preset on MNIST and its style variants, seed 0 (the same run as
-`digitpad train --preset full --seed 0`); the second continues it (`PEN_STAGE`) on MNIST
+is the `full` preset on MNIST and its style variants, seed 0 (the same run as
+`digitpad train --preset full --seed 0 --out resources/digitnet.pt`), the bundled model.
+`--stage pen [--start M.pt]` continues a model (default: the bundled one; `PEN_STAGE`) on MNIST
 plus digits drawn by synthetic writers and rendered as the Draw tab renders strokes
 (`digitpad/core/pen_digits.py`), and dots and dashes with random labels, so a non-digit gets no
 confident answer. `--log` writes the log and report elsewhere (for trial runs).
@@ -57,7 +55,7 @@ def pen_extra(count: int, non_digits: int, seed: int, cache: Path | None = None)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", help="folder holding MNIST/raw (default: $DIGITPAD_DATA_DIR)")
-    parser.add_argument("--stage", choices=("mnist", "pen"), default="pen")
+    parser.add_argument("--stage", choices=("mnist", "pen"), default="mnist")
     parser.add_argument("--start", help="checkpoint the pen stage continues (default: the bundled model)")
     parser.add_argument("--out", default=str(HERE.parent / "resources" / "digitnet.pt"))
     parser.add_argument("--log", default=str(HERE / "full-run"), help="path stem of the .log and .json written")
