@@ -315,15 +315,13 @@ def digit_set(count: int, seed: int, designs: dict[int, dict[str, Design]] = DES
     return np.stack(images[:count]), np.array(labels[:count], dtype=np.int64)
 
 
+def non_digit_drawings(count: int, seed: int) -> list[list[Stroke]]:
+    """`count` dots and short dashes as writers put them on the pad (alternately)."""
+    rng = np.random.default_rng(seed)
+    names = list(NON_DIGITS)
+    return [hand_drawn(NON_DIGITS[names[i % len(names)]](rng), Writer.random(rng), rng) for i in range(count)]
+
+
 def non_digit_set(count: int, seed: int) -> np.ndarray:
     """`count` pad-rendered dots and short dashes (uint8 N x 28 x 28) for the rejection signal."""
-    rng = np.random.default_rng(seed)
-    images = []
-    names = list(NON_DIGITS)
-    while len(images) < count:
-        writer = Writer.random(rng)
-        strokes = hand_drawn(NON_DIGITS[names[len(images) % len(names)]](rng), writer, rng)
-        image = model_input(strokes)
-        if image is not None:
-            images.append(image)
-    return np.stack(images)
+    return np.stack([model_input(strokes) for strokes in non_digit_drawings(count, seed)])

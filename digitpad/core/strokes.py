@@ -19,7 +19,7 @@ MODEL_PEN_FRACTION = 0.13  # model pen width as a fraction of the drawing's long
 MIN_EXTENT = 8.0  # a dot or a tiny scribble is drawn as if the drawing were this big
 SUPERSAMPLE = 2
 MARK_FRACTION = 0.08  # ink spanning less of the pad's shorter side than this is a dot or a tick, not a digit
-FLAT_RATIO = 0.25  # ink less tall than this share of its width is a dash: nobody draws a digit that flat
+FLAT_RATIO = 0.5  # ink less tall than half its width is a dash (within ~27° of level): no digit is that flat
 
 
 def model_pen_width(strokes: Sequence[Stroke]) -> float:
