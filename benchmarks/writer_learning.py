@@ -93,7 +93,8 @@ def main() -> None:
         cut = (before - after) / before if before else None
         result["writers"][name] = {"scored": len(scored), "misread_before": before, "misread_after": after,
                                    "misreads_cut": None if cut is None else round(cut, 3),
-                                   "mnist_drop_points": round((run["mnist_before"] - run["mnist_after"]) * 100, 2), **run}
+                                   "mnist_drop_points": round((run["mnist_before"] - run["mnist_after"]) * 100, 2),
+                                   **run}
         print(name, result["writers"][name], file=sys.stderr, flush=True)
     cuts = [w["misreads_cut"] for w in result["writers"].values() if w["misreads_cut"] is not None]
     result["average_cut"] = round(float(np.mean(cuts)), 3) if cuts else None
