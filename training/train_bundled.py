@@ -1,9 +1,13 @@
-"""Reproduce the bundled model: the `full` preset on MNIST, seed 0, logged to training/.
+"""Reproduce the bundled model, logged to training/ (full-run.log and full-run.json).
 
     python training/train_bundled.py --data-dir ../shared/data
 
-is the same run as `digitpad train --preset full --seed 0 --out resources/digitnet.pt`;
-this script also writes the per-epoch log and the JSON report kept beside it.
+is the `full` preset on MNIST and its style variants, seed 0 (the same run as
+`digitpad train --preset full --seed 0 --out resources/digitnet.pt`), the bundled model.
+`--stage pen [--start M.pt]` continues a model (default: the bundled one; `PEN_STAGE`) on MNIST
+plus digits drawn by synthetic writers and rendered as the Draw tab renders strokes
+(`digitpad/core/pen_digits.py`), and dots and dashes with random labels, so a non-digit gets no
+confident answer. `--log` writes the log and report elsewhere (for trial runs).
 """
 
 from __future__ import annotations
@@ -14,34 +18,77 @@ import platform
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from digitpad import __version__
+from digitpad.core.checkpoint import Checkpoint
 from digitpad.core.config import preset
 from digitpad.core.datasets import load_mnist
+from digitpad.core.pen_digits import digit_set, non_digit_set
 from digitpad.core.trainer import Epoch, Finished, Message, train
 
 HERE = Path(__file__).resolve().parent
+PEN_STAGE = {"epochs": 6, "lr": 1e-3}  # the `full` preset's settings but these, from the first stage's weights
+TRAINING_WRITERS_SEED = 0  # benchmarks/pen_proxy.py draws its writers from other seeds
+
+
+def pen_extra(count: int, non_digits: int, seed: int, cache: Path | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pen-drawn digits, plus non-digits with uniformly random labels (the model learns to be unsure of them).
+
+    Drawing them takes minutes on a busy machine: `cache` (an .npz) keeps them for the next run.
+    """
+    if cache and cache.exists():
+        saved = np.load(cache)
+        if len(saved["labels"]) == count + non_digits:
+            return torch.from_numpy(saved["images"]), torch.from_numpy(saved["labels"])
+    images, labels = digit_set(count, seed=TRAINING_WRITERS_SEED + seed)
+    if non_digits:
+        marks = non_digit_set(non_digits, seed=TRAINING_WRITERS_SEED + seed + 1)
+        guesses = np.random.default_rng(seed).integers(0, 10, non_digits)
+        images, labels = np.concatenate([images, marks]), np.concatenate([labels, guesses])
+    if cache:
+        np.savez(cache, images=images, labels=labels.astype(np.int64))
+    return torch.from_numpy(images), torch.from_numpy(labels.astype(np.int64))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", help="folder holding MNIST/raw (default: $DIGITPAD_DATA_DIR)")
+    parser.add_argument("--stage", choices=("mnist", "pen"), default="mnist")
+    parser.add_argument("--start", help="checkpoint the pen stage continues (default: the bundled model)")
     parser.add_argument("--out", default=str(HERE.parent / "resources" / "digitnet.pt"))
+    parser.add_argument("--log", default=str(HERE / "full-run"), help="path stem of the .log and .json written")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--epochs", type=int, help="override the preset's epochs")
+    parser.add_argument("--lr", type=float, help="override the preset's peak learning rate")
+    parser.add_argument("--label-smoothing", type=float, help="override the preset's label smoothing")
+    parser.add_argument("--pen", type=int, default=40_000, help="pen-drawn digits for the pen stage")
+    parser.add_argument("--non-digits", type=int, default=4_000, help="dots and dashes for the pen stage")
+    parser.add_argument("--cache", type=Path, help="an .npz keeping the drawn pen digits between runs")
+    parser.add_argument("--limit", type=int, help="use only the first N MNIST training images (trial runs)")
     args = parser.parse_args()
-    config = preset("full", seed=args.seed)
+    overrides = {k: v for k, v in (("epochs", args.epochs), ("lr", args.lr), ("label_smoothing", args.label_smoothing),
+                                   ("train_limit", args.limit)) if v is not None}
+    config = preset("full", seed=args.seed, **({**PEN_STAGE, **overrides} if args.stage == "pen" else overrides))
     data = load_mnist(args.data_dir)
     started = time.time()
-    with open(HERE / "full-run.log", "w") as log:
+    start = extra = None
+    log_path = Path(args.log)
+    with open(log_path.with_suffix(".log"), "w") as log:
         def say(line: str) -> None:
             print(line, flush=True)
             log.write(line + "\n")
             log.flush()
 
         say(f"digitpad {__version__}, torch {torch.__version__}, {platform.processor() or platform.machine()}, "
-            f"{torch.get_num_threads()} threads; config {json.dumps(config.to_dict())}")
-        for event in train(config, data, name="digitnet (bundled)"):
+            f"{torch.get_num_threads()} threads; stage {args.stage}; config {json.dumps(config.to_dict())}")
+        if args.stage == "pen":
+            start = Checkpoint.load(args.start or HERE.parent / "resources" / "digitnet.pt")
+            extra = pen_extra(args.pen, args.non_digits, args.seed, args.cache)
+            say(f"continuing {start.display_name} ({start.accuracy:.4f} on MNIST test) with {args.pen:,} pen-drawn "
+                f"digits and {args.non_digits:,} dots and dashes ({time.time() - started:.0f}s to draw them)")
+        for event in train(config, data, name="digitnet (bundled)", start=start, extra=extra):
             if isinstance(event, Message):
                 say(event.text)
             elif isinstance(event, Epoch):
@@ -54,13 +101,15 @@ def main() -> None:
                 metrics = checkpoint.metrics
                 say(f"test accuracy {metrics['accuracy']:.4f} on {metrics['count']} MNIST test images; "
                     f"training took {event.seconds:.0f}s; saved {args.out}")
-    report = {"command": "python training/train_bundled.py --data-dir ../shared/data", "seed": args.seed,
-              "config": config.to_dict(), "torch": torch.__version__, "digitpad": __version__,
-              "wall_seconds": round(time.time() - started, 1),
+    command = f"python training/train_bundled.py --data-dir ../shared/data --stage {args.stage}"
+    report = {"command": command, "stage": args.stage, "seed": args.seed, "config": config.to_dict(),
+              "pen_digits": args.pen if args.stage == "pen" else 0,
+              "non_digits": args.non_digits if args.stage == "pen" else 0,
+              "torch": torch.__version__, "digitpad": __version__, "wall_seconds": round(time.time() - started, 1),
               "test_accuracy": metrics["accuracy"], "test_loss": metrics["loss"],
               "precision": metrics["precision"], "recall": metrics["recall"], "confusion": metrics["confusion"],
               "history": checkpoint.history}
-    (HERE / "full-run.json").write_text(json.dumps(report, indent=1))
+    log_path.with_suffix(".json").write_text(json.dumps(report, indent=1))
 
 
 if __name__ == "__main__":

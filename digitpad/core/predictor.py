@@ -12,6 +12,7 @@ import torch
 from .checkpoint import Checkpoint
 from .device import resolve_device
 from .images import load_image
+from .models import for_inference
 from .paths import bundled_model_path
 from .preprocess import Ink, to_mnist
 
@@ -32,6 +33,7 @@ class Predictor:
         self.path = path
         self.device, self.device_note = resolve_device(device)
         self.model = checkpoint.build_model().to(self.device)
+        self._reader = for_inference(self.model)  # what `probabilities` runs: BatchNorm folded in
         self.normalization = checkpoint.normalization
         self._lock = threading.Lock()
 
@@ -53,7 +55,7 @@ class Predictor:
         """Class probabilities (N, 10) for preprocessed inputs (N, 28, 28) in [0, 1]."""
         x = self.normalization.apply(torch.from_numpy(np.ascontiguousarray(inputs, dtype=np.float32)))
         with self._lock, torch.inference_mode():
-            logits = self.model(x.to(self.device))
+            logits = self._reader(x.to(self.device))
         return torch.softmax(logits.float(), dim=1).cpu().numpy()
 
     def predict(self, image, ink: Ink = "auto"):

@@ -38,7 +38,7 @@ def to_float_gray(image) -> np.ndarray:
     if array.dtype == np.bool_:
         return array.astype(np.float32)
     if array.dtype == np.uint8:
-        return array.astype(np.float32) / 255.0
+        return np.multiply(array, np.float32(1 / 255), dtype=np.float32)
     if array.dtype == np.uint16:
         return array.astype(np.float32) / 65535.0
     array = np.nan_to_num(array.astype(np.float32))
@@ -56,7 +56,9 @@ def ink_on_black(gray: np.ndarray, ink: Ink = "auto") -> np.ndarray:
         gray, paper = 1.0 - gray, 1.0 - paper
     elif ink not in ("auto", "light", "dark"):
         raise ValueError(f"ink must be 'auto', 'dark' or 'light', not {ink!r}")
-    return np.clip(gray - paper, 0, None)
+    if paper == 0:
+        return gray
+    return np.maximum(gray - np.float32(paper), 0, dtype=np.float32)
 
 
 def to_mnist(image, ink: Ink = "auto") -> np.ndarray | None:
@@ -65,24 +67,23 @@ def to_mnist(image, ink: Ink = "auto") -> np.ndarray | None:
     peak = float(gray.max()) if gray.size else 0.0
     if peak < INK_THRESHOLD:
         return None
-    gray = gray / peak
-    rows = np.flatnonzero((gray > INK_THRESHOLD).any(axis=1))
-    cols = np.flatnonzero((gray > INK_THRESHOLD).any(axis=0))
-    crop = gray[rows[0]: rows[-1] + 1, cols[0]: cols[-1] + 1]
+    ink_mask = gray > INK_THRESHOLD * peak  # only the ink's box is scaled to the peak: the paper costs nothing
+    rows, cols = np.flatnonzero(ink_mask.any(axis=1)), np.flatnonzero(ink_mask.any(axis=0))
+    crop = gray[rows[0]: rows[-1] + 1, cols[0]: cols[-1] + 1] / np.float32(peak)
     height, width = crop.shape
     scale = BOX / max(height, width)
     new_w, new_h = max(1, round(width * scale)), max(1, round(height * scale))
-    patch = np.asarray(Image.fromarray(crop.astype(np.float32), mode="F").resize((new_w, new_h), Image.BILINEAR))
-    patch = np.clip(patch, 0, 1)
-    return _paste_centred(patch)
+    patch = np.asarray(Image.fromarray(crop.astype(np.float32, copy=False), mode="F").resize((new_w, new_h),
+                                                                                         Image.BILINEAR))
+    return _paste_centred(np.minimum(np.maximum(patch, 0), 1))
 
 
 def _paste_centred(patch: np.ndarray) -> np.ndarray:
     """Place `patch` in a 28x28 frame so its centre of mass lands on the frame's centre."""
     total = patch.sum()
-    ys, xs = np.indices(patch.shape)
-    com_y, com_x = (ys * patch).sum() / total, (xs * patch).sum() / total
     h, w = patch.shape
+    com_y = float(patch.sum(axis=1) @ np.arange(h)) / total
+    com_x = float(patch.sum(axis=0) @ np.arange(w)) / total
     top = int(np.clip(round(SIZE / 2 - com_y), 0, SIZE - h))
     left = int(np.clip(round(SIZE / 2 - com_x), 0, SIZE - w))
     frame = np.zeros((SIZE, SIZE), dtype=np.float32)

@@ -18,6 +18,8 @@ Stroke = Sequence[Point]
 MODEL_PEN_FRACTION = 0.13  # model pen width as a fraction of the drawing's longer side
 MIN_EXTENT = 8.0  # a dot or a tiny scribble is drawn as if the drawing were this big
 SUPERSAMPLE = 2
+MARK_FRACTION = 0.08  # ink spanning less of the pad's shorter side than this is a dot or a tick, not a digit
+FLAT_RATIO = 0.5  # ink less tall than half its width is a dash (within ~27° of level): no digit is that flat
 
 
 def model_pen_width(strokes: Sequence[Stroke]) -> float:
@@ -29,23 +31,53 @@ def model_pen_width(strokes: Sequence[Stroke]) -> float:
     return extent * MODEL_PEN_FRACTION / (1 - MODEL_PEN_FRACTION)
 
 
+def is_mark(strokes: Sequence[Stroke], size: tuple[int, int]) -> bool:
+    """True for a lone dot or a dash, which the model must not read as a digit.
+
+    Decided from the ink's extent in the stroke path (pen width aside): smaller than MARK_FRACTION
+    of the pad, or flatter than FLAT_RATIO. Once rendered and scaled to MNIST's 20 px box, a dot
+    and a dash look like a blob or a bar, which a digit model reads with misplaced confidence.
+    """
+    points = np.array([p for stroke in strokes for p in stroke], dtype=np.float64).reshape(-1, 2)
+    if not len(points):
+        return False
+    width, height = points.max(0) - points.min(0)
+    return max(width, height) < MARK_FRACTION * max(1, min(size)) or height < FLAT_RATIO * width
+
+
 def render_strokes(strokes: Sequence[Stroke], size: tuple[int, int], pen_width: float | None = None) -> np.ndarray:
     """A (height, width) uint8 image, white ink on black, of the strokes with round caps and joins.
 
     `size` is (width, height) in the strokes' coordinates; pen_width defaults to `model_pen_width`.
+    Only the ink's bounding box (plus the pen) is drawn, supersampled, and pasted into the blank image:
+    the rest of the pad costs nothing.
     """
-    width, height = size
+    width, height = max(1, int(size[0])), max(1, int(size[1]))
+    out = np.zeros((height, width), dtype=np.uint8)
+    points = np.array([p for stroke in strokes for p in stroke], dtype=np.float64).reshape(-1, 2)
+    if not len(points):
+        return out
     pen = model_pen_width(strokes) if pen_width is None else pen_width
+    margin = pen / 2 + 1
+    left, top = (max(0, int(np.floor(v))) for v in points.min(0) - margin)
+    right, bottom = (min(limit, int(np.ceil(v))) for limit, v in zip((width, height), points.max(0) + margin))
+    if right <= left or bottom <= top:
+        return out
     scale = SUPERSAMPLE
-    canvas = Image.new("L", (max(1, int(width * scale)), max(1, int(height * scale))), 0)
+    canvas = Image.new("L", ((right - left) * scale, (bottom - top) * scale), 0)
     draw = ImageDraw.Draw(canvas)
     radius = pen * scale / 2
+    line_width = max(1, round(pen * scale))
+    joint = line_width / 2 - 1  # as PIL draws its curved joints
     for stroke in strokes:
-        points = [(x * scale, y * scale) for x, y in stroke]
-        if len(points) > 1:
-            draw.line(points, fill=255, width=max(1, round(pen * scale)), joint="curve")
-        for x, y in (points[0], points[-1]) if points else ():
+        shifted = [((x - left) * scale, (y - top) * scale) for x, y in stroke]
+        if len(shifted) > 1:
+            draw.line(shifted, fill=255, width=line_width)
+        for x, y in shifted[1:-1] if line_width > 4 else ():  # round joins, and no hairline gaps between segments
+            draw.ellipse((x - joint, y - joint, x + joint, y + joint), fill=255)
+        for x, y in shifted[:1] + shifted[-1:]:  # round caps
             draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
     if scale != 1:
-        canvas = canvas.resize((max(1, int(width)), max(1, int(height))), Image.BOX)
-    return np.asarray(canvas)
+        canvas = canvas.resize((right - left, bottom - top), Image.BOX)
+    out[top:bottom, left:right] = np.asarray(canvas)
+    return out

@@ -1,8 +1,9 @@
 """Synthetic variants of MNIST digits in the styles people write today but MNIST barely has.
 
-A slashed zero, a seven with a crossbar, a one with a flag and/or a base: each is an MNIST digit
-of that class with an anti-aliased pen stroke added where a writer would put it, then
-re-normalised the MNIST way (the added stroke changes the ink's bounding box).
+A zero slashed at any angle from diagonal to vertical (like ϕ), a seven with a crossbar, a one
+with a flag and/or a base or with the long up-stroke of European ones: each is an MNIST digit of
+that class with an anti-aliased pen stroke added where a writer would put it, then re-normalised
+the MNIST way (the added stroke changes the ink's bounding box).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import torch
 
 from .preprocess import INK_THRESHOLD, to_mnist
 
-DEFAULT_FRACTIONS = {0: 0.3, 1: 0.5, 7: 0.4}
+DEFAULT_FRACTIONS = {0: 0.4, 1: 0.6, 7: 0.4}
 
 
 def draw_segment(image: np.ndarray, start: tuple[float, float], end: tuple[float, float], width: float) -> None:
@@ -45,16 +46,20 @@ def add_style(image: np.ndarray, digit: int, rng: np.random.Generator) -> np.nda
     width = rng.uniform(1.8, 2.8)
     if digit == 0:
         reach = rng.uniform(-1.0, 2.0)
-        draw_segment(image, (right + reach, top - reach), (left - reach, bottom + reach), width)
+        centre, lean = (left + right) / 2, rng.choice([1.0, rng.uniform(0.2, 0.6), rng.uniform(-0.1, 0.1)])
+        half = lean * (right - left) / 2
+        draw_segment(image, (centre + half + reach, top - reach), (centre - half - reach, bottom + reach), width)
     elif digit == 7:
         row = int(top + rng.uniform(0.45, 0.62) * height)
         centre, half, tilt = _ink_x(image, row), rng.uniform(0.18, 0.3) * height, rng.uniform(-1.0, 1.0)
         draw_segment(image, (centre - half, row + tilt), (centre + half, row - tilt), width)
     elif digit == 1:
-        kind = rng.choice(["flag", "flag+base", "base"], p=[0.5, 0.35, 0.15])
-        if "flag" in kind:
-            x_top, length = _ink_x(image, top + 1), rng.uniform(0.22, 0.42) * height
-            angle = np.radians(rng.uniform(25, 60))
+        kind = rng.choice(["flag", "flag+base", "base", "european"], p=[0.35, 0.25, 0.1, 0.3])
+        if "flag" in kind or kind == "european":
+            long = kind == "european"  # a long up-stroke from far down the left, no base
+            x_top = _ink_x(image, top + 1)
+            length = (rng.uniform(0.45, 0.7) if long else rng.uniform(0.22, 0.42)) * height
+            angle = np.radians(rng.uniform(45, 65) if long else rng.uniform(25, 60))  # from the horizontal
             draw_segment(image, (x_top, top + 0.5), (x_top - length * np.cos(angle), top + length * np.sin(angle)),
                          width)
         if "base" in kind:

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
-from ..core.strokes import render_strokes
+from ..core.strokes import is_mark, render_strokes
 from .canvas import PEN_WIDTH_RANGE, DrawingCanvas
 from .correction_row import CorrectionRow
 from .model_manager import ModelManager
@@ -26,7 +26,8 @@ THROTTLE_MS = 40  # at most 25 predictions a second while the pen moves
 
 
 def _predict_strokes(predictor, strokes, size):
-    return predictor.predict(render_strokes(strokes, size))
+    """The reading of a drawing; None (no digit) for a lone dot or a dash."""
+    return None if is_mark(strokes, size) else predictor.predict(render_strokes(strokes, size))
 
 
 class DrawTab(QWidget):

@@ -36,6 +36,14 @@ def test_blank_pad_shows_a_prompt(window, qtbot):
     assert tab.panel.bars.probabilities() is None
 
 
+@pytest.mark.parametrize("strokes", [[[(150, 150), (151, 151)]], [[(90, 160), (170, 166)]]])
+def test_a_lone_dot_or_a_dash_is_no_digit(window, qtbot, strokes):
+    tab = window.draw_tab
+    draw(tab.canvas, strokes)
+    assert settle(qtbot, tab) == "–"
+    assert tab.panel.bars.probabilities() is None and not tab.correction.isEnabled()
+
+
 def test_undo_redo_clear_with_buttons_and_keys(window, qtbot):
     tab, canvas = window.draw_tab, window.draw_tab.canvas
     strokes = place(STYLES[4]["closed"], 60, 30, 250)

@@ -1,0 +1,110 @@
+"""Learning a writer: 50 kept digits, `digitpad finetune` with its defaults, then that writer's other digits.
+
+Writers whose style MNIST and the bundled model's training lack are drawn with the stroke designs
+of `digitpad/core/pen_digits.py` (seven-segment and boxy shapes mixed with European ones, vertical-
+slashed zeros and open fours), each with their own slant, width and pen. Per writer: 5 drawings
+of each digit are kept (what the person would keep on the Draw tab), the model is fine-tuned with
+`FinetuneConfig()` defaults, and 15 other drawings of each digit are read before and after. Reported
+per writer: misreads before and after and the share cut, MNIST test before and after, wall time
+(rendering, scoring and training); and the average and worst cut. Prints one JSON object.
+
+Run: python benchmarks/writer_learning.py [--model M.pt] [--data-dir ../shared/data]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from digitpad.core import pen_digits
+from digitpad.core.config import FinetuneConfig
+from digitpad.core.datasets import load_mnist
+from digitpad.core.finetune import FineTuned, finetune
+from digitpad.core.paths import default_data_root
+from digitpad.core.personal import PersonalSet, Sample
+from digitpad.core.predictor import Predictor
+from digitpad.core.trainer import Finished
+
+HERE = Path(__file__).resolve().parent
+KEPT, SCORED = 5, 15
+BOXY = {d: next(iter(designs.values())) for d, designs in pen_digits.EXOTIC.items()}
+# Each writer: which digits they write boxy (the rest in their own pick of the ordinary designs).
+WRITERS = {"seven-segment": set(range(10)), "boxy 2 3 5 7": {2, 3, 5, 7}, "boxy 0 4 6 9": {0, 4, 6, 9}}
+
+
+def writer_designs(boxy: set[int]) -> dict[int, dict[str, pen_digits.Design]]:
+    return {d: {"boxy": BOXY[d]} if d in boxy else designs for d, designs in pen_digits.DESIGNS.items()}
+
+
+def drawings(boxy: set[int], seed: int) -> tuple[list, list]:
+    """(kept, scored): lists of (strokes, digit) by one writer."""
+    rng = np.random.default_rng(seed)
+    designs = writer_designs(boxy)
+    writer = pen_digits.Writer.random(rng, designs)
+    everything = pen_digits.writer_digits(writer, KEPT + SCORED, rng, designs)
+    kept = [x for i, x in enumerate(everything) if i % (KEPT + SCORED) < KEPT]
+    scored = [x for i, x in enumerate(everything) if i % (KEPT + SCORED) >= KEPT]
+    return kept, scored
+
+
+def misreads(predictor: Predictor, scored: list) -> int:
+    images = np.stack([pen_digits.model_input(strokes) for strokes, _ in scored]).astype(np.float32) / 255
+    return int((predictor.probabilities(images).argmax(1) != np.array([d for _, d in scored])).sum())
+
+
+def learn(predictor: Predictor, kept: list, data, config: FinetuneConfig) -> tuple[Predictor, dict]:
+    samples = []
+    for strokes, digit in kept:
+        p = predictor.predict(pen_digits.model_input(strokes))
+        samples.append(Sample(strokes, pen_digits.PAD, digit, p.digit, np.round(p.model_input * 255).astype(np.uint8)))
+    started = time.perf_counter()
+    for event in finetune(predictor.checkpoint, PersonalSet(samples), data, config):
+        if isinstance(event, FineTuned):
+            report = event.report
+        elif isinstance(event, Finished):
+            checkpoint = event.checkpoint
+    return Predictor(checkpoint, device="cpu"), {"wall_seconds": round(time.perf_counter() - started, 1),
+                                                 "mnist_before": report.mnist_before,
+                                                 "mnist_after": report.mnist_after}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", help="checkpoint to start from (default: the bundled model)")
+    parser.add_argument("--data-dir", default=str(default_data_root()))
+    parser.add_argument("--out", default=str(HERE / "writer_learning.json"))
+    args = parser.parse_args()
+    predictor = Predictor.load(args.model, device="cpu")
+    data = load_mnist(args.data_dir)
+    config = FinetuneConfig(device="cpu")
+    result = {"model": predictor.name, "machine": {"threads": torch.get_num_threads(), "torch": torch.__version__},
+              "kept_per_digit": KEPT, "scored_per_digit": SCORED, "config": vars(config), "writers": {}}
+    for seed, (name, boxy) in enumerate(WRITERS.items()):
+        kept, scored = drawings(boxy, seed=6000 + seed)
+        before = misreads(predictor, scored)
+        tuned, run = learn(predictor, kept, data, config)
+        after = misreads(tuned, scored)
+        cut = (before - after) / before if before else None
+        result["writers"][name] = {"scored": len(scored), "misread_before": before, "misread_after": after,
+                                   "misreads_cut": None if cut is None else round(cut, 3),
+                                   "mnist_drop_points": round((run["mnist_before"] - run["mnist_after"]) * 100, 2),
+                                   **run}
+        print(name, result["writers"][name], file=sys.stderr, flush=True)
+    cuts = [w["misreads_cut"] for w in result["writers"].values() if w["misreads_cut"] is not None]
+    result["average_cut"] = round(float(np.mean(cuts)), 3) if cuts else None
+    result["worst_cut"] = min(cuts) if cuts else None
+    result["largest_mnist_drop_points"] = max(w["mnist_drop_points"] for w in result["writers"].values())
+    result["slowest_seconds"] = max(w["wall_seconds"] for w in result["writers"].values())
+    text = json.dumps(result, indent=1)
+    print(text)
+    Path(args.out).write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()

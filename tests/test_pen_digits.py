@@ -1,0 +1,29 @@
+"""The synthetic writers: every design draws a digit, sets repeat with their seed, writers keep their style."""
+
+import numpy as np
+
+from digitpad.core import pen_digits
+
+
+def test_every_design_draws_ink_in_the_model_frame():
+    rng = np.random.default_rng(0)
+    for designs in (pen_digits.DESIGNS, pen_digits.EXOTIC):
+        for digit, by_name in designs.items():
+            for name, design in by_name.items():
+                strokes = pen_digits.hand_drawn(design(rng), pen_digits.Writer.random(rng), rng)
+                assert all(0 <= x <= 280 and 0 <= y <= 280 for stroke in strokes for x, y in stroke), (digit, name)
+                image = pen_digits.model_input(strokes)
+                assert image.shape == (28, 28) and image.dtype == np.uint8 and image.max() > 200, (digit, name)
+
+
+def test_sets_repeat_with_their_seed_and_writers_keep_their_style():
+    images, labels = pen_digits.digit_set(40, seed=3)
+    again, same_labels = pen_digits.digit_set(40, seed=3)
+    assert np.array_equal(images, again) and np.array_equal(labels, same_labels)
+    assert sorted(set(labels.tolist())) == list(range(10))
+    assert not np.array_equal(images, pen_digits.digit_set(40, seed=4)[0])
+    rng = np.random.default_rng(1)
+    writer = pen_digits.Writer.random(rng)
+    drawn = pen_digits.writer_digits(writer, 3, rng)
+    assert [d for _, d in drawn] == [d for d in range(10) for _ in range(3)]
+    assert pen_digits.non_digit_set(6, seed=0).shape == (6, 28, 28)
