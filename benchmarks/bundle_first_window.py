@@ -4,7 +4,7 @@ From just before the shipped `digitpad` is started to its window being mapped (p
 --onlyvisible`, as packaging/smoke.py does), with an empty home; then the smoke test's own figure (first paint,
 seen from inside the app by the smoke-test executable) in the same conditions. Twice: with the machine as it is
 (its 1-minute load average is recorded; other jobs may be running), and with two extra processes spinning on
-the CPU at normal priority (what a person's busy machine looks like to the app).
+the CPU at the same priority as the app (what a busy machine looks like to it).
 
     python benchmarks/bundle_first_window.py [dist/digitpad] [--runs 3]     # needs Xvfb (or $DISPLAY) and xdotool
 
@@ -65,7 +65,7 @@ def main() -> int:
                 process.terminate()
                 process.join()
     result["note"] = ("as_is: the machine as it was (2 cores shared with other jobs, see load_average_1min); "
-                      "two_spinning_processes: plus two busy loops at normal priority")
+                      "two_spinning_processes: plus two busy loops at the same priority as the app")
     text = json.dumps(result, indent=1)
     print(text)
     Path(args.json_out).write_text(text + "\n", encoding="utf-8")

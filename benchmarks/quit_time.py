@@ -111,9 +111,9 @@ def main() -> int:
               "plain_before": measure([sys.executable, "-c", OLD_RUN], args.runs),
               "plain_after": measure([sys.executable, "-m", "digitpad"], args.runs)}
     if args.baseline_bundle:
-        result["bundle_before"] = measure([str(Path(args.baseline_bundle) / "digitpad")], args.runs)
+        result["bundle_before"] = measure([str(Path(args.baseline_bundle).resolve() / "digitpad")], args.runs)
     if args.bundle:
-        result["bundle_after"] = measure([str(Path(args.bundle) / "digitpad")], args.runs)
+        result["bundle_after"] = measure([str(Path(args.bundle).resolve() / "digitpad")], args.runs)
     result["load_after"] = os.getloadavg()[0]
     result["load_note"] = "1-minute load average of a 2-core machine shared with other jobs"
     text = json.dumps(result, indent=1)

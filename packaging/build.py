@@ -34,6 +34,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import blas_shim  # noqa: E402  (packaging/blas_shim.py)
 import smoke  # noqa: E402  (packaging/smoke.py)
 
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
@@ -181,6 +182,7 @@ def main() -> int:
         run(nice([python, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
                   "--distpath", dist, "--workpath", work, HERE / "digitpad.spec"]), cwd=ROOT)
     build_seconds = None if args.reuse_bundle else time.perf_counter() - t0
+    shared_blas = blas_shim.share_openblas(bundle / "_internal", log) if sys.platform == "linux" else None
     size, files = folder_size(bundle)
 
     version = smoke.source_version()
@@ -218,7 +220,7 @@ def main() -> int:
         "load_average_1min": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
         "build_seconds": round(build_seconds, 1) if build_seconds else None,
         "total_seconds": round(time.perf_counter() - started, 1),
-        "largest_files": largest(bundle),
+        "largest_files": largest(bundle), "one_openblas": shared_blas,
         "targets": {"bundle_mb_max": TARGET_BUNDLE_MB, "cold_start_s_max": TARGET_COLD_START_S,
                     "bundle_ok": size / 1e6 <= TARGET_BUNDLE_MB,
                     "cold_start_ok": (cold.get("max", 99) <= TARGET_COLD_START_S) if cold else None},

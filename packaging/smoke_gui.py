@@ -7,7 +7,8 @@ scenario, and the real entry point goes on. The scenario, as a person would do i
 1. the window shows (wall-clock time of its first paint: the caller measures cold start from its own start);
    the bundled model loads;
 2. Draw: draw a 7 with mouse events and read it; save it as PNG (DIGITPAD_SMOKE_PNG); keep it as a 7; draw and
-   keep it again; with DIGITPAD_SMOKE_MODEL, load that checkpoint and read the drawing with it;
+   keep it again; with DIGITPAD_SMOKE_MODEL, load that checkpoint, read the drawing with it, and go back to the
+   bundled model;
 3. open a photo: a JPEG of a handwritten-looking 3 on uneven, noisy paper, made here with Qt;
 4. My digits: open it and see the two kept drawings;
 5. Train (with DIGITPAD_SMOKE_DATA, a folder holding MNIST/raw): the quick preset on a small subset; the charts
@@ -145,6 +146,8 @@ def smoke_run() -> int:
             report["second_model"] = model_info(window.models.predictor)
             report["second_prediction"] = shown()
             step(f"read with {report['second_model']['name']}: {report['second_prediction']}")
+            window.load_model(None)  # back to the bundled model for the rest, as "Revert to the bundled model" does
+            yield lambda: window.models.predictor.name == report["model"]["name"] and settled(), "the bundled model", 60
         keep()
         report["timings_s"]["draw_read_keep"] = round(time.time() - began, 3)
 

@@ -27,6 +27,7 @@ import traceback
 from pathlib import Path
 
 TIMEOUT_MS = 120_000
+ELLIP_HARM = [5.213700352153109, 1.512999999999999]  # scipy.special.ellip_harm(2, 5, 2, 1, 3.0), (3, 4, 3, 2, 1.7)
 
 
 class LeftOut(importlib.abc.MetaPathFinder, importlib.abc.Loader):
@@ -91,6 +92,11 @@ def check(report: dict) -> int:
         pass
     report["scipy_ndimage_label_count"] = int(count)
     step(f"scipy.ndimage labelled {count} blob(s); filelock locked and unlocked")
+    from scipy.special import ellip_harm  # LAPACK's dstevr: scipy's OpenBLAS, or the bundle's forwarder to numpy's
+
+    harmonics = [float(ellip_harm(2, 5, 2, 1, 3.0)), float(ellip_harm(3, 4, 3, 2, 1.7))]
+    report["scipy_special_lapack_ok"] = all(abs(a - b) < 1e-9 for a, b in zip(harmonics, ELLIP_HARM))
+    step(f"scipy.special.ellip_harm: {harmonics} (expected {ELLIP_HARM})")
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -128,7 +134,7 @@ def check(report: dict) -> int:
     app.exec()
     step("event loop ended")
     report["ok"] = bool(report.get("train_tab_built") and report.get("my_digits_built")
-                        and report.get("train_form_ready") and count == 2)
+                        and report.get("train_form_ready") and count == 2 and report["scipy_special_lapack_ok"])
     return 0 if report["ok"] else 3
 
 
