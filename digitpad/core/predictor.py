@@ -73,6 +73,24 @@ class Predictor:
         results: list[Prediction | None] = [None] * len(images)
         if not present:
             return results
+
+    def read_number(self, image, ink: Ink = "auto"):
+        """A NumberReading of every digit in one row of writing in an image (a file path, a PIL image or an
+        array); a bad file raises ImageError."""
+        from .image_marks import ImageMarks
+        from .number_reading import read_marks
+
+        image = load_image(image) if isinstance(image, (str, os.PathLike)) else image
+        return read_marks(ImageMarks(image, ink), self.probabilities)
+
+    def read_number_strokes(self, strokes, size: tuple[int, int]):
+        """A NumberReading of the digits written on a pad: strokes are lists of (x, y) pad pixels, size its
+        (width, height). Each digit keeps its own strokes (`.strokes`), e.g. to keep it as a personal sample."""
+        from .number_reading import read_marks
+        from .stroke_marks import StrokeMarks
+
+        marks = StrokeMarks(strokes, size)
+        return read_marks(marks, self.probabilities, marks.digit_strokes)
         probabilities = self.probabilities(np.stack([inputs[i] for i in present]))
         for i, p in zip(present, probabilities):
             digit = int(p.argmax())
