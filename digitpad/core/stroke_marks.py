@@ -105,3 +105,14 @@ class StrokeMarks:
         size = (right - left, math.ceil(points[:, 1].max() - top) + 1)
         image = render_strokes([s - (left, top) for s in strokes], size, model_pen_width(strokes))
         return image.sum(axis=0, dtype=np.float64)
+
+
+def as_single_drawing(strokes: Sequence[Stroke], side: int) -> tuple[list[list[tuple[float, float]]], tuple[int, int]]:
+    """One digit's strokes moved to the middle of a square pad of `side` (larger if the digit is), as if it had
+    been drawn alone: how a digit of a number joins the personal set."""
+    points = np.concatenate([np.asarray(s, dtype=np.float64).reshape(-1, 2) for s in strokes])
+    low, high = points.min(axis=0), points.max(axis=0)
+    side = max(side, math.ceil((high - low).max() * 1.3))
+    shift = side / 2 - (low + high) / 2
+    return [[(float(x), float(y)) for x, y in np.asarray(s, dtype=np.float64).reshape(-1, 2) + shift]
+            for s in strokes], (side, side)
