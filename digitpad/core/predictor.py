@@ -74,6 +74,12 @@ class Predictor:
         if not present:
             return results
 
+        probabilities = self.probabilities(np.stack([inputs[i] for i in present]))
+        for i, p in zip(present, probabilities):
+            digit = int(p.argmax())
+            results[i] = Prediction(digit, float(p[digit]), tuple(float(v) for v in p), inputs[i])
+        return results
+
     def read_number(self, image, ink: Ink = "auto"):
         """A NumberReading of every digit in one row of writing in an image (a file path, a PIL image or an
         array); a bad file raises ImageError."""
@@ -91,8 +97,3 @@ class Predictor:
 
         marks = StrokeMarks(strokes, size)
         return read_marks(marks, self.probabilities, marks.digit_strokes)
-        probabilities = self.probabilities(np.stack([inputs[i] for i in present]))
-        for i, p in zip(present, probabilities):
-            digit = int(p.argmax())
-            results[i] = Prediction(digit, float(p[digit]), tuple(float(v) for v in p), inputs[i])
-        return results
