@@ -73,7 +73,6 @@ class Predictor:
         results: list[Prediction | None] = [None] * len(images)
         if not present:
             return results
-
         probabilities = self.probabilities(np.stack([inputs[i] for i in present]))
         for i, p in zip(present, probabilities):
             digit = int(p.argmax())
