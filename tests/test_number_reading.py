@@ -26,7 +26,7 @@ def test_four_digits_with_their_boxes_and_candidates(bundled):
     assert reading.text == "2026" and str(reading) == "2026"
     assert [d.digit for d in reading.digits] == [2, 0, 2, 6]
     lefts = [d.box[0] for d in reading.digits]
-    assert lefts == sorted(lefts) and all(d.box[2] - d.box[0] < 200 for d in reading.digits)
+    assert lefts == sorted(lefts) and all(d.box[2] < 200 and d.box[3] > 100 for d in reading.digits)
     for d in reading.digits:
         (first, p1), (second, p2) = d.candidates
         assert first == d.digit and p1 == d.confidence >= p2 and second != first
@@ -50,7 +50,7 @@ def test_touching_digits_drawn_in_one_stroke_are_cut(bundled):
     first, second = (place(STYLES[0]["oval"], x, 60, 200)[0] for x in (40, 160))
     reading = bundled.read_number_strokes([first + second], PAD)  # "00" without lifting the pen
     assert reading.text == "00"
-    assert reading.digits[0].box[2] <= reading.digits[1].box[0] + 2
+    assert reading.digits[0].box[0] + reading.digits[0].box[2] <= reading.digits[1].box[0] + 2
 
 
 def test_unsure_digits_are_shown_with_a_question_mark(bundled):

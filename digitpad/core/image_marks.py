@@ -1,37 +1,40 @@
-"""The ink of an image as the marks of a number (core.number_reading): its connected blobs of ink.
+"""The ink of an image as the marks of a number (core.number_reading): the components core.ink finds.
 
-The paper is taken from the image's border (core.preprocess.ink_on_black), the ink is what stands
-clearly above it, and each 8-connected blob is one mark. A piece of marks is shown to the model as
-its own ink (the blobs' pixels with a 1 px fringe for the anti-aliased edge) through `to_mnist`.
+core.ink flattens the lighting, thresholds, and drops ruled lines and specks; each ink component
+it keeps is one mark here, measured at its working size. A piece of marks (cut at columns when
+digits touch) is turned into the model input by core.ink's own `mark_to_mnist`, as a single digit
+in a photo is.
 """
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from scipy import ndimage
 
+from .ink import InkMap, Mark, mark_to_mnist
 from .number_reading import Box, Piece
-from .preprocess import Ink, ink_on_black, to_float_gray, to_mnist
-
-INK_LEVEL = 0.25  # share of the strongest ink above which a pixel is ink
 
 
 class ImageMarks:
-    def __init__(self, image, ink: Ink = "auto"):
-        gray = ink_on_black(to_float_gray(image), ink)
-        peak = float(gray.max()) if gray.size else 0.0
-        self.gray = gray / peak if peak > 0 else gray
-        self.labels, count = ndimage.label(self.gray > INK_LEVEL, structure=np.ones((3, 3)))
-        self.slices = ndimage.find_objects(self.labels) if count else []
-        self.boxes: list[Box] = [(s[1].start, s[0].start, s[1].stop, s[0].stop) for s in self.slices]
+    def __init__(self, found: InkMap):
+        self.found = found
+        self.scale = found.scale  # original pixels per working pixel, for the boxes reported
+        kept = sorted({label for mark in found.marks for label in mark.labels})
+        slices = ndimage.find_objects(found.labels) if kept else []
+        self.labels = kept
+        self.boxes: list[Box] = [(slices[k - 1][1].start, slices[k - 1][0].start, slices[k - 1][1].stop,
+                                  slices[k - 1][0].stop) for k in kept]
+
+    def _window(self, marks: tuple[int, ...]) -> tuple[int, int, int, int]:
+        boxes = [self.boxes[i] for i in marks]
+        return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
 
     def _mask(self, piece: Piece) -> tuple[np.ndarray, int, int]:
-        """The piece's ink mask within the marks' box, and that box's left and top."""
-        left = min(self.boxes[i][0] for i in piece.marks)
-        top = min(self.boxes[i][1] for i in piece.marks)
-        right = max(self.boxes[i][2] for i in piece.marks)
-        bottom = max(self.boxes[i][3] for i in piece.marks)
-        mask = np.isin(self.labels[top:bottom, left:right], np.asarray(piece.marks) + 1)
+        """The piece's ink within its marks' box, and that box's left and top."""
+        left, top, right, bottom = self._window(piece.marks)
+        mask = np.isin(self.found.labels[top:bottom, left:right], [self.labels[i] for i in piece.marks])
         if piece.columns is not None:
             columns = np.arange(left, right) + 0.5
             mask &= ((columns >= piece.columns[0]) & (columns < piece.columns[1]))[None, :]
@@ -45,13 +48,20 @@ class ImageMarks:
         return left + int(cols[0]), top + int(rows[0]), left + int(cols[-1]) + 1, top + int(rows[-1]) + 1
 
     def model_input(self, piece: Piece) -> np.ndarray | None:
-        mask, left, top = self._mask(piece)
-        fringe = ndimage.binary_dilation(mask, iterations=1)
-        if piece.columns is not None:  # the fringe must not reach back over the cut
-            columns = np.arange(left, left + mask.shape[1]) + 0.5
-            fringe &= ((columns >= piece.columns[0]) & (columns < piece.columns[1]))[None, :]
-        ink = self.gray[top: top + mask.shape[0], left: left + mask.shape[1]] * fringe
-        return to_mnist(ink, ink="light")
+        box = self.piece_box(piece)
+        if box is None:
+            return None
+        found = self.found
+        if piece.columns is not None:  # only the ink on this side of the cut
+            mask, left, top = self._mask(piece)
+            labels = np.zeros_like(found.labels)
+            window = labels[top: top + mask.shape[0], left: left + mask.shape[1]]
+            window[mask] = found.labels[top: top + mask.shape[0], left: left + mask.shape[1]][mask]
+            found = dataclasses.replace(found, labels=labels)
+        working_box = (box[0], box[1], box[2] - box[0], box[3] - box[1])
+        mark = Mark(tuple(round(v * self.scale) for v in working_box), int(box[2] - box[0]),
+                    tuple(self.labels[i] for i in piece.marks), working_box)
+        return mark_to_mnist(found, mark)
 
     def column_ink(self, marks: tuple[int, ...], left: int, right: int) -> np.ndarray:
         mask, mask_left, _ = self._mask(Piece(marks))

@@ -20,6 +20,7 @@ from typing import Protocol
 import numpy as np
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom in pixels (right and bottom exclusive)
+DigitBox = tuple[int, int, int, int]  # x, y, width, height (as core.ink reports boxes)
 
 UNSURE_BELOW = 0.6  # a digit read with less confidence is shown as "?" in the display form
 OVERLAP_SHARE = 0.5  # marks belong together when they overlap by this share of the narrower one's width
@@ -63,7 +64,7 @@ class Ink(Protocol):
 class NumberDigit:
     digit: int
     confidence: float
-    box: Box
+    box: DigitBox  # where the digit is: pad pixels, or the original image's pixels
     probabilities: tuple[float, ...]
     model_input: np.ndarray  # 28x28 float in [0, 1], white ink on black
     strokes: tuple | None = None  # the pen strokes of this digit (pad pixels) when read from a pad
@@ -209,10 +210,11 @@ class _Reading:
         return math.log(max(float(self.probabilities.max()), 1e-9)) - line.shape_cost(self.box)
 
 
-def read_marks(ink: Ink, probabilities, strokes_of=None) -> NumberReading:
+def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0) -> NumberReading:
     """Read the number in `ink`. `probabilities(inputs (N, 28, 28)) -> (N, 10)` is called once per round.
 
-    `strokes_of(piece)` gives a digit's own strokes for the result (pads only).
+    `strokes_of(piece)` gives a digit's own strokes for the result (pads only); `scale` turns the
+    marks' pixels into the ones reported (an image's original size).
     """
     groups = group_marks(ink.boxes)
     if not groups:
@@ -270,7 +272,9 @@ def read_marks(ink: Ink, probabilities, strokes_of=None) -> NumberReading:
     for piece in sorted(final, key=lambda p: readings[p].box[0] + readings[p].box[2]):
         reading = readings[piece]
         digit = int(reading.probabilities.argmax())
-        digits.append(NumberDigit(digit, float(reading.probabilities[digit]), tuple(int(v) for v in reading.box),
+        left, top, right, bottom = reading.box
+        box = tuple(round(v * scale) for v in (left, top, right - left, bottom - top))
+        digits.append(NumberDigit(digit, float(reading.probabilities[digit]), box,
                                   tuple(float(v) for v in reading.probabilities), reading.model_input,
                                   strokes_of(piece) if strokes_of else None))
     return NumberReading(tuple(digits))

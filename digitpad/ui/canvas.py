@@ -62,7 +62,7 @@ class DrawingCanvas(QWidget):
         self._pen_width = pen_width
         self._background: QImage | None = None
         self._number_mode = False
-        self._digit_boxes: list[tuple[tuple[int, int, int, int], bool]] = []  # (box, unsure) per digit read
+        self._digit_boxes: list[tuple[tuple[int, int, int, int], bool]] = []  # ((x, y, w, h), unsure) per digit
         self.setFixedSize(size, size)
         self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
         self.setFocusPolicy(Qt.StrongFocus)
@@ -244,7 +244,7 @@ class DrawingCanvas(QWidget):
         self.update()
 
     def set_digit_boxes(self, boxes: list[tuple[tuple[int, int, int, int], bool]]) -> None:
-        """Frame each digit read, (left, top, right, bottom) in pad pixels, unsure ones in another colour."""
+        """Frame each digit read, (x, y, width, height) in pad pixels, unsure ones in another colour."""
         self._digit_boxes = list(boxes)
         self.update()
 
@@ -255,8 +255,8 @@ class DrawingCanvas(QWidget):
         xs, ys = [p[0] for p in stroke], [p[1] for p in stroke]
         if max(xs) - min(xs) > CLICK_SLOP or max(ys) - min(ys) > CLICK_SLOP:
             return None
-        for index, ((left, top, right, bottom), _) in enumerate(self._digit_boxes):
-            if left - 4 <= xs[0] <= right + 4 and top - 4 <= ys[0] <= bottom + 4:
+        for index, ((left, top, width, height), _) in enumerate(self._digit_boxes):
+            if left - 4 <= xs[0] <= left + width + 4 and top - 4 <= ys[0] <= top + height + 4:
                 return index
         return None
 
@@ -266,7 +266,7 @@ class DrawingCanvas(QWidget):
         super().resizeEvent(event)
 
     def _paint_digit_boxes(self, painter: QPainter, palette: QPalette) -> None:
-        for (left, top, right, bottom), unsure in self._digit_boxes:
+        for (left, top, width, height), unsure in self._digit_boxes:
             color = QColor(palette.color(QPalette.Highlight))
             if unsure:
                 color = QColor(220, 120, 0)
@@ -274,8 +274,7 @@ class DrawingCanvas(QWidget):
             painter.setPen(QPen(color, 2, Qt.DashLine if unsure else Qt.SolidLine))
             painter.setBrush(Qt.NoBrush)
             margin = self._pen_width / 2 + 3  # the ink is drawn wider than its points' box
-            painter.drawRoundedRect(QRectF(left - margin, top - margin, right - left + 2 * margin,
-                                           bottom - top + 2 * margin), 6, 6)
+            painter.drawRoundedRect(QRectF(left - margin, top - margin, width + 2 * margin, height + 2 * margin), 6, 6)
 
     # --- painting --------------------------------------------------------------------------------
     def sizeHint(self) -> QSize:
