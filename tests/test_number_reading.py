@@ -1,8 +1,11 @@
 """Reading whole numbers: strokes on a wide pad and photos of written rows, through the public API."""
 
+import json
+
 import numpy as np
 import pytest
 from digit_strokes import STYLES, place
+from PIL import Image
 from written_numbers import photographed_number, written_number
 
 from digitpad.core.number_reading import group_marks
@@ -93,3 +96,26 @@ def test_written_and_photographed_numbers(bundled, mnist):
         photo = photographed_number([images[i] for i in chosen], rng, touch_share=0)
         right += bundled.read_number(photo).text == "".join(str(labels[i]) for i in chosen)
     assert right >= 4
+
+
+def test_cli_reads_a_photo_of_315(mnist, tmp_path):
+    from test_cli import digitpad
+
+    labels = mnist.test_labels.numpy()
+    chosen = [int(np.flatnonzero(labels == d)[0]) for d in (3, 1, 5)]
+    photo = photographed_number([mnist.test_images[i].numpy() for i in chosen], np.random.default_rng(3),
+                                digit_height=90, touch_share=0)
+    photo.save(tmp_path / "house.jpg", quality=90)
+    Image.new("L", (300, 100), 235).save(tmp_path / "blank.png")
+    out = digitpad("predict", "--number", str(tmp_path / "house.jpg"), str(tmp_path / "blank.png")).stdout
+    assert out.splitlines()[0].startswith(f"{tmp_path / 'house.jpg'}: 315 (")
+    assert out.splitlines()[1].endswith("blank (no ink found)")
+
+    row = json.loads(digitpad("predict", "--number", "--json", str(tmp_path / "house.jpg")).stdout)
+    assert row["number"] == "315" and [d["digit"] for d in row["digits"]] == [3, 1, 5]
+    assert all(set(d) >= {"digit", "confidence", "box"} and 0 < d["confidence"] <= 1 for d in row["digits"])
+    lefts = [d["box"][0] for d in row["digits"]]
+    assert lefts == sorted(lefts) and all(0 <= d["box"][0] < photo.width for d in row["digits"])
+
+    bad = digitpad("predict", "--number", str(tmp_path / "missing.png"), check=False)
+    assert bad.returncode == 1 and "missing.png: no such file" in bad.stderr and "Traceback" not in bad.stderr
