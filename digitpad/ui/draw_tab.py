@@ -202,23 +202,32 @@ class DrawTab(QWidget):
         The reading is taken again from exactly the strokes kept (a few milliseconds): the answer on
         show may be a live one from a few points earlier. Nothing is kept while the pen is down.
         """
-        from ..core.personal import PersonalSetError, Sample
-
         if self.canvas.is_drawing() or self.models.predictor is None:
             return
-        strokes, size = self.canvas.strokes(), (self.canvas.width(), self.canvas.height())
+        kept = self._keep(self.canvas.strokes(), (self.canvas.width(), self.canvas.height()), label)
+        if kept is None:
+            return
+        count, read = kept
+        verdict = "read right" if label == read else f"read as {read}"
+        self.clear()
+        self.source_label.setText(f"Kept as a {label} ({verdict}); {count} of your digits kept")
+
+    def _keep(self, strokes, size, label: int, read: int | None = None) -> tuple[int, int] | None:
+        """Keep a drawing in the person's set with its true label and the model's reading (`read`, else the
+        drawing's own, taken now); (how many are kept now, the reading), or None when nothing was kept."""
+        from ..core.personal import PersonalSetError, Sample
+
         prediction = _predict_strokes(self.models.predictor, strokes, size)
         if prediction is None:
-            return
-        sample = Sample(strokes, size, label, prediction.digit, np.round(prediction.model_input * 255).astype(np.uint8))
+            return None
+        read = prediction.digit if read is None else read
         try:
-            kept = self.personal.add(sample)
+            count = self.personal.add(Sample(strokes, size, label, read,
+                                             np.round(prediction.model_input * 255).astype(np.uint8)))
         except PersonalSetError as e:
-            self.panel.show_message(str(e))
-            return
-        verdict = "read right" if label == prediction.digit else f"read as {prediction.digit}"
-        self.clear()
-        self.source_label.setText(f"Kept as a {label} ({verdict}); {kept} of your digits kept")
+            (self.number_view if self.canvas.number_mode() else self.panel).show_message(str(e))
+            return None
+        return count, read
 
     # --- Number mode -----------------------------------------------------------------------------
     def set_number_mode(self, on: bool) -> None:
@@ -248,7 +257,6 @@ class DrawTab(QWidget):
         The number is read again from exactly the strokes on the pad (the one on show may be a live
         answer from a few points earlier); the pad is left as it is.
         """
-        from ..core.personal import PersonalSetError, Sample
         from ..core.stroke_marks import as_single_drawing
 
         predictor = self.models.predictor
@@ -258,18 +266,10 @@ class DrawTab(QWidget):
         if not 0 <= index < len(reading.digits):
             return
         digit = reading.digits[index]
-        strokes, size = as_single_drawing(digit.strokes, self.canvas.height())
-        alone = _predict_strokes(predictor, strokes, size)
-        if alone is None:
-            return
-        sample = Sample(strokes, size, label, digit.digit, np.round(alone.model_input * 255).astype(np.uint8))
-        try:
-            kept = self.personal.add(sample)
-        except PersonalSetError as e:
-            self.number_view.show_message(str(e))
-            return
-        verdict = "read right" if label == digit.digit else f"read as {digit.digit}"
-        self.source_label.setText(f"Digit {index + 1} kept as a {label} ({verdict}); {kept} of your digits kept")
+        kept = self._keep(*as_single_drawing(digit.strokes, self.canvas.height()), label, digit.digit)
+        if kept is not None:
+            verdict = "read right" if label == digit.digit else f"read as {digit.digit}"
+            self.source_label.setText(f"Digit {index + 1} kept as a {label} ({verdict}); {kept[0]} of your digits kept")
 
     def _update_buttons(self) -> None:
         self.undo_button.setEnabled(self.canvas.can_undo())
