@@ -2,12 +2,12 @@
 where the model reads best.
 
 The ink comes as "marks": pen strokes on a pad, or blobs of ink in an image. Marks that overlap
-horizontally belong to one digit (a 4 or a 5 in two strokes, a crossed 7, a 1 with a base); marks
-far smaller than the writing are specks and ignored. A group much wider than a digit holds
-touching digits: it is cut in two at each candidate place (between its marks, or at the columns
-where its ink is thinnest), every side of every cut is read by the model in one batch, and the
-cut whose sides read best (and look most like digits) wins over reading the group whole. Sides
-still too wide are cut again in the next round.
+horizontally belong to one digit (a 4 or a 5 in two strokes, a crossed 7, a 1 with a base); a mark
+much shorter than the writing joins the digit it reaches into, or alone is a speck and ignored.
+A group much wider than the line's usual digit may hold touching digits: it is cut in two at each
+candidate place (between its marks, or at the columns where its ink is thinnest), every side of
+every cut is read by the model in one batch, and the cut whose sides read best (and look most
+like digits) wins over reading the group whole. Sides still too wide are cut again next round.
 """
 
 from __future__ import annotations
