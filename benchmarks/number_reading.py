@@ -11,8 +11,9 @@ core/number_reading.py were set on) and "held out" (images 5000-9999, other seed
 shakier hand, smaller photos: never tuned on). The baseline in the same run reads each group of
 overlapping marks as one digit, without cutting touching digits.
 
-Latency: one live read of a 6-digit number on a 960x320 pad (strokes to NumberReading), one torch
-thread, p50/p95, with separate digits and with touching ones, beside one single-digit read.
+Latency: one live read of a 6-digit number on a 960x320 pad (strokes with a point every 3 px, as
+mouse events come, to NumberReading), one torch thread, p50/p95, with separate digits and with
+touching ones, beside one single-digit read on the square pad.
 Run: python benchmarks/number_reading.py [--numbers N]   (prints JSON and saves it beside this file)
 """
 
@@ -32,12 +33,14 @@ import torch
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 from digit_strokes import all_styles, jittered  # noqa: E402
+from drawing import densify  # noqa: E402
 from written_numbers import photographed_number, written_number  # noqa: E402
 
 from digitpad import Predictor  # noqa: E402
 from digitpad.core import number_reading  # noqa: E402
 from digitpad.core.datasets import load_mnist  # noqa: E402
 
+MOUSE_SPACING = 3.0  # px between the points of a live stroke, as mouse events arrive
 CUT_WHEN_WIDER = number_reading.SPLIT_WIDTH  # the reader's own setting, restored after the baseline
 VARIANTS = {
     "development": {"seed": 1, "images": (0, 5000), "hand": {}, "photo": {"touch_share": 0.15}},
@@ -101,6 +104,7 @@ def latency(predictor: Predictor, repeats: int) -> dict:
     for name, touch in (("six_separate_digits", 0.0), ("six_digits_some_touching", 0.4)):
         drawings = [written_number("".join(str(d) for d in rng.integers(0, 10, 6)), rng, touch_share=touch)
                     for _ in range(20)]
+        drawings = [([densify(s, MOUSE_SPACING) for s in strokes], size) for strokes, size in drawings]
         for strokes, size in drawings[:3]:
             predictor.read_number_strokes(strokes, size)  # warm-up
         times = []

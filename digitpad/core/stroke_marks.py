@@ -17,6 +17,7 @@ from .preprocess import to_mnist
 from .strokes import Stroke, model_pen_width, render_strokes
 
 WORKING_SIDE = 64  # a digit's longer side when rendered for the model (to_mnist scales it to 20 px)
+POINT_SPACING = 2.0  # at that size, points closer than this to the last one kept add nothing but drawing time
 
 
 def clip_stroke(points: np.ndarray, axis: int, low: float, high: float) -> list[np.ndarray]:
@@ -48,6 +49,18 @@ def clip_stroke(points: np.ndarray, axis: int, low: float, high: float) -> list[
     if current:
         parts.append(current)
     return [np.array(part) for part in parts]
+
+
+def _thinned(points: np.ndarray) -> np.ndarray:
+    """The polyline without points closer than POINT_SPACING to the previous one kept (the ends stay)."""
+    kept, last = [0], points[0]
+    for i in range(1, len(points) - 1):
+        if abs(points[i, 0] - last[0]) + abs(points[i, 1] - last[1]) >= POINT_SPACING:
+            kept.append(i)
+            last = points[i]
+    if len(points) > 1:
+        kept.append(len(points) - 1)
+    return points[kept]
 
 
 def _box(points: np.ndarray) -> Box:
@@ -90,7 +103,7 @@ class StrokeMarks:
         origin = points.min(axis=0)
         extent = float((points.max(axis=0) - origin).max())
         scale = min(1.0, WORKING_SIDE / max(extent, 1e-6))
-        scaled = [(s - origin) * scale for s in strokes]
+        scaled = [_thinned((s - origin) * scale) for s in strokes]
         pen = model_pen_width(scaled)
         margin = pen / 2 + 2
         shifted = [[(x + margin, y + margin) for x, y in s] for s in scaled]
