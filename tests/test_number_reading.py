@@ -72,7 +72,11 @@ def test_nothing_written_reads_as_an_empty_number(bundled):
 
 def test_grouping_by_horizontal_overlap():
     boxes = [(0, 0, 60, 100), (30, 0, 40, 100), (80, 0, 140, 100), (135, 0, 190, 100), (300, 90, 303, 93)]
-    assert group_marks(boxes) == [(0, 1), (2,), (3,)]
+    assert group_marks(boxes) == [(0, 1), (2,), (3,)]  # a stem inside a 4; touching neighbours; a speck
+    one_touching = [(0, 0, 60, 100), (55, 0, 62, 100)]  # a 1 whose foot touches the digit before it
+    assert group_marks(one_touching) == [(0,), (1,)]
+    bar = [(0, 20, 60, 100), (10, 0, 70, 8)]  # the bar of a 5 written apart, a little to the right
+    assert group_marks(bar) == [(0, 1)]
 
 
 def test_clipping_a_stroke_keeps_the_parts_inside():

@@ -24,6 +24,7 @@ DigitBox = tuple[int, int, int, int]  # x, y, width, height (as core.ink reports
 
 UNSURE_BELOW = 0.6  # a digit read with less confidence is shown as "?" in the display form
 OVERLAP_SHARE = 0.5  # marks belong together when they overlap by this share of the narrower one's width
+INSIDE_MARGIN = 0.1  # and the narrower one's middle is this share of the wider one's width inside it
 JOIN_GAP = 0.05  # a short mark this close (share of the writing's height) to a digit belongs to it
 SPLIT_WIDTH = 1.3  # a group wider than this share of the usual digit width may hold touching digits
 CUT_MARGIN = 0.35  # cuts through the ink stay this share of the usual digit width away from a group's ends
@@ -120,9 +121,7 @@ def group_marks(boxes: Sequence[Box]) -> list[tuple[int, ...]]:
         for j in order[n + 1:]:
             if boxes[j][0] >= boxes[i][2]:
                 break
-            overlap = min(boxes[i][2], boxes[j][2]) - boxes[j][0]
-            narrower = max(1, min(boxes[i][2] - boxes[i][0], boxes[j][2] - boxes[j][0]))
-            if overlap >= OVERLAP_SHARE * narrower:
+            if _belong_together(boxes[i], boxes[j]):
                 parent[root(j)] = root(i)
     groups: dict[int, list[int]] = {}
     for i in range(len(boxes)):
@@ -137,6 +136,15 @@ def group_marks(boxes: Sequence[Box]) -> list[tuple[int, ...]]:
                 reach[0].extend(marks)
                 reach[1] = union_box([reach[1], box])
     return [tuple(sorted(marks)) for marks, _ in tall]
+
+
+def _belong_together(a: Box, b: Box) -> bool:
+    """Two marks of one digit: they overlap by most of the narrower one's width, and its middle lies well inside
+    the wider one (a 1 touching the next digit overlaps it only at the edge)."""
+    (narrow, wide) = sorted((a, b), key=lambda box: box[2] - box[0])
+    overlap = min(a[2], b[2]) - max(a[0], b[0])
+    middle, margin = (narrow[0] + narrow[2]) / 2, INSIDE_MARGIN * (wide[2] - wide[0])
+    return overlap >= OVERLAP_SHARE * max(1, narrow[2] - narrow[0]) and wide[0] + margin <= middle <= wide[2] - margin
 
 
 def union_box(boxes: Sequence[Box]) -> Box:
