@@ -17,7 +17,7 @@ from .preprocess import to_mnist
 from .strokes import Stroke, model_pen_width, render_strokes
 
 WORKING_SIDE = 64  # a digit's longer side when rendered for the model (to_mnist scales it to 20 px)
-POINT_SPACING = 2.0  # at that size, points closer than this to the last one kept add nothing but drawing time
+POINT_SPACING = 2.0  # at that size, points closer than this to the last one kept add only drawing time
 
 
 def clip_stroke(points: np.ndarray, axis: int, low: float, high: float) -> list[np.ndarray]:
