@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--ink", default="auto", choices=("auto", "dark", "light"),
                          help="dark ink on light paper, light on dark, or guess from the border")
     predict.add_argument("--json", action="store_true", help="one JSON object per file")
+    predict.add_argument("--number", action="store_true",
+                         help="read every digit in a row of writing (an amount, a year, a house number)")
     _add_device_arg(predict)
 
     train = commands.add_parser("train", help="train a model and save its checkpoint")
@@ -126,6 +128,9 @@ def cmd_predict(args) -> int:
     predictor = Predictor.load(args.model, device=args.device)
     failures = 0
     for name in args.images:
+        if args.number:
+            failures += _predict_number(predictor, name, args)
+            continue
         try:
             prediction = predictor.predict(name, ink=args.ink)
         except ImageError as e:
@@ -143,6 +148,28 @@ def cmd_predict(args) -> int:
         else:
             print(f"{name}: {prediction.digit} ({prediction.confidence:.1%})")
     return EXIT_ERROR if failures else 0
+
+
+def _predict_number(predictor, name: str, args) -> int:
+    """Print the number read in one file; returns 1 when the file cannot be read."""
+    from .core.images import ImageError
+
+    try:
+        reading = predictor.read_number(name, ink=args.ink)
+    except ImageError as e:
+        print(f"digitpad: error: {e}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps({"file": name, "number": reading.text, "shown": reading.display, "digits": [
+            {"digit": d.digit, "confidence": round(d.confidence, 6), "box": list(d.box),
+             "candidates": [[c, round(p, 6)] for c, p in d.candidates]} for d in reading.digits]}))
+    elif not reading.digits:
+        print(f"{name}: blank (no ink found)")
+    else:
+        sure = ", ".join(f"{d.digit} {d.confidence:.0%}" if not d.unsure else
+                         f"{d.candidates[0][0]} or {d.candidates[1][0]}?" for d in reading.digits)
+        print(f"{name}: {reading.display} ({sure})")
+    return 0
 
 
 def _with_progress(events):

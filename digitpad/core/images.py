@@ -1,4 +1,4 @@
-"""Open image files from anywhere safely: clear errors, bounded memory, any common mode."""
+"""Open image files from anywhere safely: clear errors, bounded memory, any common mode, upright."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ import os
 import warnings
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_PIXELS = 40_000_000  # about 40 MB as grayscale; larger files are refused, not decoded
-WORKING_SIDE = 1024  # big photos are shrunk to this before preprocessing; the digit needs far less
+WORKING_SIDE = 1024  # big photos are shrunk to about this before the ink is looked for; a digit needs far less
+ORIGINAL_SIZE = "digitpad.original_size"  # info key: the upright file's (width, height) before it was shrunk
+TURNED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 
 
 class ImageError(Exception):
@@ -17,7 +20,11 @@ class ImageError(Exception):
 
 
 def load_image(path: str | os.PathLike) -> Image.Image:
-    """Decode an image file fully, refusing decompression bombs, and shrink it to a working size."""
+    """Decode an image file, refusing decompression bombs: upright (EXIF), 8-bit, shrunk to a working size.
+
+    The file's own upright size is kept in `image.info[ORIGINAL_SIZE]`, so boxes found in the
+    shrunk image can be given in the file's pixels.
+    """
     path = Path(path)
     try:
         with warnings.catch_warnings():
@@ -27,23 +34,61 @@ def load_image(path: str | os.PathLike) -> Image.Image:
                 if width * height > MAX_PIXELS:
                     raise ImageError(f"{path}: {width}x{height} is too large to open safely "
                                      f"(limit {MAX_PIXELS:,} pixels)")
-                opened.draft("L", (WORKING_SIDE, WORKING_SIDE))  # JPEG decodes at reduced size directly
+                shrink = max(width, height) / WORKING_SIDE
+                if shrink > 1:  # JPEG decodes at 1/2, 1/4 or 1/8 size directly, not less than the working size
+                    opened.draft("L", (int(width / shrink), int(height / shrink)))
                 image = opened.copy()
                 image.load()
+                orientation = opened.getexif().get(0x0112, 1)
+            image = _upright(image, orientation)
+            image = _eight_bit(image)
     except ImageError:
         raise
     except FileNotFoundError:
         raise ImageError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise ImageError(f"{path}: is a folder, not an image") from None
+    except PermissionError:
+        raise ImageError(f"{path}: permission denied") from None
     except UnidentifiedImageError:
         raise ImageError(f"{path}: not an image file digitpad can read (PNG, JPEG, BMP, GIF, TIFF, WebP...)") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageError(f"{path}: too large to open safely (over {MAX_PIXELS:,} pixels)") from None
-    except (OSError, SyntaxError, ValueError) as e:
+    except (OSError, SyntaxError, ValueError, TypeError, IndexError, KeyError) as e:
         raise ImageError(f"{path}: damaged or truncated image ({e})") from None
+    except MemoryError:
+        raise ImageError(f"{path}: not enough memory to open it") from None
     if image.width == 0 or image.height == 0:
         raise ImageError(f"{path}: the image is empty")
+    original = (height, width) if orientation in TURNED else (width, height)
     if max(image.size) > WORKING_SIDE:
         image.thumbnail((WORKING_SIDE, WORKING_SIDE), Image.BILINEAR)
+    image.info[ORIGINAL_SIZE] = original
+    return image
+
+
+def _upright(image: Image.Image, orientation: int) -> Image.Image:
+    """The image turned as its EXIF orientation says (phones store photos sideways and say so)."""
+    if orientation in (2, 3, 4, 5, 6, 7, 8):
+        transposed = ImageOps.exif_transpose(image)
+        if transposed is not None:
+            return transposed
+    return image
+
+
+def _eight_bit(image: Image.Image) -> Image.Image:
+    """16- and 32-bit greys become 8-bit L (their own range kept); palettes and odd modes become L/RGB(A)."""
+    if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
+        array = np.asarray(image)
+        top = float(array.max()) if array.size else 0.0
+        top = 255.0 if top <= 255 else (65535.0 if image.mode.startswith("I;16") else top)
+        if image.mode == "F" and top <= 1.0:
+            top = 1.0
+        return Image.fromarray(np.clip(array.astype(np.float32) * (255.0 / top), 0, 255).astype(np.uint8))
+    if image.mode == "P":
+        return image.convert("RGBA" if "transparency" in image.info else "RGB")
+    if image.mode in ("1", "CMYK", "YCbCr", "LAB", "HSV"):
+        return image.convert("L")
+    if image.mode == "PA":
+        return image.convert("RGBA")
     return image

@@ -12,9 +12,11 @@ import torch
 from .checkpoint import Checkpoint
 from .device import resolve_device
 from .images import load_image
+from .ink import find_ink, mark_to_mnist
 from .models import for_inference
 from .paths import bundled_model_path
 from .preprocess import Ink, to_mnist
+from .strokes import Stroke, render_strokes
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,20 @@ class Prediction:
     confidence: float
     probabilities: tuple[float, ...]
     model_input: np.ndarray  # the 28x28 float image the model saw, white ink on black
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one image holds: the digit read from its largest mark, or no digit found (never a guess)."""
+
+    prediction: Prediction | None  # None: no digit found
+    box: tuple[int, int, int, int] | None  # (x, y, width, height) of the ink read, in the image's own pixels
+    marks: int  # separate ink marks found (a number has several; the largest is read)
+    size: tuple[int, int]  # the image's (width, height)
+
+    @property
+    def found(self) -> bool:
+        return self.prediction is not None
 
 
 class Predictor:
@@ -58,21 +74,10 @@ class Predictor:
             logits = self._reader(x.to(self.device))
         return torch.softmax(logits.float(), dim=1).cpu().numpy()
 
-    def predict(self, image, ink: Ink = "auto"):
-        """A Prediction for one image (None when blank); for a list or an (N, H, W) array, a list of them.
-
-        An image is a file path, a PIL image or a 2-D array; a bad file raises ImageError.
-        """
-        if isinstance(image, (list, tuple)) or (isinstance(image, np.ndarray) and image.ndim == 3
-                                                 and image.shape[-1] not in (3, 4)):
-            return self._predict_many(list(image), ink)
-        return self._predict_many([image], ink)[0]
-
-    def _predict_many(self, images: list, ink: Ink) -> list[Prediction | None]:
-        inputs = [to_mnist(load_image(image) if isinstance(image, (str, os.PathLike)) else image, ink)
-                  for image in images]
+    def classify(self, inputs: list[np.ndarray | None]) -> list[Prediction | None]:
+        """Predictions for ready 28x28 model inputs; None stays None (nothing to read)."""
         present = [i for i, x in enumerate(inputs) if x is not None]
-        results: list[Prediction | None] = [None] * len(images)
+        results: list[Prediction | None] = [None] * len(inputs)
         if not present:
             return results
         probabilities = self.probabilities(np.stack([inputs[i] for i in present]))
@@ -80,3 +85,53 @@ class Predictor:
             digit = int(p.argmax())
             results[i] = Prediction(digit, float(p[digit]), tuple(float(v) for v in p), inputs[i])
         return results
+
+    def predict_drawings(self, drawings: list[tuple[list[Stroke], tuple[int, int]]]) -> list[Prediction | None]:
+        """The pad's path: each (strokes, pad size) rendered with the MNIST-like pen, never the photo path."""
+        return self.classify([to_mnist(render_strokes(strokes, size), ink="light") for strokes, size in drawings])
+
+    def read(self, image, ink: Ink = "auto"):
+        """A Reading of one image (a file path, a PIL image or an array); for a list, a list of them.
+
+        A bad file raises ImageError naming it; an image without ink reads as "no digit found".
+        """
+        if isinstance(image, (list, tuple)) or _is_stack(image):
+            return self._read_many(list(image), ink)
+        return self._read_many([image], ink)[0]
+
+    def predict(self, image, ink: Ink = "auto"):
+        """The Prediction for one image (None when no digit is found); for a list or an (N, H, W) array, a list."""
+        readings = self.read(image, ink)
+        if isinstance(readings, list):
+            return [r.prediction for r in readings]
+        return readings.prediction
+
+    def _read_many(self, images: list, ink: Ink) -> list[Reading]:
+        found = [find_ink(load_image(image) if isinstance(image, (str, os.PathLike)) else image, ink)
+                 for image in images]
+        inputs = [mark_to_mnist(f, f.marks[0]) if f.found else None for f in found]
+        return [Reading(prediction, f.marks[0].box if f.found else None, len(f.marks), f.size)
+                for f, prediction in zip(found, self.classify(inputs))]
+
+    def read_number(self, image, ink: Ink = "auto"):
+        """A NumberReading of every digit in one row of writing in an image (a file path, a PIL image or an
+        array); a bad file raises ImageError."""
+        from .image_marks import ImageMarks
+        from .number_reading import read_marks
+
+        marks = ImageMarks(find_ink(load_image(image) if isinstance(image, (str, os.PathLike)) else image, ink))
+        return read_marks(marks, self.probabilities, scale=marks.scale)
+
+    def read_number_strokes(self, strokes, size: tuple[int, int]):
+        """A NumberReading of the digits written on a pad: strokes are lists of (x, y) pad pixels, size its
+        (width, height). Each digit keeps its own strokes (`.strokes`), e.g. to keep it as a personal sample."""
+        from .number_reading import read_marks
+        from .stroke_marks import StrokeMarks
+
+        marks = StrokeMarks(strokes, size)
+        return read_marks(marks, self.probabilities, marks.digit_strokes)
+
+
+def _is_stack(image) -> bool:
+    """An (N, H, W) array of greyscale images (not one colour image)."""
+    return isinstance(image, np.ndarray) and image.ndim == 3 and image.shape[-1] not in (3, 4)

@@ -29,6 +29,8 @@ from ..core.strokes import Point, render_strokes
 DEFAULT_SIZE = 320
 DEFAULT_PEN_WIDTH = 22.0
 PEN_WIDTH_RANGE = (4.0, 60.0)
+NUMBER_MIN_WIDTH = 600  # Number mode's pad: at least this wide, a third as high
+CLICK_SLOP = 4.0  # in Number mode a press and release within this many pixels is a click, not a stroke
 UNDO_LIMIT = 100  # states kept for undo, so a day of drawing does not grow memory without end
 
 
@@ -49,6 +51,7 @@ class DrawingCanvas(QWidget):
 
     changed = Signal()
     strokeFinished = Signal()
+    boxClicked = Signal(int)  # Number mode: a click (no stroke) on the box of digit i
 
     def __init__(self, parent: QWidget | None = None, size: int = DEFAULT_SIZE, pen_width: float = DEFAULT_PEN_WIDTH):
         super().__init__(parent)
@@ -58,6 +61,8 @@ class DrawingCanvas(QWidget):
         self._current: list[Point] | None = None
         self._pen_width = pen_width
         self._background: QImage | None = None
+        self._number_mode = False
+        self._digit_boxes: list[tuple[tuple[int, int, int, int], bool]] = []  # ((x, y, w, h), unsure) per digit
         self.setFixedSize(size, size)
         self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
         self.setFocusPolicy(Qt.StrongFocus)
@@ -177,6 +182,11 @@ class DrawingCanvas(QWidget):
         if self._current is None:
             return
         stroke, self._current = self._current, None
+        clicked = self._clicked_box(stroke)
+        if clicked is not None:
+            self.update()
+            self.boxClicked.emit(clicked)
+            return
         self._push_undo()
         self._strokes = self._strokes + [stroke]
         self.update()
@@ -211,8 +221,65 @@ class DrawingCanvas(QWidget):
         self._pen_up()  # a stroke never stays open when the pen leaves for another window
         super().focusOutEvent(event)
 
+    # --- Number mode -----------------------------------------------------------------------------
+    def number_mode(self) -> bool:
+        return self._number_mode
+
+    def set_number_mode(self, on: bool) -> None:
+        """A wide pad (3:1, growing with the window) for writing several digits, or the square one."""
+        self._number_mode = on
+        self._digit_boxes = []
+        if on:
+            self.setMinimumSize(NUMBER_MIN_WIDTH, NUMBER_MIN_WIDTH // 3)
+            self.setMaximumSize(16777215, 16777215)
+            self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+            self.setFixedHeight(max(NUMBER_MIN_WIDTH, self.width()) // 3)
+            self.setToolTip("Write a number, left to right. Click a digit's box to correct it. Ctrl+Z undoes a "
+                            "stroke, Ctrl+Shift+Z redoes, Esc or Delete clears.")
+        else:
+            self.setFixedSize(DEFAULT_SIZE, DEFAULT_SIZE)
+            self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
+            self.setToolTip("Draw a digit. Ctrl+Z undoes a stroke, Ctrl+Shift+Z redoes, Esc or Delete clears.")
+        self.updateGeometry()
+        self.update()
+
+    def set_digit_boxes(self, boxes: list[tuple[tuple[int, int, int, int], bool]]) -> None:
+        """Frame each digit read, (x, y, width, height) in pad pixels, unsure ones in another colour."""
+        self._digit_boxes = list(boxes)
+        self.update()
+
+    def _clicked_box(self, stroke: list[Point]) -> int | None:
+        """The digit box a click (a stroke that barely moved) landed in, in Number mode."""
+        if not (self._number_mode and self._digit_boxes):
+            return None
+        xs, ys = [p[0] for p in stroke], [p[1] for p in stroke]
+        if max(xs) - min(xs) > CLICK_SLOP or max(ys) - min(ys) > CLICK_SLOP:
+            return None
+        for index, ((left, top, width, height), _) in enumerate(self._digit_boxes):
+            if left - 4 <= xs[0] <= left + width + 4 and top - 4 <= ys[0] <= top + height + 4:
+                return index
+        return None
+
+    def resizeEvent(self, event) -> None:
+        if self._number_mode and self.height() != self.width() // 3:
+            self.setFixedHeight(max(NUMBER_MIN_WIDTH // 3, self.width() // 3))
+        super().resizeEvent(event)
+
+    def _paint_digit_boxes(self, painter: QPainter, palette: QPalette) -> None:
+        for (left, top, width, height), unsure in self._digit_boxes:
+            color = QColor(palette.color(QPalette.Highlight))
+            if unsure:
+                color = QColor(220, 120, 0)
+            color.setAlpha(170)
+            painter.setPen(QPen(color, 2, Qt.DashLine if unsure else Qt.SolidLine))
+            painter.setBrush(Qt.NoBrush)
+            margin = self._pen_width / 2 + 3  # the ink is drawn wider than its points' box
+            painter.drawRoundedRect(QRectF(left - margin, top - margin, width + 2 * margin, height + 2 * margin), 6, 6)
+
     # --- painting --------------------------------------------------------------------------------
     def sizeHint(self) -> QSize:
+        if self._number_mode:
+            return QSize(NUMBER_MIN_WIDTH, NUMBER_MIN_WIDTH // 3)
         return QSize(DEFAULT_SIZE, DEFAULT_SIZE)
 
     def _paint_strokes(self, painter: QPainter, color: QColor) -> None:
@@ -232,7 +299,7 @@ class DrawingCanvas(QWidget):
         guide = QColor(ink)
         guide.setAlpha(40)
         painter.setPen(QPen(guide, 1, Qt.DashLine))
-        inset = self.width() * 0.14
+        inset = min(self.width(), self.height()) * 0.14
         painter.drawRoundedRect(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset), 8, 8)
         if self._background is not None:
             scaled = self._background.scaled(self.size(), Qt.KeepAspectRatio, Qt.SmoothTransformation)
@@ -241,6 +308,8 @@ class DrawingCanvas(QWidget):
             hint = QColor(ink)
             hint.setAlpha(90)
             painter.setPen(hint)
-            painter.drawText(self.rect(), Qt.AlignCenter, "Draw a digit here")
+            painter.drawText(self.rect(), Qt.AlignCenter,
+                             "Write a number here, left to right" if self._number_mode else "Draw a digit here")
         self._paint_strokes(painter, ink)
+        self._paint_digit_boxes(painter, palette)
         painter.end()

@@ -10,14 +10,15 @@ import os
 from functools import partial
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
 from ..core.strokes import is_mark, render_strokes
 from .canvas import PEN_WIDTH_RANGE, DrawingCanvas
 from .correction_row import CorrectionRow
 from .model_manager import ModelManager
+from .number_view import NumberView
 from .personal_store import PersonalDigits
 from .prediction_service import PredictionService
 from .prediction_view import PredictionPanel
@@ -31,9 +32,11 @@ def _predict_strokes(predictor, strokes, size):
 
 
 class DrawTab(QWidget):
-    """Signal `predictionShown(prediction or None)` fires whenever the panel shows a new answer."""
+    """Signal `predictionShown(prediction or None)` fires whenever the panel shows a new answer;
+    in Number mode `numberShown(reading or None)` does."""
 
     predictionShown = Signal(object)
+    numberShown = Signal(object)
 
     def __init__(self, models: ModelManager, personal: PersonalDigits, parent: QWidget | None = None):
         super().__init__(parent)
@@ -72,6 +75,11 @@ class DrawTab(QWidget):
         self.pen_slider.setToolTip("Pen width on the pad. The model always gets MNIST-thick strokes, "
                                    "whatever the width you see.")
         self.pen_slider.valueChanged.connect(self.canvas.set_pen_width)
+        self.number_toggle = QCheckBox("Number")
+        self.number_toggle.setToolTip("Number mode: write several digits on a wide pad and read the whole number")
+        self.number_view = NumberView()
+        self.number_view.corrected.connect(self.keep_number_digit)
+        self.canvas.boxClicked.connect(self.number_view.ask_correction)
 
         tools = QHBoxLayout()
         for button in (self.undo_button, self.redo_button, self.clear_button):
@@ -79,12 +87,16 @@ class DrawTab(QWidget):
         tools.addSpacing(12)
         tools.addWidget(QLabel("Pen"))
         tools.addWidget(self.pen_slider, 1)
+        tools.addSpacing(12)
+        tools.addWidget(self.number_toggle)
         left = QVBoxLayout()
+        self._left = left
         left.addWidget(self.canvas, alignment=Qt.AlignHCenter)
         left.addLayout(tools)
+        left.addWidget(self.number_view)
         correction = QHBoxLayout()
         correction.addWidget(self.correction, 1)
-        correction.addWidget(self.my_digits_button, 0, Qt.AlignTop)
+        correction.addWidget(self.my_digits_button, 0, Qt.AlignTop | Qt.AlignRight)
         left.addLayout(correction)
         left.addWidget(self.source_label)
         left.addStretch(1)
@@ -102,6 +114,8 @@ class DrawTab(QWidget):
         self.service.failed.connect(self._on_failed)
         models.changed.connect(lambda _: self.predict_now())
         self._update_buttons()
+        self.set_number_mode(QSettings().value("number_mode", False, type=bool))
+        self.number_toggle.toggled.connect(self.set_number_mode)
 
     # --- what to predict -------------------------------------------------------------------------
     def _on_canvas_changed(self) -> None:
@@ -125,12 +139,16 @@ class DrawTab(QWidget):
         if predictor is None:
             self.panel.show_message("Loading the model...")
             return
+        number = self.canvas.number_mode()
         if self._image_path is not None:
-            job = partial(predictor.predict, self._image_path)
+            job = partial(predictor.read_number if number else predictor.predict, self._image_path)
         elif self.canvas.is_empty():
             self._generation += 1
-            self._show(None)
+            self._show_number(None) if number else self._show(None)
             return
+        elif number:
+            job = partial(predictor.read_number_strokes, self.canvas.strokes(),
+                          (self.canvas.width(), self.canvas.height()))
         else:
             job = partial(_predict_strokes, predictor, self.canvas.strokes(),
                           (self.canvas.width(), self.canvas.height()))
@@ -156,9 +174,13 @@ class DrawTab(QWidget):
     def _on_predicted(self, result, seconds: float) -> None:
         generation, prediction = result
         if generation == self._generation:
-            self._show(prediction)
+            self._show_number(prediction) if self.canvas.number_mode() else self._show(prediction)
 
     def _on_failed(self, message: str) -> None:
+        if self.canvas.number_mode():
+            self.number_view.show_message(message)
+            self.numberShown.emit(None)
+            return
         self.panel.show_message(message)
         self.predictionShown.emit(None)
 
@@ -181,23 +203,74 @@ class DrawTab(QWidget):
         The reading is taken again from exactly the strokes kept (a few milliseconds): the answer on
         show may be a live one from a few points earlier. Nothing is kept while the pen is down.
         """
-        from ..core.personal import PersonalSetError, Sample
-
         if self.canvas.is_drawing() or self.models.predictor is None:
             return
-        strokes, size = self.canvas.strokes(), (self.canvas.width(), self.canvas.height())
+        kept = self._keep(self.canvas.strokes(), (self.canvas.width(), self.canvas.height()), label)
+        if kept is None:
+            return
+        count, read = kept
+        verdict = "read right" if label == read else f"read as {read}"
+        self.clear()
+        self.source_label.setText(f"Kept as a {label} ({verdict}); {count} of your digits kept")
+
+    def _keep(self, strokes, size, label: int, read: int | None = None) -> tuple[int, int] | None:
+        """Keep a drawing in the person's set with its true label and the model's reading (`read`, else the
+        drawing's own, taken now); (how many are kept now, the reading), or None when nothing was kept."""
+        from ..core.personal import PersonalSetError, Sample
+
         prediction = _predict_strokes(self.models.predictor, strokes, size)
         if prediction is None:
-            return
-        sample = Sample(strokes, size, label, prediction.digit, np.round(prediction.model_input * 255).astype(np.uint8))
+            return None
+        read = prediction.digit if read is None else read
         try:
-            kept = self.personal.add(sample)
+            count = self.personal.add(Sample(strokes, size, label, read,
+                                             np.round(prediction.model_input * 255).astype(np.uint8)))
         except PersonalSetError as e:
-            self.panel.show_message(str(e))
+            (self.number_view if self.canvas.number_mode() else self.panel).show_message(str(e))
+            return None
+        return count, read
+
+    # --- Number mode -----------------------------------------------------------------------------
+    def set_number_mode(self, on: bool) -> None:
+        """Switch between one digit on a square pad and a whole number on a wide one (remembered)."""
+        self.number_toggle.setChecked(on)
+        self._generation += 1  # an answer of the other kind still on its way is dropped
+        self.canvas.set_number_mode(on)
+        self._left.setAlignment(self.canvas, Qt.Alignment() if on else Qt.AlignHCenter)
+        self.panel.setVisible(not on)
+        self.correction.setVisible(not on)
+        self.correction.set_predicted(None)
+        self.number_view.setVisible(on)
+        QSettings().setValue("number_mode", on)
+        self.predict_now()
+
+    def _show_number(self, reading) -> None:
+        from_drawing = reading is not None and self._image_path is None and not self.canvas.is_empty()
+        self.canvas.set_digit_boxes([(d.box, d.unsure) for d in reading.digits] if from_drawing else [])
+        self.number_view.show_reading(reading)
+        if not (reading and reading.digits) and self._image_path is not None:
+            self.number_view.show_message("No digits found in this image")
+        self.numberShown.emit(reading)
+
+    def keep_number_digit(self, index: int, label: int) -> None:
+        """Keep one digit of the number, with its own strokes, in the person's set as if drawn alone.
+
+        The number is read again from exactly the strokes on the pad (the one on show may be a live
+        answer from a few points earlier); the pad is left as it is.
+        """
+        from ..core.stroke_marks import as_single_drawing
+
+        predictor = self.models.predictor
+        if self.canvas.is_drawing() or predictor is None or self._image_path is not None:
             return
-        verdict = "read right" if label == prediction.digit else f"read as {prediction.digit}"
-        self.clear()
-        self.source_label.setText(f"Kept as a {label} ({verdict}); {kept} of your digits kept")
+        reading = predictor.read_number_strokes(self.canvas.strokes(), (self.canvas.width(), self.canvas.height()))
+        if not 0 <= index < len(reading.digits):
+            return
+        digit = reading.digits[index]
+        kept = self._keep(*as_single_drawing(digit.strokes, self.canvas.height()), label, digit.digit)
+        if kept is not None:
+            verdict = "read right" if label == digit.digit else f"read as {digit.digit}"
+            self.source_label.setText(f"Digit {index + 1} kept as a {label} ({verdict}); {kept[0]} of your digits kept")
 
     def _update_buttons(self) -> None:
         self.undo_button.setEnabled(self.canvas.can_undo())

@@ -1,0 +1,68 @@
+"""The ink of an image as the marks of a number (core.number_reading): the components core.ink finds.
+
+core.ink flattens the lighting, thresholds, and drops ruled lines and specks; each ink component
+it keeps is one mark here, measured at its working size. A piece of marks (cut at columns when
+digits touch) is turned into the model input by core.ink's own `mark_to_mnist`, as a single digit
+in a photo is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from scipy import ndimage
+
+from .ink import InkMap, Mark, mark_to_mnist
+from .number_reading import Box, Piece
+
+
+class ImageMarks:
+    def __init__(self, found: InkMap):
+        self.found = found
+        self.scale = found.scale  # original pixels per working pixel, for the boxes reported
+        kept = sorted({label for mark in found.marks for label in mark.labels})
+        slices = ndimage.find_objects(found.labels) if kept else []
+        self.labels = kept
+        self.boxes: list[Box] = [(slices[k - 1][1].start, slices[k - 1][0].start, slices[k - 1][1].stop,
+                                  slices[k - 1][0].stop) for k in kept]
+
+    def _window(self, marks: tuple[int, ...]) -> tuple[int, int, int, int]:
+        boxes = [self.boxes[i] for i in marks]
+        return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
+
+    def _mask(self, piece: Piece) -> tuple[np.ndarray, int, int]:
+        """The piece's ink within its marks' box, and that box's left and top."""
+        left, top, right, bottom = self._window(piece.marks)
+        mask = np.isin(self.found.labels[top:bottom, left:right], [self.labels[i] for i in piece.marks])
+        if piece.columns is not None:
+            columns = np.arange(left, right) + 0.5
+            mask &= ((columns >= piece.columns[0]) & (columns < piece.columns[1]))[None, :]
+        return mask, left, top
+
+    def piece_box(self, piece: Piece) -> Box | None:
+        mask, left, top = self._mask(piece)
+        rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+        if not len(rows):
+            return None
+        return left + int(cols[0]), top + int(rows[0]), left + int(cols[-1]) + 1, top + int(rows[-1]) + 1
+
+    def model_input(self, piece: Piece) -> np.ndarray | None:
+        box = self.piece_box(piece)
+        if box is None:
+            return None
+        found = self.found
+        if piece.columns is not None:  # only the ink on this side of the cut
+            mask, left, top = self._mask(piece)
+            labels = np.zeros_like(found.labels)
+            window = labels[top: top + mask.shape[0], left: left + mask.shape[1]]
+            window[mask] = found.labels[top: top + mask.shape[0], left: left + mask.shape[1]][mask]
+            found = dataclasses.replace(found, labels=labels)
+        working_box = (box[0], box[1], box[2] - box[0], box[3] - box[1])
+        mark = Mark(tuple(round(v * self.scale) for v in working_box), int(box[2] - box[0]),
+                    tuple(self.labels[i] for i in piece.marks), working_box)
+        return mark_to_mnist(found, mark)
+
+    def column_ink(self, marks: tuple[int, ...], left: int, right: int) -> np.ndarray:
+        mask, mask_left, _ = self._mask(Piece(marks))
+        return mask[:, left - mask_left: right - mask_left].sum(axis=0, dtype=np.float64)

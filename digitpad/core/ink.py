@@ -1,0 +1,376 @@
+"""Find the ink in a photo or scan of paper and turn it into what an MNIST-trained model reads.
+
+The path every image takes (files, arrays, PIL images; the pad's drawings do not come here):
+shrink big photos to a working size, flatten uneven lighting by dividing out a background
+estimated on a tiny copy (a grey closing: strokes are narrower than its window, light and
+shadow are wider), decide the polarity (dark ink on paper or chalk on a board), threshold at
+half the ink's strength, drop ruled/squared lines and paper edges (long straight runs), specks
+and the page border, group the rest into marks (a digit's separate strokes stay together),
+and render the chosen mark(s) with an MNIST-like stroke width before the usual MNIST placement.
+
+`find_ink` gives an `InkMap` whose `marks` carry boxes in the original image's pixels;
+`mark_to_mnist` turns one mark or several into the 28x28 model input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from PIL import Image
+from scipy import ndimage
+
+from .images import ORIGINAL_SIZE, WORKING_SIDE
+from .preprocess import Ink, to_float_gray, to_mnist
+
+BACKGROUND_SIDE = 64  # the lighting is estimated on a copy this small
+POLARITY_SIDE = 16  # the paper's colour, to tell ink from chalk, on a copy this small
+BACKGROUND_WINDOW = 0.22  # closing window as a share of that copy's longer side: wider than any stroke
+MIN_SIDE = 8  # an image thinner than this cannot hold a digit
+MIN_CONTRAST = 0.08  # ink darkens the paper by at least this share of its brightness
+NOISE_SIGMAS = 5.0  # and stands this many noise deviations above the paper's grain
+MIN_MARK_SHARE = 0.025  # a mark shorter than this share of the image's longer side is a speck
+SPECK_SHARE = 0.04  # components under this share of the largest one's area are specks
+LINE_SPAN = 0.6  # a straight run over this share of the image's side may be a ruled line or a paper edge
+ACROSS = 0.85  # a lone straight run covering this share of the side crosses the whole image: a line, not a stroke
+LINE_ANGLES = np.radians(np.arange(-12.0, 12.01, 1.5))
+STROKE_SHARE = 0.13  # MNIST's stroke width as a share of the digit's longer side (as the pad renders it)
+STROKE_BAND = (0.6, 1.6)  # strokes within this factor of it are kept as written; others are redrawn
+RENDER_SIDE = 80  # a mark is normalised at this size (its longer side) before the 20 px placement
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One group of ink components that belong together (a digit, or part of a number).
+
+    `box` is (x, y, width, height) in the original image's pixels; `area` counts ink pixels at the
+    working size; `labels` are the components' labels in the InkMap's `labels` image.
+    """
+
+    box: tuple[int, int, int, int]
+    area: int
+    labels: tuple[int, ...]
+    working_box: tuple[int, int, int, int] = field(repr=False)  # x, y, width, height at the working size
+
+
+@dataclass(frozen=True)
+class InkMap:
+    """The ink found in one image. `marks` are ordered largest first; empty when there is no ink."""
+
+    size: tuple[int, int]  # the original image's (width, height)
+    scale: float  # original pixels per working pixel
+    polarity: str  # "dark" (ink on paper) or "light" (chalk on a board)
+    darkness: np.ndarray = field(repr=False)  # working size, 0 = paper, 1 = the ink's full strength
+    labels: np.ndarray = field(repr=False)  # working size, 0 = no ink, else the component's label
+    marks: tuple[Mark, ...] = ()
+
+    @property
+    def found(self) -> bool:
+        return bool(self.marks)
+
+
+def find_ink(image, ink: Ink = "auto", original_size: tuple[int, int] | None = None) -> InkMap:
+    """The ink marks in a PIL image or an array (grey, RGB or RGBA; any common dtype).
+
+    `ink` forces the polarity ("dark" ink on light paper, "light" on dark); `original_size` is the
+    size boxes are reported in when the image was already shrunk (see images.load_image).
+    """
+    if ink not in ("auto", "dark", "light"):
+        raise ValueError(f"ink must be 'auto', 'dark' or 'light', not {ink!r}")
+    if isinstance(image, np.ndarray) and image.dtype == np.uint8 and max(image.shape[:2]) >= 2 * WORKING_SIDE \
+            and (image.ndim == 2 or (image.ndim == 3 and image.shape[-1] in (3, 4))):
+        original_size = original_size or (image.shape[1], image.shape[0])
+        image = Image.fromarray(image)  # shrunk by PIL before any float copy of 12 megapixels is made
+    if isinstance(image, Image.Image):
+        original_size = original_size or image.info.get(ORIGINAL_SIZE) or image.size
+        image = _shrink(image)
+    gray = to_float_gray(image)
+    height, width = gray.shape
+    original_size = original_size or (width, height)
+    if max(height, width) > WORKING_SIDE:
+        gray = _resize(gray, WORKING_SIDE / max(height, width))
+    scale = original_size[0] / gray.shape[1]
+    if min(gray.shape) < MIN_SIDE or float(np.ptp(gray)) < MIN_CONTRAST / 2:
+        empty = np.zeros(gray.shape, np.float32)
+        return InkMap(tuple(original_size), scale, "dark" if ink == "auto" else ink, empty, empty.astype(np.int32))
+    polarity, strength = _flatten(gray, ink)
+    mask, darkness = _threshold(strength)
+    mask &= ~_straight_lines(mask)
+    labels, marks = _marks(mask, scale, original_size)
+    return InkMap(tuple(original_size), scale, polarity, darkness, labels, tuple(marks))
+
+
+
+def mark_to_mnist(found: InkMap, marks: Mark | Sequence[Mark]) -> np.ndarray:
+    """The 28x28 model input (white ink on black, MNIST placement) for one mark or several read as one."""
+    marks = [marks] if isinstance(marks, Mark) else list(marks)
+    if not marks:
+        raise ValueError("no marks to read")
+    x0 = min(m.working_box[0] for m in marks)
+    y0 = min(m.working_box[1] for m in marks)
+    x1 = max(m.working_box[0] + m.working_box[2] for m in marks)
+    y1 = max(m.working_box[1] + m.working_box[3] for m in marks)
+    margin = 2
+    window = (slice(max(y0 - margin, 0), y1 + margin), slice(max(x0 - margin, 0), x1 + margin))
+    mine = np.isin(found.labels[window], [label for m in marks for label in m.labels])
+    # The anti-aliased fringe around the thresholded pixels belongs to the stroke too.
+    near = ndimage.binary_dilation(mine, iterations=margin)
+    ink = np.where(near, found.darkness[window], 0.0).astype(np.float32)
+    return to_mnist(_normalise_strokes(ink, mine, max(x1 - x0, y1 - y0)), ink="light")
+
+
+# --- loading helpers --------------------------------------------------------------------------------------------
+def _shrink(image: Image.Image) -> Image.Image:
+    """A big PIL image reduced (box filter, fast) to about the working size; other images unchanged."""
+    factor = max(image.size) // WORKING_SIDE
+    if factor >= 2 and image.mode in ("L", "RGB", "RGBA", "LA", "F", "I"):
+        return image.reduce(factor)
+    return image
+
+
+def _resize(gray: np.ndarray, factor: float) -> np.ndarray:
+    height, width = gray.shape
+    size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    return np.asarray(Image.fromarray(gray, mode="F").resize(size, Image.BILINEAR if factor > 1 else Image.BOX))
+
+
+# --- lighting and polarity --------------------------------------------------------------------------------------
+def _paper(small: np.ndarray) -> np.ndarray:
+    """The paper's brightness under dark ink: a grey closing wider than any stroke, smoothed."""
+    window = max(3, int(BACKGROUND_WINDOW * max(small.shape)) | 1)
+    closed = ndimage.grey_closing(small, size=(window, window), mode="nearest")
+    return ndimage.uniform_filter(closed, size=max(3, window // 2) | 1, mode="nearest")
+
+
+def _flatten(gray: np.ndarray, ink: Ink) -> tuple[str, np.ndarray]:
+    """(polarity, ink strength): 1 - image / paper, the share of the paper's light the ink takes away."""
+    polarity = _polarity(gray) if ink == "auto" else ink
+    image = gray if polarity == "dark" else 1.0 - gray
+    factor = min(1.0, BACKGROUND_SIDE / max(gray.shape))
+    paper = _paper(_resize(image, factor) if factor < 1 else image)
+    if factor < 1:
+        paper = np.asarray(Image.fromarray(paper, mode="F").resize(gray.shape[::-1], Image.BILINEAR))
+    return polarity, 1.0 - image / np.maximum(paper, 0.02)
+
+
+def _polarity(gray: np.ndarray) -> str:
+    """"dark" or "light": which way the ink departs from the paper (a median: ink is the minority).
+
+    Dark marks on paper take light away, chalk on a board adds it: the heavier tail beyond the
+    paper's own spread is the ink.
+    """
+    factor = min(1.0, POLARITY_SIDE / max(gray.shape))
+    tiny = _resize(gray, factor) if factor < 1 else gray
+    paper = ndimage.median_filter(tiny, size=max(3, (max(tiny.shape) // 2) | 1), mode="nearest")
+    if factor < 1:
+        paper = np.asarray(Image.fromarray(paper, mode="F").resize(gray.shape[::-1], Image.BILINEAR))
+    step = 2 if gray.size > 40_000 else 1
+    residual = gray[::step, ::step] - paper[::step, ::step]
+    spread = 1.4826 * float(np.median(np.abs(residual - np.median(residual))))
+    floor = max(NOISE_SIGMAS * spread, MIN_CONTRAST / 2)
+    dark = float(np.clip(-residual - floor, 0, None).sum())
+    light = float(np.clip(residual - floor, 0, None).sum())
+    return "light" if light > dark else "dark"
+
+
+def _threshold(strength: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(ink mask, darkness): pixels over half the ink's strength, and the strength scaled so the ink is 1."""
+    sample = strength[::2, ::2] if strength.size > 40_000 else strength
+    centre = float(np.median(sample))
+    noise = 1.4826 * float(np.median(np.abs(sample - centre)))
+    floor = max(MIN_CONTRAST, centre + NOISE_SIGMAS * noise)
+    candidates = sample[sample > floor]
+    if candidates.size == 0:
+        return np.zeros(strength.shape, bool), np.zeros(strength.shape, np.float32)
+    level = float(np.percentile(candidates, 99.5))
+    threshold = max(floor, 0.5 * level)
+    darkness = np.clip((strength - centre) / max(level - centre, 1e-6), 0, 1).astype(np.float32)
+    return strength > threshold, darkness
+
+
+def _straight_lines(mask: np.ndarray) -> np.ndarray:
+    """Pixels of ruled or squared lines and paper edges: straight runs near the horizontal or vertical.
+
+    A run counts when it covers LINE_SPAN of the image's side and either covers nearly all of it
+    (ACROSS) or has parallel company (ruled paper): a digit's own long strokes (a 1, a 0's sides)
+    in a tight crop do neither. When nothing but such lines would remain, they are kept: they are the mark.
+    """
+    lines = np.zeros_like(mask)
+    step = 2 if mask.size > 250_000 else 1
+    ys, xs = np.nonzero(mask[::step, ::step])
+    if ys.size == 0:
+        return lines
+    for along, across, length in ((xs, ys, mask.shape[1] // step), (ys, xs, mask.shape[0] // step)):
+        size = 2 * length + int(across.max()) + 3
+        positions = [np.round(across * np.cos(a) - along * np.sin(a)).astype(np.int64) + length for a in LINE_ANGLES]
+        counts = np.stack([np.bincount(p, minlength=size)[:size] for p in positions])
+        wide = counts.copy()
+        wide[:, :-2] += counts[:, 1:-1] + counts[:, 2:]  # a line a few pixels thick spreads over three bins
+        peaks = (wide >= LINE_SPAN * length) & (wide == ndimage.maximum_filter(wide, size=(3, 7)))
+        found = []  # (angle index, first bin, extent)
+        taken = np.zeros(size, bool)
+        for a, position in sorted(zip(*np.nonzero(peaks)), key=lambda ap: -wide[ap]):
+            if taken[position]:
+                continue  # the same line seen at a neighbouring angle
+            flanks = counts[a, max(position - 3, 0): position].sum() + counts[a, position + 3: position + 6].sum()
+            if flanks > 0.5 * wide[a, position]:
+                continue  # a thick stroke, not a thin line
+            band = (positions[a] >= position) & (positions[a] <= position + 2)
+            covered = np.count_nonzero(np.bincount(along[band]))
+            if covered >= LINE_SPAN * length:
+                found.append((band, covered))
+                taken[max(position - 4, 0): position + 7] = True
+        ruled = len(found) >= 3  # a 0 has two long parallel sides; ruled paper shows three lines or more
+        for band, covered in found:
+            if ruled or covered >= ACROSS * length:
+                lines[ys[band] * step, xs[band] * step] = True
+    if step > 1 and lines.any():
+        lines = ndimage.binary_dilation(lines, iterations=step) & mask
+    if lines.any() and _specks_only(mask & ~lines):
+        return np.zeros_like(mask)
+    return lines
+
+
+def _specks_only(mask: np.ndarray) -> bool:
+    """True when a mask holds nothing a digit could be made of (no component of some size)."""
+    labels, count = ndimage.label(mask, structure=np.ones((3, 3), bool))
+    if count == 0:
+        return True
+    boxes = ndimage.find_objects(labels)
+    longest = max(max(r.stop - r.start, c.stop - c.start) for r, c in boxes)
+    return longest < max(MIN_MARK_SHARE * max(mask.shape), 5)
+
+
+# --- components and marks ---------------------------------------------------------------------------------------
+def _marks(mask: np.ndarray, scale: float, original_size: tuple[int, int]) -> tuple[np.ndarray, list[Mark]]:
+    labels, count = ndimage.label(mask, structure=np.ones((3, 3), bool))
+    if count == 0:
+        return labels, []
+    areas = np.bincount(labels.ravel())[1:]
+    boxes = ndimage.find_objects(labels)
+    height, width = mask.shape
+    largest = areas.max()
+    kept = []
+    for index, (rows, cols) in enumerate(boxes):
+        h, w = rows.stop - rows.start, cols.stop - cols.start
+        if areas[index] < SPECK_SHARE * largest or max(h, w) < 2:
+            continue
+        if _is_page_border(labels, index + 1, rows, cols, height, width):
+            continue
+        kept.append([index + 1, cols.start, rows.start, cols.stop, rows.stop, int(areas[index])])
+    groups = _group(kept)
+    marks = []
+    limit = max(MIN_MARK_SHARE * max(height, width), 5)
+    for group in groups:
+        x0, y0 = min(c[1] for c in group), min(c[2] for c in group)
+        x1, y1 = max(c[3] for c in group), max(c[4] for c in group)
+        if max(x1 - x0, y1 - y0) < limit:
+            continue
+        box = (int(x0 * scale), int(y0 * scale),
+               min(int(np.ceil(x1 * scale)), original_size[0]) - int(x0 * scale),
+               min(int(np.ceil(y1 * scale)), original_size[1]) - int(y0 * scale))
+        marks.append(Mark(box, sum(c[5] for c in group), tuple(c[0] for c in group), (x0, y0, x1 - x0, y1 - y0)))
+    marks.sort(key=lambda m: m.area, reverse=True)
+    labels[~np.isin(labels, [label for m in marks for label in m.labels])] = 0
+    return labels, marks
+
+
+def _is_page_border(labels, label, rows, cols, height, width) -> bool:
+    """A component hugging the image's edge over a long stretch: the desk beyond the paper, or its shadow."""
+    touches = 0
+    component = labels[rows, cols] == label
+    if rows.start == 0:
+        touches = max(touches, component[0].sum() / width)
+    if rows.stop == height:
+        touches = max(touches, component[-1].sum() / width)
+    if cols.start == 0:
+        touches = max(touches, component[:, 0].sum() / height)
+    if cols.stop == width:
+        touches = max(touches, component[:, -1].sum() / height)
+    return touches > 0.3
+
+
+def _group(components: list[list[int]]) -> list[list[list[int]]]:
+    """Components that overlap in x (a 5's top bar over its body) or nearly touch form one mark."""
+    groups = [[c] for c in sorted(components, key=lambda c: -c[5])]
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(groups)):
+            for j in range(i + 1, len(groups)):
+                if _belong_together(groups[i], groups[j]):
+                    groups[i] += groups.pop(j)
+                    merged = True
+                    break
+            if merged:
+                break
+    return groups
+
+
+def _extent(group):
+    return (min(c[1] for c in group), min(c[2] for c in group), max(c[3] for c in group), max(c[4] for c in group))
+
+
+def _belong_together(a, b) -> bool:
+    ax0, ay0, ax1, ay1 = _extent(a)
+    bx0, by0, bx1, by1 = _extent(b)
+    overlap_x = min(ax1, bx1) - max(ax0, bx0)
+    narrower = min(ax1 - ax0, bx1 - bx0)
+    gap_y = max(by0 - ay1, ay0 - by1, 0)
+    tall = max(ay1 - ay0, by1 - by0)
+    if overlap_x >= 0.5 * narrower and gap_y <= 0.6 * tall:
+        return True
+    gap_x = max(bx0 - ax1, ax0 - bx1, 0)
+    small = min(sum(c[5] for c in a), sum(c[5] for c in b)) < 0.1 * max(sum(c[5] for c in a), sum(c[5] for c in b))
+    return small and gap_x <= 0.08 * tall and gap_y <= 0.08 * tall
+
+
+# --- stroke width -----------------------------------------------------------------------------------------------
+def _normalise_strokes(ink: np.ndarray, mine: np.ndarray, extent: int) -> np.ndarray:
+    """The mark at RENDER_SIDE, its strokes redrawn at MNIST's width when they are far thinner or thicker."""
+    factor = RENDER_SIDE / max(extent, 1)
+    sized = np.clip(_resize(ink, factor), 0, 1)
+    stroke_mask = sized > 0.5
+    if stroke_mask.sum() < 4:
+        return sized
+    skeleton = thin(stroke_mask)
+    length = max(int(skeleton.sum()), 1)
+    width = stroke_mask.sum() / length
+    target = STROKE_SHARE * RENDER_SIDE
+    if STROKE_BAND[0] * target <= width <= STROKE_BAND[1] * target:
+        return sized
+    distance = ndimage.distance_transform_edt(~skeleton)
+    return np.clip(target / 2 + 0.5 - distance, 0, 1).astype(np.float32)
+
+
+def thin(mask: np.ndarray) -> np.ndarray:
+    """Zhang-Suen thinning: a one-pixel-wide skeleton that keeps the strokes' connections."""
+    image = np.pad(mask.astype(np.uint8), 1)
+    while True:
+        changed = False
+        for table in _THINNING_TABLES:
+            c = image
+            code = (c[:-2, 1:-1] | c[:-2, 2:] << 1 | c[1:-1, 2:] << 2 | c[2:, 2:] << 3
+                    | c[2:, 1:-1] << 4 | c[2:, :-2] << 5 | c[1:-1, :-2] << 6 | c[:-2, :-2] << 7)
+            remove = table[code] & (image[1:-1, 1:-1] == 1)
+            if remove.any():
+                image[1:-1, 1:-1][remove] = 0
+                changed = True
+        if not changed:
+            return image[1:-1, 1:-1].astype(bool)
+
+
+def _thinning_table(first: bool) -> np.ndarray:
+    """For each of the 256 neighbourhoods (bit k = P(k+2), north then clockwise): may the centre go?"""
+    table = np.zeros(256, bool)
+    for code in range(256):
+        p = [(code >> k) & 1 for k in range(8)]  # P2..P9
+        p2, p3, p4, p5, p6, p7, p8, p9 = p
+        transitions = sum(p[k] == 0 and p[(k + 1) % 8] == 1 for k in range(8))
+        ends = (p2 * p4 * p6 == 0 and p4 * p6 * p8 == 0) if first else (p2 * p4 * p8 == 0 and p2 * p6 * p8 == 0)
+        table[code] = 2 <= sum(p) <= 6 and transitions == 1 and ends
+    return table
+
+
+_THINNING_TABLES = (_thinning_table(True), _thinning_table(False))

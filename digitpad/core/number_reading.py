@@ -1,0 +1,288 @@
+"""Read a whole number: split the ink into digits, read them all in one batch, cut touching digits
+where the model reads best.
+
+The ink comes as "marks": pen strokes on a pad, or blobs of ink in an image. Marks that overlap
+horizontally belong to one digit (a 4 or a 5 in two strokes, a crossed 7, a 1 with a base); a mark
+much shorter than the writing joins the digit it reaches into, or alone is a speck and ignored.
+A group much wider than the line's usual digit may hold touching digits: it is cut in two at each
+candidate place (between its marks, or at the columns where its ink is thinnest), every side of
+every cut is read by the model in one batch, and the cut whose sides read best (and look most
+like digits) wins over reading the group whole. Sides still too wide are cut again next round.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+Box = tuple[int, int, int, int]  # left, top, right, bottom in pixels (right and bottom exclusive)
+DigitBox = tuple[int, int, int, int]  # x, y, width, height (as core.ink reports boxes)
+
+UNSURE_BELOW = 0.6  # a digit read with less confidence is shown as "?" in the display form
+OVERLAP_SHARE = 0.5  # marks belong together when they overlap by this share of the narrower one's width
+INSIDE_MARGIN = 0.1  # and the narrower one's middle is this share of the wider one's width inside it
+JOIN_GAP = 0.05  # a short mark this close (share of the writing's height) to a digit belongs to it
+SPLIT_WIDTH = 1.3  # a group wider than this share of the usual digit width may hold touching digits
+CUT_MARGIN = 0.35  # cuts through the ink stay this share of the usual digit width away from a group's ends
+NARROW_ASPECT = 0.3  # groups narrower than this times their height (ones) are left out of the usual width
+MAX_CUT_COLUMNS = 3  # thinnest columns tried as cuts per wide group
+MAX_PARTITION_MARKS = 8  # groups with more marks are cut at columns only
+MAX_ROUNDS = 3  # a group is cut at most this many times over (a chain of up to 2**3 touching digits)
+# Log-score costs of a reading's shape, set on the development numbers of benchmarks/number_reading.py:
+WIDE_SHARE, WIDE_COST = 1.3, 1.0  # a digit is seldom wider than this share of the usual width; cost per unit
+SHORT_HEIGHT, SHORT_COST = 0.45, 8.0  # a digit shorter than this share of the writing's height is unlikely
+CUT_COST = 0.8  # each cut splits one reading into two
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Part of the ink read as one digit: some marks, optionally only their ink between two columns."""
+
+    marks: tuple[int, ...]
+    columns: tuple[float, float] | None = None
+
+
+class Ink(Protocol):
+    """Where the marks come from (a pad's strokes, an image's ink) and how a piece of them is shown to the model."""
+
+    boxes: list[Box]  # one per mark
+
+    def piece_box(self, piece: Piece) -> Box | None:
+        """The box of the ink in the piece (None when a cut leaves none)."""
+
+    def model_input(self, piece: Piece) -> np.ndarray | None:
+        """The piece's 28x28 model input (MNIST-like, white ink on black), None when it holds no ink."""
+
+    def column_ink(self, marks: tuple[int, ...], left: int, right: int) -> np.ndarray:
+        """How much ink the marks have in each column from left to right."""
+
+
+@dataclass(frozen=True)
+class NumberDigit:
+    digit: int
+    confidence: float
+    box: DigitBox  # where the digit is: pad pixels, or the original image's pixels
+    probabilities: tuple[float, ...]
+    model_input: np.ndarray  # 28x28 float in [0, 1], white ink on black
+    strokes: tuple | None = None  # the pen strokes of this digit (pad pixels) when read from a pad
+
+    @property
+    def candidates(self) -> tuple[tuple[int, float], tuple[int, float]]:
+        """The two likeliest readings, (digit, probability) each, likeliest first."""
+        first, second = np.argsort(self.probabilities)[::-1][:2]
+        return (int(first), self.probabilities[first]), (int(second), self.probabilities[second])
+
+    @property
+    def unsure(self) -> bool:
+        return self.confidence < UNSURE_BELOW
+
+
+@dataclass(frozen=True)
+class NumberReading:
+    digits: tuple[NumberDigit, ...]
+
+    @property
+    def text(self) -> str:
+        """The best reading of every digit, e.g. "2026"."""
+        return "".join(str(d.digit) for d in self.digits)
+
+    @property
+    def display(self) -> str:
+        """The reading with each unsure digit shown as "?", e.g. "2?26"."""
+        return "".join("?" if d.unsure else str(d.digit) for d in self.digits)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+# --- grouping ------------------------------------------------------------------------------------
+def group_marks(boxes: Sequence[Box]) -> list[tuple[int, ...]]:
+    """Marks joined into digit candidates (left to right): each group is the marks overlapping horizontally.
+
+    A group shorter than SHORT_HEIGHT of the tallest is no digit on its own: it joins the digit it overlaps
+    or touches (the bar of a 5 written apart, a fragment of faint ink) or, alone, is a speck and dropped.
+    """
+    if not boxes:
+        return []
+    parent = list(range(len(boxes)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    order = sorted(range(len(boxes)), key=lambda i: boxes[i][0])
+    for n, i in enumerate(order):
+        for j in order[n + 1:]:
+            if boxes[j][0] >= boxes[i][2]:
+                break
+            if _belong_together(boxes[i], boxes[j]):
+                parent[root(j)] = root(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(boxes)):
+        groups.setdefault(root(i), []).append(i)
+    joined = sorted(([sorted(g), union_box([boxes[i] for i in g])] for g in groups.values()), key=lambda gb: gb[1][0])
+    line = max(b[3] - b[1] for _, b in joined)
+    tall = [gb for gb in joined if gb[1][3] - gb[1][1] >= SHORT_HEIGHT * line]
+    for marks, box in joined:  # a short piece (a bar, a fragment of broken ink) joins the digit it reaches into
+        if box[3] - box[1] < SHORT_HEIGHT * line:
+            reach = max(tall, key=lambda gb: min(box[2], gb[1][2]) - max(box[0], gb[1][0]))
+            if min(box[2], reach[1][2]) - max(box[0], reach[1][0]) >= -JOIN_GAP * line:
+                reach[0].extend(marks)
+                reach[1] = union_box([reach[1], box])
+    return [tuple(sorted(marks)) for marks, _ in tall]
+
+
+def _belong_together(a: Box, b: Box) -> bool:
+    """Two marks of one digit: they overlap by most of the narrower one's width, and its middle lies well inside
+    the wider one (a 1 touching the next digit overlaps it only at the edge)."""
+    (narrow, wide) = sorted((a, b), key=lambda box: box[2] - box[0])
+    overlap = min(a[2], b[2]) - max(a[0], b[0])
+    middle, margin = (narrow[0] + narrow[2]) / 2, INSIDE_MARGIN * (wide[2] - wide[0])
+    return overlap >= OVERLAP_SHARE * max(1, narrow[2] - narrow[0]) and wide[0] + margin <= middle <= wide[2] - margin
+
+
+def union_box(boxes: Sequence[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+# --- cutting -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Line:
+    """The writing's scale: its height and the usual width of one digit in it."""
+
+    height: float
+    digit_width: float
+
+    @classmethod
+    def of(cls, boxes: list[Box]) -> _Line:
+        height = max(b[3] - b[1] for b in boxes)
+        widths = [b[2] - b[0] for b in boxes if b[2] - b[0] >= NARROW_ASPECT * (b[3] - b[1])]
+        usual = 0.6 * height  # too few digits to tell (one may be two touching): a digit's usual shape
+        return cls(height, float(np.median(widths)) if len(widths) >= 3 else usual)
+
+    def is_wide(self, box: Box) -> bool:
+        return box[2] - box[0] > SPLIT_WIDTH * self.digit_width
+
+    def shape_cost(self, box: Box) -> float:
+        """How unlike one digit of this line a box is (0 for a usual digit)."""
+        width, height = box[2] - box[0], box[3] - box[1]
+        return (WIDE_COST * max(0.0, width / self.digit_width - WIDE_SHARE)
+                + SHORT_COST * max(0.0, SHORT_HEIGHT - height / self.height))
+
+
+def _cut_columns(ink: Ink, piece: Piece, box: Box, line: _Line) -> list[float]:
+    """Up to MAX_CUT_COLUMNS x where the piece's ink is thinnest, away from its ends."""
+    left, right = box[0], box[2]
+    amount = ink.column_ink(piece.marks, left, right)
+    margin = max(1, int(CUT_MARGIN * line.digit_width))
+    if len(amount) <= 2 * margin:
+        return []
+    smooth = np.convolve(amount, np.ones(3) / 3, mode="same")
+    inner = np.arange(margin, len(amount) - margin)
+    minima = [i for i in inner if smooth[i] <= smooth[i - 1] and smooth[i] <= smooth[i + 1]]
+    chosen: list[int] = []
+    for i in sorted(minima, key=lambda i: (smooth[i], abs(i - len(amount) / 2))):
+        if all(abs(i - j) > margin for j in chosen):
+            chosen.append(i)
+        if len(chosen) == MAX_CUT_COLUMNS:
+            break
+    return [left + i + 0.5 for i in chosen]
+
+
+def _splits(ink: Ink, piece: Piece, box: Box, line: _Line) -> list[tuple[Piece, Piece]]:
+    """Candidate cuts of a piece into a left and a right one: between its marks, and through its thinnest columns."""
+    out: list[tuple[Piece, Piece]] = []
+    if piece.columns is None and 1 < len(piece.marks) <= MAX_PARTITION_MARKS:
+        by_centre = sorted(piece.marks, key=lambda i: ink.boxes[i][0] + ink.boxes[i][2])
+        for k in range(1, len(by_centre)):
+            out.append((Piece(tuple(sorted(by_centre[:k]))), Piece(tuple(sorted(by_centre[k:])))))
+    low, high = piece.columns or (-math.inf, math.inf)
+    for x in _cut_columns(ink, piece, box, line):
+        out.append((Piece(piece.marks, (low, x)), Piece(piece.marks, (x, high))))
+    return out
+
+
+@dataclass
+class _Reading:
+    box: Box
+    probabilities: np.ndarray
+    model_input: np.ndarray
+
+    def score(self, line: _Line) -> float:
+        return math.log(max(float(self.probabilities.max()), 1e-9)) - line.shape_cost(self.box)
+
+
+def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0) -> NumberReading:
+    """Read the number in `ink`. `probabilities(inputs (N, 28, 28)) -> (N, 10)` is called once per round.
+
+    `strokes_of(piece)` gives a digit's own strokes for the result (pads only); `scale` turns the
+    marks' pixels into the ones reported (an image's original size).
+    """
+    groups = group_marks(ink.boxes)
+    if not groups:
+        return NumberReading(())
+    line = _Line.of([union_box([ink.boxes[i] for i in g]) for g in groups])
+    boxes: dict[Piece, Box | None] = {}
+    readings: dict[Piece, _Reading | None] = {}
+
+    def box_of(piece: Piece) -> Box | None:
+        if piece not in boxes:
+            boxes[piece] = ink.piece_box(piece)
+        return boxes[piece]
+
+    def read_all(pieces: list[Piece]) -> None:
+        """Read every piece not read yet in one forward pass."""
+        found = []
+        for piece in dict.fromkeys(pieces):
+            if piece in readings:
+                continue
+            model_input = ink.model_input(piece) if box_of(piece) is not None else None
+            readings[piece] = None
+            if model_input is not None:
+                found.append((piece, model_input))
+        if found:
+            batch = probabilities(np.stack([m for _, m in found]))
+            for (piece, model_input), probs in zip(found, batch):
+                readings[piece] = _Reading(box_of(piece), np.asarray(probs), model_input)
+
+    final: list[Piece] = []
+    pending = [Piece(g) for g in groups]
+    for round_number in range(MAX_ROUNDS + 1):
+        if not pending:
+            break
+        options = {piece: _splits(ink, piece, box_of(piece), line) for piece in pending
+                   if round_number < MAX_ROUNDS and box_of(piece) is not None and line.is_wide(box_of(piece))}
+        read_all(pending + [side for splits in options.values() for sides in splits for side in sides])
+        next_pending = []
+        for piece in pending:
+            whole = readings[piece]
+            if whole is None:
+                continue
+            best_score, best = whole.score(line), None
+            for left, right in options.get(piece, ()):
+                if readings[left] is None or readings[right] is None:
+                    continue
+                score = readings[left].score(line) + readings[right].score(line) - CUT_COST
+                if score > best_score:
+                    best_score, best = score, (left, right)
+            if best is None:
+                final.append(piece)
+            else:
+                next_pending.extend(best)
+        pending = next_pending
+    digits = []
+    for piece in sorted(final, key=lambda p: readings[p].box[0] + readings[p].box[2]):
+        reading = readings[piece]
+        digit = int(reading.probabilities.argmax())
+        left, top, right, bottom = reading.box
+        box = tuple(round(v * scale) for v in (left, top, right - left, bottom - top))
+        digits.append(NumberDigit(digit, float(reading.probabilities[digit]), box,
+                                  tuple(float(v) for v in reading.probabilities), reading.model_input,
+                                  strokes_of(piece) if strokes_of else None))
+    return NumberReading(tuple(digits))

@@ -1,0 +1,120 @@
+"""Number mode's answer: the number in large type, each digit with its confidence, unsure ones marked.
+
+Each digit is a button: clicking it (or its box on the pad) offers "It was a ..." so the person can
+correct that one digit, which then joins their own set like a single drawing.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
+
+
+def digit_caption(digit) -> str:
+    """Under a digit: its confidence, or its two candidates when unsure."""
+    (first, p1), (second, p2) = digit.candidates
+    return f"{first} or {second}" if digit.unsure else f"{p1:.0%}"
+
+
+class NumberView(QWidget):
+    """Shows a NumberReading. Signal `corrected(index, label)`: the person says digit `index` was `label`."""
+
+    corrected = Signal(int, int)
+    PROMPT = "Write a number on the pad, left to right"
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._reading = None
+        self.digit_buttons: list[QToolButton] = []
+        self.captions: list[QLabel] = []
+        self.menu: QMenu | None = None  # the open "It was a ..." menu, if any
+        self.number_label = QLabel("")
+        self.number_label.setAccessibleName("Number read")
+        self.number_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.caption = QLabel(self.PROMPT)
+        self.caption.setWordWrap(True)
+        self.caption.setEnabled(False)
+        self._digits = QHBoxLayout()
+        self._digits.setSpacing(6)
+        self._digits.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self._digits)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Reads as"))
+        row.addWidget(self.number_label, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.caption)
+
+    def reading(self):
+        return self._reading
+
+    def text(self) -> str:
+        """The number as shown, unsure digits as "?" (e.g. "2?26"); empty when nothing is read."""
+        return self._reading.display if self._reading else ""
+
+    def _add_digit_slot(self) -> None:
+        """One more digit button with its caption (kept and reused: answers arrive many times a second)."""
+        index = len(self.digit_buttons)
+        big = QFont(self.font())
+        big.setPointSize(40)
+        big.setBold(True)
+        button = QToolButton()
+        button.setFont(big)
+        button.setAutoRaise(True)
+        button.setMinimumWidth(56)
+        button.clicked.connect(lambda _=False, i=index: self.ask_correction(i))
+        caption = QLabel()
+        caption.setAlignment(Qt.AlignCenter)
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setSpacing(0)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(button, 0, Qt.AlignHCenter)
+        column.addWidget(caption)
+        self._digits.insertWidget(index, holder)
+        self.digit_buttons.append(button)
+        self.captions.append(caption)
+
+    def show_reading(self, reading) -> None:
+        self._reading = reading if reading and reading.digits else None
+        digits = self._reading.digits if self._reading else ()
+        while len(self.digit_buttons) < len(digits):
+            self._add_digit_slot()
+        for index, (button, caption) in enumerate(zip(self.digit_buttons, self.captions)):
+            shown = index < len(digits)
+            button.parentWidget().setVisible(shown)
+            if not shown:
+                continue
+            digit = digits[index]
+            (first, p1), (second, p2) = digit.candidates
+            button.setText("?" if digit.unsure else str(digit.digit))
+            button.setToolTip(f"{first} ({p1:.1%}) or {second} ({p2:.1%}). Click to correct this digit.")
+            button.setAccessibleName(f"Digit {index + 1}: {'unsure' if digit.unsure else digit.digit}")
+            caption.setText(digit_caption(digit))
+            caption.setStyleSheet("color: palette(highlight); font-weight: bold;" if digit.unsure else "")
+        if self._reading is None:
+            self.number_label.setText("–")
+            self.caption.setText(self.PROMPT)
+            return
+        self.number_label.setText(f"<b>{self._reading.text}</b>" + (
+            f" (unsure: {self._reading.display})" if self._reading.display != self._reading.text else ""))
+        self.caption.setText("Click a digit, here or on the pad, to correct it.")
+
+    def show_message(self, text: str) -> None:
+        self.show_reading(None)
+        self.caption.setText(text)
+
+    def ask_correction(self, index: int) -> None:
+        """Offer "It was a 0..9" for digit `index` (non-blocking, under its button)."""
+        if self._reading is None or not 0 <= index < len(self._reading.digits):
+            return
+        read = self._reading.digits[index].digit
+        self.menu = QMenu(self)
+        self.menu.setTitle(f"Digit {index + 1}")
+        for label in range(10):
+            action = self.menu.addAction(f"It was a {label}" + (" (as read)" if label == read else ""))
+            action.triggered.connect(lambda _=False, i=index, d=label: self.corrected.emit(i, d))
+        button = self.digit_buttons[index]
+        self.menu.popup(button.mapToGlobal(button.rect().bottomLeft()))

@@ -1,0 +1,125 @@
+"""Reading whole numbers: strokes on a wide pad and photos of written rows, through the public API."""
+
+import json
+
+import numpy as np
+import pytest
+from digit_strokes import STYLES, place
+from PIL import Image
+from written_numbers import photographed_number, written_number
+
+from digitpad.core.number_reading import group_marks
+from digitpad.core.stroke_marks import StrokeMarks, clip_stroke
+
+PAD = (960, 320)
+
+
+def write(*digits, x=40.0, gap=40.0, height=200.0, y=60.0):
+    """Digits (digit, style) placed left to right with `gap` px between their boxes."""
+    strokes = []
+    for digit, style in digits:
+        strokes += place(STYLES[digit][style], x, y, height)
+        x += 0.75 * height + gap
+    return strokes
+
+
+def test_four_digits_with_their_boxes_and_candidates(bundled):
+    strokes = write((2, "curved"), (0, "oval"), (2, "angular"), (6, "curl"))
+    reading = bundled.read_number_strokes(strokes, PAD)
+    assert reading.text == "2026" and str(reading) == "2026"
+    assert [d.digit for d in reading.digits] == [2, 0, 2, 6]
+    lefts = [d.box[0] for d in reading.digits]
+    assert lefts == sorted(lefts) and all(d.box[2] < 200 and d.box[3] > 100 for d in reading.digits)
+    for d in reading.digits:
+        (first, p1), (second, p2) = d.candidates
+        assert first == d.digit and p1 == d.confidence >= p2 and second != first
+        assert d.model_input.shape == (28, 28) and d.strokes
+
+
+@pytest.mark.parametrize("digit,style", [(4, "closed"), (4, "open"), (5, "two strokes"), (7, "crossbar"),
+                                         (1, "flag and base"), (0, "slashed")])
+def test_a_digit_in_several_strokes_is_one_digit(bundled, digit, style):
+    strokes = write((3, "round"), (digit, style), (8, "two circles"))
+    assert bundled.read_number_strokes(strokes, PAD).text == f"3{digit}8"
+
+
+def test_specks_are_ignored(bundled):
+    strokes = write((4, "closed"), (2, "curved"))
+    strokes += [[(500.0, 300.0), (502.0, 301.0)], [(120.0, 20.0)]]
+    assert bundled.read_number_strokes(strokes, PAD).text == "42"
+
+
+def test_touching_digits_drawn_in_one_stroke_are_cut(bundled):
+    first, second = (place(STYLES[0]["oval"], x, 60, 200)[0] for x in (40, 160))
+    reading = bundled.read_number_strokes([first + second], PAD)  # "00" without lifting the pen
+    assert reading.text == "00"
+    assert reading.digits[0].box[0] + reading.digits[0].box[2] <= reading.digits[1].box[0] + 2
+
+
+def test_unsure_digits_are_shown_with_a_question_mark(bundled):
+    blob = [[(300.0 + 40 * np.cos(t), 160 + 90 * np.sin(t)) for t in np.linspace(0, 1.4 * np.pi, 30)]]
+    strokes = write((2, "curved"), x=40) + blob + write((5, "one stroke"), x=460)
+    reading = bundled.read_number_strokes(strokes, PAD)
+    assert len(reading.display) == len(reading.text) == 3
+    for char, digit in zip(reading.display, reading.digits):
+        assert char == ("?" if digit.confidence < 0.6 else str(digit.digit))
+
+
+def test_nothing_written_reads_as_an_empty_number(bundled):
+    assert bundled.read_number_strokes([], PAD).text == ""
+    assert bundled.read_number(np.full((50, 200), 255, np.uint8)).text == ""
+
+
+def test_grouping_by_horizontal_overlap():
+    boxes = [(0, 0, 60, 100), (30, 0, 40, 100), (80, 0, 140, 100), (135, 0, 190, 100), (300, 90, 303, 93)]
+    assert group_marks(boxes) == [(0, 1), (2,), (3,)]  # a stem inside a 4; touching neighbours; a speck
+    one_touching = [(0, 0, 60, 100), (55, 0, 62, 100)]  # a 1 whose foot touches the digit before it
+    assert group_marks(one_touching) == [(0,), (1,)]
+    bar = [(0, 20, 60, 100), (10, 0, 70, 8)]  # the bar of a 5 written apart, a little to the right
+    assert group_marks(bar) == [(0, 1)]
+
+
+def test_clipping_a_stroke_keeps_the_parts_inside():
+    square = np.array([[0, 0], [10, 0], [10, 5], [0, 5]], float)
+    parts = clip_stroke(square, 0, 2, 8)
+    assert [p.tolist() for p in parts] == [[[2, 0], [8, 0]], [[8, 5], [2, 5]]]
+    marks = StrokeMarks([[(-20, 10), (50, 10)]], (40, 40))  # ink off the pad is dropped, as the pad shows it
+    assert marks.boxes == [(0, 10, 41, 11)]
+
+
+def test_written_and_photographed_numbers(bundled, mnist):
+    """A small sample of what benchmarks/number_reading.py measures at scale."""
+    rng = np.random.default_rng(7)
+    texts = ["".join(str(d) for d in rng.integers(0, 10, n)) for n in (2, 3, 4, 5, 6)]
+    written = [bundled.read_number_strokes(*written_number(text, rng)).text for text in texts]
+    assert sum(r == t for r, t in zip(written, texts)) >= 4, written
+    images, labels = mnist.test_images.numpy(), mnist.test_labels.numpy()
+    right = 0
+    for n in (2, 3, 4, 5, 6):
+        chosen = rng.integers(0, 1000, n)
+        photo = photographed_number([images[i] for i in chosen], rng, touch_share=0)
+        right += bundled.read_number(photo).text == "".join(str(labels[i]) for i in chosen)
+    assert right >= 4
+
+
+def test_cli_reads_a_photo_of_315(mnist, tmp_path):
+    from test_cli import digitpad
+
+    labels = mnist.test_labels.numpy()
+    chosen = [int(np.flatnonzero(labels == d)[0]) for d in (3, 1, 5)]
+    photo = photographed_number([mnist.test_images[i].numpy() for i in chosen], np.random.default_rng(3),
+                                digit_height=90, touch_share=0)
+    photo.save(tmp_path / "house.jpg", quality=90)
+    Image.new("L", (300, 100), 235).save(tmp_path / "blank.png")
+    out = digitpad("predict", "--number", str(tmp_path / "house.jpg"), str(tmp_path / "blank.png")).stdout
+    assert out.splitlines()[0].startswith(f"{tmp_path / 'house.jpg'}: 315 (")
+    assert out.splitlines()[1].endswith("blank (no ink found)")
+
+    row = json.loads(digitpad("predict", "--number", "--json", str(tmp_path / "house.jpg")).stdout)
+    assert row["number"] == "315" and [d["digit"] for d in row["digits"]] == [3, 1, 5]
+    assert all(set(d) >= {"digit", "confidence", "box"} and 0 < d["confidence"] <= 1 for d in row["digits"])
+    lefts = [d["box"][0] for d in row["digits"]]
+    assert lefts == sorted(lefts) and all(0 <= d["box"][0] < photo.width for d in row["digits"])
+
+    bad = digitpad("predict", "--number", str(tmp_path / "missing.png"), check=False)
+    assert bad.returncode == 1 and "missing.png: no such file" in bad.stderr and "Traceback" not in bad.stderr

@@ -1,0 +1,170 @@
+"""Digits in photos and scans of paper, read from real files through Predictor and the CLI."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from digit_strokes import STYLES
+from paper_photos import Look, mnist_ink, photo, save, stroke_ink
+from PIL import Image
+
+from digitpad.core.ink import find_ink, mark_to_mnist
+
+FIVE = STYLES[5]["two strokes"]
+
+
+@pytest.fixture(scope="module")
+def two(mnist):
+    index = int((mnist.test_labels == 2).nonzero()[0][0])
+    return mnist_ink(mnist.test_images[index].numpy())
+
+
+def write(tmp_path, name, ink, look, seed=0):
+    path = tmp_path / name
+    save(photo(ink, look, np.random.default_rng(seed)), path, look)
+    return path
+
+
+def inside(box, look, margin=0.06):
+    """The box (x, y, w, h) lies around where the photo placed the digit."""
+    x, y, w, h = box
+    width, height = look.size
+    cx, cy = (x + w / 2) / width, (y + h / 2) / height
+    return abs(cx - look.place[0]) < margin and abs(cy - look.place[1]) < margin and \
+        abs(h / height - look.digit_height) < 0.1
+
+
+def test_lamp_light_falling_off_across_the_page(bundled, tmp_path):
+    look = Look(gradient=0.65, gradient_angle=20, shadow=0.4, grain=5, paper="cream", ink="blue",
+                place=(0.4, 0.55), digit_height=0.35, jpeg=80)
+    path = write(tmp_path, "lamp.jpg", stroke_ink(FIVE), look)
+    reading = bundled.read(path)
+    assert reading.prediction.digit == 5 and reading.marks == 1
+    assert reading.size == (800, 600) and inside(reading.box, look)
+    assert bundled.predict(str(path)).digit == 5
+
+
+def test_jpeg_with_an_exif_rotation_is_read_upright(bundled, tmp_path, two):
+    look = Look(exif_orientation=6, place=(0.3, 0.5), jpeg=90)  # stored sideways, EXIF says turn it
+    path = write(tmp_path, "phone.jpg", two, look)
+    assert Image.open(path).size == (600, 800)
+    reading = bundled.read(path)
+    assert reading.prediction.digit == 2
+    assert reading.size == (800, 600) and inside(reading.box, look)
+
+
+def test_sixteen_bit_png_of_5000_pixels(bundled, tmp_path):
+    ink = stroke_ink(STYLES[4]["closed"])
+    small = np.asarray(Image.fromarray(ink, mode="F").resize((900, 900), Image.BILINEAR))
+    paper = np.linspace(52000, 30000, 5000, dtype=np.float32)[None, :] * np.ones((4000, 1), np.float32)
+    paper[1500:2400, 3000:3900] *= 1 - 0.85 * small
+    Image.fromarray(paper.astype(np.uint16)).save(tmp_path / "scan16.png")
+    assert Image.open(tmp_path / "scan16.png").mode.startswith("I;16")
+    reading = bundled.read(tmp_path / "scan16.png")
+    assert reading.prediction.digit == 4
+    x, y, w, h = reading.box
+    assert reading.size == (5000, 4000) and abs(x - 3000) < 120 and abs(y - 1500) < 120 and 600 < h < 950
+
+
+@pytest.mark.parametrize("lines", [None, "ruled", "squared"])
+def test_pages_without_a_digit_say_so(bundled, tmp_path, lines):
+    ink = np.zeros((112, 112), np.float32)
+    ink[0, 0] = 0.06  # no one would call it a digit
+    look = Look(lines=lines, gradient=0.5, gradient_angle=120, shadow=0.3, grain=6, digit_height=0.02, jpeg=70)
+    path = write(tmp_path, "page.jpg", ink, look)
+    reading = bundled.read(path)
+    assert not reading.found and reading.prediction is None and reading.box is None
+    assert bundled.predict(str(path)) is None
+
+
+def test_digit_on_ruled_paper_is_read_without_the_lines(bundled, tmp_path):
+    look = Look(lines="ruled", place=(0.5, 0.5), digit_height=0.4, jpeg=85)
+    path = write(tmp_path, "ruled.jpg", stroke_ink(STYLES[7]["plain"]), look, seed=3)
+    reading = bundled.read(path)
+    assert reading.prediction.digit == 7 and inside(reading.box, look)
+
+
+def test_digit_touching_the_edge(bundled, tmp_path):
+    look = Look(place=(0.5, 0.27), digit_height=0.55)  # the top of the 3 reaches past the frame
+    path = write(tmp_path, "edge.jpg", stroke_ink(STYLES[3]["round"]), look)
+    reading = bundled.read(path)
+    assert reading.box[1] == 0, "the ink reaches the top edge"
+    assert reading.prediction.digit == 3
+
+
+def test_chalk_on_a_dark_board(bundled, tmp_path, two):
+    look = Look(board=True, ink_strength=0.8, pen=1.3, gradient=0.3, grain=6)
+    path = write(tmp_path, "board.jpg", two, look)
+    reading = bundled.read(path)
+    assert reading.prediction.digit == 2 and inside(reading.box, look)
+
+
+def test_thin_pen_and_marker_reach_the_model_alike(tmp_path):
+    """Stroke width is normalised: a fine ballpoint and a marker give nearly the same 28x28 input."""
+    inputs = []
+    for pen in (0.4, 2.4):
+        image = photo(stroke_ink(FIVE, pen), Look(), np.random.default_rng(1))
+        found = find_ink(image)
+        inputs.append(mark_to_mnist(found, found.marks[0]))
+    thin, thick = inputs
+    assert abs(thin.sum() - thick.sum()) < 0.25 * thick.sum()
+    assert np.abs(thin - thick).mean() < 0.12
+
+
+def test_marks_api_gives_each_digit_of_a_number_with_its_box(bundled):
+    """Separate marks, largest first, boxes in the original pixels; each or all become a model input."""
+    page = np.full((300, 600), 240, np.uint8)
+    for left, digit, style in ((60, 1, "stick"), (250, 4, "closed"), (430, 7, "plain")):
+        page[60:240, left:left + 135] = np.minimum(page[60:240, left:left + 135], 255 - np.asarray(
+            Image.fromarray(stroke_ink(STYLES[digit][style]) * 255).convert("L").resize((135, 180))))
+    found = find_ink(Image.fromarray(page).resize((1200, 600)))
+    assert len(found.marks) == 3 and found.size == (1200, 600)
+    in_order = sorted(found.marks, key=lambda m: m.box[0])
+    lefts = [m.box[0] for m in in_order]
+    assert 120 <= lefts[0] < 300 and 500 <= lefts[1] < 680 and 860 <= lefts[2] < 1040
+    digits = [p.digit for p in bundled.classify([mark_to_mnist(found, m) for m in in_order])]
+    assert digits == [1, 4, 7]
+    assert mark_to_mnist(found, in_order).shape == (28, 28)
+
+
+def test_twelve_megapixel_array(bundled):
+    image = photo(stroke_ink(STYLES[6]["curl"]), Look(size=(4000, 3000), gradient=0.4, place=(0.7, 0.6),
+                                                       digit_height=0.2), np.random.default_rng(2))
+    reading = bundled.read(np.asarray(image))
+    assert reading.prediction.digit == 6 and reading.size == (4000, 3000)
+    assert inside(reading.box, Look(size=(4000, 3000), place=(0.7, 0.6), digit_height=0.2))
+
+
+@pytest.mark.parametrize("size", [(1, 500), (500, 1), (1, 1), (2, 300)])
+def test_white_images_one_pixel_thick_hold_no_digit(bundled, tmp_path, size):
+    for color in (255, 0):
+        Image.new("L", size, color).save(tmp_path / "thin.png")
+        assert bundled.predict(str(tmp_path / "thin.png")) is None
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "digitpad", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_cli_reads_photos_gives_boxes_and_goes_on_past_a_bad_file(tmp_path, two):
+    lamp = Look(gradient=0.6, shadow=0.3, place=(0.4, 0.5), digit_height=0.4)
+    a = write(tmp_path, "a.jpg", stroke_ink(FIVE), lamp)
+    (tmp_path / "bad.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    c = write(tmp_path, "c.jpg", two, Look(exif_orientation=8, place=(0.6, 0.5)))
+    blank = tmp_path / "blank.png"
+    Image.new("L", (4097, 1), 255).save(blank)
+    result = run_cli("predict", "--json", str(a), str(tmp_path / "bad.png"), str(c), str(blank))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 1 and "bad.png" in errors[0]
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["file"] for r in rows] == [str(a), str(c), str(blank)]
+    assert [r["digit"] for r in rows] == [5, 2, None]
+    assert inside(rows[0]["box"], lamp) and rows[2]["box"] is None
+
+    plain = run_cli("predict", str(a), str(blank))
+    assert plain.returncode == 0
+    assert plain.stdout.splitlines() == [f"{a}: 5 ({json.loads(result.stdout.splitlines()[0])['confidence']:.1%})",
+                                         f"{blank}: no digit found"]

@@ -1,0 +1,129 @@
+"""Number mode as a person uses it: a whole number written with mouse events on the wide pad."""
+
+import numpy as np
+import pytest
+from digit_strokes import STYLES, place
+from drawing import draw, mouse
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtTest import QTest
+
+HEIGHT = 150
+
+
+def number_strokes(*digits, x=30.0, gap=35.0, y=40.0):
+    strokes = []
+    for digit, style in digits:
+        strokes += place(STYLES[digit][style], x, y, HEIGHT)
+        x += 0.75 * HEIGHT + gap
+    return strokes
+
+
+def settle_number(qtbot, tab) -> str:
+    """Wait until no reading is pending or running; return the number shown ("2?26" style)."""
+    qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
+    qtbot.wait(20)
+    return tab.number_view.text()
+
+
+@pytest.fixture
+def number_tab(window, qtbot):
+    tab = window.draw_tab
+    assert not tab.number_toggle.isChecked()
+    qtbot.mouseClick(tab.number_toggle, Qt.LeftButton)
+    assert tab.canvas.number_mode() and tab.number_view.isVisible() and not tab.panel.isVisible()
+    assert tab.canvas.width() >= 2.9 * tab.canvas.height()
+    yield tab
+    tab.number_toggle.setChecked(False)  # the mode is remembered: the next window starts as the others expect
+
+
+def test_2026_is_read_live_with_a_box_per_digit(number_tab, qtbot):
+    tab = number_tab
+    shown = []
+    tab.numberShown.connect(lambda reading: shown.append(reading.text if reading else None))
+    draw(tab.canvas, number_strokes((2, "curved"), (0, "oval"), (2, "angular"), (6, "curl")), spacing=8,
+         pace_ms=5)
+    assert settle_number(qtbot, tab) == "2026"
+    assert {"2", "20", "202"} & set(shown), "the number grows while it is written, not only at the end"
+    assert [b.text() for b in tab.number_view.digit_buttons[:4]] == ["2", "0", "2", "6"]
+    assert all(c.text().endswith("%") for c in tab.number_view.captions[:4])
+    boxes = [box for box, _ in tab.canvas._digit_boxes]
+    assert len(boxes) == 4 and [b[0] for b in boxes] == sorted(b[0] for b in boxes)
+
+
+@pytest.mark.parametrize("digit,style", [(4, "closed"), (7, "crossbar")])
+def test_a_digit_in_two_strokes_stays_one_digit(number_tab, qtbot, digit, style):
+    draw(number_tab.canvas, number_strokes((1, "stick"), (digit, style), (3, "round")))
+    assert settle_number(qtbot, number_tab) == f"1{digit}3"
+
+
+def test_two_touching_digits(number_tab, qtbot):
+    three = place(STYLES[3]["round"], 30, 40, HEIGHT)
+    five = place(STYLES[5]["one stroke"], 30 + 0.33 * HEIGHT, 40, HEIGHT)  # its left side runs into the 3
+    draw(number_tab.canvas, three + five)
+    assert settle_number(qtbot, number_tab) == "35"
+    reading = number_tab.number_view.reading()
+    assert reading.digits[0].box[0] + reading.digits[0].box[2] > reading.digits[1].box[0], "their ink touches"
+
+
+def test_undo_of_the_last_stroke_updates_the_number(number_tab, qtbot):
+    tab = number_tab
+    draw(tab.canvas, number_strokes((4, "closed"), (1, "stick"), (7, "plain")))
+    assert settle_number(qtbot, tab) == "417"
+    tab.canvas.setFocus()
+    QTest.keyClick(tab.canvas, Qt.Key_Z, Qt.ControlModifier)
+    assert settle_number(qtbot, tab) == "41"
+    qtbot.mouseClick(tab.undo_button, Qt.LeftButton)
+    assert settle_number(qtbot, tab) == "4"
+    qtbot.mouseClick(tab.undo_button, Qt.LeftButton)  # the 4's stem: its first stroke is left, one digit
+    assert len(settle_number(qtbot, tab)) == 1 and len(tab.canvas._digit_boxes) == 1
+    qtbot.mouseClick(tab.clear_button, Qt.LeftButton)
+    assert settle_number(qtbot, tab) == "" and tab.canvas._digit_boxes == []
+
+
+def test_correcting_one_digit_keeps_it_in_the_personal_set(number_tab, qtbot):
+    from digitpad.core.personal import PersonalSet
+
+    tab = number_tab
+    draw(tab.canvas, number_strokes((2, "curved"), (0, "oval"), (2, "angular"), (6, "curl")))
+    assert settle_number(qtbot, tab) == "2026"
+    box, _ = tab.canvas._digit_boxes[1]
+    centre = (box[0] + box[2] / 2, box[1] + box[3] / 2)
+    mouse(tab.canvas, QEvent.MouseButtonPress, centre, Qt.LeftButton, Qt.LeftButton)  # a click on the 0's box
+    mouse(tab.canvas, QEvent.MouseButtonRelease, centre, Qt.LeftButton, Qt.NoButton)
+    menu = tab.number_view.menu
+    assert menu is not None and menu.isVisible() and len(tab.canvas.strokes()) == 4, "a click draws nothing"
+    menu.actions()[6].trigger()  # "It was a 6"
+    menu.close()
+    kept = PersonalSet.load().samples
+    assert len(kept) == 1 and (kept[0].label, kept[0].predicted) == (6, 0)
+    zero = place(STYLES[0]["oval"], 0, 0, HEIGHT)[0]
+    assert len(kept[0].strokes) == 1 and len(kept[0].strokes[0]) == len(zero), "the 0's own stroke, nothing else"
+    assert kept[0].size[0] == kept[0].size[1] and kept[0].model_input.max() > 200
+    xs = [x for x, _ in kept[0].strokes[0]]
+    assert abs((min(xs) + max(xs)) / 2 - kept[0].size[0] / 2) < 1, "placed as if drawn alone"
+    assert "Digit 2 kept as a 6 (read as 0)" in tab.source_label.text()
+    assert len(tab.canvas.strokes()) == 4, "the number stays on the pad"
+
+    qtbot.mouseClick(tab.number_view.digit_buttons[3], Qt.LeftButton)  # or click the digit itself
+    tab.number_view.menu.actions()[6].trigger()
+    tab.number_view.menu.close()
+    assert [(s.label, s.predicted) for s in PersonalSet.load().samples] == [(6, 0), (6, 6)]
+
+
+def test_number_mode_is_remembered_and_single_digit_mode_is_unchanged(window, qtbot):
+    from digitpad.ui.app import create_window
+
+    tab = window.draw_tab
+    assert not tab.canvas.number_mode() and tab.canvas.width() == tab.canvas.height()
+    tab.number_toggle.setChecked(True)
+    second = create_window()
+    qtbot.addWidget(second)
+    assert second.draw_tab.canvas.number_mode() and second.draw_tab.number_toggle.isChecked()
+    second.draw_tab.number_toggle.setChecked(False)
+    assert second.draw_tab.canvas.size() == tab.canvas.size().__class__(320, 320)
+    second.close()
+    tab.number_toggle.setChecked(False)
+    draw(tab.canvas, place(STYLES[7]["crossbar"], 60, 30, 250))
+    qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
+    assert tab.panel.digit_label.text() == "7" and tab.canvas._digit_boxes == []
+    assert np.array_equal(tab.canvas.to_array().shape, (320, 320))

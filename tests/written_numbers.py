@@ -1,0 +1,119 @@
+"""Whole numbers as a person writes them, for number-reading tests and benchmarks.
+
+On a pad: digits from `digit_strokes` in a random style each, every one redrawn by a slightly
+different hand (size, slant, tilt, a wobbly pen), placed left to right with uneven gaps, a drifting
+baseline, and sometimes touching the next digit or joined to it by one stroke.
+In a photo: MNIST digits cropped to their ink, placed the same way, dark ink on lit, noisy paper.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+from digit_strokes import STYLES, place
+from PIL import Image, ImageFilter
+
+
+def _warped(strokes, rng: np.random.Generator, wobble: float):
+    """Strokes through a smooth random warp (a hand never draws the same shape twice) and a shaky pen."""
+    phase, freq = rng.uniform(0, 2 * math.pi, 4), rng.uniform(2, 4, 2)
+    out = []
+    for stroke in strokes:
+        points = []
+        for u, v in stroke:
+            du = wobble * math.sin(freq[0] * v + phase[0]) + wobble * 0.5 * math.sin(freq[1] * u + phase[1])
+            dv = wobble * math.sin(freq[1] * u + phase[2]) + wobble * 0.5 * math.sin(freq[0] * v + phase[3])
+            points.append((u + du, v + dv))
+        out.append(points)
+    return out
+
+
+def _ink_left(strokes) -> float:
+    return min(x for s in strokes for x, _ in s)
+
+
+def _ink_right(strokes) -> float:
+    return max(x for s in strokes for x, _ in s)
+
+
+def written_number(text: str, rng: np.random.Generator, pad_height: int = 320, gaps=(0.08, 0.5),
+                   touch_share: float = 0.25, join_share: float = 0.3, size_change: float = 0.15,
+                   baseline_drift: float = 0.08, slant: float = 0.12, tilt: float = 6.0, wobble: float = 0.03):
+    """(strokes, pad size): `text` written on a wide pad (at least 3:1).
+
+    Each gap is drawn from `gaps` (a share of the digit height), except that with `touch_share`
+    a digit touches the one before (their ink overlaps a little); a touching pair is drawn as one
+    stroke (the pen never lifted) with `join_share` when the last stroke ends near where the next
+    digit starts.
+    """
+    height = pad_height * rng.uniform(0.45, 0.7)
+    top = (pad_height - height) / 2
+    hand_slant = rng.uniform(-slant, slant)
+    strokes: list[list[tuple[float, float]]] = []
+    x = rng.uniform(0.05, 0.15) * pad_height
+    for i, char in enumerate(text):
+        styles = STYLES[int(char)]
+        shape = styles[list(styles)[rng.integers(len(styles))]]
+        h = height * rng.uniform(1 - size_change, 1 + size_change)
+        y = top + (height - h) / 2 + rng.uniform(-baseline_drift, baseline_drift) * height
+        digit = place(_warped(shape, rng, wobble), 0, y, h, slant=hand_slant + rng.uniform(-0.05, 0.05),
+                      rotate=rng.uniform(-tilt, tilt))
+        digit = [[(u + rng.normal(0, 0.8), v + rng.normal(0, 0.8)) for u, v in s] for s in digit]
+        touching = i > 0 and rng.random() < touch_share
+        gap = -rng.uniform(0.0, 0.05) * height if touching else rng.uniform(*gaps) * height
+        shift = (x + gap if i else x) - _ink_left(digit)
+        digit = [[(u + shift, v) for u, v in s] for s in digit]
+        if touching and rng.random() < join_share and math.dist(strokes[-1][-1], digit[0][0]) < 0.3 * h:
+            digit[0] = strokes.pop() + digit[0]  # the pen goes on from the last stroke into this digit's first
+        strokes.extend(digit)
+        x = max(x, _ink_right(digit))
+    width = max(3 * pad_height, math.ceil(x + 0.1 * pad_height))
+    return strokes, (width, pad_height)
+
+
+def mnist_ink(image: np.ndarray) -> np.ndarray:
+    """An MNIST digit (28x28 uint8) cropped to its ink."""
+    rows, cols = np.flatnonzero(image.max(axis=1) > 30), np.flatnonzero(image.max(axis=0) > 30)
+    return image[rows[0]: rows[-1] + 1, cols[0]: cols[-1] + 1]
+
+
+def photographed_number(images, rng: np.random.Generator, digit_height: int = 60, gaps=(0.1, 0.6),
+                        touch_share: float = 0.25, size_change: float = 0.15, baseline_drift: float = 0.08,
+                        jpeg_quality: int | None = 85) -> Image.Image:
+    """A grayscale photo of MNIST digits (28x28 uint8 each) written in a row on paper.
+
+    Uneven gaps, touching pairs, sizes and baseline as in `written_number`; the paper has a light
+    gradient and grain, the ink is dark grey, the whole is slightly blurred and JPEG-compressed.
+    """
+    pieces, x, placements = [], int(rng.uniform(0.3, 0.8) * digit_height), []
+    for i, image in enumerate(images):
+        ink = mnist_ink(image)
+        h = max(8, int(digit_height * rng.uniform(1 - size_change, 1 + size_change)))
+        w = max(2, round(ink.shape[1] * h / ink.shape[0]))
+        piece = np.asarray(Image.fromarray(ink).resize((w, h), Image.BILINEAR), dtype=np.float32) / 255
+        touching = i > 0 and rng.random() < touch_share
+        gap = -rng.uniform(0.02, 0.08) * digit_height if touching else rng.uniform(*gaps) * digit_height
+        left = int(x + gap) if i else x
+        y = int(digit_height * (0.6 + rng.uniform(-baseline_drift, baseline_drift)) + (digit_height - h) / 2)
+        placements.append((left, y, piece))
+        x = left + w
+        pieces.append(piece)
+    width, height = int(x + rng.uniform(0.3, 0.8) * digit_height), int(digit_height * 2.2)
+    ink = np.zeros((height, width), np.float32)
+    for left, y, piece in placements:
+        region = ink[y: y + piece.shape[0], left: left + piece.shape[1]]
+        np.maximum(region, piece[: region.shape[0], : region.shape[1]], out=region)
+    xs = np.linspace(0, 1, width)[None, :]
+    ys = np.linspace(0, 1, height)[:, None]
+    paper = rng.uniform(0.75, 0.92) + rng.uniform(-0.08, 0.08) * xs + rng.uniform(-0.06, 0.06) * ys
+    darkness = rng.uniform(0.55, 0.8)
+    photo = paper * (1 - darkness * ink) + rng.normal(0, 0.02, (height, width))
+    result = Image.fromarray(np.clip(photo * 255, 0, 255).astype(np.uint8)).filter(
+        ImageFilter.GaussianBlur(rng.uniform(0.3, 0.9)))
+    if jpeg_quality:
+        buffer = io.BytesIO()
+        result.save(buffer, "JPEG", quality=jpeg_quality)
+        result = Image.open(io.BytesIO(buffer.getvalue())).convert("L")
+    return result
