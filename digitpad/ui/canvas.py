@@ -1,5 +1,9 @@
 """DrawingCanvas: a square pad that records pen strokes and renders them for the model.
 
+The pad grows with the window (`SquarePad` keeps it square); on a resize the strokes are scaled
+with it, and what the model reads does not change, since its input is cropped and scaled from the
+drawing's own bounding box (`core.preprocess`), whatever the pad's size.
+
 Strokes are kept as point lists; what the person sees is painted with Qt (smooth curves through
 the points, their chosen pen width), and what the model sees comes from `to_array()`, which
 renders the same points with the MNIST-like pen of `digitpad.core.strokes`. Mouse, tablet and
@@ -27,6 +31,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from ..core.strokes import Point, render_strokes
 
 DEFAULT_SIZE = 320
+MIN_SIZE = 320  # the pad never gets smaller than this: the window's minimum size allows for it
 DEFAULT_PEN_WIDTH = 22.0
 PEN_WIDTH_RANGE = (4.0, 60.0)
 UNDO_LIMIT = 100  # states kept for undo, so a day of drawing does not grow memory without end
@@ -58,8 +63,8 @@ class DrawingCanvas(QWidget):
         self._current: list[Point] | None = None
         self._pen_width = pen_width
         self._background: QImage | None = None
-        self.setFixedSize(size, size)
-        self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
+        self.setMinimumSize(MIN_SIZE, MIN_SIZE)
+        self.resize(size, size)
         self.setFocusPolicy(Qt.StrongFocus)
         self.setCursor(Qt.CrossCursor)
         self.setAttribute(Qt.WA_StaticContents)
@@ -156,6 +161,22 @@ class DrawingCanvas(QWidget):
         if self._strokes and self._current is None:
             self._commit([])
 
+    def resizeEvent(self, event) -> None:
+        """Scale the drawing (and its undo history) with the pad, so it keeps its place and size on it."""
+        old, new = event.oldSize(), event.size()
+        if old.width() > 0 and old.height() > 0 and old != new:
+            fx, fy = new.width() / old.width(), new.height() / old.height()
+
+            def scaled(strokes: list[list[Point]]) -> list[list[Point]]:
+                return [[(x * fx, y * fy) for x, y in stroke] for stroke in strokes]
+
+            self._strokes = scaled(self._strokes)
+            self._undo = [scaled(state) for state in self._undo]
+            self._redo = [scaled(state) for state in self._redo]
+            if self._current is not None:
+                self._current = scaled([self._current])[0]
+        super().resizeEvent(event)
+
     # --- input -----------------------------------------------------------------------------------
     def _pen_down(self, point: QPointF) -> None:
         self._current = [(point.x(), point.y())]
@@ -168,7 +189,7 @@ class DrawingCanvas(QWidget):
         last_x, last_y = self._current[-1]
         if (x - last_x) ** 2 + (y - last_y) ** 2 >= 1.0:  # ignore sub-pixel jitter
             self._current.append((x, y))
-            margin = self._pen_width + 4
+            margin = self.shown_pen_width() + 4
             self.update(QRectF(min(x, last_x) - margin, min(y, last_y) - margin,
                                abs(x - last_x) + 2 * margin, abs(y - last_y) + 2 * margin).toAlignedRect())
             self.changed.emit()
@@ -215,9 +236,13 @@ class DrawingCanvas(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(DEFAULT_SIZE, DEFAULT_SIZE)
 
+    def shown_pen_width(self) -> float:
+        """The pen width on screen: the chosen width for a pad of the default size, scaled with the pad."""
+        return self._pen_width * min(self.width(), self.height()) / DEFAULT_SIZE
+
     def _paint_strokes(self, painter: QPainter, color: QColor) -> None:
         painter.setRenderHint(QPainter.Antialiasing)
-        painter.setPen(QPen(color, self._pen_width, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin))
+        painter.setPen(QPen(color, self.shown_pen_width(), Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin))
         painter.setBrush(Qt.NoBrush)
         for stroke in self.strokes():
             painter.drawPath(smooth_path(stroke))
@@ -244,3 +269,23 @@ class DrawingCanvas(QWidget):
             painter.drawText(self.rect(), Qt.AlignCenter, "Draw a digit here")
         self._paint_strokes(painter, ink)
         painter.end()
+
+
+class SquarePad(QWidget):
+    """Holds the canvas as the largest square that fits, centred at the top, so the pad grows with the window."""
+
+    def __init__(self, canvas: DrawingCanvas, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.canvas = canvas
+        canvas.setParent(self)
+        self.setMinimumSize(canvas.minimumSize())
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.setFocusProxy(canvas)
+
+    def sizeHint(self) -> QSize:
+        return self.canvas.sizeHint()
+
+    def resizeEvent(self, event) -> None:
+        side = min(self.width(), self.height())
+        self.canvas.setGeometry((self.width() - side) // 2, 0, side, side)
+        super().resizeEvent(event)

@@ -15,8 +15,8 @@ from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
 from ..core.strokes import render_strokes
-from .canvas import PEN_WIDTH_RANGE, DrawingCanvas
-from .correction_row import CorrectionRow
+from .canvas import PEN_WIDTH_RANGE, DrawingCanvas, SquarePad
+from .correction_row import CorrectionRow, KeptNote
 from .model_manager import ModelManager
 from .personal_store import PersonalDigits
 from .prediction_service import PredictionService
@@ -48,6 +48,7 @@ class DrawTab(QWidget):
         self._shown = None  # the prediction on the panel, for the correction row
         self.correction = CorrectionRow()
         self.correction.chosen.connect(self.keep_drawing)
+        self.kept_note = KeptNote()
         self.my_digits_button = QPushButton("My digits...")  # the window opens the view
         self.my_digits_button.setToolTip("See the digits you kept and how the model reads them now; delete, "
                                          "import or export them (Ctrl+D)")
@@ -71,6 +72,8 @@ class DrawTab(QWidget):
         self.pen_slider.setToolTip("Pen width on the pad. The model always gets MNIST-thick strokes, "
                                    "whatever the width you see.")
         self.pen_slider.valueChanged.connect(self.canvas.set_pen_width)
+        self.pen_slider.setAccessibleName("Pen width")
+        self.panel.setAccessibleName("The model's answer")
 
         tools = QHBoxLayout()
         for button in (self.undo_button, self.redo_button, self.clear_button):
@@ -79,18 +82,19 @@ class DrawTab(QWidget):
         tools.addWidget(QLabel("Pen"))
         tools.addWidget(self.pen_slider, 1)
         left = QVBoxLayout()
-        left.addWidget(self.canvas, alignment=Qt.AlignHCenter)
+        self.pad = SquarePad(self.canvas)  # the pad grows with the window
+        left.addWidget(self.pad, 1)
         left.addLayout(tools)
         correction = QHBoxLayout()
         correction.addWidget(self.correction, 1)
         correction.addWidget(self.my_digits_button, 0, Qt.AlignTop)
         left.addLayout(correction)
+        left.addWidget(self.kept_note)
         left.addWidget(self.source_label)
-        left.addStretch(1)
         layout = QHBoxLayout(self)
-        layout.addLayout(left)
+        layout.addLayout(left, 3)
         layout.addSpacing(16)
-        layout.addWidget(self.panel, 1)
+        layout.addWidget(self.panel, 2)
 
         self._throttle = QTimer(self, singleShot=True, interval=THROTTLE_MS)
         self._throttle.timeout.connect(self.predict_now)
@@ -106,8 +110,7 @@ class DrawTab(QWidget):
     def _on_canvas_changed(self) -> None:
         if self._image_path is not None:
             self._show_file(None)
-        elif self.source_label.text():
-            self.source_label.setText("")  # the note about the last kept digit
+        self.kept_note.show_text("")  # the note about the last kept digit
         self._update_buttons()
         if not self._throttle.isActive():
             self._throttle.start()
@@ -196,7 +199,7 @@ class DrawTab(QWidget):
             return
         verdict = "read right" if label == prediction.digit else f"read as {prediction.digit}"
         self.clear()
-        self.source_label.setText(f"Kept as a {label} ({verdict}); {kept} of your digits kept")
+        self.kept_note.show_text(f"✓ Kept as a {label} ({verdict}); {kept} of your digits kept")
 
     def _update_buttons(self) -> None:
         self.undo_button.setEnabled(self.canvas.can_undo())
