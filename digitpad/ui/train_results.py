@@ -12,11 +12,13 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QGridLayout,
+    QBoxLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
@@ -144,8 +146,10 @@ class PerClassTable(QTableWidget):
         self.setVerticalHeaderLabels([str(d) for d in range(10)])
         self.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.NoSelection)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)  # never "99..." or "ecisio"
+        self.horizontalHeader().setStretchLastSection(True)
         self.verticalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self._fit_columns()
         self.setToolTip("Precision: of the images read as this digit, the share that were it.\n"
                         "Recall: of the images of this digit, the share read correctly.")
 
@@ -157,6 +161,13 @@ class PerClassTable(QTableWidget):
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 self.setItem(digit, column, item)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """As wide as the headers and numbers need: the layout then never squeezes them into "99..."."""
+        self.resizeColumnsToContents()
+        self.setMinimumWidth(self.verticalHeader().sizeHint().width() + self.horizontalHeader().length()
+                             + 2 * self.frameWidth() + 2)
 
 
 class ResultsView(QWidget):
@@ -207,22 +218,41 @@ class ResultsView(QWidget):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.use_button)
         buttons.addWidget(self.note, 1)
-        grid = QGridLayout()
-        grid.addWidget(QLabel("Confusion matrix (test set)"), 0, 0)
-        grid.addWidget(QLabel("Per digit"), 0, 1)
-        grid.addWidget(self.confusion, 1, 0)
-        grid.addWidget(self.per_class, 1, 1)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
-        layout = QVBoxLayout(self)
+        matrix_column, table_column = QVBoxLayout(), QVBoxLayout()
+        matrix_column.addWidget(QLabel("Confusion matrix (test set)"))
+        matrix_column.addWidget(self.confusion, 1)
+        table_column.addWidget(QLabel("Per digit"))
+        table_column.addWidget(self.per_class, 1)
+        self.tables = QBoxLayout(QBoxLayout.LeftToRight)  # side by side, or one above the other when narrow
+        self.tables.addLayout(matrix_column, 3)
+        self.tables.addLayout(table_column, 2)
+        content = QWidget()
+        layout = QVBoxLayout(content)
         layout.addWidget(self.earlier)
         layout.addWidget(self.accuracy)
         layout.addWidget(self.details)
         layout.addWidget(self.finetune_box)
         layout.addLayout(buttons)
-        layout.addLayout(grid, 3)
+        layout.addLayout(self.tables, 3)
         layout.addWidget(self.gallery_title)
+        self.gallery.setMinimumHeight(self.gallery.gridSize().height() + 2 * self.gallery.frameWidth() + 4)
         layout.addWidget(self.gallery, 1)
+        # In a small window (or at 200% scaling) the page scrolls instead of squeezing the matrix and table
+        scroll = QScrollArea()
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setFocusPolicy(Qt.NoFocus)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+    def resizeEvent(self, event) -> None:
+        side_by_side = (self.confusion.minimumWidth() + self.per_class.minimumWidth() + 3 * self.tables.spacing()
+                        + 24) <= event.size().width()
+        self.tables.setDirection(QBoxLayout.LeftToRight if side_by_side else QBoxLayout.TopToBottom)
+        super().resizeEvent(event)
 
     def show_outcome(self, outcome) -> None:
         metrics = outcome.checkpoint.metrics
