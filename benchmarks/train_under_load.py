@@ -7,7 +7,7 @@ in one run of this script:
 - cli_all_cores: the same with OMP_NUM_THREADS set to the core count: torch's default, the CLI's
   behaviour before, the baseline;
 - app: the Train tab's path, a `TrainingRun` (superqt worker thread) driven by a Qt event loop
-  (offscreen), with the same settings.
+  (offscreen), with the same settings and the same choice of threads as the Train tab makes.
 Then the same again while `--hogs` busy-loop processes (default one) compete for the cores.
 Speed is training images per second from each run's checkpoint (`train_images / train_seconds`,
 the trainer's own clock, so process start and data loading are left out). The load average seen
@@ -34,6 +34,7 @@ APP_PATH = r"""
 import json, sys
 from PySide6.QtCore import QCoreApplication
 from digitpad.core.config import preset
+from digitpad.core.cpu_threads import use_free_cores
 from digitpad.core.trainer import train
 from digitpad.ui.dataset_choice import FOLDER, DatasetChoice
 from digitpad.ui.training_runner import TrainingRun
@@ -42,6 +43,7 @@ data_dir, limit = sys.argv[1], int(sys.argv[2])
 app = QCoreApplication([])
 config = preset("quick", epochs=1, train_limit=limit, device="cpu")
 run = TrainingRun(lambda data, control: train(config, data, control), DatasetChoice(FOLDER, data_dir), 1000)
+use_free_cores()  # as TrainTab.start does
 result = {}
 run.finished.connect(lambda outcome: result.update(outcome.checkpoint.metrics))
 run.failed.connect(lambda message: result.update(error=message))
