@@ -3,9 +3,9 @@
 torch starts one intra-op (OpenMP) thread per core, and every operation waits for all of them at
 its end. When other programs keep the cores busy, one of those threads is always waiting for a
 time slice and the others spin at the barrier: on two shared cores the quick preset then trained
-at 34-61 images/s with two threads against 423-459 with one (benchmarks/train_under_load.py has
-the side-by-side figures). So the CLI trains with as many threads as there are idle cores, judged
-by the one-minute load average, and never fewer than one. OMP_NUM_THREADS, when set, wins.
+at 34-56 images/s with two threads against 291-353 with one (benchmarks/train_under_load.py).
+So training (the CLI and the Train tab) uses as many threads as there are idle cores, judged by
+the one-minute load average, and never fewer than one. OMP_NUM_THREADS, when set, wins.
 """
 
 from __future__ import annotations
