@@ -1,6 +1,10 @@
 """Regenerate README's screenshots from a real window (run under a real X server).
 
-    DIGITPAD_DATA_DIR=../shared/data xvfb-run -a -s "-screen 0 1280x900x24" .venv/bin/python docs/screenshots.py
+    DIGITPAD_DATA_DIR=../shared/data xvfb-run -a -s "-screen 0 2600x1900x24" .venv/bin/python docs/screenshots.py
+
+The normal shots come first; then the script runs itself twice more for screenshot-dark.png (a dark
+palette) and screenshot-scale200.png (QT_SCALE_FACTOR=2, as on a 200% display; the screen must
+be large enough for a window at twice the size).
 
 Digits are drawn with mouse events and runs are started with their buttons, exactly as a person
 would; the Train shots use the quick preset on MNIST ($DIGITPAD_DATA_DIR), the fine-tune shot
@@ -10,6 +14,7 @@ never the user's own.
 
 import os
 import random
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -23,6 +28,8 @@ os.environ["XDG_CONFIG_HOME"] = os.path.join(USER_FOLDERS, "config")
 from digit_strokes import BOXY_THREE, STYLES, jittered, place  # noqa: E402
 from drawing import draw, pause  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtGui import QColor, QPalette  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from digitpad.ui.app import create_window  # noqa: E402
 
@@ -109,7 +116,50 @@ def fine_tuning(window) -> None:
     window.grab().save(str(HERE / "screenshot-finetune.png"))
 
 
+def dark_palette() -> QPalette:
+    """A dark palette like the desktops' dark themes, for the Fusion style (which follows the palette)."""
+    palette = QPalette()
+    colors = {QPalette.Window: "#2b2b2b", QPalette.WindowText: "#e6e6e6", QPalette.Base: "#1e1e1e",
+              QPalette.AlternateBase: "#353535", QPalette.Text: "#e6e6e6", QPalette.Button: "#3a3a3a",
+              QPalette.ButtonText: "#e6e6e6", QPalette.Highlight: "#3d8ee6", QPalette.HighlightedText: "#ffffff",
+              QPalette.ToolTipBase: "#3a3a3a", QPalette.ToolTipText: "#e6e6e6", QPalette.Mid: "#6a6a6a",
+              QPalette.Midlight: "#5a5a5a", QPalette.Dark: "#1a1a1a", QPalette.Light: "#505050",
+              QPalette.PlaceholderText: "#9a9a9a", QPalette.Link: "#6fb3ff"}
+    for role, color in colors.items():
+        palette.setColor(role, QColor(color))
+    for role in (QPalette.WindowText, QPalette.Text, QPalette.ButtonText):
+        palette.setColor(QPalette.Disabled, role, QColor("#8a8a8a"))
+    return palette
+
+
+def a_digit_drawn(window) -> None:
+    tab = window.draw_tab
+    draw(tab.canvas, place(STYLES[4]["open"], 75, 35, 250), spacing=5, pace_ms=2)
+    wait_for_answer(tab)
+    pause(300)
+
+
+def variant(name: str) -> None:
+    """One extra shot in a look set before the window exists: "dark" or "scale200"."""
+    if name == "dark":
+        app = QApplication(sys.argv)
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
+    window = create_window()
+    window.show()
+    window.start()
+    while window.models.predictor is None:
+        pause(20)
+    window.resize(900, 640)
+    a_digit_drawn(window)
+    window.grab().save(str(HERE / f"screenshot-{name}.png"))
+    window.close()
+
+
 def main() -> None:
+    if len(sys.argv) > 1:
+        variant(sys.argv[1])
+        return
     window = create_window()
     window.show()
     window.start()
@@ -121,6 +171,8 @@ def main() -> None:
     train_tab(window)
     fine_tuning(window)
     window.close()
+    subprocess.run([sys.executable, __file__, "dark"], check=True)
+    subprocess.run([sys.executable, __file__, "scale200"], check=True, env={**os.environ, "QT_SCALE_FACTOR": "2"})
 
 
 if __name__ == "__main__":

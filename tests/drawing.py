@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import math
+import time
 
 from PySide6.QtCore import QEvent, QEventLoop, QPointF, Qt, QTimer
 from PySide6.QtGui import QMouseEvent
@@ -26,6 +27,14 @@ def pause(ms: int) -> None:
     loop = QEventLoop()
     QTimer.singleShot(ms, loop.quit)
     loop.exec()
+
+
+def wait_for(condition, timeout_s: float = 120) -> None:
+    """Run the event loop (releasing the GIL to worker threads) until `condition()` holds."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        pause(50)
 
 
 def densify(stroke, spacing: float = 4.0):

@@ -17,6 +17,7 @@ from digitpad.core.finetune import (
     PEN_FACTORS,
     SCALES,
     FineTuned,
+    FinetuneReport,
     finetune,
     model_inputs,
     renderings,
@@ -92,7 +93,12 @@ def test_fine_tuning_learns_the_style_without_forgetting_mnist(bundled, mnist, b
     assert abs(report.mnist_drop) <= 0.003 and not report.forgot
     lines = report.lines()
     assert lines[0] == "Fine-tuned digitnet (bundled)" and "2 of 2 after (100%)" in lines[1]
-    assert lines[2].startswith("MNIST test accuracy: 99.6") and len(lines) == 3
+    # two held-out digits are too few to say much: the report says so, and how the digits it learnt from fare
+    assert lines[2].startswith("That check is too small to show a change: 2 held-out digits")
+    assert report.learn_labels.count(3) == 6 and len(report.learn_labels) == 9  # and the single 7, 1 and 5
+    right_after = sum(a == t for a, t in zip(report.learn_after, report.learn_labels))
+    assert "(learnt, so not a fair check)" in lines[3] and f"{right_after} of 9 after" in lines[3] and right_after >= 8
+    assert lines[4].startswith("MNIST test accuracy: 99.6") and len(lines) == 5
     assert len(report.learnt) == len(boxy_threes.samples) - 2
 
     checkpoint.save(tmp_path / "mine.pt")
@@ -108,6 +114,19 @@ def test_fine_tuning_learns_the_style_without_forgetting_mnist(bundled, mnist, b
     fresh = [render_strokes(jittered(BOXY_THREE, rng), PAD) for _ in range(20)]
     assert sum(p.digit == 3 for p in bundled.predict(fresh)) <= 10
     assert sum(p.digit == 3 for p in tuned.predict(fresh)) >= 19
+
+
+def test_a_check_that_cannot_show_a_change_says_so_and_shows_the_learnt_digits():
+    """The case a person met: one held-out 3 that the start model already read right."""
+    image = np.zeros((1, 28, 28), np.uint8)
+    report = FinetuneReport("digitnet (bundled)", "MNIST", image, [3], [3], [3], 0.9965, 0.9962, 0.003, [], 42,
+                            np.zeros((7, 28, 28), np.uint8), [3] * 7, [7, 7, 7, 3, 7, 7, 3], [3] * 7)
+    lines = report.lines()
+    assert "1 of 1 read right before (100%), 1 of 1 after (100%)" in lines[1]
+    assert lines[2] == "That check is too small to show a change: it was already read right before"
+    assert lines[3] == ("The 7 digits it learnt from (learnt, so not a fair check): 2 of 7 read right before, "
+                        "7 of 7 after")
+    assert lines[4].startswith("MNIST test accuracy")
 
 
 def test_forgetting_mnist_is_reported(bundled, mnist, boxy_threes):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 import torch
@@ -32,6 +32,9 @@ RENDER_CHUNK = 16  # drawings rendered between two checks for a stop
 MAX_EPOCHS = 1000  # the trainer's limit, reached only by a tiny dataset and many steps
 PEN_FACTORS = (0.7, 1.0, 1.4)  # pen widths, relative to the Draw tab's model pen
 SCALES = (0.35, 1.0)  # drawing sizes, relative to the size drawn
+# Fewer held-out digits than this, or none misread before, cannot show whether the model reads the
+# person's style better; the report then says so, and how the digits it learnt from fare.
+MIN_HELD_OUT_TO_TELL = 3
 
 
 @dataclass
@@ -49,6 +52,11 @@ class FinetuneReport:
     max_mnist_drop: float
     learnt: list[str]  # sample_id of every personal sample this model (or one it was fine-tuned from) learnt
     renderings: int  # distinct images made from the samples learnt this time
+    # the digits learnt from this time: labels and readings before and after (not a fair check: it saw them)
+    learn_images: np.ndarray = field(default_factory=lambda: np.zeros((0, 28, 28), np.uint8))
+    learn_labels: list[int] = field(default_factory=list)
+    learn_before: list[int] = field(default_factory=list)
+    learn_after: list[int] = field(default_factory=list)
 
     @staticmethod
     def _share_right(readings: list[int], labels: list[int]) -> float | None:
@@ -71,6 +79,18 @@ class FinetuneReport:
         """True when MNIST test accuracy fell by more than the allowed points: not offered for drawing."""
         return self.mnist_drop > self.max_mnist_drop + 1e-12
 
+    @property
+    def too_small_to_tell(self) -> str | None:
+        """Why the held-out check cannot show a change (None when it can), as the end of a sentence."""
+        n = len(self.held_out_labels)
+        if n == 0:
+            return "no digits were held out"
+        if self.personal_before == 1.0:
+            return f"{'it was' if n == 1 else f'all {n} were'} already read right before"
+        if n < MIN_HELD_OUT_TO_TELL:
+            return f"{n} held-out digit{'s' if n > 1 else ''} cannot say much; keep more of the digits it misreads"
+        return None
+
     def summary(self) -> dict:
         """Plain data for the checkpoint's metrics; `learnt` keeps later fine-tunes from holding those out."""
         return {"from": self.start_name, "held_out": len(self.held_out_labels),
@@ -91,7 +111,18 @@ class FinetuneReport:
         change = self.mnist_after - self.mnist_before
         test = (f"{self.test_name} test accuracy: {self.mnist_before:.2%} before, {self.mnist_after:.2%} after "
                 f"({change * 100:+.2f} points)")
-        lines = [f"Fine-tuned {self.start_name}", personal, test]
+        lines = [f"Fine-tuned {self.start_name}", personal]
+        reason = self.too_small_to_tell
+        if reason:
+            if n:
+                lines.append(f"That check is too small to show a change: {reason}")
+            m = len(self.learn_labels)
+            if m:
+                right_before = sum(r == t for r, t in zip(self.learn_before, self.learn_labels))
+                right_after = sum(r == t for r, t in zip(self.learn_after, self.learn_labels))
+                lines.append(f"The {m} digit{'s' if m > 1 else ''} it learnt from (learnt, so not a fair check): "
+                             f"{right_before} of {m} read right before, {right_after} of {m} after")
+        lines.append(test)
         if self.forgot:
             lines.append(f"{self.test_name} accuracy fell by more than {self.max_mnist_drop * 100:.1f} points: the "
                          f"model forgot some of what it knew, so it is not offered for drawing")
@@ -220,8 +251,9 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
     device, _ = resolve_device(config.device)
     model = start.build_model().to(device)
     norm = start.normalization
-    held_images = model_inputs(held)
+    held_images, learn_images = model_inputs(held), model_inputs(learn)
     before = _readings(model, held_images, norm, device)
+    learn_before = _readings(model, learn_images, norm, device)
     yield Message(f"scoring {start.display_name} on {len(data.test_labels):,} test images before fine-tuning...")
     logits = score_in_chunks(model, data.test_images.to(device), norm, control)
     if logits is None:
@@ -258,7 +290,8 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
             report = FinetuneReport(start.display_name, test_name, held_images, [s.label for s in held], before,
                                     _readings(tuned, held_images, norm, device), test_before,
                                     event.checkpoint.accuracy, config.max_mnist_drop,
-                                    sorted(learnt_before | learnt_now), len(labels))
+                                    sorted(learnt_before | learnt_now), len(labels), learn_images,
+                                    [s.label for s in learn], learn_before, _readings(tuned, learn_images, norm, device))
             event.checkpoint.metrics["finetune"] = report.summary()
             event.checkpoint.train_config["finetune"] = {**asdict(config), "from": start.display_name}
             yield FineTuned(report)

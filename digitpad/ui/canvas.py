@@ -1,5 +1,9 @@
 """DrawingCanvas: a square pad that records pen strokes and renders them for the model.
 
+The pad grows with the window (`PadArea` keeps it square, or 3:1 in Number mode); on a resize the
+strokes are scaled with it, keeping their shape, and what the model reads does not change, since its input is cropped and scaled from the
+drawing's own bounding box (`core.preprocess`), whatever the pad's size.
+
 Strokes are kept as point lists; what the person sees is painted with Qt (smooth curves through
 the points, their chosen pen width), and what the model sees comes from `to_array()`, which
 renders the same points with the MNIST-like pen of `digitpad.core.strokes`. Mouse, tablet and
@@ -27,6 +31,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from ..core.strokes import Point, render_strokes
 
 DEFAULT_SIZE = 320
+MIN_SIZE = 320  # the pad never gets smaller than this: the window's minimum size allows for it
 DEFAULT_PEN_WIDTH = 22.0
 PEN_WIDTH_RANGE = (4.0, 60.0)
 NUMBER_MIN_WIDTH = 600  # Number mode's pad: at least this wide, a third as high
@@ -63,8 +68,8 @@ class DrawingCanvas(QWidget):
         self._background: QImage | None = None
         self._number_mode = False
         self._digit_boxes: list[tuple[tuple[int, int, int, int], bool]] = []  # ((x, y, w, h), unsure) per digit
-        self.setFixedSize(size, size)
-        self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
+        self.setMinimumSize(MIN_SIZE, MIN_SIZE)
+        self.resize(size, size)
         self.setFocusPolicy(Qt.StrongFocus)
         self.setCursor(Qt.CrossCursor)
         self.setAttribute(Qt.WA_StaticContents)
@@ -161,6 +166,22 @@ class DrawingCanvas(QWidget):
         if self._strokes and self._current is None:
             self._commit([])
 
+    def resizeEvent(self, event) -> None:
+        """Scale the drawing (and its undo history) with the pad, so it keeps its place and size on it."""
+        old, new = event.oldSize(), event.size()
+        if old.width() > 0 and old.height() > 0 and old != new:
+            factor = min(new.width() / old.width(), new.height() / old.height())  # one factor: shapes stay
+
+            def scaled(strokes: list[list[Point]]) -> list[list[Point]]:
+                return [[(x * factor, y * factor) for x, y in stroke] for stroke in strokes]
+
+            self._strokes = scaled(self._strokes)
+            self._undo = [scaled(state) for state in self._undo]
+            self._redo = [scaled(state) for state in self._redo]
+            if self._current is not None:
+                self._current = scaled([self._current])[0]
+        super().resizeEvent(event)
+
     # --- input -----------------------------------------------------------------------------------
     def _pen_down(self, point: QPointF) -> None:
         self._current = [(point.x(), point.y())]
@@ -173,7 +194,7 @@ class DrawingCanvas(QWidget):
         last_x, last_y = self._current[-1]
         if (x - last_x) ** 2 + (y - last_y) ** 2 >= 1.0:  # ignore sub-pixel jitter
             self._current.append((x, y))
-            margin = self._pen_width + 4
+            margin = self.shown_pen_width() + 4
             self.update(QRectF(min(x, last_x) - margin, min(y, last_y) - margin,
                                abs(x - last_x) + 2 * margin, abs(y - last_y) + 2 * margin).toAlignedRect())
             self.changed.emit()
@@ -231,14 +252,10 @@ class DrawingCanvas(QWidget):
         self._digit_boxes = []
         if on:
             self.setMinimumSize(NUMBER_MIN_WIDTH, NUMBER_MIN_WIDTH // 3)
-            self.setMaximumSize(16777215, 16777215)
-            self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
-            self.setFixedHeight(max(NUMBER_MIN_WIDTH, self.width()) // 3)
             self.setToolTip("Write a number, left to right. Click a digit's box to correct it. Ctrl+Z undoes a "
                             "stroke, Ctrl+Shift+Z redoes, Esc or Delete clears.")
         else:
-            self.setFixedSize(DEFAULT_SIZE, DEFAULT_SIZE)
-            self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
+            self.setMinimumSize(MIN_SIZE, MIN_SIZE)
             self.setToolTip("Draw a digit. Ctrl+Z undoes a stroke, Ctrl+Shift+Z redoes, Esc or Delete clears.")
         self.updateGeometry()
         self.update()
@@ -260,11 +277,6 @@ class DrawingCanvas(QWidget):
                 return index
         return None
 
-    def resizeEvent(self, event) -> None:
-        if self._number_mode and self.height() != self.width() // 3:
-            self.setFixedHeight(max(NUMBER_MIN_WIDTH // 3, self.width() // 3))
-        super().resizeEvent(event)
-
     def _paint_digit_boxes(self, painter: QPainter, palette: QPalette) -> None:
         for (left, top, width, height), unsure in self._digit_boxes:
             color = QColor(palette.color(QPalette.Highlight))
@@ -273,7 +285,7 @@ class DrawingCanvas(QWidget):
             color.setAlpha(170)
             painter.setPen(QPen(color, 2, Qt.DashLine if unsure else Qt.SolidLine))
             painter.setBrush(Qt.NoBrush)
-            margin = self._pen_width / 2 + 3  # the ink is drawn wider than its points' box
+            margin = self.shown_pen_width() / 2 + 3  # the ink is drawn wider than its points' box
             painter.drawRoundedRect(QRectF(left - margin, top - margin, width + 2 * margin, height + 2 * margin), 6, 6)
 
     # --- painting --------------------------------------------------------------------------------
@@ -282,9 +294,13 @@ class DrawingCanvas(QWidget):
             return QSize(NUMBER_MIN_WIDTH, NUMBER_MIN_WIDTH // 3)
         return QSize(DEFAULT_SIZE, DEFAULT_SIZE)
 
+    def shown_pen_width(self) -> float:
+        """The pen width on screen: the chosen width for a pad of the default size, scaled with the pad."""
+        return self._pen_width * min(self.width(), self.height()) / DEFAULT_SIZE
+
     def _paint_strokes(self, painter: QPainter, color: QColor) -> None:
         painter.setRenderHint(QPainter.Antialiasing)
-        painter.setPen(QPen(color, self._pen_width, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin))
+        painter.setPen(QPen(color, self.shown_pen_width(), Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin))
         painter.setBrush(Qt.NoBrush)
         for stroke in self.strokes():
             painter.drawPath(smooth_path(stroke))
@@ -313,3 +329,46 @@ class DrawingCanvas(QWidget):
         self._paint_strokes(painter, ink)
         self._paint_digit_boxes(painter, palette)
         painter.end()
+
+
+class PadArea(QWidget):
+    """Holds the canvas as the largest square (3:1 in Number mode) that fits, centred at the top, so the pad
+    grows with the window."""
+
+    def __init__(self, canvas: DrawingCanvas, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.canvas = canvas
+        canvas.setParent(self)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.setFocusProxy(canvas)
+
+    def sizeHint(self) -> QSize:
+        return self.canvas.sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        return self.canvas.minimumSize()
+
+    def updateGeometry(self) -> None:
+        """After a change of mode: the wide pad takes only the height it needs, the square one all it gets."""
+        wide = self.canvas.number_mode()
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred if wide else QSizePolicy.Expanding)
+        self._place_canvas()
+        super().updateGeometry()
+
+    def hasHeightForWidth(self) -> bool:
+        return self.canvas.number_mode()
+
+    def heightForWidth(self, width: int) -> int:
+        return max(self.canvas.minimumHeight(), width // 3)
+
+    def resizeEvent(self, event) -> None:
+        self._place_canvas()
+        super().resizeEvent(event)
+
+    def _place_canvas(self) -> None:
+        if self.canvas.number_mode():
+            width = max(self.canvas.minimumWidth(), min(self.width(), 3 * self.height()))
+            height = width // 3
+        else:
+            width = height = max(self.canvas.minimumWidth(), min(self.width(), self.height()))
+        self.canvas.setGeometry((self.width() - width) // 2, 0, width, height)

@@ -2,8 +2,37 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+
+class KeptNote(QLabel):
+    """The confirmation that a drawing was kept: bold, in the palette's text colour on a highlighted strip,
+    so it is seen without looking for it (it stays until the next stroke). Not part of the row, which is
+    disabled (greyed) once the pad is cleared; its room is kept while hidden, so the pad does not jump."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        font = QFont(self.font())
+        font.setBold(True)
+        self.setFont(font)
+        self.setWordWrap(True)
+        self.setFrameShape(QFrame.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.AlternateBase)
+        self.setForegroundRole(QPalette.Text)
+        self.setMargin(4)
+        self.setAccessibleName("Kept digit")
+        self.setTextInteractionFlags(Qt.NoTextInteraction)
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
+        self.hide()
+
+    def show_text(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
 
 
 class CorrectionRow(QWidget):
@@ -16,6 +45,7 @@ class CorrectionRow(QWidget):
         self._predicted: int | None = None
         self.right_button = QPushButton("Right")
         self.right_button.setToolTip("Keep this drawing as an example of the digit it was read as (Enter)")
+        self.right_button.setAccessibleName("Right: keep the drawing as the digit it was read as")
         self.right_button.clicked.connect(lambda: self.chosen.emit(self._predicted))
         self.digit_buttons = []
         confirm, correct = QHBoxLayout(), QHBoxLayout()
@@ -27,6 +57,7 @@ class CorrectionRow(QWidget):
             button = QPushButton(str(digit))
             button.setFixedWidth(28)
             button.setToolTip(f"Keep this drawing as a {digit} (or press {digit})")
+            button.setAccessibleName(f"No, it was a {digit}")
             button.clicked.connect(lambda _=False, d=digit: self.chosen.emit(d))
             correct.addWidget(button)
             self.digit_buttons.append(button)

@@ -15,8 +15,8 @@ from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
 from ..core.strokes import is_mark, render_strokes
-from .canvas import PEN_WIDTH_RANGE, DrawingCanvas
-from .correction_row import CorrectionRow
+from .canvas import PEN_WIDTH_RANGE, DrawingCanvas, PadArea
+from .correction_row import CorrectionRow, KeptNote
 from .model_manager import ModelManager
 from .number_view import NumberView
 from .personal_store import PersonalDigits
@@ -52,6 +52,7 @@ class DrawTab(QWidget):
         self._shown = None  # the prediction on the panel, for the correction row
         self.correction = CorrectionRow()
         self.correction.chosen.connect(self.keep_drawing)
+        self.kept_note = KeptNote()
         self.my_digits_button = QPushButton("My digits...")  # the window opens the view
         self.my_digits_button.setToolTip("See the digits you kept and how the model reads them now; delete, "
                                          "import or export them (Ctrl+D)")
@@ -75,9 +76,12 @@ class DrawTab(QWidget):
         self.pen_slider.setToolTip("Pen width on the pad. The model always gets MNIST-thick strokes, "
                                    "whatever the width you see.")
         self.pen_slider.valueChanged.connect(self.canvas.set_pen_width)
+        self.pen_slider.setAccessibleName("Pen width")
+        self.panel.setAccessibleName("The model's answer")
         self.number_toggle = QCheckBox("Number")
         self.number_toggle.setToolTip("Number mode: write several digits on a wide pad and read the whole number")
         self.number_view = NumberView()
+        self.number_view.setAccessibleName("The number read")
         self.number_view.corrected.connect(self.keep_number_digit)
         self.canvas.boxClicked.connect(self.number_view.ask_correction)
 
@@ -90,20 +94,20 @@ class DrawTab(QWidget):
         tools.addSpacing(12)
         tools.addWidget(self.number_toggle)
         left = QVBoxLayout()
-        self._left = left
-        left.addWidget(self.canvas, alignment=Qt.AlignHCenter)
+        self.pad = PadArea(self.canvas)  # the pad grows with the window
+        left.addWidget(self.pad, 1)
         left.addLayout(tools)
         left.addWidget(self.number_view)
         correction = QHBoxLayout()
         correction.addWidget(self.correction, 1)
         correction.addWidget(self.my_digits_button, 0, Qt.AlignTop | Qt.AlignRight)
         left.addLayout(correction)
+        left.addWidget(self.kept_note)
         left.addWidget(self.source_label)
-        left.addStretch(1)
         layout = QHBoxLayout(self)
-        layout.addLayout(left)
+        layout.addLayout(left, 3)
         layout.addSpacing(16)
-        layout.addWidget(self.panel, 1)
+        layout.addWidget(self.panel, 2)
 
         self._throttle = QTimer(self, singleShot=True, interval=THROTTLE_MS)
         self._throttle.timeout.connect(self.predict_now)
@@ -121,8 +125,7 @@ class DrawTab(QWidget):
     def _on_canvas_changed(self) -> None:
         if self._image_path is not None:
             self._show_file(None)
-        elif self.source_label.text():
-            self.source_label.setText("")  # the note about the last kept digit
+        self.kept_note.show_text("")  # the note about the last kept digit
         self._update_buttons()
         if not self._throttle.isActive():
             self._throttle.start()
@@ -211,7 +214,7 @@ class DrawTab(QWidget):
         count, read = kept
         verdict = "read right" if label == read else f"read as {read}"
         self.clear()
-        self.source_label.setText(f"Kept as a {label} ({verdict}); {count} of your digits kept")
+        self.kept_note.show_text(f"✓ Kept as a {label} ({verdict}); {count} of your digits kept")
 
     def _keep(self, strokes, size, label: int, read: int | None = None) -> tuple[int, int] | None:
         """Keep a drawing in the person's set with its true label and the model's reading (`read`, else the
@@ -236,7 +239,7 @@ class DrawTab(QWidget):
         self.number_toggle.setChecked(on)
         self._generation += 1  # an answer of the other kind still on its way is dropped
         self.canvas.set_number_mode(on)
-        self._left.setAlignment(self.canvas, Qt.Alignment() if on else Qt.AlignHCenter)
+        self.pad.updateGeometry()
         self.panel.setVisible(not on)
         self.correction.setVisible(not on)
         self.correction.set_predicted(None)
@@ -270,7 +273,7 @@ class DrawTab(QWidget):
         kept = self._keep(*as_single_drawing(digit.strokes, self.canvas.height()), label, digit.digit)
         if kept is not None:
             verdict = "read right" if label == digit.digit else f"read as {digit.digit}"
-            self.source_label.setText(f"Digit {index + 1} kept as a {label} ({verdict}); {kept[0]} of your digits kept")
+            self.kept_note.show_text(f"✓ Digit {index + 1} kept as a {label} ({verdict}); {kept[0]} of your digits kept")
 
     def _update_buttons(self) -> None:
         self.undo_button.setEnabled(self.canvas.can_undo())

@@ -6,7 +6,7 @@ import math
 
 from PySide6.QtCore import QLocale
 from PySide6.QtGui import QDoubleValidator
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLineEdit
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget
 
 
 def read_number(edit: QLineEdit) -> float:
@@ -32,3 +32,12 @@ def form_group(title: str) -> tuple[QGroupBox, QFormLayout]:
     form = QFormLayout(group)
     form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
     return group, form
+
+
+def name_fields_by_their_labels(root: QWidget) -> None:
+    """Give each labelled field its row's label as accessible name, so a screen reader says "Preset", not
+    the combo box's current text (form rows make the label the field's buddy)."""
+    for label in root.findChildren(QLabel):
+        field = label.buddy()
+        if field is not None and not field.accessibleName():
+            field.setAccessibleName(label.text().replace("&", ""))

@@ -6,27 +6,26 @@ import os
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSettings, Qt
-from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
 from superqt.utils import WorkerBase
 
 from .. import __version__
 from .draw_tab import DrawTab
+from .file_dialogs import open_file, save_file, settings
 from .inside_tab import InsideTab
 from .message_boxes import warn
 from .model_manager import ModelManager
 from .my_digits import MyDigitsView
 from .personal_store import PersonalDigits
+from .status_message import StatusMessage
 from .train_tab import TrainTab
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
 MODEL_FILTER = "digitpad checkpoints (*.pt *.pth);;All files (*)"
+TAB_SHORTCUTS = ("Ctrl+1", "Ctrl+2", "Ctrl+3")  # Draw, Train, Inside
 DEVICES = (("auto", "&Auto"), ("cpu", "&CPU"), ("cuda", "C&UDA"))
-
-
-def settings() -> QSettings:
-    return QSettings("digitpad", "digitpad")
 
 
 class MainWindow(QMainWindow):
@@ -44,8 +43,15 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.train_tab, "Train")
         self.inside_tab = InsideTab(self.models, self.draw_tab)
         self.tabs.addTab(self.inside_tab, "Inside")
+        self.tabs.setAccessibleName("Draw, Train and Inside")
+        for index, keys in enumerate(TAB_SHORTCUTS):
+            QShortcut(QKeySequence(keys), self, lambda i=index: self.tabs.setCurrentIndex(i))
+            self.tabs.setTabToolTip(index, f"{self.tabs.tabText(index)} ({keys}; Ctrl+Tab goes to the next tab)")
         self.setCentralWidget(self.tabs)
         self.model_status = QLabel("Starting...")
+        self.model_status.setAccessibleName("Model in use")
+        self.status_message = StatusMessage()
+        self.statusBar().addWidget(self.status_message, 1)
         self.statusBar().addPermanentWidget(self.model_status)
         self.last_error: QMessageBox | None = None
         self.my_digits: MyDigitsView | None = None  # made when first opened, then kept
@@ -112,7 +118,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(860, 600)
+            self.resize(900, 640)
         pen = self.settings.value("pen_width", type=float)
         if pen:
             self.draw_tab.pen_slider.setValue(int(pen))
@@ -146,7 +152,7 @@ class MainWindow(QMainWindow):
         device = str(predictor.device).upper()
         self.model_status.setText(f"Model: {predictor.name} · {accuracy} · {device}")
         self.model_status.setToolTip(str(predictor.path or "in memory"))
-        self.statusBar().showMessage(predictor.device_note or "Model ready", 5000)
+        self.status_message.show_message(predictor.device_note or "Model ready", 5000)
         reason = self.models.cuda_unavailable
         self.device_actions["cuda"].setEnabled(reason is None)
         self.device_actions["cuda"].setToolTip(f"Unavailable: {reason}" if reason else "Run the model on the GPU")
@@ -164,7 +170,7 @@ class MainWindow(QMainWindow):
         self.models.load(path)
 
     def load_model_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load a digitpad checkpoint", "", MODEL_FILTER)
+        path = open_file(self, "Load a digitpad checkpoint", MODEL_FILTER)
         if path:
             self.load_model(path)
 
@@ -185,7 +191,7 @@ class MainWindow(QMainWindow):
         self.draw_tab.open_image(path)
 
     def open_image_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open an image of a digit", "", IMAGE_FILTER)
+        path = open_file(self, "Open an image of a digit", IMAGE_FILTER)
         if path:
             self.open_image(path)
 
@@ -209,7 +215,7 @@ class MainWindow(QMainWindow):
         elif clipboard.mimeData().hasUrls() and clipboard.mimeData().urls()[0].isLocalFile():
             self.open_image(clipboard.mimeData().urls()[0].toLocalFile())
         else:
-            self.statusBar().showMessage("The clipboard holds no image", 4000)
+            self.status_message.show_message("The clipboard holds no image", 4000)
 
     def save_drawing(self, path: str) -> bool:
         """Write the drawing as a PNG atomically (see core.atomic_file), like every file digitpad writes."""
@@ -227,7 +233,7 @@ class MainWindow(QMainWindow):
         return True
 
     def save_drawing_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the drawing", "digit.png", "PNG images (*.png)")
+        path = save_file(self, "Save the drawing", "digit.png", "PNG images (*.png)")
         if path:
             self.save_drawing(path)
 
@@ -245,7 +251,7 @@ class MainWindow(QMainWindow):
     def show_error(self, title: str, text: str) -> None:
         """A window-modal message that does not block the event loop (tests can read and close it)."""
         self.last_error = warn(self, title, text)
-        self.statusBar().showMessage(text.splitlines()[0], 8000)
+        self.status_message.show_message(text.splitlines()[0], 8000)
 
     def about(self) -> None:
         QMessageBox.about(self, "About digitpad", f"<b>digitpad {__version__}</b><br>Draw a digit and watch a "

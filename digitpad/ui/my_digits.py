@@ -18,7 +18,6 @@ from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QPalette, QShort
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -37,6 +36,7 @@ from ..core.strokes import render_strokes
 from .digit_gallery import CORRECT_COLOR, ERROR_COLOR, DigitGallery, digit_icon
 from .message_boxes import ask_yes_no
 from .model_manager import ModelManager
+from .file_dialogs import open_file, save_file
 from .personal_store import PersonalDigits
 
 PERSONAL_FILTER = "digitpad personal sets (*.pt)"
@@ -346,7 +346,7 @@ class MyDigitsView(QDialog):
 
     # --- files -----------------------------------------------------------------------------------
     def import_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import digits", "", PERSONAL_FILTER)
+        path = open_file(self, "Import digits", PERSONAL_FILTER)
         if path:
             self.import_from(path)
 
@@ -364,7 +364,7 @@ class MyDigitsView(QDialog):
         return added
 
     def export_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export your digits", "my-digits.pt", PERSONAL_FILTER)
+        path = save_file(self, "Export your digits", "my-digits.pt", PERSONAL_FILTER)
         if path:
             self.export_to(path if Path(path).suffix else f"{path}.pt")
 

@@ -42,17 +42,25 @@ class SmoothedSeries:
 class MetricChart(pg.PlotWidget):
     """One metric over epochs: training per step (smoothed line) and per epoch (dots), validation per epoch."""
 
-    def __init__(self, title: str, unit: str = "", scale: float = 1.0, parent: QWidget | None = None):
+    def __init__(self, title: str, unit: str = "", scale: float = 1.0, empty_range: tuple[float, float] = (0.0, 1.0),
+                 parent: QWidget | None = None):
         palette = parent.palette() if parent is not None else QPalette()
         super().__init__(parent, background=palette.color(QPalette.Base))
         self.scale = scale
+        self.empty_range = empty_range  # the y axis before the first point: the metric's own range
         text = palette.color(QPalette.Text)
+        self.setAccessibleName(f"{title} chart")
+        # a picture, not a control: Tab passes it by (the log and the Results page hold the same numbers)
+        self.setFocusPolicy(Qt.NoFocus)
+        self.viewport().setFocusPolicy(Qt.NoFocus)
         item = self.getPlotItem()
         item.setTitle(title, color=text.name(), size="11pt")
         for side in ("left", "bottom"):
             axis = item.getAxis(side)
             axis.setPen(text)
             axis.setTextPen(text)
+            # Values as they are: no "(x0.001)" scaling of the axis that would show a loss of 0.2 as 200
+            axis.enableAutoSIPrefix(False)
         item.setLabel("bottom", "epoch")
         if unit:
             item.setLabel("left", unit)
@@ -77,6 +85,7 @@ class MetricChart(pg.PlotWidget):
         self._epoch_x: list[float] = []
         self._train_y: list[float] = []
         self._validation_y: list[float] = []
+        self.getPlotItem().setYRange(*self.empty_range, padding=0)  # until data arrives (then: auto range)
         self.redraw()
 
     def add_step(self, x: float, value: float, span: int, epochs: int) -> None:
@@ -97,6 +106,8 @@ class MetricChart(pg.PlotWidget):
         self._validation_y.append(validation_value * self.scale)
 
     def redraw(self) -> None:
+        if self._step_y and not self.getPlotItem().getViewBox().autoRangeEnabled()[1]:
+            self.getPlotItem().enableAutoRange(y=True)
         self.step_curve.setData(np.asarray(self._step_x), np.asarray(self._step_y))
         self.train_epochs.setData(np.asarray(self._epoch_x), np.asarray(self._train_y))
         self.validation_epochs.setData(np.asarray(self._epoch_x), np.asarray(self._validation_y))
@@ -133,7 +144,7 @@ class TrainingCharts:
 
     def __init__(self, parent: QWidget):
         self.loss = MetricChart("Loss", "cross-entropy", parent=parent)
-        self.accuracy = MetricChart("Accuracy", "%", scale=100, parent=parent)
+        self.accuracy = MetricChart("Accuracy", "%", scale=100, empty_range=(0.0, 100.0), parent=parent)
         self.filters = FiltersPanel(parent)
 
     def clear(self) -> None:

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -28,6 +27,7 @@ from superqt.utils import create_worker
 
 from ..core.config import OPTIMIZERS, PRESETS, SCHEDULES, TrainConfig, preset
 from .dataset_choice import CSV, DEFAULT, KINDS, DatasetChoice
+from .file_dialogs import open_file, open_folder
 from .form_fields import form_group, number_edit, read_number
 
 CUSTOM = "custom"
@@ -309,9 +309,9 @@ class TrainForm(QWidget):
 
     def browse(self) -> None:
         if self.dataset_kind.currentData() == CSV:
-            path, _ = QFileDialog.getOpenFileName(self, "Choose a digits CSV", "", "CSV files (*.csv);;All files (*)")
+            path = open_file(self, "Choose a digits CSV", "CSV files (*.csv);;All files (*)")
         else:
-            path = QFileDialog.getExistingDirectory(self, "Choose the folder holding MNIST")
+            path = open_folder(self, "Choose the folder holding MNIST")
         if path:
             self.dataset_path.setText(path)
 

@@ -55,6 +55,7 @@ class TrainingMonitor(QWidget):
         charts.setChildrenCollapsible(False)
         legend = QLabel(LEGEND_HTML)
         legend.setAlignment(Qt.AlignCenter)
+        legend.setWordWrap(True)  # wraps in a narrow window rather than widening it
         plots = QWidget()
         plots_layout = QVBoxLayout(plots)
         plots_layout.setContentsMargins(0, 0, 0, 0)

@@ -9,14 +9,16 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QGridLayout,
+    QBoxLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
@@ -26,6 +28,10 @@ from PySide6.QtWidgets import (
 
 from .digit_gallery import CORRECT_COLOR, ERROR_COLOR, DigitGallery
 from .train_monitor import duration
+
+EARLIER_BACKGROUND = "#fdebd0"  # a light amber strip, dark text: readable in light and dark themes
+CELL_PADDING = 4  # px between a count and its cell's edges
+MIN_COUNT_POINTS = 5.0
 
 
 class ConfusionMatrixView(QWidget):
@@ -68,17 +74,39 @@ class ConfusionMatrixView(QWidget):
         luminance = 0.2126 * blended[0] + 0.7152 * blended[1] + 0.0722 * blended[2]
         return QColor(Qt.white) if luminance < 0.55 else text
 
+    def _cell_side(self) -> float:
+        return min(self.width() - self._margin(), self.height() - self._margin()) / 10
+
+    def _margin(self) -> float:
+        return 2 * self.LABEL  # room for the axis title and the digits
+
+    def cell_rect(self, row: int, column: int) -> QRectF:
+        side, margin = self._cell_side(), self._margin()
+        return QRectF(margin + column * side, margin + row * side, side, side)
+
+    def count_font(self) -> QFont:
+        """The widget's font, made smaller until the widest count fits inside a cell with a little room."""
+        font = QFont(self.font())
+        if not self.matrix:
+            return font
+        widest = max((str(count) for counts in self.matrix for count in counts), key=len)
+        room = self._cell_side() - CELL_PADDING
+        size = min(font.pointSizeF(), self._cell_side() / 2.2)
+        font.setPointSizeF(size)
+        while size > MIN_COUNT_POINTS and QFontMetricsF(font).horizontalAdvance(widest) > room:
+            size -= 0.5
+            font.setPointSizeF(size)
+        return font
+
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.Antialiasing)
         palette = self.palette()
         text = palette.color(QPalette.WindowText)
-        left = top = 2 * self.LABEL  # room for the axis title and the digits
-        cell_side = min(self.width() - left, self.height() - top) / 10
-        font = QFont(painter.font())
+        left = top = self._margin()
+        cell_side = self._cell_side()
+        font = QFont(self.font())
         painter.setPen(text)
-        small = QFont(font)
-        small.setPointSizeF(max(6.0, min(font.pointSizeF(), cell_side / 3.2)))
         painter.setFont(font)
         painter.drawText(QRectF(left, 0, cell_side * 10, self.LABEL), Qt.AlignCenter, "predicted")
         painter.save()
@@ -94,11 +122,11 @@ class ConfusionMatrixView(QWidget):
         if not self.matrix:
             painter.end()
             return
-        painter.setFont(small)
+        painter.setFont(self.count_font())
         for row, counts in enumerate(self.matrix):
             total = sum(counts)
             for column, count in enumerate(counts):
-                rect = QRectF(left + column * cell_side, top + row * cell_side, cell_side, cell_side)
+                rect = self.cell_rect(row, column)
                 color = self._cell_color(count, total, row == column)
                 painter.fillRect(rect.adjusted(1, 1, -1, -1), color)
                 if count:
@@ -118,8 +146,10 @@ class PerClassTable(QTableWidget):
         self.setVerticalHeaderLabels([str(d) for d in range(10)])
         self.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.NoSelection)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)  # never "99..." or "ecisio"
+        self.horizontalHeader().setStretchLastSection(True)
         self.verticalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self._fit_columns()
         self.setToolTip("Precision: of the images read as this digit, the share that were it.\n"
                         "Recall: of the images of this digit, the share read correctly.")
 
@@ -131,6 +161,13 @@ class PerClassTable(QTableWidget):
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 self.setItem(digit, column, item)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """As wide as the headers and numbers need: the layout then never squeezes them into "99..."."""
+        self.resizeColumnsToContents()
+        self.setMinimumWidth(self.verticalHeader().sizeHint().width() + self.horizontalHeader().length()
+                             + 2 * self.frameWidth() + 2)
 
 
 class ResultsView(QWidget):
@@ -138,6 +175,12 @@ class ResultsView(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        self.earlier = QLabel("")  # says so when a later run was stopped or failed: these results are older
+        self.earlier.setWordWrap(True)
+        self.earlier.setStyleSheet(f"background: {EARLIER_BACKGROUND}; color: #000000; padding: 6px; "
+                                   "border-radius: 3px;")
+        self.earlier.setAccessibleName("Which run these results are from")
+        self.earlier.hide()
         self.accuracy = QLabel("No finished run yet")
         font = QFont(self.accuracy.font())
         font.setPointSizeF(font.pointSizeF() * 1.6)
@@ -175,21 +218,41 @@ class ResultsView(QWidget):
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.use_button)
         buttons.addWidget(self.note, 1)
-        grid = QGridLayout()
-        grid.addWidget(QLabel("Confusion matrix (test set)"), 0, 0)
-        grid.addWidget(QLabel("Per digit"), 0, 1)
-        grid.addWidget(self.confusion, 1, 0)
-        grid.addWidget(self.per_class, 1, 1)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
-        layout = QVBoxLayout(self)
+        matrix_column, table_column = QVBoxLayout(), QVBoxLayout()
+        matrix_column.addWidget(QLabel("Confusion matrix (test set)"))
+        matrix_column.addWidget(self.confusion, 1)
+        table_column.addWidget(QLabel("Per digit"))
+        table_column.addWidget(self.per_class, 1)
+        self.tables = QBoxLayout(QBoxLayout.LeftToRight)  # side by side, or one above the other when narrow
+        self.tables.addLayout(matrix_column, 3)
+        self.tables.addLayout(table_column, 2)
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.addWidget(self.earlier)
         layout.addWidget(self.accuracy)
         layout.addWidget(self.details)
         layout.addWidget(self.finetune_box)
         layout.addLayout(buttons)
-        layout.addLayout(grid, 3)
+        layout.addLayout(self.tables, 3)
         layout.addWidget(self.gallery_title)
+        self.gallery.setMinimumHeight(self.gallery.gridSize().height() + 2 * self.gallery.frameWidth() + 4)
         layout.addWidget(self.gallery, 1)
+        # In a small window (or at 200% scaling) the page scrolls instead of squeezing the matrix and table
+        scroll = QScrollArea()
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setFocusPolicy(Qt.NoFocus)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+    def resizeEvent(self, event) -> None:
+        side_by_side = (self.confusion.minimumWidth() + self.per_class.minimumWidth() + 3 * self.tables.spacing()
+                        + 24) <= event.size().width()
+        self.tables.setDirection(QBoxLayout.LeftToRight if side_by_side else QBoxLayout.TopToBottom)
+        super().resizeEvent(event)
 
     def show_outcome(self, outcome) -> None:
         metrics = outcome.checkpoint.metrics
@@ -213,6 +276,12 @@ class ResultsView(QWidget):
         self.gallery_title.setText(title)
         self.show_finetune(outcome.finetune)
         self.set_note("")
+        self.set_earlier("")
+
+    def set_earlier(self, text: str) -> None:
+        """Warn that these results belong to an earlier run than the one last started (empty: they do not)."""
+        self.earlier.setText(text)
+        self.earlier.setVisible(bool(text))
 
     def show_finetune(self, report) -> None:
         """A fine-tune's before and after (hidden for a model trained from scratch)."""
@@ -224,12 +293,18 @@ class ResultsView(QWidget):
         if report.forgot:
             lines[-1] = f'<span style="color: #c0392b;"><b>{lines[-1]}</b></span>'
         self.finetune_summary.setText("<br>".join(lines))
-        self.held_out.set_digits([
-            (image, f"{true}: {before} → {after} {'✓' if after == true else '✗'}",
-             f"Your {true}, held out from fine-tuning: read as {before} before and as {after} after")
-            for image, true, before, after in zip(report.held_out_images, report.held_out_labels, report.before,
-                                                  report.after)])
-        self.held_out.setVisible(bool(report.held_out_labels))
+        held = [(image, f"{true}: {before} → {after} {'✓' if after == true else '✗'}",
+                 f"Your {true}, held out from fine-tuning: read as {before} before and as {after} after")
+                for image, true, before, after in zip(report.held_out_images, report.held_out_labels, report.before,
+                                                      report.after)]
+        # when the held-out check cannot tell, the digits it learnt from too, marked as learnt
+        learnt = [(image, f"{true}: {before}→{after} learnt",
+                   f"Your {true}, one it learnt from (so not a fair check): read as {before} before and as "
+                   f"{after} after")
+                  for image, true, before, after in zip(report.learn_images, report.learn_labels, report.learn_before,
+                                                        report.learn_after)] if report.too_small_to_tell else []
+        self.held_out.set_digits(held + learnt)
+        self.held_out.setVisible(bool(held or learnt))
 
     def set_note(self, text: str, error: bool = False) -> None:
         self.note.setText(text)

@@ -32,6 +32,13 @@ from .message_boxes import ask_yes_no, warn
 # the margin covers a machine busy with other work.
 SHUTDOWN_WAIT_S = 5.0
 MODEL_FILTER = "digitpad checkpoints (*.pt);;All files (*)"
+SETTINGS_MIN_WIDTH = 260
+USED_NOTE = "The Draw tab now reads with this model."
+
+
+def suggested_file_name(checkpoint, finetuned: bool) -> str:
+    """e.g. lenet5-99.18pct.pt, or lenet5-mine-99.18pct.pt for a fine-tune: no % or spaces, easy in a shell."""
+    return f"{checkpoint.arch}{'-mine' if finetuned else ''}-{checkpoint.accuracy * 100:.2f}pct.pt"
 
 
 class TrainTab(QWidget):
@@ -49,6 +56,8 @@ class TrainTab(QWidget):
         self.form = self.monitor = self.results = None
         self.run = None  # the current or last TrainingRun
         self.outcome = None  # the last finished run's Outcome
+        self.outcome_run = ""  # what that run was and when it finished, e.g. "lenet5, 3 epoch(s), finished 14:02"
+        self.run_description = ""  # what the current or last started run is
         self.saved_path: Path | None = None
         self.close_question: QMessageBox | None = None
         self.use_question: QMessageBox | None = None
@@ -103,6 +112,7 @@ class TrainTab(QWidget):
         self.finetune_choice.toggled.connect(self._task_chosen)
         self.personal.changed.connect(self._refresh_digits)
         self.models.changed.connect(self._show_start)
+        self.models.changed.connect(self._model_in_use_changed)
         for signal in (self.models.loading, self.models.changed, self.models.failed):
             signal.connect(self._update_controls)  # a fine-tune waits for the model in use to settle
         self._show_start()
@@ -116,8 +126,11 @@ class TrainTab(QWidget):
         scroll = QScrollArea()
         scroll.setWidget(settings)
         scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(self.form.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4)
+        scroll.setFocusPolicy(Qt.NoFocus)  # Tab goes straight to the fields in it
+        # The settings scroll sideways when the window is narrow: a minimum width here would widen the window
+        # as the tab opens. The splitter gives them their full width when there is room (see below).
+        scroll.setMinimumWidth(SETTINGS_MIN_WIDTH)
+        settings_width = self.form.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4
         buttons = QHBoxLayout()
         for button in (self.start_button, self.pause_button, self.stop_button):
             buttons.addWidget(button)
@@ -141,7 +154,12 @@ class TrainTab(QWidget):
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
+        splitter.setSizes([settings_width, max(1, self.width() - settings_width)])
         self._layout.addWidget(splitter)
+        from .form_fields import name_fields_by_their_labels
+
+        name_fields_by_their_labels(settings)
+        self.pages.setAccessibleName("Training progress and results")
         self._update_controls()
 
     # --- the task ----------------------------------------------------------------------------------
@@ -223,6 +241,7 @@ class TrainTab(QWidget):
         if self.run is not None:
             self.run.deleteLater()
         self.run = TrainingRun(job, self.form.dataset(), self.form.test_images(), parent=self)
+        self.run_description = f"{description}, started {_dt.datetime.now():%H:%M}"
         self.run.message.connect(self.monitor.add_message)
         self.run.step.connect(self._on_step)
         self.run.epoch.connect(self.monitor.add_epoch)
@@ -231,6 +250,11 @@ class TrainTab(QWidget):
         self.run.failed.connect(self._on_failed)
         self.run.ended.connect(self._on_ended)
         self.monitor.begin()
+        from ..core.cpu_threads import use_free_cores
+
+        threads_note = use_free_cores()  # as `digitpad train` does: far faster when other work shares the cores
+        if threads_note:
+            self.monitor.add_message(f"{threads_note[0].upper()}{threads_note[1:]}")
         self.monitor.set_state(f"Loading the data for {description}...")
         self.pages.setCurrentWidget(self.monitor)
         self.run.start()
@@ -261,6 +285,7 @@ class TrainTab(QWidget):
         from .train_monitor import duration
 
         self.outcome = outcome
+        self.outcome_run = self.run_description
         self.saved_path = None
         self.results.show_outcome(outcome)
         self.pages.setTabEnabled(1, True)
@@ -272,14 +297,24 @@ class TrainTab(QWidget):
 
     def _on_stopped(self, stopped) -> None:
         if stopped.epoch == 0:  # stopped while starting or preparing: nothing was trained
-            self.monitor.set_state("Stopped before training began; nothing changed.")
-            return
-        self.monitor.set_state(f"Stopped in epoch {stopped.epoch} after step {stopped.step}; the unfinished model "
-                               "was discarded.")
+            state = "Stopped before training began; nothing changed."
+        else:
+            state = (f"Stopped in epoch {stopped.epoch} after step {stopped.step}; the unfinished model was "
+                     "discarded.")
+        self.monitor.set_state(state + self._earlier_results("stopped"))
 
     def _on_failed(self, message: str) -> None:
-        self.monitor.set_state(f"Training failed: {message}", error=True)
+        self.monitor.set_state(f"Training failed: {message}{self._earlier_results('failed')}", error=True)
         self.monitor.add_message(f"Error: {message}")
+
+    def _earlier_results(self, ending: str) -> str:
+        """Mark the Results page as an earlier run's (its Save and Use are about that one); a sentence for the state."""
+        if self.outcome is None:
+            return ""
+        self.results.set_earlier(f"These results are from an earlier run ({self.outcome_run}). The run you started "
+                                 f"last ({self.run_description}) {ending}, and nothing of it was kept. Save and Use "
+                                 "are about the earlier run.")
+        return " The Results page still shows the earlier run."
 
     def _on_ended(self) -> None:
         self.monitor.end()
@@ -337,14 +372,10 @@ class TrainTab(QWidget):
         return True
 
     def save_model_dialog(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
+        from .file_dialogs import save_file
 
-        from ..core.paths import models_dir
-
-        checkpoint = self.outcome.checkpoint
-        kind = "-mine" if self.outcome.finetune else ""  # fine-tuned on the person's digits
-        suggestion = models_dir() / f"{checkpoint.arch}{kind}-{checkpoint.accuracy:.2%}.pt"
-        path, _ = QFileDialog.getSaveFileName(self, "Save the trained model", str(suggestion), MODEL_FILTER)
+        name = suggested_file_name(self.outcome.checkpoint, finetuned=self.outcome.finetune is not None)
+        path = save_file(self, "Save the trained model", name, MODEL_FILTER)
         if path:
             self.save_model(path)
 
@@ -373,7 +404,17 @@ class TrainTab(QWidget):
         from ..core.predictor import Predictor
 
         self.models.use(Predictor(self.outcome.checkpoint, device=self.models.device, path=self.saved_path))
-        self.results.set_note("The Draw tab now reads with this model.")
+        self.results.set_note(USED_NOTE)
+
+    def _model_in_use_changed(self, predictor) -> None:
+        """Once the Draw tab reads with another model (e.g. after Revert), the note saying it reads with this one goes."""
+        if self.results.note.text() == USED_NOTE and not self._is_this_model(predictor):
+            self.results.set_note("")
+
+    def _is_this_model(self, predictor) -> bool:
+        return self.outcome is not None and (predictor.checkpoint is self.outcome.checkpoint or (
+            self.saved_path is not None and predictor.path is not None
+            and Path(predictor.path).resolve() == self.saved_path.resolve()))
 
     def _error(self, title: str, text: str) -> None:
         """Show a problem in the results and in a message box that does not block the event loop."""

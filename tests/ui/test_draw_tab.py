@@ -244,7 +244,12 @@ def test_correcting_and_confirming_keep_the_drawing_in_the_personal_set(window, 
     assert settle(qtbot, tab) == "7" and tab.correction.isEnabled()
     drawn = tab.canvas.strokes()
     qtbot.mouseClick(tab.correction.digit_buttons[1], Qt.LeftButton)  # "no, it was a 1"
-    assert tab.canvas.is_empty() and "Kept as a 1 (read as 7)" in tab.source_label.text()
+    assert tab.canvas.is_empty() and "Kept as a 1 (read as 7)" in tab.kept_note.text()
+    note = tab.kept_note  # prominent: shown enabled (not greyed), bold, full size, in high contrast
+    assert note.isVisible() and note.isEnabled() and note.font().bold()
+    assert note.font().pointSizeF() >= tab.correction.font().pointSizeF()
+    ink, paper = note.palette().color(note.foregroundRole()), note.palette().color(note.backgroundRole())
+    assert note.autoFillBackground() and abs(ink.lightnessF() - paper.lightnessF()) > 0.6
     kept = PersonalSet.load().samples
     assert len(kept) == 1 and (kept[0].label, kept[0].predicted) == (1, 7) and kept[0].strokes == drawn
     assert kept[0].model_input.shape == (28, 28) and kept[0].model_input.max() > 200

@@ -4,27 +4,16 @@ The style is BOXY_THREE, a seven-segment-style 3 that the bundled model reads as
 """
 
 import random
-import time
 
 import pytest
 from digit_strokes import BOXY_THREE, STYLES, jittered, place
-from drawing import draw, pause, settle
+from drawing import draw, settle, wait_for
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from digitpad.core.paths import bundled_model_path
 from digitpad.core.personal import PersonalSet
 from digitpad.core.strokes import render_strokes
-
-RUN_TIMEOUT_S = 120  # a hang guard: the small fine-tunes here take seconds
-
-
-def wait_for(condition, timeout_s: float = RUN_TIMEOUT_S) -> None:
-    """Run the event loop (releasing the GIL to the training worker) until `condition()` holds."""
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        pause(50)
 
 
 def keep(window, qtbot, strokes, label: int) -> str:

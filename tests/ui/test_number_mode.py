@@ -101,7 +101,7 @@ def test_correcting_one_digit_keeps_it_in_the_personal_set(number_tab, qtbot):
     assert kept[0].size[0] == kept[0].size[1] and kept[0].model_input.max() > 200
     xs = [x for x, _ in kept[0].strokes[0]]
     assert abs((min(xs) + max(xs)) / 2 - kept[0].size[0] / 2) < 1, "placed as if drawn alone"
-    assert "Digit 2 kept as a 6 (read as 0)" in tab.source_label.text()
+    assert "Digit 2 kept as a 6 (read as 0)" in tab.kept_note.text()
     assert len(tab.canvas.strokes()) == 4, "the number stays on the pad"
 
     qtbot.mouseClick(tab.number_view.digit_buttons[3], Qt.LeftButton)  # or click the digit itself

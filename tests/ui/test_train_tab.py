@@ -328,3 +328,30 @@ def test_ten_back_to_back_runs_leak_no_threads_and_little_memory(tab, qtbot):
             sizes.append(rss_mb())
             assert threading.active_count() == threads
     assert sizes[-1] - baseline < 60, f"resident memory grew from {baseline:.0f} MB to {sizes[-1]:.0f} MB"
+
+
+def test_words_about_an_earlier_model_or_run_do_not_outlive_it(tab, qtbot):
+    set_up_small_run(tab.form, epochs=1)
+    start(qtbot, tab)
+    wait_until_ended(qtbot, tab)
+    first = tab.outcome
+    with qtbot.waitSignal(tab.models.changed, timeout=5_000):
+        qtbot.mouseClick(tab.results.use_button, Qt.LeftButton)
+    assert tab.results.note.text() == "The Draw tab now reads with this model."
+    with qtbot.waitSignal(tab.models.changed, timeout=30_000):
+        tab.models.load(None)  # Model ▸ Revert to the bundled model
+    assert "reads with this model" not in tab.results.note.text()
+    assert not tab.results.earlier.isVisibleTo(tab.results)
+
+    set_up_small_run(tab.form, epochs=LONG_RUN_EPOCHS)  # a second run, stopped
+    start(qtbot, tab)
+    with qtbot.waitSignal(tab.run.step, timeout=RUN_TIMEOUT_MS):
+        pass
+    with qtbot.waitSignal(tab.run.ended, timeout=STOP_TIMEOUT_MS):
+        qtbot.mouseClick(tab.stop_button, Qt.LeftButton)
+    assert tab.outcome is first and tab.results.save_button.isEnabled()
+    tab.pages.setCurrentWidget(tab.results)
+    banner = tab.results.earlier
+    assert banner.isVisible() and "from an earlier run" in banner.text() and "stopped" in banner.text()
+    assert "Save and Use are about the earlier run" in banner.text()
+    assert "still shows the earlier run" in tab.monitor.state.text()

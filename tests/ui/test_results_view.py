@@ -1,0 +1,71 @@
+"""The Train tab's charts and tables read as a person sees them: axis labels and ranges, cell text."""
+
+import pytest
+from drawing import wait_for
+from PySide6.QtGui import QFontMetricsF
+
+from digitpad.core.trainer import Step
+from digitpad.ui.train_charts import TrainingCharts
+
+
+@pytest.fixture
+def charts(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    charts = TrainingCharts(parent)
+    for chart in (charts.loss, charts.accuracy):
+        chart.resize(300, 240)
+        chart.show()
+    yield charts  # (the parent, which owns the charts, lives until the test ends)
+
+
+def left_axis(chart):
+    return chart.getPlotItem().getAxis("left")
+
+
+def test_the_empty_accuracy_chart_runs_to_100_percent(charts):
+    charts.accuracy.grab()
+    assert "%" in left_axis(charts.accuracy).labelString()
+    assert charts.accuracy.getPlotItem().viewRange()[1] == pytest.approx([0, 100])
+
+
+def test_small_losses_are_shown_as_they_are_not_scaled_by_a_thousand(charts):
+    for step in range(1, 41):  # a fine-tune's losses: 0.24 falling to 0.09
+        loss = 0.24 - 0.15 * step / 40
+        charts.add_step(Step(1, 1, step, 40, loss, 0.95, 1e-3, 1000.0, step, 0.0))
+    charts.redraw()
+    charts.loss.grab(), charts.accuracy.grab()  # painted, as on screen (the axes settle when painted)
+    axis = left_axis(charts.loss)
+    assert "x0.001" not in axis.labelString() and "cross-entropy" in axis.labelString()
+    low, high = charts.loss.getPlotItem().viewRange()[1]
+    assert 0.05 < low < 0.1 and 0.2 < high < 0.3, "the y axis follows the data once it arrives"
+    ticks = [value for level in axis.tickValues(low, high, axis.height()) for value in level[1]]
+    labels = axis.tickStrings(ticks, axis.autoSIPrefixScale, 0.05)
+    assert ticks and all(float(label) < 1 for label in labels), labels
+    accuracy_low, accuracy_high = charts.accuracy.getPlotItem().viewRange()[1]
+    assert 80 < accuracy_high < 110, "accuracy is plotted in percent"
+
+
+def test_four_digit_counts_fit_their_cells_at_the_default_window_size(window, qtbot):
+    from digitpad.core.checkpoint import Checkpoint
+    from digitpad.core.paths import bundled_model_path
+
+    metrics = Checkpoint.load(bundled_model_path()).metrics
+    assert max(max(row) for row in metrics["confusion"]) >= 1000
+    tab = window.train_tab
+    window.tabs.setCurrentWidget(tab)
+    wait_for(lambda: tab.form.is_ready)
+    tab.pages.setTabEnabled(1, True)
+    tab.pages.setCurrentWidget(tab.results)
+    view = tab.results.confusion
+    view.set_matrix(metrics["confusion"])
+    qtbot.wait(50)
+    metrics_of = QFontMetricsF(view.count_font())
+    for row, counts in enumerate(metrics["confusion"]):
+        for column, count in enumerate(counts):
+            cell = view.cell_rect(row, column)
+            assert metrics_of.horizontalAdvance(str(count)) <= cell.width() - 2, (count, cell.width())
+            assert metrics_of.height() <= cell.height()
+            assert view.rect().contains(cell.toAlignedRect())

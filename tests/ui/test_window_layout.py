@@ -1,0 +1,57 @@
+"""What the window looks like as it is resized and as its tabs open: sizes, the pad, the status bar."""
+
+import numpy as np
+from digit_strokes import STYLES, place
+from drawing import draw, pause, settle, wait_for
+from PySide6.QtGui import QFontMetrics
+
+from digitpad.ui.status_message import ELLIPSIS
+
+
+def test_opening_the_train_tab_does_not_widen_the_window(window, qtbot):
+    width = window.width()
+    assert window.minimumSizeHint().width() <= width
+    window.tabs.setCurrentWidget(window.train_tab)
+    wait_for(lambda: window.train_tab.form.is_ready)
+    pause(100)
+    assert window.width() == width, "the Train tab asked for more room than the window had"
+    assert window.train_tab.minimumSizeHint().width() <= window.tabs.currentWidget().width()
+
+
+def test_the_pad_grows_with_the_window_and_the_model_reads_the_same(window, qtbot):
+    tab, canvas = window.draw_tab, window.draw_tab.canvas
+    draw(canvas, place(STYLES[4]["open"], 60, 30, 250))
+    assert settle(qtbot, tab) == "4"
+    small_side, small_strokes = canvas.width(), canvas.strokes()
+    small = window.models.predictor.predict(canvas.to_array())
+
+    window.resize(1280, 900)
+    pause(100)
+    assert canvas.width() == canvas.height() > 1.4 * small_side, "the pad keeps to a square and fills the room"
+    factor = canvas.width() / small_side
+    np.testing.assert_allclose(np.array(canvas.strokes()[0]), np.array(small_strokes[0]) * factor, rtol=1e-6)
+    assert settle(qtbot, tab) == "4"
+    large = window.models.predictor.predict(canvas.to_array())
+    assert np.abs(large.model_input - small.model_input).mean() < 0.02, "the model reads the same image"
+    assert max(abs(a - b) for a, b in zip(large.probabilities, small.probabilities)) < 0.05
+    assert canvas.shown_pen_width() > canvas.pen_width(), "the ink on screen grows with the pad"
+
+    canvas.undo()  # the undo history was scaled too
+    np.testing.assert_allclose(np.array(canvas.strokes()[0]), np.array(small_strokes[0]) * factor, rtol=1e-6)
+
+
+def test_a_long_status_message_ends_at_a_word_and_keeps_clear_of_the_model_label(window, qtbot):
+    wait_for(lambda: "Model:" in window.model_status.text(), 30)
+    text = ("Could not read /home/someone/Downloads/models/an-old-checkpoint-from-last-year.pt: it is not a "
+            "digitpad checkpoint but another kind of file, so the model in use stays as it was")
+    window.show_error("Could not load the model", text)
+    window.last_error.close()
+    message = window.status_message
+    shown = message.text()
+    assert shown.endswith(ELLIPSIS) and len(shown) < len(text)
+    kept = shown[: -len(ELLIPSIS)]
+    assert text.startswith(kept) and text[len(kept)] in " ,:", "cut between words, not inside one"
+    assert QFontMetrics(message.font()).horizontalAdvance(shown) <= message.contentsRect().width()
+    label = message.geometry()
+    assert label.right() < window.model_status.geometry().left(), "the message does not run into the model label"
+    assert message.toolTip() == text, "the whole message is a hover away"
