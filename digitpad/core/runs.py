@@ -144,7 +144,9 @@ class RunRecord:
                 if not (isinstance(m.get(key), list) and len(m[key]) == 10
                         and all(isinstance(v, (int, float)) for v in m[key])):
                     return f"its per-digit {key} is malformed"
-            if not all(isinstance(m.get(k), (int, float)) for k in ("accuracy", "loss", "count")):
+            if not (all(isinstance(m.get(k), (int, float)) for k in ("accuracy", "loss"))
+                    and all(isinstance(m.get(k), int) for k in ("count", "train_images", "parameters"))
+                    and isinstance(m.get("device"), str)):
                 return "its test scores are malformed"
         for name in ("checkpoint", "error", "stopped_at", "tensorboard", "ended"):
             if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
