@@ -43,7 +43,8 @@ def runs_dir() -> Path:
 
 
 def _now() -> str:
-    return _dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    """Local time to the microsecond, so runs started in the same second still sort in order."""
+    return _dt.datetime.now().astimezone().isoformat(timespec="microseconds")
 
 
 def preset_of(config: TrainConfig) -> str:
