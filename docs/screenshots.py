@@ -1,6 +1,6 @@
 """Regenerate README's screenshots from a real window (run under a real X server).
 
-    DIGITPAD_DATA_DIR=../shared/data xvfb-run -a -s "-screen 0 1280x900x24" .venv/bin/python docs/screenshots.py
+    DIGITPAD_DATA_DIR=../shared/data xvfb-run -a -s "-screen 0 1280x900x24" .venv/bin/python docs/screenshots.py [runs ...]
 
 Digits are drawn with mouse events and runs are started with their buttons, exactly as a person
 would; the Train shots use the quick preset on MNIST ($DIGITPAD_DATA_DIR), the fine-tune shot
@@ -34,12 +34,18 @@ def draw_tab(window) -> None:
     window.grab().save(str(HERE / "screenshot-draw.png"))
 
 
-def train_tab(window) -> None:
+def open_train_tab(window):
+    """The Train tab, shown, once its form is ready."""
     window.resize(1280, 860)
     tab = window.train_tab
     window.tabs.setCurrentWidget(tab)
     while not tab.form.is_ready:
         pause(20)
+    return tab
+
+
+def train_tab(window) -> None:
+    tab = open_train_tab(window)
     tab.form.preset.setCurrentIndex(tab.form.preset.findData("quick"))
     tab.form.device.setCurrentIndex(tab.form.device.findData("cpu"))
     tab.start_button.click()
@@ -109,17 +115,42 @@ def fine_tuning(window) -> None:
     window.grab().save(str(HERE / "screenshot-finetune.png"))
 
 
+def runs_page(window) -> None:
+    """Two short runs (LeNet-5 and the simple network, quick recipe on 10,000 images) compared on the Runs page."""
+    tab = open_train_tab(window)
+    for arch in ("lenet5", "simple"):
+        tab.form.preset.setCurrentIndex(tab.form.preset.findData("quick"))
+        tab.form.device.setCurrentIndex(tab.form.device.findData("cpu"))
+        tab.form.arch.setCurrentIndex(tab.form.arch.findData(arch))
+        tab.form.train_limit.setValue(10_000)
+        tab.start_button.click()
+        while tab.is_running():
+            pause(100)
+    tab.pages.setCurrentWidget(tab.runs_page)
+    tab.runs_page.table.selectAll()
+    pause(500)
+    window.grab().save(str(HERE / "screenshot-runs.png"))
+
+
 def main() -> None:
+    """Every screenshot, or only those named on the command line (e.g. `runs`)."""
+    shots = sys.argv[1:] or ["draw", "correcting", "train", "finetune", "runs"]
     window = create_window()
     window.show()
     window.start()
     while window.models.predictor is None:
         pause(20)
-    draw_tab(window)
-    window.draw_tab.clear()
-    correcting(window)
-    train_tab(window)
-    fine_tuning(window)
+    if "draw" in shots:
+        draw_tab(window)
+        window.draw_tab.clear()
+    if "correcting" in shots:
+        correcting(window)
+    if "train" in shots:
+        train_tab(window)
+    if "finetune" in shots:
+        fine_tuning(window)
+    if "runs" in shots:
+        runs_page(window)
     window.close()
 
 

@@ -182,6 +182,10 @@ class RunsPage(QWidget):
         self._update_buttons()
 
     # --- the table -------------------------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        self.refresh()  # runs of the command line, or of another window, may have ended meanwhile
+        super().showEvent(event)
+
     def refresh(self) -> None:
         """Read the records again, keeping the selection and the sort order."""
         chosen = [r.id for r in self.selected()]
