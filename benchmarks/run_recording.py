@@ -3,8 +3,10 @@
 The three modes run in this one process, interleaved round by round on the same data and settings
 (the quick preset, one epoch on a subset), so a machine busy with other work slows them alike.
 Two measures:
-- the recorder's own time, exact whatever the load: the time spent getting each event through
-  `RunRecorder.watch` minus the time spent inside the trainer's generator for it;
+- the recorder's own time: the time spent getting each event through `RunRecorder.watch` minus
+  the time spent inside the trainer's generator for it, as wall time (which includes waiting for
+  the disk, and grows when other work shares the CPU) and as this thread's CPU time (which the
+  load does not inflate);
 - the training's wall time per mode (the median of the rounds), which the load makes noisy.
 Prints one JSON object and saves it beside this script.
 
@@ -33,21 +35,22 @@ MODES = ("plain", "recorded", "recorded_and_tensorboard")
 
 
 def timed(events, clock: list[float]):
-    """Pass the trainer's events on, adding the time spent inside the trainer to clock[0]."""
+    """Pass events on, adding the wall time spent getting them to clock[0] and this thread's CPU time to clock[1]."""
     iterator = iter(events)
     while True:
-        began = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.thread_time()
         try:
             event = next(iterator)
         except StopIteration:
             return
         finally:
-            clock[0] += time.perf_counter() - began
+            clock[0] += time.perf_counter() - wall
+            clock[1] += time.thread_time() - cpu
         yield event
 
 
 def one_run(mode: str, config, data, folder: Path) -> dict:
-    trainer_clock = [0.0]
+    trainer_clock = [0.0, 0.0]
     events = timed(train(config, data), trainer_clock)
     if mode != "plain":
         recorder = RunRecorder.for_training(config, store=RunStore(folder / "runs"),
@@ -55,11 +58,12 @@ def one_run(mode: str, config, data, folder: Path) -> dict:
         events = recorder.watch(events, data.source)
     steps = 0
     began = time.perf_counter()
-    events_clock = [0.0]
+    events_clock = [0.0, 0.0]
     for event in timed(events, events_clock):
         steps += isinstance(event, Step)
     wall = time.perf_counter() - began
-    return {"wall_seconds": wall, "recording_seconds": events_clock[0] - trainer_clock[0], "steps": steps}
+    return {"wall_seconds": wall, "recording_seconds": events_clock[0] - trainer_clock[0],
+            "recording_cpu_seconds": events_clock[1] - trainer_clock[1], "steps": steps}
 
 
 def main() -> None:
@@ -84,14 +88,14 @@ def main() -> None:
     for mode, runs in results.items():
         wall = statistics.median(r["wall_seconds"] for r in runs)
         recording = statistics.median(r["recording_seconds"] for r in runs)
+        recording_cpu = statistics.median(r["recording_cpu_seconds"] for r in runs)
         summary[mode] = {
             "wall_seconds_median": round(wall, 2),
             "wall_seconds_each": [round(r["wall_seconds"], 2) for r in runs],
             "wall_vs_plain_percent": round(100 * (wall / plain_wall - 1), 1),
             "recorder_seconds_median": round(recording, 4) if mode != "plain" else None,
             "recorder_share_of_wall_percent": round(100 * recording / wall, 3) if mode != "plain" else None,
-            "recorder_microseconds_per_step": round(1e6 * recording / runs[0]["steps"], 1) if mode != "plain"
-            else None,
+            "recorder_cpu_seconds_median": round(recording_cpu, 4) if mode != "plain" else None,
         }
     report = {
         "torch": torch.__version__, "threads": torch.get_num_threads(), "cpus": os.cpu_count(),
