@@ -28,6 +28,11 @@ def _add_device_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
 
 
+def _add_tensorboard_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--tensorboard", metavar="DIR", help="also log the run for TensorBoard into DIR/RUN-ID "
+                                                             "(needs: pip install 'digitpad[tensorboard]')")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .core.config import OPTIMIZERS, PRESETS, SCHEDULES
 
@@ -67,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--seed", type=int)
     train.add_argument("--limit", type=int, dest="train_limit", help="use only the first N training images")
     train.add_argument("--metrics-csv", help="also write per-epoch metrics to this CSV file")
+    _add_tensorboard_arg(train)
     _add_device_arg(train)
     _add_data_args(train)
 
@@ -107,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     finetune.add_argument("--seed", type=int, help="seed of the shuffling and augmentation")
     finetune.add_argument("--force", action="store_true",
                           help="save the model even if it forgot MNIST (test accuracy fell by over 0.3 points)")
+    _add_tensorboard_arg(finetune)
     _add_device_arg(finetune)
     _add_data_args(finetune)
 
@@ -118,6 +125,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     download = commands.add_parser("download", help="download MNIST into the data folder")
     download.add_argument("--data-dir")
+
+    runs = commands.add_parser("runs", help="every training run recorded: list, show, compare, delete")
+    runs.add_argument("--json", action="store_true", help="the records as JSON")
+    runs_commands = runs.add_subparsers(dest="runs_command", metavar="ACTION")
+    runs_list = runs_commands.add_parser("list", help="one line per run, newest first (the default)")
+    runs_show = runs_commands.add_parser("show", help="a run's settings, epochs and test scores")
+    runs_show.add_argument("run", metavar="ID", help="a run's id (or the start of it)")
+    for sub in (runs_list, runs_show):
+        sub.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="as JSON")
+    runs_compare = runs_commands.add_parser("compare", help="runs' settings and results side by side, "
+                                                            "differences first")
+    runs_compare.add_argument("runs", nargs="+", metavar="ID")
+    runs_delete = runs_commands.add_parser("delete", help="forget runs (their saved models stay)")
+    runs_delete.add_argument("runs", nargs="+", metavar="ID")
     return parser
 
 
@@ -227,9 +248,14 @@ def cmd_train(args) -> int:
     from .core.config import preset
     from .core.datasets import load_dataset
     from .core.history_csv import write_history_csv
+    from .core.runs import RunRecorder
     from .core.trainer import Finished, train
 
     _check_outputs(args.out, args.metrics_csv)
+    if args.tensorboard:
+        from .core.tensorboard_log import summary_writer_class
+
+        summary_writer_class()  # without the extra, say so before anything loads
     overrides = {k: v for k, v in vars(args).items() if v is not None and k in (
         "arch", "epochs", "batch_size", "lr", "optimizer", "schedule", "weight_decay", "dropout", "augment",
         "elastic", "styles", "val_fraction", "seed", "device", "train_limit")}
@@ -238,19 +264,33 @@ def cmd_train(args) -> int:
     config = preset(args.preset, **overrides)
     data = load_dataset(args.data_dir, args.csv, args.download)
     _use_free_cores()
+    recorder = RunRecorder.for_training(config, name=Path(args.out).stem, tensorboard=args.tensorboard)
+    events = recorder.watch(train(config, data, name=Path(args.out).stem), data.source)
     try:
-        for event in _with_progress(train(config, data, name=Path(args.out).stem)):
+        for event in _with_progress(events):
             if isinstance(event, Finished):
                 checkpoint = event.checkpoint
                 checkpoint.save(args.out)
+                _note_saved(recorder, args.out)
                 if args.metrics_csv:
                     write_history_csv(checkpoint.history, args.metrics_csv)
                 print(f"test accuracy {checkpoint.accuracy:.2%} on {checkpoint.metrics['count']:,} images; "
                       f"trained in {event.seconds:.0f}s; saved {args.out}")
     except KeyboardInterrupt:
+        events.close()  # an interrupt between two events: the record says stopped
         print("digitpad: training stopped; nothing was saved", file=sys.stderr)
         return EXIT_INTERRUPTED
     return 0
+
+
+def _note_saved(recorder, path: str) -> None:
+    """Add the saved model to the run's record; a record that cannot be updated is only mentioned."""
+    from .core.runs import RunRecordError
+
+    try:
+        recorder.store.set_checkpoint(recorder.id, path)
+    except (OSError, RunRecordError) as e:
+        print(f"digitpad: the run record was not updated with the saved model: {e}", file=sys.stderr)
 
 
 def cmd_evaluate(args) -> int:
@@ -265,6 +305,12 @@ def cmd_evaluate(args) -> int:
         print(json.dumps({"model": str(predictor.path), **result}))
         return 0
     print(f"{predictor.name} on {result['count']:,} test images of {data.source}")
+    _print_scores(result)
+    return 0
+
+
+def _print_scores(result: dict) -> None:
+    """Accuracy, loss, per-digit precision and recall, and the confusion matrix, as text."""
     print(f"accuracy {result['accuracy']:.2%}  loss {result['loss']:.4f}\n")
     print("digit  precision  recall")
     for digit in range(10):
@@ -273,7 +319,6 @@ def cmd_evaluate(args) -> int:
     print("     " + "".join(f"{d:>6}" for d in range(10)))
     for digit, row in enumerate(result["confusion"]):
         print(f"{digit:>5}" + "".join(f"{n:>6}" for n in row))
-    return 0
 
 
 def cmd_export(args) -> int:
@@ -386,9 +431,14 @@ def cmd_finetune(args) -> int:
     from .core.finetune import FineTuned, finetune
     from .core.paths import bundled_model_path
     from .core.personal import PersonalSet
+    from .core.runs import RunRecorder
     from .core.trainer import Finished
 
     _check_outputs(args.out)
+    if args.tensorboard:
+        from .core.tensorboard_log import summary_writer_class
+
+        summary_writer_class()  # without the extra, say so before anything loads
     personal = PersonalSet.load(args.personal, missing_ok=args.personal is None)  # nothing kept: said below
     start = Checkpoint.load(args.model or bundled_model_path())
     settings = {k: v for k, v in vars(args).items() if v is not None and k in ("steps", "lr", "holdout", "seed")}
@@ -396,19 +446,24 @@ def cmd_finetune(args) -> int:
     data = load_dataset(args.data_dir, args.csv, args.download)
     _use_free_cores()
     report = finished = None
+    recorder = RunRecorder.for_finetune(config, start.display_name, start.arch, name=Path(args.out).stem,
+                                        tensorboard=args.tensorboard)
+    events = recorder.watch(finetune(start, personal, data, config, name=Path(args.out).stem), data.source)
     try:
-        for event in _with_progress(finetune(start, personal, data, config, name=Path(args.out).stem)):
+        for event in _with_progress(events):
             if isinstance(event, FineTuned):
                 report = event.report
             elif isinstance(event, Finished):
                 finished = event
     except KeyboardInterrupt:
+        events.close()  # an interrupt between two events: the record says stopped
         print("digitpad: fine-tuning stopped; nothing was saved", file=sys.stderr)
         return EXIT_INTERRUPTED
     print("\n".join(report.lines()))
     if report.forgot and not args.force:
         raise TrainingError(f"the model was not saved to {args.out}; --force saves it anyway")
     finished.checkpoint.save(args.out)
+    _note_saved(recorder, args.out)
     print(f"trained for {finished.seconds:.0f}s; saved {args.out}")
     return 0
 
@@ -450,8 +505,76 @@ def _print_download_progress(name: str, received: int, total: int | None) -> Non
     print(f"downloading {name}.gz: {size}", end=end, file=sys.stderr, flush=True)
 
 
+def cmd_runs(args) -> int:
+    from .core.runs import RunStore, compare
+
+    store = RunStore()
+    action = args.runs_command or "list"
+    if action == "delete":
+        for run_id in args.runs:
+            record = store.delete(run_id)
+            kept = f"; its model {record.checkpoint} stays" if record.checkpoint else ""
+            print(f"deleted run {record.id}{kept}")
+        return 0
+    if action == "show":
+        record = store.find(args.run)
+        if args.json:
+            print(json.dumps(record.to_dict(), indent=1))
+            return 0
+        _print_run(record)
+        return 0
+    if action == "compare":
+        records = [store.find(run_id) for run_id in args.runs]
+        rows = compare(records)
+        width = max(len(key) for key, _, _ in rows)
+        columns = [max(len(r.id), *(len(values[i]) for _, values, _ in rows)) for i, r in enumerate(records)]
+        print(f"{'run':<{width}}  " + "  ".join(f"{r.id:<{w}}" for r, w in zip(records, columns)))
+        differ = True
+        for key, values, differs in rows:
+            if differ and not differs:
+                print("-- the same in every run --")
+            differ = differs
+            print(f"{key:<{width}}  " + "  ".join(f"{v:<{w}}" for v, w in zip(values, columns)))
+        return 0
+    records, notes = store.records()
+    for note in notes:
+        print(f"digitpad: {note}", file=sys.stderr)
+    if args.json:
+        print(json.dumps([r.to_dict() for r in records], indent=1))
+        return 0
+    if not records:
+        print(f"no runs recorded yet in {store.folder}")
+        return 0
+    for r in records:
+        accuracy = f"{r.accuracy:.2%}" if r.accuracy is not None else "-"
+        print(f"{r.id}  {r.started[:16].replace('T', ' ')}  {r.arch:<10} {r.settings_summary():<24} "
+              f"{r.data_summary():<20} {r.epochs_done}/{r.epochs} epochs  {accuracy:>7}  {r.seconds:6.1f}s  "
+              f"{r.status_text()}")
+    return 0
+
+
+def _print_run(record) -> None:
+    print(f"run {record.id} ({record.kind}, from the {record.front}): {record.status_text()}")
+    for key, value in (("name", record.name), ("started", record.started), ("ended", record.ended),
+                       ("data", record.data), ("device", record.device), ("architecture", record.arch),
+                       ("settings", record.settings_summary()), ("seconds", f"{record.seconds:.1f}"),
+                       ("saved model", record.checkpoint), ("tensorboard", record.tensorboard)):
+        if value:
+            print(f"{key:>13}: {value}")
+    print("\nsettings: " + ", ".join(f"{k}={v}" for k, v in record.config.items()))
+    if record.history:
+        print("\nepoch  train loss  val loss  train acc  val acc        lr")
+        for e in record.history:
+            print(f"{e['epoch']:>5}  {e['train_loss']:>10.4f}  {e['val_loss']:>8.4f}  {e['train_accuracy']:>9.2%}  "
+                  f"{e['val_accuracy']:>7.2%}  {e.get('lr', 0):>8.2g}")
+    if record.metrics:
+        print(f"\ntest set: {record.metrics['count']:,} images")
+        _print_scores(record.metrics)
+
+
 COMMANDS = {"predict": cmd_predict, "train": cmd_train, "finetune": cmd_finetune, "evaluate": cmd_evaluate,
-            "export": cmd_export, "explain": cmd_explain, "info": cmd_info, "personal": cmd_personal, "download": cmd_download}
+            "export": cmd_export, "info": cmd_info, "personal": cmd_personal, "download": cmd_download,
+            "explain": cmd_explain, "runs": cmd_runs}
 
 
 def _quiet_stdout() -> None:

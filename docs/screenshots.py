@@ -1,8 +1,8 @@
 """Regenerate README's screenshots from a real window (run under a real X server).
 
-    DIGITPAD_DATA_DIR=../shared/data xvfb-run -a -s "-screen 0 2600x1900x24" .venv/bin/python docs/screenshots.py
+    DIGITPAD_DATA_DIR=../shared/data xvfb-run -a -s "-screen 0 2600x1900x24" .venv/bin/python docs/screenshots.py [runs dark ...]
 
-The normal shots come first; then the script runs itself twice more for screenshot-dark.png (a dark
+Names on the command line take only those shots. The normal shots come first; then the script runs itself twice more for screenshot-dark.png (a dark
 palette) and screenshot-scale200.png (QT_SCALE_FACTOR=2, as on a 200% display; the screen must
 be large enough for a window at twice the size).
 
@@ -41,12 +41,18 @@ def draw_tab(window) -> None:
     window.grab().save(str(HERE / "screenshot-draw.png"))
 
 
-def train_tab(window) -> None:
+def open_train_tab(window):
+    """The Train tab, shown, once its form is ready."""
     window.resize(1280, 860)
     tab = window.train_tab
     window.tabs.setCurrentWidget(tab)
     while not tab.form.is_ready:
         pause(20)
+    return tab
+
+
+def train_tab(window) -> None:
+    tab = open_train_tab(window)
     tab.form.preset.setCurrentIndex(tab.form.preset.findData("quick"))
     tab.form.device.setCurrentIndex(tab.form.device.findData("cpu"))
     tab.start_button.click()
@@ -156,23 +162,53 @@ def variant(name: str) -> None:
     window.close()
 
 
+def runs_page(window) -> None:
+    """Two short runs (LeNet-5 and the simple network, the quick recipe for 2 epochs on 6,000 images) compared
+    on the Runs page."""
+    tab = open_train_tab(window)
+    for arch in ("lenet5", "simple"):
+        tab.form.preset.setCurrentIndex(tab.form.preset.findData("quick"))
+        tab.form.device.setCurrentIndex(tab.form.device.findData("cpu"))
+        tab.form.arch.setCurrentIndex(tab.form.arch.findData(arch))
+        tab.form.epochs.setValue(2)
+        tab.form.train_limit.setValue(6000)
+        tab.form.test_limit.setValue(2000)
+        tab.start_button.click()
+        while tab.is_running():
+            pause(100)
+    tab.pages.setCurrentWidget(tab.runs_page)
+    tab.runs_page.table.selectAll()
+    pause(500)
+    window.grab().save(str(HERE / "screenshot-runs.png"))
+
+
 def main() -> None:
-    if len(sys.argv) > 1:
-        variant(sys.argv[1])
+    """Every screenshot, or only those named on the command line (e.g. `runs`)."""
+    shots = sys.argv[1:] or ["draw", "correcting", "train", "finetune", "runs", "dark", "scale200"]
+    if shots in (["dark"], ["scale200"]):  # a look that must be set before the window exists: its own process
+        variant(shots[0])
         return
     window = create_window()
     window.show()
     window.start()
     while window.models.predictor is None:
         pause(20)
-    draw_tab(window)
-    window.draw_tab.clear()
-    correcting(window)
-    train_tab(window)
-    fine_tuning(window)
+    if "draw" in shots:
+        draw_tab(window)
+        window.draw_tab.clear()
+    if "correcting" in shots:
+        correcting(window)
+    if "train" in shots:
+        train_tab(window)
+    if "finetune" in shots:
+        fine_tuning(window)
+    if "runs" in shots:
+        runs_page(window)
     window.close()
-    subprocess.run([sys.executable, __file__, "dark"], check=True)
-    subprocess.run([sys.executable, __file__, "scale200"], check=True, env={**os.environ, "QT_SCALE_FACTOR": "2"})
+    if "dark" in shots:
+        subprocess.run([sys.executable, __file__, "dark"], check=True)
+    if "scale200" in shots:
+        subprocess.run([sys.executable, __file__, "scale200"], check=True, env={**os.environ, "QT_SCALE_FACTOR": "2"})
 
 
 if __name__ == "__main__":

@@ -61,11 +61,15 @@ def test_predict_bad_files_fail_cleanly_and_good_ones_still_print(digit_files, t
 def test_train_evaluate_export(tmp_path, mnist_root):
     model = tmp_path / "quick.pt"
     result = digitpad("train", "--preset", "quick", "--epochs", "1", "--limit", "4000", "--out", str(model),
-                      "--metrics-csv", str(tmp_path / "metrics.csv"))
+                      "--metrics-csv", str(tmp_path / "metrics.csv"), "--tensorboard", str(tmp_path / "tb"))
     assert "test accuracy" in result.stdout and model.is_file()
     checkpoint = Checkpoint.load(model)
     assert checkpoint.arch == "lenet5" and checkpoint.train_config["train_limit"] == 4000
     assert (tmp_path / "metrics.csv").read_text().startswith("epoch,epochs,train_loss")
+    (run,) = json.loads(digitpad("runs", "--json").stdout)
+    assert run["status"] == "finished" and run["checkpoint"] == str(model) and run["name"] == "quick"
+    assert run["metrics"]["accuracy"] == pytest.approx(checkpoint.accuracy) and len(run["history"]) == 1
+    assert run["tensorboard"] == str(tmp_path / "tb" / run["id"]) and any((tmp_path / "tb" / run["id"]).iterdir())
 
     report = json.loads(digitpad("evaluate", str(model), "--json").stdout)
     assert report["accuracy"] == pytest.approx(checkpoint.accuracy, abs=1e-9) and report["count"] == 10000
@@ -166,3 +170,42 @@ def test_non_utf8_file_names(tmp_path, digit_files):
     result = subprocess.run([sys.executable, "-m", "digitpad", "predict", "--model", odd + b".ts",
                              digit_files[0][0]], capture_output=True, timeout=600)
     assert result.returncode == 1 and b"-model.ts: not a readable PyTorch checkpoint" in result.stderr
+
+
+def test_runs_list_show_compare_and_delete(tmp_path, mnist):
+    from digitpad.core.config import preset
+    from digitpad.core.runs import RunRecorder, RunStore
+    from digitpad.core.trainer import train
+
+    data = mnist.subset(train=600, test=300)
+    ids = []
+    for lr in (4e-3, 1e-3):
+        config = preset("quick", epochs=1, lr=lr, train_limit=600, device="cpu")
+        recorder = RunRecorder.for_training(config, name=f"lr {lr}")
+        list(recorder.watch(train(config, data), data.source))
+        ids.append(recorder.id)
+    (RunStore().folder / "damaged.json").write_text("{not json")
+
+    listing = digitpad("runs")
+    lines = listing.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == ids[::-1], "newest first"
+    assert all("lenet5" in line and "MNIST, first 600" in line and "finished" in line for line in lines)
+    assert "skipped" in listing.stderr and "damaged.json" in listing.stderr
+    assert [r["id"] for r in json.loads(digitpad("runs", "list", "--json").stdout)] == ids[::-1]
+
+    shown = digitpad("runs", "show", ids[0][:17]).stdout  # a unique start of the id is enough
+    assert f"run {ids[0]}" in shown and "lr=0.004" in shown and "confusion matrix" in shown
+    assert json.loads(digitpad("runs", "show", ids[0], "--json").stdout)["id"] == ids[0]
+
+    compared = digitpad("runs", "compare", *ids).stdout.splitlines()
+    assert compared[0].split() == ["run", *ids]
+    same = compared.index("-- the same in every run --")
+    differing = [line.split()[0] for line in compared[1:same]]
+    assert "config.lr" in differing and "config.epochs" not in differing
+    assert compared[1 + differing.index("config.lr")].split()[1:] == ["0.004", "0.001"]
+    assert "config.epochs" in [line.split()[0] for line in compared[same + 1:]]
+
+    assert digitpad("runs", "delete", ids[0]).stdout.strip() == f"deleted run {ids[0]}"
+    assert [r["id"] for r in json.loads(digitpad("runs", "--json").stdout)] == [ids[1]]
+    missing = digitpad("runs", "show", ids[0], check=False)
+    assert missing.returncode == 1 and missing.stderr.startswith(f"digitpad: error: no run '{ids[0]}'")

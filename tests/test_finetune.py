@@ -192,6 +192,15 @@ def test_cli_finetune(tmp_path, boxy_threes):
                          "--device", "cpu", cwd=tmp_path)
     assert forgetful.returncode == 1 and "not saved" in forgetful.stderr and not (tmp_path / "forgot.pt").exists()
 
+    from digitpad.core.runs import RunStore
+
+    forgot, tuned = RunStore().records()[0]  # both fine-tunes were recorded, newest first
+    assert tuned.kind == forgot.kind == "finetune" and tuned.status == forgot.status == "finished"
+    assert tuned.checkpoint == str((tmp_path / "tuned.pt").resolve()) and forgot.checkpoint is None
+    assert tuned.finetune["held_out"] == 2 and tuned.finetune["forgot"] is False and forgot.finetune["forgot"]
+    assert tuned.config["finetune"]["steps"] == 40 and tuned.config["train_limit"] > 0, "the settings trained with"
+    assert tuned.settings_summary().endswith(": 40 steps, lr 0.0005")
+
 
 def test_cli_finetune_refuses_bad_input_and_the_bundled_model(tmp_path, boxy_threes):
     (tmp_path / "junk.pt").write_bytes(b"not a set")

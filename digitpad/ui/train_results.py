@@ -255,15 +255,7 @@ class ResultsView(QWidget):
         super().resizeEvent(event)
 
     def show_outcome(self, outcome) -> None:
-        metrics = outcome.checkpoint.metrics
-        wrong = metrics["count"] - sum(metrics["confusion"][d][d] for d in range(10))
-        self.accuracy.setText(f"Test accuracy {metrics['accuracy']:.2%}")
-        self.details.setText(
-            f"{metrics['count']:,} test images, {wrong:,} misread · test loss {metrics['loss']:.4f} · "
-            f"trained in {duration(outcome.seconds)} on {metrics['train_images']:,} images "
-            f"({metrics['device'].upper()}) · {outcome.checkpoint.arch}, {metrics['parameters']:,} parameters")
-        self.confusion.set_matrix(metrics["confusion"])
-        self.per_class.set_metrics(metrics)
+        wrong = self.show_scores(outcome.checkpoint.metrics, outcome.checkpoint.arch, outcome.seconds)
         self.gallery.set_digits([(m.image, f"{m.true} → {m.predicted}", f"A {m.true} that the model read as "
                                                                         f"{m.predicted}") for m in outcome.misread])
         shown = len(outcome.misread)
@@ -282,6 +274,18 @@ class ResultsView(QWidget):
         """Warn that these results belong to an earlier run than the one last started (empty: they do not)."""
         self.earlier.setText(text)
         self.earlier.setVisible(bool(text))
+
+    def show_scores(self, metrics: dict, arch: str, seconds: float) -> int:
+        """The test scores (a finished run's checkpoint metrics, or a past run's record); returns the misread count."""
+        wrong = metrics["count"] - sum(metrics["confusion"][d][d] for d in range(10))
+        self.accuracy.setText(f"Test accuracy {metrics['accuracy']:.2%}")
+        self.details.setText(
+            f"{metrics['count']:,} test images, {wrong:,} misread · test loss {metrics['loss']:.4f} · "
+            f"trained in {duration(seconds)} on {metrics['train_images']:,} images "
+            f"({metrics['device'].upper()}) · {arch}, {metrics['parameters']:,} parameters")
+        self.confusion.set_matrix(metrics["confusion"])
+        self.per_class.set_metrics(metrics)
+        return wrong
 
     def show_finetune(self, report) -> None:
         """A fine-tune's before and after (hidden for a model trained from scratch)."""

@@ -2,7 +2,8 @@
 
 The tab builds its contents the first time it is shown, so people who only draw never wait for
 pyqtgraph, and torch is imported by a worker (the form's architecture catalog), never here. Runs
-use the same `core.trainer.train` as `digitpad train`, in a worker thread (see training_runner).
+use the same `core.trainer.train` as `digitpad train`, in a worker thread (see training_runner),
+and are recorded as `digitpad train` records them (core.runs), for the Runs page.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -58,6 +60,7 @@ class TrainTab(QWidget):
         self.outcome = None  # the last finished run's Outcome
         self.outcome_run = ""  # what that run was and when it finished, e.g. "lenet5, 3 epoch(s), finished 14:02"
         self.run_description = ""  # what the current or last started run is
+        self.outcome_run_id: str | None = None  # its run record's id
         self.saved_path: Path | None = None
         self.close_question: QMessageBox | None = None
         self.use_question: QMessageBox | None = None
@@ -75,6 +78,7 @@ class TrainTab(QWidget):
         if self.form is not None:
             return
         from .finetune_form import FinetuneForm
+        from .runs_page import RunsPage
         from .train_form import TrainForm
         from .train_monitor import TrainingMonitor
         from .train_results import ResultsView
@@ -92,6 +96,10 @@ class TrainTab(QWidget):
         self.new_model_choice.setChecked(True)
         self.monitor = TrainingMonitor()
         self.results = ResultsView()
+        self.runs_page = RunsPage()
+        self.runs_page.useModel.connect(self.models.load)
+        self.runs_page.sameSettings.connect(self.same_settings)
+        self.tensorboard = self._tensorboard_choice()
         self.start_button = QPushButton("Start")
         self.start_button.setDefault(True)
         self.pause_button = QPushButton("Pause")
@@ -143,12 +151,15 @@ class TrainTab(QWidget):
         task_row.addStretch(1)
         left_layout.addLayout(task_row)
         left_layout.addWidget(scroll, 1)
+        left_layout.addWidget(self.tensorboard)
         left_layout.addLayout(buttons)
         left_layout.addWidget(self.problems)
         self.pages = QTabWidget()
         self.pages.addTab(self.monitor, "Progress")
         self.pages.addTab(self.results, "Results")
+        self.pages.addTab(self.runs_page, "Runs")
         self.pages.setTabEnabled(1, False)
+        self.runs_page.refresh()
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.pages)
@@ -161,6 +172,18 @@ class TrainTab(QWidget):
         name_fields_by_their_labels(settings)
         self.pages.setAccessibleName("Training progress and results")
         self._update_controls()
+
+    def _tensorboard_choice(self) -> QCheckBox:
+        """The TensorBoard checkbox; without the optional extra it stays off and says how to get it."""
+        from ..core.paths import user_data_dir
+        from ..core.tensorboard_log import INSTALL_HINT, available
+
+        self.tensorboard_available = available()
+        if not self.tensorboard_available:
+            return QCheckBox(f"Log to TensorBoard (needs: {INSTALL_HINT})")
+        box = QCheckBox("Log to TensorBoard")
+        box.setToolTip(f"Also write each run for TensorBoard, into {user_data_dir() / 'tensorboard'}")
+        return box
 
     # --- the task ----------------------------------------------------------------------------------
     def fine_tuning(self) -> bool:
@@ -206,14 +229,21 @@ class TrainTab(QWidget):
         return self.run is not None and self.run.running
 
     def _job(self):
-        """What the run does with the data: train a new model, or fine-tune the one in use on the person's set."""
+        """What the run does with the data (train a new model, or fine-tune the one in use on the person's set),
+        its description, and the recorder that keeps its record."""
+        from ..core.paths import user_data_dir
+        from ..core.runs import RunRecorder
+
         when = f"{_dt.datetime.now():%Y-%m-%d %H:%M}"
+        options = {"front": "app", "tensorboard": user_data_dir() / "tensorboard" if self.tensorboard.isChecked()
+                   else None}
         if not self.fine_tuning():
             from ..core.trainer import train
 
             config = self.form.config()
             name = f"{config.arch} trained {when}"
-            return lambda data, control: train(config, data, control, name), f"{config.arch}, {config.epochs} epoch(s)"
+            return (lambda data, control: train(config, data, control, name), f"{config.arch}, {config.epochs} "
+                    "epoch(s)", RunRecorder.for_training(config, name=name, **options))
         from ..core.finetune import finetune
 
         start = self.models.predictor.checkpoint
@@ -221,7 +251,8 @@ class TrainTab(QWidget):
         config = self.finetune_form.config(self.form.seed.value(), self.form.device.currentData())
         name = f"{start.display_name} fine-tuned {when}"
         return (lambda data, control: finetune(start, personal, data, config, control, name),
-                f"fine-tuning {start.display_name} on {len(personal.samples)} of your digits")
+                f"fine-tuning {start.display_name} on {len(personal.samples)} of your digits",
+                RunRecorder.for_finetune(config, start.display_name, start.arch, name=name, **options))
 
     def start(self) -> None:
         from ..core.personal import PersonalSetError
@@ -234,13 +265,13 @@ class TrainTab(QWidget):
         from .training_runner import TrainingRun  # torch is loaded: the form is ready
 
         try:
-            job, description = self._job()
+            job, description, recorder = self._job()
         except PersonalSetError as e:  # the set changed on disk since it was counted
             self.finetune_form.set_digits(None, [], str(e))
             return
         if self.run is not None:
             self.run.deleteLater()
-        self.run = TrainingRun(job, self.form.dataset(), self.form.test_images(), parent=self)
+        self.run = TrainingRun(job, self.form.dataset(), self.form.test_images(), recorder, parent=self)
         self.run_description = f"{description}, started {_dt.datetime.now():%H:%M}"
         self.run.message.connect(self.monitor.add_message)
         self.run.step.connect(self._on_step)
@@ -286,6 +317,7 @@ class TrainTab(QWidget):
 
         self.outcome = outcome
         self.outcome_run = self.run_description
+        self.outcome_run_id = self.run.recorder.id
         self.saved_path = None
         self.results.show_outcome(outcome)
         self.pages.setTabEnabled(1, True)
@@ -320,6 +352,7 @@ class TrainTab(QWidget):
         self.monitor.end()
         self._update_controls()
         self._show_start()
+        self.runs_page.refresh()
 
     def _update_controls(self) -> None:
         running = self.is_running()
@@ -333,11 +366,21 @@ class TrainTab(QWidget):
         self.pause_button.setEnabled(running)
         self.pause_button.setText("Resume" if running and self.run.control.paused else "Pause")
         self.stop_button.setEnabled(running)
+        self.tensorboard.setEnabled(not running and self.tensorboard_available)
+        self.runs_page.set_busy(running)
         self.problems.setText("\n".join(f"• {p[0].upper()}{p[1:]}" for p in problems))
         # while a run goes, its result would replace the one these buttons are about
         self.results.save_button.setEnabled(self.outcome is not None and not running)
         self.results.use_button.setEnabled(self.outcome is not None and not running)
         self.results.use_button.setText("Use anyway..." if self._forgot() else "Use for drawing")
+
+    def same_settings(self, record) -> None:
+        """Fill the form with a past run's settings (its preset shown when it followed one)."""
+        self.new_model_choice.setChecked(True)
+        self.form.preset.blockSignals(True)  # choosing the preset would refill the form with the preset itself
+        self.form.preset.setCurrentIndex(self.form.preset.findData(record.preset))
+        self.form.preset.blockSignals(False)
+        self.form.set_config(record.train_config())
 
     # --- results ---------------------------------------------------------------------------------
     def save_model(self, path: str | Path) -> bool:
@@ -369,7 +412,18 @@ class TrainTab(QWidget):
                                                            f"could not be written: {e.strerror or e}")
             return False
         self.results.set_note(f"Saved {path} and its per-epoch metrics {metrics_csv.name}")
+        self._note_saved(path)
         return True
+
+    def _note_saved(self, path: Path) -> None:
+        """Add the saved model to the run's record, so the Runs page can offer it for drawing."""
+        from ..core.runs import RunRecordError
+
+        try:
+            self.runs_page.store.set_checkpoint(self.outcome_run_id, path)
+        except (OSError, RunRecordError) as e:
+            self.results.set_note(f"Saved {path}; the run's record could not be updated: {e}", error=True)
+        self.runs_page.refresh()
 
     def save_model_dialog(self) -> None:
         from .file_dialogs import save_file

@@ -23,6 +23,7 @@ from ..core.checkpoint import Checkpoint, CheckpointError
 from ..core.config import TrainingError
 from ..core.datasets import DatasetError, DigitData
 from ..core.finetune import FineTuned, FinetuneReport
+from ..core.runs import RunRecorder
 from ..core.trainer import Epoch, Finished, Message, Step, Stopped, TrainControl
 from .dataset_choice import DatasetChoice
 
@@ -76,8 +77,10 @@ def _download_progress(control: TrainControl, say: Callable[[str], None]):
 
 
 def _run_events(job: Job, dataset: DatasetChoice, test_limit: int | None, control: TrainControl,
-                began: threading.Event, done: threading.Event, say: Callable[[str], None]):
-    """The worker's generator: load (or first download) the data, run the job, find the misread test digits.
+                began: threading.Event, done: threading.Event, say: Callable[[str], None],
+                recorder: RunRecorder | None):
+    """The worker's generator: load (or first download) the data, run the job (recorded by `recorder`), find
+    the misread test digits.
 
     superqt's GeneratorWorker swallows a RuntimeError from the generator (it takes it for a deleted
     Qt object), and torch raises RuntimeError for many real failures, so those become TrainingError.
@@ -95,7 +98,10 @@ def _run_events(job: Job, dataset: DatasetChoice, test_limit: int | None, contro
             return
         yield Message(f"{data.source}: {len(data.train_labels):,} training and {len(data.test_labels):,} test images")
         report = None
-        for event in job(data, control):
+        events = job(data, control)
+        if recorder is not None:
+            events = recorder.watch(events, data.source)
+        for event in events:
             if isinstance(event, FineTuned):
                 report = event.report
                 continue
@@ -111,7 +117,8 @@ def _run_events(job: Job, dataset: DatasetChoice, test_limit: int | None, contro
 class TrainingRun(QObject):
     """Runs a training or fine-tuning job once in a worker; signals arrive on the UI thread, `ended` last, always.
 
-    Pause, resume and stop go through `control`, the trainer's own TrainControl.
+    Pause, resume and stop go through `control`, the trainer's own TrainControl. A `recorder` keeps
+    the run's record (core.runs) from the same events, from the moment the data is loaded.
     """
 
     message = Signal(str)
@@ -122,13 +129,15 @@ class TrainingRun(QObject):
     failed = Signal(str)
     ended = Signal()
 
-    def __init__(self, job: Job, dataset: DatasetChoice, test_limit: int | None = None, parent: QObject | None = None):
+    def __init__(self, job: Job, dataset: DatasetChoice, test_limit: int | None = None,
+                 recorder: RunRecorder | None = None, parent: QObject | None = None):
         super().__init__(parent)
+        self.recorder = recorder
         self.control = TrainControl()
         self.running = False
         self._began, self._done = threading.Event(), threading.Event()
         self._worker = create_worker(
-            _run_events, job, dataset, test_limit, self.control, self._began, self._done, self.message.emit,
+            _run_events, job, dataset, test_limit, self.control, self._began, self._done, self.message.emit, recorder,
             _start_thread=False,
             _connect={"yielded": self._dispatch, "errored": self._on_error, "finished": self._on_finished})
 

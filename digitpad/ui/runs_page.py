@@ -1,0 +1,318 @@
+"""The Train tab's Runs page: every recorded run in a sortable table, chosen runs' curves overlaid.
+
+The records come from core.runs (the same files `digitpad runs` reads). Selecting runs draws their
+loss and accuracy on shared charts, one colour per run with a legend; a run's test results open in
+the same ResultsView the Results page uses. What "Use for drawing" and "Same settings again" do
+is the tab's business: the page only asks, through its signals.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyqtgraph as pg
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.runs import FINETUNE, RunRecord, RunRecordError, RunStore
+from .message_boxes import ask_yes_no
+from .train_charts import MetricChart
+from .train_monitor import duration
+from .train_results import ResultsView
+
+COLUMNS = ("Date", "Data", "Architecture", "Preset / settings", "Epochs", "Test accuracy", "Time", "Saved model",
+           "Status")
+RUN_COLORS = ("#1f77b4", "#e6550d", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+              "#17becf")
+SORT_ROLE = Qt.UserRole + 1
+ID_ROLE = Qt.UserRole
+CURVES_NOTE = "Solid: training, averaged over a few steps · dashed with dots: validation after each epoch"
+
+
+class SortableItem(QTableWidgetItem):
+    """A cell shown as text and sorted by a value (numbers sort as numbers, missing values first)."""
+
+    def __init__(self, text: str, key):
+        super().__init__(text)
+        self.setData(SORT_ROLE, key)
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        mine, theirs = self.data(SORT_ROLE), other.data(SORT_ROLE)
+        if mine is None or theirs is None:
+            return mine is None and theirs is not None
+        return mine < theirs
+
+
+class ComparisonChart(MetricChart):
+    """One metric of several runs: each run's training curve and validation points in its own colour.
+
+    `step_field` is the metric's place in a record's step points, `epoch_key` its name in the history;
+    the legend sits at `legend_offset` (pyqtgraph: negative x from the right, negative y from the bottom),
+    a corner the curves leave empty.
+    """
+
+    def __init__(self, title: str, unit: str, step_field: int, epoch_key: str, legend_offset: tuple[int, int],
+                 scale: float = 1.0, parent: QWidget | None = None):
+        super().__init__(title, unit, scale, parent)
+        self.step_field, self.epoch_key = step_field, epoch_key
+        item = self.getPlotItem()
+        item.setClipToView(False)  # the curves are drawn once, whole: the range must fit all of them
+        item.enableAutoRange()
+        self.legend = item.addLegend(offset=legend_offset, labelTextColor=self.palette().color(QPalette.Text))
+        self.run_curves: list = []
+
+    def show_runs(self, records: list[RunRecord]) -> None:
+        item = self.getPlotItem()
+        for curve in self.run_curves:
+            item.removeItem(curve)
+        self.legend.clear()
+        self.run_curves = []
+        for index, record in enumerate(records):
+            color = RUN_COLORS[index % len(RUN_COLORS)]
+            x = [s[0] for s in record.steps]
+            training = item.plot(x, [s[self.step_field] * self.scale for s in record.steps],
+                                 pen=pg.mkPen(color, width=1.5), name=record.label())
+            validation = item.plot([e["epoch"] for e in record.history],
+                                   [e[self.epoch_key] * self.scale for e in record.history],
+                                   pen=pg.mkPen(color, width=2, style=Qt.DashLine), symbol="o", symbolSize=7,
+                                   symbolPen=None, symbolBrush=color)
+            self.run_curves += [training, validation]
+
+
+class RunsPage(QWidget):
+    """Signals: `useModel(path)` to draw with a run's saved model, `sameSettings(record)` to fill the form."""
+
+    useModel = Signal(str)
+    sameSettings = Signal(object)
+
+    def __init__(self, store: RunStore | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.store = store or RunStore()
+        self.records: dict[str, RunRecord] = {}
+        self.delete_question: QMessageBox | None = None
+        self.busy = False  # a run is going: its settings cannot be refilled
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.Interactive)
+        self.table.setColumnWidth(3, 200)  # the settings in full are in the cell's tooltip
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.DescendingOrder)
+        self.table.setAccessibleName("Recorded runs")
+        self.table.setToolTip("Select two or more runs (Ctrl or Shift + click) to compare their curves")
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.itemDoubleClicked.connect(self.open_results)
+        self.notes = QLabel("")
+        self.notes.setWordWrap(True)
+        self.notes.setStyleSheet("color: #c0392b;")
+        self.results_button = QPushButton("Open results")
+        self.results_button.setToolTip("The test results of the run selected last: confusion matrix, per-digit "
+                                       "precision and recall")
+        self.use_button = QPushButton("Use for drawing")
+        self.use_button.setToolTip("Let the Draw tab read with this run's saved model")
+        self.again_button = QPushButton("Same settings again")
+        self.again_button.setToolTip("Fill the form with this run's settings")
+        self.delete_button = QPushButton("Delete...")
+        self.delete_button.setToolTip("Forget the selected runs (their saved models stay)")
+        self.results_button.clicked.connect(self.open_results)
+        self.use_button.clicked.connect(self.use_model)
+        self.again_button.clicked.connect(self.same_settings)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.note = QLabel("")
+        self.note.setWordWrap(True)
+
+        self.loss_chart = ComparisonChart("Loss", "cross-entropy", 1, "val_loss", (-10, 10), parent=self)
+        self.accuracy_chart = ComparisonChart("Accuracy", "%", 2, "val_accuracy", (-10, -10), scale=100, parent=self)
+        charts = QSplitter(Qt.Horizontal)
+        charts.addWidget(self.loss_chart)
+        charts.addWidget(self.accuracy_chart)
+        charts.setChildrenCollapsible(False)
+        curves = QWidget()
+        curves_layout = QVBoxLayout(curves)
+        curves_layout.setContentsMargins(0, 0, 0, 0)
+        curves_layout.addWidget(charts, 1)
+        caption = QLabel(CURVES_NOTE)
+        caption.setAlignment(Qt.AlignCenter)
+        curves_layout.addWidget(caption)
+        self.results = ResultsView()
+        for widget in (self.results.save_button, self.results.use_button, self.results.gallery,
+                       self.results.gallery_title):
+            widget.hide()  # a past run keeps its scores, not its model in memory nor its misread images
+        self.views = QTabWidget()
+        self.views.addTab(curves, "Curves")
+        self.views.addTab(self.results, "Results")
+
+        buttons = QHBoxLayout()
+        for button in (self.results_button, self.use_button, self.again_button, self.delete_button):
+            buttons.addWidget(button)
+        buttons.addWidget(self.note, 1)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.table, 1)
+        top_layout.addWidget(self.notes)
+        top_layout.addLayout(buttons)
+        body = QSplitter(Qt.Vertical)
+        body.addWidget(top)
+        body.addWidget(self.views)
+        body.setSizes([1000, 1600])
+        body.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(body)
+        self._update_buttons()
+
+    # --- the table -------------------------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        self.refresh()  # runs of the command line, or of another window, may have ended meanwhile
+        super().showEvent(event)
+
+    def refresh(self) -> None:
+        """Read the records again, keeping the selection and the sort order."""
+        chosen = [r.id for r in self.selected()]
+        records, notes = self.store.records()
+        self.records = {r.id: r for r in records}
+        self.notes.setText("\n".join(notes))
+        self.notes.setVisible(bool(notes))
+        self.table.blockSignals(True)
+        self.table.setSortingEnabled(False)
+        self.table.clearContents()
+        self.table.setRowCount(len(records))
+        for row, record in enumerate(records):
+            for column, item in enumerate(self._cells(record)):
+                item.setData(ID_ROLE, record.id)
+                self.table.setItem(row, column, item)
+        self.table.setSortingEnabled(True)
+        self.table.clearSelection()
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).data(ID_ROLE) in chosen:
+                self.table.selectionModel().select(self.table.model().index(row, 0),
+                                                   QItemSelectionModel.Select | QItemSelectionModel.Rows)
+        self.table.blockSignals(False)
+        self._selection_changed()
+
+    @staticmethod
+    def _cells(record: RunRecord) -> list[QTableWidgetItem]:
+        saved = record.checkpoint
+        saved_text = "—" if not saved else Path(saved).name + ("" if Path(saved).is_file() else " (missing)")
+        cells = [
+            SortableItem(record.started[:16].replace("T", " "), record.started),
+            SortableItem(record.data_summary(), record.data_summary()),
+            SortableItem(record.arch, record.arch),
+            SortableItem(record.settings_summary(), record.settings_summary()),
+            SortableItem(f"{record.epochs_done}/{record.epochs}", record.epochs_done),
+            SortableItem(f"{record.accuracy:.2%}" if record.accuracy is not None else "—", record.accuracy),
+            SortableItem(duration(record.seconds), float(record.seconds)),
+            SortableItem(saved_text, saved_text),
+            SortableItem(record.status_text(), record.shown_status),
+        ]
+        cells[1].setToolTip(record.data)
+        cells[3].setToolTip(", ".join(f"{k}={v}" for k, v in record.config.items()))
+        cells[7].setToolTip(saved or "The model was not saved")
+        cells[8].setToolTip(record.status_text())
+        for cell in cells[4:7]:
+            cell.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        return cells
+
+    def selected(self) -> list[RunRecord]:
+        """The selected runs, in table order."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        ids = [self.table.item(row, 0).data(ID_ROLE) for row in rows]
+        return [self.records[i] for i in ids if i in self.records]
+
+    def current(self) -> RunRecord | None:
+        """The run the buttons act on: the one selected last (or the only one)."""
+        item = self.table.currentItem()
+        chosen = self.selected()
+        if item is not None and any(r.id == item.data(ID_ROLE) for r in chosen):
+            return self.records[item.data(ID_ROLE)]
+        return chosen[-1] if chosen else None
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self._update_buttons()
+
+    def _selection_changed(self) -> None:
+        chosen = self.selected()
+        self.loss_chart.show_runs(chosen)
+        self.accuracy_chart.show_runs(chosen)
+        self.note.setText("")
+        self._update_buttons()
+
+    def _model_path(self, record: RunRecord | None) -> str | None:
+        return record.checkpoint if record and record.checkpoint and Path(record.checkpoint).is_file() else None
+
+    def _update_buttons(self) -> None:
+        record = self.current()
+        self.results_button.setEnabled(bool(record and record.metrics))
+        self.use_button.setEnabled(self._model_path(record) is not None)
+        self.again_button.setEnabled(bool(record and record.kind != FINETUNE and not self.busy))
+        self.again_button.setToolTip("Fill the form with this run's settings" if not record or record.kind != FINETUNE
+                                     else "A fine-tune's settings come from the fine-tune form; this fills only "
+                                          "the settings of models trained from scratch")
+        self.delete_button.setEnabled(bool(self.selected()))
+
+    # --- actions ---------------------------------------------------------------------------------
+    def open_results(self) -> None:
+        record = self.current()
+        if record is None or not record.metrics:
+            return
+        self.results.show_scores(record.metrics, record.arch, record.seconds)
+        finetune = record.finetune
+        self.results.set_note(f"Run {record.id}, {record.name or record.arch}" + (
+            f" · fine-tuned from {finetune['from']}: {finetune['test_before']:.2%} → {finetune['test_after']:.2%} "
+            "on the test set" if finetune else ""))
+        self.views.setCurrentWidget(self.results)
+
+    def use_model(self) -> None:
+        path = self._model_path(self.current())
+        if path:
+            self.note.setText(f"Loading {Path(path).name} for the Draw tab...")
+            self.useModel.emit(path)
+
+    def same_settings(self) -> None:
+        record = self.current()
+        if record is not None and record.kind != FINETUNE and not self.busy:
+            self.sameSettings.emit(record)
+            self.note.setText(f"The form now holds the settings of run {record.id}.")
+
+    def delete_selected(self) -> None:
+        chosen = self.selected()
+        if not chosen:
+            return
+        what = f"run {chosen[0].id}" if len(chosen) == 1 else f"these {len(chosen)} runs"
+        self.delete_question = ask_yes_no(
+            self, QMessageBox.Question, "Delete runs", f"Forget {what}? Saved models stay where they are.",
+            lambda yes: self._delete_answered(yes, [r.id for r in chosen]))
+
+    def _delete_answered(self, yes: bool, ids: list[str]) -> None:
+        self.delete_question = None
+        if not yes:
+            return
+        problems = []
+        for run_id in ids:
+            try:
+                self.store.delete(run_id)
+            except (OSError, RunRecordError) as e:
+                problems.append(str(e))
+        self.refresh()
+        self.note.setText("; ".join(problems) if problems else f"Deleted {len(ids)} run(s).")

@@ -1,0 +1,117 @@
+"""The Train tab's Runs page as a person uses it: real short trainings, then the recorded runs compared.
+
+Runs are LeNet-5 (the quick preset) for one epoch on 600 training and 300 test images.
+"""
+
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMessageBox
+from test_train_tab import LONG_RUN_EPOCHS, RUN_TIMEOUT_MS, set_up_small_run, start, tab, \
+    wait_until_ended  # noqa: F401 (tab is a fixture)
+
+from digitpad.core.runs import RunStore
+
+ACCURACY_COLUMN, SAVED_COLUMN, STATUS_COLUMN = 5, 7, 8
+
+
+def set_up_tiny_run(form, epochs=1):
+    set_up_small_run(form, epochs)
+    form.train_limit.setValue(600)
+    form.test_limit.setValue(300)
+
+
+def click_row(qtbot, table, row, modifier=Qt.NoModifier):
+    rect = table.visualItemRect(table.item(row, 0))
+    qtbot.mouseClick(table.viewport(), Qt.LeftButton, modifier, rect.center())
+
+
+def test_two_runs_are_recorded_and_compared_on_the_runs_page(tab, qtbot, tmp_path):  # noqa: F811
+    page = tab.runs_page
+    assert page.table.rowCount() == 0
+    set_up_tiny_run(tab.form)
+    start(qtbot, tab)
+    wait_until_ended(qtbot, tab)
+    assert page.table.rowCount() == 1, "the page refreshes when a run ends"
+    assert tab.save_model(tmp_path / "first.pt")
+
+    tab.form.lr.setText("0.001")
+    qtbot.mouseClick(tab.tensorboard, Qt.LeftButton, Qt.NoModifier, QPoint(8, tab.tensorboard.height() // 2))
+    assert tab.tensorboard.isChecked()
+    start(qtbot, tab)
+    wait_until_ended(qtbot, tab)
+    records = RunStore().records()[0]
+    assert len(records) == 2 and all(r.status == "finished" and r.front == "app" for r in records)
+    second, first = records  # newest first
+    assert first.checkpoint == str((tmp_path / "first.pt").resolve()) and first.tensorboard is None
+    assert second.config["lr"] == 0.001 and Path(second.tensorboard).is_dir()
+
+    tab.pages.setCurrentWidget(page)
+    table = page.table
+    assert table.rowCount() == 2 and table.item(0, 0).data(Qt.UserRole) == second.id, "newest first"
+    assert table.item(1, SAVED_COLUMN).text() == "first.pt" and table.item(0, SAVED_COLUMN).text() == "—"
+    assert table.item(0, ACCURACY_COLUMN).text() == f"{second.accuracy:.2%}"
+    assert table.item(0, STATUS_COLUMN).text() == "finished"
+
+    click_row(qtbot, table, 0)
+    click_row(qtbot, table, 1, Qt.ControlModifier)
+    assert {r.id for r in page.selected()} == {first.id, second.id}
+    for chart in (page.loss_chart, page.accuracy_chart):
+        labels = [label.text for _, label in chart.legend.items]
+        assert sorted(labels) == sorted([first.label(), second.label()]) and len(chart.run_curves) == 4
+        colors = {curve.opts["pen"].color().name() for curve in chart.run_curves}
+        assert len(colors) == 2, "each run in its own colour"
+        training = chart.run_curves[0]
+        assert len(training.xData) == len(second.steps) > 1
+    assert list(page.accuracy_chart.run_curves[1].yData) == [100 * h["val_accuracy"] for h in second.history]
+
+    header = table.horizontalHeader()
+    where = QPoint(header.sectionViewportPosition(ACCURACY_COLUMN) + 10, header.height() // 2)
+    shown_in_order = []
+    for _ in range(2):  # a click sorts by the column, a second click the other way round
+        qtbot.mouseClick(header.viewport(), Qt.LeftButton, Qt.NoModifier, where)
+        shown_in_order.append([table.item(row, ACCURACY_COLUMN).text() for row in range(2)])
+    by_accuracy = [f"{a:.2%}" for a in sorted([first.accuracy, second.accuracy])]
+    assert sorted(shown_in_order) == sorted([by_accuracy, by_accuracy[::-1]])
+
+    row_of = {table.item(row, 0).data(Qt.UserRole): row for row in range(2)}
+    click_row(qtbot, table, row_of[first.id])
+    assert page.use_button.isEnabled() and page.results_button.isEnabled()
+    qtbot.mouseClick(page.results_button, Qt.LeftButton)
+    assert page.views.currentWidget() is page.results
+    assert page.results.accuracy.text() == f"Test accuracy {first.accuracy:.2%}"
+    assert page.results.confusion.matrix == first.metrics["confusion"]
+    assert page.results.per_class.item(3, 1).text() == f"{first.metrics['recall'][3]:.1%}"
+    with qtbot.waitSignal(tab.models.changed, timeout=10_000):
+        qtbot.mouseClick(page.use_button, Qt.LeftButton)
+    assert Path(tab.models.predictor.path) == (tmp_path / "first.pt").resolve()
+
+    click_row(qtbot, table, row_of[second.id])
+    assert not page.use_button.isEnabled(), "the second model was never saved"
+    tab.form.epochs.setValue(7)
+    tab.form.lr.setText("0.05")
+    qtbot.mouseClick(page.again_button, Qt.LeftButton)
+    assert tab.form.config() == second.train_config() and tab.form.preset.currentData() == "custom"
+
+    (RunStore().folder / "damaged.json").write_text('{"format": "digitpad-run", "id": ')
+    page.refresh()
+    assert table.rowCount() == 2 and page.notes.isVisible() and "damaged.json" in page.notes.text()
+
+    row_of = {table.item(row, 0).data(Qt.UserRole): row for row in range(2)}
+    click_row(qtbot, table, row_of[second.id])
+    qtbot.mouseClick(page.delete_button, Qt.LeftButton)
+    page.delete_question.button(QMessageBox.Yes).click()
+    assert table.rowCount() == 1 and table.item(0, 0).data(Qt.UserRole) == first.id
+    assert (tmp_path / "first.pt").is_file()
+
+
+def test_a_stopped_run_is_recorded_as_stopped(tab, qtbot):  # noqa: F811
+    set_up_tiny_run(tab.form, epochs=LONG_RUN_EPOCHS)
+    start(qtbot, tab)
+    with qtbot.waitSignal(tab.run.step, timeout=RUN_TIMEOUT_MS):
+        pass
+    with qtbot.waitSignal(tab.run.ended, timeout=RUN_TIMEOUT_MS):  # how fast is test_train_tab's business
+        qtbot.mouseClick(tab.stop_button, Qt.LeftButton)
+    (record,) = RunStore().records()[0]
+    assert record.status == "stopped" and record.stopped_at.startswith("in epoch ") and record.metrics is None
+    assert tab.runs_page.table.item(0, STATUS_COLUMN).text() == f"stopped {record.stopped_at}"
