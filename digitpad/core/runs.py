@@ -381,7 +381,7 @@ class RunRecorder:
             self._add_step(event)
             record.seconds = event.elapsed
         elif isinstance(event, Epoch):
-            record.history.append(asdict(event))
+            record.history.append(event.as_history())
             record.epochs = event.epochs
             record.seconds = event.elapsed
             yield from self._saved()

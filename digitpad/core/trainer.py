@@ -100,6 +100,10 @@ class Epoch:
     eta: float
     filters: np.ndarray | None = field(default=None, repr=False, compare=False)  # first conv's weights, for pictures
 
+    def as_history(self) -> dict:
+        """The epoch as kept in checkpoints and run records: its numbers, without the filters' pictures."""
+        return {k: v for k, v in asdict(self).items() if k != "filters"}
+
 
 @dataclass
 class Finished:
@@ -235,7 +239,7 @@ def train(config: TrainConfig, data: DigitData, control: TrainControl | None = N
             record = Epoch(epoch, config.epochs, loss_sum / seen, correct / seen, val["loss"], val["accuracy"],
                            optimizer.param_groups[0]["lr"], elapsed, elapsed / done_steps * (total_steps - done_steps),
                            first_layer_filters(model))
-            history.append({k: v for k, v in asdict(record).items() if k != "filters"})
+            history.append(record.as_history())
             yield record
     except torch.OutOfMemoryError:
         raise TrainingError(f"out of memory on {device}: lower the batch size (it was {config.batch_size})") from None
