@@ -168,3 +168,16 @@ def test_cli_reads_photos_gives_boxes_and_goes_on_past_a_bad_file(tmp_path, two)
     assert plain.returncode == 0
     assert plain.stdout.splitlines() == [f"{a}: 5 ({json.loads(result.stdout.splitlines()[0])['confidence']:.1%})",
                                          f"{blank}: no digit found"]
+
+
+def test_pad_drawings_do_not_take_the_photo_path(bundled):
+    """The pad's strokes are rendered with the MNIST-like pen and placed as before, never re-thresholded."""
+    from digit_strokes import place
+
+    from digitpad.core.preprocess import to_mnist
+    from digitpad.core.strokes import render_strokes
+
+    strokes = place(STYLES[7]["crossbar"], 40, 30, 220)
+    drawn = bundled.predict_drawings([(strokes, (320, 320)), ([], (320, 320))])
+    assert np.array_equal(drawn[0].model_input, to_mnist(render_strokes(strokes, (320, 320)), ink="light"))
+    assert drawn[0].digit == 7 and drawn[1] is None
