@@ -143,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_predict(args) -> int:
+    """One line per file; a file that cannot be read gets a one-line error naming it and the rest go on."""
     from .core.images import ImageError
     from .core.predictor import Predictor
 
@@ -153,21 +154,28 @@ def cmd_predict(args) -> int:
             failures += _predict_number(predictor, name, args)
             continue
         try:
-            prediction = predictor.predict(name, ink=args.ink)
+            reading = predictor.read(name, ink=args.ink)
         except ImageError as e:
             print(f"digitpad: error: {e}", file=sys.stderr)
             failures += 1
             continue
+        except (OSError, ValueError, MemoryError) as e:  # anything else one file can do must not stop the batch
+            print(f"digitpad: error: {name}: cannot be read ({e or type(e).__name__})", file=sys.stderr)
+            failures += 1
+            continue
+        prediction = reading.prediction
         if args.json:
-            row = {"file": name, "digit": None, "confidence": None, "probabilities": None}
+            row = {"file": name, "digit": None, "confidence": None, "probabilities": None, "box": None,
+                   "marks": reading.marks}
             if prediction:
                 row.update(digit=prediction.digit, confidence=round(prediction.confidence, 6),
-                           probabilities=[round(p, 6) for p in prediction.probabilities])
+                           probabilities=[round(p, 6) for p in prediction.probabilities], box=list(reading.box))
             print(json.dumps(row))
         elif prediction is None:
-            print(f"{name}: blank (no ink found)")
+            print(f"{name}: no digit found")
         else:
-            print(f"{name}: {prediction.digit} ({prediction.confidence:.1%})")
+            more = f"; {reading.marks} separate marks, read the largest" if reading.marks > 1 else ""
+            print(f"{name}: {prediction.digit} ({prediction.confidence:.1%}{more})")
     return EXIT_ERROR if failures else 0
 
 

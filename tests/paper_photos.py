@@ -94,9 +94,10 @@ def photo(ink: np.ndarray, look: Look, rng: np.random.Generator) -> Image.Image:
     out = Image.fromarray(np.clip(image, 0, 255).astype(np.uint8))
     if look.blur:
         out = out.filter(ImageFilter.GaussianBlur(look.blur * unit))
-    if look.rotation:
+    if look.rotation:  # the corners the turn uncovers show more of what the edges show (paper or desk)
+        edges = np.concatenate([image[0], image[-1], image[:, 0], image[:, -1]])
         out = out.rotate(look.rotation, resample=Image.BILINEAR, expand=False,
-                         fillcolor=tuple(int(v) for v in paper * 0.9))
+                         fillcolor=tuple(int(v) for v in np.clip(np.median(edges, axis=0), 0, 255)))
     if look.jpeg:
         buffer = io.BytesIO()
         out.save(buffer, "JPEG", quality=look.jpeg)

@@ -42,7 +42,7 @@ def test_predict_json(digit_files):
     out = digitpad("predict", "--json", *[f for f, _ in digit_files]).stdout
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["digit"] for r in rows] == [label for _, label in digit_files]
-    assert all(set(r) == {"file", "digit", "confidence", "probabilities"} for r in rows)
+    assert all(set(r) == {"file", "digit", "confidence", "probabilities", "box", "marks"} for r in rows)
     assert abs(sum(rows[0]["probabilities"]) - 1) < 1e-4
 
 
@@ -54,7 +54,7 @@ def test_predict_bad_files_fail_cleanly_and_good_ones_still_print(digit_files, t
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "text.png: not an image file" in result.stderr and "missing.png: no such file" in result.stderr
-    assert f"{digit_files[0][0]}: {digit_files[0][1]}" in result.stdout and "blank (no ink found)" in result.stdout
+    assert f"{digit_files[0][0]}: {digit_files[0][1]}" in result.stdout and "blank.png: no digit found" in result.stdout
 
 
 @pytest.mark.filterwarnings("ignore:`torch.jit.load` is deprecated:FutureWarning")

@@ -35,8 +35,8 @@ def load_image(path: str | os.PathLike) -> Image.Image:
                     raise ImageError(f"{path}: {width}x{height} is too large to open safely "
                                      f"(limit {MAX_PIXELS:,} pixels)")
                 shrink = max(width, height) / WORKING_SIDE
-                if shrink > 1:  # JPEG decodes at 1/2, 1/4 or 1/8 size directly, not less than the working size
-                    opened.draft("L", (int(width / shrink), int(height / shrink)))
+                if shrink > 1:  # JPEG decodes at 1/2, 1/4 or 1/8 size directly: the scale nearest the working size
+                    opened.draft(opened.mode, (int(0.8 * width / shrink), int(0.8 * height / shrink)))
                 image = opened.copy()
                 image.load()
                 orientation = opened.getexif().get(0x0112, 1)

@@ -33,11 +33,12 @@ NOISE_SIGMAS = 5.0  # and stands this many noise deviations above the paper's gr
 MIN_MARK_SHARE = 0.025  # a mark shorter than this share of the image's longer side is a speck
 SPECK_SHARE = 0.04  # components under this share of the largest one's area are specks
 LINE_SPAN = 0.6  # a straight run over this share of the image's side may be a ruled line or a paper edge
+LINE_THICKNESS = 0.025  # lines are at most this share of the image's side thick
 ACROSS = 0.85  # a lone straight run covering this share of the side crosses the whole image: a line, not a stroke
 LINE_ANGLES = np.radians(np.arange(-12.0, 12.01, 1.5))
 STROKE_SHARE = 0.13  # MNIST's stroke width as a share of the digit's longer side (as the pad renders it)
-STROKE_BAND = (0.6, 1.6)  # strokes within this factor of it are kept as written; others are redrawn
-RENDER_SIDE = 80  # a mark is normalised at this size (its longer side) before the 20 px placement
+STROKE_BAND = (0.7, 1.35)  # strokes within this factor of it are kept as written; others are redrawn
+RENDER_SIDE = 80  # a mark is normalised at this size (its longer side, unless a fine pen needs more)
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def find_ink(image, ink: Ink = "auto", original_size: tuple[int, int] | None = N
     polarity, strength = _flatten(gray, ink)
     mask, darkness = _threshold(strength)
     mask &= ~_straight_lines(mask)
-    labels, marks = _marks(mask, scale, original_size)
+    labels, marks = _marks(mask, darkness, scale, original_size)
     return InkMap(tuple(original_size), scale, polarity, darkness, labels, tuple(marks))
 
 
@@ -117,7 +118,8 @@ def mark_to_mnist(found: InkMap, marks: Mark | Sequence[Mark]) -> np.ndarray:
     # The anti-aliased fringe around the thresholded pixels belongs to the stroke too.
     near = ndimage.binary_dilation(mine, iterations=margin)
     ink = np.where(near, found.darkness[window], 0.0).astype(np.float32)
-    return to_mnist(_normalise_strokes(ink, mine, max(x1 - x0, y1 - y0)), ink="light")
+    rendered = _normalise_strokes(ink, mine, max(x1 - x0, y1 - y0))
+    return to_mnist(np.pad(rendered, 2), ink="light")  # a black border: to_mnist takes the border as the paper
 
 
 # --- loading helpers --------------------------------------------------------------------------------------------
@@ -140,7 +142,7 @@ def _paper(small: np.ndarray) -> np.ndarray:
     """The paper's brightness under dark ink: a grey closing wider than any stroke, smoothed."""
     window = max(3, int(BACKGROUND_WINDOW * max(small.shape)) | 1)
     closed = ndimage.grey_closing(small, size=(window, window), mode="nearest")
-    return ndimage.uniform_filter(closed, size=max(3, window // 2) | 1, mode="nearest")
+    return ndimage.uniform_filter(closed, size=3, mode="nearest")  # smooth, but keep the paper's edge a step
 
 
 def _flatten(gray: np.ndarray, ink: Ink) -> tuple[str, np.ndarray]:
@@ -194,13 +196,19 @@ def _straight_lines(mask: np.ndarray) -> np.ndarray:
 
     A run counts when it covers LINE_SPAN of the image's side and either covers nearly all of it
     (ACROSS) or has parallel company (ruled paper): a digit's own long strokes (a 1, a 0's sides)
-    in a tight crop do neither. When nothing but such lines would remain, they are kept: they are the mark.
+    in a tight crop do neither. A lone line with nothing else left is kept (it is the mark: a 1);
+    on ruled paper the lines go even when nothing else is there.
     """
     lines = np.zeros_like(mask)
     step = 2 if mask.size > 250_000 else 1
-    ys, xs = np.nonzero(mask[::step, ::step])
+    if step > 1:  # halved by "any ink in the 2x2 block", so a one-pixel line is not lost between samples
+        h, w = mask.shape[0] // 2 * 2, mask.shape[1] // 2 * 2
+        ys, xs = np.nonzero(mask[:h, :w].reshape(h // 2, 2, w // 2, 2).any(axis=(1, 3)))
+    else:
+        ys, xs = np.nonzero(mask)
     if ys.size == 0:
         return lines
+    on_ruled_paper = False
     for along, across, length in ((xs, ys, mask.shape[1] // step), (ys, xs, mask.shape[0] // step)):
         size = 2 * length + int(across.max()) + 3
         positions = [np.round(across * np.cos(a) - along * np.sin(a)).astype(np.int64) + length for a in LINE_ANGLES]
@@ -208,27 +216,37 @@ def _straight_lines(mask: np.ndarray) -> np.ndarray:
         wide = counts.copy()
         wide[:, :-2] += counts[:, 1:-1] + counts[:, 2:]  # a line a few pixels thick spreads over three bins
         peaks = (wide >= LINE_SPAN * length) & (wide == ndimage.maximum_filter(wide, size=(3, 7)))
-        found = []  # (angle index, first bin, extent)
+        found = []  # (the line's pixels among ys/xs, how much of the side it covers)
         taken = np.zeros(size, bool)
+        thickest = max(4, int(LINE_THICKNESS * length))
         for a, position in sorted(zip(*np.nonzero(peaks)), key=lambda ap: -wide[ap]):
             if taken[position]:
                 continue  # the same line seen at a neighbouring angle
-            flanks = counts[a, max(position - 3, 0): position].sum() + counts[a, position + 3: position + 6].sum()
-            if flanks > 0.5 * wide[a, position]:
-                continue  # a thick stroke, not a thin line
-            band = (positions[a] >= position) & (positions[a] <= position + 2)
+            row = counts[a]
+            first, last = position, position + 2
+            strong = 0.3 * row[first: last + 1].max()
+            while first > 0 and row[first - 1] >= strong and last - first < thickest:
+                first -= 1
+            while last + 1 < size and row[last + 1] >= strong and last - first < thickest:
+                last += 1
+            if last - first >= thickest:
+                continue  # a thick stroke or a dark region, not a line
+            band = (positions[a] >= first) & (positions[a] <= last)
             covered = np.count_nonzero(np.bincount(along[band]))
             if covered >= LINE_SPAN * length:
                 found.append((band, covered))
-                taken[max(position - 4, 0): position + 7] = True
+                taken[max(first - 4, 0): last + 5] = True
         ruled = len(found) >= 3  # a 0 has two long parallel sides; ruled paper shows three lines or more
         for band, covered in found:
             if ruled or covered >= ACROSS * length:
                 lines[ys[band] * step, xs[band] * step] = True
-    if step > 1 and lines.any():
-        lines = ndimage.binary_dilation(lines, iterations=step) & mask
+        on_ruled_paper |= ruled
+    if lines.any():  # the band's own edges, and the pixels the halving merged, belong to the line too
+        lines = ndimage.binary_dilation(lines, iterations=step + 1) & mask
+    if on_ruled_paper:
+        return lines  # ruled or squared paper: the lines go even when nothing else is on the page
     if lines.any() and _specks_only(mask & ~lines):
-        return np.zeros_like(mask)
+        return np.zeros_like(mask)  # a lone long stroke and nothing else: a 1 filling a tight crop
     return lines
 
 
@@ -243,7 +261,8 @@ def _specks_only(mask: np.ndarray) -> bool:
 
 
 # --- components and marks ---------------------------------------------------------------------------------------
-def _marks(mask: np.ndarray, scale: float, original_size: tuple[int, int]) -> tuple[np.ndarray, list[Mark]]:
+def _marks(mask: np.ndarray, darkness: np.ndarray, scale: float,
+           original_size: tuple[int, int]) -> tuple[np.ndarray, list[Mark]]:
     labels, count = ndimage.label(mask, structure=np.ones((3, 3), bool))
     if count == 0:
         return labels, []
@@ -254,8 +273,8 @@ def _marks(mask: np.ndarray, scale: float, original_size: tuple[int, int]) -> tu
     kept = []
     for index, (rows, cols) in enumerate(boxes):
         h, w = rows.stop - rows.start, cols.stop - cols.start
-        if areas[index] < SPECK_SHARE * largest or max(h, w) < 2:
-            continue
+        if areas[index] < SPECK_SHARE * largest or max(h, w) < 2 or (min(h, w) <= 2 and max(h, w) > 20 * min(h, w)):
+            continue  # a speck, or a sliver a ruled line left behind
         if _is_page_border(labels, index + 1, rows, cols, height, width):
             continue
         kept.append([index + 1, cols.start, rows.start, cols.stop, rows.stop, int(areas[index])])
@@ -265,7 +284,7 @@ def _marks(mask: np.ndarray, scale: float, original_size: tuple[int, int]) -> tu
     for group in groups:
         x0, y0 = min(c[1] for c in group), min(c[2] for c in group)
         x1, y1 = max(c[3] for c in group), max(c[4] for c in group)
-        if max(x1 - x0, y1 - y0) < limit:
+        if max(x1 - x0, y1 - y0) < limit or not _stands_out(labels, darkness, group):
             continue
         box = (int(x0 * scale), int(y0 * scale),
                min(int(np.ceil(x1 * scale)), original_size[0]) - int(x0 * scale),
@@ -277,18 +296,36 @@ def _marks(mask: np.ndarray, scale: float, original_size: tuple[int, int]) -> tu
 
 
 def _is_page_border(labels, label, rows, cols, height, width) -> bool:
-    """A component hugging the image's edge over a long stretch: the desk beyond the paper, or its shadow."""
-    touches = 0
+    """A component lining the image's edge over half its length: the desk beyond the paper, or its shadow.
+
+    The edge is a band a few pixels deep, as a rotated photo's corners leave a sliver; a digit that
+    touches the edge meets it over a stroke's width or two.
+    """
     component = labels[rows, cols] == label
-    if rows.start == 0:
-        touches = max(touches, component[0].sum() / width)
-    if rows.stop == height:
-        touches = max(touches, component[-1].sum() / width)
-    if cols.start == 0:
-        touches = max(touches, component[:, 0].sum() / height)
-    if cols.stop == width:
-        touches = max(touches, component[:, -1].sum() / height)
-    return touches > 0.3
+    depth_y, depth_x = max(2, int(0.02 * height)), max(2, int(0.02 * width))
+    lining = 0.0
+    if rows.start < depth_y:
+        lining = max(lining, component[: depth_y - rows.start].any(axis=0).sum() / width)
+    if rows.stop > height - depth_y:
+        lining = max(lining, component[height - depth_y - rows.start:].any(axis=0).sum() / width)
+    if cols.start < depth_x:
+        lining = max(lining, component[:, : depth_x - cols.start].any(axis=1).sum() / height)
+    if cols.stop > width - depth_x:
+        lining = max(lining, component[:, width - depth_x - cols.start:].any(axis=1).sum() / height)
+    return lining > 0.5
+
+
+def _stands_out(labels, darkness, group) -> bool:
+    """Ink has edges: a few pixels beside a stroke is paper. A soft shadow's edge fades slowly instead."""
+    x0, y0 = max(min(c[1] for c in group) - 6, 0), max(min(c[2] for c in group) - 6, 0)
+    x1, y1 = max(c[3] for c in group) + 6, max(c[4] for c in group) + 6
+    window = labels[y0:y1, x0:x1]
+    mine = np.isin(window, [c[0] for c in group])
+    ring = ndimage.binary_dilation(mine, iterations=5) & ~ndimage.binary_dilation(mine, iterations=2) & (window == 0)
+    if not ring.any():
+        return True
+    values = darkness[y0:y1, x0:x1]
+    return float(np.median(values[ring])) < 0.5 * float(np.median(values[mine]))
 
 
 def _group(components: list[list[int]]) -> list[list[list[int]]]:
@@ -322,22 +359,29 @@ def _belong_together(a, b) -> bool:
     if overlap_x >= 0.5 * narrower and gap_y <= 0.6 * tall:
         return True
     gap_x = max(bx0 - ax1, ax0 - bx1, 0)
+    low, high = sorted((ay1 - ay0, by1 - by0))
+    if low < 0.5 * high and gap_x <= 0.25 * tall and gap_y == 0:
+        return True  # a short stroke beside a tall one: a 5's flag, a 7's bar; digits of a number are alike in height
     small = min(sum(c[5] for c in a), sum(c[5] for c in b)) < 0.1 * max(sum(c[5] for c in a), sum(c[5] for c in b))
     return small and gap_x <= 0.08 * tall and gap_y <= 0.08 * tall
 
 
 # --- stroke width -----------------------------------------------------------------------------------------------
 def _normalise_strokes(ink: np.ndarray, mine: np.ndarray, extent: int) -> np.ndarray:
-    """The mark at RENDER_SIDE, its strokes redrawn at MNIST's width when they are far thinner or thicker."""
-    factor = RENDER_SIDE / max(extent, 1)
-    sized = np.clip(_resize(ink, factor), 0, 1)
+    """The mark at about RENDER_SIDE, its strokes redrawn at MNIST's width when far thinner or thicker."""
+    boundary = mine & ~ndimage.binary_erosion(mine)
+    width_here = 2 * mine.sum() / max(boundary.sum(), 1)  # about the stroke width, at the working size
+    # Shrinking must leave strokes a few pixels wide, or a fine pen's line would fade below the threshold.
+    factor = max(RENDER_SIDE / max(extent, 1), min(1.0, 3.0 / max(width_here, 1e-3)))
+    sized = np.clip(_resize(ink, factor), 0, 1) if factor != 1 else ink
     stroke_mask = sized > 0.5
     if stroke_mask.sum() < 4:
         return sized
     skeleton = thin(stroke_mask)
-    length = max(int(skeleton.sum()), 1)
-    width = stroke_mask.sum() / length
-    target = STROKE_SHARE * RENDER_SIDE
+    if not skeleton.any():
+        return sized
+    width = stroke_mask.sum() / skeleton.sum()
+    target = STROKE_SHARE * extent * factor
     if STROKE_BAND[0] * target <= width <= STROKE_BAND[1] * target:
         return sized
     distance = ndimage.distance_transform_edt(~skeleton)

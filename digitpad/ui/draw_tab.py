@@ -10,11 +10,11 @@ import os
 from functools import partial
 
 import numpy as np
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QKeySequence, QShortcut
+from PySide6.QtCore import QRectF, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
-from ..core.strokes import is_mark, render_strokes
+from ..core.strokes import is_mark
 from .canvas import PEN_WIDTH_RANGE, DrawingCanvas, PadArea
 from .correction_row import CorrectionRow, KeptNote
 from .model_manager import ModelManager
@@ -24,11 +24,38 @@ from .prediction_service import PredictionService
 from .prediction_view import PredictionPanel
 
 THROTTLE_MS = 40  # at most 25 predictions a second while the pen moves
+OUTLINE_COLOR = "#e8412c"  # the region of a photo that was read
 
 
 def _predict_strokes(predictor, strokes, size):
     """The reading of a drawing; None (no digit) for a lone dot or a dash."""
-    return None if is_mark(strokes, size) else predictor.predict(render_strokes(strokes, size))
+    return None if is_mark(strokes, size) else predictor.predict_drawings([(strokes, size)])[0]
+
+
+def _read_file(predictor, path: str):
+    """(Reading, the upright working-size image shown under the outline), in the prediction thread."""
+    from ..core.images import load_image
+
+    image = load_image(path)
+    return predictor.read(image), image
+
+
+def photo_with_outline(image, box: tuple[int, int, int, int] | None, original_size: tuple[int, int]) -> QImage:
+    """The opened image as the pad shows it, the region that was read outlined (box in the file's pixels)."""
+    rgb = image.convert("RGB")
+    data = rgb.tobytes()
+    picture = QImage(data, rgb.width, rgb.height, 3 * rgb.width, QImage.Format_RGB888).copy()
+    if box is not None:
+        factor = rgb.width / original_size[0]
+        x, y, w, h = (v * factor for v in box)
+        painter = QPainter(picture)
+        painter.setRenderHint(QPainter.Antialiasing)
+        width = max(2.0, max(rgb.size) / 160)  # about 2 px once the pad shrinks the image to its size
+        painter.setPen(QPen(QColor(OUTLINE_COLOR), width))
+        margin = width * 1.5
+        painter.drawRect(QRectF(x - margin, y - margin, w + 2 * margin, h + 2 * margin))
+        painter.end()
+    return picture
 
 
 class DrawTab(QWidget):
@@ -49,6 +76,7 @@ class DrawTab(QWidget):
         self.source_label.setEnabled(False)
         self._generation = 0  # bumped whenever what is predicted is replaced, so late answers are dropped
         self._image_path: str | None = None
+        self.reading = None  # the last Reading of an opened image, with its box and marks
         self._shown = None  # the prediction on the panel, for the correction row
         self.correction = CorrectionRow()
         self.correction.chosen.connect(self.keep_drawing)
@@ -144,7 +172,8 @@ class DrawTab(QWidget):
             return
         number = self.canvas.number_mode()
         if self._image_path is not None:
-            job = partial(predictor.read_number if number else predictor.predict, self._image_path)
+            job = (partial(predictor.read_number, self._image_path) if number
+                   else partial(_read_file, predictor, self._image_path))
         elif self.canvas.is_empty():
             self._generation += 1
             self._show_number(None) if number else self._show(None)
@@ -169,15 +198,34 @@ class DrawTab(QWidget):
             return
         self._generation += 1
         self._image_path = path
-        image = QImage(path) if path else QImage()
-        self.canvas.set_background(image if not image.isNull() else None)
-        self.source_label.setText(f"Reading {os.path.basename(path)}" if path else "")
+        self.reading = None
+        self.canvas.set_background(None)
+        self.source_label.setText(f"Reading {os.path.basename(path)}..." if path else "")
 
     # --- answers ---------------------------------------------------------------------------------
     def _on_predicted(self, result, seconds: float) -> None:
-        generation, prediction = result
-        if generation == self._generation:
-            self._show_number(prediction) if self.canvas.number_mode() else self._show(prediction)
+        generation, answer = result
+        if generation != self._generation:
+            return
+        if self.canvas.number_mode():
+            self._show_number(answer)
+            return
+        if self._image_path is None:
+            self._show(answer)
+            return
+        self.reading, image = answer
+        self.canvas.set_background(photo_with_outline(image, self.reading.box, self.reading.size))
+        self.source_label.setText(self._photo_note(self.reading))
+        self._show(self.reading.prediction)
+
+    def _photo_note(self, reading) -> str:
+        """What the pad's caption says about an opened image once it has been read."""
+        name = os.path.basename(self._image_path)
+        if not reading.found:
+            return f"{name}: no digit found"
+        if reading.marks > 1:
+            return f"{name}: {reading.marks} separate marks; reading the largest (outlined); Number mode reads them all"
+        return f"{name}: the outlined ink was read"
 
     def _on_failed(self, message: str) -> None:
         if self.canvas.number_mode():
@@ -185,6 +233,8 @@ class DrawTab(QWidget):
             self.numberShown.emit(None)
             return
         self.panel.show_message(message)
+        if self._image_path is not None:
+            self.source_label.setText(f"Could not read {os.path.basename(self._image_path)}")
         self.predictionShown.emit(None)
 
     def _show(self, prediction) -> None:
@@ -193,7 +243,7 @@ class DrawTab(QWidget):
         self.correction.set_predicted(prediction.digit if from_drawing else None)
         self.panel.show_prediction(prediction)
         if prediction is None and self._image_path is not None:
-            self.panel.show_message("No digit found in this image")
+            self.panel.show_message(f"No digit found in {os.path.basename(self._image_path)}")
         self.predictionShown.emit(prediction)
 
     def _key_chosen(self, digit: int | None) -> None:

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 )
 from superqt.utils import create_worker
 
-from ..core.strokes import render_strokes
 from .digit_gallery import CORRECT_COLOR, ERROR_COLOR, DigitGallery, digit_icon
 from .message_boxes import ask_yes_no
 from .model_manager import ModelManager
@@ -45,11 +44,10 @@ READ_BATCH = 64  # drawings rendered at a time, so a large set never holds all i
 
 
 def read_drawings(predictor, drawings: list) -> list[int | None]:
-    """The digit the model reads in each (strokes, pad size), rendered as the Draw tab renders the pad."""
+    """The digit the model reads in each (strokes, pad size), read as the Draw tab reads the pad."""
     digits = []
     for start in range(0, len(drawings), READ_BATCH):
-        batch = [render_strokes(strokes, size) for strokes, size in drawings[start:start + READ_BATCH]]
-        digits += [p.digit if p else None for p in predictor.predict(batch)]
+        digits += [p.digit if p else None for p in predictor.predict_drawings(drawings[start:start + READ_BATCH])]
     return digits
 
 

@@ -1,0 +1,73 @@
+"""Opening a photo of paper in the window: the photo on the pad, the read region outlined, the answer."""
+
+import numpy as np
+from digit_strokes import STYLES, place
+from drawing import draw, settle
+from paper_photos import Look, photo, save, stroke_ink
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QColor, QDropEvent
+
+from digitpad.ui.draw_tab import OUTLINE_COLOR
+
+
+def outline_pixels(canvas):
+    """Where the pad shows the outline colour: (xs, ys) in the pad's pixels."""
+    image = canvas.grab().toImage()
+    target = QColor(OUTLINE_COLOR)
+    rgb = np.array([[image.pixelColor(x, y).getRgb()[:3] for x in range(image.width())]
+                    for y in range(image.height())], dtype=int)
+    close = np.abs(rgb - np.array([target.red(), target.green(), target.blue()])).sum(axis=2) < 90
+    ys, xs = np.nonzero(close)
+    return xs, ys
+
+
+def drop(window, path):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    window.dropEvent(QDropEvent(QPointF(50, 50), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
+
+
+def test_dropped_photo_is_shown_with_the_read_region_outlined(window, qtbot, tmp_path):
+    look = Look(gradient=0.6, shadow=0.4, paper="cream", ink="blue", place=(0.3, 0.55), digit_height=0.4, jpeg=80)
+    path = tmp_path / "photo_five.jpg"
+    save(photo(stroke_ink(STYLES[5]["two strokes"]), look, np.random.default_rng(0)), path, look)
+    drop(window, path)
+    tab = window.draw_tab
+    assert settle(qtbot, tab) == "5"
+    assert tab.source_label.text() == "photo_five.jpg: the outlined ink was read"
+    assert tab.panel.model_input.image() is tab.reading.prediction.model_input
+
+    xs, ys = outline_pixels(tab.canvas)
+    assert len(xs) > 100, "the outline is drawn on the pad"
+    pad = tab.canvas.width()
+    factor = pad / 800  # the 800x600 photo fills the pad's width, centred vertically
+    x, y, w, h = tab.reading.box
+    top = (pad - 600 * factor) / 2
+    assert abs(xs.min() - x * factor) < 8 and abs(xs.max() - (x + w) * factor) < 8
+    assert abs(ys.min() - (top + y * factor)) < 8 and abs(ys.max() - (top + (y + h) * factor)) < 8
+
+    draw(tab.canvas, place(STYLES[1]["stick"], 100, 40, 220))  # drawing again puts the pad back
+    assert settle(qtbot, tab) == "1"
+    assert tab.source_label.text() == "" and len(outline_pixels(tab.canvas)[0]) == 0
+
+
+def test_photo_with_several_marks_says_so_and_a_blank_one_finds_no_digit(window, qtbot, tmp_path):
+    from PIL import Image
+
+    page = np.full((300, 600), 235, np.uint8)
+    for left, digit, style, height in ((40, 4, "closed", 200), (330, 2, "curved", 150)):
+        ink = Image.fromarray(stroke_ink(STYLES[digit][style]) * 255).convert("L").resize((height, height))
+        page[40:40 + height, left:left + height] = np.minimum(page[40:40 + height, left:left + height],
+                                                              255 - np.asarray(ink))
+    Image.fromarray(page).save(tmp_path / "two.png")
+    window.open_image(str(tmp_path / "two.png"))
+    tab = window.draw_tab
+    assert settle(qtbot, tab) == "4"
+    assert tab.source_label.text() == "two.png: 2 separate marks; reading the largest (outlined)"
+
+    Image.new("RGB", (640, 480), (240, 238, 230)).save(tmp_path / "blank.jpg")
+    window.open_image(str(tmp_path / "blank.jpg"))
+    settle(qtbot, tab)
+    assert tab.panel.caption.text() == "No digit found in blank.jpg"
+    assert tab.source_label.text() == "blank.jpg: no digit found"
+    assert tab.panel.model_input.image() is None
