@@ -1,4 +1,5 @@
 import pytest
+from PySide6.QtWidgets import QMessageBox
 
 from digitpad.ui.app import create_window
 
@@ -13,4 +14,7 @@ def window(qtbot):
         win.start()
     yield win
     win.close()
+    if win.unsaved_question is not None:  # a test trained a model and kept nothing: answer as a person would
+        win.unsaved_question.button(QMessageBox.Discard).click()
+    assert not win.isVisible(), "the window closed, so its workers were stopped and joined"
 
