@@ -281,11 +281,6 @@ class TrainTab(QWidget):
         self.run.failed.connect(self._on_failed)
         self.run.ended.connect(self._on_ended)
         self.monitor.begin()
-        from ..core.cpu_threads import use_free_cores
-
-        threads_note = use_free_cores()  # as `digitpad train` does: far faster when other work shares the cores
-        if threads_note:
-            self.monitor.add_message(f"{threads_note[0].upper()}{threads_note[1:]}")
         self.monitor.set_state(f"Loading the data for {description}...")
         self.pages.setCurrentWidget(self.monitor)
         self.run.start()
