@@ -67,7 +67,7 @@ class ComparisonChart(MetricChart):
 
     def __init__(self, title: str, unit: str, step_field: int, epoch_key: str, legend_offset: tuple[int, int],
                  scale: float = 1.0, parent: QWidget | None = None):
-        super().__init__(title, unit, scale, parent)
+        super().__init__(title, unit, scale, empty_range=(0.0, scale), parent=parent)
         self.step_field, self.epoch_key = step_field, epoch_key
         item = self.getPlotItem()
         item.setClipToView(False)  # the curves are drawn once, whole: the range must fit all of them
