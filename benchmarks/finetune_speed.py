@@ -37,7 +37,6 @@ from digitpad.core.finetune import FineTuned, finetune  # noqa: E402
 from digitpad.core.paths import default_data_root  # noqa: E402
 from digitpad.core.personal import PersonalSet, Sample  # noqa: E402
 from digitpad.core.predictor import Predictor  # noqa: E402
-from digitpad.core.strokes import render_strokes  # noqa: E402
 from digitpad.core.trainer import Finished  # noqa: E402
 
 PAD = (280, 280)
@@ -52,13 +51,13 @@ def person(predictor: Predictor) -> PersonalSet:
                  for d, style in ORDINARY]
     samples = []
     for strokes, label in drawings:
-        p = predictor.predict(render_strokes(strokes, PAD))
+        p = predictor.predict_drawings([(strokes, PAD)])[0]
         samples.append(Sample(strokes, PAD, label, p.digit, np.round(p.model_input * 255).astype(np.uint8)))
     return PersonalSet(samples)
 
 
-def share_read_as_three(predictor: Predictor, images: list) -> float:
-    return sum(p.digit == 3 for p in predictor.predict(images)) / len(images)
+def share_read_as_three(predictor: Predictor, drawings: list) -> float:
+    return sum(p.digit == 3 for p in predictor.predict_drawings(drawings)) / len(drawings)
 
 
 def run(name: str, predictor: Predictor, personal: PersonalSet, data, config: FinetuneConfig, fresh: list) -> dict:
@@ -87,7 +86,7 @@ def main() -> None:
     personal = person(predictor)
     data = load_mnist(args.data_dir)
     rng = random.Random(7)
-    fresh = [render_strokes(jittered(BOXY_THREE, rng), PAD) for _ in range(50)]
+    fresh = [(jittered(BOXY_THREE, rng), PAD) for _ in range(50)]
     config = FinetuneConfig(device="cpu")
     full_epoch = math.ceil(len(data.train_labels) * (11 / 12) / (config.batch_size * (1 - config.personal_share)))
     result = {

@@ -25,7 +25,6 @@ from digitpad.core.finetune import (
     split_held_out,
 )
 from digitpad.core.personal import PersonalSet, Sample
-from digitpad.core.strokes import render_strokes
 from digitpad.core.trainer import Finished, Message, Step, Stopped, TrainControl
 
 PAD = (280, 280)
@@ -34,7 +33,7 @@ QUICK = FinetuneConfig(steps=40, device="cpu")
 
 def kept(strokes, label, predictor):
     """A sample as the Draw tab keeps it: the drawing, its label and the model's reading."""
-    prediction = predictor.predict(render_strokes(strokes, PAD))
+    prediction = predictor.predict_drawings([(strokes, PAD)])[0]
     return Sample(strokes, PAD, label, prediction.digit, np.round(prediction.model_input * 255).astype(np.uint8))
 
 
@@ -111,9 +110,9 @@ def test_fine_tuning_learns_the_style_without_forgetting_mnist(bundled, mnist, b
 
     tuned = Predictor(loaded, device="cpu")
     rng = random.Random(99)  # new drawings of the style, never seen in training
-    fresh = [render_strokes(jittered(BOXY_THREE, rng), PAD) for _ in range(20)]
-    assert sum(p.digit == 3 for p in bundled.predict(fresh)) <= 10
-    assert sum(p.digit == 3 for p in tuned.predict(fresh)) >= 19
+    fresh = [(jittered(BOXY_THREE, rng), PAD) for _ in range(20)]
+    assert sum(p.digit == 3 for p in bundled.predict_drawings(fresh)) <= 10
+    assert sum(p.digit == 3 for p in tuned.predict_drawings(fresh)) >= 19
 
 
 def test_a_check_that_cannot_show_a_change_says_so_and_shows_the_learnt_digits():

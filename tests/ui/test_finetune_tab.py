@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QMessageBox
 
 from digitpad.core.paths import bundled_model_path
 from digitpad.core.personal import PersonalSet
-from digitpad.core.strokes import render_strokes
 
 
 def keep(window, qtbot, strokes, label: int) -> str:
@@ -92,7 +91,7 @@ def test_a_misread_style_is_learnt_through_the_ui(window, qtbot):
     before, after = [], []
     for _ in range(6):
         strokes = jittered(BOXY_THREE, fresh, pad)
-        before.append(bundled.predict(render_strokes(strokes, (pad, pad))).digit)
+        before.append(bundled.predict_drawings([(strokes, (pad, pad))])[0].digit)
         draw(window.draw_tab.canvas, strokes)
         after.append(settle(qtbot, window.draw_tab))
         window.draw_tab.clear()
