@@ -1,12 +1,20 @@
 import pytest
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 from digitpad.ui.app import create_window
+from digitpad.ui.file_dialogs import settings
 
 
 @pytest.fixture
 def window(qtbot):
-    """The real main window, shown, with the bundled model loaded."""
+    """The real main window, shown, with the bundled model loaded, on a fresh profile.
+
+    QSettings keeps its file's location for the whole test process, so what an earlier test left there
+    (a model it loaded, Number mode) is cleared first.
+    """
+    settings().clear()
+    QSettings().clear()
     win = create_window()
     qtbot.addWidget(win)
     win.show()
