@@ -63,7 +63,7 @@ def test_photo_with_several_marks_says_so_and_a_blank_one_finds_no_digit(window,
     window.open_image(str(tmp_path / "two.png"))
     tab = window.draw_tab
     assert settle(qtbot, tab) == "4"
-    assert tab.source_label.text() == "two.png: 2 separate marks; reading the largest (outlined)"
+    assert tab.source_label.text() == "two.png: 2 separate marks; reading the largest (outlined); Number mode reads them all"
 
     Image.new("RGB", (640, 480), (240, 238, 230)).save(tmp_path / "blank.jpg")
     window.open_image(str(tmp_path / "blank.jpg"))
