@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
 from superqt.utils import WorkerBase
@@ -277,14 +277,19 @@ class MainWindow(QMainWindow):
             box.setDefaultButton(QMessageBox.Save)
             box.setEscapeButton(QMessageBox.Cancel)
             box.setAttribute(Qt.WA_DeleteOnClose)
-            box.finished.connect(lambda: self._unsaved_answered(box.standardButton(box.clickedButton())
-                                                                if box.clickedButton() else QMessageBox.Cancel))
+            # The answer is acted on after the box's own click handling returns: Save... runs a modal dialog,
+            # and the box (deleted on close) must not be deleted under its button's mouse event.
+            box.finished.connect(lambda: self._answer_later(box.standardButton(box.clickedButton())
+                                                            if box.clickedButton() else QMessageBox.Cancel))
             box.open()
             self.unsaved_question = box
         return False
 
-    def _unsaved_answered(self, button) -> None:
+    def _answer_later(self, button) -> None:
         self.unsaved_question = None
+        QTimer.singleShot(0, lambda: self._unsaved_answered(button))
+
+    def _unsaved_answered(self, button) -> None:
         if button == QMessageBox.Save:
             self.tabs.setCurrentWidget(self.train_tab)
             self.train_tab.save_model_dialog()

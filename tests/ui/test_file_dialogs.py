@@ -5,7 +5,7 @@ from pathlib import Path
 
 from drawing import pause
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 
 from digitpad.core.checkpoint import Checkpoint
 from digitpad.core.paths import bundled_model_path
@@ -26,7 +26,9 @@ def answer_dialog(choose: Path | None, seen: list) -> None:
         if choose is None:
             dialog.reject()
         else:
-            dialog.selectFile(str(choose))
+            dialog.setDirectory(str(choose.parent))
+            # typed into the name box, as a person does (selectFile leaves a focused box as it is)
+            dialog.findChild(QLineEdit, "fileNameEdit").setText(choose.name)
             dialog.accept()
 
     QTimer.singleShot(0, act)
