@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
 
     def _answer_later(self, button) -> None:
         self.unsaved_question = None
-        QTimer.singleShot(0, lambda: self._unsaved_answered(button))
+        QTimer.singleShot(0, self, lambda: self._unsaved_answered(button))
 
     def _unsaved_answered(self, button) -> None:
         if button == QMessageBox.Save:

@@ -16,13 +16,18 @@ def window(qtbot):
     settings().clear()
     QSettings().clear()
     win = create_window()
-    qtbot.addWidget(win)
+    qtbot.addWidget(win, before_close_func=lambda w: close_as_a_person_would(qtbot, w))
     win.show()
     with qtbot.waitSignal(win.models.changed, timeout=30_000):
         win.start()
-    yield win
-    win.close()
-    if win.unsaved_question is not None:  # a test trained a model and kept nothing: answer as a person would
-        win.unsaved_question.button(QMessageBox.Discard).click()
-    assert not win.isVisible(), "the window closed, so its workers were stopped and joined"
+    return win
 
+
+def close_as_a_person_would(qtbot, win) -> None:
+    """Close the window before pytest-qt closes and deletes it, answering Discard if a test trained a model and kept
+    nothing (the answer is acted on from the event loop), and check it closed: its workers stopped and joined."""
+    win.close()
+    if win.unsaved_question is not None:
+        win.unsaved_question.button(QMessageBox.Discard).click()
+        qtbot.waitUntil(lambda: not win.isVisible(), timeout=10_000)
+    assert not win.isVisible(), "the window closed, so its workers were stopped and joined"
