@@ -22,6 +22,10 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     if not os.environ.get("DIGITPAD_DATA_DIR"):
         os.environ["DIGITPAD_DATA_DIR"] = str((ROOT / config.getini("mnist_root")).resolve())
+    workers = os.environ.get("PYTEST_XDIST_WORKER_COUNT")
+    if workers:  # each test process (and the CLI runs it starts) keeps to its share of the cores: torch threads
+        # spinning for cores another process holds cost far more than they give
+        os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // int(workers))))
 
 
 @pytest.fixture(autouse=True)
