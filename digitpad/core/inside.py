@@ -126,6 +126,7 @@ class Probe:
             self.model(torch.zeros(1, 1, SIZE, SIZE))
         calls, self._calls, self._outputs = self._calls, None, None
         self.layers, self._picks = self._stages(calls)
+        self.filters = first_layer_filters(self.model)  # the same array in every Reading: the weights never change
 
     @classmethod
     def from_checkpoint(cls, checkpoint: Checkpoint) -> Probe:
@@ -185,4 +186,4 @@ class Probe:
         attribution = (gradient * x).detach()[:, 0].numpy()
         activations = tuple(outputs[i][0].detach().numpy().copy() for i in self._picks)
         return Reading(np.asarray(model_input, dtype=np.float32), self.layers, activations, probabilities, answer,
-                       other, attribution[0], attribution[1], first_layer_filters(self.model))
+                       other, attribution[0], attribution[1], self.filters)
