@@ -288,8 +288,9 @@ class DrawTab(QWidget):
         """Switch between one digit on a square pad and a whole number on a wide one (remembered)."""
         self.number_toggle.setChecked(on)
         self._generation += 1  # an answer of the other kind still on its way is dropped
-        self.canvas.set_number_mode(on)
+        self.canvas.set_number_mode(on)  # each mode has its own drawing and undo history
         self.pad.updateGeometry()
+        self._update_buttons()
         self.panel.setVisible(not on)
         self.correction.setVisible(not on)
         self.correction.set_predicted(None)
