@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from digit_strokes import STYLES, place
 from drawing import draw, mouse
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtTest import QTest
 
 HEIGHT = 150
@@ -40,9 +40,13 @@ def test_2026_is_read_live_with_a_box_per_digit(number_tab, qtbot):
     tab = number_tab
     shown = []
     tab.numberShown.connect(lambda reading: shown.append(reading.text if reading else None))
+    qtbot.wait(50)
+    buttons_at = tab.undo_button.mapTo(tab, QPoint(0, 0))
     draw(tab.canvas, number_strokes((2, "curved"), (0, "oval"), (2, "angular"), (6, "curl")), spacing=8,
          pace_ms=5)
     assert settle_number(qtbot, tab) == "2026"
+    assert tab.undo_button.mapTo(tab, QPoint(0, 0)) == buttons_at, "the pad's buttons stay put as digits show"
+    assert buttons_at.y() - (tab.canvas.mapTo(tab, QPoint(0, 0)).y() + tab.canvas.height()) < 30, "right below it"
     assert {"2", "20", "202"} & set(shown), "the number grows while it is written, not only at the end"
     assert [b.text() for b in tab.number_view.digit_buttons[:4]] == ["2", "0", "2", "6"]
     assert all(c.text().endswith("%") for c in tab.number_view.captions[:4])
