@@ -205,8 +205,10 @@ class Probe:
         answer = int(ranked[0])
         if other is None or other == answer or not 0 <= other < len(probabilities):
             other = int(ranked[1])
-        score = logits[0, answer] + logits[1, answer] - logits[1, other]
-        (gradient,) = torch.autograd.grad(score, x)
+        scores = torch.zeros_like(logits)  # which logits each copy's gradient is of: answer; answer - other
+        scores[:, answer] = 1
+        scores[1, other] = -1
+        (gradient,) = torch.autograd.grad(logits, x, grad_outputs=scores)
         attribution = (gradient * x).detach()[:, 0].numpy()
         activations = tuple(outputs[i][0].detach().numpy().copy() for i in self._picks)
         return Reading(np.asarray(model_input, dtype=np.float32), self.layers, activations, probabilities, answer,
