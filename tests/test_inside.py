@@ -45,7 +45,8 @@ def test_layers_and_activations_of_every_architecture(arch, mnist):
     np.testing.assert_allclose(reading.probabilities, torch.softmax(torch.from_numpy(expected), 0).numpy(),
                                atol=1e-5)
     convs = [layer for layer in probe.layers if layer.kind == "conv"]
-    assert reading.filters.shape[0] == convs[0].shape[0] == first_layer_filters(model).shape[0]
+    assert reading.filters.shape[0] == convs[0].shape[0]
+    np.testing.assert_array_equal(reading.filters, first_layer_filters(model))  # as learned (BatchNorm not folded in)
     assert all(a.min() >= 0 for a, layer in zip(reading.activations, probe.layers) if layer.kind != "output"), \
         "conv, pool and dense stages show what follows their activation (ReLU)"
 
@@ -145,3 +146,16 @@ def test_epoch_events_carry_the_first_layer_filters_as_they_change(mnist):
     checkpoint = events[-1].checkpoint
     np.testing.assert_allclose(epochs[-1].filters, checkpoint.state_dict["1.weight"][:, 0].numpy())
     assert all("filters" not in row for row in checkpoint.history), "checkpoints keep plain numbers only"
+
+
+def test_mosaic_enlarges_each_map_into_its_cell_with_gutters():
+    from digitpad.core.inside_pictures import mosaic
+
+    maps = np.arange(3 * 2 * 2).reshape(3, 2, 2)  # three 2x2 maps, every pixel its own value
+    grid = mosaic(maps, cell=4, gap=1, background=-1, columns=2)
+    assert grid.shape == (9, 9)  # two rows of two cells, 4 pixels each and a 1-pixel gutter
+    np.testing.assert_array_equal(grid[:4, :4], np.repeat(np.repeat(maps[0], 2, axis=0), 2, axis=1))
+    np.testing.assert_array_equal(grid[5:, :4], np.repeat(np.repeat(maps[2], 2, axis=0), 2, axis=1))
+    assert (grid[4] == -1).all() and (grid[:, 4] == -1).all() and (grid[5:, 5:] == -1).all()  # gutters, empty cell
+    rgb = np.stack([maps, maps + 20, maps + 40], axis=-1).astype(np.uint8)
+    np.testing.assert_array_equal(mosaic(rgb, 4, 1, (255, 0, 0), 2)[..., 1], np.where(grid < 0, 0, grid + 20))

@@ -83,8 +83,44 @@ def test_clipping_a_stroke_keeps_the_parts_inside():
     square = np.array([[0, 0], [10, 0], [10, 5], [0, 5]], float)
     parts = clip_stroke(square, 0, 2, 8)
     assert [p.tolist() for p in parts] == [[[2, 0], [8, 0]], [[8, 5], [2, 5]]]
+    zigzag = np.array([[0, 0], [4, 1], [12, 2], [6, 3], [6, 4], [20, 5], [21, 6]], float)
+    parts = clip_stroke(zigzag, 0, 5, 10)  # in and out, and along an edge
+    assert [len(p) for p in parts] == [2, 4]
+    np.testing.assert_allclose(parts[0], [[5, 1.125], [10, 1.75]])
+    np.testing.assert_allclose(parts[1], [[10, 2 + 1 / 3], [6, 3], [6, 4], [10, 4 + 2 / 7]])
+    assert clip_stroke(zigzag, 1, 7, 9) == [] and clip_stroke(zigzag[:1], 0, 0, 1)[0].tolist() == [[0, 0]]
     marks = StrokeMarks([[(-20, 10), (50, 10)]], (40, 40))  # ink off the pad is dropped, as the pad shows it
     assert marks.boxes == [(0, 10, 41, 11)]
+
+
+def test_a_live_read_runs_the_model_only_on_the_digit_that_changed(bundled):
+    from digitpad.core.number_reading import read_marks
+    from digitpad.core.stroke_marks import StrokeMemo
+
+    strokes = write((2, "curved"), (0, "oval"), (2, "angular"), (4, "open"), (6, "curl"), (5, "two strokes"),
+                    x=20, gap=20, height=130)
+    memo, model_runs = StrokeMemo(), []
+
+    def probabilities(inputs):
+        model_runs.append(len(inputs))
+        return bundled.probabilities(inputs)
+
+    def live_read(strokes):
+        marks = StrokeMarks(strokes, PAD, memo)
+        return read_marks(marks, memo.probabilities(probabilities), marks.digit_strokes)
+
+    assert live_read(strokes[:-2]).text == "20246"
+    model_runs.clear()
+    for end in (10, 30, len(strokes[-2])):  # the 5's first stroke, as the pen moves
+        live_read(strokes[:-2] + [strokes[-2][:end]])
+    reading = live_read(strokes)  # and its bar
+    assert reading.text == "202465" and len(model_runs) >= 3 and set(model_runs) == {1}, "one digit read at a time"
+    from_scratch = bundled.read_number_strokes(strokes, PAD)
+    np.testing.assert_allclose([d.probabilities for d in reading.digits],
+                               [d.probabilities for d in from_scratch.digits], atol=1e-5)
+    model_runs.clear()
+    assert live_read(strokes[:-1]).text == "202465" and live_read(strokes).text == "202465"  # undo, redo
+    assert model_runs == []
 
 
 def test_written_and_photographed_numbers(bundled, mnist):

@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from .inside import SALIENCY_METHOD, Reading
-from .inside_pictures import mosaic, pictures
+from .inside_pictures import colors, mosaic, pictures
 
 MARGIN, GAP, BIG = 16, 2, 168
 PAPER, INK, FAINT, ACCENT = (250, 250, 250), (30, 30, 30), (120, 120, 120), (42, 130, 218)
@@ -68,12 +68,12 @@ def render_figure(reading: Reading, title: str) -> Image.Image:
     font, small = ImageFont.load_default(15), ImageFont.load_default(12)
     coloured = pictures(reading)
     blocks: list[tuple[str, Image.Image]] = []  # (caption, picture) stacked below the top row
-    for layer, values, rgb in zip(reading.layers, reading.activations, coloured.maps):
+    for layer, values, levels in zip(reading.layers, reading.activations, coloured.levels):
         caption = f"{layer.title}   ({' · '.join(layer.modules)})"
         if layer.kind in ("conv", "pool"):
-            blocks.append((caption, _grid(rgb, _cell(layer.shape[1]))))
+            blocks.append((caption, _grid(colors(levels), _cell(layer.shape[1]))))
         elif layer.kind == "dense":
-            blocks.append((caption, _bars(values, rgb, MIN_WIDTH - 2 * MARGIN, 60)))
+            blocks.append((caption, _bars(values, colors(levels), MIN_WIDTH - 2 * MARGIN, 60)))
 
     upscale = BIG // reading.model_input.shape[0]
 

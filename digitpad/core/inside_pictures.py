@@ -1,4 +1,4 @@
-"""Colour the numbers of a `Reading` as RGB pictures, shared by the Inside tab and `digitpad explain`.
+"""Colour the numbers of a `Reading` as pictures, shared by the Inside tab and `digitpad explain`.
 
 Feature maps use one scale per layer (its strongest activation is the brightest), so a dim map is
 one that responds weakly, not one that was stretched to look busy. Signed values (filters, saliency)
@@ -8,6 +8,7 @@ use a diverging scale centred on zero: warm for positive, blue for negative.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -32,25 +33,42 @@ def _heat_table(steps: int = 256) -> np.ndarray:
     return np.stack([np.interp(t, np.arange(len(HEAT)), HEAT[:, c]) for c in range(3)], axis=1).astype(np.uint8)
 
 
-HEAT_TABLE = _heat_table()  # a lookup table: colouring a layer is one indexing step
+def _diverging_table() -> np.ndarray:
+    t = (np.arange(-LEVELS, LEVELS + 1, dtype=np.float32) / LEVELS)[:, None]
+    return (ZERO + (np.where(t >= 0, WARM, COLD) - ZERO) * np.abs(t)).astype(np.uint8)
 
 
-def heat(values: np.ndarray, top: float | None = None) -> np.ndarray:
-    """Non-negative values as heat colours (..., 3) uint8; `top` (default: the largest value) is brightest."""
-    scale = (len(HEAT_TABLE) - 1) / (top or _peak(values))
-    return HEAT_TABLE[np.clip(values * scale, 0, len(HEAT_TABLE) - 1).astype(np.uint8)]
+LEVELS = 255  # steps from zero to full strength on either scale
+# Every colour a picture of numbers uses, as a lookup table: the heat scale, then the diverging one.
+# Colouring is then one indexing step, and a view may keep the table in its own pixel format.
+PALETTE = np.concatenate([_heat_table(LEVELS + 1), _diverging_table()])
+DIVERGING_ZERO = LEVELS + 1 + LEVELS  # the palette index of zero on the diverging scale
+
+
+def heat_levels(values: np.ndarray, top: float | None = None) -> np.ndarray:
+    """Non-negative values as palette indices on the heat scale; `top` (default: the largest value) is brightest."""
+    return np.clip(values * (LEVELS / (top or _peak(values))), 0, LEVELS).astype(np.uint16)
+
+
+def diverging_levels(values: np.ndarray, top: float | None = None) -> np.ndarray:
+    """Signed values as palette indices: dark at zero, warm for positive, blue for negative, full at ±top."""
+    scaled = np.clip(values * (LEVELS / (top or _peak(values))), -LEVELS, LEVELS)
+    return (DIVERGING_ZERO + np.rint(scaled)).astype(np.uint16)
+
+
+def activation_levels(values: np.ndarray) -> np.ndarray:
+    """A layer's activations as palette indices, one scale for the whole layer (diverging if any is negative)."""
+    return diverging_levels(values) if values.size and values.min() < 0 else heat_levels(values)
+
+
+def colors(levels: np.ndarray) -> np.ndarray:
+    """Palette indices as RGB (..., 3) uint8."""
+    return np.take(PALETTE, levels, axis=0)
 
 
 def diverging(values: np.ndarray, top: float | None = None) -> np.ndarray:
-    """Signed values (..., 3) uint8: dark at zero, warm for positive, blue for negative, full at ±top."""
-    t = np.clip(values / (top or _peak(values)), -1, 1)[..., None]
-    colour = np.where(t >= 0, WARM, COLD)
-    return (ZERO + (colour - ZERO) * np.abs(t)).astype(np.uint8)
-
-
-def activation_colors(values: np.ndarray) -> np.ndarray:
-    """A layer's activations coloured on one scale for the whole layer (diverging if any is negative)."""
-    return diverging(values) if values.size and values.min() < 0 else heat(values)
+    """Signed values as RGB (..., 3) uint8 on the diverging scale (see `diverging_levels`)."""
+    return colors(diverging_levels(values, top))
 
 
 def filter_colors(filters: np.ndarray) -> np.ndarray:
@@ -74,32 +92,43 @@ def grid_shape(count: int, columns: int | None = None) -> tuple[int, int]:
 
 
 def mosaic(maps: np.ndarray, cell: int, gap: int, background, columns: int | None = None) -> np.ndarray:
-    """RGB maps (n, h, w, 3) enlarged to `cell` pixels (square pixels) in a grid with `gap`-pixel gutters."""
-    n, h, w, _ = maps.shape
-    rows, columns = grid_shape(n, columns)
-    # Nearest-neighbour enlargement by repeating rows and columns (far faster than fancy indexing).
-    big = np.repeat(maps, np.bincount(np.arange(cell) * h // cell, minlength=h), axis=1)
-    big = np.repeat(big, np.bincount(np.arange(cell) * w // cell, minlength=w), axis=2)
+    """Maps (n, h, w, ...) enlarged to `cell` pixels (square pixels) in a grid with `gap`-pixel gutters.
+
+    Any per-pixel value works (RGB triples, packed 32-bit colours); `background` fills the gutters.
+    The picture is one gather through a layout computed once per grid geometry.
+    """
+    n, h, w = maps.shape[:3]
+    pixel = maps.shape[3:]
+    flat = np.concatenate([maps.reshape(n * h * w, *pixel), np.asarray(background, maps.dtype).reshape(1, *pixel)])
+    return flat[_mosaic_sources(n, h, w, cell, gap, columns)]
+
+
+@lru_cache(maxsize=64)
+def _mosaic_sources(count: int, height: int, width: int, cell: int, gap: int, columns: int | None) -> np.ndarray:
+    """For each pixel of a grid picture, the map pixel it shows (index into count*h*w; count*h*w: a gutter)."""
+    rows, columns = grid_shape(count, columns)
     step = cell + gap
-    tiles = np.empty((rows * columns, step, step, 3), dtype=np.uint8)
-    tiles[:] = background
-    tiles[:n, :cell, :cell] = big
-    picture = tiles.reshape(rows, columns, step, step, 3).transpose(0, 2, 1, 3, 4).reshape(rows * step, columns * step, 3)
-    return np.ascontiguousarray(picture[: rows * step - gap, : columns * step - gap])
+    row, y = np.divmod(np.arange(rows * step - gap), step)
+    column, x = np.divmod(np.arange(columns * step - gap), step)
+    index = row[:, None] * columns + column[None, :]
+    sources = index * (height * width) + (y * height // cell)[:, None] * width + (x * width // cell)[None, :]
+    sources[(y[:, None] >= cell) | (x[None, :] >= cell) | (index >= count)] = count * height * width
+    sources.setflags(write=False)
+    return sources
 
 
 @dataclass(frozen=True)
 class ReadingPictures:
-    """A Reading's pictures as RGB uint8 arrays."""
+    """A Reading's pictures: feature maps and units as palette indices (see `colors`), the rest as RGB uint8."""
 
-    maps: tuple[np.ndarray | None, ...]  # per layer: (n, h, w, 3) for conv and pool, (units, 3) for dense, else None
+    levels: tuple[np.ndarray | None, ...]  # per layer: (n, h, w) for conv and pool, (units,) for dense, else None
     filters: np.ndarray  # (n, k, k, 3)
     saliency: np.ndarray  # (28, 28, 3): the answer's saliency over the input
     contrast: np.ndarray  # (28, 28, 3): answer rather than the other digit, over the input
 
 
 def pictures(reading: Reading) -> ReadingPictures:
-    maps = tuple(activation_colors(values) if layer.kind in ("conv", "pool", "dense") else None
-                 for layer, values in zip(reading.layers, reading.activations))
-    return ReadingPictures(maps, filter_colors(reading.filters), saliency_over(reading.model_input, reading.saliency),
+    levels = tuple(activation_levels(values) if layer.kind in ("conv", "pool", "dense") else None
+                   for layer, values in zip(reading.layers, reading.activations))
+    return ReadingPictures(levels, filter_colors(reading.filters), saliency_over(reading.model_input, reading.saliency),
                            saliency_over(reading.model_input, reading.contrast))

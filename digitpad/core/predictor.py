@@ -16,6 +16,7 @@ from .ink import find_ink, mark_to_mnist
 from .models import for_inference
 from .paths import bundled_model_path
 from .preprocess import Ink, to_mnist
+from .stroke_marks import StrokeMarks, StrokeMemo
 from .strokes import Stroke, render_strokes
 
 
@@ -52,6 +53,7 @@ class Predictor:
         self._reader = for_inference(self.model)  # what `probabilities` runs: BatchNorm folded in
         self.normalization = checkpoint.normalization
         self._lock = threading.Lock()
+        self._stroke_memo = StrokeMemo()  # what the last pad reads rendered and read: a live read redoes one digit
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, device: str = "auto") -> Predictor:
@@ -126,10 +128,9 @@ class Predictor:
         """A NumberReading of the digits written on a pad: strokes are lists of (x, y) pad pixels, size its
         (width, height). Each digit keeps its own strokes (`.strokes`), e.g. to keep it as a personal sample."""
         from .number_reading import read_marks
-        from .stroke_marks import StrokeMarks
 
-        marks = StrokeMarks(strokes, size)
-        return read_marks(marks, self.probabilities, marks.digit_strokes)
+        marks = StrokeMarks(strokes, size, self._stroke_memo)
+        return read_marks(marks, self._stroke_memo.probabilities(self.probabilities), marks.digit_strokes)
 
 
 def _is_stack(image) -> bool:

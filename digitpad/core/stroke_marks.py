@@ -3,52 +3,60 @@
 Each digit is rendered with the same MNIST-like pen (core.strokes) and preprocessing
 (core.preprocess) as a single drawing, but at a small working size: the model input is 20 px high
 whatever the pad, so rendering a 300 px digit at full size would only cost time.
+
+While a number is written the pad is read again every few mouse events, and only the digit under
+the pen changes: a `StrokeMemo` keeps what earlier reads rendered and read, by the exact ink.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from itertools import chain
 
 import numpy as np
 
-from .number_reading import Box, Piece
+from .number_reading import Box, Piece, union_box
 from .preprocess import to_mnist
 from .strokes import Stroke, model_pen_width, render_strokes
 
 WORKING_SIDE = 64  # a digit's longer side when rendered for the model (to_mnist scales it to 20 px)
 POINT_SPACING = 2.0  # at that size, points closer than this to the last one kept add only drawing time
+MEMO_SIZE = 256  # results a StrokeMemo keeps: a few numbers' digits with their candidate cuts
 
 
 def clip_stroke(points: np.ndarray, axis: int, low: float, high: float) -> list[np.ndarray]:
     """The parts of a polyline (N, 2) whose coordinate `axis` lies within [low, high], cut exactly at the edges."""
-    within = (points[:, axis] >= low) & (points[:, axis] <= high)
+    c = points[:, axis]
+    within = (c >= low) & (c <= high)
     if within.all() or len(points) == 1:
         return [points] if within.all() else []
-    parts, current = [], []
-    for p, q in zip(points[:-1], points[1:]):
-        a, b = p[axis], q[axis]
-        if a == b:
-            t0, t1 = (0.0, 1.0) if low <= a <= high else (1.0, 0.0)
-        else:
-            ta, tb = (low - a) / (b - a), (high - a) / (b - a)
-            t0, t1 = max(0.0, min(ta, tb)), min(1.0, max(ta, tb))
-        if t0 > t1:  # the segment lies outside
-            if current:
-                parts.append(current)
-                current = []
-            continue
-        if not current or t0 > 0:
-            if current:
-                parts.append(current)
-            current = [p + (q - p) * t0]
-        current.append(p + (q - p) * t1)
-        if t1 < 1:  # it leaves here
-            parts.append(current)
-            current = []
-    if current:
-        parts.append(current)
-    return [np.array(part) for part in parts]
+    p, q, a, b = points[:-1], points[1:], c[:-1], c[1:]
+    level = a == b
+    ta, tb = (low - a) / np.where(level, 1.0, b - a), (high - a) / np.where(level, 1.0, b - a)
+    level_inside = (low <= a) & (a <= high)
+    # Each segment's visible stretch [t0, t1] (from p at 0 to q at 1); none when t0 > t1.
+    t0 = np.where(level, np.where(level_inside, 0.0, 1.0), np.maximum(0.0, np.minimum(ta, tb)))
+    t1 = np.where(level, np.where(level_inside, 1.0, 0.0), np.minimum(1.0, np.maximum(ta, tb)))
+    visible = t0 <= t1
+    goes_on = np.zeros(len(a), dtype=bool)  # seen whole from the segment before on: the same part
+    goes_on[1:] = visible[1:] & visible[:-1] & (t1[:-1] >= 1) & (t0[1:] <= 0)
+    ends = p + (q - p) * t1[:, None]
+    breaks = np.append(np.flatnonzero(~goes_on), len(a))
+    parts = []
+    for start in np.flatnonzero(visible & ~goes_on):
+        stop = breaks[np.searchsorted(breaks, start, side="right")]
+        parts.append(np.concatenate([(p[start] + (q[start] - p[start]) * t0[start])[None], ends[start:stop]]))
+    return parts
+
+
+def _points(stroke: Stroke) -> np.ndarray:
+    """A stroke as (N, 2) float64, read fast from the pad's lists of (x, y)."""
+    if isinstance(stroke, np.ndarray):
+        return stroke.astype(np.float64).reshape(-1, 2)
+    return np.fromiter(chain.from_iterable(stroke), dtype=np.float64).reshape(-1, 2)
 
 
 def _thinned(points: np.ndarray) -> np.ndarray:
@@ -68,14 +76,57 @@ def _box(points: np.ndarray) -> Box:
     return math.floor(low[0]), math.floor(low[1]), math.floor(high[0]) + 1, math.floor(high[1]) + 1
 
 
-class StrokeMarks:
-    """The strokes drawn on a pad of `size` (width, height); ink outside the pad is dropped, as the pad shows it."""
+class StrokeMemo:
+    """Model inputs, column ink and probabilities computed by recent reads of a pad, by the exact ink they
+    came from, so a live read renders and reads only the digits that changed. Safe to share across threads;
+    keeps the latest MEMO_SIZE results. Probabilities are a model's: keep one memo per model."""
 
-    def __init__(self, strokes: Sequence[Stroke], size: tuple[int, int]):
+    def __init__(self, size: int = MEMO_SIZE):
+        self._size = size
+        self._results: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def find(self, key):
+        """The result kept for `key`, or None."""
+        with self._lock:
+            result = self._results.get(key)
+            if result is not None:
+                self._results.move_to_end(key)
+            return result
+
+    def keep(self, key, result) -> None:
+        with self._lock:
+            self._results[key] = result
+            while len(self._results) > self._size:
+                self._results.popitem(last=False)
+
+    def probabilities(self, probabilities: Callable[[np.ndarray], np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
+        """`probabilities` (inputs (N, 28, 28) -> (N, 10)) that runs the model only on inputs it has not seen."""
+
+        def known_first(inputs: np.ndarray) -> np.ndarray:
+            keys = [("probabilities", x.tobytes()) for x in inputs]
+            results = [self.find(key) for key in keys]
+            missing = [i for i, result in enumerate(results) if result is None]
+            if missing:
+                for i, result in zip(missing, probabilities(inputs[missing])):
+                    results[i] = result
+                    self.keep(keys[i], result)
+            return np.stack(results)
+
+        return known_first
+
+
+class StrokeMarks:
+    """The strokes drawn on a pad of `size` (width, height); ink outside the pad is dropped, as the pad shows it.
+
+    With a `memo`, model inputs and column ink come from it when the same ink was read before."""
+
+    def __init__(self, strokes: Sequence[Stroke], size: tuple[int, int], memo: StrokeMemo | None = None):
+        self.memo = memo
         width, height = size
         self.strokes: list[np.ndarray] = []
         for stroke in strokes:
-            points = np.asarray(stroke, dtype=np.float64).reshape(-1, 2)
+            points = _points(stroke)
             for part in clip_stroke(points, 0, 0, width) if len(points) else ():
                 self.strokes.extend(clip_stroke(part, 1, 0, height))
         self.boxes = [_box(s) for s in self.strokes]
@@ -88,14 +139,31 @@ class StrokeMarks:
         return [part for s in strokes for part in clip_stroke(s, 0, low, high)]
 
     def piece_box(self, piece: Piece) -> Box | None:
+        if piece.columns is None:
+            return union_box([self.boxes[i] for i in piece.marks]) if piece.marks else None
         strokes = self.piece_strokes(piece)
         return _box(np.concatenate(strokes)) if strokes else None
 
     def digit_strokes(self, piece: Piece) -> tuple[list[tuple[float, float]], ...]:
         """A digit's strokes in pad pixels, as lists of (x, y) like the pad's own."""
-        return tuple([(float(x), float(y)) for x, y in s] for s in self.piece_strokes(piece))
+        return tuple(list(map(tuple, s.tolist())) for s in self.piece_strokes(piece))
+
+    def _remembered(self, kind: str, marks: tuple[int, ...], detail, compute: Callable):
+        """`compute()`, or its result for the same ink kept in the memo."""
+        if self.memo is None:
+            return compute()
+        strokes = [self.strokes[i] for i in marks]
+        key = (kind, detail, tuple(len(s) for s in strokes), b"".join(s.tobytes() for s in strokes))
+        result = self.memo.find(key)
+        if result is None:
+            result = compute()
+            self.memo.keep(key, result)
+        return result
 
     def model_input(self, piece: Piece) -> np.ndarray | None:
+        return self._remembered("model input", piece.marks, piece.columns, lambda: self._render(piece))
+
+    def _render(self, piece: Piece) -> np.ndarray | None:
         strokes = self.piece_strokes(piece)
         if not strokes:
             return None
@@ -112,6 +180,9 @@ class StrokeMarks:
         return to_mnist(render_strokes(shifted, size, pen), ink="light")
 
     def column_ink(self, marks: tuple[int, ...], left: int, right: int) -> np.ndarray:
+        return self._remembered("column ink", marks, (left, right), lambda: self._column_ink(marks, left, right))
+
+    def _column_ink(self, marks: tuple[int, ...], left: int, right: int) -> np.ndarray:
         strokes = [self.strokes[i] for i in marks]
         points = np.concatenate(strokes)
         top = points[:, 1].min()

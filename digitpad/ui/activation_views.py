@@ -1,7 +1,8 @@
 """Widgets that paint a layer's numbers once core.inside_pictures has coloured them: a grid of maps, unit bars.
 
 Pictures arrive as RGB arrays (coloured off the UI thread); a grid is laid out once per update as
-one image at its size on screen, so painting a layer of 128 maps is a single drawImage.
+one image at its size on screen, in 32-bit colours that Qt paints without converting them, so
+painting a layer of 128 maps is a single fast drawImage.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ..core.inside_pictures import grid_shape, mosaic
+from ..core.inside_pictures import PALETTE, grid_shape, mosaic
 
 GAP = 2
 
@@ -20,6 +21,24 @@ def rgb_image(rgb: np.ndarray) -> QImage:
     """An (h, w, 3) uint8 array as a QImage that owns its pixels."""
     data = np.ascontiguousarray(rgb)
     return QImage(data.data, data.shape[1], data.shape[0], data.strides[0], QImage.Format_RGB888).copy()
+
+
+def packed_rgb(rgb) -> np.ndarray:
+    """RGB uint8 (..., 3) as 32-bit 0xffRRGGBB values, the pixels of a QImage.Format_RGB32."""
+    rgb = np.asarray(rgb, dtype=np.uint8)
+    packed = np.full((*rgb.shape[:-1], 4), 255, dtype=np.uint8)  # the bytes of little-endian 0xffRRGGBB: B G R 255
+    packed[..., 2::-1] = rgb
+    return packed.view("<u4")[..., 0].astype(np.uint32, copy=False)
+
+
+PACKED_PALETTE = packed_rgb(PALETTE)
+
+
+def packed_grid(maps: np.ndarray, cell: int, background, columns: int | None = None) -> np.ndarray:
+    """Maps laid out as a MapGrid shows them (`mosaic` with its gap) in packed colours; `maps` are RGB
+    (n, h, w, 3) or palette indices (n, h, w), `background` RGB."""
+    packed = np.take(PACKED_PALETTE, maps) if maps.ndim == 3 else packed_rgb(maps)
+    return mosaic(packed, cell, GAP, packed_rgb(background), columns)
 
 
 def rgb_pixmap(rgb: np.ndarray, scale: int) -> QPixmap:
@@ -50,11 +69,15 @@ class MapGrid(QWidget):
             self.set_grid(None, 0)
             return
         paper = self.palette().color(QPalette.Window)
-        self.set_grid(mosaic(rgb, self.cell, GAP, (paper.red(), paper.green(), paper.blue()), self.columns), len(rgb))
+        self.set_grid(packed_grid(rgb, self.cell, paper.getRgb()[:3], self.columns), len(rgb))
 
     def set_grid(self, grid: np.ndarray | None, count: int) -> None:
-        """`count` maps already laid out by core.inside_pictures.mosaic with this grid's cell and columns."""
-        self._image = None if grid is None else rgb_image(grid)
+        """`count` maps already laid out by `packed_grid` with this grid's cell and columns."""
+        if grid is not None:
+            grid = np.ascontiguousarray(grid)
+            self._image = QImage(grid.data, grid.shape[1], grid.shape[0], grid.strides[0], QImage.Format_RGB32).copy()
+        else:
+            self._image = None
         self._count = count if grid is not None else 0
         if self._count and self.size() != self.sizeHint():
             self.setFixedSize(self.sizeHint())

@@ -67,6 +67,7 @@ class DrawingCanvas(QWidget):
         self._pen_width = pen_width
         self._background: QImage | None = None
         self._number_mode = False
+        self._other_drawing: tuple | None = None  # the other mode's (strokes, undo, redo), in its pad's heights
         self._digit_boxes: list[tuple[tuple[int, int, int, int], bool]] = []  # ((x, y, w, h), unsure) per digit
         self.setMinimumSize(MIN_SIZE, MIN_SIZE)
         self.resize(size, size)
@@ -167,20 +168,24 @@ class DrawingCanvas(QWidget):
             self._commit([])
 
     def resizeEvent(self, event) -> None:
-        """Scale the drawing (and its undo history) with the pad, so it keeps its place and size on it."""
+        """Scale the drawing (and its undo history) with the pad's height (the pad keeps its shape), so the
+        drawing keeps its place and size on it."""
         old, new = event.oldSize(), event.size()
         if old.width() > 0 and old.height() > 0 and old != new:
-            factor = min(new.width() / old.width(), new.height() / old.height())  # one factor: shapes stay
-
-            def scaled(strokes: list[list[Point]]) -> list[list[Point]]:
-                return [[(x * factor, y * factor) for x, y in stroke] for stroke in strokes]
-
-            self._strokes = scaled(self._strokes)
-            self._undo = [scaled(state) for state in self._undo]
-            self._redo = [scaled(state) for state in self._redo]
+            self._strokes, self._undo, self._redo = self._scaled_drawing(new.height() / old.height())
             if self._current is not None:
-                self._current = scaled([self._current])[0]
+                self._current = [(x * new.height() / old.height(), y * new.height() / old.height())
+                                 for x, y in self._current]
         super().resizeEvent(event)
+
+    def _scaled_drawing(self, factor: float, drawing: tuple | None = None) -> tuple:
+        """(strokes, undo, redo), this drawing's or the one given, with every point times `factor`."""
+        strokes, undo, redo = drawing or (self._strokes, self._undo, self._redo)
+
+        def scaled(state: list[list[Point]]) -> list[list[Point]]:
+            return [[(x * factor, y * factor) for x, y in stroke] for stroke in state]
+
+        return scaled(strokes), [scaled(state) for state in undo], [scaled(state) for state in redo]
 
     # --- input -----------------------------------------------------------------------------------
     def _pen_down(self, point: QPointF) -> None:
@@ -247,7 +252,19 @@ class DrawingCanvas(QWidget):
         return self._number_mode
 
     def set_number_mode(self, on: bool) -> None:
-        """A wide pad (3:1, growing with the window) for writing several digits, or the square one."""
+        """A wide pad (3:1, growing with the window) for writing several digits, or the square one.
+
+        Each mode keeps its own drawing (and undo history): a number squeezed onto the square pad would
+        read as no digit, and a digit is no number. The one left comes back when its mode does.
+        """
+        if on != self._number_mode:
+            self._pen_up()
+            height = max(1, self.height())
+            leaving = self._scaled_drawing(1 / height)
+            self._strokes, self._undo, self._redo = (self._scaled_drawing(height, self._other_drawing)
+                                                     if self._other_drawing else ([], [], []))
+            self._other_drawing = leaving
+            self.update()
         self._number_mode = on
         self._digit_boxes = []
         if on:

@@ -132,6 +132,8 @@ class DrawTab(QWidget):
         left.addLayout(correction)
         left.addWidget(self.kept_note)
         left.addWidget(self.source_label)
+        left.addStretch(0)  # Number mode's room to spare: below everything, not between the pad and its buttons
+        self._left = left
         layout = QHBoxLayout(self)
         layout.addLayout(left, 3)
         layout.addSpacing(16)
@@ -288,8 +290,11 @@ class DrawTab(QWidget):
         """Switch between one digit on a square pad and a whole number on a wide one (remembered)."""
         self.number_toggle.setChecked(on)
         self._generation += 1  # an answer of the other kind still on its way is dropped
-        self.canvas.set_number_mode(on)
+        self.canvas.set_number_mode(on)  # each mode has its own drawing and undo history
+        self._left.setStretchFactor(self.pad, 0 if on else 1)
+        self._left.setStretch(self._left.count() - 1, 1 if on else 0)
         self.pad.updateGeometry()
+        self._update_buttons()
         self.panel.setVisible(not on)
         self.correction.setVisible(not on)
         self.correction.set_predicted(None)

