@@ -341,9 +341,9 @@ def _is_page_border(labels, label, rows, cols, height, width) -> bool:
     """
     depth_y, depth_x = max(2, int(0.02 * height)), max(2, int(0.02 * width))
     h, w = rows.stop - rows.start, cols.stop - cols.start
-    if (rows.start < depth_y or rows.stop > height - depth_y) and h <= 1.5 * depth_y and w > 3 * h:
+    if (rows.start < depth_y or rows.stop > height - depth_y) and h <= 3 * depth_y and w > 4 * h:
         return True
-    if (cols.start < depth_x or cols.stop > width - depth_x) and w <= 1.5 * depth_x and h > 3 * w:
+    if (cols.start < depth_x or cols.stop > width - depth_x) and w <= 3 * depth_x and h > 4 * w:
         return True
     component = labels[rows, cols] == label
     lining = 0.0
