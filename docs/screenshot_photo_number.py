@@ -1,6 +1,6 @@
-"""Make docs/screenshot-photo-number.png: the window in Number mode reading a photo of "2026" (run under an X server).
+"""Make docs/screenshot-photo-number.png: the window in Number mode reading a photo of "2026" (needs an X server).
 
-    DIGITPAD_DATA_DIR=../shared/data xvfb-run -a -s "-screen 0 1280x900x24" .venv/bin/python docs/screenshot_photo_number.py
+    DIGITPAD_DATA_DIR=../shared/data xvfb-run -a -s "-screen 0 1280x900x24" python docs/screenshot_photo_number.py
 
 MNIST test digits written in a row in blue ballpoint on cream paper under a lamp (tests/paper_photos.py),
 opened with the window's File > Open path while Number mode is on: each digit is boxed on the photo.
@@ -30,7 +30,8 @@ from digitpad.ui.app import create_window  # noqa: E402
 def main() -> None:
     mnist = load_mnist(default_data_root())
     labels = mnist.test_labels.numpy()
-    digits = [mnist_ink(mnist.test_images[int(np.flatnonzero(labels == d)[k])].numpy()) for k, d in enumerate((2, 0, 2, 6))]
+    digits = [mnist_ink(mnist.test_images[int(np.flatnonzero(labels == d)[k])].numpy())
+              for k, d in enumerate((2, 0, 2, 6))]
     row = np.concatenate([np.pad(d, ((0, 0), (6, 6))) for d in digits], axis=1)  # 4x MNIST, side by side
     look = Look(size=(1800, 600), gradient=0.45, gradient_angle=20, shadow=0.3, paper="cream", ink="blue",
                 place=(0.5, 0.5), digit_height=0.45, rotation=2, grain=4, jpeg=85)
