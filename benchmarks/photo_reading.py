@@ -10,11 +10,14 @@ Every photo is written as a JPEG file and read from the file both ways in this o
 Two sets: "tuning" (seed 0, MNIST test digits 0-4999, the stroke designs as drawn) was looked at
 while the ink path was built; "held-out" (seed 1234, MNIST test digits 5000-9999, strokes
 jittered as a hand redraws them, two strong conditions stacked per photo) was not.
-Also: MNIST test digits saved as PNG (clean scans) before/after, blank and lined pages without a
-digit (must answer "no digit found"), and milliseconds per 12-megapixel photo on one thread.
-Prints one JSON object and saves it beside this script.
+Also: MNIST test digits saved as PNG (clean scans) before/after; pages with nothing written on
+them, twelve kinds (tests/paper_photos.py EMPTY_PAGES), which must answer "no digit found"; and
+CPU milliseconds from a 4000x3000 JPEG file on disk to the answer on one torch thread, at the
+previous working size (1024) and the current one in the same run.
+Prints one JSON object and saves it beside this script (only when every part ran).
 
-Run: python benchmarks/photo_reading.py [--data-dir ../shared/data] [--per-condition 30]
+Run: python benchmarks/photo_reading.py [--data-dir ../shared/data] [--per-condition 10] [--scans 500]
+     [--big 8] [--empty 10] [--only PART]
 """
 
 from __future__ import annotations
