@@ -121,6 +121,8 @@ def save(image: Image.Image, path, look: Look) -> None:
 
 def _placed(ink: np.ndarray, look: Look, width: int, height: int) -> np.ndarray:
     rows, cols = np.nonzero(ink > 0.05)
+    if not rows.size:
+        return np.zeros((height, width), np.float32)  # an empty page
     ink = ink[rows.min(): rows.max() + 1, cols.min(): cols.max() + 1]
     scale = look.digit_height * height / ink.shape[0]
     w, h = max(1, round(ink.shape[1] * scale)), max(1, round(ink.shape[0] * scale))
@@ -218,3 +220,31 @@ def random_look(condition: str, rng: np.random.Generator, size: tuple[int, int] 
                            lines=rng.choice([None, "ruled"]), pen=rng.uniform(0.5, 2.0)),
     }[condition]
     return replace(look, **strong)
+
+
+EMPTY_PAGES = ("blank", "lamp gradient", "shadow", "grain", "blur and jpeg", "tinted paper", "ruled", "squared",
+               "paper edge", "shadow and lines", "board", "everything")
+
+
+def empty_page(kind: str, rng: np.random.Generator, size: tuple[int, int] = (800, 600)) -> tuple[Image.Image, Look]:
+    """(photo, look) of a page with no digit on it: paper, light, lines and edges as `kind` says."""
+    look = random_look("clean", rng, size)
+    strong = {
+        "blank": {},
+        "lamp gradient": dict(gradient=rng.uniform(0.4, 0.8)),
+        "shadow": dict(shadow=rng.uniform(0.3, 0.7), gradient=rng.uniform(0, 0.3)),
+        "grain": dict(grain=rng.uniform(8, 18)),
+        "blur and jpeg": dict(blur=rng.uniform(1, 3), jpeg=int(rng.integers(15, 40)), grain=rng.uniform(3, 8)),
+        "tinted paper": dict(paper=str(rng.choice(["cream", "grey", "blue", "yellow"])), gradient=rng.uniform(0, 0.4)),
+        "ruled": dict(lines="ruled", gradient=rng.uniform(0, 0.5)),
+        "squared": dict(lines="squared", gradient=rng.uniform(0, 0.5)),
+        "paper edge": dict(desk=rng.uniform(0.05, 0.25), gradient=rng.uniform(0, 0.4)),
+        "shadow and lines": dict(lines=str(rng.choice(["ruled", "squared"])), shadow=rng.uniform(0.3, 0.6)),
+        "board": dict(board=True, gradient=rng.uniform(0, 0.4), grain=rng.uniform(2, 8)),
+        "everything": dict(gradient=rng.uniform(0.3, 0.6), shadow=rng.uniform(0.2, 0.5), grain=rng.uniform(4, 10),
+                           blur=rng.uniform(0.5, 2), rotation=rng.uniform(-8, 8), jpeg=int(rng.integers(40, 80)),
+                           paper=str(rng.choice(list(PAPERS))), lines=rng.choice([None, "ruled", "squared"]),
+                           desk=float(rng.choice([0.0, rng.uniform(0.05, 0.2)]))),
+    }[kind]
+    look = replace(look, **strong)
+    return photo(np.zeros((112, 112), np.float32), look, rng), look

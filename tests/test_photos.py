@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 from digit_strokes import STYLES
-from paper_photos import Look, mnist_ink, photo, save, stroke_ink
+from paper_photos import EMPTY_PAGES, Look, empty_page, mnist_ink, photo, save, stroke_ink
 from PIL import Image
 
 from digitpad.core.ink import find_ink, mark_to_mnist
@@ -77,6 +77,22 @@ def test_pages_without_a_digit_say_so(bundled, tmp_path, lines):
     reading = bundled.read(path)
     assert not reading.found and reading.prediction is None and reading.box is None
     assert bundled.predict(str(path)) is None
+
+
+def test_varied_empty_pages_say_no_digit_found(bundled, tmp_path):
+    """Every kind of empty page (lamp light, shadow, grain, tinted, ruled and squared paper, the desk's edge,
+    a board, all at once), two of each from a seed used neither for tuning nor for the benchmark."""
+    rng = np.random.default_rng(2026)
+    guesses = []
+    for kind in EMPTY_PAGES:
+        for k in range(2):
+            image, look = empty_page(kind, rng)
+            path = tmp_path / f"empty-{k}.jpg"
+            save(image, path, look)
+            reading = bundled.read(path)
+            if reading.found:
+                guesses.append(f"{kind}: {reading.prediction.digit} at {reading.box}")
+    assert len(guesses) <= 1, guesses  # of 24 pages
 
 
 def test_digit_on_ruled_paper_is_read_without_the_lines(bundled, tmp_path):

@@ -27,6 +27,7 @@ from .preprocess import Ink, to_float_gray, to_mnist
 BACKGROUND_SIDE = 64  # the lighting is estimated on a copy this small
 POLARITY_SIDE = 16  # the paper's colour, to tell ink from chalk, on a copy this small
 BACKGROUND_WINDOW = 0.22  # closing window as a share of that copy's longer side: wider than any stroke
+DARK_BESIDE = 0.2  # a mark with more of its surroundings this dark beside it is the edge of a dark region
 MIN_SIDE = 8  # an image thinner than this cannot hold a digit
 MIN_CONTRAST = 0.08  # ink darkens the paper by at least this share of its brightness
 NOISE_SIGMAS = 5.0  # and stands this many noise deviations above the paper's grain
@@ -82,7 +83,7 @@ def find_ink(image, ink: Ink = "auto", original_size: tuple[int, int] | None = N
     if isinstance(image, np.ndarray) and image.dtype == np.uint8 and max(image.shape[:2]) >= 2 * WORKING_SIDE \
             and (image.ndim == 2 or (image.ndim == 3 and image.shape[-1] in (3, 4))):
         original_size = original_size or (image.shape[1], image.shape[0])
-        image = Image.fromarray(image)  # shrunk by PIL before any float copy of 12 megapixels is made
+        image = _sampled(image)  # shrunk before any float copy of 12 megapixels is made
     if isinstance(image, Image.Image):
         original_size = original_size or image.info.get(ORIGINAL_SIZE) or image.size
         image = _shrink(image)
@@ -98,7 +99,8 @@ def find_ink(image, ink: Ink = "auto", original_size: tuple[int, int] | None = N
     polarity, strength = _flatten(gray, ink)
     mask, darkness = _threshold(strength)
     mask &= ~_straight_lines(mask)
-    labels, marks = _marks(mask, darkness, scale, original_size)
+    tone = gray if polarity == "dark" else 1.0 - gray  # ink is darker than its surroundings in `tone`
+    labels, marks = _marks(mask, darkness, tone, scale, original_size)
     return InkMap(tuple(original_size), scale, polarity, darkness, labels, tuple(marks))
 
 
@@ -129,6 +131,17 @@ def _shrink(image: Image.Image) -> Image.Image:
     if factor >= 2 and image.mode in ("L", "RGB", "RGBA", "LA", "F", "I"):
         return image.reduce(factor)
     return image
+
+
+def _sampled(pixels: np.ndarray) -> Image.Image:
+    """A big uint8 array as a PIL image of about twice the working size: every n-th pixel of every n-th row.
+
+    Copying all 12 megapixels into PIL costs more than the whole ink path; sampling first reads a
+    fraction of them. A line thinner than the sampling step (a few pixels of a 12-megapixel photo,
+    a fifth of a pixel at the working size) may be missed: no digit is written that fine.
+    """
+    step = max(1, max(pixels.shape[:2]) // WORKING_SIDE // 2)
+    return Image.fromarray(np.ascontiguousarray(pixels[::step, ::step]))
 
 
 def _resize(gray: np.ndarray, factor: float) -> np.ndarray:
@@ -167,7 +180,7 @@ def _polarity(gray: np.ndarray) -> str:
     paper = ndimage.median_filter(tiny, size=max(3, (max(tiny.shape) // 2) | 1), mode="nearest")
     if factor < 1:
         paper = np.asarray(Image.fromarray(paper, mode="F").resize(gray.shape[::-1], Image.BILINEAR))
-    step = 2 if gray.size > 40_000 else 1
+    step = max(1, int(np.sqrt(gray.size / 20_000)))  # the spread and the tails are clear from 20,000 pixels
     residual = gray[::step, ::step] - paper[::step, ::step]
     spread = 1.4826 * float(np.median(np.abs(residual - np.median(residual))))
     floor = max(NOISE_SIGMAS * spread, MIN_CONTRAST / 2)
@@ -200,7 +213,7 @@ def _straight_lines(mask: np.ndarray) -> np.ndarray:
     on ruled paper the lines go even when nothing else is there.
     """
     lines = np.zeros_like(mask)
-    step = 2 if mask.size > 250_000 else 1
+    step = 2 if mask.size > 60_000 else 1
     if step > 1:  # halved by "any ink in the 2x2 block", so a one-pixel line is not lost between samples
         h, w = mask.shape[0] // 2 * 2, mask.shape[1] // 2 * 2
         ys, xs = np.nonzero(mask[:h, :w].reshape(h // 2, 2, w // 2, 2).any(axis=(1, 3)))
@@ -216,7 +229,7 @@ def _straight_lines(mask: np.ndarray) -> np.ndarray:
         wide = counts.copy()
         wide[:, :-2] += counts[:, 1:-1] + counts[:, 2:]  # a line a few pixels thick spreads over three bins
         peaks = (wide >= LINE_SPAN * length) & (wide == ndimage.maximum_filter(wide, size=(3, 7)))
-        found = []  # (the line's pixels among ys/xs, how much of the side it covers)
+        found = []  # (the line's pixels among ys/xs, how much of the side it covers, angle, centre, thickness)
         taken = np.zeros(size, bool)
         thickest = max(4, int(LINE_THICKNESS * length))
         for a, position in sorted(zip(*np.nonzero(peaks)), key=lambda ap: -wide[ap]):
@@ -234,12 +247,15 @@ def _straight_lines(mask: np.ndarray) -> np.ndarray:
             band = (positions[a] >= first) & (positions[a] <= last)
             covered = np.count_nonzero(np.bincount(along[band]))
             if covered >= LINE_SPAN * length:
-                found.append((band, covered))
+                found.append((band, covered, a, (first + last) / 2, last - first))
                 taken[max(first - 4, 0): last + 5] = True
         ruled = len(found) >= 3  # a 0 has two long parallel sides; ruled paper shows three lines or more
-        for band, covered in found:
+        for band, covered, *_ in found:
             if ruled or covered >= ACROSS * length:
                 lines[ys[band] * step, xs[band] * step] = True
+        if ruled:
+            faint = _lattice(found, positions)
+            lines[ys[faint] * step, xs[faint] * step] = True
         on_ruled_paper |= ruled
     if lines.any():  # the band's own edges, and the pixels the halving merged, belong to the line too
         lines = ndimage.binary_dilation(lines, iterations=step + 1) & mask
@@ -248,6 +264,27 @@ def _straight_lines(mask: np.ndarray) -> np.ndarray:
     if lines.any() and _specks_only(mask & ~lines):
         return np.zeros_like(mask)  # a lone long stroke and nothing else: a 1 filling a tight crop
     return lines
+
+
+def _lattice(found, positions) -> np.ndarray:
+    """Which ink pixels lie on the ruled paper's unfound lines: those in shadow or faint, broken into dashes.
+
+    The lines found are evenly spaced; every position on their lattice (same angle, same spacing)
+    is a line, found or not. Found lines that do not fit one spacing leave the lattice out.
+    """
+    angle = int(np.median([a for _, _, a, _, _ in found]))
+    centres = np.sort([c for _, _, a, c, _ in found if abs(a - angle) <= 1])
+    gaps = np.diff(centres)
+    if len(gaps) < 2 or gaps.min() < 4:
+        return np.zeros(positions[angle].shape, bool)
+    spacing = gaps.min()
+    multiples = gaps / spacing
+    if np.abs(multiples - np.round(multiples)).max() > 0.15:
+        return np.zeros(positions[angle].shape, bool)
+    spacing = float(np.sum(gaps) / np.sum(np.round(multiples)))  # the mean spacing over all the lines found
+    half = np.median([t for _, _, _, _, t in found]) / 2 + 1
+    offset = (positions[angle] - centres[0]) % spacing
+    return np.minimum(offset, spacing - offset) <= half
 
 
 def _specks_only(mask: np.ndarray) -> bool:
@@ -261,7 +298,7 @@ def _specks_only(mask: np.ndarray) -> bool:
 
 
 # --- components and marks ---------------------------------------------------------------------------------------
-def _marks(mask: np.ndarray, darkness: np.ndarray, scale: float,
+def _marks(mask: np.ndarray, darkness: np.ndarray, tone: np.ndarray, scale: float,
            original_size: tuple[int, int]) -> tuple[np.ndarray, list[Mark]]:
     labels, count = ndimage.label(mask, structure=np.ones((3, 3), bool))
     if count == 0:
@@ -284,7 +321,7 @@ def _marks(mask: np.ndarray, darkness: np.ndarray, scale: float,
     for group in groups:
         x0, y0 = min(c[1] for c in group), min(c[2] for c in group)
         x1, y1 = max(c[3] for c in group), max(c[4] for c in group)
-        if max(x1 - x0, y1 - y0) < limit or not _stands_out(labels, darkness, group):
+        if max(x1 - x0, y1 - y0) < limit or not _stands_out(labels, darkness, tone, group):
             continue
         box = (int(x0 * scale), int(y0 * scale),
                min(int(np.ceil(x1 * scale)), original_size[0]) - int(x0 * scale),
@@ -296,13 +333,19 @@ def _marks(mask: np.ndarray, darkness: np.ndarray, scale: float,
 
 
 def _is_page_border(labels, label, rows, cols, height, width) -> bool:
-    """A component lining the image's edge over half its length: the desk beyond the paper, or its shadow.
+    """A component lining the image's edge over half its length (the desk beyond the paper, or its shadow),
+    or a sliver along the edge (what a rotated photo's corner or a cut-off ruled line leaves).
 
-    The edge is a band a few pixels deep, as a rotated photo's corners leave a sliver; a digit that
-    touches the edge meets it over a stroke's width or two.
+    The edge is a band a few pixels deep; a digit that touches the edge meets it over a stroke's
+    width or two, and stands across it rather than along it.
     """
-    component = labels[rows, cols] == label
     depth_y, depth_x = max(2, int(0.02 * height)), max(2, int(0.02 * width))
+    h, w = rows.stop - rows.start, cols.stop - cols.start
+    if (rows.start < depth_y or rows.stop > height - depth_y) and h <= 3 * depth_y and w > 4 * h:
+        return True
+    if (cols.start < depth_x or cols.stop > width - depth_x) and w <= 3 * depth_x and h > 4 * w:
+        return True
+    component = labels[rows, cols] == label
     lining = 0.0
     if rows.start < depth_y:
         lining = max(lining, component[: depth_y - rows.start].any(axis=0).sum() / width)
@@ -315,8 +358,12 @@ def _is_page_border(labels, label, rows, cols, height, width) -> bool:
     return lining > 0.5
 
 
-def _stands_out(labels, darkness, group) -> bool:
-    """Ink has edges: a few pixels beside a stroke is paper. A soft shadow's edge fades slowly instead."""
+def _stands_out(labels, darkness, tone, group) -> bool:
+    """Ink has edges: a few pixels beside a stroke is paper, lighter than the ink all round.
+
+    A soft shadow's edge fades slowly instead; the band along the edge of the desk or of a hard
+    shadow (where the lighting estimate lags the step) has the darker region itself on one side.
+    """
     x0, y0 = max(min(c[1] for c in group) - 6, 0), max(min(c[2] for c in group) - 6, 0)
     x1, y1 = max(c[3] for c in group) + 6, max(c[4] for c in group) + 6
     window = labels[y0:y1, x0:x1]
@@ -325,7 +372,12 @@ def _stands_out(labels, darkness, group) -> bool:
     if not ring.any():
         return True
     values = darkness[y0:y1, x0:x1]
-    return float(np.median(values[ring])) < 0.5 * float(np.median(values[mine]))
+    if float(np.median(values[ring])) >= 0.5 * float(np.median(values[mine])):
+        return False
+    tones = tone[y0:y1, x0:x1]
+    ink_tone = float(np.median(tones[mine]))
+    paper_tone = float(np.percentile(tones[ring], 75))
+    return np.mean(tones[ring] < ink_tone + 0.25 * (paper_tone - ink_tone)) < DARK_BESIDE
 
 
 def _group(components: list[list[int]]) -> list[list[list[int]]]:

@@ -218,11 +218,13 @@ class _Reading:
         return math.log(max(float(self.probabilities.max()), 1e-9)) - line.shape_cost(self.box)
 
 
-def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0) -> NumberReading:
+def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0,
+               cut_cost: float = CUT_COST) -> NumberReading:
     """Read the number in `ink`. `probabilities(inputs (N, 28, 28)) -> (N, 10)` is called once per round.
 
     `strokes_of(piece)` gives a digit's own strokes for the result (pads only); `scale` turns the
-    marks' pixels into the ones reported (an image's original size).
+    marks' pixels into the ones reported (an image's original size); `cut_cost` is what a cut costs
+    (images pass their own, image_marks.CUT_COST).
     """
     groups = group_marks(ink.boxes)
     if not groups:
@@ -268,7 +270,7 @@ def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0) -> 
             for left, right in options.get(piece, ()):
                 if readings[left] is None or readings[right] is None:
                     continue
-                score = readings[left].score(line) + readings[right].score(line) - CUT_COST
+                score = readings[left].score(line) + readings[right].score(line) - cut_cost
                 if score > best_score:
                     best_score, best = score, (left, right)
             if best is None:

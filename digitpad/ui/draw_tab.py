@@ -25,6 +25,7 @@ from .prediction_view import PredictionPanel
 
 THROTTLE_MS = 40  # at most 25 predictions a second while the pen moves
 OUTLINE_COLOR = "#e8412c"  # the region of a photo that was read
+UNSURE_COLOR = "#e07800"  # a digit of a photographed number read with little confidence (dashed)
 
 
 def _predict_strokes(predictor, strokes, size):
@@ -40,21 +41,32 @@ def _read_file(predictor, path: str):
     return predictor.read(image), image
 
 
-def photo_with_outline(image, box: tuple[int, int, int, int] | None, original_size: tuple[int, int]) -> QImage:
-    """The opened image as the pad shows it, the region that was read outlined (box in the file's pixels)."""
+def _read_number_file(predictor, path: str):
+    """(NumberReading, the upright working-size image shown under the digits' boxes), in the prediction thread."""
+    from ..core.images import load_image
+
+    image = load_image(path)
+    return predictor.read_number(image), image
+
+
+def photo_with_outline(image, boxes: list[tuple[tuple[int, int, int, int], bool]],
+                       original_size: tuple[int, int]) -> QImage:
+    """The opened image as the pad shows it, each region that was read outlined: (box in the file's pixels,
+    unsure) pairs; an unsure digit of a number is dashed in another colour."""
     rgb = image.convert("RGB")
     data = rgb.tobytes()
     picture = QImage(data, rgb.width, rgb.height, 3 * rgb.width, QImage.Format_RGB888).copy()
-    if box is not None:
-        factor = rgb.width / original_size[0]
+    factor = rgb.width / original_size[0]
+    painter = QPainter(picture)
+    painter.setRenderHint(QPainter.Antialiasing)
+    width = max(2.0, max(rgb.size) / 160)  # about 2 px once the pad shrinks the image to its size
+    margin = width * 1.5
+    for box, unsure in boxes:
         x, y, w, h = (v * factor for v in box)
-        painter = QPainter(picture)
-        painter.setRenderHint(QPainter.Antialiasing)
-        width = max(2.0, max(rgb.size) / 160)  # about 2 px once the pad shrinks the image to its size
-        painter.setPen(QPen(QColor(OUTLINE_COLOR), width))
-        margin = width * 1.5
+        painter.setPen(QPen(QColor(UNSURE_COLOR if unsure else OUTLINE_COLOR), width,
+                            Qt.DashLine if unsure else Qt.SolidLine))
         painter.drawRect(QRectF(x - margin, y - margin, w + 2 * margin, h + 2 * margin))
-        painter.end()
+    painter.end()
     return picture
 
 
@@ -174,8 +186,7 @@ class DrawTab(QWidget):
             return
         number = self.canvas.number_mode()
         if self._image_path is not None:
-            job = (partial(predictor.read_number, self._image_path) if number
-                   else partial(_read_file, predictor, self._image_path))
+            job = partial(_read_number_file if number else _read_file, predictor, self._image_path)
         elif self.canvas.is_empty():
             self._generation += 1
             self._show_number(None) if number else self._show(None)
@@ -216,7 +227,8 @@ class DrawTab(QWidget):
             self._show(answer)
             return
         self.reading, image = answer
-        self.canvas.set_background(photo_with_outline(image, self.reading.box, self.reading.size))
+        boxes = [(self.reading.box, False)] if self.reading.found else []
+        self.canvas.set_background(photo_with_outline(image, boxes, self.reading.size))
         self.source_label.setText(self._photo_note(self.reading))
         self._show(self.reading.prediction)
 
@@ -303,6 +315,15 @@ class DrawTab(QWidget):
         self.predict_now()
 
     def _show_number(self, reading) -> None:
+        if self._image_path is not None and reading is not None:  # a photo: its digits are boxed on the photo itself
+            from ..core.images import ORIGINAL_SIZE
+
+            reading, image = reading
+            boxes = [(d.box, d.unsure) for d in reading.digits]
+            self.canvas.set_background(photo_with_outline(image, boxes, image.info[ORIGINAL_SIZE]))
+            name = os.path.basename(self._image_path)
+            self.source_label.setText(f"{name}: {len(boxes)} digit{'s' * (len(boxes) != 1)} read, each outlined"
+                                      if boxes else f"{name}: no digits found")
         from_drawing = reading is not None and self._image_path is None and not self.canvas.is_empty()
         self.canvas.set_digit_boxes([(d.box, d.unsure) for d in reading.digits] if from_drawing else [])
         self.number_view.show_reading(reading)

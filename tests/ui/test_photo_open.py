@@ -71,3 +71,42 @@ def test_photo_with_several_marks_says_so_and_a_blank_one_finds_no_digit(window,
     assert tab.panel.caption.text() == "No digit found in blank.jpg"
     assert tab.source_label.text() == "blank.jpg: no digit found"
     assert tab.panel.model_input.image() is None
+
+
+def test_photo_of_a_number_in_number_mode_boxes_each_digit_on_the_photo(window, qtbot, tmp_path, mnist):
+    from PIL import Image
+    from written_numbers import photographed_number
+
+    labels = mnist.test_labels.numpy()
+    chosen = [int(np.flatnonzero(labels == d)[0]) for d in (3, 1, 5)]
+    photo_315 = photographed_number([mnist.test_images[i].numpy() for i in chosen], np.random.default_rng(3),
+                                    digit_height=90, touch_share=0)
+    photo_315.save(tmp_path / "house.jpg", quality=90)
+    tab = window.draw_tab
+    tab.number_toggle.setChecked(True)
+    try:
+        window.open_image(str(tmp_path / "house.jpg"))
+        qtbot.waitUntil(lambda: not tab.service.busy() and tab.number_view.text() != "", timeout=10_000)
+        settle(qtbot, tab)
+        assert tab.number_view.text() == "315"
+        assert tab.source_label.text() == "house.jpg: 3 digits read, each outlined"
+
+        xs, ys = outline_pixels(tab.canvas)
+        pad_w, pad_h = tab.canvas.width(), tab.canvas.height()
+        factor = min(pad_w / photo_315.width, pad_h / photo_315.height)  # the photo fits the pad, centred
+        left, top = (pad_w - photo_315.width * factor) / 2, (pad_h - photo_315.height * factor) / 2
+        shown = []
+        for x, y, w, h in (d.box for d in tab.number_view.reading().digits):
+            x0, x1 = left + x * factor, left + (x + w) * factor
+            y0, y1 = top + y * factor, top + (y + h) * factor
+            middle = (ys > y0) & (ys < y1)
+            sides = [np.count_nonzero(middle & (np.abs(xs - edge) < 6)) for edge in (x0, x1)]
+            shown.append(min(sides) > 0.5 * (y1 - y0))  # both upright sides of this digit's own box are drawn
+        assert shown == [True, True, True], "a box per digit on the photo"
+
+        Image.new("RGB", (640, 240), (240, 238, 230)).save(tmp_path / "blank.jpg")
+        window.open_image(str(tmp_path / "blank.jpg"))
+        settle(qtbot, tab)
+        assert tab.source_label.text() == "blank.jpg: no digits found" and len(outline_pixels(tab.canvas)[0]) == 0
+    finally:
+        tab.number_toggle.setChecked(False)  # the mode is remembered: the next test starts as the others expect
