@@ -326,7 +326,7 @@ class DrawTab(QWidget):
                                       if boxes else f"{name}: no digits found")
         from_drawing = reading is not None and self._image_path is None and not self.canvas.is_empty()
         self.canvas.set_digit_boxes([(d.box, d.unsure) for d in reading.digits] if from_drawing else [])
-        self.number_view.show_reading(reading)
+        self.number_view.show_reading(reading, correctable=self._image_path is None)
         if not (reading and reading.digits) and self._image_path is not None:
             self.number_view.show_message("No digits found in this image")
         self.numberShown.emit(reading)

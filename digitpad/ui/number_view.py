@@ -26,6 +26,7 @@ class NumberView(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._reading = None
+        self._correctable = True
         self.digit_buttons: list[QToolButton] = []
         self.captions: list[QLabel] = []
         self.menu: QMenu | None = None  # the open "It was a ..." menu, if any
@@ -85,8 +86,11 @@ class NumberView(QWidget):
         self.digit_buttons.append(button)
         self.captions.append(caption)
 
-    def show_reading(self, reading) -> None:
+    def show_reading(self, reading, correctable: bool = True) -> None:
+        """Show a NumberReading (None: nothing read). Digits read from a photo are not `correctable`: only a
+        drawing's digits have strokes to keep in the personal set."""
         self._reading = reading if reading and reading.digits else None
+        self._correctable = correctable
         digits = self._reading.digits if self._reading else ()
         while len(self.digit_buttons) < len(digits):
             self._add_digit_slot()
@@ -98,7 +102,8 @@ class NumberView(QWidget):
             digit = digits[index]
             (first, p1), (second, p2) = digit.candidates
             button.setText("?" if digit.unsure else str(digit.digit))
-            button.setToolTip(f"{first} ({p1:.1%}) or {second} ({p2:.1%}). Click to correct this digit.")
+            button.setToolTip(f"{first} ({p1:.1%}) or {second} ({p2:.1%})."
+                              + (" Click to correct this digit." if correctable else ""))
             button.setAccessibleName(f"Digit {index + 1}: {'unsure' if digit.unsure else digit.digit}")
             caption.setText(digit_caption(digit))
             caption.setStyleSheet("color: palette(highlight); font-weight: bold;" if digit.unsure else "")
@@ -108,7 +113,8 @@ class NumberView(QWidget):
             return
         self.number_label.setText(f"<b>{self._reading.text}</b>" + (
             f" (unsure: {self._reading.display})" if self._reading.display != self._reading.text else ""))
-        self.caption.setText("Click a digit, here or on the pad, to correct it.")
+        self.caption.setText("Click a digit, here or on the pad, to correct it." if correctable else
+                             "Read from the image; corrections are kept for drawings on the pad.")
 
     def show_message(self, text: str) -> None:
         self.show_reading(None)
@@ -116,7 +122,7 @@ class NumberView(QWidget):
 
     def ask_correction(self, index: int) -> None:
         """Offer "It was a 0..9" for digit `index` (non-blocking, under its button)."""
-        if self._reading is None or not 0 <= index < len(self._reading.digits):
+        if self._reading is None or not self._correctable or not 0 <= index < len(self._reading.digits):
             return
         read = self._reading.digits[index].digit
         self.menu = QMenu(self)

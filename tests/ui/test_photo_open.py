@@ -103,6 +103,9 @@ def test_photo_of_a_number_in_number_mode_boxes_each_digit_on_the_photo(window, 
             sides = [np.count_nonzero(middle & (np.abs(xs - edge) < 6)) for edge in (x0, x1)]
             shown.append(min(sides) > 0.5 * (y1 - y0))  # both upright sides of this digit's own box are drawn
         assert shown == [True, True, True], "a box per digit on the photo"
+        assert "Read from the image" in tab.number_view.caption.text() and "Click" not in tab.number_view.caption.text()
+        qtbot.mouseClick(tab.number_view.digit_buttons[0], Qt.LeftButton)
+        assert tab.number_view.menu is None, "a photo's digits have no strokes to keep: no correction is offered"
 
         Image.new("RGB", (640, 240), (240, 238, 230)).save(tmp_path / "blank.jpg")
         window.open_image(str(tmp_path / "blank.jpg"))
