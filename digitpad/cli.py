@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .core.config import DEVICES, OPTIMIZERS, PRESETS, SCHEDULES
 
 EXIT_ERROR, EXIT_INTERRUPTED = 1, 130
 
@@ -25,7 +26,7 @@ def _add_data_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_device_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    parser.add_argument("--device", default="auto", choices=tuple(DEVICES))
 
 
 def _add_tensorboard_arg(parser: argparse.ArgumentParser) -> None:
@@ -34,8 +35,6 @@ def _add_tensorboard_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .core.config import OPTIMIZERS, PRESETS, SCHEDULES
-
     parser = argparse.ArgumentParser(prog="digitpad", description="Handwritten digit recognition: "
                                      "run with no command to open the app.")
     parser.add_argument("--version", action="version", version=f"digitpad {__version__}")

@@ -11,6 +11,7 @@ class TrainingError(Exception):
     """Training cannot go on (diverged, bad configuration, out of memory); the message says why."""
 
 
+DEVICES = {"auto": "Auto", "cpu": "CPU", "cuda": "CUDA"}  # what a run may ask for, and how forms and menus name it
 OPTIMIZERS = ("adamw", "adam", "sgd")
 SCHEDULES = ("onecycle", "step", "none")
 

@@ -27,7 +27,6 @@ from .preprocess import to_mnist
 from .strokes import model_pen_width, render_strokes
 from .trainer import Event, Finished, Message, Stopped, TrainControl, score_in_chunks, train
 
-MIN_SAMPLES = 2  # one to learn from and one to check
 RENDER_CHUNK = 16  # drawings rendered between two checks for a stop
 MAX_EPOCHS = 1000  # the trainer's limit, reached only by a tiny dataset and many steps
 PEN_FACTORS = (0.7, 1.0, 1.4)  # pen widths, relative to the Draw tab's model pen
@@ -136,17 +135,6 @@ class FineTuned:
     report: FinetuneReport
 
 
-def problems(personal: PersonalSet) -> list[str]:
-    """Why this set cannot be fine-tuned on, as sentences (empty when it can)."""
-    n = len(personal.samples)
-    if n == 0:
-        return ["you have kept no digits yet: draw on the Draw tab and answer \"Was it right?\""]
-    if n < MIN_SAMPLES:
-        return [f"you have kept {n} digit; fine-tuning needs at least {MIN_SAMPLES} (one to learn from, "
-                "one to check the result)"]
-    return []
-
-
 def sample_id(sample: Sample) -> str:
     """A short fingerprint of a drawing, stable across runs, sessions and exports."""
     return hashlib.sha256(repr(sample.key()).encode()).hexdigest()[:16]
@@ -224,7 +212,7 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
     or with Stopped. Raises TrainingError for an unusable set or configuration.
     """
     config = config or FinetuneConfig()
-    reasons = problems(personal) + config.problems()
+    reasons = personal.fine_tuning_problems() + config.problems()
     if reasons:
         raise TrainingError("; ".join(reasons))
     control = control or TrainControl()

@@ -14,6 +14,7 @@ from PySide6.QtCore import QRectF, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
+from ..core.personal import PersonalSetError, Sample
 from ..core.strokes import is_mark
 from .canvas import PEN_WIDTH_RANGE, DrawingCanvas, PadArea
 from .correction_row import CorrectionRow, KeptNote
@@ -269,8 +270,6 @@ class DrawTab(QWidget):
     def _keep(self, strokes, size, label: int, read: int | None = None) -> tuple[int, int] | None:
         """Keep a drawing in the person's set with its true label and the model's reading (`read`, else the
         drawing's own, taken now); (how many are kept now, the reading), or None when nothing was kept."""
-        from ..core.personal import PersonalSetError, Sample
-
         prediction = _predict_strokes(self.models.predictor, strokes, size)
         if prediction is None:
             return None

@@ -33,12 +33,13 @@ from PySide6.QtWidgets import (
 from superqt.utils import create_worker
 
 from .digit_gallery import CORRECT_COLOR, ERROR_COLOR, DigitGallery, digit_icon
+from ..core.personal import PersonalSetError
 from .message_boxes import ask_yes_no
 from .model_manager import ModelManager
 from .file_dialogs import open_file, save_file
 from .personal_store import PersonalDigits
 
-PERSONAL_FILTER = "digitpad personal sets (*.pt)"
+PERSONAL_FILTER = "digitpad personal sets (*.npz *.pt)"
 EMPTY_TEXT = "No digits kept yet: draw a digit on the Draw tab and say whether it was read right"
 READ_BATCH = 64  # drawings rendered at a time, so a large set never holds all its pad-sized renders at once
 
@@ -200,8 +201,6 @@ class MyDigitsView(QDialog):
 
     def refresh(self) -> None:
         """Read the file again and show it; samples the current model has not read yet are sent to it."""
-        from ..core.personal import PersonalSetError
-
         self.path_label.setText(f"Kept in {self.personal.path}")
         self.path_label.setToolTip(str(self.personal.path))
         try:
@@ -309,8 +308,6 @@ class MyDigitsView(QDialog):
                 for _, gallery in self.sections.values() for item in gallery.selectedItems()]
 
     def delete_selected(self) -> None:
-        from ..core.personal import PersonalSetError
-
         keys = self.selected_keys()
         if not keys:
             return
@@ -330,8 +327,6 @@ class MyDigitsView(QDialog):
             self._clear_answered)
 
     def _clear_answered(self, yes: bool) -> None:
-        from ..core.personal import PersonalSetError
-
         self.clear_question = None
         if not yes:
             return
@@ -350,8 +345,6 @@ class MyDigitsView(QDialog):
 
     def import_from(self, path: str | os.PathLike) -> int | None:
         """Merge an exported set; returns how many digits were new, None (with a message) when it failed."""
-        from ..core.personal import PersonalSetError
-
         try:
             added = self.personal.import_file(path)
         except PersonalSetError as e:
@@ -362,13 +355,11 @@ class MyDigitsView(QDialog):
         return added
 
     def export_dialog(self) -> None:
-        path = save_file(self, "Export your digits", "my-digits.pt", PERSONAL_FILTER)
+        path = save_file(self, "Export your digits", "my-digits.npz", PERSONAL_FILTER)
         if path:
-            self.export_to(path if Path(path).suffix else f"{path}.pt")
+            self.export_to(path if Path(path).suffix else f"{path}.npz")
 
     def export_to(self, path: str | os.PathLike) -> bool:
-        from ..core.personal import PersonalSetError
-
         try:
             saved = self.personal.export_file(path)
         except PersonalSetError as e:

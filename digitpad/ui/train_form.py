@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 from superqt.utils import create_worker
 
-from ..core.config import OPTIMIZERS, PRESETS, SCHEDULES, TrainConfig, preset
+from ..core.config import DEVICES, OPTIMIZERS, PRESETS, SCHEDULES, TrainConfig, preset
 from .dataset_choice import CSV, DEFAULT, KINDS, DatasetChoice
 from .file_dialogs import open_file, open_folder
 from .form_fields import form_group, number_edit, read_number
@@ -33,7 +33,6 @@ from .form_fields import form_group, number_edit, read_number
 CUSTOM = "custom"
 PRESET_LABELS = {"quick": "Quick: LeNet-5, 3 epochs, under a minute", "full": "Full: the bundled model's recipe (long)",
                  CUSTOM: "Custom"}
-DEVICES = {"auto": "Auto", "cpu": "CPU", "cuda": "CUDA"}
 MAX_IMAGES = 10_000_000
 
 
@@ -303,8 +302,7 @@ class TrainForm(QWidget):
         self.changed.emit()
 
     def refresh_dataset_status(self) -> None:
-        # describing the data needs the dataset module, which loads torch: wait for the catalog worker
-        status = self.dataset().status() if self.is_ready else "Checking the data..."
+        status = self.dataset().status()
         self.dataset_status.setText(status.replace("/", "/\u200b"))  # let long paths wrap at their slashes
 
     def browse(self) -> None:
@@ -331,7 +329,6 @@ class TrainForm(QWidget):
             cuda.setEnabled(False)
             cuda.setToolTip(f"Unavailable: {cuda_unavailable}")
         self.is_ready = True
-        self.refresh_dataset_status()
         self.changed.emit()
         self.ready.emit()
 
