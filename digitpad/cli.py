@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import sys
+from dataclasses import fields
 from pathlib import Path
 
 from . import __version__
@@ -251,8 +252,15 @@ def _check_outputs(*paths: str | None) -> None:
             raise UserError(f"{path}: cannot be written: {e.strerror}") from None
 
 
+def _settings_given(args, settings) -> dict:
+    """The options given on the command line that set a field of the dataclass `settings` (each option is
+    named as the field it sets)."""
+    names = {f.name for f in fields(settings)}
+    return {k: v for k, v in vars(args).items() if v is not None and k in names}
+
+
 def cmd_train(args) -> int:
-    from .core.config import preset
+    from .core.config import TrainConfig, preset
     from .core.datasets import load_dataset
     from .core.history_csv import write_history_csv
     from .core.runs import RunRecorder
@@ -263,9 +271,7 @@ def cmd_train(args) -> int:
         from .core.tensorboard_log import summary_writer_class
 
         summary_writer_class()  # without the extra, say so before anything loads
-    overrides = {k: v for k, v in vars(args).items() if v is not None and k in (
-        "arch", "epochs", "batch_size", "lr", "optimizer", "schedule", "weight_decay", "dropout", "augment",
-        "elastic", "styles", "val_fraction", "seed", "device", "train_limit")}
+    overrides = _settings_given(args, TrainConfig)
     if "arch" in overrides and overrides["arch"] != preset(args.preset).arch:
         overrides["arch_args"] = {}
     config = preset(args.preset, **overrides)
@@ -430,12 +436,10 @@ def cmd_info(args) -> int:
 
 
 def cmd_finetune(args) -> int:
-    from dataclasses import replace
-
     from .core.checkpoint import Checkpoint
     from .core.config import FinetuneConfig, TrainingError
     from .core.datasets import load_dataset
-    from .core.finetune import FineTuned, finetune
+    from .core.finetune import finetune
     from .core.paths import bundled_model_path
     from .core.personal import PersonalSet
     from .core.runs import RunRecorder
@@ -448,24 +452,22 @@ def cmd_finetune(args) -> int:
         summary_writer_class()  # without the extra, say so before anything loads
     personal = PersonalSet.load(args.personal, missing_ok=args.personal is None)  # nothing kept: said below
     start = Checkpoint.load(args.model or bundled_model_path())
-    settings = {k: v for k, v in vars(args).items() if v is not None and k in ("steps", "lr", "holdout", "seed")}
-    config = replace(FinetuneConfig(), device=args.device, **settings)
+    config = FinetuneConfig(**_settings_given(args, FinetuneConfig))
     data = load_dataset(args.data_dir, args.csv, args.download)
     _use_free_cores()
-    report = finished = None
+    finished = None
     recorder = RunRecorder.for_finetune(config, start.display_name, start.arch, name=Path(args.out).stem,
                                         tensorboard=args.tensorboard)
     events = recorder.watch(finetune(start, personal, data, config, name=Path(args.out).stem), data.source)
     try:
         for event in _with_progress(events):
-            if isinstance(event, FineTuned):
-                report = event.report
-            elif isinstance(event, Finished):
+            if isinstance(event, Finished):
                 finished = event
     except KeyboardInterrupt:
         events.close()  # an interrupt between two events: the record says stopped
         print("digitpad: fine-tuning stopped; nothing was saved", file=sys.stderr)
         return EXIT_INTERRUPTED
+    report = finished.finetune
     print("\n".join(report.lines()))
     if report.forgot and not args.force:
         raise TrainingError(f"the model was not saved to {args.out}; --force saves it anyway")
@@ -597,9 +599,7 @@ def main(argv: list[str] | None = None) -> int:
         from .ui.app import run
 
         return run()
-    from .core.config import TrainingError
     from .core.errors import UserError
-    from .core.images import ImageError
 
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="backslashreplace")  # file names that are not UTF-8 print, escaped
@@ -610,7 +610,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         _quiet_stdout()
         return EXIT_ERROR
-    except (UserError, TrainingError, ImageError) as e:  # bad input or a fixable problem; anything else is a bug
+    except UserError as e:  # bad input or a fixable problem (a bad file, a diverged run); anything else is a bug
         print(f"digitpad: error: {e}", file=sys.stderr)
         return EXIT_ERROR
     except OSError as e:  # a file or folder the command needed (not found, not allowed, disk full)

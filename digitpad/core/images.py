@@ -9,13 +9,15 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .errors import UserError
+
 MAX_PIXELS = 40_000_000  # about 40 MB as grayscale; larger files are refused, not decoded
 WORKING_SIDE = 1024  # big photos are shrunk to about this before the ink is looked for; a digit needs far less
 ORIGINAL_SIZE = "digitpad.original_size"  # info key: the upright file's (width, height) before it was shrunk
 TURNED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 
 
-class ImageError(Exception):
+class ImageError(UserError):
     """An image file cannot be used; the message names it and says why."""
 
 

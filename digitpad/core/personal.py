@@ -28,6 +28,7 @@ from filelock import FileLock, Timeout
 from .atomic_file import write_atomically
 from .errors import UserError
 from .paths import user_data_dir
+from .preprocess import to_uint8
 from .stored_zip import read_stored_zip
 
 FORMAT = "digitpad-personal"
@@ -95,6 +96,14 @@ class Sample:
     predicted: int | None
     model_input: np.ndarray  # 28x28 uint8, white ink on black
     created: str = field(default_factory=lambda: _dt.datetime.now(_dt.timezone.utc).isoformat())
+
+    @classmethod
+    def of_reading(cls, strokes: list[list[tuple[float, float]]], size: tuple[int, int], label: int,
+                   prediction, read: int | None = None) -> Sample:
+        """A drawing kept with its true `label`, the model input `prediction` (a core.predictor Prediction) was
+        read from, and the reading: `read`, else the prediction's digit."""
+        return cls(strokes, size, label, prediction.digit if read is None else read,
+                   to_uint8(prediction.model_input))
 
     def key(self) -> tuple:
         """What makes two samples the same drawing (for merging imports)."""

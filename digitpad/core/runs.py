@@ -371,7 +371,6 @@ class RunRecorder:
                               f"{e.strerror or e}; training goes on")
 
     def _observe(self, event) -> Iterator:
-        from .finetune import FineTuned
         from .trainer import Epoch, Finished, Step, Stopped
 
         record = self.record
@@ -385,9 +384,9 @@ class RunRecorder:
             record.epochs = event.epochs
             record.seconds = event.elapsed
             yield from self._saved()
-        elif isinstance(event, FineTuned):
-            record.finetune = {k: v for k, v in event.report.summary().items() if k != "learnt"}
         elif isinstance(event, Finished):
+            if event.finetune is not None:
+                record.finetune = {k: v for k, v in event.finetune.summary().items() if k != "learnt"}
             checkpoint = event.checkpoint
             record.metrics = {k: checkpoint.metrics[k] for k in KEPT_METRICS if k in checkpoint.metrics}
             record.device = str(checkpoint.metrics.get("device", record.device))

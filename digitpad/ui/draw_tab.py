@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from functools import partial
 
-import numpy as np
 from PySide6.QtCore import QRectF, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
@@ -18,6 +17,7 @@ from ..core.personal import PersonalSetError, Sample
 from ..core.strokes import is_mark
 from .canvas import PEN_WIDTH_RANGE, DrawingCanvas, PadArea
 from .correction_row import CorrectionRow, KeptNote
+from .latest_request import LatestRequest
 from .model_manager import ModelManager
 from .number_view import NumberView
 from .personal_store import PersonalDigits
@@ -75,7 +75,7 @@ class DrawTab(QWidget):
         self.panel = PredictionPanel()
         self.source_label = QLabel("")
         self.source_label.setEnabled(False)
-        self._generation = 0  # bumped whenever what is predicted is replaced, so late answers are dropped
+        self._generation = LatestRequest()  # renewed whenever what is predicted is replaced: late answers are dropped
         self._image_path: str | None = None
         self.reading = None  # the last Reading of an opened image, with its box and marks
         self._shown = None  # the prediction on the panel, for the correction row
@@ -176,7 +176,7 @@ class DrawTab(QWidget):
             job = (partial(predictor.read_number, self._image_path) if number
                    else partial(_read_file, predictor, self._image_path))
         elif self.canvas.is_empty():
-            self._generation += 1
+            self._generation.new()
             self._show_number(None) if number else self._show(None)
             return
         elif number:
@@ -185,7 +185,7 @@ class DrawTab(QWidget):
         else:
             job = partial(_predict_strokes, predictor, self.canvas.strokes(),
                           (self.canvas.width(), self.canvas.height()))
-        generation = self._generation
+        generation = self._generation.current  # answers for the same drawing as it grows all count
         self.service.submit(lambda: (generation, job()))
 
     def open_image(self, path: str | os.PathLike) -> None:
@@ -197,7 +197,7 @@ class DrawTab(QWidget):
     def _show_file(self, path: str | None) -> None:
         if path == self._image_path:
             return
-        self._generation += 1
+        self._generation.new()
         self._image_path = path
         self.reading = None
         self.canvas.set_background(None)
@@ -206,7 +206,7 @@ class DrawTab(QWidget):
     # --- answers ---------------------------------------------------------------------------------
     def _on_predicted(self, result, seconds: float) -> None:
         generation, answer = result
-        if generation != self._generation:
+        if not self._generation.is_current(generation):
             return
         if self.canvas.number_mode():
             self._show_number(answer)
@@ -273,20 +273,19 @@ class DrawTab(QWidget):
         prediction = _predict_strokes(self.models.predictor, strokes, size)
         if prediction is None:
             return None
-        read = prediction.digit if read is None else read
+        sample = Sample.of_reading(strokes, size, label, prediction, read)
         try:
-            count = self.personal.add(Sample(strokes, size, label, read,
-                                             np.round(prediction.model_input * 255).astype(np.uint8)))
+            count = self.personal.add(sample)
         except PersonalSetError as e:
             (self.number_view if self.canvas.number_mode() else self.panel).show_message(str(e))
             return None
-        return count, read
+        return count, sample.predicted
 
     # --- Number mode -----------------------------------------------------------------------------
     def set_number_mode(self, on: bool) -> None:
         """Switch between one digit on a square pad and a whole number on a wide one (remembered)."""
         self.number_toggle.setChecked(on)
-        self._generation += 1  # an answer of the other kind still on its way is dropped
+        self._generation.new()  # an answer of the other kind still on its way is dropped
         self.canvas.set_number_mode(on)
         self.pad.updateGeometry()
         self.panel.setVisible(not on)

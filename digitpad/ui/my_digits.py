@@ -34,6 +34,7 @@ from superqt.utils import create_worker
 
 from .digit_gallery import CORRECT_COLOR, ERROR_COLOR, DigitGallery, digit_icon
 from ..core.personal import PersonalSetError
+from .latest_request import LatestRequest
 from .message_boxes import ask_yes_no
 from .model_manager import ModelManager
 from .file_dialogs import open_file, save_file
@@ -100,7 +101,7 @@ class MyDigitsView(QDialog):
         self.models = models
         self.personal_set = None  # the set as last read from its file
         self.readings: dict[tuple, int | None] = {}  # Sample.key() -> the current model's digit (None: blank)
-        self._request = 0  # the newest reading request; an older one finishing later is ignored
+        self._request = LatestRequest()  # reading the set; an older reading finishing later is ignored
         self.clear_question: QMessageBox | None = None
 
         self.summary = QLabel("")
@@ -194,7 +195,7 @@ class MyDigitsView(QDialog):
 
     def _on_model_changed(self, _predictor) -> None:
         self.readings.clear()
-        self._request += 1
+        self._request.new()
         if self.isVisible():
             self._show_readings()
             self._read_missing()
@@ -272,19 +273,18 @@ class MyDigitsView(QDialog):
         missing = [s for s in self.samples if s.key() not in self.readings]
         if predictor is None or not missing:
             return
-        self._request += 1
-        request, keys = self._request, [s.key() for s in missing]
+        request, keys = self._request.new(), [s.key() for s in missing]
         create_worker(read_drawings, predictor, [(s.strokes, s.size) for s in missing],
                       _connect={"returned": lambda digits: self._on_read(request, keys, digits),
                                 "errored": lambda error: self._on_read_failed(request, error)})
 
     def _on_read(self, request: int, keys: list[tuple], digits: list[int | None]) -> None:
-        if request == self._request:
+        if self._request.is_current(request):
             self.readings.update(zip(keys, digits))
             self._show_readings()
 
     def _on_read_failed(self, request: int, error: Exception) -> None:
-        if request == self._request:
+        if self._request.is_current(request):
             self.show_message(f"The current model could not read your digits: {str(error) or type(error).__name__}",
                               error=True)
 
