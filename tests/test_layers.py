@@ -79,3 +79,10 @@ def test_importing_digitpad_does_not_load_torch():
     code = "import sys, digitpad, digitpad.cli; digitpad.cli.build_parser(); print('torch' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_every_cli_module_imports_without_torch():
+    """Each command group imports torch inside the command that needs it, so `--help` and the GUI stay quick."""
+    modules = sorted(f"digitpad.cli.{p.stem}" for p in (CORE.parent / "cli").glob("*.py") if p.stem != "__init__")
+    assert len(modules) > 3
+    assert loaded_after_import(modules, ("torch",)) == "", "this cli module loads torch when imported"
