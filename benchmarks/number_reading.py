@@ -20,7 +20,6 @@ Run: python benchmarks/number_reading.py [--numbers N]   (prints JSON and saves 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import sys
@@ -29,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from _common import latency_ms, load_average, report
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
@@ -93,11 +93,6 @@ def accuracy(predictor: Predictor, mnist, variant: dict, count: int) -> dict:
     return out
 
 
-def percentiles(samples: list[float]) -> dict:
-    ms = np.array(samples) * 1000
-    return {"p50_ms": round(float(np.percentile(ms, 50)), 3), "p95_ms": round(float(np.percentile(ms, 95)), 3)}
-
-
 def latency(predictor: Predictor, repeats: int) -> dict:
     rng = np.random.default_rng(5)
     out = {}
@@ -113,7 +108,7 @@ def latency(predictor: Predictor, repeats: int) -> dict:
                 start = time.perf_counter()
                 predictor.read_number_strokes(strokes, size)
                 times.append(time.perf_counter() - start)
-        out[name] = percentiles(times)
+        out[name] = latency_ms(times)
     styles, hand = all_styles(), random.Random(5)
     single = [jittered(styles[i % len(styles)][2], hand, 320) for i in range(20)]
     times = []
@@ -122,7 +117,7 @@ def latency(predictor: Predictor, repeats: int) -> dict:
             start = time.perf_counter()
             predictor.predict_drawings([(strokes, (320, 320))])
             times.append(time.perf_counter() - start)
-    out["single_digit_on_the_square_pad"] = percentiles(times)
+    out["single_digit_on_the_square_pad"] = latency_ms(times)
     return out
 
 
@@ -135,15 +130,13 @@ def main() -> None:
     torch.set_num_threads(1)
     predictor = Predictor.load(device="cpu")
     mnist = load_mnist(args.data_dir)
-    result = {"model": predictor.name, "torch_threads": 1, "load_average": round(os.getloadavg()[0], 2),
+    result = {"model": predictor.name, "torch_threads": 1, "load_average": load_average(),
               "goals": {"strokes_whole_number": 0.95, "photos_whole_number": 0.90, "live_read_p95_ms": 15}}
     for name, variant in VARIANTS.items():
         result[name] = accuracy(predictor, mnist, variant, args.numbers)
     result["live_read_latency"] = latency(predictor, args.repeats)
-    result["load_average_after"] = round(os.getloadavg()[0], 2)
-    text = json.dumps(result, indent=1)
-    print(text)
-    (HERE / "number_reading.json").write_text(text + "\n")
+    result["load_average_after"] = load_average()
+    report(result, HERE / "number_reading.json")
 
 
 if __name__ == "__main__":

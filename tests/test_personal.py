@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import torch
 from digit_strokes import STYLES, place
-from hostile_files import personal_set_dict, spoiled_personal_sets, unclear
+from hostile_files import personal_set_dict, refused_in_one_line, spoiled_personal_sets
 
 from digitpad.core.personal import PersonalSet, PersonalSetError, Sample, default_path, edit
 from digitpad.core.preprocess import to_mnist
@@ -120,9 +120,7 @@ def test_hostile_sets_are_refused_with_one_clear_line(tmp_path, name):
     """Bounded strokes and pad size, checked types: what would crash fine-tuning later is refused at import."""
     path = tmp_path / "hostile.pt"
     torch.save(spoiled_personal_sets()[name], path)
-    with pytest.raises(PersonalSetError) as info:
-        PersonalSet.load(path)
-    assert str(info.value).startswith(f"{path}") and not unclear(str(info.value), path), str(info.value)
+    refused_in_one_line(PersonalSet.load, path, PersonalSetError)
 
 
 def test_two_imports_at_once_lose_nothing(tmp_path):
@@ -211,9 +209,7 @@ def test_hostile_npz_sets_are_refused_with_one_clear_line(tmp_path, name):
     path = tmp_path / "hostile.npz"
     with open(path, "wb") as f:
         np.savez(f, **spoiled_arrays()[name])
-    with pytest.raises(PersonalSetError) as info:
-        PersonalSet.load(path)
-    assert str(info.value).startswith(f"{path}") and not unclear(str(info.value), path), str(info.value)
+    refused_in_one_line(PersonalSet.load, path, PersonalSetError)
 
 
 def test_an_npz_claiming_a_huge_array_is_refused_before_it_is_read(tmp_path):
