@@ -8,7 +8,6 @@ from dataclasses import fields
 from ..core import cpu_threads
 from ..core.atomic_file import check_target
 from ..core.errors import UserError
-from ..core.runs import RunRecordError
 
 
 EXIT_ERROR, EXIT_INTERRUPTED = 1, 130
@@ -67,12 +66,11 @@ def settings_given(args, settings) -> dict:
     return {k: v for k, v in vars(args).items() if v is not None and k in names}
 
 
-def note_saved(recorder, path: str) -> None:
-    """Add the saved model to the run's record; a record that cannot be updated is only mentioned."""
-    try:
-        recorder.store.set_checkpoint(recorder.id, path)
-    except (OSError, RunRecordError) as e:
-        print(f"digitpad: the run record was not updated with the saved model: {e}", file=sys.stderr)
+def save_model(recorder, checkpoint, path: str) -> None:
+    """Save the run's model and note it in the run's record; a record that cannot be updated is only mentioned."""
+    problem = recorder.store.keep_model(recorder.id, checkpoint, path)
+    if problem:
+        print(f"digitpad: the run record was not updated with the saved model: {problem}", file=sys.stderr)
 
 
 def print_scores(result: dict) -> None:

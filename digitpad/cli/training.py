@@ -11,7 +11,7 @@ from ..core.paths import bundled_model_path
 from ..core.personal import PersonalSet
 from ..core.runs import RunRecorder
 from ..core.tensorboard_log import summary_writer_class
-from .common import EXIT_INTERRUPTED, check_outputs, note_saved, settings_given, use_free_cores, with_progress
+from .common import EXIT_INTERRUPTED, check_outputs, save_model, settings_given, use_free_cores, with_progress
 
 
 def cmd_train(args) -> int:
@@ -33,8 +33,7 @@ def cmd_train(args) -> int:
         for event in with_progress(events):
             if isinstance(event, Finished):
                 checkpoint = event.checkpoint
-                checkpoint.save(args.out)
-                note_saved(recorder, args.out)
+                save_model(recorder, checkpoint, args.out)
                 if args.metrics_csv:
                     write_history_csv(checkpoint.history, args.metrics_csv)
                 print(f"test accuracy {checkpoint.accuracy:.2%} on {checkpoint.metrics['count']:,} images; "
@@ -76,7 +75,6 @@ def cmd_finetune(args) -> int:
     print("\n".join(report.lines()))
     if report.forgot and not args.force:
         raise TrainingError(f"the model was not saved to {args.out}; --force saves it anyway")
-    finished.checkpoint.save(args.out)
-    note_saved(recorder, args.out)
+    save_model(recorder, finished.checkpoint, args.out)
     print(f"trained for {finished.seconds:.0f}s; saved {args.out}")
     return 0

@@ -265,6 +265,17 @@ class RunStore:
         self.save(record)
         return record
 
+    def keep_model(self, run_id: str, checkpoint, path: str | os.PathLike) -> str | None:
+        """Save a run's trained model (a core.checkpoint.Checkpoint, atomically) and note the file in the run's
+        record, as `digitpad train` and the Train tab both do. Raises CheckpointError when the model cannot be
+        saved; returns why the record could not be updated (None when it was): the model is saved either way."""
+        checkpoint.save(path)
+        try:
+            self.set_checkpoint(run_id, path)
+        except (OSError, RunRecordError) as e:
+            return str(e)
+        return None
+
 
 def compare(records: list[RunRecord]) -> list[tuple[str, list[str], bool]]:
     """Rows of (setting or result, one value per run, whether they differ), differences first."""

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from ..core.history_csv import write_history_csv
 from ..core.paths import is_bundled_model, user_data_dir
 from ..core.personal import PersonalSetError
-from ..core.runs import RunRecorder, RunRecordError
+from ..core.runs import RunRecorder
 from ..core.tensorboard_log import INSTALL_HINT, available
 from .file_dialogs import save_file
 from .form_fields import name_fields_by_their_labels
@@ -382,13 +382,14 @@ class TrainTab(QWidget):
                                                     "Choose another file.")
             return False
         checkpoint = replace(self.outcome.checkpoint, name=path.stem)
-        try:
-            checkpoint.save(path)
+        try:  # the run's record names the file, so the Runs page can offer it for drawing
+            record_problem = self.runs_page.store.keep_model(self.outcome_run_id, checkpoint, path)
         except CheckpointError as e:
             self._error("Could not save the model", str(e))
             return False
         self.outcome.checkpoint = checkpoint
         self.saved_path = path
+        self.runs_page.refresh()
         metrics_csv = path.with_suffix(".csv")
         try:
             write_history_csv(checkpoint.history, metrics_csv)
@@ -396,17 +397,11 @@ class TrainTab(QWidget):
             self._error("Could not write the metrics CSV", f"The model was saved to {path}, but {metrics_csv} "
                                                            f"could not be written: {e.strerror or e}")
             return False
-        self.results.set_note(f"Saved {path} and its per-epoch metrics {metrics_csv.name}")
-        self._note_saved(path)
+        if record_problem:
+            self.results.set_note(f"Saved {path}; the run's record could not be updated: {record_problem}", error=True)
+        else:
+            self.results.set_note(f"Saved {path} and its per-epoch metrics {metrics_csv.name}")
         return True
-
-    def _note_saved(self, path: Path) -> None:
-        """Add the saved model to the run's record, so the Runs page can offer it for drawing."""
-        try:
-            self.runs_page.store.set_checkpoint(self.outcome_run_id, path)
-        except (OSError, RunRecordError) as e:
-            self.results.set_note(f"Saved {path}; the run's record could not be updated: {e}", error=True)
-        self.runs_page.refresh()
 
     def save_model_dialog(self) -> None:
         name = suggested_file_name(self.outcome.checkpoint, finetuned=self.outcome.finetune is not None)
