@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from .errors import opening
+
 
 def read_stored_zip(path: Path, expected: str, error: type[Exception],
                     load: Callable[[BinaryIO, list[zipfile.ZipInfo]], object]):
@@ -24,7 +26,8 @@ def read_stored_zip(path: Path, expected: str, error: type[Exception],
         return error(f"{path}: not {expected} ({why})")
 
     try:
-        with open(path, "rb") as f:  # a Python file object: non-UTF-8 names work, and the loader never reopens it
+        # a Python file object: non-UTF-8 names work, and the loader never reopens it
+        with opening(path, error), open(path, "rb") as f:
             size = os.fstat(f.fileno()).st_size
             if size == 0:
                 raise refuse("the file is empty")
@@ -45,12 +48,6 @@ def read_stored_zip(path: Path, expected: str, error: type[Exception],
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # foreign pickles make torch warn before it refuses them
                 return load(f, entries)
-    except FileNotFoundError:
-        raise error(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise error(f"{path}: is a folder, not a file") from None
-    except PermissionError:
-        raise error(f"{path}: not allowed to read it") from None
     except pickle.UnpicklingError:
         raise error(f"{path}: refused; it holds objects other than plain data and weights (possibly code), "
                     "so it was not loaded") from None
