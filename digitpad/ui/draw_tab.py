@@ -13,7 +13,9 @@ from PySide6.QtCore import QRectF, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
+from ..core.images import load_image
 from ..core.personal import PersonalSetError, Sample
+from ..core.stroke_marks import as_single_drawing
 from ..core.strokes import is_mark
 from .canvas import PEN_WIDTH_RANGE, DrawingCanvas, PadArea
 from .correction_row import CorrectionRow, KeptNote
@@ -35,8 +37,6 @@ def _predict_strokes(predictor, strokes, size):
 
 def _read_file(predictor, path: str):
     """(Reading, the upright working-size image shown under the outline), in the prediction thread."""
-    from ..core.images import load_image
-
     image = load_image(path)
     return predictor.read(image), image
 
@@ -309,8 +309,6 @@ class DrawTab(QWidget):
         The number is read again from exactly the strokes on the pad (the one on show may be a live
         answer from a few points earlier); the pad is left as it is.
         """
-        from ..core.stroke_marks import as_single_drawing
-
         predictor = self.models.predictor
         if self.canvas.is_drawing() or predictor is None or self._image_path is not None:
             return

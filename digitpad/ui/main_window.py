@@ -12,7 +12,9 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
 from superqt.utils import WorkerBase
 
 from .. import __version__
+from ..core.atomic_file import write_atomically
 from ..core.config import DEVICES
+from ..core.paths import is_bundled_model
 from .draw_tab import DrawTab
 from .file_dialogs import open_file, save_file, settings
 from .inside_tab import InsideTab
@@ -153,8 +155,6 @@ class MainWindow(QMainWindow):
     # --- models and devices ----------------------------------------------------------------------
     @staticmethod
     def _is_bundled(predictor) -> bool:
-        from ..core.paths import is_bundled_model
-
         return predictor.path is None or is_bundled_model(predictor.path)
 
     def _on_model_changed(self, predictor) -> None:
@@ -229,8 +229,6 @@ class MainWindow(QMainWindow):
 
     def save_drawing(self, path: str) -> bool:
         """Write the drawing as a PNG atomically (see core.atomic_file), like every file digitpad writes."""
-        from ..core.atomic_file import write_atomically
-
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.WriteOnly)
