@@ -12,7 +12,6 @@ import os
 import sys
 
 from ..core.errors import UserError
-from .common import EXIT_ERROR, EXIT_INTERRUPTED
 from .parser import build_parser
 
 
@@ -37,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
         from ..ui.app import run
 
         return run()
+    from .common import EXIT_ERROR, EXIT_INTERRUPTED  # not before: `--help` and the GUI need none of it
+
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="backslashreplace")  # file names that are not UTF-8 print, escaped
     try:

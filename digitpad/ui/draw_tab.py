@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlid
 
 from ..core.images import load_image
 from ..core.personal import PersonalSetError, Sample
-from ..core.stroke_marks import as_single_drawing
 from ..core.strokes import is_mark
 from .canvas import PEN_WIDTH_RANGE, DrawingCanvas, PadArea
 from .correction_row import CorrectionRow, KeptNote
@@ -309,6 +308,8 @@ class DrawTab(QWidget):
         The number is read again from exactly the strokes on the pad (the one on show may be a live
         answer from a few points earlier); the pad is left as it is.
         """
+        from ..core.stroke_marks import as_single_drawing  # not at start-up: only keeping a number needs it
+
         predictor = self.models.predictor
         if self.canvas.is_drawing() or predictor is None or self._image_path is not None:
             return

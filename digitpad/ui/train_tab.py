@@ -28,10 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.history_csv import write_history_csv
 from ..core.paths import is_bundled_model, user_data_dir
 from ..core.personal import PersonalSetError
-from ..core.runs import RunRecorder
 from ..core.tensorboard_log import INSTALL_HINT, available
 from .file_dialogs import save_file
 from .form_fields import name_fields_by_their_labels
@@ -228,6 +226,8 @@ class TrainTab(QWidget):
     def _job(self):
         """What the run does with the data (train a new model, or fine-tune the one in use on the person's set),
         its description, and the recorder that keeps its record."""
+        from ..core.runs import RunRecorder  # torch-free, but not needed to show the window (start-up time)
+
         when = f"{_dt.datetime.now():%Y-%m-%d %H:%M}"
         options = {"front": "app", "tensorboard": user_data_dir() / "tensorboard" if self.tensorboard.isChecked()
                    else None}
@@ -373,6 +373,7 @@ class TrainTab(QWidget):
     def save_model(self, path: str | Path) -> bool:
         """Save the finished model (atomically) and its per-epoch metrics as CSV beside it."""
         from ..core.checkpoint import CheckpointError
+        from ..core.history_csv import write_history_csv
 
         path = Path(path)
         if not path.suffix:
