@@ -14,23 +14,17 @@ Prints JSON and saves it as benchmarks/bundle_first_window.json.
 from __future__ import annotations
 
 import argparse
-import json
-import multiprocessing
-import os
 import statistics
 import sys
 import tempfile
 from pathlib import Path
 
+from _common import busy_loops, load_average, report
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "packaging"))
 
 import smoke  # noqa: E402  (packaging/smoke.py)
-
-
-def spin() -> None:
-    while True:
-        pass
 
 
 def measure(bundle: Path, display: str, runs: int) -> dict:
@@ -40,7 +34,7 @@ def measure(bundle: Path, display: str, runs: int) -> dict:
         painted = [runner.gui(every_tab=False)["cold_start_s"] for _ in range(runs)]
     return {"first_window_polled_s": polled, "polled_median_s": statistics.median(polled),
             "first_paint_smoke_s": painted, "painted_median_s": statistics.median(painted),
-            "load_average_1min": round(os.getloadavg()[0], 1)}
+            "load_average_1min": load_average()}
 
 
 def main() -> int:
@@ -55,20 +49,11 @@ def main() -> int:
             return 1
         result = {"bundle": str(Path(args.bundle).resolve()), "display": display,
                   "as_is": measure(Path(args.bundle), display, args.runs)}
-        spinners = [multiprocessing.Process(target=spin, daemon=True) for _ in range(2)]
-        for process in spinners:
-            process.start()
-        try:
+        with busy_loops(2):
             result["two_spinning_processes"] = measure(Path(args.bundle), display, args.runs)
-        finally:
-            for process in spinners:
-                process.terminate()
-                process.join()
     result["note"] = ("as_is: the machine as it was (2 cores shared with other jobs, see load_average_1min); "
                       "two_spinning_processes: plus two busy loops at the same priority as the app")
-    text = json.dumps(result, indent=1)
-    print(text)
-    Path(args.json_out).write_text(text + "\n", encoding="utf-8")
+    report(result, args.json_out)
     return 0
 
 

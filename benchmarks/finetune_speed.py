@@ -24,7 +24,6 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
@@ -33,7 +32,7 @@ from digit_strokes import BOXY_THREE, STYLES, jittered, place  # noqa: E402
 
 from digitpad.core.config import FinetuneConfig  # noqa: E402
 from digitpad.core.datasets import load_mnist  # noqa: E402
-from digitpad.core.finetune import FineTuned, finetune  # noqa: E402
+from digitpad.core.finetune import finetune  # noqa: E402
 from digitpad.core.paths import default_data_root  # noqa: E402
 from digitpad.core.personal import PersonalSet, Sample  # noqa: E402
 from digitpad.core.predictor import Predictor  # noqa: E402
@@ -52,7 +51,7 @@ def person(predictor: Predictor) -> PersonalSet:
     samples = []
     for strokes, label in drawings:
         p = predictor.predict_drawings([(strokes, PAD)])[0]
-        samples.append(Sample(strokes, PAD, label, p.digit, np.round(p.model_input * 255).astype(np.uint8)))
+        samples.append(Sample.of_reading(strokes, PAD, label, p))
     return PersonalSet(samples)
 
 
@@ -63,11 +62,10 @@ def share_read_as_three(predictor: Predictor, drawings: list) -> float:
 def run(name: str, predictor: Predictor, personal: PersonalSet, data, config: FinetuneConfig, fresh: list) -> dict:
     start = time.perf_counter()
     for event in finetune(predictor.checkpoint, personal, data, config):
-        if isinstance(event, FineTuned):
-            report = event.report
-        elif isinstance(event, Finished):
+        if isinstance(event, Finished):
             finished = event
     wall = time.perf_counter() - start
+    report = finished.finetune
     tuned = Predictor(finished.checkpoint, device="cpu")
     print(f"{name}: {wall:.1f} s", file=sys.stderr)
     return {"steps": config.steps, "epochs": config.epochs, "wall_seconds": round(wall, 1),

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _common import latency_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -97,13 +98,8 @@ def latency() -> dict:
                     live.append(later[0] - t)
     window.close()
 
-    def stats(values):
-        ms = np.array(values) * 1000
-        return {"count": len(ms), "p50_ms": round(float(np.percentile(ms, 50)), 2),
-                "p95_ms": round(float(np.percentile(ms, 95)), 2), "max_ms": round(float(ms.max()), 2)}
-
-    return {"pen_up_to_answer": stats(pen_up), "mouse_move_to_next_answer": stats(live),
-            "mouse_move_handler": stats(handler), "throttle_ms": 40}
+    return {"pen_up_to_answer": latency_ms(pen_up), "mouse_move_to_next_answer": latency_ms(live),
+            "mouse_move_handler": latency_ms(handler), "throttle_ms": 40}
 
 
 def main() -> None:

@@ -23,23 +23,17 @@ Run: python benchmarks/inside_view.py
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from _common import latency_ms, load_average, report
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-
-def stats(seconds: list[float]) -> dict:
-    ms = np.array(seconds) * 1000
-    return {"count": len(ms), "p50_ms": round(float(np.percentile(ms, 50)), 2),
-            "p95_ms": round(float(np.percentile(ms, 95)), 2), "max_ms": round(float(ms.max()), 2)}
 
 
 def wait_for_model(window) -> None:
@@ -98,9 +92,10 @@ def one_update(drawings) -> dict:
     torch.set_num_threads(os.cpu_count() or 1)
     result = {"torch_threads": 1, "goal_ms": 30}
     for name, times in (("", wall), ("cpu_", cpu)):
-        result |= {f"{name}compute": stats(times["compute"]), f"{name}show": stats(times["show"]),
-                   f"{name}total": stats([a + b for a, b in zip(times["compute"], times["show"])]),
-                   f"{name}plain_forward": stats(times["forward"]), f"{name}repaint_whole_tab": stats(times["repaint"])}
+        result |= {f"{name}compute": latency_ms(times["compute"]), f"{name}show": latency_ms(times["show"]),
+                   f"{name}total": latency_ms([a + b for a, b in zip(times["compute"], times["show"])]),
+                   f"{name}plain_forward": latency_ms(times["forward"]),
+                   f"{name}repaint_whole_tab": latency_ms(times["repaint"])}
     return result
 
 
@@ -159,7 +154,7 @@ def pen_latency(drawings) -> dict:
     computed_while_hidden = windows["inside_hidden"].inside_tab.updates  # shown on a blank pad: no reading
     for window in windows.values():
         window.close()
-    return {condition: {"pen_up_to_answer": stats(r["pen_up"]), "mouse_move_to_next_answer": stats(r["live"])}
+    return {condition: {"pen_up_to_answer": latency_ms(r["pen_up"]), "mouse_move_to_next_answer": latency_ms(r["live"])}
             for condition, r in results.items()} | {"inside_updates_while_hidden": computed_while_hidden}
 
 
@@ -167,12 +162,10 @@ def main() -> None:
     from digit_strokes import all_styles, place
 
     drawings = [place(strokes, 60, 30, 250) for _, _, strokes in all_styles()]
-    result = {"load_average_1min": round(os.getloadavg()[0], 2), "cpu_count": os.cpu_count(),
+    result = {"load_average_1min": load_average(), "cpu_count": os.cpu_count(),
               "one_update_digitnet": one_update(drawings), "draw_tab_latency": pen_latency(drawings)}
-    result["load_average_1min_after"] = round(os.getloadavg()[0], 2)
-    text = json.dumps(result, indent=1)
-    print(text)
-    (HERE / "inside_view.json").write_text(text + "\n")
+    result["load_average_1min_after"] = load_average()
+    report(result, HERE / "inside_view.json")
 
 
 if __name__ == "__main__":

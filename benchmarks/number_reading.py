@@ -32,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from _common import latency_ms, load_average, report
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
@@ -157,7 +158,7 @@ def main() -> None:
     torch.set_num_threads(1)
     predictor = Predictor.load(device="cpu")
     saved = HERE / "number_reading.json"
-    result = {"model": predictor.name, "torch_threads": 1, "load_average": round(os.getloadavg()[0], 2),
+    result = {"model": predictor.name, "torch_threads": 1, "load_average": load_average(),
               "goals": {"strokes_whole_number": 0.95, "photos_whole_number": 0.90, "live_read_p95_ms": 15}}
     if args.latency_only:
         result = json.loads(saved.read_text()) | {"latency_load_average": result["load_average"]}
@@ -166,10 +167,8 @@ def main() -> None:
         for name, variant in VARIANTS.items():
             result[name] = accuracy(predictor, mnist, variant, args.numbers)
     result["live_read_latency"] = latency(predictor, args.repeats)
-    result["load_average_after"] = round(os.getloadavg()[0], 2)
-    text = json.dumps(result, indent=1)
-    print(text)
-    saved.write_text(text + "\n")
+    result["load_average_after"] = load_average()
+    report(result, saved)
 
 
 if __name__ == "__main__":

@@ -12,14 +12,13 @@ Run: python benchmarks/predict_latency.py [--repeats N]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import torch
+from _common import latency_ms, report
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from digit_strokes import all_styles, place  # noqa: E402
@@ -28,11 +27,6 @@ from digitpad import Predictor  # noqa: E402
 from digitpad.core.models import ARCHITECTURES, build_model, parameter_count  # noqa: E402
 from digitpad.core.preprocess import to_mnist  # noqa: E402
 from digitpad.core.strokes import render_strokes  # noqa: E402
-
-
-def percentiles(samples: list[float]) -> dict:
-    ms = np.array(samples) * 1000
-    return {"p50_ms": round(float(np.percentile(ms, 50)), 3), "p95_ms": round(float(np.percentile(ms, 95)), 3)}
 
 
 def measure(predictor: Predictor, drawings: list, repeats: int) -> dict:
@@ -56,7 +50,7 @@ def measure(predictor: Predictor, drawings: list, repeats: int) -> dict:
             for name, (end, start) in zip(names, spans):
                 wall[name].append(marks[end][0] - marks[start][0])
                 cpu[name].append(marks[end][1] - marks[start][1])
-    return {"wall": {n: percentiles(v) for n, v in wall.items()}, "cpu": {n: percentiles(v) for n, v in cpu.items()}}
+    return {"wall": {n: latency_ms(v) for n, v in wall.items()}, "cpu": {n: latency_ms(v) for n, v in cpu.items()}}
 
 
 def forward_per_architecture(repeats: int = 300) -> dict:
@@ -73,7 +67,7 @@ def forward_per_architecture(repeats: int = 300) -> dict:
                 start = time.perf_counter()
                 model(x)
                 times.append(time.perf_counter() - start)
-        out[name] = {"parameters": parameter_count(model), **percentiles(times)}
+        out[name] = {"parameters": parameter_count(model), **latency_ms(times)}
     return out
 
 
@@ -94,9 +88,7 @@ def main() -> None:
     torch.set_num_threads(default_threads)
     results["target_p95_ms"] = 2.0
     results["load_average"] = [round(x, 2) for x in os.getloadavg()]
-    text = json.dumps(results, indent=1)
-    print(text)
-    (Path(__file__).resolve().parent / "predict_latency.json").write_text(text + "\n")
+    report(results, Path(__file__).resolve().parent / "predict_latency.json")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,8 @@ import hostile_files as hostile  # noqa: E402
 from digitpad.cli import main  # noqa: E402
 from digitpad.core import atomic_file  # noqa: E402
 from digitpad.core.checkpoint import CheckpointError  # noqa: E402
-from digitpad.core.datasets import DatasetError, load_digit_csv, load_mnist, read_idx  # noqa: E402
+from digitpad.core.dataset_files import read_idx  # noqa: E402
+from digitpad.core.datasets import DatasetError, load_digit_csv, load_mnist  # noqa: E402
 from digitpad.core.paths import bundled_model_path  # noqa: E402
 from digitpad.core.personal import PersonalSet, PersonalSetError  # noqa: E402
 from digitpad.core.predictor import Predictor  # noqa: E402

@@ -16,7 +16,6 @@ Prints JSON and saves it as benchmarks/quit_time.json. The machine's load (uptim
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -25,6 +24,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _common import load_average, report
 
 ROOT = Path(__file__).resolve().parent.parent
 OLD_RUN = """
@@ -114,11 +115,9 @@ def main() -> int:
         result["bundle_before"] = measure([str(Path(args.baseline_bundle).resolve() / "digitpad")], args.runs)
     if args.bundle:
         result["bundle_after"] = measure([str(Path(args.bundle).resolve() / "digitpad")], args.runs)
-    result["load_after"] = os.getloadavg()[0]
+    result["load_after"] = load_average()
     result["load_note"] = "1-minute load average of a 2-core machine shared with other jobs"
-    text = json.dumps(result, indent=1)
-    print(text)
-    Path(args.json_out).write_text(text + "\n", encoding="utf-8")
+    report(result, args.json_out)
     return 0
 
 

@@ -25,8 +25,9 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from _common import busy_loops, report
 
 HERE = Path(__file__).resolve().parent
 
@@ -104,24 +105,16 @@ def main() -> None:
     args = parser.parse_args()
     import torch
 
-    report = {"benchmark": "quick preset, 1 epoch, CPU: CLI vs the Train tab's worker-thread path",
+    result = {"benchmark": "quick preset, 1 epoch, CPU: CLI vs the Train tab's worker-thread path",
               "cores": os.cpu_count(), "torch_threads_default": torch.get_num_threads(),
               "train_limit": args.limit, "hogs": args.hogs}
     with tempfile.TemporaryDirectory() as folder:
-        report["idle"] = measure_both(args.data_dir, args.limit, folder)
-        hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.hogs)]
-        try:
-            time.sleep(2)  # let the hogs reach full speed
-            report["loaded"] = measure_both(args.data_dir, args.limit, folder)
-        finally:
-            for hog in hogs:
-                hog.kill()
-                hog.wait()
-    report["note"] = ("'idle' means no hog of ours; the machine may be busy with other work, see loadavg_before "
+        result["idle"] = measure_both(args.data_dir, args.limit, folder)
+        with busy_loops(args.hogs):
+            result["loaded"] = measure_both(args.data_dir, args.limit, folder)
+    result["note"] = ("'idle' means no hog of ours; the machine may be busy with other work, see loadavg_before "
                       "(1, 5 and 15 minute load averages)")
-    text = json.dumps(report, indent=2)
-    print(text)
-    (HERE / "train_under_load.json").write_text(text + "\n")
+    report(result, HERE / "train_under_load.json")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import torch
 from digitpad.core import pen_digits
 from digitpad.core.config import FinetuneConfig
 from digitpad.core.datasets import load_mnist
-from digitpad.core.finetune import FineTuned, finetune
+from digitpad.core.finetune import finetune
 from digitpad.core.paths import default_data_root
 from digitpad.core.personal import PersonalSet, Sample
 from digitpad.core.predictor import Predictor
@@ -62,13 +62,11 @@ def learn(predictor: Predictor, kept: list, data, config: FinetuneConfig) -> tup
     samples = []
     for strokes, digit in kept:
         p = predictor.predict(pen_digits.model_input(strokes))
-        samples.append(Sample(strokes, pen_digits.PAD, digit, p.digit, np.round(p.model_input * 255).astype(np.uint8)))
+        samples.append(Sample.of_reading(strokes, pen_digits.PAD, digit, p))
     started = time.perf_counter()
     for event in finetune(predictor.checkpoint, PersonalSet(samples), data, config):
-        if isinstance(event, FineTuned):
-            report = event.report
-        elif isinstance(event, Finished):
-            checkpoint = event.checkpoint
+        if isinstance(event, Finished):
+            checkpoint, report = event.checkpoint, event.finetune
     return Predictor(checkpoint, device="cpu"), {"wall_seconds": round(time.perf_counter() - started, 1),
                                                  "mnist_before": report.mnist_before,
                                                  "mnist_after": report.mnist_after}

@@ -25,6 +25,17 @@ def unclear(message: str, path) -> str | None:
     return None
 
 
+def refused_in_one_line(load, path, error: type[Exception]) -> str:
+    """The message of the `error` that `load(path)` must raise, checked to start with the path and be one clear line."""
+    import pytest
+
+    with pytest.raises(error) as info:
+        load(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}") and not unclear(message, path), message
+    return message
+
+
 def png_bytes(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "PNG")

@@ -8,7 +8,8 @@ import pytest
 import torch
 from hostile_files import CSV_HEADER, digit_csv, gzip_bomb, idx_images, idx_labels
 
-from digitpad.core.datasets import DatasetError, load_dataset, load_digit_csv, load_mnist, read_idx
+from digitpad.core.dataset_files import read_idx
+from digitpad.core.datasets import DatasetError, load_dataset, load_digit_csv, load_mnist
 
 RAW_NAMES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
 

@@ -16,7 +16,6 @@ from digitpad.core.config import FinetuneConfig, TrainingError
 from digitpad.core.finetune import (
     PEN_FACTORS,
     SCALES,
-    FineTuned,
     FinetuneReport,
     finetune,
     model_inputs,
@@ -34,7 +33,7 @@ QUICK = FinetuneConfig(steps=40, device="cpu")
 def kept(strokes, label, predictor):
     """A sample as the Draw tab keeps it: the drawing, its label and the model's reading."""
     prediction = predictor.predict_drawings([(strokes, PAD)])[0]
-    return Sample(strokes, PAD, label, prediction.digit, np.round(prediction.model_input * 255).astype(np.uint8))
+    return Sample.of_reading(strokes, PAD, label, prediction)
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +83,8 @@ def test_too_few_digits_get_a_clear_message(bundled, mnist, boxy_threes, count, 
 
 def test_fine_tuning_learns_the_style_without_forgetting_mnist(bundled, mnist, boxy_threes, tmp_path):
     events = list(finetune(bundled.checkpoint, boxy_threes, mnist, QUICK))
-    assert isinstance(events[-2], FineTuned) and isinstance(events[-1], Finished)
-    report, checkpoint = events[-2].report, events[-1].checkpoint
+    assert isinstance(events[-1], Finished) and not any(isinstance(e, Finished) for e in events[:-1])
+    report, checkpoint = events[-1].finetune, events[-1].checkpoint
     assert report.held_out_labels == [3, 3] and report.held_out_images.shape == (2, 28, 28)
     assert report.personal_after == 1.0 > report.personal_before
     assert report.mnist_before == pytest.approx(bundled.accuracy, abs=3e-4)  # the same test images, scored again
@@ -131,7 +130,7 @@ def test_a_check_that_cannot_show_a_change_says_so_and_shows_the_learnt_digits()
 def test_forgetting_mnist_is_reported(bundled, mnist, boxy_threes):
     reckless = FinetuneConfig(steps=12, epochs=1, lr=0.3, personal_share=0.95, device="cpu")
     events = list(finetune(bundled.checkpoint, boxy_threes, mnist.subset(test=2000), reckless))
-    report = events[-2].report
+    report = events[-1].finetune
     assert report.forgot and report.mnist_drop > 0.003
     assert "not offered for drawing" in report.lines()[-1]
 
@@ -169,7 +168,7 @@ def test_drawings_without_strokes_and_sets_with_nothing_held_out(bundled, mnist,
 
     singles = PersonalSet(boxy_threes.samples[-3:])  # one 7, one 1, one 5: nothing to hold out
     events = list(finetune(bundled.checkpoint, singles, mnist.subset(test=500), replace(QUICK, steps=10, epochs=1)))
-    report = events[-2].report
+    report = events[-1].finetune
     assert report.held_out_labels == [] and report.personal_before is None and report.personal_after is None
     assert "No digits were held out" in report.lines()[1]
 

@@ -1,18 +1,22 @@
 """The personal digit set: kept safely, exported and imported whole, never damaged by a bad file."""
 
+import io
 import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
+import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 from digit_strokes import STYLES, place
-from hostile_files import spoiled_personal_sets, unclear
+from hostile_files import personal_set_dict, refused_in_one_line, spoiled_personal_sets
 
-from digitpad.core.personal import PersonalSet, PersonalSetError, Sample, default_path
+from digitpad.core.personal import PersonalSet, PersonalSetError, Sample, default_path, edit
 from digitpad.core.preprocess import to_mnist
 from digitpad.core.strokes import render_strokes
 
@@ -43,7 +47,7 @@ def test_a_missing_set_is_empty_only_when_allowed(tmp_path):
     assert PersonalSet.load(tmp_path / "none.pt", missing_ok=True).counts() == [0] * 10
     with pytest.raises(PersonalSetError, match="no such file"):
         PersonalSet.load(tmp_path / "none.pt")
-    assert default_path().name == "personal.pt"
+    assert default_path().name == "personal.npz"
 
 
 def test_merge_adds_only_new_drawings(three):
@@ -66,7 +70,7 @@ def test_corrupt_or_foreign_files_are_refused(tmp_path, kind):
     global MARKER
     MARKER = tmp_path / "pwned"
     path = tmp_path / "other.pt"
-    raw = {"format": "digitpad-personal", "format_version": 1, "samples": [sample(3, "round").to_dict()]}
+    raw = personal_set_dict()  # the first format's dict, as torch.save wrote it
     if kind == "garbage":
         path.write_bytes(b"\x00\x01 not a set")
     elif kind == "runs code":
@@ -116,9 +120,7 @@ def test_hostile_sets_are_refused_with_one_clear_line(tmp_path, name):
     """Bounded strokes and pad size, checked types: what would crash fine-tuning later is refused at import."""
     path = tmp_path / "hostile.pt"
     torch.save(spoiled_personal_sets()[name], path)
-    with pytest.raises(PersonalSetError) as info:
-        PersonalSet.load(path)
-    assert str(info.value).startswith(f"{path}") and not unclear(str(info.value), path), str(info.value)
+    refused_in_one_line(PersonalSet.load, path, PersonalSetError)
 
 
 def test_two_imports_at_once_lose_nothing(tmp_path):
@@ -144,3 +146,87 @@ def test_stats_into_a_closed_pipe_ends_quietly(three):
     result = subprocess.run(f"{command} | true; echo ${{PIPESTATUS[0]}}", shell=True, executable="/bin/bash",
                             capture_output=True, text=True, timeout=120)
     assert result.stderr == "" and result.stdout.strip() == "1"
+
+
+FIRST_FORMAT = Path(__file__).parent / "files" / "personal-v1.pt"  # written by digitpad 0.x's torch.save
+
+
+def test_a_set_of_the_first_format_opens_and_is_rewritten_in_the_new_one():
+    """A set kept as personal.pt before the .npz format is read in full, and its first change writes the new file."""
+    old = PersonalSet.load(FIRST_FORMAT)
+    assert [(s.label, s.predicted) for s in old.samples] == [(7, 7), (1, 7), (0, None)]
+    assert old.samples[2].created == "2026-11-30T10:00:02+00:00" and old.samples[0].model_input.dtype == np.uint8
+    assert len(old.samples[1].strokes) == len(STYLES[1]["flag"]) and old.samples[1].size == (320, 320)
+
+    default_path().parent.mkdir(parents=True)
+    shutil.copy(FIRST_FORMAT, default_path().with_suffix(".pt"))
+    assert not default_path().exists() and PersonalSet.load().counts() == old.counts()
+    edit(None, lambda personal: personal.samples.append(sample(4, "open")))
+    assert zipfile.ZipFile(default_path()).namelist()[0].endswith(".npy")
+    again = PersonalSet.load()
+    assert [s.key() for s in again.samples] == [s.key() for s in old.samples] + [again.samples[-1].key()]
+    assert all(np.array_equal(a.model_input, b.model_input) for a, b in zip(again.samples, old.samples))
+    assert default_path().with_suffix(".pt").read_bytes() == FIRST_FORMAT.read_bytes()  # the old file is kept
+
+
+def test_reading_a_set_does_not_load_torch(three):
+    """The app counts the person's digits before torch has loaded."""
+    code = f"import sys; from digitpad.core.personal import PersonalSet; PersonalSet.load({str(three)!r}); " \
+           "print('torch' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
+
+
+def arrays_of_two() -> dict:
+    return PersonalSet([sample(7, "crossbar", 7), sample(1, "flag")]).arrays()
+
+
+def spoiled_arrays() -> dict:
+    """name -> the arrays of a good two-sample set with one part hostile or inconsistent."""
+    def spoil(**changes):
+        arrays = arrays_of_two()
+        arrays.update(changes)
+        return {k: v for k, v in arrays.items() if v is not None}
+
+    return {
+        "labels as objects": spoil(labels=np.array([7, 1], dtype=object)),
+        "no labels": spoil(labels=None),
+        "labels as text": spoil(labels=np.array(["7", "1"])),
+        "a label of 12": spoil(labels=np.array([12, 1])),
+        "one label for two samples": spoil(labels=np.array([7])),
+        "negative stroke counts": spoil(strokes=np.array([-1, 1])),
+        "more points than stored": spoil(points=np.array([10**9] * 3)),
+        "points at infinity": spoil(xy=np.full_like(arrays_of_two()["xy"], np.inf)),
+        "a 10x10 model input": spoil(model_inputs=np.zeros((2, 10, 10), np.uint8)),
+        "float model inputs": spoil(model_inputs=np.zeros((2, 28, 28), np.float32)),
+        "a pad of 100,000": spoil(sizes=np.array([[100_000, 100_000], [320, 320]])),
+        "format_version 99": spoil(format_version=np.array(99)),
+        "another format": spoil(format=np.array("digitpad-checkpoint")),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(spoiled_arrays()))
+def test_hostile_npz_sets_are_refused_with_one_clear_line(tmp_path, name):
+    path = tmp_path / "hostile.npz"
+    with open(path, "wb") as f:
+        np.savez(f, **spoiled_arrays()[name])
+    refused_in_one_line(PersonalSet.load, path, PersonalSetError)
+
+
+def test_an_npz_claiming_a_huge_array_is_refused_before_it_is_read(tmp_path):
+    """A .npy header announcing 10^12 labels in a small file: refused from the header, nothing allocated."""
+    path = tmp_path / "huge.npz"
+    arrays = PersonalSet([sample(7, "crossbar", 7)]).arrays()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        for name, array in arrays.items():
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, array)
+            data = buffer.getvalue()
+            if name == "labels":
+                header = np.lib.format.header_data_from_array_1_0(array)
+                header["shape"] = (10**12,)
+                head = io.BytesIO()
+                np.lib.format.write_array_header_1_0(head, header)
+                data = head.getvalue() + array.tobytes()
+            archive.writestr(f"{name}.npy", data)
+    with pytest.raises(PersonalSetError, match="huge.npz: not a digitpad personal set \\(labels.npy is truncated\\)"):
+        PersonalSet.load(path)

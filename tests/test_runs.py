@@ -9,6 +9,7 @@ import textwrap
 import pytest
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
+from digitpad.core.checkpoint import Checkpoint
 from digitpad.core.config import TrainingError, preset
 from digitpad.core.runs import CRASHED, FINISHED, STOPPED, RunRecorder, RunRecordError, RunStore, compare, preset_of
 from digitpad.core.trainer import Epoch, Message, Step, TrainControl, train
@@ -53,6 +54,13 @@ def test_a_finished_run_is_recorded_with_its_history_scores_and_saved_model(smal
     model.write_bytes(b"a model")
     store.set_checkpoint(record.id[:12], model)
     assert store.find(record.id).checkpoint == str(model.resolve())
+
+    trained = events[-1].checkpoint  # what `digitpad train` and the Train tab keep, through the same call
+    assert store.keep_model(record.id, trained, tmp_path / "kept.pt") is None
+    assert store.find(record.id).checkpoint == str((tmp_path / "kept.pt").resolve())
+    assert Checkpoint.load(tmp_path / "kept.pt").accuracy == record.accuracy
+    problem = store.keep_model("no-such-run", trained, tmp_path / "other.pt")  # the model is kept all the same
+    assert "no run 'no-such-run'" in problem and Checkpoint.load(tmp_path / "other.pt").accuracy == record.accuracy
 
 
 def test_preset_of_ignores_where_and_on_what_a_recipe_runs():

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields, replace
 
+from .errors import UserError
+
 DEFAULT_ARCH = "digitnet"
 
 
-class TrainingError(Exception):
+class TrainingError(UserError):
     """Training cannot go on (diverged, bad configuration, out of memory); the message says why."""
 
 
+DEVICES = {"auto": "Auto", "cpu": "CPU", "cuda": "CUDA"}  # what a run may ask for, and how forms and menus name it
 OPTIMIZERS = ("adamw", "adam", "sgd")
 SCHEDULES = ("onecycle", "step", "none")
 
@@ -65,6 +68,16 @@ class TrainConfig:
         if self.train_limit is not None and self.train_limit < 20:
             out.append("a training subset needs at least 20 images")
         return out
+
+    def split_sizes(self, images: int) -> tuple[int, int]:
+        """(training, validation) image counts the trainer splits `images` training images into."""
+        images = min(images, self.train_limit) if self.train_limit else images
+        validation = max(1, int(images * self.val_fraction))
+        return images - validation, validation
+
+    def steps_per_epoch(self, train_images: int) -> int:
+        """Optimizer steps in one epoch over `train_images` images (a last partial batch is dropped)."""
+        return max(1, train_images // max(1, min(self.batch_size, train_images)))
 
     def model_args(self) -> dict:
         args = dict(self.arch_args)

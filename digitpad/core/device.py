@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-DEVICE_CHOICES = ("auto", "cpu", "cuda")
+from .config import DEVICES
 
 
 def cuda_unavailable_reason() -> str | None:
@@ -18,8 +18,8 @@ def cuda_unavailable_reason() -> str | None:
 
 def resolve_device(name: str = "auto") -> tuple[torch.device, str | None]:
     """The device to use for `name` ("auto", "cpu", "cuda") and a note when the request was not met."""
-    if name not in DEVICE_CHOICES:
-        raise ValueError(f"device must be one of {', '.join(DEVICE_CHOICES)}, not {name!r}")
+    if name not in DEVICES:
+        raise ValueError(f"device must be one of {', '.join(DEVICES)}, not {name!r}")
     reason = cuda_unavailable_reason()
     if name == "cpu" or (name == "auto" and reason):
         return torch.device("cpu"), None

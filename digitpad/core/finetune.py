@@ -23,14 +23,13 @@ from .datasets import DigitData
 from .device import resolve_device
 from .metrics import predict_logits, scores
 from .personal import PersonalSet, Sample
-from .preprocess import to_mnist
-from .strokes import model_pen_width, render_strokes
+from .preprocess import to_uint8
+from .strokes import drawing_input, model_pen_width
 from .trainer import Event, Finished, Message, Stopped, TrainControl, score_in_chunks, train
 
-MIN_SAMPLES = 2  # one to learn from and one to check
 RENDER_CHUNK = 16  # drawings rendered between two checks for a stop
 MAX_EPOCHS = 1000  # the trainer's limit, reached only by a tiny dataset and many steps
-PEN_FACTORS = (0.7, 1.0, 1.4)  # pen widths, relative to the Draw tab's model pen
+PEN_FACTORS = (0.7, 1.0, 1.4)  # pen widths, relative to the pad's model pen (strokes.model_pen_width)
 SCALES = (0.35, 1.0)  # drawing sizes, relative to the size drawn
 # Fewer held-out digits than this, or none misread before, cannot show whether the model reads the
 # person's style better; the report then says so, and how the digits it learnt from fare.
@@ -43,7 +42,7 @@ class FinetuneReport:
 
     start_name: str  # the model fine-tuned
     test_name: str  # the test set scored before and after ("MNIST", or the CSV's)
-    held_out_images: np.ndarray  # (N, 28, 28) uint8, as the Draw tab shows them to the model
+    held_out_images: np.ndarray  # (N, 28, 28) uint8, as a drawing on the pad is read (strokes.drawing_input)
     held_out_labels: list[int]
     before: list[int]  # the start model's readings of the held-out digits
     after: list[int]  # the fine-tuned model's readings
@@ -99,7 +98,12 @@ class FinetuneReport:
                 "learnt": list(self.learnt)}
 
     def lines(self) -> list[str]:
-        """The report in sentences, for the CLI and the Train tab."""
+        """The report in sentences, for the CLI."""
+        return [text for _, text in self.parts()]
+
+    def parts(self) -> list[tuple[str, str]]:
+        """The report as (kind, sentence), kind one of "title", "personal" (how the person's digits fared),
+        "note", "learnt", "test" and "forgot", so a view can style each part by what it says."""
         n = len(self.held_out_labels)
         if n:
             right_before, right_after = round(self.personal_before * n), round(self.personal_after * n)
@@ -111,40 +115,22 @@ class FinetuneReport:
         change = self.mnist_after - self.mnist_before
         test = (f"{self.test_name} test accuracy: {self.mnist_before:.2%} before, {self.mnist_after:.2%} after "
                 f"({change * 100:+.2f} points)")
-        lines = [f"Fine-tuned {self.start_name}", personal]
+        lines = [("title", f"Fine-tuned {self.start_name}"), ("personal", personal)]
         reason = self.too_small_to_tell
         if reason:
             if n:
-                lines.append(f"That check is too small to show a change: {reason}")
+                lines.append(("note", f"That check is too small to show a change: {reason}"))
             m = len(self.learn_labels)
             if m:
                 right_before = sum(r == t for r, t in zip(self.learn_before, self.learn_labels))
                 right_after = sum(r == t for r, t in zip(self.learn_after, self.learn_labels))
-                lines.append(f"The {m} digit{'s' if m > 1 else ''} it learnt from (learnt, so not a fair check): "
-                             f"{right_before} of {m} read right before, {right_after} of {m} after")
-        lines.append(test)
+                lines.append(("learnt", f"The {m} digit{'s' if m > 1 else ''} it learnt from (learnt, so not a fair "
+                              f"check): {right_before} of {m} read right before, {right_after} of {m} after"))
+        lines.append(("test", test))
         if self.forgot:
-            lines.append(f"{self.test_name} accuracy fell by more than {self.max_mnist_drop * 100:.1f} points: the "
-                         f"model forgot some of what it knew, so it is not offered for drawing")
+            lines.append(("forgot", f"{self.test_name} accuracy fell by more than {self.max_mnist_drop * 100:.1f} "
+                                    "points: the model forgot some of what it knew, so it is not offered for drawing"))
         return lines
-
-
-@dataclass
-class FineTuned:
-    """Yielded just before `Finished`: the report on the fine-tuned checkpoint."""
-
-    report: FinetuneReport
-
-
-def problems(personal: PersonalSet) -> list[str]:
-    """Why this set cannot be fine-tuned on, as sentences (empty when it can)."""
-    n = len(personal.samples)
-    if n == 0:
-        return ["you have kept no digits yet: draw on the Draw tab and answer \"Was it right?\""]
-    if n < MIN_SAMPLES:
-        return [f"you have kept {n} digit; fine-tuning needs at least {MIN_SAMPLES} (one to learn from, "
-                "one to check the result)"]
-    return []
 
 
 def sample_id(sample: Sample) -> str:
@@ -171,14 +157,10 @@ def split_held_out(samples: list[Sample], fraction: float,
     return learn, held
 
 
-def _as_uint8(image: np.ndarray) -> np.ndarray:
-    return np.round(image * 255).astype(np.uint8)
-
-
 def model_inputs(samples: list[Sample]) -> np.ndarray:
-    """(N, 28, 28) uint8: each sample rendered and preprocessed exactly as the Draw tab does now."""
-    images = [to_mnist(render_strokes(s.strokes, s.size), ink="light") for s in samples]
-    return np.stack([_as_uint8(i) if i is not None else s.model_input for i, s in zip(images, samples)]) \
+    """(N, 28, 28) uint8: each sample read as a drawing on the pad is read now (core.strokes.drawing_input)."""
+    images = [drawing_input(s.strokes, s.size) for s in samples]
+    return np.stack([to_uint8(i) if i is not None else s.model_input for i, s in zip(images, samples)]) \
         if samples else np.zeros((0, 28, 28), np.uint8)
 
 
@@ -192,9 +174,9 @@ def renderings(samples: list[Sample]) -> tuple[torch.Tensor, torch.Tensor, torch
             strokes = [[(x * scale, y * scale) for x, y in stroke] for stroke in sample.strokes]
             size = (max(1, round(sample.size[0] * scale)), max(1, round(sample.size[1] * scale)))
             for factor in PEN_FACTORS:
-                image = to_mnist(render_strokes(strokes, size, pen * scale * factor), ink="light")
+                image = drawing_input(strokes, size, pen * scale * factor)
                 if image is not None:
-                    images.append(_as_uint8(image))
+                    images.append(to_uint8(image))
                     labels.append(sample.label)
                     owners.append(index)
     if not images:
@@ -217,14 +199,14 @@ def _readings(model: torch.nn.Module, images: np.ndarray, norm, device) -> list[
 
 
 def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: FinetuneConfig | None = None,
-             control: TrainControl | None = None, name: str = "") -> Iterator[Event | FineTuned]:
+             control: TrainControl | None = None, name: str = "") -> Iterator[Event]:
     """Fine-tune `start` on `personal` mixed with `data`'s MNIST, yielding the trainer's events.
 
-    Ends with FineTuned then Finished (the checkpoint carries the report's summary in its metrics)
-    or with Stopped. Raises TrainingError for an unusable set or configuration.
+    Ends with Finished, its `finetune` the report (the checkpoint carries the report's summary in its
+    metrics), or with Stopped. Raises TrainingError for an unusable set or configuration.
     """
     config = config or FinetuneConfig()
-    reasons = problems(personal) + config.problems()
+    reasons = personal.fine_tuning_problems() + config.problems()
     if reasons:
         raise TrainingError("; ".join(reasons))
     control = control or TrainControl()
@@ -268,11 +250,12 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
     train_config = config.train_config(start.arch, len(data.train_labels))
     data_count = max(20, min(len(data.train_labels), math.ceil(per_epoch * (1 - config.personal_share)
                                                                / (1 - train_config.val_fraction))))
-    data_train = data_count - max(1, int(data_count * train_config.val_fraction))
+    train_config = replace(train_config, train_limit=data_count)
+    data_train, _ = train_config.split_sizes(len(data.train_labels))  # as the trainer will split them
     personal_count = max(1, round(data_train * config.personal_share / (1 - config.personal_share)))
-    steps_per_epoch = max(1, (data_train + personal_count) // config.batch_size)
+    steps_per_epoch = train_config.steps_per_epoch(data_train + personal_count)
     epochs = min(MAX_EPOCHS, max(config.epochs, round(config.steps / steps_per_epoch)))
-    train_config = replace(train_config, train_limit=data_count, epochs=epochs)
+    train_config = replace(train_config, epochs=epochs)
     order = torch.randperm(len(labels), generator=torch.Generator().manual_seed(config.seed))
     order = order.repeat(math.ceil(personal_count / len(labels)))[:personal_count]
     learnt_now = {sample_id(learn[i]) for i in set(owners[order].tolist())}
@@ -294,5 +277,5 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
                                     [s.label for s in learn], learn_before, _readings(tuned, learn_images, norm, device))
             event.checkpoint.metrics["finetune"] = report.summary()
             event.checkpoint.train_config["finetune"] = {**asdict(config), "from": start.display_name}
-            yield FineTuned(report)
+            event = replace(event, finetune=report)
         yield event

@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .errors import UserError, opening
+
 MAX_PIXELS = 40_000_000  # about 40 MB as grayscale; larger files are refused, not decoded
 WORKING_SIDE = 512  # big photos are shrunk to about this before the ink is looked for (a 12-megapixel JPEG
 # decodes at 1/8 scale straight to it); a digit needs far less, and the benchmark reads as well at 400 as at 1024
@@ -16,7 +18,7 @@ ORIGINAL_SIZE = "digitpad.original_size"  # info key: the upright file's (width,
 TURNED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 
 
-class ImageError(Exception):
+class ImageError(UserError):
     """An image file cannot be used; the message names it and says why."""
 
 
@@ -28,7 +30,7 @@ def load_image(path: str | os.PathLike) -> Image.Image:
     """
     path = Path(path)
     try:
-        with warnings.catch_warnings():
+        with opening(path, ImageError, "an image"), warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as opened:
                 width, height = opened.size
@@ -45,12 +47,6 @@ def load_image(path: str | os.PathLike) -> Image.Image:
             image = _eight_bit(image)
     except ImageError:
         raise
-    except FileNotFoundError:
-        raise ImageError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise ImageError(f"{path}: is a folder, not an image") from None
-    except PermissionError:
-        raise ImageError(f"{path}: permission denied") from None
     except UnidentifiedImageError:
         raise ImageError(f"{path}: not an image file digitpad can read (PNG, JPEG, BMP, GIF, TIFF, WebP...)") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

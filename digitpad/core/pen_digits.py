@@ -5,8 +5,8 @@ MNIST is scanned ink of 1990 American writers; the Draw tab sees mouse and pen s
 each digit has several designs (European ones with a long up-stroke, zeros slashed at any angle
 up to vertical, open-top fours, looped twos, flat-topped threes...), each with random proportions,
 drawn by a *writer* (a slant, a width, a tilt, a pen speed kept for all their digits) with a
-wobbly hand, placed anywhere on the pad at any size, and rendered and preprocessed exactly as the
-Draw tab does. `NON_DIGITS` draws what is not a digit (a dot, a short dash) for the rejection signal.
+wobbly hand, placed anywhere on the pad at any size, and rendered and preprocessed as any drawing
+on the pad is (`strokes.drawing_input`). `NON_DIGITS` draws what is not a digit (a dot, a short dash) for the rejection signal.
 
 Designs marked in `EXOTIC` (seven-segment, boxy shapes) are never used for training: they stand
 in for the writers whose style no training set has, to measure learning a writer.
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .preprocess import to_mnist
-from .strokes import Stroke, render_strokes
+from .preprocess import to_uint8
+from .strokes import Stroke, drawing_input
 
 PAD = (280, 280)
 Strokes = list[list[tuple[float, float]]]
@@ -288,9 +288,9 @@ NON_DIGITS: dict[str, Design] = {"dot": _dot, "dash": _dash}
 
 
 def model_input(strokes: list[Stroke], pad: tuple[int, int] = PAD) -> np.ndarray | None:
-    """The uint8 28x28 image the Draw tab's model reads for these strokes (None for no ink)."""
-    image = to_mnist(render_strokes(strokes, pad), ink="light")
-    return None if image is None else np.round(image * 255).astype(np.uint8)
+    """The uint8 28x28 image the model reads for these strokes on the pad (None for no ink)."""
+    image = drawing_input(strokes, pad)
+    return None if image is None else to_uint8(image)
 
 
 def writer_digits(writer: Writer, per_digit: int, rng: np.random.Generator,

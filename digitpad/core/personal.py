@@ -2,32 +2,43 @@
 
 Each sample keeps the strokes as drawn (so they can be rendered again at other pen widths and
 sizes), the 28x28 model input, the true label and the model's reading at the time. The set is
-one file in the user data folder, read with `torch.load(weights_only=True)` (every value's type
-and range checked, so a hostile set never reaches fine-tuning) and written atomically; `edit`
-changes it under a lock shared by the app and the CLI. Importing a foreign or broken file changes
-nothing.
+one numpy .npz file in the user data folder (plain arrays, read with allow_pickle=False, so the
+app reads it before torch loads), every value's type and range checked, so a hostile set never
+reaches fine-tuning, and written atomically; `edit` changes it under a lock shared by the app and
+the CLI. Importing a foreign or broken file changes nothing. Sets of the first format (a torch
+file, personal.pt) still open, through `torch.load(weights_only=True)`, and are written back in
+the new one at their first change.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import math
 import os
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
-import torch
-from filelock import FileLock, Timeout
 
-from .atomic_file import torch_save_atomically
+from .atomic_file import write_atomically
 from .errors import UserError
 from .paths import user_data_dir
-from .torch_file import read_torch_zip
+from .preprocess import to_uint8
+from .stored_zip import read_stored_zip
 
 FORMAT = "digitpad-personal"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 1: a torch.save'd dict of samples; 2: numpy arrays in an .npz
+ARRAYS = {  # name -> (dtype kind, dimensions): version 2's arrays; n samples, s strokes, p points
+    "format": ("U", 0), "format_version": ("i", 0),
+    "labels": ("i", 1), "predicted": ("i", 1),  # (n,), predicted -1 when the model read nothing
+    "sizes": ("i", 2), "model_inputs": ("u", 3), "created": ("U", 1),  # (n, 2), (n, 28, 28) uint8, (n,)
+    "strokes": ("i", 1), "points": ("i", 1), "xy": ("f", 2),  # strokes per sample (n,), points per stroke (s,), (p, 2)
+}
+MIN_SAMPLES = 2  # fine-tuning needs one to learn from and one to check
 
 
 SAMPLE_KEYS = ("strokes", "size", "label", "predicted", "model_input", "created")
@@ -63,7 +74,17 @@ class PersonalSetError(UserError):
 
 
 def default_path() -> Path:
-    return user_data_dir() / "personal.pt"
+    return user_data_dir() / "personal.npz"
+
+
+def _source(path: Path) -> Path:
+    """The file the set at `path` is read from: the default set stays in its first format's file (personal.pt)
+    until its first change writes personal.npz."""
+    if path == default_path() and not path.exists():
+        first_format = path.with_suffix(".pt")
+        if first_format.exists():
+            return first_format
+    return path
 
 
 @dataclass
@@ -75,14 +96,17 @@ class Sample:
     model_input: np.ndarray  # 28x28 uint8, white ink on black
     created: str = field(default_factory=lambda: _dt.datetime.now(_dt.timezone.utc).isoformat())
 
+    @classmethod
+    def of_reading(cls, strokes: list[list[tuple[float, float]]], size: tuple[int, int], label: int,
+                   prediction, read: int | None = None) -> Sample:
+        """A drawing kept with its true `label`, the model input `prediction` (a core.predictor Prediction) was
+        read from, and the reading: `read`, else the prediction's digit."""
+        return cls(strokes, size, label, prediction.digit if read is None else read,
+                   to_uint8(prediction.model_input))
+
     def key(self) -> tuple:
         """What makes two samples the same drawing (for merging imports)."""
         return self.label, self.created, tuple(tuple(point) for stroke in self.strokes for point in stroke)
-
-    def to_dict(self) -> dict:
-        return {"strokes": [[list(p) for p in s] for s in self.strokes], "size": list(self.size),
-                "label": self.label, "predicted": self.predicted, "created": self.created,
-                "model_input": torch.from_numpy(np.ascontiguousarray(self.model_input, dtype=np.uint8))}
 
     @classmethod
     def from_dict(cls, raw, where: str) -> Sample:
@@ -97,13 +121,12 @@ class Sample:
                 and all(_is_int(v) and 1 <= v <= MAX_PAD for v in size)):
             raise PersonalSetError(f"{where}: the pad size must be two whole numbers from 1 to {MAX_PAD}")
         strokes = _checked_strokes(raw["strokes"], where)
-        if not (isinstance(model_input, torch.Tensor) and model_input.layout == torch.strided
-                and model_input.dtype == torch.uint8 and model_input.shape == (28, 28)
-                and model_input.untyped_storage().nbytes() >= 28 * 28 and model_input.is_contiguous()):
+        if not (isinstance(model_input, np.ndarray) and model_input.dtype == np.uint8
+                and model_input.shape == (28, 28)):
             raise PersonalSetError(f"{where}: the model input must be a 28x28 uint8 image")
         if not isinstance(created, str):
             raise PersonalSetError(f"{where}: its creation time is not text")
-        return cls(strokes, (size[0], size[1]), label, predicted, model_input.numpy().copy(), created)
+        return cls(strokes, (size[0], size[1]), label, predicted, model_input.copy(), created)
 
 
 @dataclass
@@ -121,11 +144,37 @@ class PersonalSet:
         self.samples.extend(added)
         return len(added)
 
+    def fine_tuning_problems(self) -> list[str]:
+        """Why this set cannot be fine-tuned on, as sentences (empty when it can)."""
+        n = len(self.samples)
+        if n == 0:
+            return ["you have kept no digits yet: draw on the Draw tab and answer \"Was it right?\""]
+        if n < MIN_SAMPLES:
+            return [f"you have kept {n} digit; fine-tuning needs at least {MIN_SAMPLES} (one to learn from, "
+                    "one to check the result)"]
+        return []
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The set as the plain arrays of its file (format version 2)."""
+        strokes = [stroke for s in self.samples for stroke in s.strokes]
+        return {
+            "format": np.array(FORMAT), "format_version": np.array(FORMAT_VERSION),
+            "labels": np.array([s.label for s in self.samples], np.int64),
+            "predicted": np.array([-1 if s.predicted is None else s.predicted for s in self.samples], np.int64),
+            "sizes": np.array([s.size for s in self.samples], np.int64).reshape(-1, 2),
+            "model_inputs": np.array([s.model_input for s in self.samples], np.uint8).reshape(-1, 28, 28),
+            "created": np.array([s.created for s in self.samples], str),
+            "strokes": np.array([len(s.strokes) for s in self.samples], np.int64),
+            "points": np.array([len(stroke) for stroke in strokes], np.int64),
+            "xy": np.array([point for stroke in strokes for point in stroke], np.float64).reshape(-1, 2),
+        }
+
     def save(self, path: str | os.PathLike | None = None) -> Path:
         path = Path(path or default_path())
+        buffer = io.BytesIO()
+        np.savez(buffer, **self.arrays())
         try:
-            return torch_save_atomically({"format": FORMAT, "format_version": FORMAT_VERSION,
-                                          "samples": [s.to_dict() for s in self.samples]}, path)
+            return write_atomically(path, buffer.getbuffer())
         except OSError as e:
             raise PersonalSetError(f"could not save your digits to {path}: {e.strerror or e}; "
                                    "the previous file is untouched") from None
@@ -133,10 +182,11 @@ class PersonalSet:
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, missing_ok: bool = False) -> PersonalSet:
         """Read a set; with missing_ok an absent file is an empty set (a person who has kept nothing yet)."""
-        path = Path(path or default_path())
+        path = _source(Path(path or default_path()))
         if missing_ok and not path.exists():
             return cls()
-        raw = read_torch_zip(path, "a digitpad personal set", PersonalSetError)
+        raw = read_stored_zip(path, "a digitpad personal set", PersonalSetError,
+                              lambda f, entries: _read_zip(f, entries, path))
         if not isinstance(raw, dict) or raw.get("format") != FORMAT or not isinstance(raw.get("samples"), list):
             raise PersonalSetError(f"{path}: not a digitpad personal set")
         version = raw.get("format_version", FORMAT_VERSION)
@@ -147,11 +197,77 @@ class PersonalSet:
         return cls([Sample.from_dict(s, f"{path}, sample {i + 1}") for i, s in enumerate(raw["samples"])])
 
 
+def _read_zip(f: BinaryIO, entries: list[zipfile.ZipInfo], path: Path) -> dict:
+    """The set's contents as a dict of sample dicts, from either format (torch's zip holds a data.pkl)."""
+    if any(e.filename.endswith("/data.pkl") for e in entries):
+        return _first_format(f)
+    archive = zipfile.ZipFile(f)
+    for entry in entries:  # each array's header, checked before numpy reads (and allocates) the array
+        with archive.open(entry) as part:
+            version = np.lib.format.read_magic(part)
+            shape, _, dtype = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                               else np.lib.format.read_array_header_2_0)(part)
+            if dtype.hasobject:
+                raise PersonalSetError(f"{path}: refused; it holds Python objects, which digitpad never loads")
+            if math.prod(shape) * dtype.itemsize > entry.file_size:
+                raise PersonalSetError(f"{path}: not a digitpad personal set ({entry.filename} is truncated)")
+    f.seek(0)
+    with np.load(f, allow_pickle=False) as npz:
+        arrays = {name: npz[name] for name in npz.files}
+    return _samples_from_arrays(arrays, path)
+
+
+def _first_format(f: BinaryIO) -> dict:
+    """A set saved with torch.save (format 1), its model inputs as numpy arrays (torch loads only here)."""
+    import torch
+
+    raw = torch.load(f, map_location="cpu", weights_only=True)
+    for sample in raw.get("samples", []) if isinstance(raw, dict) and isinstance(raw.get("samples"), list) else []:
+        image = sample.get("model_input") if isinstance(sample, dict) else None
+        if (isinstance(image, torch.Tensor) and image.layout == torch.strided and image.dtype == torch.uint8
+                and image.shape == (28, 28) and image.untyped_storage().nbytes() >= 28 * 28 and image.is_contiguous()):
+            sample["model_input"] = image.numpy()
+    return raw
+
+
+def _samples_from_arrays(arrays: dict[str, np.ndarray], path: Path) -> dict:
+    """Format 2's arrays as format 1's dict of samples, so both go through the same checks."""
+    for name, (kind, ndim) in ARRAYS.items():
+        array = arrays.get(name)
+        if array is None or array.dtype.kind != kind or array.ndim != ndim:
+            raise PersonalSetError(f"{path}: not a digitpad personal set (its {name} are missing or of a wrong kind)")
+    if str(arrays["format"]) != FORMAT:
+        raise PersonalSetError(f"{path}: not a digitpad personal set")
+    n = len(arrays["labels"])
+    strokes, points, xy = arrays["strokes"], arrays["points"], arrays["xy"]
+    if (any(len(arrays[k]) != n for k in ("predicted", "sizes", "model_inputs", "created", "strokes"))
+            or arrays["sizes"].shape[1:] != (2,) or arrays["model_inputs"].shape[1:] != (28, 28)
+            or xy.shape[1:] != (2,) or (strokes < 0).any() or (points < 0).any()
+            or strokes.sum() != len(points) or points.sum() != len(xy)):
+        raise PersonalSetError(f"{path}: not a digitpad personal set (its arrays do not agree in length)")
+    stroke_ends = np.cumsum(strokes)
+    point_ends = np.cumsum(points)
+    samples = []
+    for i in range(n):
+        first = stroke_ends[i] - strokes[i]
+        bounds = point_ends[first: stroke_ends[i]]
+        starts = bounds - points[first: stroke_ends[i]]
+        if points[first: stroke_ends[i]].sum() > MAX_POINTS:
+            raise PersonalSetError(f"{path}, sample {i + 1}: more than {MAX_POINTS:,} stroke points")
+        samples.append({"strokes": [xy[a:b].tolist() for a, b in zip(starts, bounds)],
+                        "size": arrays["sizes"][i].tolist(), "label": int(arrays["labels"][i]),
+                        "predicted": None if arrays["predicted"][i] == -1 else int(arrays["predicted"][i]),
+                        "model_input": arrays["model_inputs"][i], "created": str(arrays["created"][i])})
+    return {"format": FORMAT, "format_version": int(arrays["format_version"]), "samples": samples}
+
+
 def edit(path: str | os.PathLike | None, change: Callable[[PersonalSet], object]) -> tuple[object, PersonalSet]:
     """Read the set at `path` (empty when missing), apply `change`, write it back, all under a lock shared by
     every digitpad process (the app and the CLI), so two changes at once both land. Returns what `change`
     returned and the set as written. An unreadable set raises before anything is written."""
     path = Path(path or default_path())
+    from filelock import FileLock, Timeout  # 20 ms of imports the app's start-up does without
+
     lock = FileLock(path.with_name(f".{path.name}.lock"), timeout=LOCK_WAIT_S)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -15,9 +15,9 @@ from .images import load_image
 from .ink import find_ink, mark_to_mnist
 from .models import for_inference
 from .paths import bundled_model_path
-from .preprocess import Ink, to_mnist
+from .preprocess import Ink
 from .stroke_marks import StrokeMarks, StrokeMemo
-from .strokes import Stroke, render_strokes
+from .strokes import Stroke, drawing_input
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ class Predictor:
 
     def predict_drawings(self, drawings: list[tuple[list[Stroke], tuple[int, int]]]) -> list[Prediction | None]:
         """The pad's path: each (strokes, pad size) rendered with the MNIST-like pen, never the photo path."""
-        return self.classify([to_mnist(render_strokes(strokes, size), ink="light") for strokes, size in drawings])
+        return self.classify([drawing_input(strokes, size) for strokes, size in drawings])
 
     def read(self, image, ink: Ink = "auto"):
         """A Reading of one image (a file path, a PIL image or an array); for a list, a list of them.

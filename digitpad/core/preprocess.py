@@ -78,6 +78,11 @@ def to_mnist(image, ink: Ink = "auto") -> np.ndarray | None:
     return _paste_centred(np.minimum(np.maximum(patch, 0), 1))
 
 
+def to_uint8(image: np.ndarray) -> np.ndarray:
+    """A model input of floats in [0, 1] as the uint8 image a personal sample keeps."""
+    return np.round(image * 255).astype(np.uint8)
+
+
 def _paste_centred(patch: np.ndarray) -> np.ndarray:
     """Place `patch` in a 28x28 frame so its centre of mass lands on the frame's centre."""
     total = patch.sum()

@@ -265,6 +265,17 @@ class RunStore:
         self.save(record)
         return record
 
+    def keep_model(self, run_id: str, checkpoint, path: str | os.PathLike) -> str | None:
+        """Save a run's trained model (a core.checkpoint.Checkpoint, atomically) and note the file in the run's
+        record, as `digitpad train` and the Train tab both do. Raises CheckpointError when the model cannot be
+        saved; returns why the record could not be updated (None when it was): the model is saved either way."""
+        checkpoint.save(path)
+        try:
+            self.set_checkpoint(run_id, path)
+        except (OSError, RunRecordError) as e:
+            return str(e)
+        return None
+
 
 def compare(records: list[RunRecord]) -> list[tuple[str, list[str], bool]]:
     """Rows of (setting or result, one value per run, whether they differ), differences first."""
@@ -371,7 +382,6 @@ class RunRecorder:
                               f"{e.strerror or e}; training goes on")
 
     def _observe(self, event) -> Iterator:
-        from .finetune import FineTuned
         from .trainer import Epoch, Finished, Step, Stopped
 
         record = self.record
@@ -385,9 +395,9 @@ class RunRecorder:
             record.epochs = event.epochs
             record.seconds = event.elapsed
             yield from self._saved()
-        elif isinstance(event, FineTuned):
-            record.finetune = {k: v for k, v in event.report.summary().items() if k != "learnt"}
         elif isinstance(event, Finished):
+            if event.finetune is not None:
+                record.finetune = {k: v for k, v in event.finetune.summary().items() if k != "learnt"}
             checkpoint = event.checkpoint
             record.metrics = {k: checkpoint.metrics[k] for k in KEPT_METRICS if k in checkpoint.metrics}
             record.device = str(checkpoint.metrics.get("device", record.device))

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image, ImageDraw
 
+from .preprocess import to_mnist
+
 Point = tuple[float, float]
 Stroke = Sequence[Point]
 
@@ -81,3 +83,9 @@ def render_strokes(strokes: Sequence[Stroke], size: tuple[int, int], pen_width: 
         canvas = canvas.resize((right - left, bottom - top), Image.BOX)
     out[top:bottom, left:right] = np.asarray(canvas)
     return out
+
+
+def drawing_input(strokes: Sequence[Stroke], size: tuple[int, int], pen_width: float | None = None) -> np.ndarray | None:
+    """What the model reads for a drawing on a pad of `size`: the strokes rendered with the MNIST-like pen
+    (or `pen_width`), then centred and scaled to 28x28 floats in [0, 1]; None when nothing is drawn."""
+    return to_mnist(render_strokes(strokes, size, pen_width), ink="light")

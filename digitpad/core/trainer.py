@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -26,6 +27,9 @@ from .metrics import evaluate, misclassified, predict_logits, scores
 from .models import build_model, parameter_count
 from .normalization import Normalization
 from .styles import style_variants
+
+if TYPE_CHECKING:
+    from .finetune import FinetuneReport
 
 MIN_ONECYCLE_STEPS = 8
 TEST_BATCH = 1000  # test scoring checks for a stop between batches of this size
@@ -109,6 +113,7 @@ class Epoch:
 class Finished:
     checkpoint: Checkpoint
     seconds: float
+    finetune: FinetuneReport | None = None  # a fine-tune's before and after (core.finetune)
 
 
 @dataclass
@@ -145,7 +150,7 @@ def split_validation(data: DigitData, config: TrainConfig):
     if config.train_limit:
         images, labels = images[: config.train_limit], labels[: config.train_limit]
     order = torch.randperm(len(labels), generator=torch.Generator().manual_seed(config.seed)).to(images.device)
-    n_val = max(1, int(len(labels) * config.val_fraction))
+    n_val = config.split_sizes(len(labels))[1]
     val, train = order[:n_val], order[n_val:]
     return images[train], labels[train], images[val], labels[val]
 
@@ -193,7 +198,7 @@ def train(config: TrainConfig, data: DigitData, control: TrainControl | None = N
         model = build_model(arch, **arch_args).to(device)
     optimizer = _optimizer(config, model)
     batch = min(config.batch_size, len(train_y))
-    steps_per_epoch = max(1, len(train_y) // batch)
+    steps_per_epoch = config.steps_per_epoch(len(train_y))
     scheduler = _scheduler(config, optimizer, steps_per_epoch)
     yield Message(f"{arch}: {parameter_count(model):,} parameters; {len(train_y):,} training and "
                   f"{len(val_y):,} validation images on {device}")

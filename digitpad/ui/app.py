@@ -10,12 +10,11 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from ..core.paths import resources_dir
 from .main_window import MainWindow
 
 
 def app_icon() -> QIcon:
-    from ..core.paths import resources_dir
-
     return QIcon(str(resources_dir() / "icon.png"))
 
 

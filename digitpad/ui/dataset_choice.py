@@ -1,8 +1,9 @@
 """Which digits to train on, as the Train tab's form describes them, and how to load them.
 
 Plain Python (no Qt) so the worker thread can load the data and the form can describe it with
-the same object. The core dataset module (which needs torch) is imported only when needed: the
-form asks only once its worker has imported torch.
+the same object. Describing the data needs only the files' layout (core.dataset_files, no torch),
+so the form says what is there as soon as it shows; loading it (core.datasets) needs torch and
+happens in the worker.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.dataset_files import DatasetError, mnist_files, mnist_raw_dir
+from ..core.mnist_download import DownloadError, download_mnist_files
 from ..core.paths import default_data_root
 
 DEFAULT = "default"  # MNIST in the data folder ($DIGITPAD_DATA_DIR or the user data folder), downloaded if missing
@@ -37,16 +40,6 @@ class DatasetChoice:
             return folder.parent.parent
         return folder.parent if folder.name == "MNIST" else folder
 
-    def _mnist_files(self) -> list[Path]:
-        from ..core.datasets import MNIST_FILES, mnist_raw_dir
-
-        raw = mnist_raw_dir(self.root())
-        found = []
-        for names in MNIST_FILES.values():
-            for name in names[:2]:
-                found += [p for p in (raw / name, raw / f"{name}.gz") if p.is_file()][:1]
-        return found
-
     def problem(self) -> str | None:
         """Why training cannot start with this choice (None when it can)."""
         if self.kind == CSV:
@@ -56,7 +49,7 @@ class DatasetChoice:
         if self.kind == FOLDER:
             if not self.path:
                 return "choose the folder holding MNIST"
-            if len(self._mnist_files()) < 4:
+            if len(mnist_files(self.root())) < 4:
                 return f"{self.path}: no MNIST here (expected the four *-ubyte[.gz] files in MNIST/raw)"
         return None
 
@@ -67,9 +60,7 @@ class DatasetChoice:
             return problem
         if self.kind == CSV:
             return f"CSV file, {_megabytes([Path(self.path).expanduser()])}"
-        from ..core.datasets import mnist_raw_dir
-
-        files = self._mnist_files()
+        files = mnist_files(self.root())
         if len(files) < 4:
             return f"Not downloaded yet: Start downloads MNIST (about 12 MB) into {mnist_raw_dir(self.root())}"
         return f"MNIST present: 4 files, {_megabytes(files)} in {mnist_raw_dir(self.root())}"
@@ -80,8 +71,7 @@ class DatasetChoice:
         The data folder's MNIST is downloaded first when it is missing (core.mnist_download; `progress` as
         there); offline, the message says what to do in the app.
         """
-        from ..core.datasets import DatasetError, load_dataset, mnist_raw_dir
-        from ..core.mnist_download import DownloadError, download_mnist_files
+        from ..core.datasets import load_dataset  # torch: the worker loads the data
 
         if self.kind == CSV:
             return load_dataset(csv=Path(self.path).expanduser())

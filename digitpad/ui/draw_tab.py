@@ -9,14 +9,16 @@ from __future__ import annotations
 import os
 from functools import partial
 
-import numpy as np
 from PySide6.QtCore import QRectF, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
+from ..core.images import load_image
+from ..core.personal import PersonalSetError, Sample
 from ..core.strokes import is_mark
 from .canvas import PEN_WIDTH_RANGE, DrawingCanvas, PadArea
 from .correction_row import CorrectionRow, KeptNote
+from .latest_request import LatestRequest
 from .model_manager import ModelManager
 from .number_view import NumberView
 from .personal_store import PersonalDigits
@@ -35,8 +37,6 @@ def _predict_strokes(predictor, strokes, size):
 
 def _read_file(predictor, path: str):
     """(Reading, the upright working-size image shown under the outline), in the prediction thread."""
-    from ..core.images import load_image
-
     image = load_image(path)
     return predictor.read(image), image
 
@@ -86,7 +86,7 @@ class DrawTab(QWidget):
         self.panel = PredictionPanel()
         self.source_label = QLabel("")
         self.source_label.setEnabled(False)
-        self._generation = 0  # bumped whenever what is predicted is replaced, so late answers are dropped
+        self._generation = LatestRequest()  # renewed whenever what is predicted is replaced: late answers are dropped
         self._image_path: str | None = None
         self.reading = None  # the last Reading of an opened image, with its box and marks
         self._shown = None  # the prediction on the panel, for the correction row
@@ -188,7 +188,7 @@ class DrawTab(QWidget):
         if self._image_path is not None:
             job = partial(_read_number_file if number else _read_file, predictor, self._image_path)
         elif self.canvas.is_empty():
-            self._generation += 1
+            self._generation.new()
             self._show_number(None) if number else self._show(None)
             return
         elif number:
@@ -197,7 +197,7 @@ class DrawTab(QWidget):
         else:
             job = partial(_predict_strokes, predictor, self.canvas.strokes(),
                           (self.canvas.width(), self.canvas.height()))
-        generation = self._generation
+        generation = self._generation.current  # answers for the same drawing as it grows all count
         self.service.submit(lambda: (generation, job()))
 
     def open_image(self, path: str | os.PathLike) -> None:
@@ -209,7 +209,7 @@ class DrawTab(QWidget):
     def _show_file(self, path: str | None) -> None:
         if path == self._image_path:
             return
-        self._generation += 1
+        self._generation.new()
         self._image_path = path
         self.reading = None
         self.canvas.set_background(None)
@@ -218,7 +218,7 @@ class DrawTab(QWidget):
     # --- answers ---------------------------------------------------------------------------------
     def _on_predicted(self, result, seconds: float) -> None:
         generation, answer = result
-        if generation != self._generation:
+        if not self._generation.is_current(generation):
             return
         if self.canvas.number_mode():
             self._show_number(answer)
@@ -283,25 +283,22 @@ class DrawTab(QWidget):
     def _keep(self, strokes, size, label: int, read: int | None = None) -> tuple[int, int] | None:
         """Keep a drawing in the person's set with its true label and the model's reading (`read`, else the
         drawing's own, taken now); (how many are kept now, the reading), or None when nothing was kept."""
-        from ..core.personal import PersonalSetError, Sample
-
         prediction = _predict_strokes(self.models.predictor, strokes, size)
         if prediction is None:
             return None
-        read = prediction.digit if read is None else read
+        sample = Sample.of_reading(strokes, size, label, prediction, read)
         try:
-            count = self.personal.add(Sample(strokes, size, label, read,
-                                             np.round(prediction.model_input * 255).astype(np.uint8)))
+            count = self.personal.add(sample)
         except PersonalSetError as e:
             (self.number_view if self.canvas.number_mode() else self.panel).show_message(str(e))
             return None
-        return count, read
+        return count, sample.predicted
 
     # --- Number mode -----------------------------------------------------------------------------
     def set_number_mode(self, on: bool) -> None:
         """Switch between one digit on a square pad and a whole number on a wide one (remembered)."""
         self.number_toggle.setChecked(on)
-        self._generation += 1  # an answer of the other kind still on its way is dropped
+        self._generation.new()  # an answer of the other kind still on its way is dropped
         self.canvas.set_number_mode(on)  # each mode has its own drawing and undo history
         self._left.setStretchFactor(self.pad, 0 if on else 1)
         self._left.setStretch(self._left.count() - 1, 1 if on else 0)
@@ -337,7 +334,7 @@ class DrawTab(QWidget):
         The number is read again from exactly the strokes on the pad (the one on show may be a live
         answer from a few points earlier); the pad is left as it is.
         """
-        from ..core.stroke_marks import as_single_drawing
+        from ..core.stroke_marks import as_single_drawing  # not at start-up: only keeping a number needs it
 
         predictor = self.models.predictor
         if self.canvas.is_drawing() or predictor is None or self._image_path is not None:

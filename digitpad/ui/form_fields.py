@@ -6,7 +6,7 @@ import math
 
 from PySide6.QtCore import QLocale
 from PySide6.QtGui import QDoubleValidator
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget
 
 
 def read_number(edit: QLineEdit) -> float:
@@ -25,6 +25,33 @@ def number_edit(tip: str) -> QLineEdit:
     edit.setValidator(validator)
     edit.setToolTip(tip)
     return edit
+
+
+def field_value(widget: QWidget):
+    """What a field holds: a number typed or spun, a box ticked, a choice (its data, else its text)."""
+    if isinstance(widget, QLineEdit):
+        return read_number(widget)
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    if isinstance(widget, QComboBox):
+        return widget.currentText() if widget.currentData() is None else widget.currentData()
+    return widget.value()
+
+
+def show_value(widget: QWidget, value) -> None:
+    """Show `value` in a field, the reverse of field_value."""
+    if isinstance(widget, QLineEdit):
+        widget.setText(f"{value:g}")
+    elif isinstance(widget, QCheckBox):
+        widget.setChecked(value)
+    elif isinstance(widget, QComboBox):
+        index = widget.findData(value)
+        if index >= 0:
+            widget.setCurrentIndex(index)
+        else:
+            widget.setCurrentText(value)
+    else:
+        widget.setValue(value)
 
 
 def form_group(title: str) -> tuple[QGroupBox, QFormLayout]:

@@ -12,6 +12,9 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
 from superqt.utils import WorkerBase
 
 from .. import __version__
+from ..core.atomic_file import write_atomically
+from ..core.config import DEVICES
+from ..core.paths import is_bundled_model
 from .draw_tab import DrawTab
 from .file_dialogs import open_file, save_file, settings
 from .inside_tab import InsideTab
@@ -25,7 +28,15 @@ from .train_tab import TrainTab
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
 MODEL_FILTER = "digitpad checkpoints (*.pt *.pth);;All files (*)"
 TAB_SHORTCUTS = ("Ctrl+1", "Ctrl+2", "Ctrl+3")  # Draw, Train, Inside
-DEVICES = (("auto", "&Auto"), ("cpu", "&CPU"), ("cuda", "C&UDA"))
+
+
+def with_access_key(text: str, taken: set[str]) -> str:
+    """`text` with & before its first letter not yet `taken` (and that letter taken), for a menu of names."""
+    for i, letter in enumerate(text):
+        if letter.isalpha() and letter.upper() not in taken:
+            taken.add(letter.upper())
+            return f"{text[:i]}&{text[i:]}"
+    return text
 
 
 class MainWindow(QMainWindow):
@@ -99,8 +110,9 @@ class MainWindow(QMainWindow):
         device_menu = bar.addMenu("&Device")
         group = QActionGroup(self)
         self.device_actions: dict[str, QAction] = {}
-        for name, text in DEVICES:
-            action = QAction(text, self, checkable=True)
+        keys: set[str] = set()
+        for name, text in DEVICES.items():
+            action = QAction(with_access_key(text, keys), self, checkable=True)
             action.triggered.connect(lambda checked, n=name: self.set_device(n))
             group.addAction(action)
             device_menu.addAction(action)
@@ -143,8 +155,6 @@ class MainWindow(QMainWindow):
     # --- models and devices ----------------------------------------------------------------------
     @staticmethod
     def _is_bundled(predictor) -> bool:
-        from ..core.paths import is_bundled_model
-
         return predictor.path is None or is_bundled_model(predictor.path)
 
     def _on_model_changed(self, predictor) -> None:
@@ -219,8 +229,6 @@ class MainWindow(QMainWindow):
 
     def save_drawing(self, path: str) -> bool:
         """Write the drawing as a PNG atomically (see core.atomic_file), like every file digitpad writes."""
-        from ..core.atomic_file import write_atomically
-
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.WriteOnly)

@@ -10,6 +10,8 @@ import os
 from PySide6.QtCore import QObject, Signal
 from superqt.utils import create_worker
 
+from .latest_request import LatestRequest
+
 
 def _load(source, device: str):
     """A Predictor from a checkpoint file (None: the bundled model) or from a Checkpoint in memory."""
@@ -39,7 +41,7 @@ class ModelManager(QObject):
         self.predictor = None
         self.device = "auto"
         self.cuda_unavailable: str | None = "checking..."
-        self._latest = 0  # the newest request (a load, a move or `use`); an older load finishing later is ignored
+        self._latest = LatestRequest()  # a load, a move or `use`; an older load finishing later is ignored
         self._source = None  # what the newest request is for: a checkpoint path, None (bundled) or a Checkpoint
         self._pending = False
 
@@ -58,8 +60,7 @@ class ModelManager(QObject):
         self._start(self._source, device, f"Moving the model to {device.upper()}...")
 
     def _start(self, source, device: str, message: str) -> None:
-        self._latest += 1
-        request = self._latest
+        request = self._latest.new()
         self._source, self._pending = source, True
         self.loading.emit(message)
         create_worker(_load, source, device,
@@ -68,7 +69,7 @@ class ModelManager(QObject):
 
     def use(self, predictor) -> None:
         """Hot-swap to an already built predictor (e.g. one just trained); loads still under way are dropped."""
-        self._latest += 1
+        self._latest.new()
         self._source = _source_of(predictor)
         self._swap(predictor)
 
@@ -78,14 +79,14 @@ class ModelManager(QObject):
         self.changed.emit(predictor)
 
     def _loaded(self, result, device: str, request: int) -> None:
-        if request != self._latest:
+        if not self._latest.is_current(request):
             return
         predictor, self.cuda_unavailable = result
         self.device = device
         self._swap(predictor)
 
     def _load_failed(self, error: Exception, request: int) -> None:
-        if request == self._latest:
+        if self._latest.is_current(request):
             self._pending = False
             if self.predictor is not None:  # the model in use stays, so does what a device change moves
                 self._source = _source_of(self.predictor)

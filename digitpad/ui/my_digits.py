@@ -33,12 +33,14 @@ from PySide6.QtWidgets import (
 from superqt.utils import create_worker
 
 from .digit_gallery import CORRECT_COLOR, ERROR_COLOR, DigitGallery, digit_icon
+from ..core.personal import PersonalSetError
+from .latest_request import LatestRequest
 from .message_boxes import ask_yes_no
 from .model_manager import ModelManager
 from .file_dialogs import open_file, save_file
 from .personal_store import PersonalDigits
 
-PERSONAL_FILTER = "digitpad personal sets (*.pt)"
+PERSONAL_FILTER = "digitpad personal sets (*.npz *.pt)"
 EMPTY_TEXT = "No digits kept yet: draw a digit on the Draw tab and say whether it was read right"
 READ_BATCH = 64  # drawings rendered at a time, so a large set never holds all its pad-sized renders at once
 
@@ -99,7 +101,7 @@ class MyDigitsView(QDialog):
         self.models = models
         self.personal_set = None  # the set as last read from its file
         self.readings: dict[tuple, int | None] = {}  # Sample.key() -> the current model's digit (None: blank)
-        self._request = 0  # the newest reading request; an older one finishing later is ignored
+        self._request = LatestRequest()  # reading the set; an older reading finishing later is ignored
         self.clear_question: QMessageBox | None = None
 
         self.summary = QLabel("")
@@ -193,15 +195,13 @@ class MyDigitsView(QDialog):
 
     def _on_model_changed(self, _predictor) -> None:
         self.readings.clear()
-        self._request += 1
+        self._request.new()
         if self.isVisible():
             self._show_readings()
             self._read_missing()
 
     def refresh(self) -> None:
         """Read the file again and show it; samples the current model has not read yet are sent to it."""
-        from ..core.personal import PersonalSetError
-
         self.path_label.setText(f"Kept in {self.personal.path}")
         self.path_label.setToolTip(str(self.personal.path))
         try:
@@ -273,19 +273,18 @@ class MyDigitsView(QDialog):
         missing = [s for s in self.samples if s.key() not in self.readings]
         if predictor is None or not missing:
             return
-        self._request += 1
-        request, keys = self._request, [s.key() for s in missing]
+        request, keys = self._request.new(), [s.key() for s in missing]
         create_worker(read_drawings, predictor, [(s.strokes, s.size) for s in missing],
                       _connect={"returned": lambda digits: self._on_read(request, keys, digits),
                                 "errored": lambda error: self._on_read_failed(request, error)})
 
     def _on_read(self, request: int, keys: list[tuple], digits: list[int | None]) -> None:
-        if request == self._request:
+        if self._request.is_current(request):
             self.readings.update(zip(keys, digits))
             self._show_readings()
 
     def _on_read_failed(self, request: int, error: Exception) -> None:
-        if request == self._request:
+        if self._request.is_current(request):
             self.show_message(f"The current model could not read your digits: {str(error) or type(error).__name__}",
                               error=True)
 
@@ -309,8 +308,6 @@ class MyDigitsView(QDialog):
                 for _, gallery in self.sections.values() for item in gallery.selectedItems()]
 
     def delete_selected(self) -> None:
-        from ..core.personal import PersonalSetError
-
         keys = self.selected_keys()
         if not keys:
             return
@@ -330,8 +327,6 @@ class MyDigitsView(QDialog):
             self._clear_answered)
 
     def _clear_answered(self, yes: bool) -> None:
-        from ..core.personal import PersonalSetError
-
         self.clear_question = None
         if not yes:
             return
@@ -350,8 +345,6 @@ class MyDigitsView(QDialog):
 
     def import_from(self, path: str | os.PathLike) -> int | None:
         """Merge an exported set; returns how many digits were new, None (with a message) when it failed."""
-        from ..core.personal import PersonalSetError
-
         try:
             added = self.personal.import_file(path)
         except PersonalSetError as e:
@@ -362,13 +355,11 @@ class MyDigitsView(QDialog):
         return added
 
     def export_dialog(self) -> None:
-        path = save_file(self, "Export your digits", "my-digits.pt", PERSONAL_FILTER)
+        path = save_file(self, "Export your digits", "my-digits.npz", PERSONAL_FILTER)
         if path:
-            self.export_to(path if Path(path).suffix else f"{path}.pt")
+            self.export_to(path if Path(path).suffix else f"{path}.npz")
 
     def export_to(self, path: str | os.PathLike) -> bool:
-        from ..core.personal import PersonalSetError
-
         try:
             saved = self.personal.export_file(path)
         except PersonalSetError as e:

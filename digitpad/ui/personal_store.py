@@ -15,6 +15,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, Signal
 
+from ..core.personal import PersonalSet, default_path
+from ..core.personal import edit as edit_locked
+
 
 class PersonalDigits(QObject):
     """Signal `changed()` fires after every successful change; errors raise core PersonalSetError."""
@@ -26,12 +29,10 @@ class PersonalDigits(QObject):
         self._path = Path(path) if path else None
         self._cache = None  # (the file's stamp, the set read from it): every view asks after each change
         self._known = None  # the file's stamp when the views last heard of it
-        self._watcher: QFileSystemWatcher | None = None  # made at the first read (torch is loaded by then)
+        self._watcher: QFileSystemWatcher | None = None  # made at the first read
 
     @property
     def path(self) -> Path:
-        from ..core.personal import default_path  # torch loads with core.personal; not at startup
-
         return self._path or default_path()
 
     def _stamp(self) -> tuple | None:
@@ -49,8 +50,6 @@ class PersonalDigits(QObject):
         Reading hundreds of samples takes a noticeable fraction of a second, so a file known unchanged
         is not read again.
         """
-        from ..core.personal import PersonalSet
-
         self._watch()
         stamp = self._stamp()
         if self._cache is None or stamp is None or self._cache[0] != stamp:
@@ -72,9 +71,6 @@ class PersonalDigits(QObject):
             self.changed.emit()
 
     def _change(self, edit: Callable) -> object:
-        from ..core.personal import PersonalSet
-        from ..core.personal import edit as edit_locked
-
         self._watch()
         result, personal = edit_locked(self.path, edit)
         self._cache = self._stamp(), PersonalSet(list(personal.samples))
@@ -102,8 +98,6 @@ class PersonalDigits(QObject):
 
     def import_file(self, path: str | os.PathLike) -> int:
         """Merge a set exported earlier; a bad file raises before anything is written. Returns how many are new."""
-        from ..core.personal import PersonalSet
-
         incoming = PersonalSet.load(path)
         return self._change(lambda personal: personal.merge(incoming))
 

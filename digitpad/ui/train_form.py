@@ -25,15 +25,14 @@ from PySide6.QtWidgets import (
 )
 from superqt.utils import create_worker
 
-from ..core.config import OPTIMIZERS, PRESETS, SCHEDULES, TrainConfig, preset
+from ..core.config import DEVICES, OPTIMIZERS, PRESETS, SCHEDULES, TrainConfig, preset
 from .dataset_choice import CSV, DEFAULT, KINDS, DatasetChoice
 from .file_dialogs import open_file, open_folder
-from .form_fields import form_group, number_edit, read_number
+from .form_fields import field_value, form_group, number_edit, show_value
 
 CUSTOM = "custom"
 PRESET_LABELS = {"quick": "Quick: LeNet-5, 3 epochs, under a minute", "full": "Full: the bundled model's recipe (long)",
                  CUSTOM: "Custom"}
-DEVICES = {"auto": "Auto", "cpu": "CPU", "cuda": "CUDA"}
 MAX_IMAGES = 10_000_000
 
 
@@ -175,6 +174,11 @@ class TrainForm(QWidget):
         run_form.addRow("Seed", self.seed)
         run_form.addRow("Device", self.device)
 
+        # the settings shown as they are, each by the field named as the TrainConfig field it edits
+        self._plain_fields = {"epochs": self.epochs, "batch_size": self.batch_size, "lr": self.lr,
+                              "optimizer": self.optimizer, "schedule": self.schedule,
+                              "weight_decay": self.weight_decay, "label_smoothing": self.label_smoothing,
+                              "elastic": self.elastic, "styles": self.styles, "seed": self.seed, "device": self.device}
         self._run_form = run_form
         self._recipe_groups = (recipe, augmentation)
         layout = QVBoxLayout(self)
@@ -218,13 +222,10 @@ class TrainForm(QWidget):
         if val_fraction == round(self._base.val_fraction, self.val_fraction.decimals()):
             val_fraction = self._base.val_fraction
         return replace(
-            self._base, arch=arch, arch_args=arch_args, dropout=None, epochs=self.epochs.value(),
-            batch_size=self.batch_size.value(), lr=read_number(self.lr), optimizer=self.optimizer.currentText(),
-            schedule=self.schedule.currentText(), weight_decay=read_number(self.weight_decay),
-            label_smoothing=self.label_smoothing.value(),
+            self._base, **{name: field_value(widget) for name, widget in self._plain_fields.items()},
+            arch=arch, arch_args=arch_args, dropout=None, val_fraction=val_fraction,
             augment=self.augment_strength.value() if self.augment.isChecked() else 0.0,
-            elastic=self.elastic.isChecked(), styles=self.styles.isChecked(), val_fraction=val_fraction,
-            seed=self.seed.value(), device=self.device.currentData(), train_limit=self.train_limit.value() or None)
+            train_limit=self.train_limit.value() or None)
 
     def set_config(self, config: TrainConfig) -> None:
         """Show a configuration in the fields (without turning the preset to custom)."""
@@ -233,23 +234,14 @@ class TrainForm(QWidget):
         index = self.arch.findData(config.arch)
         if index >= 0:
             self.arch.setCurrentIndex(index)
-        self.epochs.setValue(config.epochs)
-        self.batch_size.setValue(config.batch_size)
-        self.lr.setText(f"{config.lr:g}")
-        self.optimizer.setCurrentText(config.optimizer)
-        self.schedule.setCurrentText(config.schedule)
-        self.weight_decay.setText(f"{config.weight_decay:g}")
+        for name, widget in self._plain_fields.items():
+            show_value(widget, getattr(config, name))
         dropout = config.dropout if config.dropout is not None else config.arch_args.get("dropout")
         self.dropout.setValue(self.dropout.minimum() if dropout is None else dropout)
-        self.label_smoothing.setValue(config.label_smoothing)
         self.augment.setChecked(config.augment > 0)
         self.augment_strength.setValue(config.augment or 1.0)
         self.augment_strength.setEnabled(config.augment > 0)
-        self.elastic.setChecked(config.elastic)
-        self.styles.setChecked(config.styles)
         self.val_fraction.setValue(config.val_fraction)
-        self.seed.setValue(config.seed)
-        self.device.setCurrentIndex(self.device.findData(config.device))
         self.train_limit.setValue(config.train_limit or 0)
         self._filling = False
         self.changed.emit()
@@ -303,8 +295,7 @@ class TrainForm(QWidget):
         self.changed.emit()
 
     def refresh_dataset_status(self) -> None:
-        # describing the data needs the dataset module, which loads torch: wait for the catalog worker
-        status = self.dataset().status() if self.is_ready else "Checking the data..."
+        status = self.dataset().status()
         self.dataset_status.setText(status.replace("/", "/\u200b"))  # let long paths wrap at their slashes
 
     def browse(self) -> None:
@@ -331,7 +322,6 @@ class TrainForm(QWidget):
             cuda.setEnabled(False)
             cuda.setToolTip(f"Unavailable: {cuda_unavailable}")
         self.is_ready = True
-        self.refresh_dataset_status()
         self.changed.emit()
         self.ready.emit()
 

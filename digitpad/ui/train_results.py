@@ -292,11 +292,9 @@ class ResultsView(QWidget):
         self.finetune_box.setVisible(report is not None)
         if report is None:
             return
-        lines = [html.escape(line) for line in report.lines()]
-        lines[1] = f"<b>{lines[1]}</b>"  # how your own digits fared
-        if report.forgot:
-            lines[-1] = f'<span style="color: #c0392b;"><b>{lines[-1]}</b></span>'
-        self.finetune_summary.setText("<br>".join(lines))
+        styles = {"personal": "<b>{}</b>", "forgot": '<span style="color: #c0392b;"><b>{}</b></span>'}
+        self.finetune_summary.setText("<br>".join(styles.get(kind, "{}").format(html.escape(text))
+                                                  for kind, text in report.parts()))
         held = [(image, f"{true}: {before} → {after} {'✓' if after == true else '✗'}",
                  f"Your {true}, held out from fine-tuning: read as {before} before and as {after} after")
                 for image, true, before, after in zip(report.held_out_images, report.held_out_labels, report.before,

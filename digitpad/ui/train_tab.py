@@ -28,6 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.paths import is_bundled_model, user_data_dir
+from ..core.personal import PersonalSetError
+from ..core.tensorboard_log import INSTALL_HINT, available
+from .file_dialogs import save_file
+from .form_fields import name_fields_by_their_labels
 from .message_boxes import ask_yes_no, warn
 
 # A stop lands within one training step or one batch of test scoring (well under a second here);
@@ -167,17 +172,12 @@ class TrainTab(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.setSizes([settings_width, max(1, self.width() - settings_width)])
         self._layout.addWidget(splitter)
-        from .form_fields import name_fields_by_their_labels
-
         name_fields_by_their_labels(settings)
         self.pages.setAccessibleName("Training progress and results")
         self._update_controls()
 
     def _tensorboard_choice(self) -> QCheckBox:
         """The TensorBoard checkbox; without the optional extra it stays off and says how to get it."""
-        from ..core.paths import user_data_dir
-        from ..core.tensorboard_log import INSTALL_HINT, available
-
         self.tensorboard_available = available()
         if not self.tensorboard_available:
             return QCheckBox(f"Log to TensorBoard (needs: {INSTALL_HINT})")
@@ -201,25 +201,20 @@ class TrainTab(QWidget):
             self.finetune_form.set_start(self.models.predictor)
 
     def _refresh_digits(self) -> None:
-        """Show the person's set as it is on disk now (once torch has loaded: reading it needs torch)."""
-        if not self.form.is_ready:
-            return
-        from ..core.finetune import problems
-        from ..core.personal import PersonalSetError
-
+        """Show the person's set as it is on disk now."""
         try:
             personal = self.personal.load()
         except PersonalSetError as e:
             self.finetune_form.set_digits(None, [], str(e))
             return
-        self.finetune_form.set_digits(personal.counts(), problems(personal))
+        self.finetune_form.set_digits(personal.counts(), personal.fine_tuning_problems())
 
     def start_problems(self) -> list[str]:
         """Why Start cannot run now, as sentences; empty when it can."""
         if not self.fine_tuning():
             return self.form.problems()
         problems = self.form.problems()[:1] if not self.form.is_ready else []
-        dataset_problem = self.form.dataset().problem() if self.form.is_ready else None
+        dataset_problem = self.form.dataset().problem()
         if self.models.predictor is None or self.models.busy:
             problems.append("the model in use is still loading")
         return problems + ([dataset_problem] if dataset_problem else []) + self.finetune_form.problems()
@@ -231,8 +226,7 @@ class TrainTab(QWidget):
     def _job(self):
         """What the run does with the data (train a new model, or fine-tune the one in use on the person's set),
         its description, and the recorder that keeps its record."""
-        from ..core.paths import user_data_dir
-        from ..core.runs import RunRecorder
+        from ..core.runs import RunRecorder  # torch-free, but not needed to show the window (start-up time)
 
         when = f"{_dt.datetime.now():%Y-%m-%d %H:%M}"
         options = {"front": "app", "tensorboard": user_data_dir() / "tensorboard" if self.tensorboard.isChecked()
@@ -255,8 +249,6 @@ class TrainTab(QWidget):
                 RunRecorder.for_finetune(config, start.display_name, start.arch, name=name, **options))
 
     def start(self) -> None:
-        from ..core.personal import PersonalSetError
-
         self.form.refresh_dataset_status()  # the files may have changed since the form last looked
         self._refresh_digits()
         if self.is_running() or self.start_problems():
@@ -382,7 +374,6 @@ class TrainTab(QWidget):
         """Save the finished model (atomically) and its per-epoch metrics as CSV beside it."""
         from ..core.checkpoint import CheckpointError
         from ..core.history_csv import write_history_csv
-        from ..core.paths import is_bundled_model
 
         path = Path(path)
         if not path.suffix:
@@ -392,13 +383,14 @@ class TrainTab(QWidget):
                                                     "Choose another file.")
             return False
         checkpoint = replace(self.outcome.checkpoint, name=path.stem)
-        try:
-            checkpoint.save(path)
+        try:  # the run's record names the file, so the Runs page can offer it for drawing
+            record_problem = self.runs_page.store.keep_model(self.outcome_run_id, checkpoint, path)
         except CheckpointError as e:
             self._error("Could not save the model", str(e))
             return False
         self.outcome.checkpoint = checkpoint
         self.saved_path = path
+        self.runs_page.refresh()
         metrics_csv = path.with_suffix(".csv")
         try:
             write_history_csv(checkpoint.history, metrics_csv)
@@ -406,23 +398,13 @@ class TrainTab(QWidget):
             self._error("Could not write the metrics CSV", f"The model was saved to {path}, but {metrics_csv} "
                                                            f"could not be written: {e.strerror or e}")
             return False
-        self.results.set_note(f"Saved {path} and its per-epoch metrics {metrics_csv.name}")
-        self._note_saved(path)
+        if record_problem:
+            self.results.set_note(f"Saved {path}; the run's record could not be updated: {record_problem}", error=True)
+        else:
+            self.results.set_note(f"Saved {path} and its per-epoch metrics {metrics_csv.name}")
         return True
 
-    def _note_saved(self, path: Path) -> None:
-        """Add the saved model to the run's record, so the Runs page can offer it for drawing."""
-        from ..core.runs import RunRecordError
-
-        try:
-            self.runs_page.store.set_checkpoint(self.outcome_run_id, path)
-        except (OSError, RunRecordError) as e:
-            self.results.set_note(f"Saved {path}; the run's record could not be updated: {e}", error=True)
-        self.runs_page.refresh()
-
     def save_model_dialog(self) -> None:
-        from .file_dialogs import save_file
-
         name = suggested_file_name(self.outcome.checkpoint, finetuned=self.outcome.finetune is not None)
         path = save_file(self, "Save the trained model", name, MODEL_FILTER)
         if path:

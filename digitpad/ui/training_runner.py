@@ -19,10 +19,11 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from superqt.utils import create_worker
 
-from ..core.checkpoint import Checkpoint, CheckpointError
+from ..core.checkpoint import Checkpoint
 from ..core.config import TrainingError
-from ..core.datasets import DatasetError, DigitData
-from ..core.finetune import FineTuned, FinetuneReport
+from ..core.datasets import DigitData
+from ..core.errors import UserError
+from ..core.finetune import FinetuneReport
 from ..core.runs import RunRecorder
 from ..core.trainer import Epoch, Finished, Message, Step, Stopped, TrainControl
 from .dataset_choice import DatasetChoice
@@ -97,16 +98,12 @@ def _run_events(job: Job, dataset: DatasetChoice, test_limit: int | None, contro
             yield Stopped(0, 0)
             return
         yield Message(f"{data.source}: {len(data.train_labels):,} training and {len(data.test_labels):,} test images")
-        report = None
         events = job(data, control)
         if recorder is not None:
             events = recorder.watch(events, data.source)
         for event in events:
-            if isinstance(event, FineTuned):
-                report = event.report
-                continue
             if isinstance(event, Finished):
-                event = Outcome(event.checkpoint, event.seconds, find_misread(event.checkpoint, data), report)
+                event = Outcome(event.checkpoint, event.seconds, find_misread(event.checkpoint, data), event.finetune)
             yield event
     except RuntimeError as e:
         raise TrainingError(f"{type(e).__name__}: {e}") from e
@@ -163,7 +160,7 @@ class TrainingRun(QObject):
             self.stopped.emit(event)
 
     def _on_error(self, error: Exception) -> None:
-        expected = isinstance(error, (TrainingError, DatasetError, CheckpointError))
+        expected = isinstance(error, UserError)  # a bad file, a diverged run: its message says it all
         self.failed.emit(str(error) if expected else f"{type(error).__name__}: {error}")
 
     def _on_finished(self) -> None:

@@ -5,6 +5,7 @@ from digit_strokes import STYLES, place
 from drawing import draw, pause, settle
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
+from quick_run import prepare_quick_run
 
 from digitpad.core.checkpoint import Checkpoint
 from digitpad.core.models import build_model
@@ -109,13 +110,7 @@ def test_train_tab_shows_the_filters_after_each_epoch(qtbot):
     tab = TrainTab(ModelManager(), PersonalDigits())
     qtbot.addWidget(tab)
     tab.show()
-    qtbot.waitUntil(lambda: tab.form.is_ready, timeout=30_000)
-    form = tab.form
-    form.preset.setCurrentIndex(form.preset.findData("quick"))
-    form.device.setCurrentIndex(form.device.findData("cpu"))
-    form.train_limit.setValue(1000)
-    form.test_limit.setValue(500)
-    form.epochs.setValue(2)
+    prepare_quick_run(qtbot, tab, train_images=1000, epochs=2)
     panel = tab.monitor.charts.filters
     shown = []
     tab.start()

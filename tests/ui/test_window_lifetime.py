@@ -8,6 +8,7 @@ from drawing import pause, settle
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QMessageBox
+from quick_run import prepare_quick_run
 
 from digitpad.core.checkpoint import Checkpoint
 from test_file_dialogs import answer_dialog
@@ -39,13 +40,7 @@ def train_and_use(window, qtbot):
     """A one-epoch LeNet-5 run on 2,000 images in the Train tab, then "Use for drawing"."""
     tab = window.train_tab
     window.tabs.setCurrentWidget(tab)
-    qtbot.waitUntil(lambda: tab.form.is_ready, timeout=30_000)
-    form = tab.form
-    form.preset.setCurrentIndex(form.preset.findData("quick"))
-    form.device.setCurrentIndex(form.device.findData("cpu"))
-    form.train_limit.setValue(2000)
-    form.test_limit.setValue(500)
-    form.epochs.setValue(1)
+    prepare_quick_run(qtbot, tab, train_images=2000, epochs=1)
     qtbot.mouseClick(tab.start_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: not tab.is_running(), timeout=60_000)
     assert tab.outcome is not None, tab.monitor.state.text()

@@ -1,0 +1,48 @@
+"""What every benchmark script shares: latency percentiles, busy loops to load the machine, and the JSON report.
+
+The scripts run as `python benchmarks/NAME.py`, so this folder is on sys.path and `import _common` works.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def latency_ms(seconds: list[float]) -> dict:
+    """Count, median, 95th percentile and worst of durations given in seconds, in milliseconds."""
+    ms = np.array(seconds) * 1000
+    return {"count": len(ms), "p50_ms": round(float(np.percentile(ms, 50)), 3),
+            "p95_ms": round(float(np.percentile(ms, 95)), 3), "max_ms": round(float(ms.max()), 3)}
+
+
+def load_average() -> float:
+    """The machine's 1-minute load average (2 cores shared with other jobs: worth recording beside a figure)."""
+    return round(os.getloadavg()[0], 2)
+
+
+@contextlib.contextmanager
+def busy_loops(count: int, settle_s: float = 2.0):
+    """`count` processes spinning on the CPU at our priority (a busy machine as the app sees it), killed at the end."""
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+    try:
+        time.sleep(settle_s)  # let them reach full speed
+        yield
+    finally:
+        for hog in hogs:
+            hog.kill()
+            hog.wait()
+
+
+def report(result: dict, path: str | os.PathLike) -> None:
+    """Print the result as JSON and save it (beside the script, as the benchmarks' convention is)."""
+    text = json.dumps(result, indent=1)
+    print(text)
+    Path(path).write_text(text + "\n", encoding="utf-8")

@@ -1,0 +1,60 @@
+"""`digitpad` command line: a thin front on digitpad.core. With no subcommand it opens the GUI.
+
+One module per command group; each is imported only when its command runs, and the parser
+(cli.parser) needs no torch. Errors from bad input (core.errors.UserError) end the command with one
+clear line on stderr and a non-zero exit; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+
+from ..core.errors import UserError
+from .parser import build_parser
+
+
+COMMANDS = {  # command -> (module of this package, function)
+    "predict": ("reading", "cmd_predict"), "explain": ("reading", "cmd_explain"),
+    "train": ("training", "cmd_train"), "finetune": ("training", "cmd_finetune"),
+    "evaluate": ("models", "cmd_evaluate"), "export": ("models", "cmd_export"), "info": ("models", "cmd_info"),
+    "personal": ("data", "cmd_personal"), "download": ("data", "cmd_download"), "runs": ("runs", "cmd_runs"),
+}
+
+
+def _quiet_stdout() -> None:
+    """The reader of our output went away (`digitpad personal stats | head -1`): print nothing more."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command in (None, "gui"):
+        from ..ui.app import run
+
+        return run()
+    from .common import EXIT_ERROR, EXIT_INTERRUPTED  # not before: `--help` and the GUI need none of it
+
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="backslashreplace")  # file names that are not UTF-8 print, escaped
+    try:
+        module, function = COMMANDS[args.command]
+        status = getattr(importlib.import_module(f".{module}", __name__), function)(args)
+        sys.stdout.flush()  # a closed pipe shows here, not as a warning when Python exits
+        return status
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_ERROR
+    except UserError as e:  # bad input or a fixable problem (a bad file, a diverged run); anything else is a bug
+        print(f"digitpad: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as e:  # a file or folder the command needed (not found, not allowed, disk full)
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"digitpad: error: {where}{e.strerror or e}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("digitpad: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -1,0 +1,85 @@
+"""What several commands share: exit codes, progress on stderr, output checks, options as settings."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import fields
+
+from ..core import cpu_threads
+from ..core.atomic_file import check_target
+from ..core.errors import UserError
+
+
+EXIT_ERROR, EXIT_INTERRUPTED = 1, 130
+
+
+def with_progress(events):
+    """Show a run's progress on stderr (messages, a step bar, a line per epoch) and pass every event on."""
+    from tqdm import tqdm
+
+    from ..core.trainer import Epoch, Finished, Message, Step
+
+    bar = None
+    try:
+        for event in events:
+            if isinstance(event, Message):
+                tqdm.write(event.text, file=sys.stderr)
+            elif isinstance(event, Step):
+                if bar is None:
+                    bar = tqdm(total=event.epochs * event.steps_per_epoch, unit="step", file=sys.stderr,
+                               dynamic_ncols=True, mininterval=0.5 if sys.stderr.isatty() else 10)
+                bar.set_description(f"epoch {event.epoch}/{event.epochs}", refresh=False)
+                bar.set_postfix_str(f"loss {event.loss:.3f}, {event.images_per_second:,.0f} img/s", refresh=False)
+                bar.update(1)
+            elif isinstance(event, Epoch):
+                tqdm.write(f"epoch {event.epoch}/{event.epochs}: train loss {event.train_loss:.4f}, "
+                           f"val loss {event.val_loss:.4f}, val accuracy {event.val_accuracy:.2%}", file=sys.stderr)
+            elif isinstance(event, Finished) and bar is not None:
+                bar.close()
+                bar = None
+            yield event
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def use_free_cores() -> None:
+    """Train with the cores other work leaves idle (see core.cpu_threads): far faster on a busy machine."""
+    note = cpu_threads.use_free_cores()
+    if note:
+        print(f"digitpad: {note}", file=sys.stderr)
+
+
+def check_outputs(*paths: str | None) -> None:
+    """Refuse, before any work, an output that is a folder, a device, a link or the bundled model."""
+    for path in filter(None, paths):
+        try:
+            check_target(path)
+        except OSError as e:
+            raise UserError(f"{path}: cannot be written: {e.strerror}") from None
+
+
+def settings_given(args, settings) -> dict:
+    """The options given on the command line that set a field of the dataclass `settings` (each option is
+    named as the field it sets)."""
+    names = {f.name for f in fields(settings)}
+    return {k: v for k, v in vars(args).items() if v is not None and k in names}
+
+
+def save_model(recorder, checkpoint, path: str) -> None:
+    """Save the run's model and note it in the run's record; a record that cannot be updated is only mentioned."""
+    problem = recorder.store.keep_model(recorder.id, checkpoint, path)
+    if problem:
+        print(f"digitpad: the run record was not updated with the saved model: {problem}", file=sys.stderr)
+
+
+def print_scores(result: dict) -> None:
+    """Accuracy, loss, per-digit precision and recall, and the confusion matrix, as text."""
+    print(f"accuracy {result['accuracy']:.2%}  loss {result['loss']:.4f}\n")
+    print("digit  precision  recall")
+    for digit in range(10):
+        print(f"{digit:>5}  {result['precision'][digit]:>9.2%}  {result['recall'][digit]:>6.2%}")
+    print("\nconfusion matrix (rows: true digit, columns: predicted)")
+    print("     " + "".join(f"{d:>6}" for d in range(10)))
+    for digit, row in enumerate(result["confusion"]):
+        print(f"{digit:>5}" + "".join(f"{n:>6}" for n in row))

@@ -1,0 +1,43 @@
+"""`digitpad personal` and `digitpad download`: the person's digit set and MNIST."""
+
+from __future__ import annotations
+
+import sys
+
+from ..core.personal import PersonalSet, PersonalSetError, default_path, edit
+from .common import check_outputs
+
+
+def cmd_personal(args) -> int:
+    if args.action == "stats":
+        counts = PersonalSet.load(args.personal_set, missing_ok=True).counts()
+        print(f"{sum(counts)} digits in {args.personal_set or default_path()}")
+        print("  ".join(f"{digit}: {n}" for digit, n in enumerate(counts)))
+        return 0
+    if not args.path:
+        raise PersonalSetError(f"`digitpad personal {args.action}` needs a file")
+    if args.action == "export":
+        check_outputs(args.path)
+        mine = PersonalSet.load(args.personal_set, missing_ok=True)
+        print(f"exported {len(mine.samples)} digits to {mine.save(args.path)}")
+        return 0
+    incoming = PersonalSet.load(args.path)  # a bad file raises here, before anything is written
+    added, mine = edit(args.personal_set, lambda personal: personal.merge(incoming))
+    print(f"imported {added} new digits; {len(mine.samples)} in all")
+    return 0
+
+
+def cmd_download(args) -> int:
+    from ..core.datasets import download_mnist
+
+    print(f"MNIST is in {download_mnist(args.data_dir, _print_download_progress)}")
+    return 0
+
+
+def _print_download_progress(name: str, received: int, total: int | None) -> None:
+    """One line per file on stderr, redrawn in place on a terminal."""
+    if received != total and not sys.stderr.isatty():
+        return
+    size = f"{received / 1e6:.1f} of {total / 1e6:.1f} MB" if total else f"{received / 1e6:.1f} MB"
+    end = "\n" if received and received == total else "\r"
+    print(f"downloading {name}.gz: {size}", end=end, file=sys.stderr, flush=True)

@@ -1,0 +1,84 @@
+"""`digitpad evaluate`, `export` and `info`: score a model, convert it, describe the installation."""
+
+from __future__ import annotations
+
+import json
+import platform
+
+from .. import __version__
+from ..core.dataset_files import mnist_present
+from ..core.paths import bundled_model_path, default_data_root, user_data_dir
+from .common import check_outputs, print_scores
+
+
+def cmd_evaluate(args) -> int:
+    from ..core.datasets import load_dataset
+    from ..core.metrics import evaluate
+    from ..core.predictor import Predictor
+
+    predictor = Predictor.load(args.model, device=args.device)
+    data = load_dataset(args.data_dir, args.csv, args.download)
+    result = evaluate(predictor.model, data.test_images, data.test_labels, predictor.normalization)
+    if args.json:
+        print(json.dumps({"model": str(predictor.path), **result}))
+        return 0
+    print(f"{predictor.name} on {result['count']:,} test images of {data.source}")
+    print_scores(result)
+    return 0
+
+
+def cmd_export(args) -> int:
+    from ..core.checkpoint import Checkpoint
+    from ..core.export import default_export_path, export
+
+    out = args.out or default_export_path(args.model, args.format)
+    check_outputs(out)
+    print(f"wrote {export(Checkpoint.load(args.model), args.format, out)}")
+    return 0
+
+
+def info() -> dict:
+    import torch
+
+    from ..core.checkpoint import Checkpoint
+    from ..core.device import cuda_unavailable_reason
+    from ..core.models import ARCHITECTURES, build_model, parameter_count
+
+    try:
+        import torchvision
+        torchvision_version = torchvision.__version__
+    except ImportError:
+        torchvision_version = None
+    try:
+        from PySide6 import __version__ as pyside_version
+    except ImportError:
+        pyside_version = None
+    bundled = Checkpoint.load(bundled_model_path())
+    return {
+        "digitpad": __version__, "python": platform.python_version(), "platform": platform.platform(),
+        "torch": torch.__version__, "torchvision": torchvision_version, "pyside6": pyside_version,
+        "cuda": cuda_unavailable_reason() or f"available: {torch.cuda.get_device_name(0)}",
+        "threads": torch.get_num_threads(),
+        "bundled_model": {"path": str(bundled_model_path()), "arch": bundled.arch,
+                          "test_accuracy": bundled.accuracy, "created": bundled.created,
+                          "parameters": parameter_count(bundled.build_model())},
+        "architectures": {name: parameter_count(build_model(name)) for name in ARCHITECTURES},
+        "user_data": str(user_data_dir()), "data_root": str(default_data_root()),
+        "mnist_present": mnist_present(),
+    }
+
+
+def cmd_info(args) -> int:
+    facts = info()
+    if args.json:
+        print(json.dumps(facts, indent=1))
+        return 0
+    model = facts.pop("bundled_model")
+    for key, value in facts.items():
+        if key == "architectures":
+            value = ", ".join(f"{name} ({n:,} parameters)" for name, n in value.items())
+        print(f"{key:>14}: {value}")
+    accuracy = f"{model['test_accuracy']:.2%}" if model["test_accuracy"] is not None else "unknown"
+    print(f"{'bundled model':>14}: {model['arch']} ({model['parameters']:,} parameters), MNIST test accuracy "
+          f"{accuracy}, {model['path']}")
+    return 0

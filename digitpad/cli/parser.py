@@ -1,0 +1,131 @@
+"""The command line's options: built without torch, so `digitpad --help` and the GUI start at once."""
+
+from __future__ import annotations
+
+import argparse
+
+from .. import __version__
+from ..core.config import DEVICES, OPTIMIZERS, PRESETS, SCHEDULES
+
+
+def _add_data_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", help="folder holding MNIST/raw/*-ubyte[.gz] (default: $DIGITPAD_DATA_DIR, "
+                                           "else the user data folder)")
+    parser.add_argument("--csv", help="a Kaggle-style CSV (label,pixel0..pixel783) to use instead of MNIST")
+    parser.add_argument("--download", action="store_true", help="download MNIST first if it is missing")
+
+
+def _add_device_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--device", default="auto", choices=tuple(DEVICES))
+
+
+def _add_tensorboard_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--tensorboard", metavar="DIR", help="also log the run for TensorBoard into DIR/RUN-ID "
+                                                             "(needs: pip install 'digitpad[tensorboard]')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="digitpad", description="Handwritten digit recognition: "
+                                     "run with no command to open the app.")
+    parser.add_argument("--version", action="version", version=f"digitpad {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    commands.add_parser("gui", help="open the desktop app (the default)")
+
+    predict = commands.add_parser("predict", help="read the digit in image files")
+    predict.add_argument("images", nargs="+", metavar="IMAGE")
+    predict.add_argument("--model", help="checkpoint file (default: the bundled model)")
+    predict.add_argument("--ink", default="auto", choices=("auto", "dark", "light"),
+                         help="dark ink on light paper, light on dark, or guess from the border")
+    predict.add_argument("--json", action="store_true", help="one JSON object per file")
+    predict.add_argument("--number", action="store_true",
+                         help="read every digit in a row of writing (an amount, a year, a house number)")
+    _add_device_arg(predict)
+
+    train = commands.add_parser("train", help="train a model and save its checkpoint")
+    train.add_argument("--out", required=True, help="checkpoint file to write (replaced only on success)")
+    train.add_argument("--preset", default="quick", choices=sorted(PRESETS))
+    train.add_argument("--arch", help="architecture (see `digitpad info`)")
+    train.add_argument("--epochs", type=int)
+    train.add_argument("--batch-size", type=int)
+    train.add_argument("--lr", type=float, help="(peak) learning rate")
+    train.add_argument("--optimizer", choices=OPTIMIZERS)
+    train.add_argument("--schedule", choices=SCHEDULES)
+    train.add_argument("--weight-decay", type=float)
+    train.add_argument("--dropout", type=float)
+    train.add_argument("--augment", type=float, help="augmentation strength, 0 (off) to 2")
+    train.add_argument("--elastic", action=argparse.BooleanOptionalAction, help="elastic distortions")
+    train.add_argument("--styles", action=argparse.BooleanOptionalAction,
+                       help="add slashed 0, flagged 1 and crossed 7 variants")
+    train.add_argument("--val-fraction", type=float)
+    train.add_argument("--seed", type=int)
+    train.add_argument("--limit", type=int, dest="train_limit", help="use only the first N training images")
+    train.add_argument("--metrics-csv", help="also write per-epoch metrics to this CSV file")
+    _add_tensorboard_arg(train)
+    _add_device_arg(train)
+    _add_data_args(train)
+
+    evaluate = commands.add_parser("evaluate", help="accuracy, per-class scores and confusion matrix on the test set")
+    evaluate.add_argument("model", nargs="?", help="checkpoint file (default: the bundled model)")
+    evaluate.add_argument("--json", action="store_true")
+    _add_device_arg(evaluate)
+    _add_data_args(evaluate)
+
+    export = commands.add_parser("export", help="write a checkpoint as TorchScript or ONNX")
+    export.add_argument("model")
+    export.add_argument("--format", required=True, choices=("torchscript", "onnx"))
+    export.add_argument("--out", help="output file (default: beside the model)")
+
+    explain = commands.add_parser("explain", help="draw what the model does with an image: feature maps, "
+                                  "filters, and the ink that made its answer")
+    explain.add_argument("image", metavar="IMAGE")
+    explain.add_argument("--model", help="checkpoint file (default: the bundled model)")
+    explain.add_argument("--out", required=True, help="PNG file to write the figure to")
+    explain.add_argument("--why-not", type=int, choices=range(10), metavar="DIGIT",
+                         help="the other digit for the 'why not' saliency (default: the runner-up)")
+    explain.add_argument("--ink", default="auto", choices=("auto", "dark", "light"),
+                         help="dark ink on light paper, light on dark, or guess from the border")
+    explain.add_argument("--json", action="store_true",
+                         help="also print the layers and their shapes, the answer and the saliency's share on the ink")
+
+    info = commands.add_parser("info", help="versions, devices and the bundled model")
+    info.add_argument("--json", action="store_true")
+
+    finetune = commands.add_parser("finetune", help="fine-tune a model on your own digits mixed with MNIST")
+    finetune.add_argument("--out", required=True, help="checkpoint file to write (replaced only on success)")
+    finetune.add_argument("--personal", help="your digits, a set kept by the app or exported from it "
+                                              "(default: yours, in the user data folder)")
+    finetune.add_argument("--model", help="the checkpoint to start from (default: the bundled model)")
+    finetune.add_argument("--steps", type=int, help="batches of 128 images to train on (default 200)")
+    finetune.add_argument("--lr", type=float, help="peak learning rate")
+    finetune.add_argument("--holdout", type=float, help="share of each digit's samples held out to check the result")
+    finetune.add_argument("--seed", type=int, help="seed of the shuffling and augmentation")
+    finetune.add_argument("--force", action="store_true",
+                          help="save the model even if it forgot MNIST (test accuracy fell by over 0.3 points)")
+    _add_tensorboard_arg(finetune)
+    _add_device_arg(finetune)
+    _add_data_args(finetune)
+
+    personal = commands.add_parser("personal", help="your own digits kept by the app: stats, export, import")
+    personal.add_argument("action", choices=("stats", "export", "import"))
+    personal.add_argument("path", nargs="?", help="the file to export to or import from")
+    personal.add_argument("--set", dest="personal_set", help="the personal set to use (default: yours, in the "
+                                                            "user data folder)")
+
+    download = commands.add_parser("download", help="download MNIST into the data folder")
+    download.add_argument("--data-dir")
+
+    runs = commands.add_parser("runs", help="every training run recorded: list, show, compare, delete")
+    runs.add_argument("--json", action="store_true", help="the records as JSON")
+    runs_commands = runs.add_subparsers(dest="runs_command", metavar="ACTION")
+    runs_list = runs_commands.add_parser("list", help="one line per run, newest first (the default)")
+    runs_show = runs_commands.add_parser("show", help="a run's settings, epochs and test scores")
+    runs_show.add_argument("run", metavar="ID", help="a run's id (or the start of it)")
+    for sub in (runs_list, runs_show):
+        sub.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="as JSON")
+    runs_compare = runs_commands.add_parser("compare", help="runs' settings and results side by side, "
+                                                            "differences first")
+    runs_compare.add_argument("runs", nargs="+", metavar="ID")
+    runs_delete = runs_commands.add_parser("delete", help="forget runs (their saved models stay)")
+    runs_delete.add_argument("runs", nargs="+", metavar="ID")
+    return parser

@@ -1,0 +1,106 @@
+"""`digitpad predict` and `digitpad explain`: read digits and numbers in image files, show how a model reads one."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+from ..core.atomic_file import write_atomically
+from ..core.images import ImageError, load_image
+from ..core.paths import bundled_model_path
+from ..core.preprocess import to_mnist
+from .common import EXIT_ERROR
+
+
+def cmd_predict(args) -> int:
+    """One line per file; a file that cannot be read gets a one-line error naming it and the rest go on."""
+    from ..core.predictor import Predictor
+
+    predictor = Predictor.load(args.model, device=args.device)
+    failures = 0
+    for name in args.images:
+        if args.number:
+            failures += _predict_number(predictor, name, args)
+            continue
+        try:
+            reading = predictor.read(name, ink=args.ink)
+        except ImageError as e:
+            print(f"digitpad: error: {e}", file=sys.stderr)
+            failures += 1
+            continue
+        except (OSError, ValueError, MemoryError) as e:  # anything else one file can do must not stop the batch
+            print(f"digitpad: error: {name}: cannot be read ({e or type(e).__name__})", file=sys.stderr)
+            failures += 1
+            continue
+        prediction = reading.prediction
+        if args.json:
+            row = {"file": name, "digit": None, "confidence": None, "probabilities": None, "box": None,
+                   "marks": reading.marks}
+            if prediction:
+                row.update(digit=prediction.digit, confidence=round(prediction.confidence, 6),
+                           probabilities=[round(p, 6) for p in prediction.probabilities], box=list(reading.box))
+            print(json.dumps(row))
+        elif prediction is None:
+            print(f"{name}: no digit found")
+        else:
+            more = f"; {reading.marks} separate marks, read the largest" if reading.marks > 1 else ""
+            print(f"{name}: {prediction.digit} ({prediction.confidence:.1%}{more})")
+    return EXIT_ERROR if failures else 0
+
+
+def _predict_number(predictor, name: str, args) -> int:
+    """Print the number read in one file; returns 1 when the file cannot be read."""
+    try:
+        reading = predictor.read_number(name, ink=args.ink)
+    except ImageError as e:
+        print(f"digitpad: error: {e}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps({"file": name, "number": reading.text, "shown": reading.display, "digits": [
+            {"digit": d.digit, "confidence": round(d.confidence, 6), "box": list(d.box),
+             "candidates": [[c, round(p, 6)] for c, p in d.candidates]} for d in reading.digits]}))
+    elif not reading.digits:
+        print(f"{name}: blank (no ink found)")
+    else:
+        sure = ", ".join(f"{d.digit} {d.confidence:.0%}" if not d.unsure else
+                         f"{d.candidates[0][0]} or {d.candidates[1][0]}?" for d in reading.digits)
+        print(f"{name}: {reading.display} ({sure})")
+    return 0
+
+
+def cmd_explain(args) -> int:
+    from ..core.checkpoint import Checkpoint
+    from ..core.inside import SALIENCY_METHOD, Probe, ink_fraction
+    from ..core.inside_figure import render_figure
+
+    checkpoint = Checkpoint.load(args.model or bundled_model_path())
+    try:
+        model_input = to_mnist(load_image(args.image), args.ink)
+    except ImageError as e:
+        print(f"digitpad: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    if model_input is None:
+        print(f"digitpad: error: {args.image}: blank (no ink found), nothing to explain", file=sys.stderr)
+        return EXIT_ERROR
+    reading = Probe.from_checkpoint(checkpoint).read(model_input, args.why_not)
+    buffer = io.BytesIO()
+    render_figure(reading, f"{Path(args.image).name} read by {checkpoint.display_name}").save(buffer, "PNG")
+    try:
+        write_atomically(args.out, buffer.getbuffer())
+    except OSError as e:
+        print(f"digitpad: error: could not write {args.out}: {e.strerror or e}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.json:
+        print(json.dumps({
+            "file": args.image, "model": checkpoint.display_name, "figure": args.out, "answer": reading.answer,
+            "confidence": round(float(reading.probabilities[reading.answer]), 6),
+            "probabilities": [round(float(p), 6) for p in reading.probabilities],
+            "layers": [{"name": layer.name, "kind": layer.kind, "shape": list(layer.shape)} for layer in reading.layers],
+            "saliency": {"method": SALIENCY_METHOD, "share_on_ink": round(reading.saliency_on_ink(), 4),
+                         "ink_share_of_image": round(ink_fraction(model_input), 4), "why_not": reading.other},
+        }))
+    else:
+        print(f"{args.image}: {reading.answer} ({reading.probabilities[reading.answer]:.1%}); wrote {args.out}")
+    return 0

@@ -1,0 +1,74 @@
+"""`digitpad runs`: list, show, compare and delete the recorded training runs."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from ..core.runs import RunStore, compare
+from .common import print_scores
+
+
+def cmd_runs(args) -> int:
+    store = RunStore()
+    action = args.runs_command or "list"
+    if action == "delete":
+        for run_id in args.runs:
+            record = store.delete(run_id)
+            kept = f"; its model {record.checkpoint} stays" if record.checkpoint else ""
+            print(f"deleted run {record.id}{kept}")
+        return 0
+    if action == "show":
+        record = store.find(args.run)
+        if args.json:
+            print(json.dumps(record.to_dict(), indent=1))
+            return 0
+        _print_run(record)
+        return 0
+    if action == "compare":
+        records = [store.find(run_id) for run_id in args.runs]
+        rows = compare(records)
+        width = max(len(key) for key, _, _ in rows)
+        columns = [max(len(r.id), *(len(values[i]) for _, values, _ in rows)) for i, r in enumerate(records)]
+        print(f"{'run':<{width}}  " + "  ".join(f"{r.id:<{w}}" for r, w in zip(records, columns)))
+        differ = True
+        for key, values, differs in rows:
+            if differ and not differs:
+                print("-- the same in every run --")
+            differ = differs
+            print(f"{key:<{width}}  " + "  ".join(f"{v:<{w}}" for v, w in zip(values, columns)))
+        return 0
+    records, notes = store.records()
+    for note in notes:
+        print(f"digitpad: {note}", file=sys.stderr)
+    if args.json:
+        print(json.dumps([r.to_dict() for r in records], indent=1))
+        return 0
+    if not records:
+        print(f"no runs recorded yet in {store.folder}")
+        return 0
+    for r in records:
+        accuracy = f"{r.accuracy:.2%}" if r.accuracy is not None else "-"
+        print(f"{r.id}  {r.started[:16].replace('T', ' ')}  {r.arch:<10} {r.settings_summary():<24} "
+              f"{r.data_summary():<20} {r.epochs_done}/{r.epochs} epochs  {accuracy:>7}  {r.seconds:6.1f}s  "
+              f"{r.status_text()}")
+    return 0
+
+
+def _print_run(record) -> None:
+    print(f"run {record.id} ({record.kind}, from the {record.front}): {record.status_text()}")
+    for key, value in (("name", record.name), ("started", record.started), ("ended", record.ended),
+                       ("data", record.data), ("device", record.device), ("architecture", record.arch),
+                       ("settings", record.settings_summary()), ("seconds", f"{record.seconds:.1f}"),
+                       ("saved model", record.checkpoint), ("tensorboard", record.tensorboard)):
+        if value:
+            print(f"{key:>13}: {value}")
+    print("\nsettings: " + ", ".join(f"{k}={v}" for k, v in record.config.items()))
+    if record.history:
+        print("\nepoch  train loss  val loss  train acc  val acc        lr")
+        for e in record.history:
+            print(f"{e['epoch']:>5}  {e['train_loss']:>10.4f}  {e['val_loss']:>8.4f}  {e['train_accuracy']:>9.2%}  "
+                  f"{e['val_accuracy']:>7.2%}  {e.get('lr', 0):>8.2g}")
+    if record.metrics:
+        print(f"\ntest set: {record.metrics['count']:,} images")
+        print_scores(record.metrics)

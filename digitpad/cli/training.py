@@ -1,0 +1,80 @@
+"""`digitpad train` and `digitpad finetune`: the one training loop (core.trainer), with progress on stderr."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..core.config import FinetuneConfig, TrainConfig, TrainingError, preset
+from ..core.history_csv import write_history_csv
+from ..core.paths import bundled_model_path
+from ..core.personal import PersonalSet
+from ..core.runs import RunRecorder
+from ..core.tensorboard_log import summary_writer_class
+from .common import EXIT_INTERRUPTED, check_outputs, save_model, settings_given, use_free_cores, with_progress
+
+
+def cmd_train(args) -> int:
+    from ..core.datasets import load_dataset
+    from ..core.trainer import Finished, train
+
+    check_outputs(args.out, args.metrics_csv)
+    if args.tensorboard:
+        summary_writer_class()  # without the extra, say so before anything loads
+    overrides = settings_given(args, TrainConfig)
+    if "arch" in overrides and overrides["arch"] != preset(args.preset).arch:
+        overrides["arch_args"] = {}
+    config = preset(args.preset, **overrides)
+    data = load_dataset(args.data_dir, args.csv, args.download)
+    use_free_cores()
+    recorder = RunRecorder.for_training(config, name=Path(args.out).stem, tensorboard=args.tensorboard)
+    events = recorder.watch(train(config, data, name=Path(args.out).stem), data.source)
+    try:
+        for event in with_progress(events):
+            if isinstance(event, Finished):
+                checkpoint = event.checkpoint
+                save_model(recorder, checkpoint, args.out)
+                if args.metrics_csv:
+                    write_history_csv(checkpoint.history, args.metrics_csv)
+                print(f"test accuracy {checkpoint.accuracy:.2%} on {checkpoint.metrics['count']:,} images; "
+                      f"trained in {event.seconds:.0f}s; saved {args.out}")
+    except KeyboardInterrupt:
+        events.close()  # an interrupt between two events: the record says stopped
+        print("digitpad: training stopped; nothing was saved", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return 0
+
+
+def cmd_finetune(args) -> int:
+    from ..core.checkpoint import Checkpoint
+    from ..core.datasets import load_dataset
+    from ..core.finetune import finetune
+    from ..core.trainer import Finished
+
+    check_outputs(args.out)
+    if args.tensorboard:
+        summary_writer_class()  # without the extra, say so before anything loads
+    personal = PersonalSet.load(args.personal, missing_ok=args.personal is None)  # nothing kept: said below
+    start = Checkpoint.load(args.model or bundled_model_path())
+    config = FinetuneConfig(**settings_given(args, FinetuneConfig))
+    data = load_dataset(args.data_dir, args.csv, args.download)
+    use_free_cores()
+    finished = None
+    recorder = RunRecorder.for_finetune(config, start.display_name, start.arch, name=Path(args.out).stem,
+                                        tensorboard=args.tensorboard)
+    events = recorder.watch(finetune(start, personal, data, config, name=Path(args.out).stem), data.source)
+    try:
+        for event in with_progress(events):
+            if isinstance(event, Finished):
+                finished = event
+    except KeyboardInterrupt:
+        events.close()  # an interrupt between two events: the record says stopped
+        print("digitpad: fine-tuning stopped; nothing was saved", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    report = finished.finetune
+    print("\n".join(report.lines()))
+    if report.forgot and not args.force:
+        raise TrainingError(f"the model was not saved to {args.out}; --force saves it anyway")
+    save_model(recorder, finished.checkpoint, args.out)
+    print(f"trained for {finished.seconds:.0f}s; saved {args.out}")
+    return 0

@@ -1,0 +1,164 @@
+"""Where digit datasets live on disk and how their files are read: MNIST's IDX layout and Kaggle-style CSV.
+
+Plain numpy, no torch, so the app can say whether MNIST is present (and the CLI can read the files'
+headers) before torch has loaded. The files are parsed and validated here (not by torchvision), so a
+broken file gets a message naming it and the problem; core.datasets turns the arrays into tensors.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import warnings
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from .errors import UserError
+from .paths import default_data_root
+
+IDX_IMAGES_MAGIC = 2051
+IDX_LABELS_MAGIC = 2049
+MNIST_FILES = {
+    "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", 60_000),
+    "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", 10_000),
+}
+
+
+MAX_SAMPLES = 1_000_000  # images in one file (784 MB as uint8): more is refused before it is read
+MIN_TRAIN = 10  # training needs a few images beyond the ones it holds out to validate
+CSV_COLUMNS = 785
+MAX_CSV_LINE = CSV_COLUMNS * 12  # room for each value written as e.g. " 255.000000,"
+
+
+class DatasetError(UserError):
+    """A dataset file is missing or malformed; the message names the file and the problem."""
+
+
+def read_idx(path: str | os.PathLike, expected_magic: int, max_items: int = MAX_SAMPLES) -> np.ndarray:
+    """Read one IDX file (optionally gzipped), checking its magic number and header before reading the rest,
+    and reading no more than the header announces (a gzip bomb stops there), so memory stays bounded."""
+    path = Path(path)
+    ndim = 3 if expected_magic == IDX_IMAGES_MAGIC else 1
+    header_size = 4 + 4 * ndim
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rb") as f:
+            header = f.read(header_size)
+            if len(header) < header_size:
+                raise DatasetError(f"{path}: truncated header ({len(header)} bytes)")
+            magic = int.from_bytes(header[:4], "big")
+            if magic != expected_magic:
+                kind = "image" if expected_magic == IDX_IMAGES_MAGIC else "label"
+                raise DatasetError(f"{path}: bad magic number {magic} (an MNIST {kind} file starts with "
+                                   f"{expected_magic})")
+            dims = [int.from_bytes(header[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
+            if ndim == 3 and dims[1:] != [28, 28]:
+                raise DatasetError(f"{path}: images are {dims[1]}x{dims[2]}, expected 28x28")
+            if dims[0] > max_items:
+                raise DatasetError(f"{path}: its header announces {dims[0]:,} items; digitpad reads at most "
+                                   f"{max_items:,}")
+            expected = int(np.prod(dims))
+            if opener is open and os.fstat(f.fileno()).st_size != header_size + expected:
+                raise DatasetError(f"{path}: wrong length {os.fstat(f.fileno()).st_size} bytes; its header {dims} "
+                                   f"implies {header_size + expected}")
+            body = f.read(expected + 1)  # one byte more shows a file longer than announced
+    except (OSError, EOFError, zlib.error) as e:
+        raise DatasetError(f"{path}: cannot be read ({e.strerror if isinstance(e, OSError) and e.strerror else e})"
+                           ) from None
+    if len(body) != expected:
+        size = f"{header_size + len(body)} bytes" if len(body) <= expected else "more bytes"
+        raise DatasetError(f"{path}: wrong length {size}; its header {dims} implies {header_size + expected}")
+    return np.frombuffer(body, dtype=np.uint8).reshape(dims)
+
+
+def find_raw(raw: Path, name: str) -> Path:
+    """The file `name` in the raw folder, plain or gzipped."""
+    for candidate in (raw / name, raw / f"{name}.gz"):
+        if candidate.is_file():
+            return candidate
+    raise DatasetError(f"{raw / name}: missing (neither it nor {name}.gz exists)")
+
+
+def mnist_raw_dir(root: str | os.PathLike | None = None) -> Path:
+    return default_data_root(root) / "MNIST" / "raw"
+
+
+def mnist_files(root: str | os.PathLike | None = None) -> list[Path]:
+    """MNIST's four files found under ROOT/MNIST/raw (each plain or gzipped); fewer than four when some are missing."""
+    raw = mnist_raw_dir(root)
+    found = []
+    for names in MNIST_FILES.values():
+        for name in names[:2]:
+            found += [p for p in (raw / name, raw / f"{name}.gz") if p.is_file()][:1]
+    return found
+
+
+def mnist_present(root: str | os.PathLike | None = None) -> bool:
+    return len(mnist_files(root)) == 4
+
+
+def read_mnist_split(raw: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
+    """One split's images (N, 28, 28) uint8 and labels (N,) int64, checked against each other."""
+    image_name, label_name, _ = MNIST_FILES[split]
+    image_path, label_path = find_raw(raw, image_name), find_raw(raw, label_name)
+    images = read_idx(image_path, IDX_IMAGES_MAGIC)
+    labels = read_idx(label_path, IDX_LABELS_MAGIC)
+    if len(images) != len(labels):
+        raise DatasetError(f"{image_path}: {len(images)} images but {label_path.name} has {len(labels)} labels")
+    if labels.size and labels.max() > 9:
+        raise DatasetError(f"{label_path}: label {int(labels.max())} is out of range 0-9")
+    least = MIN_TRAIN if split == "train" else 1
+    if len(images) < least:
+        raise DatasetError(f"{image_path}: only {len(images)} images; digitpad needs at least {least} to "
+                           f"{'train' if split == 'train' else 'test'}")
+    return images.copy(), labels.astype(np.int64)
+
+
+def _csv_lines(f, path: Path, max_rows: int):
+    """The file's lines, each read with a bounded length, so a file without newlines is never held whole."""
+    for number in range(2, max_rows + 3):
+        line = f.readline(MAX_CSV_LINE)
+        if not line:
+            return
+        if len(line) == MAX_CSV_LINE and not line.endswith("\n"):
+            raise DatasetError(f"{path}: line {number} is longer than a row of {CSV_COLUMNS} values can be")
+        if number == max_rows + 2:
+            raise DatasetError(f"{path}: more than {max_rows:,} rows; digitpad reads at most that many")
+        yield line
+
+
+def read_digit_csv(path: str | os.PathLike, max_rows: int = MAX_SAMPLES) -> tuple[np.ndarray, np.ndarray]:
+    """Read a Kaggle "Digit Recognizer" CSV: a header, then rows of label and 784 pixel values 0-255."""
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8") as f:
+            first = f.readline(MAX_CSV_LINE)
+            header = first.strip().split(",")
+            if len(header) != CSV_COLUMNS or header[0].strip().lower() != "label":
+                raise DatasetError(f"{path}: expected a header 'label,pixel0,...,pixel783' ({CSV_COLUMNS} columns), "
+                                   f"found {len(header)} columns starting {header[0][:20]!r}")
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # an empty body is reported below
+                rows = np.loadtxt(_csv_lines(f, path, max_rows), delimiter=",", dtype=np.int32, ndmin=2)
+    except (OSError, UnicodeDecodeError) as e:
+        raise DatasetError(f"{path}: cannot be read ({e.strerror if isinstance(e, OSError) and e.strerror else e})"
+                           ) from None
+    except ValueError as e:
+        raise DatasetError(f"{path}: bad row ({e}; row numbers count from the line after the header)") from None
+    if rows.shape[0] == 0:
+        raise DatasetError(f"{path}: has a header but no rows")
+    if rows.shape[1] != CSV_COLUMNS:
+        raise DatasetError(f"{path}: rows have {rows.shape[1]} columns, expected {CSV_COLUMNS} (label + 784 pixels)")
+    labels, pixels = rows[:, 0], rows[:, 1:]
+    if labels.min() < 0 or labels.max() > 9:
+        row = int(np.flatnonzero((labels < 0) | (labels > 9))[0]) + 2
+        raise DatasetError(f"{path}: line {row}: label out of range 0-9")
+    if pixels.min() < 0 or pixels.max() > 255:
+        row = int(np.flatnonzero(((pixels < 0) | (pixels > 255)).any(axis=1))[0]) + 2
+        raise DatasetError(f"{path}: line {row}: pixel value out of range 0-255")
+    if len(labels) < MIN_TRAIN + 1:
+        raise DatasetError(f"{path}: only {len(labels)} rows; digitpad needs at least {MIN_TRAIN + 1} to train "
+                           "and test")
+    return pixels.astype(np.uint8).reshape(-1, 28, 28), labels.astype(np.int64)
