@@ -27,9 +27,10 @@ os.environ["XDG_CONFIG_HOME"] = os.path.join(USER_FOLDERS, "config")
 
 from digit_strokes import BOXY_THREE, STYLES, jittered, place  # noqa: E402
 from drawing import draw, pause  # noqa: E402
-from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtCore import QPoint, Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtGui import QColor, QPalette  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
 from digitpad.ui.app import create_window  # noqa: E402
 
@@ -39,6 +40,42 @@ def draw_tab(window) -> None:
     draw(window.draw_tab.canvas, place(STYLES[7]["crossbar"], 75, 35, 250), spacing=5, pace_ms=2)
     pause(600)
     window.grab().save(str(HERE / "screenshot-draw.png"))
+
+
+def number_mode(window) -> None:
+    """screenshot-number.png: "2026" written with the mouse on the wide pad, each digit boxed."""
+    window.resize(1000, 640)
+    tab = window.draw_tab
+    tab.number_toggle.setChecked(True)
+    pause(300)
+    x, height = 50.0, 0.6 * tab.canvas.height()
+    for digit, style in ((2, "curved"), (0, "oval"), (2, "angular"), (6, "curl")):
+        draw(tab.canvas, place(STYLES[digit][style], x, 0.2 * tab.canvas.height(), height), spacing=5, pace_ms=2)
+        x += 0.75 * height + 45
+    while tab.service.busy() or tab._throttle.isActive():
+        pause(20)
+    pause(300)
+    window.grab().save(str(HERE / "screenshot-number.png"))
+    tab.clear()
+    tab.number_toggle.setChecked(False)
+
+
+def inside_tab(window) -> None:
+    """screenshot-inside.png: the Inside tab on a drawn 7, one conv2 map laid over the input."""
+    window.resize(1280, 900)
+    draw(window.draw_tab.canvas, place(STYLES[7]["crossbar"], 75, 35, 250), spacing=5, pace_ms=2)
+    wait_for_answer(window.draw_tab)
+    inside = window.inside_tab
+    window.tabs.setCurrentWidget(inside)
+    while inside.updates == 0 or inside.service.busy():
+        pause(20)
+    pause(300)
+    grid = inside.sections[1].view
+    QTest.mouseClick(grid, Qt.LeftButton, pos=QPoint(grid.cell * 5 + 4, 4))  # a map of conv2 (the fifth: cells have gaps)
+    pause(300)
+    window.grab().save(str(HERE / "screenshot-inside.png"))
+    window.tabs.setCurrentWidget(window.draw_tab)
+    window.draw_tab.clear()
 
 
 def open_train_tab(window):
@@ -184,7 +221,7 @@ def runs_page(window) -> None:
 
 def main() -> None:
     """Every screenshot, or only those named on the command line (e.g. `runs`)."""
-    shots = sys.argv[1:] or ["draw", "correcting", "train", "finetune", "runs", "dark", "scale200"]
+    shots = sys.argv[1:] or ["draw", "number", "inside", "correcting", "train", "finetune", "runs", "dark", "scale200"]
     if shots in (["dark"], ["scale200"]):  # a look that must be set before the window exists: its own process
         variant(shots[0])
         return
@@ -196,6 +233,10 @@ def main() -> None:
     if "draw" in shots:
         draw_tab(window)
         window.draw_tab.clear()
+    if "number" in shots:
+        number_mode(window)
+    if "inside" in shots:
+        inside_tab(window)
     if "correcting" in shots:
         correcting(window)
     if "train" in shots:
@@ -205,6 +246,10 @@ def main() -> None:
     if "runs" in shots:
         runs_page(window)
     window.close()
+    if window.unsaved_question is not None:  # the runs trained here are not kept
+        window.unsaved_question.button(QMessageBox.Discard).click()
+        while window.isVisible():
+            pause(20)
     if "dark" in shots:
         subprocess.run([sys.executable, __file__, "dark"], check=True)
     if "scale200" in shots:
