@@ -110,6 +110,21 @@ def test_digit_touching_the_edge(bundled, tmp_path):
     assert reading.prediction.digit == 3
 
 
+@pytest.mark.parametrize("left", [4, 12])
+def test_a_one_written_close_to_the_side_edge_is_read(bundled, left):
+    """A tight crop: the 1 has the shape of a sliver the edge leaves, but paper between it and the edge."""
+    page = np.full((300, 400), 235, np.uint8)
+    page[60:240, left:left + 10] = 35
+    assert bundled.predict(page).digit == 1
+    assert bundled.predict(np.fliplr(page).copy()).digit == 1, "close to the right edge"
+    number = np.full((300, 1200), 235, np.uint8)
+    number[60:240, left:left + 10] = 35
+    for start, digit, style in ((300, 7, "plain"), (700, 0, "oval")):
+        number[60:240, start:start + 135] = np.minimum(number[60:240, start:start + 135], 255 - np.asarray(
+            Image.fromarray(stroke_ink(STYLES[digit][style]) * 255).convert("L").resize((135, 180))))
+    assert bundled.read_number(number).text == "170"
+
+
 def test_chalk_on_a_dark_board(bundled, tmp_path, two):
     look = Look(board=True, ink_strength=0.8, pen=1.3, gradient=0.3, grain=6)
     path = write(tmp_path, "board.jpg", two, look)

@@ -341,19 +341,23 @@ def _is_page_border(labels, label, rows, cols, height, width) -> bool:
     """
     depth_y, depth_x = max(2, int(0.02 * height)), max(2, int(0.02 * width))
     h, w = rows.stop - rows.start, cols.stop - cols.start
-    if (rows.start < depth_y or rows.stop > height - depth_y) and h <= 3 * depth_y and w > 4 * h:
-        return True
-    if (cols.start < depth_x or cols.stop > width - depth_x) and w <= 3 * depth_x and h > 4 * w:
-        return True
     component = labels[rows, cols] == label
+    # Only what reaches the edge itself (within a pixel) can be cut by it: a 1 written close to the edge has
+    # the shape of a sliver, and lines the band as a shadow's edge does, but has paper between it and the edge.
+    top, bottom = rows.start <= 1, rows.stop >= height - 1
+    left, right = cols.start <= 1, cols.stop >= width - 1
+    if (top or bottom) and h <= 3 * depth_y and w > 4 * h:
+        return True
+    if (left or right) and w <= 3 * depth_x and h > 4 * w:
+        return True
     lining = 0.0
-    if rows.start < depth_y:
+    if top:
         lining = max(lining, component[: depth_y - rows.start].any(axis=0).sum() / width)
-    if rows.stop > height - depth_y:
+    if bottom:
         lining = max(lining, component[height - depth_y - rows.start:].any(axis=0).sum() / width)
-    if cols.start < depth_x:
+    if left:
         lining = max(lining, component[:, : depth_x - cols.start].any(axis=1).sum() / height)
-    if cols.stop > width - depth_x:
+    if right:
         lining = max(lining, component[:, width - depth_x - cols.start:].any(axis=1).sum() / height)
     return lining > 0.5
 
