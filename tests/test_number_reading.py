@@ -147,9 +147,13 @@ def test_cli_reads_a_photo_of_315(mnist, tmp_path):
                                 digit_height=90, touch_share=0)
     photo.save(tmp_path / "house.jpg", quality=90)
     Image.new("L", (300, 100), 235).save(tmp_path / "blank.png")
-    out = digitpad("predict", "--number", str(tmp_path / "house.jpg"), str(tmp_path / "blank.png")).stdout
+    (tmp_path / "notes.png").write_text("not an image")
+    done = digitpad("predict", "--number", str(tmp_path / "notes.png"), str(tmp_path / "house.jpg"),
+                    str(tmp_path / "blank.png"), check=False)
+    assert done.returncode == 1 and done.stderr.count("\n") == 1 and "notes.png" in done.stderr, "one line for it"
+    out = done.stdout
     assert out.splitlines()[0].startswith(f"{tmp_path / 'house.jpg'}: 315 (")
-    assert out.splitlines()[1].endswith("blank (no ink found)")
+    assert out.splitlines()[1] == f"{tmp_path / 'blank.png'}: no digit found", "the same words as for one digit"
 
     row = json.loads(digitpad("predict", "--number", "--json", str(tmp_path / "house.jpg")).stdout)
     assert row["number"] == "315" and [d["digit"] for d in row["digits"]] == [3, 1, 5]

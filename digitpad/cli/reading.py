@@ -21,11 +21,8 @@ def cmd_predict(args) -> int:
     predictor = Predictor.load(args.model, device=args.device)
     failures = 0
     for name in args.images:
-        if args.number:
-            failures += _predict_number(predictor, name, args)
-            continue
         try:
-            reading = predictor.read(name, ink=args.ink)
+            reading = (predictor.read_number if args.number else predictor.read)(name, ink=args.ink)
         except ImageError as e:
             print(f"digitpad: error: {e}", file=sys.stderr)
             failures += 1
@@ -33,6 +30,9 @@ def cmd_predict(args) -> int:
         except (OSError, ValueError, MemoryError) as e:  # anything else one file can do must not stop the batch
             print(f"digitpad: error: {name}: cannot be read ({e or type(e).__name__})", file=sys.stderr)
             failures += 1
+            continue
+        if args.number:
+            _print_number(name, reading, args.json)
             continue
         prediction = reading.prediction
         if args.json:
@@ -50,24 +50,18 @@ def cmd_predict(args) -> int:
     return EXIT_ERROR if failures else 0
 
 
-def _predict_number(predictor, name: str, args) -> int:
-    """Print the number read in one file; returns 1 when the file cannot be read."""
-    try:
-        reading = predictor.read_number(name, ink=args.ink)
-    except ImageError as e:
-        print(f"digitpad: error: {e}", file=sys.stderr)
-        return 1
-    if args.json:
+def _print_number(name: str, reading, as_json: bool) -> None:
+    """One line for the number read in one file: its digits, each sure one with its confidence."""
+    if as_json:
         print(json.dumps({"file": name, "number": reading.text, "shown": reading.display, "digits": [
             {"digit": d.digit, "confidence": round(d.confidence, 6), "box": list(d.box),
              "candidates": [[c, round(p, 6)] for c, p in d.candidates]} for d in reading.digits]}))
     elif not reading.digits:
-        print(f"{name}: blank (no ink found)")
+        print(f"{name}: no digit found")
     else:
         sure = ", ".join(f"{d.digit} {d.confidence:.0%}" if not d.unsure else
                          f"{d.candidates[0][0]} or {d.candidates[1][0]}?" for d in reading.digits)
         print(f"{name}: {reading.display} ({sure})")
-    return 0
 
 
 def cmd_explain(args) -> int:
