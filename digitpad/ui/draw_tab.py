@@ -13,7 +13,7 @@ from PySide6.QtCore import QRectF, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
-from ..core.images import load_image
+from ..core.images import ORIGINAL_SIZE, load_image
 from ..core.personal import PersonalSetError, Sample
 from ..core.strokes import is_mark
 from .canvas import PEN_WIDTH_RANGE, DrawingCanvas, PadArea
@@ -43,8 +43,6 @@ def _read_file(predictor, path: str):
 
 def _read_number_file(predictor, path: str):
     """(NumberReading, the upright working-size image shown under the digits' boxes), in the prediction thread."""
-    from ..core.images import load_image
-
     image = load_image(path)
     return predictor.read_number(image), image
 
@@ -242,13 +240,13 @@ class DrawTab(QWidget):
         return f"{name}: the outlined ink was read"
 
     def _on_failed(self, message: str) -> None:
+        if self._image_path is not None:
+            self.source_label.setText(f"Could not read {os.path.basename(self._image_path)}")
         if self.canvas.number_mode():
             self.number_view.show_message(message)
             self.numberShown.emit(None)
             return
         self.panel.show_message(message)
-        if self._image_path is not None:
-            self.source_label.setText(f"Could not read {os.path.basename(self._image_path)}")
         self.predictionShown.emit(None)
 
     def _show(self, prediction) -> None:
@@ -313,8 +311,6 @@ class DrawTab(QWidget):
 
     def _show_number(self, reading) -> None:
         if self._image_path is not None and reading is not None:  # a photo: its digits are boxed on the photo itself
-            from ..core.images import ORIGINAL_SIZE
-
             reading, image = reading
             boxes = [(d.box, d.unsure) for d in reading.digits]
             self.canvas.set_background(photo_with_outline(image, boxes, image.info[ORIGINAL_SIZE]))

@@ -111,5 +111,11 @@ def test_photo_of_a_number_in_number_mode_boxes_each_digit_on_the_photo(window, 
         window.open_image(str(tmp_path / "blank.jpg"))
         settle(qtbot, tab)
         assert tab.source_label.text() == "blank.jpg: no digits found" and len(outline_pixels(tab.canvas)[0]) == 0
+
+        (tmp_path / "broken.jpg").write_bytes(b"\xff\xd8 not really a JPEG")
+        window.open_image(str(tmp_path / "broken.jpg"))
+        settle(qtbot, tab)
+        assert tab.source_label.text() == "Could not read broken.jpg", "not 'Reading broken.jpg...' forever"
+        assert "broken.jpg" in tab.number_view.caption.text()
     finally:
         tab.number_toggle.setChecked(False)  # the mode is remembered: the next test starts as the others expect
