@@ -10,6 +10,7 @@ the pen changes: a `StrokeMemo` keeps what earlier reads rendered and read, by t
 
 from __future__ import annotations
 
+import hashlib
 import math
 import threading
 from collections import OrderedDict
@@ -76,6 +77,11 @@ def _box(points: np.ndarray) -> Box:
     return math.floor(low[0]), math.floor(low[1]), math.floor(high[0]) + 1, math.floor(high[1]) + 1
 
 
+def ink_digest(ink: bytes) -> bytes:
+    """A short fingerprint of some ink for the memo's keys: they stay small however much is drawn."""
+    return hashlib.blake2b(ink, digest_size=16).digest()
+
+
 class StrokeMemo:
     """Model inputs, column ink and probabilities computed by recent reads of a pad, by the exact ink they
     came from, so a live read renders and reads only the digits that changed. Safe to share across threads;
@@ -95,6 +101,9 @@ class StrokeMemo:
             return result
 
     def keep(self, key, result) -> None:
+        """Keep `result` for `key`; an array is made read-only, as every later reader shares it."""
+        if isinstance(result, np.ndarray):
+            result.setflags(write=False)
         with self._lock:
             self._results[key] = result
             while len(self._results) > self._size:
@@ -104,7 +113,7 @@ class StrokeMemo:
         """`probabilities` (inputs (N, 28, 28) -> (N, 10)) that runs the model only on inputs it has not seen."""
 
         def known_first(inputs: np.ndarray) -> np.ndarray:
-            keys = [("probabilities", x.tobytes()) for x in inputs]
+            keys = [("probabilities", ink_digest(x.tobytes())) for x in inputs]
             results = [self.find(key) for key in keys]
             missing = [i for i, result in enumerate(results) if result is None]
             if missing:
@@ -153,7 +162,7 @@ class StrokeMarks:
         if self.memo is None:
             return compute()
         strokes = [self.strokes[i] for i in marks]
-        key = (kind, detail, tuple(len(s) for s in strokes), b"".join(s.tobytes() for s in strokes))
+        key = (kind, detail, tuple(len(s) for s in strokes), ink_digest(b"".join(s.tobytes() for s in strokes)))
         result = self.memo.find(key)
         if result is None:
             result = compute()
