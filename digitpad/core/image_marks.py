@@ -20,7 +20,7 @@ from .number_reading import Box, Piece
 # What a cut costs when reading a photo (number_reading.CUT_COST is the pad's): the model reads two touching
 # photographed digits as one with high confidence more often than two touching pen drawings. Set on the
 # development photos of benchmarks/number_reading.py (0.8: 82%, 0.4-0.6: 84.5-85%).
-CUT_COST = 0.5
+PHOTO_CUT_COST = 0.5
 
 
 class ImageMarks:

@@ -224,7 +224,7 @@ def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0,
 
     `strokes_of(piece)` gives a digit's own strokes for the result (pads only); `scale` turns the
     marks' pixels into the ones reported (an image's original size); `cut_cost` is what a cut costs
-    (images pass their own, image_marks.CUT_COST).
+    (images pass their own, image_marks.PHOTO_CUT_COST).
     """
     groups = group_marks(ink.boxes)
     if not groups:
