@@ -64,7 +64,6 @@ class MainWindow(QMainWindow):
         self.status_message = StatusMessage()
         self.statusBar().addWidget(self.status_message, 1)
         self.statusBar().addPermanentWidget(self.model_status)
-        self.last_error: QMessageBox | None = None
         self.my_digits: MyDigitsView | None = None  # made when first opened, then kept
         self.unsaved_question: QMessageBox | None = None
         self._discard_confirmed = False
@@ -257,8 +256,8 @@ class MainWindow(QMainWindow):
 
     # --- messages and lifetime -------------------------------------------------------------------
     def show_error(self, title: str, text: str) -> None:
-        """A window-modal message that does not block the event loop (tests can read and close it)."""
-        self.last_error = warn(self, title, text)
+        """A window-modal message that does not block the event loop."""
+        warn(self, title, text)
         self.status_message.show_message(text.splitlines()[0], 8000)
 
     def about(self) -> None:

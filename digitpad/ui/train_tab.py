@@ -68,8 +68,6 @@ class TrainTab(QWidget):
         self.outcome_run_id: str | None = None  # its run record's id
         self.saved_path: Path | None = None
         self.close_question: QMessageBox | None = None
-        self.use_question: QMessageBox | None = None
-        self.last_error: QMessageBox | None = None
         self._close_confirmed = False
         self._layout = QVBoxLayout(self)
 
@@ -419,7 +417,7 @@ class TrainTab(QWidget):
             self._use()
             return
         report = self.outcome.finetune
-        self.use_question = ask_yes_no(
+        ask_yes_no(
             self, QMessageBox.Warning, f"This model forgot some of {report.test_name}",
             f"Its {report.test_name} test accuracy fell by {report.mnist_drop * 100:.2f} points "
             f"({report.mnist_before:.2%} → {report.mnist_after:.2%}), more than the "
@@ -427,7 +425,6 @@ class TrainTab(QWidget):
             "Use it for drawing anyway?", self._use_answered)
 
     def _use_answered(self, yes: bool) -> None:
-        self.use_question = None
         if yes:
             self._use()
 
@@ -450,7 +447,7 @@ class TrainTab(QWidget):
     def _error(self, title: str, text: str) -> None:
         """Show a problem in the results and in a message box that does not block the event loop."""
         self.results.set_note(text, error=True)
-        self.last_error = warn(self, title, text)
+        warn(self, title, text)
 
     # --- closing ---------------------------------------------------------------------------------
     def confirm_close(self) -> bool:

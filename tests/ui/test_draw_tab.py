@@ -8,6 +8,7 @@ import torch
 from digit_strokes import STYLES, place
 from drawing import draw, settle
 from hostile_files import bomb_png
+from message_boxes_shown import shown_box
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication, QImage
@@ -156,7 +157,7 @@ def test_bad_checkpoint_keeps_the_current_model(window, qtbot, tmp_path, kind, m
     with qtbot.waitSignal(window.models.failed, timeout=10_000):
         window.load_model(str(tmp_path / "broken.pt"))
     assert window.models.predictor is before
-    text = window.last_error.text()
+    text = shown_box(window).text()
     assert "broken.pt" in text and message in text and "current model stays" in text
     assert not (tmp_path / "pwned").exists()
     draw(window.draw_tab.canvas, place(STYLES[7]["plain"], 60, 30, 250))

@@ -8,6 +8,7 @@ import random
 import pytest
 from digit_strokes import BOXY_THREE, STYLES, jittered, place
 from drawing import draw, settle, wait_for
+from message_boxes_shown import shown_box
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -69,8 +70,8 @@ def test_a_misread_style_is_learnt_through_the_ui(window, qtbot):
     assert "Epoch 2/2" in tab.monitor.log.toPlainText() and len(tab.monitor.charts.loss.step_curve.xData) >= 40
 
     bundled_file = bundled_model_path().read_bytes()
-    assert not tab.save_model(bundled_model_path()) and "never overwritten" in tab.last_error.text()
-    tab.last_error.close()
+    assert not tab.save_model(bundled_model_path()) and "never overwritten" in shown_box(tab).text()
+    shown_box(tab).close()
     assert bundled_model_path().read_bytes() == bundled_file
     bundled = window.models.predictor
     assert tab.results.use_button.text() == "Use for drawing"
@@ -141,12 +142,12 @@ def test_a_model_that_forgot_mnist_is_used_only_if_the_person_insists(window, qt
     assert tab.results.use_button.text() == "Use anyway..."
     bundled = window.models.predictor
     qtbot.mouseClick(tab.results.use_button, Qt.LeftButton)
-    question = tab.use_question
+    question = shown_box(tab)
     assert "forgot" in question.windowTitle() and "Use it for drawing anyway?" in question.text()
     question.button(QMessageBox.No).click()
     assert window.models.predictor is bundled
     qtbot.mouseClick(tab.results.use_button, Qt.LeftButton)
-    tab.use_question.button(QMessageBox.Yes).click()
+    shown_box(tab).button(QMessageBox.Yes).click()
     assert window.models.predictor is not bundled
 
 

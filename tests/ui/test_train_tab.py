@@ -11,6 +11,7 @@ import sys
 
 import pytest
 import torch
+from message_boxes_shown import shown_box
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QMessageBox
 
@@ -93,8 +94,8 @@ def test_a_run_trains_to_the_end_then_saves_and_drives_the_draw_tab(tab, qtbot, 
     blocked = tmp_path / "a file"
     blocked.write_text("not a folder")
     assert not tab.save_model(blocked / "model.pt")
-    assert "could not save the model" in tab.results.note.text() and tab.last_error.isVisible()
-    tab.last_error.close()
+    assert "could not save the model" in tab.results.note.text() and shown_box(tab).isVisible()
+    shown_box(tab).close()
 
     assert tab.save_model(tmp_path / "mine")
     saved = Checkpoint.load(tmp_path / "mine.pt")

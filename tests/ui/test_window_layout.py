@@ -3,6 +3,7 @@
 import numpy as np
 from digit_strokes import STYLES, place
 from drawing import draw, pause, settle, wait_for
+from message_boxes_shown import shown_box
 from PySide6.QtGui import QFontMetrics
 
 from digitpad.ui.status_message import ELLIPSIS
@@ -45,7 +46,7 @@ def test_a_long_status_message_ends_at_a_word_and_keeps_clear_of_the_model_label
     text = ("Could not read /home/someone/Downloads/models/an-old-checkpoint-from-last-year.pt: it is not a "
             "digitpad checkpoint but another kind of file, so the model in use stays as it was")
     window.show_error("Could not load the model", text)
-    window.last_error.close()
+    shown_box(window).close()
     message = window.status_message
     shown = message.text()
     assert shown.endswith(ELLIPSIS) and len(shown) < len(text)

@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 
 from drawing import pause, settle
+from message_boxes_shown import shown_box
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QMessageBox
@@ -95,8 +96,8 @@ def test_a_saved_model_closes_without_a_question(window, qtbot, tmp_path):
 def test_saving_the_drawing_over_a_folder_is_refused_and_leaves_nothing(window, tmp_path):
     (tmp_path / "taken.png").mkdir()
     assert not window.save_drawing(str(tmp_path / "taken.png"))
-    assert "it is a folder" in window.last_error.text() and window.last_error.isVisible()
-    window.last_error.close()
+    assert "it is a folder" in shown_box(window).text()
+    shown_box(window).close()
     assert window.save_drawing(str(tmp_path / "drawing.png"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["drawing.png", "taken.png"]
     assert (tmp_path / "drawing.png").read_bytes().startswith(b"\x89PNG")
