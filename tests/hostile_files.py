@@ -148,6 +148,8 @@ def spoiled_personal_sets() -> dict:
         "format_version as text": {**personal_set_dict(), "format_version": "1"},
         "samples as a mapping": {**personal_set_dict(), "samples": {"a": 1}},
         "a sample that is a number": {**personal_set_dict(), "samples": [7]},
+        "a created of 200,000 characters": personal_set_dict(created="2026-01-01T00:00:00" + "9" * 200_000),
+        "a created with a null inside": personal_set_dict(created="2026-01-01\x00T00:00:00"),
     }
 
 

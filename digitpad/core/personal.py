@@ -45,6 +45,7 @@ SAMPLE_KEYS = ("strokes", "size", "label", "predicted", "model_input", "created"
 MAX_PAD = 4096  # the largest pad side a sample may claim (fine-tuning renders at this size)
 MAX_COORDINATE = 100_000.0  # stroke points may leave the pad, but not by more than this
 MAX_POINTS = 100_000  # points in one drawing
+MAX_CREATED = 64  # characters in a creation time (ISO times take 32): the file stores every one at the longest's width
 LOCK_WAIT_S = 30.0
 
 
@@ -124,8 +125,9 @@ class Sample:
         if not (isinstance(model_input, np.ndarray) and model_input.dtype == np.uint8
                 and model_input.shape == (28, 28)):
             raise PersonalSetError(f"{where}: the model input must be a 28x28 uint8 image")
-        if not isinstance(created, str):
-            raise PersonalSetError(f"{where}: its creation time is not text")
+        if not (isinstance(created, str) and len(created) <= MAX_CREATED and created.isprintable()):
+            raise PersonalSetError(f"{where}: its creation time must be text of at most {MAX_CREATED} printable "
+                                   "characters")
         return cls(strokes, (size[0], size[1]), label, predicted, model_input.copy(), created)
 
 
@@ -243,6 +245,7 @@ def _samples_from_arrays(arrays: dict[str, np.ndarray], path: Path) -> dict:
     if (any(len(arrays[k]) != n for k in ("predicted", "sizes", "model_inputs", "created", "strokes"))
             or arrays["sizes"].shape[1:] != (2,) or arrays["model_inputs"].shape[1:] != (28, 28)
             or xy.shape[1:] != (2,) or (strokes < 0).any() or (points < 0).any()
+            or (strokes > len(points)).any() or (points > len(xy)).any()  # so the sums below cannot wrap
             or strokes.sum() != len(points) or points.sum() != len(xy)):
         raise PersonalSetError(f"{path}: not a digitpad personal set (its arrays do not agree in length)")
     stroke_ends = np.cumsum(strokes)
