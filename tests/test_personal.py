@@ -1,6 +1,5 @@
 """The personal digit set: kept safely, exported and imported whole, never damaged by a bad file."""
 
-import io
 import json
 import os
 import shlex
@@ -14,7 +13,8 @@ import numpy as np
 import pytest
 import torch
 from digit_strokes import STYLES, place
-from hostile_files import personal_set_dict, refused_in_one_line, spoiled_personal_sets
+from hostile_files import (npz_claiming_huge_labels, personal_arrays, personal_set_dict, refused_in_one_line,
+                           spoiled_personal_arrays, spoiled_personal_sets, write_npz, zip_of_text)
 
 from digitpad.core.personal import PersonalSet, PersonalSetError, Sample, default_path, edit
 from digitpad.core.preprocess import to_mnist
@@ -195,42 +195,15 @@ def test_reading_a_set_does_not_load_torch(three):
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
 
 
-def arrays_of_two() -> dict:
-    return PersonalSet([sample(7, "crossbar", 7), sample(1, "flag")]).arrays()
+def test_the_hostile_npz_cases_spoil_a_good_set(tmp_path):
+    write_npz(tmp_path / "good.npz", personal_arrays())
+    assert [len(s.strokes) for s in PersonalSet.load(tmp_path / "good.npz").samples] == [2, 1]
 
 
-def spoiled_arrays() -> dict:
-    """name -> the arrays of a good two-sample set with one part hostile or inconsistent."""
-    def spoil(**changes):
-        arrays = arrays_of_two()
-        arrays.update(changes)
-        return {k: v for k, v in arrays.items() if v is not None}
-
-    return {
-        "labels as objects": spoil(labels=np.array([7, 1], dtype=object)),
-        "no labels": spoil(labels=None),
-        "labels as text": spoil(labels=np.array(["7", "1"])),
-        "a label of 12": spoil(labels=np.array([12, 1])),
-        "one label for two samples": spoil(labels=np.array([7])),
-        "negative stroke counts": spoil(strokes=np.array([-1, 1])),
-        "more points than stored": spoil(points=np.array([10**9] * 3)),
-        "point counts whose sum wraps": spoil(points=np.array([2**63 - 1, 2**63 - 1, 10])),  # sums to 8 in int64
-        "a created of 200,000 characters": spoil(created=np.array(["2026-01-01T00:00:00" + "9" * 200_000, ""])),
-        "a created with a null inside": spoil(created=np.array(["2026-01-01\x00T00:00:00", "x"])),
-        "points at infinity": spoil(xy=np.full_like(arrays_of_two()["xy"], np.inf)),
-        "a 10x10 model input": spoil(model_inputs=np.zeros((2, 10, 10), np.uint8)),
-        "float model inputs": spoil(model_inputs=np.zeros((2, 28, 28), np.float32)),
-        "a pad of 100,000": spoil(sizes=np.array([[100_000, 100_000], [320, 320]])),
-        "format_version 99": spoil(format_version=np.array(99)),
-        "another format": spoil(format=np.array("digitpad-checkpoint")),
-    }
-
-
-@pytest.mark.parametrize("name", sorted(spoiled_arrays()))
+@pytest.mark.parametrize("name", sorted(spoiled_personal_arrays()))
 def test_hostile_npz_sets_are_refused_with_one_clear_line(tmp_path, name):
     path = tmp_path / "hostile.npz"
-    with open(path, "wb") as f:
-        np.savez(f, **spoiled_arrays()[name])
+    write_npz(path, spoiled_personal_arrays()[name])
     message = refused_in_one_line(PersonalSet.load, path, PersonalSetError)
     assert "damaged" not in message, "refused by a check, not by numpy failing on it"
 
@@ -238,18 +211,12 @@ def test_hostile_npz_sets_are_refused_with_one_clear_line(tmp_path, name):
 def test_an_npz_claiming_a_huge_array_is_refused_before_it_is_read(tmp_path):
     """A .npy header announcing 10^12 labels in a small file: refused from the header, nothing allocated."""
     path = tmp_path / "huge.npz"
-    arrays = PersonalSet([sample(7, "crossbar", 7)]).arrays()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
-        for name, array in arrays.items():
-            buffer = io.BytesIO()
-            np.lib.format.write_array(buffer, array)
-            data = buffer.getvalue()
-            if name == "labels":
-                header = np.lib.format.header_data_from_array_1_0(array)
-                header["shape"] = (10**12,)
-                head = io.BytesIO()
-                np.lib.format.write_array_header_1_0(head, header)
-                data = head.getvalue() + array.tobytes()
-            archive.writestr(f"{name}.npy", data)
+    npz_claiming_huge_labels(path)
     with pytest.raises(PersonalSetError, match="huge.npz: not a digitpad personal set \\(labels.npy is truncated\\)"):
         PersonalSet.load(path)
+
+
+def test_a_zip_without_arrays_is_refused(tmp_path):
+    path = tmp_path / "notes.npz"
+    zip_of_text(path)
+    refused_in_one_line(PersonalSet.load, path, PersonalSetError)
