@@ -151,11 +151,22 @@ def probe_datasets(folder: Path) -> None:
 
 
 def probe_personal(folder: Path) -> None:
-    mine = folder / "mine.pt"
+    """Each hostile set in both formats (a torch file as older digitpads wrote, and the .npz), through `load` and
+    `personal import` (the person's set unchanged)."""
+    mine = folder / "mine.npz"
     PersonalSet.load(mine, missing_ok=True).save(mine)
+    files = {}
     for name, raw in hostile.spoiled_personal_sets().items():
-        path = folder / f"{name.replace(' ', '-')}.pt"
-        torch.save(raw, path)
+        files[f"torch file, {name}"] = folder / f"{name.replace(' ', '-')}.pt"
+        torch.save(raw, files[f"torch file, {name}"])
+    for name, arrays in hostile.spoiled_personal_arrays().items():
+        files[f"npz, {name}"] = folder / f"{name.replace(' ', '-')}.npz"
+        hostile.write_npz(files[f"npz, {name}"], arrays)
+    files["npz, a header claiming 10^12 labels"] = folder / "huge-header.npz"
+    hostile.npz_claiming_huge_labels(files["npz, a header claiming 10^12 labels"])
+    files["npz, a zip of text"] = folder / "text.npz"
+    hostile.zip_of_text(files["npz, a zip of text"])
+    for name, path in files.items():
         refused("personal sets", f"load: {name}", lambda: PersonalSet.load(path), PersonalSetError, path)
         cli_refused("personal sets", f"personal import: {name}", ["personal", "import", path, "--set", mine], path,
                     unchanged=mine)
@@ -180,7 +191,7 @@ def probe_saving(folder: Path) -> None:
         cli_refused("saving", f"export --out {name}", ["export", model, "--format", "torchscript", "--out", target],
                     target)
         cli_refused("saving", f"personal export to {name}", ["personal", "export", target, "--set",
-                                                              folder / "p.pt"], target)
+                                                              folder / "p.npz"], target)
         cli_refused("saving", f"train --out {name}", ["train", "--out", target, "--csv", folder / "none.csv"], target)
     cli_refused("saving", "train --metrics-csv naming a folder (refused before training)",
                 ["train", "--out", folder / "t.pt", "--metrics-csv", targets["a folder"], "--csv", folder / "none.csv"],
@@ -226,11 +237,11 @@ def probe_processes(folder: Path) -> None:
     import numpy as np
     sets = []
     for n in range(2):
-        path = folder / f"import{n}.pt"
+        path = folder / f"import{n}.npz"
         PersonalSet([Sample([[(float(i), float(n))]], (280, 280), i % 10, None, np.zeros((28, 28), np.uint8),
                             created=f"{n}-{i}") for i in range(2000)]).save(path)
         sets.append(path)
-    mine = folder / "shared.pt"
+    mine = folder / "shared.npz"
     command = [sys.executable, "-m", "digitpad", "personal", "import"]
     children = [subprocess.Popen([*command, str(p), "--set", str(mine)], cwd=folder, env=CHILD_ENV,
                                  stdout=subprocess.DEVNULL)

@@ -4,6 +4,7 @@ import functools
 import io
 import os
 import re
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -148,7 +149,80 @@ def spoiled_personal_sets() -> dict:
         "format_version as text": {**personal_set_dict(), "format_version": "1"},
         "samples as a mapping": {**personal_set_dict(), "samples": {"a": 1}},
         "a sample that is a number": {**personal_set_dict(), "samples": [7]},
+        "a created of 200,000 characters": personal_set_dict(created="2026-01-01T00:00:00" + "9" * 200_000),
+        "a created with a null inside": personal_set_dict(created="2026-01-01\x00T00:00:00"),
     }
+
+
+def personal_arrays() -> dict:
+    """The arrays of a good two-sample personal set (its .npz format): three strokes of 3, 2 and 3 points."""
+    import numpy as np
+
+    from digitpad.core.personal import PersonalSet, Sample
+
+    blank = np.zeros((28, 28), np.uint8)
+    return PersonalSet([
+        Sample([[(10.0, 10.0), (50.0, 60.0), (90.0, 20.0)], [(5.0, 5.0), (9.0, 9.0)]], (320, 320), 7, 7, blank),
+        Sample([[(1.0, 1.0), (2.0, 2.0), (3.0, 3.0)]], (320, 320), 1, None, blank)]).arrays()
+
+
+def spoiled_personal_arrays() -> dict:
+    """name -> the arrays of a good two-sample set with one part hostile or inconsistent."""
+    import numpy as np
+
+    def spoil(**changes):
+        arrays = personal_arrays()
+        arrays.update(changes)
+        return {k: v for k, v in arrays.items() if v is not None}
+
+    return {
+        "labels as objects": spoil(labels=np.array([7, 1], dtype=object)),
+        "no labels": spoil(labels=None),
+        "labels as text": spoil(labels=np.array(["7", "1"])),
+        "a label of 12": spoil(labels=np.array([12, 1])),
+        "one label for two samples": spoil(labels=np.array([7])),
+        "negative stroke counts": spoil(strokes=np.array([-1, 1])),
+        "more points than stored": spoil(points=np.array([10**9] * 3)),
+        "point counts whose sum wraps": spoil(points=np.array([2**63 - 1, 2**63 - 1, 10])),  # sums to 8 in int64
+        "points at infinity": spoil(xy=np.full((8, 2), np.inf)),
+        "a 10x10 model input": spoil(model_inputs=np.zeros((2, 10, 10), np.uint8)),
+        "float model inputs": spoil(model_inputs=np.zeros((2, 28, 28), np.float32)),
+        "a pad of 100,000": spoil(sizes=np.array([[100_000, 100_000], [320, 320]])),
+        "a created of 200,000 characters": spoil(created=np.array(["2026-01-01T00:00:00" + "9" * 200_000, ""])),
+        "a created with a null inside": spoil(created=np.array(["2026-01-01\x00T00:00:00", "x"])),
+        "format_version 99": spoil(format_version=np.array(99)),
+        "another format": spoil(format=np.array("digitpad-checkpoint")),
+    }
+
+
+def write_npz(path, arrays: dict) -> None:
+    import numpy as np
+
+    with open(path, "wb") as f:
+        np.savez(f, **arrays)
+
+
+def npz_claiming_huge_labels(path) -> None:
+    """A good set's .npz whose labels.npy header announces 10^12 labels (the file holds two)."""
+    import numpy as np
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        for name, array in personal_arrays().items():
+            buffer = io.BytesIO()
+            if name == "labels":
+                header = np.lib.format.header_data_from_array_1_0(array)
+                header["shape"] = (10**12,)
+                np.lib.format.write_array_header_1_0(buffer, header)
+                buffer.write(array.tobytes())
+            else:
+                np.lib.format.write_array(buffer, array)
+            archive.writestr(f"{name}.npy", buffer.getvalue())
+
+
+def zip_of_text(path) -> None:
+    """A zip, stored like an .npz, holding no arrays."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("notes.txt", "not an array")
 
 
 # --- datasets ------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 """The personal digit set: kept safely, exported and imported whole, never damaged by a bad file."""
 
-import io
 import json
 import os
 import shlex
@@ -14,7 +13,8 @@ import numpy as np
 import pytest
 import torch
 from digit_strokes import STYLES, place
-from hostile_files import personal_set_dict, refused_in_one_line, spoiled_personal_sets
+from hostile_files import (npz_claiming_huge_labels, personal_arrays, personal_set_dict, refused_in_one_line,
+                           spoiled_personal_arrays, spoiled_personal_sets, write_npz, zip_of_text)
 
 from digitpad.core.personal import PersonalSet, PersonalSetError, Sample, default_path, edit
 from digitpad.core.preprocess import to_mnist
@@ -30,8 +30,7 @@ def sample(digit, style, predicted=None):
 @pytest.fixture
 def three(tmp_path):
     mine = PersonalSet([sample(7, "crossbar", 7), sample(1, "flag", 7), sample(0, "slashed", 8)])
-    mine.save(tmp_path / "mine.pt")
-    return tmp_path / "mine.pt"
+    return mine.save(tmp_path / "three.npz")
 
 
 def test_round_trip_keeps_strokes_inputs_and_labels(three):
@@ -97,14 +96,14 @@ def digitpad(*args, check=True):
 
 
 def test_cli_stats_export_import(tmp_path, three):
-    mine = tmp_path / "user-set.pt"
-    assert digitpad("personal", "stats", "--set", str(mine)).stdout.startswith("0 digits")
+    mine = tmp_path / "user-set.npz"
+    assert digitpad("personal", "stats", "--set", str(mine)).stdout.startswith(f"0 digits in {mine}\n")
     assert "imported 3 new digits; 3 in all" in digitpad("personal", "import", str(three), "--set", str(mine)).stdout
     assert "imported 0 new digits; 3 in all" in digitpad("personal", "import", str(three), "--set", str(mine)).stdout
     out = digitpad("personal", "stats", "--set", str(mine)).stdout
     assert out.startswith("3 digits") and "7: 1" in out and "1: 1" in out
-    digitpad("personal", "export", str(tmp_path / "shared.pt"), "--set", str(mine))
-    assert len(PersonalSet.load(tmp_path / "shared.pt").samples) == 3
+    digitpad("personal", "export", str(tmp_path / "shared.npz"), "--set", str(mine))
+    assert len(PersonalSet.load(tmp_path / "shared.npz").samples) == 3
 
 
 def test_cli_import_of_a_bad_file_loses_nothing(tmp_path, three):
@@ -127,10 +126,10 @@ def test_two_imports_at_once_lose_nothing(tmp_path):
     """Two real `digitpad personal import` processes into one set: the lock makes the second wait for the first."""
     sources = []
     for n in range(2):
-        sources.append(tmp_path / f"from-{n}.pt")
+        sources.append(tmp_path / f"from-{n}.npz")
         PersonalSet([Sample([[(float(i), float(n))]], (280, 280), i % 10, None, np.zeros((28, 28), np.uint8),
                             created=f"{n}-{i}") for i in range(300)]).save(sources[-1])
-    mine = tmp_path / "mine.pt"
+    mine = tmp_path / "mine.npz"
     children = [subprocess.Popen([sys.executable, "-m", "digitpad", "personal", "import", str(source), "--set",
                                   str(mine)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                 for source in sources]
@@ -152,21 +151,41 @@ FIRST_FORMAT = Path(__file__).parent / "files" / "personal-v1.pt"  # written by 
 
 
 def test_a_set_of_the_first_format_opens_and_is_rewritten_in_the_new_one():
-    """A set kept as personal.pt before the .npz format is read in full, and its first change writes the new file."""
+    """A set kept as personal.pt before the .npz format is read in full, and its first change writes the new file
+    and sets the old one aside, so deleting personal.npz to start over does not bring the old digits back."""
     old = PersonalSet.load(FIRST_FORMAT)
     assert [(s.label, s.predicted) for s in old.samples] == [(7, 7), (1, 7), (0, None)]
     assert old.samples[2].created == "2026-11-30T10:00:02+00:00" and old.samples[0].model_input.dtype == np.uint8
     assert len(old.samples[1].strokes) == len(STYLES[1]["flag"]) and old.samples[1].size == (320, 320)
 
     default_path().parent.mkdir(parents=True)
-    shutil.copy(FIRST_FORMAT, default_path().with_suffix(".pt"))
+    first = default_path().with_suffix(".pt")
+    shutil.copy(FIRST_FORMAT, first)
     assert not default_path().exists() and PersonalSet.load().counts() == old.counts()
+    assert digitpad("personal", "stats").stdout.startswith(f"3 digits in {first}\n")
     edit(None, lambda personal: personal.samples.append(sample(4, "open")))
     assert zipfile.ZipFile(default_path()).namelist()[0].endswith(".npy")
     again = PersonalSet.load()
     assert [s.key() for s in again.samples] == [s.key() for s in old.samples] + [again.samples[-1].key()]
     assert all(np.array_equal(a.model_input, b.model_input) for a, b in zip(again.samples, old.samples))
-    assert default_path().with_suffix(".pt").read_bytes() == FIRST_FORMAT.read_bytes()  # the old file is kept
+    assert digitpad("personal", "stats").stdout.startswith(f"4 digits in {default_path()}\n")
+    assert not first.exists(), "the old file is set aside, under a name no digitpad reads"
+    assert first.with_name("personal.pt.converted").read_bytes() == FIRST_FORMAT.read_bytes()  # and kept
+    default_path().unlink()  # starting over
+    assert PersonalSet.load(missing_ok=True).samples == []
+
+
+def test_a_named_set_of_the_first_format_is_written_beside_it_as_npz(tmp_path, three):
+    """`--set mine.pt` naming an old set: its first change writes mine.npz (mine.pt is left as it was, never
+    npz content under a .pt name) and from then on `--set mine.pt` means mine.npz."""
+    mine = tmp_path / "mine.pt"
+    shutil.copy(FIRST_FORMAT, mine)
+    assert digitpad("personal", "stats", "--set", str(mine)).stdout.startswith(f"3 digits in {mine}\n")
+    digitpad("personal", "import", str(three), "--set", str(mine))
+    assert mine.read_bytes() == FIRST_FORMAT.read_bytes()
+    assert zipfile.ZipFile(tmp_path / "mine.npz").namelist()[0].endswith(".npy")
+    assert digitpad("personal", "stats", "--set", str(mine)).stdout.startswith(f"6 digits in {tmp_path / 'mine.npz'}\n")
+    assert "imported 0 new digits; 6 in all" in digitpad("personal", "import", str(three), "--set", str(mine)).stdout
 
 
 def test_reading_a_set_does_not_load_torch(three):
@@ -176,57 +195,28 @@ def test_reading_a_set_does_not_load_torch(three):
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
 
 
-def arrays_of_two() -> dict:
-    return PersonalSet([sample(7, "crossbar", 7), sample(1, "flag")]).arrays()
+def test_the_hostile_npz_cases_spoil_a_good_set(tmp_path):
+    write_npz(tmp_path / "good.npz", personal_arrays())
+    assert [len(s.strokes) for s in PersonalSet.load(tmp_path / "good.npz").samples] == [2, 1]
 
 
-def spoiled_arrays() -> dict:
-    """name -> the arrays of a good two-sample set with one part hostile or inconsistent."""
-    def spoil(**changes):
-        arrays = arrays_of_two()
-        arrays.update(changes)
-        return {k: v for k, v in arrays.items() if v is not None}
-
-    return {
-        "labels as objects": spoil(labels=np.array([7, 1], dtype=object)),
-        "no labels": spoil(labels=None),
-        "labels as text": spoil(labels=np.array(["7", "1"])),
-        "a label of 12": spoil(labels=np.array([12, 1])),
-        "one label for two samples": spoil(labels=np.array([7])),
-        "negative stroke counts": spoil(strokes=np.array([-1, 1])),
-        "more points than stored": spoil(points=np.array([10**9] * 3)),
-        "points at infinity": spoil(xy=np.full_like(arrays_of_two()["xy"], np.inf)),
-        "a 10x10 model input": spoil(model_inputs=np.zeros((2, 10, 10), np.uint8)),
-        "float model inputs": spoil(model_inputs=np.zeros((2, 28, 28), np.float32)),
-        "a pad of 100,000": spoil(sizes=np.array([[100_000, 100_000], [320, 320]])),
-        "format_version 99": spoil(format_version=np.array(99)),
-        "another format": spoil(format=np.array("digitpad-checkpoint")),
-    }
-
-
-@pytest.mark.parametrize("name", sorted(spoiled_arrays()))
+@pytest.mark.parametrize("name", sorted(spoiled_personal_arrays()))
 def test_hostile_npz_sets_are_refused_with_one_clear_line(tmp_path, name):
     path = tmp_path / "hostile.npz"
-    with open(path, "wb") as f:
-        np.savez(f, **spoiled_arrays()[name])
-    refused_in_one_line(PersonalSet.load, path, PersonalSetError)
+    write_npz(path, spoiled_personal_arrays()[name])
+    message = refused_in_one_line(PersonalSet.load, path, PersonalSetError)
+    assert "damaged" not in message, "refused by a check, not by numpy failing on it"
 
 
 def test_an_npz_claiming_a_huge_array_is_refused_before_it_is_read(tmp_path):
     """A .npy header announcing 10^12 labels in a small file: refused from the header, nothing allocated."""
     path = tmp_path / "huge.npz"
-    arrays = PersonalSet([sample(7, "crossbar", 7)]).arrays()
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
-        for name, array in arrays.items():
-            buffer = io.BytesIO()
-            np.lib.format.write_array(buffer, array)
-            data = buffer.getvalue()
-            if name == "labels":
-                header = np.lib.format.header_data_from_array_1_0(array)
-                header["shape"] = (10**12,)
-                head = io.BytesIO()
-                np.lib.format.write_array_header_1_0(head, header)
-                data = head.getvalue() + array.tobytes()
-            archive.writestr(f"{name}.npy", data)
+    npz_claiming_huge_labels(path)
     with pytest.raises(PersonalSetError, match="huge.npz: not a digitpad personal set \\(labels.npy is truncated\\)"):
         PersonalSet.load(path)
+
+
+def test_a_zip_without_arrays_is_refused(tmp_path):
+    path = tmp_path / "notes.npz"
+    zip_of_text(path)
+    refused_in_one_line(PersonalSet.load, path, PersonalSetError)

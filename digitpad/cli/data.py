@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import sys
 
-from ..core.personal import PersonalSet, PersonalSetError, default_path, edit
+from ..core.personal import PersonalSet, PersonalSetError, edit, stored_at
 from .common import check_outputs
 
 
 def cmd_personal(args) -> int:
     if args.action == "stats":
-        counts = PersonalSet.load(args.personal_set, missing_ok=True).counts()
-        print(f"{sum(counts)} digits in {args.personal_set or default_path()}")
+        kept_in = stored_at(args.personal_set)  # personal.pt until the first change writes personal.npz
+        counts = PersonalSet.load(kept_in, missing_ok=True).counts()
+        print(f"{sum(counts)} digits in {kept_in}")
         print("  ".join(f"{digit}: {n}" for digit, n in enumerate(counts)))
         return 0
     if not args.path:
         raise PersonalSetError(f"`digitpad personal {args.action}` needs a file")
     if args.action == "export":
         check_outputs(args.path)
-        mine = PersonalSet.load(args.personal_set, missing_ok=True)
+        mine = PersonalSet.load(stored_at(args.personal_set), missing_ok=True)
         print(f"exported {len(mine.samples)} digits to {mine.save(args.path)}")
         return 0
     incoming = PersonalSet.load(args.path)  # a bad file raises here, before anything is written

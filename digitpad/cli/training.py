@@ -8,7 +8,7 @@ from pathlib import Path
 from ..core.config import FinetuneConfig, TrainConfig, TrainingError, preset
 from ..core.history_csv import write_history_csv
 from ..core.paths import bundled_model_path
-from ..core.personal import PersonalSet
+from ..core.personal import PersonalSet, stored_at
 from ..core.runs import RunRecorder
 from ..core.tensorboard_log import summary_writer_class
 from .common import EXIT_INTERRUPTED, check_outputs, save_model, settings_given, use_free_cores, with_progress
@@ -54,7 +54,7 @@ def cmd_finetune(args) -> int:
     check_outputs(args.out)
     if args.tensorboard:
         summary_writer_class()  # without the extra, say so before anything loads
-    personal = PersonalSet.load(args.personal, missing_ok=args.personal is None)  # nothing kept: said below
+    personal = PersonalSet.load(stored_at(args.personal), missing_ok=args.personal is None)  # nothing kept: said below
     start = Checkpoint.load(args.model or bundled_model_path())
     config = FinetuneConfig(**settings_given(args, FinetuneConfig))
     data = load_dataset(args.data_dir, args.csv, args.download)

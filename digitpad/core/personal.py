@@ -7,7 +7,7 @@ app reads it before torch loads), every value's type and range checked, so a hos
 reaches fine-tuning, and written atomically; `edit` changes it under a lock shared by the app and
 the CLI. Importing a foreign or broken file changes nothing. Sets of the first format (a torch
 file, personal.pt) still open, through `torch.load(weights_only=True)`, and are written back in
-the new one at their first change.
+the new one, beside the old file, at their first change (`edit`).
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ SAMPLE_KEYS = ("strokes", "size", "label", "predicted", "model_input", "created"
 MAX_PAD = 4096  # the largest pad side a sample may claim (fine-tuning renders at this size)
 MAX_COORDINATE = 100_000.0  # stroke points may leave the pad, but not by more than this
 MAX_POINTS = 100_000  # points in one drawing
+MAX_CREATED = 64  # characters in a creation time (ISO times take 32): the file stores every one at the longest's width
 LOCK_WAIT_S = 30.0
 
 
@@ -77,14 +78,24 @@ def default_path() -> Path:
     return user_data_dir() / "personal.npz"
 
 
-def _source(path: Path) -> Path:
-    """The file the set at `path` is read from: the default set stays in its first format's file (personal.pt)
-    until its first change writes personal.npz."""
-    if path == default_path() and not path.exists():
-        first_format = path.with_suffix(".pt")
-        if first_format.exists():
-            return first_format
-    return path
+def _home(path: str | os.PathLike | None) -> Path:
+    """Where the set named `path` is written: a first-format name (mine.pt) means the .npz beside it (mine.npz)."""
+    path = Path(path or default_path())
+    return path.with_suffix(".npz") if path.suffix == ".pt" else path
+
+
+def _first_format_file(path: str | os.PathLike | None) -> Path | None:
+    """The set's first-format file, read while its .npz does not exist: personal.pt for the default set, or the
+    .pt named."""
+    path = Path(path or default_path())
+    return path.with_suffix(".pt") if path == default_path() else path if path.suffix == ".pt" else None
+
+
+def stored_at(path: str | os.PathLike | None = None) -> Path:
+    """The file that holds the set named `path` (None: the person's own) now: its .npz, or its first-format .pt
+    until the first change writes the .npz."""
+    home, old = _home(path), _first_format_file(path)
+    return old if old is not None and not home.exists() and old.exists() else home
 
 
 @dataclass
@@ -124,8 +135,9 @@ class Sample:
         if not (isinstance(model_input, np.ndarray) and model_input.dtype == np.uint8
                 and model_input.shape == (28, 28)):
             raise PersonalSetError(f"{where}: the model input must be a 28x28 uint8 image")
-        if not isinstance(created, str):
-            raise PersonalSetError(f"{where}: its creation time is not text")
+        if not (isinstance(created, str) and len(created) <= MAX_CREATED and created.isprintable()):
+            raise PersonalSetError(f"{where}: its creation time must be text of at most {MAX_CREATED} printable "
+                                   "characters")
         return cls(strokes, (size[0], size[1]), label, predicted, model_input.copy(), created)
 
 
@@ -182,7 +194,7 @@ class PersonalSet:
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, missing_ok: bool = False) -> PersonalSet:
         """Read a set; with missing_ok an absent file is an empty set (a person who has kept nothing yet)."""
-        path = _source(Path(path or default_path()))
+        path = stored_at(path) if path is None or Path(path) == default_path() else Path(path)
         if missing_ok and not path.exists():
             return cls()
         raw = read_stored_zip(path, "a digitpad personal set", PersonalSetError,
@@ -243,6 +255,7 @@ def _samples_from_arrays(arrays: dict[str, np.ndarray], path: Path) -> dict:
     if (any(len(arrays[k]) != n for k in ("predicted", "sizes", "model_inputs", "created", "strokes"))
             or arrays["sizes"].shape[1:] != (2,) or arrays["model_inputs"].shape[1:] != (28, 28)
             or xy.shape[1:] != (2,) or (strokes < 0).any() or (points < 0).any()
+            or (strokes > len(points)).any() or (points > len(xy)).any()  # so the sums below cannot wrap
             or strokes.sum() != len(points) or points.sum() != len(xy)):
         raise PersonalSetError(f"{path}: not a digitpad personal set (its arrays do not agree in length)")
     stroke_ends = np.cumsum(strokes)
@@ -262,23 +275,38 @@ def _samples_from_arrays(arrays: dict[str, np.ndarray], path: Path) -> dict:
 
 
 def edit(path: str | os.PathLike | None, change: Callable[[PersonalSet], object]) -> tuple[object, PersonalSet]:
-    """Read the set at `path` (empty when missing), apply `change`, write it back, all under a lock shared by
+    """Read the set named `path` (empty when missing), apply `change`, write it back, all under a lock shared by
     every digitpad process (the app and the CLI), so two changes at once both land. Returns what `change`
-    returned and the set as written. An unreadable set raises before anything is written."""
-    path = Path(path or default_path())
+    returned and the set as written. An unreadable set raises before anything is written.
+
+    A set still in its first format is written as the .npz beside it (mine.pt: mine.npz), never as npz content
+    under a .pt name; the default set's personal.pt is then renamed personal.pt.converted (kept, but no longer
+    read, so deleting personal.npz to start over does not bring the old digits back)."""
+    home = _home(path)
     from filelock import FileLock, Timeout  # 20 ms of imports the app's start-up does without
 
-    lock = FileLock(path.with_name(f".{path.name}.lock"), timeout=LOCK_WAIT_S)
+    lock = FileLock(home.with_name(f".{home.name}.lock"), timeout=LOCK_WAIT_S)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        home.parent.mkdir(parents=True, exist_ok=True)
         with lock:
-            personal = PersonalSet.load(path, missing_ok=True)
+            source = stored_at(path)
+            personal = PersonalSet.load(source, missing_ok=True)
             result = change(personal)
-            personal.save(path)
+            personal.save(home)
+            if source != home and source == default_path().with_suffix(".pt"):
+                _set_aside(source)
     except Timeout:
-        raise PersonalSetError(f"{path}: another digitpad kept it busy for {LOCK_WAIT_S:.0f} s; "
+        raise PersonalSetError(f"{home}: another digitpad kept it busy for {LOCK_WAIT_S:.0f} s; "
                                "nothing was changed, try again") from None
     except OSError as e:
-        raise PersonalSetError(f"could not change your digits in {path}: {e.strerror or e}; "
+        raise PersonalSetError(f"could not change your digits in {home}: {e.strerror or e}; "
                                "the previous file is untouched") from None
     return result, personal
+
+
+def _set_aside(first_format: Path) -> None:
+    """Rename the default set's personal.pt once personal.npz holds its digits (one atomic rename)."""
+    try:
+        os.replace(first_format, first_format.with_name(first_format.name + ".converted"))
+    except OSError:
+        pass  # personal.npz is read first anyway; the old file staying under its name loses nothing

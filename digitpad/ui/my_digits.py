@@ -202,8 +202,8 @@ class MyDigitsView(QDialog):
 
     def refresh(self) -> None:
         """Read the file again and show it; samples the current model has not read yet are sent to it."""
-        self.path_label.setText(f"Kept in {self.personal.path}")
-        self.path_label.setToolTip(str(self.personal.path))
+        self.path_label.setText(f"Kept in {self.personal.file}")
+        self.path_label.setToolTip(str(self.personal.file))
         try:
             self.personal_set = self.personal.load()
             self.empty_label.setText(EMPTY_TEXT)

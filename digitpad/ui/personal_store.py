@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, Signal
 
-from ..core.personal import PersonalSet, default_path
+from ..core.personal import PersonalSet, default_path, stored_at
 from ..core.personal import edit as edit_locked
 
 
@@ -35,13 +35,20 @@ class PersonalDigits(QObject):
     def path(self) -> Path:
         return self._path or default_path()
 
+    @property
+    def file(self) -> Path:
+        """The file that holds the digits now (personal.pt until the first change writes personal.npz)."""
+        return stored_at(self.path)
+
     def _stamp(self) -> tuple | None:
-        """The file's identity now (None when missing): every save replaces the file, so all of it changes."""
+        """The identity of the file holding the digits now (None when there is none): every save replaces the
+        file, so all of it changes."""
+        file = self.file
         try:
-            stat = self.path.stat()
+            stat = file.stat()
         except OSError:
             return None
-        return stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino
+        return file, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_size, stat.st_ino
 
     def load(self):
         """The set as it is on disk now (empty when nothing was kept yet), in a new list the caller may change
@@ -53,7 +60,7 @@ class PersonalDigits(QObject):
         self._watch()
         stamp = self._stamp()
         if self._cache is None or stamp is None or self._cache[0] != stamp:
-            self._cache = stamp, PersonalSet.load(self.path, missing_ok=True)
+            self._cache = stamp, PersonalSet.load(self.file, missing_ok=True)
         self._known = stamp
         return PersonalSet(list(self._cache[1].samples))
 

@@ -182,3 +182,22 @@ def test_export_then_import_and_bad_files_change_nothing(window, qtbot, tmp_path
     view.close()
     window.show_my_digits()
     assert view.empty_label.isHidden() and len(shown(view)) == 3
+
+
+def test_the_file_named_is_the_one_holding_the_digits(window, qtbot):
+    """A set kept by an older digitpad is in personal.pt until the first change writes personal.npz."""
+    import shutil
+    from pathlib import Path
+
+    from digitpad.core.personal import default_path
+
+    first = default_path().with_suffix(".pt")
+    first.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(Path(__file__).parent.parent / "files" / "personal-v1.pt", first)
+    window.show_my_digits()
+    view = window.my_digits
+    wait_until(lambda: read(view))
+    assert view.path_label.text() == f"Kept in {first}" and view.summary.text().startswith("3 digits kept")
+    keep(window, qtbot, 4, "open", 4)
+    wait_until(lambda: view.summary.text().startswith("4 digits kept"))
+    assert view.path_label.text() == f"Kept in {default_path()}"

@@ -1,11 +1,14 @@
 """The shared personal set: every view sees the file as it is, including changes made outside the app."""
 
+import shutil
+from pathlib import Path
+
 import numpy as np
 import pytest
 from digit_strokes import STYLES, place
 from drawing import pause
 
-from digitpad.core.personal import PersonalSet, PersonalSetError, Sample
+from digitpad.core.personal import PersonalSet, PersonalSetError, Sample, default_path
 from digitpad.ui.personal_store import PersonalDigits
 
 
@@ -14,7 +17,7 @@ def sample(digit, style):
 
 
 def test_changes_reach_every_reader_and_outside_changes_are_seen(tmp_path, qtbot):
-    store = PersonalDigits(tmp_path / "mine.pt")
+    store = PersonalDigits(tmp_path / "mine.npz")
     assert store.load().samples == []
     with qtbot.waitSignal(store.changed):
         assert store.add(sample(7, "plain")) == 1
@@ -23,14 +26,14 @@ def test_changes_reach_every_reader_and_outside_changes_are_seen(tmp_path, qtbot
     assert [s.label for s in store.load().samples] == [7]
 
     outside = PersonalSet([sample(1, "flag"), sample(4, "open")])  # e.g. `digitpad personal import` meanwhile
-    outside.save(tmp_path / "mine.pt")
+    outside.save(tmp_path / "mine.npz")
     assert [s.label for s in store.load().samples] == [1, 4]
     store.remove([outside.samples[0].key()])
-    assert [s.label for s in PersonalSet.load(tmp_path / "mine.pt").samples] == [4]
+    assert [s.label for s in PersonalSet.load(tmp_path / "mine.npz").samples] == [4]
 
 
 def test_an_unreadable_set_is_never_overwritten(tmp_path):
-    path = tmp_path / "mine.pt"
+    path = tmp_path / "mine.npz"
     path.write_bytes(b"\x00garbage")
     store = PersonalDigits(path)
     for change in (lambda: store.add(sample(3, "round")), store.clear):
@@ -40,14 +43,29 @@ def test_an_unreadable_set_is_never_overwritten(tmp_path):
 
 
 def test_a_change_made_outside_the_app_is_noticed_and_its_own_saves_signal_once(tmp_path, qtbot):
-    store = PersonalDigits(tmp_path / "mine.pt")
+    store = PersonalDigits(tmp_path / "mine.npz")
     heard = []
     store.changed.connect(lambda: heard.append(len(store.load().samples)))
     store.load()
     with qtbot.waitSignal(store.changed, timeout=5_000):
-        PersonalSet([sample(1, "flag"), sample(4, "open")]).save(tmp_path / "mine.pt")  # e.g. the CLI, meanwhile
+        PersonalSet([sample(1, "flag"), sample(4, "open")]).save(tmp_path / "mine.npz")  # e.g. the CLI, meanwhile
     assert heard == [2]
     store.add(sample(7, "plain"))
     (tmp_path / "unrelated.txt").write_text("another file in the folder changes nothing")
     pause(500)
     assert heard == [2, 3], "one signal for the app's own change, none for other files"
+
+
+def test_a_set_of_the_first_format_is_read_once_and_named_until_it_is_converted(qtbot):
+    """Only personal.pt: the store names it, and reads it (with torch) once, not at every view's refresh."""
+    first = default_path().with_suffix(".pt")
+    first.parent.mkdir(parents=True)
+    shutil.copy(Path(__file__).parent.parent / "files" / "personal-v1.pt", first)
+    store = PersonalDigits()
+    assert store.file == first
+    kept = store.load().samples
+    assert len(kept) == 3 and all(a is b for a, b in zip(store.load().samples, kept)), "not read again"
+    with qtbot.waitSignal(store.changed):
+        store.add(sample(7, "plain"))
+    assert store.file == default_path() and not first.exists()
+    assert [s.label for s in store.load().samples] == [7, 1, 0, 7]
