@@ -5,9 +5,12 @@ Every model takes a float batch of shape (N, 1, 28, 28), already normalised, and
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
+from itertools import pairwise
 
 from torch import nn
+from torch.nn.utils.fusion import fuse_conv_bn_eval
 
 ARCHITECTURES: dict[str, Callable[..., nn.Module]] = {}
 
@@ -31,13 +34,21 @@ def build_model(arch: str, **arch_args) -> nn.Module:
 
 
 def for_inference(model: nn.Module) -> nn.Module:
-    """An eval-mode copy with each BatchNorm folded into the convolution before it, for reading digits.
+    """An eval-mode copy with each BatchNorm folded into the convolution just before it, for reading digits.
 
-    Same outputs up to float rounding; digitnet's one-image forward pass is about a fifth faster.
+    Same outputs up to float rounding; digitnet's one-image forward pass is about a fifth faster. Folded with
+    torch.nn.utils.fusion, not torch.fx's `fuse`: that one imports TorchScript code which compiles from torch's
+    .py sources, and the PyInstaller bundle ships none (every model load failed there).
     """
-    from torch.fx.experimental.optimization import fuse
-
-    return fuse(model.eval(), inplace=False)
+    reader = copy.deepcopy(model).eval()
+    for container in list(reader.modules()):
+        if not isinstance(container, nn.Sequential):
+            continue
+        for (conv_name, conv), (norm_name, norm) in pairwise(list(container.named_children())):
+            if isinstance(conv, nn.Conv2d) and isinstance(norm, nn.BatchNorm2d):
+                setattr(container, conv_name, fuse_conv_bn_eval(conv, norm))
+                setattr(container, norm_name, nn.Identity())
+    return reader
 
 
 def parameter_count(model: nn.Module) -> int:
