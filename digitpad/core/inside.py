@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 from torch import nn
+from torch.nn.utils.fusion import fuse_conv_bn_weights
 
 from .checkpoint import Checkpoint
 from .normalization import Normalization
@@ -141,12 +142,8 @@ class Probe:
             if not (isinstance(conv, nn.Conv2d) and isinstance(norm, nn.BatchNorm2d) and shape_out == shape_in
                     and norm.running_var is not None and uses[conv] == uses[norm] == 1 and norm in parents):
                 continue
-            with torch.no_grad():
-                scale = torch.rsqrt(norm.running_var + norm.eps) * (1 if norm.weight is None else norm.weight)
-                shift = (0 if norm.bias is None else norm.bias) - norm.running_mean * scale
-                conv.weight.mul_(scale.reshape(-1, 1, 1, 1))
-                bias = shift if conv.bias is None else conv.bias * scale + shift
-            conv.bias = nn.Parameter(bias, requires_grad=False)
+            conv.weight, conv.bias = fuse_conv_bn_weights(conv.weight, conv.bias, norm.running_mean, norm.running_var,
+                                                          norm.eps, norm.weight, norm.bias)
             identity = nn.Identity()
             identity.register_forward_hook(self._record)
             parent, name = parents[norm]
