@@ -102,7 +102,6 @@ class MyDigitsView(QDialog):
         self.personal_set = None  # the set as last read from its file
         self.readings: dict[tuple, int | None] = {}  # Sample.key() -> the current model's digit (None: blank)
         self._request = LatestRequest()  # reading the set; an older reading finishing later is ignored
-        self.clear_question: QMessageBox | None = None
 
         self.summary = QLabel("")
         bold = QFont(self.summary.font())
@@ -321,13 +320,12 @@ class MyDigitsView(QDialog):
     def ask_to_clear(self) -> None:
         """Ask before deleting everything, without blocking the event loop (the answer arrives later)."""
         count = len(self.samples)
-        self.clear_question = ask_yes_no(
+        ask_yes_no(
             self, QMessageBox.Question, "Clear all your digits?",
             f"Delete all {plural(count, 'kept digit')}? This cannot be undone; Export first to keep a copy.",
             self._clear_answered)
 
     def _clear_answered(self, yes: bool) -> None:
-        self.clear_question = None
         if not yes:
             return
         try:

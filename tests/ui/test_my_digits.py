@@ -3,6 +3,7 @@
 import numpy as np
 from digit_strokes import STYLES, place
 from drawing import draw, pause, settle
+from message_boxes_shown import shown_box
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
@@ -132,13 +133,13 @@ def test_delete_selected_and_clear_all(window, qtbot):
     assert sorted(shown(view)) == [0, 1]
 
     qtbot.mouseClick(view.clear_button, Qt.LeftButton)
-    question = view.clear_question
+    question = shown_box(view)
     assert question.isVisible() and "Delete all 2 kept digits" in question.text()
     qtbot.mouseClick(question.button(QMessageBox.No), Qt.LeftButton)
     assert kept_keys(window) == [before[0], before[1]] and sorted(shown(view)) == [0, 1]
 
     qtbot.mouseClick(view.clear_button, Qt.LeftButton)
-    qtbot.mouseClick(view.clear_question.button(QMessageBox.Yes), Qt.LeftButton)
+    qtbot.mouseClick(shown_box(view).button(QMessageBox.Yes), Qt.LeftButton)
     assert kept_keys(window) == []
     assert view.pages.currentWidget() is view.empty_label and view.empty_label.isVisible()
     assert view.empty_label.text().startswith("No digits kept yet: draw a digit on the Draw tab")
