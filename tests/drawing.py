@@ -71,3 +71,14 @@ def settle(qtbot, tab) -> str:
     qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
     qtbot.wait(20)
     return tab.panel.digit_label.text()
+
+
+def keep(window, qtbot, strokes, label: int) -> str:
+    """Draw on the Draw tab's pad, wait for the answer, then say on the "Was it right?" row which digit it was (the
+    drawing joins the personal set and the pad clears); returns what the model read."""
+    tab = window.draw_tab
+    draw(tab.canvas, strokes)
+    read = settle(qtbot, tab)
+    qtbot.mouseClick(tab.correction.digit_buttons[label], Qt.LeftButton)
+    assert tab.canvas.is_empty()
+    return read

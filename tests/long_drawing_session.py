@@ -21,13 +21,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from drawing import draw, pause  # noqa: E402
+from process_memory import rss_mb  # noqa: E402
 
 from digitpad.ui.app import create_window  # noqa: E402
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def storm(canvas, rng: random.Random) -> None:

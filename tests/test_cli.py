@@ -7,17 +7,10 @@ import sys
 
 import numpy as np
 import pytest
+from cli_runner import digitpad
 from PIL import Image
 
 from digitpad.core.checkpoint import Checkpoint
-
-
-def digitpad(*args, check=True):
-    result = subprocess.run([sys.executable, "-m", "digitpad", *args], capture_output=True, text=True,
-                            env={**os.environ}, timeout=600)
-    if check:
-        assert result.returncode == 0, result.stderr
-    return result
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,12 @@
 
 import random
 import re
-import subprocess
-import sys
 from dataclasses import replace
 
 import numpy as np
 import pytest
 import torch
+from cli_runner import digitpad
 from digit_strokes import BOXY_THREE, STYLES, jittered, place
 
 from digitpad.core.checkpoint import Checkpoint
@@ -173,11 +172,6 @@ def test_drawings_without_strokes_and_sets_with_nothing_held_out(bundled, mnist,
     assert "No digits were held out" in report.lines()[1]
 
 
-def digitpad(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "digitpad", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=300)
-
-
 def test_cli_finetune(tmp_path, boxy_threes):
     boxy_threes.save(tmp_path / "mine.pt")
     done = digitpad("finetune", "--personal", "mine.pt", "--out", "tuned.pt", "--steps", "40", "--device", "cpu",
@@ -187,7 +181,7 @@ def test_cli_finetune(tmp_path, boxy_threes):
     assert Checkpoint.load(tmp_path / "tuned.pt").metrics["finetune"]["held_out"] == 2
 
     forgetful = digitpad("finetune", "--personal", "mine.pt", "--out", "forgot.pt", "--steps", "12", "--lr", "0.3",
-                         "--device", "cpu", cwd=tmp_path)
+                         "--device", "cpu", cwd=tmp_path, check=False)
     assert forgetful.returncode == 1 and "not saved" in forgetful.stderr and not (tmp_path / "forgot.pt").exists()
 
     from digitpad.core.runs import RunStore
@@ -202,16 +196,17 @@ def test_cli_finetune(tmp_path, boxy_threes):
 
 def test_cli_finetune_refuses_bad_input_and_the_bundled_model(tmp_path, boxy_threes):
     (tmp_path / "junk.pt").write_bytes(b"not a set")
-    junk = digitpad("finetune", "--personal", "junk.pt", "--out", "x.pt", cwd=tmp_path)
+    junk = digitpad("finetune", "--personal", "junk.pt", "--out", "x.pt", cwd=tmp_path, check=False)
     assert junk.returncode == 1 and "not a digitpad personal set" in junk.stderr
-    nothing = digitpad("finetune", "--out", "x.pt", cwd=tmp_path)  # this user has kept no digits
+    nothing = digitpad("finetune", "--out", "x.pt", cwd=tmp_path, check=False)  # this user has kept no digits
     assert nothing.returncode == 1 and "kept no digits" in nothing.stderr
 
     from digitpad.core.paths import bundled_model_path
 
     boxy_threes.save(tmp_path / "mine.pt")
     before = bundled_model_path().read_bytes()
-    refused = digitpad("finetune", "--personal", "mine.pt", "--out", str(bundled_model_path()), cwd=tmp_path)
+    refused = digitpad("finetune", "--personal", "mine.pt", "--out", str(bundled_model_path()), cwd=tmp_path,
+                       check=False)
     assert refused.returncode == 1 and "never overwritten" in refused.stderr
     assert bundled_model_path().read_bytes() == before
     assert not list(tmp_path.glob("*.pt.tmp*")) and not (tmp_path / "x.pt").exists()

@@ -139,7 +139,7 @@ def test_written_and_photographed_numbers(bundled, mnist):
 
 
 def test_cli_reads_a_photo_of_315(mnist, tmp_path):
-    from test_cli import digitpad
+    from cli_runner import digitpad
 
     labels = mnist.test_labels.numpy()
     chosen = [int(np.flatnonzero(labels == d)[0]) for d in (3, 1, 5)]

@@ -12,19 +12,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from digit_strokes import STYLES, place
+from cli_runner import digitpad
+from digit_strokes import STYLES
 from hostile_files import (npz_claiming_huge_labels, personal_arrays, personal_set_dict, refused_in_one_line,
                            spoiled_personal_arrays, spoiled_personal_sets, write_npz, zip_of_text)
+from personal_samples import sample
 
 from digitpad.core.personal import PersonalSet, PersonalSetError, Sample, default_path, edit
-from digitpad.core.preprocess import to_mnist
-from digitpad.core.strokes import render_strokes
-
-
-def sample(digit, style, predicted=None):
-    strokes = place(STYLES[digit][style], 60, 30, 240)
-    model_input = (to_mnist(render_strokes(strokes, (320, 320))) * 255).astype(np.uint8)
-    return Sample(strokes, (320, 320), digit, predicted, model_input)
 
 
 @pytest.fixture
@@ -86,13 +80,6 @@ def test_corrupt_or_foreign_files_are_refused(tmp_path, kind):
         PersonalSet.load(path)
     assert "other.pt" in str(info.value)
     assert not MARKER.exists()
-
-
-def digitpad(*args, check=True):
-    result = subprocess.run([sys.executable, "-m", "digitpad", *args], capture_output=True, text=True, timeout=120)
-    if check:
-        assert result.returncode == 0, result.stderr
-    return result
 
 
 def test_cli_stats_export_import(tmp_path, three):

@@ -7,23 +7,13 @@ import random
 
 import pytest
 from digit_strokes import BOXY_THREE, STYLES, jittered, place
-from drawing import draw, settle, wait_for
+from drawing import draw, keep, settle, wait_for
 from message_boxes_shown import shown_box
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from digitpad.core.paths import bundled_model_path
 from digitpad.core.personal import PersonalSet
-
-
-def keep(window, qtbot, strokes, label: int) -> str:
-    """Draw on the pad, wait for the answer, then say which digit it was; returns what the model read."""
-    tab = window.draw_tab
-    draw(tab.canvas, strokes)
-    read = settle(qtbot, tab)
-    qtbot.mouseClick(tab.correction.digit_buttons[label], Qt.LeftButton)
-    assert tab.canvas.is_empty()
-    return read
 
 
 def open_finetune(window, qtbot):

@@ -2,7 +2,7 @@
 
 import numpy as np
 from digit_strokes import STYLES, place
-from drawing import draw, pause, settle
+from drawing import keep, wait_for
 from message_boxes_shown import shown_box
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
@@ -10,23 +10,6 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
 from digitpad.ui.train_results import CORRECT_COLOR, ERROR_COLOR
-
-
-def keep(window, qtbot, digit, style, label):
-    """Draw a digit on the pad, then say on the "Was it right?" row that it was a `label`."""
-    tab = window.draw_tab
-    draw(tab.canvas, place(STYLES[digit][style], 60, 30, 250))
-    settle(qtbot, tab)
-    qtbot.mouseClick(tab.correction.digit_buttons[label], Qt.LeftButton)
-
-
-def wait_until(condition, timeout_ms: int = 10_000) -> None:
-    """Run the event loop (letting the reading worker run) until `condition()` holds."""
-    for _ in range(timeout_ms // 20):
-        if condition():
-            return
-        pause(20)
-    raise AssertionError("timed out")
 
 
 def read(view) -> bool:
@@ -53,14 +36,14 @@ def test_kept_digits_are_grouped_by_digit_with_the_current_models_reading(window
     from digitpad.core.checkpoint import Checkpoint
     from digitpad.core.paths import bundled_model_path
 
-    keep(window, qtbot, 7, "crossbar", 1)  # a 7 said to be a 1: the model reads it wrong
-    keep(window, qtbot, 1, "flag", 1)
-    keep(window, qtbot, 3, "round", 3)
-    keep(window, qtbot, 7, "plain", 7)
+    keep(window, qtbot, place(STYLES[7]["crossbar"], 60, 30, 250), 1)  # a 7 said to be a 1: the model reads it wrong
+    keep(window, qtbot, place(STYLES[1]["flag"], 60, 30, 250), 1)
+    keep(window, qtbot, place(STYLES[3]["round"], 60, 30, 250), 3)
+    keep(window, qtbot, place(STYLES[7]["plain"], 60, 30, 250), 7)
     qtbot.mouseClick(window.draw_tab.my_digits_button, Qt.LeftButton)
     view = window.my_digits
     assert view.isVisible() and view.windowTitle() == "My digits"
-    wait_until(lambda: read(view))
+    wait_for(lambda: read(view), 10)
     assert shown(view) == {1: ("1 · 2 kept · 1 read right now", ["✓ 1", "✗ read 7"]),
                            3: ("3 · 1 kept · 1 read right now", ["✓ 3"]),
                            7: ("7 · 1 kept · 1 read right now", ["✓ 7"])}
@@ -73,8 +56,8 @@ def test_kept_digits_are_grouped_by_digit_with_the_current_models_reading(window
     assert wrong.toolTip().startswith("A 1 kept 20") and wrong.toolTip().endswith("read as 7 then; read as 7 now")
     assert [(s.width(), s.height()) for s in wrong.icon().availableSizes()] == [(56, 56)]
 
-    keep(window, qtbot, 4, "open", 4)  # kept while the view is open: it shows at once
-    wait_until(lambda: 4 in shown(view) and read(view))
+    keep(window, qtbot, place(STYLES[4]["open"], 60, 30, 250), 4)  # kept while the view is open: it shows at once
+    wait_for(lambda: 4 in shown(view) and read(view), 10)
     assert shown(view)[4] == ("4 · 1 kept · 1 read right now", ["✓ 4"])
     assert view.summary.text().startswith("5 digits kept")
 
@@ -89,22 +72,22 @@ def test_kept_digits_are_grouped_by_digit_with_the_current_models_reading(window
     checkpoint.save(tmp_path / "zeros.pt")
     with qtbot.waitSignal(window.models.changed, timeout=10_000):
         window.load_model(str(tmp_path / "zeros.pt"))
-    wait_until(lambda: read(view))
+    wait_for(lambda: read(view), 10)
     assert shown(view)[1] == ("1 · 2 kept · 0 read right now", ["✗ read 0", "✗ read 0"])
     assert view.summary.text().endswith("0 read right by the current model")
     with qtbot.waitSignal(window.models.changed, timeout=10_000):
         window.load_model(None)  # back to the bundled model (the window remembers its model for the next test)
-    wait_until(lambda: read(view))
+    wait_for(lambda: read(view), 10)
     assert shown(view)[1] == ("1 · 2 kept · 1 read right now", ["✓ 1", "✗ read 7"])
 
 
 def open_with(window, qtbot, drawings):
     """Keep (digit, style, label) drawings from the Draw tab, then open My digits once they are read."""
     for digit, style, label in drawings:
-        keep(window, qtbot, digit, style, label)
+        keep(window, qtbot, place(STYLES[digit][style], 60, 30, 250), label)
     window.show_my_digits()
     view = window.my_digits
-    wait_until(lambda: read(view))
+    wait_for(lambda: read(view), 10)
     return view
 
 
@@ -127,7 +110,7 @@ def test_delete_selected_and_clear_all(window, qtbot):
     click_item(sevens, 0)  # a plain click starts a new selection
     assert not zeros.selectedItems() and len(sevens.selectedItems()) == 1
     view.activateWindow()
-    wait_until(view.isActiveWindow)
+    wait_for(view.isActiveWindow, 10)
     QTest.keyClick(sevens, Qt.Key_Delete)
     assert kept_keys(window) == [before[0], before[1]]
     assert sorted(shown(view)) == [0, 1]
@@ -155,7 +138,7 @@ def test_export_then_import_and_bad_files_change_nothing(window, qtbot, tmp_path
     assert view.pages.currentWidget() is view.empty_label
     assert view.import_from(tmp_path / "mine.pt") == 3
     assert kept_keys(window) == mine and view.message.text() == "Imported 3 new digits from mine.pt"
-    wait_until(lambda: read(view))
+    wait_for(lambda: read(view), 10)
     assert sorted(shown(view)) == [1, 3, 8] and shown(view)[1][1] == ["✗ read 7"]
     assert view.import_from(tmp_path / "mine.pt") == 0 and "no digits that are not already here" in view.message.text()
 
@@ -197,8 +180,8 @@ def test_the_file_named_is_the_one_holding_the_digits(window, qtbot):
     shutil.copy(Path(__file__).parent.parent / "files" / "personal-v1.pt", first)
     window.show_my_digits()
     view = window.my_digits
-    wait_until(lambda: read(view))
+    wait_for(lambda: read(view), 10)
     assert view.path_label.text() == f"Kept in {first}" and view.summary.text().startswith("3 digits kept")
-    keep(window, qtbot, 4, "open", 4)
-    wait_until(lambda: view.summary.text().startswith("4 digits kept"))
+    keep(window, qtbot, place(STYLES[4]["open"], 60, 30, 250), 4)
+    wait_for(lambda: view.summary.text().startswith("4 digits kept"), 10)
     assert view.path_label.text() == f"Kept in {default_path()}"

@@ -3,17 +3,12 @@
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pytest
-from digit_strokes import STYLES, place
 from drawing import pause
+from personal_samples import sample
 
-from digitpad.core.personal import PersonalSet, PersonalSetError, Sample, default_path
+from digitpad.core.personal import PersonalSet, PersonalSetError, default_path
 from digitpad.ui.personal_store import PersonalDigits
-
-
-def sample(digit, style):
-    return Sample(place(STYLES[digit][style], 40, 20, 200), (280, 280), digit, digit, np.zeros((28, 28), np.uint8))
 
 
 def test_changes_reach_every_reader_and_outside_changes_are_seen(tmp_path, qtbot):

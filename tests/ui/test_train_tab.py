@@ -12,6 +12,7 @@ import sys
 import pytest
 import torch
 from message_boxes_shown import shown_box
+from process_memory import rss_mb
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtWidgets import QMessageBox
 
@@ -301,13 +302,6 @@ def test_the_window_opens_without_loading_the_train_tab_s_heavy_parts(qtbot):
     unshown = TrainTab(ModelManager(), PersonalDigits())
     qtbot.addWidget(unshown)
     assert unshown.form is None, "built on first show"
-
-
-def rss_mb() -> float:
-    import os
-
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def test_ten_back_to_back_runs_leak_no_threads_and_little_memory(tab, qtbot):
