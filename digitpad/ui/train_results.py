@@ -258,14 +258,9 @@ class ResultsView(QWidget):
         wrong = self.show_scores(outcome.checkpoint.metrics, outcome.checkpoint.arch, outcome.seconds)
         self.gallery.set_digits([(m.image, f"{m.true} → {m.predicted}", f"A {m.true} that the model read as "
                                                                         f"{m.predicted}") for m in outcome.misread])
-        shown = len(outcome.misread)
-        if shown == wrong:
-            title = f"Misread test digits (true → read): all {wrong}"
-        elif shown:
-            title = f"Misread test digits (true → read): the first {shown} of {wrong:,}"
-        else:
-            title = "Misread test digits: not collected (Stop was pressed while the test set was being scored)"
-        self.gallery_title.setText(title)
+        shown = len(outcome.misread)  # the trainer keeps the first misread test digits of every finished run
+        self.gallery_title.setText(f"Misread test digits (true → read): all {wrong}" if shown == wrong else
+                                   f"Misread test digits (true → read): the first {shown} of {wrong:,}")
         self.show_finetune(outcome.finetune)
         self.set_note("")
         self.set_earlier("")
