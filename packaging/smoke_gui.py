@@ -43,7 +43,7 @@ THREE = [(0.3, 0.2), (0.6, 0.15), (0.72, 0.3), (0.5, 0.47), (0.74, 0.62), (0.66,
 def smoke_run() -> int:
     from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
     from PySide6.QtGui import QMouseEvent
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
     report = {"ok": False, "frozen": bool(getattr(sys, "frozen", False)), "meipass": getattr(sys, "_MEIPASS", None),
               "steps": [], "timings_s": {}}
@@ -228,6 +228,10 @@ def smoke_run() -> int:
 
         report["closed_at"] = time.time()
         report["closed"] = window.close()
+        if window.unsaved_question is not None:  # the runs trained here were never saved: Discard, as a person would
+            report["closed"] = "after Discard in the question about the unsaved model"
+            window.unsaved_question.button(QMessageBox.Discard).click()
+            yield lambda: not window.isVisible(), "the window to close after Discard", 30
         step(f"window closed: {report['closed']}")
 
     steps = scenario()
