@@ -32,12 +32,12 @@ from PySide6.QtWidgets import (
 )
 from superqt.utils import create_worker
 
-from .digit_gallery import CORRECT_COLOR, ERROR_COLOR, DigitGallery, digit_icon
 from ..core.personal import PersonalSetError
+from .digit_gallery import CORRECT_COLOR, ERROR_COLOR, DigitGallery, digit_icon
+from .file_dialogs import open_file, save_file
 from .latest_request import LatestRequest
 from .message_boxes import ask_yes_no
 from .model_manager import ModelManager
-from .file_dialogs import open_file, save_file
 from .personal_store import PersonalDigits
 
 PERSONAL_FILTER = "digitpad personal sets (*.npz *.pt)"
