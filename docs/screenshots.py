@@ -40,6 +40,7 @@ def draw_tab(window) -> None:
     draw(window.draw_tab.canvas, place(STYLES[7]["crossbar"], 75, 35, 250), spacing=5, pace_ms=2)
     pause(600)
     window.grab().save(str(HERE / "screenshot-draw.png"))
+    window.draw_tab.clear()
 
 
 def number_mode(window) -> None:
@@ -219,9 +220,13 @@ def runs_page(window) -> None:
     window.grab().save(str(HERE / "screenshot-runs.png"))
 
 
+IN_ONE_WINDOW = {"draw": draw_tab, "number": number_mode, "inside": inside_tab, "correcting": correcting,
+                 "train": train_tab, "finetune": fine_tuning, "runs": runs_page}  # taken in this order
+
+
 def main() -> None:
     """Every screenshot, or only those named on the command line (e.g. `runs`)."""
-    shots = sys.argv[1:] or ["draw", "number", "inside", "correcting", "train", "finetune", "runs", "dark", "scale200"]
+    shots = sys.argv[1:] or [*IN_ONE_WINDOW, "dark", "scale200"]
     if shots in (["dark"], ["scale200"]):  # a look that must be set before the window exists: its own process
         variant(shots[0])
         return
@@ -230,21 +235,9 @@ def main() -> None:
     window.start()
     while window.models.predictor is None:
         pause(20)
-    if "draw" in shots:
-        draw_tab(window)
-        window.draw_tab.clear()
-    if "number" in shots:
-        number_mode(window)
-    if "inside" in shots:
-        inside_tab(window)
-    if "correcting" in shots:
-        correcting(window)
-    if "train" in shots:
-        train_tab(window)
-    if "finetune" in shots:
-        fine_tuning(window)
-    if "runs" in shots:
-        runs_page(window)
+    for name, take in IN_ONE_WINDOW.items():
+        if name in shots:
+            take(window)
     window.close()
     if window.unsaved_question is not None:  # the runs trained here are not kept
         window.unsaved_question.button(QMessageBox.Discard).click()
