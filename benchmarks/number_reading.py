@@ -99,12 +99,10 @@ def accuracy(predictor: Predictor, mnist, variant: dict, count: int) -> dict:
 
 
 def percentiles(samples: list[tuple[float, float]]) -> dict:
-    """p50/p95 of (wall, thread CPU) seconds: on a shared machine the wall clock also counts waiting for a core."""
-    out = {}
-    for name, ms in (("", np.array([w for w, _ in samples]) * 1000), ("cpu_", np.array([c for _, c in samples]) * 1000)):
-        out |= {f"{name}p50_ms": round(float(np.percentile(ms, 50)), 3),
-                f"{name}p95_ms": round(float(np.percentile(ms, 95)), 3)}
-    return out
+    """latency_ms of the wall and the thread CPU seconds: on a shared machine the wall clock also counts waiting
+    for a core."""
+    wall, cpu = zip(*samples)
+    return {"wall": latency_ms(wall), "cpu": latency_ms(cpu)}
 
 
 def timed(work) -> tuple[float, float]:
