@@ -120,7 +120,7 @@ def test_explain_refuses_bad_input_in_one_line(tmp_path):
     Image.new("L", (50, 50), 255).save(blank)
     not_image = tmp_path / "notes.png"
     not_image.write_text("hello")
-    for path, message in ((blank, "blank (no ink found)"), (not_image, "not an image file")):
+    for path, message in ((blank, "no digit found, nothing to explain"), (not_image, "not an image file")):
         result = digitpad("explain", str(path), "--out", str(tmp_path / "f.png"), check=False)
         assert result.returncode == 1
         assert result.stderr.count("\n") == 1 and message in result.stderr and str(path) in result.stderr

@@ -76,7 +76,7 @@ def cmd_explain(args) -> int:
         print(f"digitpad: error: {e}", file=sys.stderr)
         return EXIT_ERROR
     if model_input is None:
-        print(f"digitpad: error: {args.image}: blank (no ink found), nothing to explain", file=sys.stderr)
+        print(f"digitpad: error: {args.image}: no digit found, nothing to explain", file=sys.stderr)
         return EXIT_ERROR
     reading = Probe.from_checkpoint(checkpoint).read(model_input, args.why_not)
     buffer = io.BytesIO()
