@@ -16,6 +16,7 @@ from .ink import find_ink, mark_to_mnist
 from .models import for_inference
 from .paths import bundled_model_path
 from .preprocess import Ink
+from .quantized import int8_reader
 from .stroke_marks import StrokeMarks, StrokeMemo
 from .strokes import Stroke, drawing_input
 
@@ -50,8 +51,13 @@ class Predictor:
         self.path = path
         self.device, self.device_note = resolve_device(device)
         self.model = checkpoint.build_model().to(self.device)
-        self._reader = for_inference(self.model)  # what `probabilities` runs: BatchNorm folded in
         self.normalization = checkpoint.normalization
+        # What `probabilities` runs: BatchNorm folded in and, on the CPU, an int8 copy when one can be made
+        # (core.quantized: twice as fast for one drawing); CUDA keeps the float model.
+        folded = for_inference(self.model)
+        quantized = int8_reader(folded, self.normalization) if self.device.type == "cpu" else None
+        self._reader = quantized or folded
+        self.int8 = quantized is not None
         self._lock = threading.Lock()
         self._stroke_memo = StrokeMemo()  # what the last pad reads rendered and read: a live read redoes one digit
 
