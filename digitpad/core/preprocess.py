@@ -89,12 +89,13 @@ def to_uint8(image: np.ndarray) -> np.ndarray:
 
 def paste_centred(patch: np.ndarray) -> np.ndarray:
     """Place `patch` in a 28x28 frame so its centre of mass lands on the frame's centre."""
-    total = patch.sum()
     h, w = patch.shape
-    com_y = float(patch.sum(axis=1) @ np.arange(h)) / total
+    rows = patch.sum(axis=1)
+    total = float(rows.sum())
+    com_y = float(rows @ np.arange(h)) / total
     com_x = float(patch.sum(axis=0) @ np.arange(w)) / total
-    top = int(np.clip(round(SIZE / 2 - com_y), 0, SIZE - h))
-    left = int(np.clip(round(SIZE / 2 - com_x), 0, SIZE - w))
+    top = min(max(round(SIZE / 2 - com_y), 0), SIZE - h)
+    left = min(max(round(SIZE / 2 - com_x), 0), SIZE - w)
     frame = np.zeros((SIZE, SIZE), dtype=np.float32)
     frame[top: top + h, left: left + w] = patch
     return frame

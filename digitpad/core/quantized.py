@@ -2,7 +2,8 @@
 
 Post-training static quantisation in torch's eager mode (x86 kernels, fbgemm/oneDNN): the model with its
 BatchNorm folded (models.for_inference), each convolution or dense layer fused with the ReLU after it,
-weights quantised per channel, and each activation's range observed on drawings made the pad's way
+weights quantised per channel, and each activation's range chosen from its histogram (which clips rare
+outliers: minimum-maximum ranges read MNIST worse) over drawings made the pad's way
 (core.pen_digits' designs through core.strokes.drawing_input): the inputs the Draw tab reads, available
 wherever the app runs, unlike MNIST. The checkpoint stays float; the copy is made when a model is loaded.
 When the machine or the torch build has no x86 quantised kernels, the architecture has a layer eager mode
@@ -90,7 +91,7 @@ def _quantised(layers: list[nn.Module], reader: nn.Module, inputs: torch.Tensor)
     pairs = [[str(i), str(i + 1)] for i in range(len(body) - 1)
              if isinstance(body[i], (nn.Conv2d, nn.Linear)) and isinstance(body[i + 1], nn.ReLU)]
     tq.fuse_modules(model.layers, pairs, inplace=True)
-    model.qconfig = tq.QConfig(activation=tq.MinMaxObserver.with_args(reduce_range=True),
+    model.qconfig = tq.QConfig(activation=tq.HistogramObserver.with_args(reduce_range=True),
                                weight=tq.default_per_channel_weight_observer)
     model.head.qconfig = None
     tq.prepare(model, inplace=True)

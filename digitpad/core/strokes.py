@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -25,7 +26,8 @@ MARK_FRACTION = 0.08  # ink spanning less of the pad's shorter side than this is
 FLAT_RATIO = 0.5  # ink less tall than half its width is a dash (within ~27° of level): no digit is that flat
 WORKING_SCALE = 3  # `drawing_input` draws the ink at this many times the model's 20 px box (then supersampled)
 INK_EDGE = 0.1  # pad pixels the ink's box reaches short of the pen's edge (to_mnist drops pixels under 10% ink)
-POINT_STEP = 0.25  # points closer than this many pen widths to the last one kept add no ink worth drawing (at the working size)
+DENSE_STROKE = 40  # a stroke of more points than this is thinned before drawing (a mouse reports every pixel)...
+POINT_STEP = 0.25  # ...to a point every this many pen widths: the ones dropped add no ink worth drawing
 JOIN_TURN = math.radians(15)  # a round join is drawn where the stroke turns more than this; gentler ones leave no gap
 
 
@@ -101,7 +103,7 @@ def drawing_input(strokes: Sequence[Stroke], size: tuple[int, int], pen_width: f
     the size to_mnist scales it to, then shrunk and centred as to_mnist does. Ink no bigger than that is
     rendered at the pad's own pixels, as it always was.
     """
-    arrays = [a for a in (np.asarray(stroke, dtype=np.float64).reshape(-1, 2) for stroke in strokes) if len(a)]
+    arrays = [a for a in map(stroke_points, strokes) if len(a)]
     if not arrays:
         return None
     points = np.concatenate(arrays)
@@ -125,7 +127,9 @@ def drawing_input(strokes: Sequence[Stroke], size: tuple[int, int], pen_width: f
     line_width = max(1, round(wide))
     radius, joint = wide / 2, line_width / 2 - 1  # caps, and joins as PIL draws its curved ones (as render_strokes)
     for points in arrays:
-        points = _thinned((points - low) * scale, POINT_STEP * line_width)
+        points = (points - low) * scale
+        if len(points) > DENSE_STROKE:
+            points = _thinned(points, POINT_STEP * line_width)
         if len(points) > 1:
             draw.line(points.ravel().tolist(), fill=255, width=line_width)
         for x, y in _corners(points).tolist() if line_width > 4 else ():
@@ -133,9 +137,15 @@ def drawing_input(strokes: Sequence[Stroke], size: tuple[int, int], pen_width: f
         for x, y in (points[0], points[-1]):
             draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
     peak = canvas.getextrema()[1]
-    patch = canvas.resize((drawn_w // SUPERSAMPLE, drawn_h // SUPERSAMPLE), Image.BOX).resize((new_w, new_h),
-                                                                                              Image.BILINEAR)
+    patch = canvas.resize((new_w, new_h), Image.BILINEAR)  # (its filter spans the supersampling's pixels too)
     return paste_centred(np.asarray(patch, dtype=np.float32) * np.float32(1 / peak)) if peak else None
+
+
+def stroke_points(stroke: Stroke) -> np.ndarray:
+    """A stroke as (N, 2) float64, read fast from the pad's lists of (x, y)."""
+    if isinstance(stroke, np.ndarray):
+        return stroke.astype(np.float64).reshape(-1, 2)
+    return np.fromiter(chain.from_iterable(stroke), dtype=np.float64).reshape(-1, 2)
 
 
 def _thinned(points: np.ndarray, step: float) -> np.ndarray:
