@@ -82,9 +82,9 @@ class Predictor:
         `int8=False` reads with the float model where there is an int8 copy: a number's reading weighs
         confidences against each other, and the copy's differences of a few hundredths can flip a cut.
         """
-        x = self.normalization.apply(torch.from_numpy(np.ascontiguousarray(inputs, dtype=np.float32)))
+        x = torch.from_numpy(np.ascontiguousarray(inputs, dtype=np.float32))
         with self._lock, torch.inference_mode():
-            logits = (self._reader if int8 else self._float_reader)(x.to(self.device))
+            logits = (self._reader if int8 else self._float_reader)(self.normalization.apply(x.to(self.device)))
         return torch.softmax(logits.float(), dim=1).cpu().numpy()
 
     def classify(self, inputs: list[np.ndarray | None]) -> list[Prediction | None]:
