@@ -205,10 +205,9 @@ def test_pad_drawings_do_not_take_the_photo_path(bundled):
     """The pad's strokes are rendered with the MNIST-like pen and placed as before, never re-thresholded."""
     from digit_strokes import place
 
-    from digitpad.core.preprocess import to_mnist
-    from digitpad.core.strokes import render_strokes
+    from digitpad.core.strokes import drawing_input
 
     strokes = place(STYLES[7]["crossbar"], 40, 30, 220)
     drawn = bundled.predict_drawings([(strokes, (320, 320)), ([], (320, 320))])
-    assert np.array_equal(drawn[0].model_input, to_mnist(render_strokes(strokes, (320, 320)), ink="light"))
+    assert np.array_equal(drawn[0].model_input, drawing_input(strokes, (320, 320)))  # (test_strokes: the pad render)
     assert drawn[0].digit == 7 and drawn[1] is None

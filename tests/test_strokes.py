@@ -2,7 +2,8 @@ import numpy as np
 
 from digit_strokes import all_styles, place
 
-from digitpad.core.strokes import is_mark, model_pen_width, render_strokes
+from digitpad.core.preprocess import to_mnist
+from digitpad.core.strokes import drawing_input, is_mark, model_pen_width, render_strokes
 
 
 def test_render_is_white_on_black_with_round_caps():
@@ -31,3 +32,36 @@ def test_dots_and_dashes_are_marks_and_every_digit_style_is_not():
                                                                                        rotate=-15)):
             assert not is_mark(place(strokes, **where), pad), (digit, name, where)
     assert not is_mark([], pad)
+
+
+def difference(image, reference):
+    """Mean absolute pixel difference, the image moved by up to a pixel to fit best: the centring rounds the
+    ink's centre of mass to a whole pixel, so ink moved by a hundredth of a pixel can land a pixel over."""
+    return min(np.abs(np.roll(image, (dy, dx), axis=(0, 1)) - reference).mean() for dy in (-1, 0, 1) for dx in (-1, 0, 1))
+
+
+def test_drawing_input_is_the_pad_render_made_small(bundled):
+    """drawing_input draws the ink straight at a few times the model's size: the model reads what the pad's
+    full-size render gave it (small ink pixel for pixel), and the same digit."""
+    pad = (280, 280)
+    before, after = [], []
+    for digit, name, strokes in all_styles():
+        for where in (dict(x=30, y=15, height=250), dict(x=100, y=40, height=120), dict(x=60, y=30, height=230,
+                                                                                        slant=0.3, rotate=12)):
+            placed = place(strokes, **where)
+            before.append(to_mnist(render_strokes(placed, pad), ink="light"))
+            after.append(drawing_input(placed, pad))
+            assert difference(after[-1], before[-1]) < 0.06, (digit, name, where)
+        small = place(strokes, 5, 210, 50)
+        assert np.array_equal(drawing_input(small, pad), to_mnist(render_strokes(small, pad), ink="light"))
+    assert np.mean([np.abs(a - b).mean() for a, b in zip(before, after)]) < 0.02
+    read = [[p.digit for p in bundled.classify(images)] for images in (before, after)]
+    assert read[0] == read[1]
+
+
+def test_drawing_input_keeps_to_the_pad():
+    assert drawing_input([], (280, 280)) is None
+    assert drawing_input([[(-50, -50), (-20, -30)]], (280, 280)) is None, "ink wholly off the pad is no drawing"
+    for strokes in ([[(140, -100), (140, 200)]], [[(-60, 100), (200, 120), (150, 400)]]):  # partly off the pad
+        on_pad = to_mnist(render_strokes(strokes, (280, 280)), ink="light")
+        assert difference(drawing_input(strokes, (280, 280)), on_pad) < 0.03, "cut off as the pad shows it"

@@ -71,11 +71,15 @@ def to_mnist(image, ink: Ink = "auto") -> np.ndarray | None:
     rows, cols = np.flatnonzero(ink_mask.any(axis=1)), np.flatnonzero(ink_mask.any(axis=0))
     crop = gray[rows[0]: rows[-1] + 1, cols[0]: cols[-1] + 1] / np.float32(peak)
     height, width = crop.shape
-    scale = BOX / max(height, width)
-    new_w, new_h = max(1, round(width * scale)), max(1, round(height * scale))
-    patch = np.asarray(Image.fromarray(crop.astype(np.float32, copy=False), mode="F").resize((new_w, new_h),
+    patch = np.asarray(Image.fromarray(crop.astype(np.float32, copy=False), mode="F").resize(box_size(width, height),
                                                                                          Image.BILINEAR))
-    return _paste_centred(np.minimum(np.maximum(patch, 0), 1))
+    return paste_centred(np.minimum(np.maximum(patch, 0), 1))
+
+
+def box_size(width: float, height: float) -> tuple[int, int]:
+    """The (width, height) in pixels of ink `width` x `height` once its longer side is scaled to BOX."""
+    scale = BOX / max(height, width)
+    return max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def to_uint8(image: np.ndarray) -> np.ndarray:
@@ -83,14 +87,15 @@ def to_uint8(image: np.ndarray) -> np.ndarray:
     return np.round(image * 255).astype(np.uint8)
 
 
-def _paste_centred(patch: np.ndarray) -> np.ndarray:
+def paste_centred(patch: np.ndarray) -> np.ndarray:
     """Place `patch` in a 28x28 frame so its centre of mass lands on the frame's centre."""
-    total = patch.sum()
     h, w = patch.shape
-    com_y = float(patch.sum(axis=1) @ np.arange(h)) / total
+    rows = patch.sum(axis=1)
+    total = float(rows.sum())
+    com_y = float(rows @ np.arange(h)) / total
     com_x = float(patch.sum(axis=0) @ np.arange(w)) / total
-    top = int(np.clip(round(SIZE / 2 - com_y), 0, SIZE - h))
-    left = int(np.clip(round(SIZE / 2 - com_x), 0, SIZE - w))
+    top = min(max(round(SIZE / 2 - com_y), 0), SIZE - h)
+    left = min(max(round(SIZE / 2 - com_x), 0), SIZE - w)
     frame = np.zeros((SIZE, SIZE), dtype=np.float32)
     frame[top: top + h, left: left + w] = patch
     return frame

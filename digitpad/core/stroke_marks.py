@@ -15,13 +15,12 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from itertools import chain
 
 import numpy as np
 
 from .number_reading import Box, Piece, union_box
 from .preprocess import to_mnist
-from .strokes import Stroke, model_pen_width, render_strokes
+from .strokes import Stroke, model_pen_width, render_strokes, stroke_points
 
 WORKING_SIDE = 64  # a digit's longer side when rendered for the model (to_mnist scales it to 20 px)
 POINT_SPACING = 2.0  # at that size, points closer than this to the last one kept add only drawing time
@@ -51,13 +50,6 @@ def clip_stroke(points: np.ndarray, axis: int, low: float, high: float) -> list[
         stop = breaks[np.searchsorted(breaks, start, side="right")]
         parts.append(np.concatenate([(p[start] + (q[start] - p[start]) * t0[start])[None], ends[start:stop]]))
     return parts
-
-
-def _points(stroke: Stroke) -> np.ndarray:
-    """A stroke as (N, 2) float64, read fast from the pad's lists of (x, y)."""
-    if isinstance(stroke, np.ndarray):
-        return stroke.astype(np.float64).reshape(-1, 2)
-    return np.fromiter(chain.from_iterable(stroke), dtype=np.float64).reshape(-1, 2)
 
 
 def _thinned(points: np.ndarray) -> np.ndarray:
@@ -135,7 +127,7 @@ class StrokeMarks:
         width, height = size
         self.strokes: list[np.ndarray] = []
         for stroke in strokes:
-            points = _points(stroke)
+            points = stroke_points(stroke)
             for part in clip_stroke(points, 0, 0, width) if len(points) else ():
                 self.strokes.extend(clip_stroke(part, 1, 0, height))
         self.boxes = [_box(s) for s in self.strokes]

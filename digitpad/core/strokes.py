@@ -7,12 +7,14 @@ thickness (about 2.6 px in its 20 px box) whatever pen width the person chose to
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from itertools import chain
 
 import numpy as np
 from PIL import Image, ImageDraw
 
-from .preprocess import to_mnist
+from .preprocess import BOX, box_size, paste_centred, to_mnist
 
 Point = tuple[float, float]
 Stroke = Sequence[Point]
@@ -22,13 +24,20 @@ MIN_EXTENT = 8.0  # a dot or a tiny scribble is drawn as if the drawing were thi
 SUPERSAMPLE = 2
 MARK_FRACTION = 0.08  # ink spanning less of the pad's shorter side than this is a dot or a tick, not a digit
 FLAT_RATIO = 0.5  # ink less tall than half its width is a dash (within ~27° of level): no digit is that flat
+WORKING_SCALE = 3  # `drawing_input` draws the ink at this many times the model's 20 px box (then supersampled)
+INK_EDGE = 0.1  # pad pixels the ink's box reaches short of the pen's edge (to_mnist drops pixels under 10% ink)
+DENSE_STROKE = 40  # a stroke of more points than this is thinned before drawing (a mouse reports every pixel)...
+POINT_STEP = 0.25  # ...to a point every this many pen widths: the ones dropped add no ink worth drawing
+JOIN_TURN = math.radians(15)  # a round join is drawn where the stroke turns more than this; gentler ones leave no gap
 
 
 def model_pen_width(strokes: Sequence[Stroke]) -> float:
     """The pen width for the model: a fixed fraction of the drawing's bounding box's longer side."""
     points = np.array([p for stroke in strokes for p in stroke], dtype=np.float64).reshape(-1, 2)
-    if not len(points):
-        return 1.0
+    return _pen_for(points) if len(points) else 1.0
+
+
+def _pen_for(points: np.ndarray) -> float:
     extent = max(float((points.max(0) - points.min(0)).max()), MIN_EXTENT)
     return extent * MODEL_PEN_FRACTION / (1 - MODEL_PEN_FRACTION)
 
@@ -87,5 +96,72 @@ def render_strokes(strokes: Sequence[Stroke], size: tuple[int, int], pen_width: 
 
 def drawing_input(strokes: Sequence[Stroke], size: tuple[int, int], pen_width: float | None = None) -> np.ndarray | None:
     """What the model reads for a drawing on a pad of `size`: the strokes rendered with the MNIST-like pen
-    (or `pen_width`), then centred and scaled to 28x28 floats in [0, 1]; None when nothing is drawn."""
-    return to_mnist(render_strokes(strokes, size, pen_width), ink="light")
+    (or `pen_width`), then centred and scaled to 28x28 floats in [0, 1]; None when nothing is drawn.
+
+    The image `to_mnist(render_strokes(...), ink="light")` gives, without drawing the pad: the ink's box is
+    known from the points and the pen, so the strokes are drawn straight into that box at WORKING_SCALE times
+    the size to_mnist scales it to, then shrunk and centred as to_mnist does. Ink no bigger than that is
+    rendered at the pad's own pixels, as it always was.
+    """
+    arrays = [a for a in map(stroke_points, strokes) if len(a)]
+    if not arrays:
+        return None
+    points = np.concatenate(arrays)
+    pen = _pen_for(points) if pen_width is None else pen_width
+    low = np.maximum(np.floor(points.min(0) - pen / 2 + INK_EDGE), 0)
+    high = np.minimum(np.ceil(points.max(0) + pen / 2 - INK_EDGE), (max(1, int(size[0])), max(1, int(size[1]))))
+    width, height = high - low
+    if width <= 0 or height <= 0:
+        return None
+    new_w, new_h = box_size(width, height)
+    drawn_w, drawn_h = WORKING_SCALE * SUPERSAMPLE * new_w, WORKING_SCALE * SUPERSAMPLE * new_h
+    if drawn_w >= SUPERSAMPLE * width or drawn_h >= SUPERSAMPLE * height:  # small ink: the pad's pixels are finer
+        # ...so it is drawn as on the pad, only on the part of the pad round the ink (the same pixels).
+        corner = np.maximum(np.floor(points.min(0) - pen / 2 - 1), 0)
+        end = np.minimum(np.ceil(points.max(0) + pen / 2 + 1), (max(1, int(size[0])), max(1, int(size[1]))))
+        return to_mnist(render_strokes([a - corner for a in arrays], tuple(end - corner), pen), ink="light")
+    scale = np.array([drawn_w / width, drawn_h / height])
+    canvas = Image.new("L", (drawn_w, drawn_h), 0)
+    draw = ImageDraw.Draw(canvas)
+    wide = pen * float(scale.mean())
+    line_width = max(1, round(wide))
+    radius, joint = wide / 2, line_width / 2 - 1  # caps, and joins as PIL draws its curved ones (as render_strokes)
+    for points in arrays:
+        points = (points - low) * scale
+        if len(points) > DENSE_STROKE:
+            points = _thinned(points, POINT_STEP * line_width)
+        if len(points) > 1:
+            draw.line(points.ravel().tolist(), fill=255, width=line_width)
+        for x, y in _corners(points).tolist() if line_width > 4 else ():
+            draw.ellipse((x - joint, y - joint, x + joint, y + joint), fill=255)
+        for x, y in (points[0], points[-1]):
+            draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
+    peak = canvas.getextrema()[1]
+    patch = canvas.resize((new_w, new_h), Image.BILINEAR)  # (its filter spans the supersampling's pixels too)
+    return paste_centred(np.asarray(patch, dtype=np.float32) * np.float32(1 / peak)) if peak else None
+
+
+def stroke_points(stroke: Stroke) -> np.ndarray:
+    """A stroke as (N, 2) float64, read fast from the pad's lists of (x, y)."""
+    if isinstance(stroke, np.ndarray):
+        return stroke.astype(np.float64).reshape(-1, 2)
+    return np.fromiter(chain.from_iterable(stroke), dtype=np.float64).reshape(-1, 2)
+
+
+def _thinned(points: np.ndarray, step: float) -> np.ndarray:
+    """The polyline with one point per `step` of its length (the ends stay): the dropped ones add no ink."""
+    if len(points) < 3:
+        return points
+    along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(points, axis=0).T))])
+    keep = np.flatnonzero(np.diff(np.floor(along / step), prepend=-1.0) > 0)
+    return points[keep] if keep[-1] == len(points) - 1 else points[np.append(keep, len(points) - 1)]
+
+
+def _corners(points: np.ndarray) -> np.ndarray:
+    """The inner points of a polyline where it turns by more than JOIN_TURN."""
+    if len(points) < 3:
+        return points[:0]
+    steps = np.diff(points, axis=0)
+    heading = np.arctan2(steps[:, 1], steps[:, 0])
+    turn = np.abs((np.diff(heading) + np.pi) % (2 * np.pi) - np.pi)
+    return points[1:-1][turn > JOIN_TURN]
