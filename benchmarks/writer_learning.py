@@ -5,18 +5,22 @@ of `digitpad/core/pen_digits.py` (seven-segment and boxy shapes mixed with Europ
 slashed zeros and open fours), each with their own slant, width and pen. Per writer: 5 drawings
 of each digit are kept (what the person would keep on the Draw tab), the model is fine-tuned with
 `FinetuneConfig()` defaults, and 15 other drawings of each digit are read before and after. Reported
-per writer: misreads before and after and the share cut, MNIST test before and after, wall time
-(rendering, scoring and training); and the average and worst cut. Prints one JSON object.
+per writer: misreads before and after and the share cut, MNIST test before and after, wall and CPU
+time (rendering, scoring and training) with the load average; and the average and worst cut.
+Prints one JSON object.
 
-Run: python benchmarks/writer_learning.py [--model M.pt] [--data-dir ../shared/data]
+The reported writers are drawn from seeds 6000-6002; `--seed 7000` draws other writers of the same
+styles, for tuning `FinetuneConfig` (`--set steps=300 lr=1e-3 ...`) without looking at the reported ones.
+
+Run: python benchmarks/writer_learning.py [--model M.pt] [--seed N] [--set FIELD=VALUE ...] [--data-dir ../shared/data]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +35,11 @@ from digitpad.core.personal import PersonalSet, Sample
 from digitpad.core.predictor import Predictor
 from digitpad.core.trainer import Finished
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import load_average, report  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
+REPORTED_SEED = 6000
 KEPT, SCORED = 5, 15
 BOXY = {d: next(iter(designs.values())) for d, designs in pen_digits.EXOTIC.items()}
 # Each writer: which digits they write boxy (the rest in their own pick of the ordinary designs).
@@ -59,32 +67,38 @@ def misreads(predictor: Predictor, scored: list) -> int:
 
 
 def learn(predictor: Predictor, kept: list, data, config: FinetuneConfig) -> tuple[Predictor, dict]:
-    samples = []
-    for strokes, digit in kept:
-        p = predictor.predict(pen_digits.model_input(strokes))
-        samples.append(Sample.of_reading(strokes, pen_digits.PAD, digit, p))
-    started = time.perf_counter()
+    readings = predictor.predict_drawings([(strokes, pen_digits.PAD) for strokes, _ in kept])  # as the Draw tab reads them
+    samples = [Sample.of_reading(strokes, pen_digits.PAD, digit, p) for (strokes, digit), p in zip(kept, readings)]
+    started, cpu_started = time.perf_counter(), time.process_time()
     for event in finetune(predictor.checkpoint, PersonalSet(samples), data, config):
         if isinstance(event, Finished):
-            checkpoint, report = event.checkpoint, event.finetune
+            checkpoint, outcome = event.checkpoint, event.finetune
     return Predictor(checkpoint, device="cpu"), {"wall_seconds": round(time.perf_counter() - started, 1),
-                                                 "mnist_before": report.mnist_before,
-                                                 "mnist_after": report.mnist_after}
+                                                 "cpu_seconds": round(time.process_time() - cpu_started, 1),
+                                                 "load_average": load_average(),
+                                                 "mnist_before": outcome.mnist_before,
+                                                 "mnist_after": outcome.mnist_after}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", help="checkpoint to start from (default: the bundled model)")
     parser.add_argument("--data-dir", default=str(default_data_root()))
+    parser.add_argument("--seed", type=int, default=REPORTED_SEED, help="first writer's seed (others for tuning)")
+    parser.add_argument("--set", nargs="*", default=[], metavar="FIELD=VALUE", help="FinetuneConfig fields to change")
     parser.add_argument("--out", default=str(HERE / "writer_learning.json"))
     args = parser.parse_args()
     predictor = Predictor.load(args.model, device="cpu")
     data = load_mnist(args.data_dir)
-    config = FinetuneConfig(device="cpu")
+    kinds = {f.name: f.type for f in fields(FinetuneConfig)}
+    changes = dict(item.split("=", 1) for item in args.set)
+    config = FinetuneConfig(device="cpu", **{k: {"int": int, "float": float}.get(kinds[k], str)(v)
+                                             for k, v in changes.items()})
     result = {"model": predictor.name, "machine": {"threads": torch.get_num_threads(), "torch": torch.__version__},
-              "kept_per_digit": KEPT, "scored_per_digit": SCORED, "config": vars(config), "writers": {}}
+              "kept_per_digit": KEPT, "scored_per_digit": SCORED, "seed": args.seed, "config": vars(config),
+              "writers": {}}
     for seed, (name, boxy) in enumerate(WRITERS.items()):
-        kept, scored = drawings(boxy, seed=6000 + seed)
+        kept, scored = drawings(boxy, seed=args.seed + seed)
         before = misreads(predictor, scored)
         tuned, run = learn(predictor, kept, data, config)
         after = misreads(tuned, scored)
@@ -99,9 +113,7 @@ def main() -> None:
     result["worst_cut"] = min(cuts) if cuts else None
     result["largest_mnist_drop_points"] = max(w["mnist_drop_points"] for w in result["writers"].values())
     result["slowest_seconds"] = max(w["wall_seconds"] for w in result["writers"].values())
-    text = json.dumps(result, indent=1)
-    print(text)
-    Path(args.out).write_text(text + "\n")
+    report(result, args.out)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from .prediction_view import PredictionPanel
 THROTTLE_MS = 40  # at most 25 predictions a second while the pen moves
 OUTLINE_COLOR = "#e8412c"  # the region of a photo that was read
 UNSURE_COLOR = "#e07800"  # a digit of a photographed number read with little confidence (dashed)
+MARK_NOTE = "No digit: a dot or a dash on its own is not read as one"  # the caption for what strokes.is_mark turns away
 
 
 def _predict_strokes(predictor, strokes, size):
@@ -256,6 +257,8 @@ class DrawTab(QWidget):
         self.panel.show_prediction(prediction)
         if prediction is None and self._image_path is not None:
             self.panel.show_message(f"No digit found in {os.path.basename(self._image_path)}")
+        elif prediction is None and not self.canvas.is_empty():
+            self.panel.show_message(MARK_NOTE)
         self.predictionShown.emit(prediction)
 
     def _key_chosen(self, digit: int | None) -> None:

@@ -37,12 +37,17 @@ def test_blank_pad_shows_a_prompt(window, qtbot):
     assert tab.panel.bars.probabilities() is None
 
 
-@pytest.mark.parametrize("strokes", [[[(150, 150), (151, 151)]], [[(90, 160), (170, 166)]]])
+@pytest.mark.parametrize("strokes", [[[(150, 150), (151, 151)]], [[(90, 160), (170, 166)]],
+                                     [[(30, 240), (48, 236), (62, 231)]]],  # a dot, a dash, a short tilted dash low left
+                         ids=["dot", "dash", "short dash"])
 def test_a_lone_dot_or_a_dash_is_no_digit(window, qtbot, strokes):
     tab = window.draw_tab
     draw(tab.canvas, strokes)
     assert settle(qtbot, tab) == "–"
+    assert tab.panel.caption.text().startswith("No digit")  # says why, not "Draw a digit" over the ink
     assert tab.panel.bars.probabilities() is None and not tab.correction.isEnabled()
+    qtbot.mouseClick(tab.clear_button, Qt.LeftButton)
+    assert settle(qtbot, tab) == "–" and tab.panel.caption.text() == tab.panel.PROMPT
 
 
 def test_undo_redo_clear_with_buttons_and_keys(window, qtbot):
