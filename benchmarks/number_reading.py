@@ -46,7 +46,7 @@ from digitpad.core.datasets import load_mnist  # noqa: E402
 
 MOUSE_SPACING = 3.0  # px between the points of a live stroke, as mouse events arrive
 LIVE_EVERY = 5  # mouse events between live reads: the Draw tab reads at most every 40 ms, a mouse moves every 8
-CUT_WHEN_WIDER = number_reading.SPLIT_WIDTH  # the reader's own setting, restored after the baseline
+CUT_ROUNDS = number_reading.MAX_ROUNDS  # the reader's own setting, restored after the baseline (0: no cuts)
 VARIANTS = {
     "development": {"seed": 1, "images": (0, 5000), "hand": {}, "photo": {"touch_share": 0.15}},
     "held_out": {"seed": 2027, "images": (5000, 10000),
@@ -86,15 +86,15 @@ def accuracy(predictor: Predictor, mnist, variant: dict, count: int) -> dict:
         chosen = [low + int(rng.choice(np.flatnonzero(labels[low:high] == int(c)))) for c in text]
         photos.append(photographed_number([images[i] for i in chosen], rng, **variant["photo"]))
     out = {}
-    for name, cut in (("with_cuts", CUT_WHEN_WIDER), ("baseline_no_cuts", float("inf"))):
-        number_reading.SPLIT_WIDTH = cut
+    for name, rounds in (("with_cuts", CUT_ROUNDS), ("baseline_no_cuts", 0)):
+        number_reading.MAX_ROUNDS = rounds
         try:
             out[name] = {
                 "strokes": score([(t, predictor.read_number_strokes(*w).text) for t, w in zip(texts, written)]),
                 "photos": score([(t, predictor.read_number(p).text) for t, p in zip(texts, photos)]),
             }
         finally:
-            number_reading.SPLIT_WIDTH = CUT_WHEN_WIDER
+            number_reading.MAX_ROUNDS = CUT_ROUNDS
     return out
 
 
