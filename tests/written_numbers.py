@@ -129,7 +129,7 @@ def pen_photo_number(text: str, rng: np.random.Generator, **hand) -> Image.Image
     from digitpad.core.strokes import render_strokes
 
     strokes, size = written_number(text, rng, **hand)
-    ink = render_strokes(strokes, size, pen_width=rng.uniform(0.035, 0.09) * size[1]).astype(np.float32) / 255
+    ink = render_strokes(strokes, size, pen_width=rng.uniform(0.015, 0.045) * size[1]).astype(np.float32) / 255
     rows, cols = np.flatnonzero(ink.max(axis=1) > 0.05), np.flatnonzero(ink.max(axis=0) > 0.05)
     aspect = (cols[-1] - cols[0] + 1) / (rows[-1] - rows[0] + 1)
     width, height = 1000, 420

@@ -34,9 +34,8 @@ MAX_CUT_COLUMNS = 3  # thinnest columns tried as cuts per wide group
 MAX_PARTITION_MARKS = 8  # groups with more marks are cut at columns only
 MAX_ROUNDS = 3  # a group is cut at most this many times over (a chain of up to 2**3 touching digits)
 SHORT_HEIGHT = 0.45  # a digit shorter than this share of the writing's height is unlikely
-# Width / height of each digit's ink, 0 to 9: 96% of MNIST's training digits lie within (2nd, 98th percentile).
-DIGIT_ASPECTS = ((0.6, 1.33), (0.15, 0.9), (0.6, 1.54), (0.5, 1.18), (0.5, 1.18), (0.5, 1.67), (0.45, 1.11),
-                 (0.5, 1.18), (0.5, 1.11), (0.4, 1.0))
+# The widest each digit's ink is for its height, 0 to 9: 98% of MNIST's training digits are narrower.
+DIGIT_WIDEST = (1.33, 0.9, 1.54, 1.18, 1.18, 1.67, 1.11, 1.18, 1.11, 1.0)
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,7 @@ class Prior:
     wide_share: float = 1.3  # a digit is seldom wider than this share of the usual width;
     wide_cost: float = 1.0  # cost per unit beyond it
     short_cost: float = 8.0  # cost per unit below SHORT_HEIGHT of the writing's height
-    aspect_cost: float = 0.0  # cost per unit of a digit's width/height beyond its DIGIT_ASPECTS, relative to the bound
+    aspect_cost: float = 0.0  # cost per unit of a digit's width/height beyond its DIGIT_WIDEST, relative to it
     cut_cost: float = 0.8  # each cut splits one reading into two
     cut_step: float = 0.0  # above 0: every column this share of the usual digit width apart is tried as a cut,
     # not only the MAX_CUT_COLUMNS thinnest (a photo's touching digits seldom meet at the thinnest column)
@@ -191,11 +190,9 @@ class _Line:
     def shape_cost(self, box: Box, digit: int) -> float:
         """How unlike one digit of this line a box read as `digit` is (0 for a usual digit)."""
         width, height, prior = box[2] - box[0], box[3] - box[1], self.prior
-        low, high = DIGIT_ASPECTS[digit]
-        aspect = width / max(1, height)
         return (prior.wide_cost * max(0.0, width / self.digit_width - prior.wide_share)
                 + prior.short_cost * max(0.0, SHORT_HEIGHT - height / self.height)
-                + prior.aspect_cost * (max(0.0, aspect / high - 1) + max(0.0, low / aspect - 1)))
+                + prior.aspect_cost * max(0.0, width / max(1, height) / DIGIT_WIDEST[digit] - 1))
 
 
 def _cut_columns(ink: Ink, piece: Piece, box: Box, line: _Line) -> list[float]:
