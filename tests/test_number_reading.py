@@ -163,3 +163,18 @@ def test_cli_reads_a_photo_of_315(mnist, tmp_path):
 
     bad = digitpad("predict", "--number", str(tmp_path / "missing.png"), check=False)
     assert bad.returncode == 1 and "missing.png: no such file" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_touching_digits_in_photos_are_cut_in_two(bundled, mnist):
+    """Two photographed MNIST digits whose ink touches: the model often reads the pair as one confident digit
+    (a "94" as a 4); the photo prior finds it too wide for that digit and tries every column as the cut."""
+    images, labels = mnist.test_images.numpy(), mnist.test_labels.numpy()
+    rng = np.random.default_rng(4)
+    readings, truths = [], []
+    for _ in range(24):
+        chosen = rng.integers(0, 1000, 2)
+        readings.append(bundled.read_number(photographed_number([images[i] for i in chosen], rng,
+                                                                touch_share=1.0)).text)
+        truths.append("".join(str(labels[i]) for i in chosen))
+    assert sum(len(r) == 2 for r in readings) >= 22, readings  # before the photo prior: 20 of 24
+    assert sum(r == t for r, t in zip(readings, truths)) >= 22, list(zip(truths, readings))

@@ -3,7 +3,9 @@
 On a pad: digits from `digit_strokes` in a random style each, every one redrawn by a slightly
 different hand (size, slant, tilt, a wobbly pen), placed left to right with uneven gaps, a drifting
 baseline, and sometimes touching the next digit or joined to it by one stroke.
-In a photo: MNIST digits cropped to their ink, placed the same way, dark ink on lit, noisy paper.
+In a photo: MNIST digits cropped to their ink, placed the same way, dark ink on lit, noisy paper;
+or the pad's numbers written with a pen (thin to broad, black, blue or pencil) on photographed paper,
+some of it ruled (`pen_photo_number`).
 """
 
 from __future__ import annotations
@@ -117,3 +119,24 @@ def photographed_number(images, rng: np.random.Generator, digit_height: int = 60
         result.save(buffer, "JPEG", quality=jpeg_quality)
         result = Image.open(io.BytesIO(buffer.getvalue())).convert("L")
     return result
+
+
+def pen_photo_number(text: str, rng: np.random.Generator, **hand) -> Image.Image:
+    """A photo of `text` written as `written_number` writes it, in pen on paper (tests/paper_photos.py): a pen
+    from fine to broad, black, blue or pencil, on white, cream or ruled paper under uneven light, grain and JPEG."""
+    from paper_photos import Look, photo
+
+    from digitpad.core.strokes import render_strokes
+
+    strokes, size = written_number(text, rng, **hand)
+    ink = render_strokes(strokes, size, pen_width=rng.uniform(0.015, 0.045) * size[1]).astype(np.float32) / 255
+    rows, cols = np.flatnonzero(ink.max(axis=1) > 0.05), np.flatnonzero(ink.max(axis=0) > 0.05)
+    aspect = (cols[-1] - cols[0] + 1) / (rows[-1] - rows[0] + 1)
+    width, height = 1000, 420
+    look = Look(size=(width, height), digit_height=min(0.4, 0.85 * width / aspect / height),
+                place=(rng.uniform(0.45, 0.55), rng.uniform(0.4, 0.6)), rotation=rng.uniform(-2, 2),
+                paper=str(rng.choice(["white", "cream", "white"])), ink=str(rng.choice(["black", "blue", "pencil"])),
+                gradient=rng.uniform(0, 0.35), gradient_angle=rng.uniform(0, 360), shadow=rng.uniform(0, 0.3),
+                grain=rng.uniform(2, 6), blur=rng.uniform(0, 1.2), jpeg=int(rng.integers(60, 92)),
+                lines="ruled" if rng.random() < 0.3 else None)
+    return photo(ink, look, rng).convert("L")

@@ -14,13 +14,15 @@ import numpy as np
 from scipy import ndimage
 
 from .ink import InkMap, Mark, mark_to_mnist
-from .number_reading import Box, Piece
+from .number_reading import Box, Piece, Prior
 
-
-# What a cut costs when reading a photo (number_reading.CUT_COST is the pad's): the model reads two touching
-# photographed digits as one with high confidence more often than two touching pen drawings. Set on the
-# development photos of benchmarks/number_reading.py (0.8: 82%, 0.4-0.6: 84.5-85%).
-PHOTO_CUT_COST = 0.5
+# How a photo's readings are scored (number_reading.Prior() is the pad's): the model reads two touching
+# photographed digits as one with high confidence more often than two touching pen drawings, so a reading
+# shaped unlike its digit costs (a touching "94" read as a 4 is too wide for a 4), and columns every fifth of a
+# digit's width across a wide mark are tried as cuts, not only the thinnest. Set on the development photos of
+# benchmarks/number_reading.py (300 numbers, whole numbers right: 79.3% with the pad's prior at a cut cost of
+# 0.5; any cut cost 0.5-1.0 alone 79-80%; aspect cost 2-4, cuts every 0.1-0.2 of a digit, cut cost 0.8: 80.7-81.3%).
+PHOTO_PRIOR = Prior(aspect_cost=2.0, cut_step=0.2)
 
 
 class ImageMarks:

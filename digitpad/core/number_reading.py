@@ -8,6 +8,7 @@ A group much wider than the line's usual digit may hold touching digits: it is c
 candidate place (between its marks, or at the columns where its ink is thinnest), every side of
 every cut is read by the model in one batch, and the cut whose sides read best (and look most
 like digits) wins over reading the group whole. Sides still too wide are cut again next round.
+What "looks like a digit" means is a `Prior`: the pad's and a photo's differ.
 """
 
 from __future__ import annotations
@@ -32,10 +33,26 @@ NARROW_ASPECT = 0.3  # groups narrower than this times their height (ones) are l
 MAX_CUT_COLUMNS = 3  # thinnest columns tried as cuts per wide group
 MAX_PARTITION_MARKS = 8  # groups with more marks are cut at columns only
 MAX_ROUNDS = 3  # a group is cut at most this many times over (a chain of up to 2**3 touching digits)
-# Log-score costs of a reading's shape, set on the development numbers of benchmarks/number_reading.py:
-WIDE_SHARE, WIDE_COST = 1.3, 1.0  # a digit is seldom wider than this share of the usual width; cost per unit
-SHORT_HEIGHT, SHORT_COST = 0.45, 8.0  # a digit shorter than this share of the writing's height is unlikely
-CUT_COST = 0.8  # each cut splits one reading into two
+SHORT_HEIGHT = 0.45  # a digit shorter than this share of the writing's height is unlikely
+# The widest each digit's ink is for its height, 0 to 9: 98% of MNIST's training digits are narrower.
+DIGIT_WIDEST = (1.33, 0.9, 1.54, 1.18, 1.18, 1.67, 1.11, 1.18, 1.11, 1.0)
+
+
+@dataclass(frozen=True)
+class Prior:
+    """Log-score costs of a reading's shape: what is known of a number's digits besides the model's reading.
+
+    The defaults are the pad's, set on the development numbers of benchmarks/number_reading.py;
+    photos have their own (image_marks.PHOTO_PRIOR).
+    """
+
+    wide_share: float = 1.3  # a digit is seldom wider than this share of the usual width;
+    wide_cost: float = 1.0  # cost per unit beyond it
+    short_cost: float = 8.0  # cost per unit below SHORT_HEIGHT of the writing's height
+    aspect_cost: float = 0.0  # cost per unit of a digit's width/height beyond its DIGIT_WIDEST, relative to it
+    cut_cost: float = 0.8  # each cut splits one reading into two
+    cut_step: float = 0.0  # above 0: every column this share of the usual digit width apart is tried as a cut,
+    # not only the MAX_CUT_COLUMNS thinnest (a photo's touching digits seldom meet at the thinnest column)
 
 
 @dataclass(frozen=True)
@@ -158,31 +175,36 @@ class _Line:
 
     height: float
     digit_width: float
+    prior: Prior
 
     @classmethod
-    def of(cls, boxes: list[Box]) -> _Line:
+    def of(cls, boxes: list[Box], prior: Prior) -> _Line:
         height = max(b[3] - b[1] for b in boxes)
         widths = [b[2] - b[0] for b in boxes if b[2] - b[0] >= NARROW_ASPECT * (b[3] - b[1])]
         usual = 0.6 * height  # too few digits to tell (one may be two touching): a digit's usual shape
-        return cls(height, float(np.median(widths)) if len(widths) >= 3 else usual)
+        return cls(height, float(np.median(widths)) if len(widths) >= 3 else usual, prior)
 
     def is_wide(self, box: Box) -> bool:
         return box[2] - box[0] > SPLIT_WIDTH * self.digit_width
 
-    def shape_cost(self, box: Box) -> float:
-        """How unlike one digit of this line a box is (0 for a usual digit)."""
-        width, height = box[2] - box[0], box[3] - box[1]
-        return (WIDE_COST * max(0.0, width / self.digit_width - WIDE_SHARE)
-                + SHORT_COST * max(0.0, SHORT_HEIGHT - height / self.height))
+    def shape_cost(self, box: Box, digit: int) -> float:
+        """How unlike one digit of this line a box read as `digit` is (0 for a usual digit)."""
+        width, height, prior = box[2] - box[0], box[3] - box[1], self.prior
+        return (prior.wide_cost * max(0.0, width / self.digit_width - prior.wide_share)
+                + prior.short_cost * max(0.0, SHORT_HEIGHT - height / self.height)
+                + prior.aspect_cost * max(0.0, width / max(1, height) / DIGIT_WIDEST[digit] - 1))
 
 
 def _cut_columns(ink: Ink, piece: Piece, box: Box, line: _Line) -> list[float]:
-    """Up to MAX_CUT_COLUMNS x where the piece's ink is thinnest, away from its ends."""
+    """Up to MAX_CUT_COLUMNS x where the piece's ink is thinnest (or every cut_step), away from its ends."""
     left, right = box[0], box[2]
     amount = ink.column_ink(piece.marks, left, right)
     margin = max(1, int(CUT_MARGIN * line.digit_width))
     if len(amount) <= 2 * margin:
         return []
+    if line.prior.cut_step > 0:
+        step = max(1, round(line.prior.cut_step * line.digit_width))
+        return [left + i + 0.5 for i in range(margin, len(amount) - margin + 1, step)]
     smooth = np.convolve(amount, np.ones(3) / 3, mode="same")
     inner = np.arange(margin, len(amount) - margin)
     minima = [i for i in inner if smooth[i] <= smooth[i - 1] and smooth[i] <= smooth[i + 1]]
@@ -215,21 +237,22 @@ class _Reading:
     model_input: np.ndarray
 
     def score(self, line: _Line) -> float:
-        return math.log(max(float(self.probabilities.max()), 1e-9)) - line.shape_cost(self.box)
+        digit = int(self.probabilities.argmax())
+        return math.log(max(float(self.probabilities[digit]), 1e-9)) - line.shape_cost(self.box, digit)
 
 
 def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0,
-               cut_cost: float = CUT_COST) -> NumberReading:
+               prior: Prior = Prior()) -> NumberReading:
     """Read the number in `ink`. `probabilities(inputs (N, 28, 28)) -> (N, 10)` is called once per round.
 
     `strokes_of(piece)` gives a digit's own strokes for the result (pads only); `scale` turns the
-    marks' pixels into the ones reported (an image's original size); `cut_cost` is what a cut costs
-    (images pass their own, image_marks.PHOTO_CUT_COST).
+    marks' pixels into the ones reported (an image's original size); `prior` scores the readings' shapes
+    and what a cut costs (images pass their own, image_marks.PHOTO_PRIOR).
     """
     groups = group_marks(ink.boxes)
     if not groups:
         return NumberReading(())
-    line = _Line.of([union_box([ink.boxes[i] for i in g]) for g in groups])
+    line = _Line.of([union_box([ink.boxes[i] for i in g]) for g in groups], prior)
     boxes: dict[Piece, Box | None] = {}
     readings: dict[Piece, _Reading | None] = {}
 
@@ -270,7 +293,7 @@ def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0,
             for left, right in options.get(piece, ()):
                 if readings[left] is None or readings[right] is None:
                     continue
-                score = readings[left].score(line) + readings[right].score(line) - cut_cost
+                score = readings[left].score(line) + readings[right].score(line) - prior.cut_cost
                 if score > best_score:
                     best_score, best = score, (left, right)
             if best is None:

@@ -129,11 +129,11 @@ class Predictor:
     def read_number(self, image, ink: Ink = "auto"):
         """A NumberReading of every digit in one row of writing in an image (a file path, a PIL image or an
         array); a bad file raises ImageError."""
-        from .image_marks import PHOTO_CUT_COST, ImageMarks
+        from .image_marks import PHOTO_PRIOR, ImageMarks
         from .number_reading import read_marks
 
         marks = ImageMarks(find_ink(load_image(image) if isinstance(image, (str, os.PathLike)) else image, ink))
-        return read_marks(marks, partial(self.probabilities, int8=False), scale=marks.scale, cut_cost=PHOTO_CUT_COST)
+        return read_marks(marks, partial(self.probabilities, int8=False), scale=marks.scale, prior=PHOTO_PRIOR)
 
     def read_number_strokes(self, strokes, size: tuple[int, int]):
         """A NumberReading of the digits written on a pad: strokes are lists of (x, y) pad pixels, size its
