@@ -24,7 +24,8 @@ from digitpad.core.metrics import evaluate  # noqa: E402
 
 def blend(first: Checkpoint, second: Checkpoint, share: float) -> Checkpoint:
     """`second`'s settings and history with weights part way from `first`'s (counters are taken from `second`)."""
-    if (first.arch, first.arch_args) != (second.arch, second.arch_args) or first.state_dict.keys() != second.state_dict.keys():
+    same_shape = first.state_dict.keys() == second.state_dict.keys()
+    if (first.arch, first.arch_args) != (second.arch, second.arch_args) or not same_shape:
         raise SystemExit("blend_weights: the two checkpoints are not the same architecture")
     weights = {name: (1 - share) * first.state_dict[name] + share * value if value.is_floating_point() else value
                for name, value in second.state_dict.items()}
@@ -46,7 +47,8 @@ def main() -> None:
     blended = dataclasses.replace(blended, metrics={**blended.metrics, **scored})
     blended.metrics.pop("misclassified", None)
     blended.save(args.out, replace_bundled=True)
-    print(f"{args.share:.0%} of {args.second} blended into {args.first}: MNIST test {scored['accuracy']:.4f}; saved {args.out}")
+    print(f"{args.share:.0%} of {args.second} blended into {args.first}: MNIST test {scored['accuracy']:.4f}; "
+          f"saved {args.out}")
 
 
 if __name__ == "__main__":
