@@ -108,8 +108,9 @@ def drawing_input(strokes: Sequence[Stroke], size: tuple[int, int], pen_width: f
         return None
     points = np.concatenate(arrays)
     pen = _pen_for(points) if pen_width is None else pen_width
+    pad_end = (max(1, int(size[0])), max(1, int(size[1])))
     low = np.maximum(np.floor(points.min(0) - pen / 2 + INK_EDGE), 0)
-    high = np.minimum(np.ceil(points.max(0) + pen / 2 - INK_EDGE), (max(1, int(size[0])), max(1, int(size[1]))))
+    high = np.minimum(np.ceil(points.max(0) + pen / 2 - INK_EDGE), pad_end)
     width, height = high - low
     if width <= 0 or height <= 0:
         return None
@@ -118,7 +119,7 @@ def drawing_input(strokes: Sequence[Stroke], size: tuple[int, int], pen_width: f
     if drawn_w >= SUPERSAMPLE * width or drawn_h >= SUPERSAMPLE * height:  # small ink: the pad's pixels are finer
         # ...so it is drawn as on the pad, only on the part of the pad round the ink (the same pixels).
         corner = np.maximum(np.floor(points.min(0) - pen / 2 - 1), 0)
-        end = np.minimum(np.ceil(points.max(0) + pen / 2 + 1), (max(1, int(size[0])), max(1, int(size[1]))))
+        end = np.minimum(np.ceil(points.max(0) + pen / 2 + 1), pad_end)
         return to_mnist(render_strokes([a - corner for a in arrays], tuple(end - corner), pen), ink="light")
     scale = np.array([drawn_w / width, drawn_h / height])
     canvas = Image.new("L", (drawn_w, drawn_h), 0)
