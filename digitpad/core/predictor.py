@@ -58,7 +58,6 @@ class Predictor:
         self._float_reader = for_inference(self.model)
         quantized = int8_reader(self._float_reader, self.normalization) if self.device.type == "cpu" else None
         self._reader = quantized or self._float_reader
-        self.int8 = quantized is not None
         self._lock = threading.Lock()
         self._stroke_memo = StrokeMemo()  # what the last pad reads rendered and read: a live read redoes one digit
 
@@ -71,6 +70,11 @@ class Predictor:
     @property
     def name(self) -> str:
         return self.checkpoint.display_name
+
+    @property
+    def int8(self) -> bool:
+        """Whether single drawings are read by the int8 copy (core.quantized) rather than the float model."""
+        return self._reader is not self._float_reader
 
     @property
     def accuracy(self) -> float | None:
