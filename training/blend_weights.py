@@ -3,7 +3,8 @@
 Why: the pen stage (train_bundled.py --stage pen) reads pen-drawn digits better but loses about 0.1
 point of MNIST; both models start from the same weights, so a straight line between them keeps most
 of each (weight-space ensembling, "WiSE-FT", Wortsman et al. 2022) at no cost when reading. The
-result is scored on MNIST test and saved as a normal checkpoint with those metrics.
+result is scored on MNIST test and saved as a normal checkpoint with those metrics; `--log` writes
+a record of the blend beside it (the bundled model's is training/bundled.json).
 Run: python training/blend_weights.py FIRST.pt SECOND.pt --share 0.3 --data-dir ../shared/data --out OUT.pt
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import sys
 from pathlib import Path
 
@@ -40,8 +42,10 @@ def main() -> None:
     parser.add_argument("--share", type=float, default=0.3, help="the second checkpoint's share of each weight")
     parser.add_argument("--data-dir", help="folder holding MNIST/raw (default: $DIGITPAD_DATA_DIR)")
     parser.add_argument("--out", required=True)
+    parser.add_argument("--log", help="a .json file to record the blend in")
     args = parser.parse_args()
-    blended = blend(Checkpoint.load(args.first), Checkpoint.load(args.second), args.share)
+    first, second = Checkpoint.load(args.first), Checkpoint.load(args.second)
+    blended = blend(first, second, args.share)
     data = load_mnist(args.data_dir)
     scored = evaluate(blended.build_model().eval(), data.test_images, data.test_labels, blended.normalization)
     blended = dataclasses.replace(blended, metrics={**blended.metrics, **scored})
@@ -49,6 +53,13 @@ def main() -> None:
     blended.save(args.out, replace_bundled=True)
     print(f"{args.share:.0%} of {args.second} blended into {args.first}: MNIST test {scored['accuracy']:.4f}; "
           f"saved {args.out}")
+    if args.log:
+        record = {"command": "python training/blend_weights.py " + " ".join(sys.argv[1:]), "share_of_second": args.share,
+                  "first": {"file": args.first, "test_accuracy": first.accuracy},
+                  "second": {"file": args.second, "test_accuracy": second.accuracy},
+                  "test_accuracy": scored["accuracy"], "test_loss": scored["loss"], "precision": scored["precision"],
+                  "recall": scored["recall"], "confusion": scored["confusion"]}
+        Path(args.log).write_text(json.dumps(record, indent=1))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import sys
 import time
 from pathlib import Path
 
@@ -101,7 +102,7 @@ def main() -> None:
                 metrics = checkpoint.metrics
                 say(f"test accuracy {metrics['accuracy']:.4f} on {metrics['count']} MNIST test images; "
                     f"training took {event.seconds:.0f}s; saved {args.out}")
-    command = f"python training/train_bundled.py --data-dir ../shared/data --stage {args.stage}"
+    command = "python training/train_bundled.py " + " ".join(sys.argv[1:])
     report = {"command": command, "stage": args.stage, "seed": args.seed, "config": config.to_dict(),
               "pen_digits": args.pen if args.stage == "pen" else 0,
               "non_digits": args.non_digits if args.stage == "pen" else 0,
