@@ -22,7 +22,7 @@ from .number_reading import Box, Piece, Prior
 # digit's width across a wide mark are tried as cuts, not only the thinnest. Set on the development photos of
 # benchmarks/number_reading.py (300 numbers, whole numbers right: 79.3% with the pad's prior at a cut cost of
 # 0.5; any cut cost 0.5-1.0 alone 79-80%; aspect cost 2-4, cuts every 0.1-0.2 of a digit, cut cost 0.8: 80.7-81.3%).
-PHOTO_PRIOR = Prior(aspect_cost=2.0, cut_step=0.2)
+PHOTO_PRIOR = Prior(aspect_cost=2.0, cut_cost=0.8, cut_step=0.2)
 
 
 class ImageMarks:
