@@ -10,8 +10,12 @@ from .normalization import Normalization
 
 
 @torch.inference_mode()
-def predict_logits(model: nn.Module, images: torch.Tensor, norm: Normalization, batch_size: int = 1000) -> torch.Tensor:
-    """Logits for uint8 images (N, 28, 28) on the model's device, in batches, in eval mode."""
+def predict_logits(model: nn.Module, images: torch.Tensor, norm: Normalization, batch_size: int = 128) -> torch.Tensor:
+    """Logits for uint8 images (N, 28, 28) on the model's device, in batches, in eval mode.
+
+    Batches of 128 keep a convolution's output near the CPU's caches: MNIST test scores in about half
+    the time of batches of 1,000, with the same logits (benchmarks/mnist_scoring.py).
+    """
     model.eval()
     device = next(model.parameters()).device
     chunks = [model(norm.apply(images[i: i + batch_size].to(device)))
