@@ -20,10 +20,10 @@ import numpy as np
 
 from .number_reading import Box, Piece, union_box
 from .preprocess import to_mnist
-from .strokes import Stroke, model_pen_width, render_strokes, stroke_points
+from .strokes import Stroke, model_pen_width, render_strokes, stroke_points, thinned
 
 WORKING_SIDE = 64  # a digit's longer side when rendered for the model (to_mnist scales it to 20 px)
-POINT_SPACING = 2.0  # at that size, points closer than this to the last one kept add only drawing time
+POINT_SPACING = 2.0  # at that size, one point per this much of a stroke's length: more add only drawing time
 MEMO_SIZE = 256  # results a StrokeMemo keeps: a few numbers' digits with their candidate cuts
 
 
@@ -50,18 +50,6 @@ def clip_stroke(points: np.ndarray, axis: int, low: float, high: float) -> list[
         stop = breaks[np.searchsorted(breaks, start, side="right")]
         parts.append(np.concatenate([(p[start] + (q[start] - p[start]) * t0[start])[None], ends[start:stop]]))
     return parts
-
-
-def _thinned(points: np.ndarray) -> np.ndarray:
-    """The polyline without points closer than POINT_SPACING to the previous one kept (the ends stay)."""
-    kept, last = [0], points[0]
-    for i in range(1, len(points) - 1):
-        if abs(points[i, 0] - last[0]) + abs(points[i, 1] - last[1]) >= POINT_SPACING:
-            kept.append(i)
-            last = points[i]
-    if len(points) > 1:
-        kept.append(len(points) - 1)
-    return points[kept]
 
 
 def _box(points: np.ndarray) -> Box:
@@ -172,7 +160,7 @@ class StrokeMarks:
         origin = points.min(axis=0)
         extent = float((points.max(axis=0) - origin).max())
         scale = min(1.0, WORKING_SIDE / max(extent, 1e-6))
-        scaled = [_thinned((s - origin) * scale) for s in strokes]
+        scaled = [thinned((s - origin) * scale, POINT_SPACING) for s in strokes]
         pen = model_pen_width(scaled)
         margin = pen / 2 + 2
         shifted = [[(x + margin, y + margin) for x, y in s] for s in scaled]

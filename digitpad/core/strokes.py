@@ -130,7 +130,7 @@ def drawing_input(strokes: Sequence[Stroke], size: tuple[int, int], pen_width: f
     for points in arrays:
         points = (points - low) * scale
         if len(points) > DENSE_STROKE:
-            points = _thinned(points, POINT_STEP * line_width)
+            points = thinned(points, POINT_STEP * line_width)
         if len(points) > 1:
             draw.line(points.ravel().tolist(), fill=255, width=line_width)
         for x, y in _corners(points).tolist() if line_width > 4 else ():
@@ -149,7 +149,7 @@ def stroke_points(stroke: Stroke) -> np.ndarray:
     return np.fromiter(chain.from_iterable(stroke), dtype=np.float64).reshape(-1, 2)
 
 
-def _thinned(points: np.ndarray, step: float) -> np.ndarray:
+def thinned(points: np.ndarray, step: float) -> np.ndarray:
     """The polyline with one point per `step` of its length (the ends stay): the dropped ones add no ink."""
     if len(points) < 3:
         return points
