@@ -33,7 +33,7 @@ JOIN_TURN = math.radians(15)  # a round join is drawn where the stroke turns mor
 
 def model_pen_width(strokes: Sequence[Stroke]) -> float:
     """The pen width for the model: a fixed fraction of the drawing's bounding box's longer side."""
-    points = np.array([p for stroke in strokes for p in stroke], dtype=np.float64).reshape(-1, 2)
+    points = all_points(strokes)
     return _pen_for(points) if len(points) else 1.0
 
 
@@ -49,7 +49,7 @@ def is_mark(strokes: Sequence[Stroke], size: tuple[int, int]) -> bool:
     of the pad, or flatter than FLAT_RATIO. Once rendered and scaled to MNIST's 20 px box, a dot
     and a dash look like a blob or a bar, which a digit model reads with misplaced confidence.
     """
-    points = np.array([p for stroke in strokes for p in stroke], dtype=np.float64).reshape(-1, 2)
+    points = all_points(strokes)
     if not len(points):
         return False
     width, height = points.max(0) - points.min(0)
@@ -65,7 +65,7 @@ def render_strokes(strokes: Sequence[Stroke], size: tuple[int, int], pen_width: 
     """
     width, height = max(1, int(size[0])), max(1, int(size[1]))
     out = np.zeros((height, width), dtype=np.uint8)
-    points = np.array([p for stroke in strokes for p in stroke], dtype=np.float64).reshape(-1, 2)
+    points = all_points(strokes)
     if not len(points):
         return out
     pen = model_pen_width(strokes) if pen_width is None else pen_width
@@ -147,6 +147,11 @@ def stroke_points(stroke: Stroke) -> np.ndarray:
     if isinstance(stroke, np.ndarray):
         return stroke.astype(np.float64).reshape(-1, 2)
     return np.fromiter(chain.from_iterable(stroke), dtype=np.float64).reshape(-1, 2)
+
+
+def all_points(strokes: Sequence[Stroke]) -> np.ndarray:
+    """Every point of every stroke as one (N, 2) float64 array."""
+    return np.concatenate([stroke_points(s) for s in strokes]) if strokes else np.zeros((0, 2))
 
 
 def thinned(points: np.ndarray, step: float) -> np.ndarray:
