@@ -51,10 +51,10 @@ class Prior:
     short_cost: float = 8.0  # cost per unit below SHORT_HEIGHT of the writing's height
     aspect_cost: float = 0.0  # cost per unit of a digit's width/height beyond its DIGIT_WIDEST, relative to it
     cut_cost: float = 0.8  # each cut splits one reading into two
-    long_share: float = math.inf  # a digit's strokes are seldom longer than this many times the writing's height
-    long_cost: float = 0.0  # cost per height beyond it (asks the ink for Ink.stroke_length)
     cut_step: float = 0.0  # above 0: every column this share of the usual digit width apart is tried as a cut,
     # not only the MAX_CUT_COLUMNS thinnest (a photo's touching digits seldom meet at the thinnest column)
+    long_share: float = math.inf  # a digit's strokes are seldom longer than this many times the writing's height
+    long_cost: float = 0.0  # cost per height beyond it (asks the ink for Ink.stroke_length)
 
 
 @dataclass(frozen=True)
