@@ -178,3 +178,12 @@ def test_touching_digits_in_photos_are_cut_in_two(bundled, mnist):
         truths.append("".join(str(labels[i]) for i in chosen))
     assert sum(len(r) == 2 for r in readings) >= 22, readings  # before the photo prior: 20 of 24
     assert sum(r == t for r, t in zip(readings, truths)) >= 22, list(zip(truths, readings))
+
+
+@pytest.mark.parametrize("chosen,seed,truth", [((970, 80), 0, "57"), ((575, 641), 1, "98")])
+def test_touching_digits_with_too_much_stroke_for_one_digit_are_cut(bundled, mnist, chosen, seed, truth):
+    """Two touching photographed MNIST digits the model reads as one confident digit of a usual shape (this "57" as
+    a 9, this "98" as an 8): their strokes are about twice as long as one digit's, which the photo prior charges."""
+    images = mnist.test_images.numpy()
+    photo = photographed_number([images[i] for i in chosen], np.random.default_rng(seed), touch_share=1.0)
+    assert bundled.read_number(photo).text == truth

@@ -39,6 +39,7 @@ ACROSS = 0.85  # a lone straight run covering this share of the side crosses the
 LINE_ANGLES = np.radians(np.arange(-12.0, 12.01, 1.5))
 STROKE_SHARE = 0.13  # MNIST's stroke width as a share of the digit's longer side (as the pad renders it)
 STROKE_BAND = (0.7, 1.35)  # strokes within this factor of it are kept as written; others are redrawn
+WIDER_THAN_STROKE = 1.5  # ink this many times wider than the mark's usual stroke (a filled loop) is redrawn as wide
 RENDER_SIDE = 80  # a mark is normalised at this size (its longer side, unless a fine pen needs more)
 
 
@@ -440,8 +441,23 @@ def _normalise_strokes(ink: np.ndarray, mine: np.ndarray, extent: int) -> np.nda
     target = STROKE_SHARE * extent * factor
     if STROKE_BAND[0] * target <= width <= STROKE_BAND[1] * target:
         return sized
-    distance = ndimage.distance_transform_edt(~skeleton)
-    return np.clip(target / 2 + 0.5 - distance, 0, 1).astype(np.float32)
+    return _redrawn(skeleton, ndimage.distance_transform_edt(stroke_mask)[skeleton], target)
+
+
+def _redrawn(skeleton: np.ndarray, half_widths: np.ndarray, target: float) -> np.ndarray:
+    """The skeleton drawn with a pen `target` wide where the mark's ink (`half_widths` at the skeleton's pixels)
+    has its usual stroke width, and proportionally wider where it is WIDER_THAN_STROKE (a loop the ink filled, a
+    blot): drawn at one width, a filled 9 would become a 1 and an 8 with a filled loop a 7."""
+    ratio = half_widths / max(float(np.median(half_widths)), 1e-3)
+    radii = target / 2 * np.where(ratio >= WIDER_THAN_STROKE, ratio, 1.0)
+    rows, cols = np.nonzero(skeleton)
+    out = np.zeros(skeleton.shape, np.float32)
+    for radius in np.unique(np.round(radii * 2) / 2):  # one distance map per radius, to half a pixel
+        centres = np.zeros_like(skeleton)
+        near = np.abs(radii - radius) <= 0.25
+        centres[rows[near], cols[near]] = True
+        np.maximum(out, np.clip(radius + 0.5 - ndimage.distance_transform_edt(~centres), 0, 1), out=out)
+    return out
 
 
 def thin(mask: np.ndarray) -> np.ndarray:

@@ -54,6 +54,8 @@ class Prior:
     # and held-out numbers alike, 98.3% / 99.3%; 0.6 leaves a margin for a "00" written in one stroke)
     cut_step: float = 0.0  # above 0: every column this share of the usual digit width apart is tried as a cut,
     # not only the MAX_CUT_COLUMNS thinnest (a photo's touching digits seldom meet at the thinnest column)
+    long_share: float = math.inf  # a digit's strokes are seldom longer than this many times the writing's height
+    long_cost: float = 0.0  # cost per height beyond it (asks the ink for Ink.stroke_length)
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,9 @@ class Ink(Protocol):
 
     def column_ink(self, marks: tuple[int, ...], left: int, right: int) -> np.ndarray:
         """How much ink the marks have in each column from left to right."""
+
+    def stroke_length(self, piece: Piece) -> float:
+        """How long the piece's strokes are, in pixels, all together (asked only by a prior with a long_cost)."""
 
 
 @dataclass(frozen=True)
@@ -188,10 +193,12 @@ class _Line:
     def is_wide(self, box: Box) -> bool:
         return box[2] - box[0] > SPLIT_WIDTH * self.digit_width
 
-    def shape_cost(self, box: Box, digit: int) -> float:
-        """How unlike one digit of this line a box read as `digit` is (0 for a usual digit)."""
+    def shape_cost(self, box: Box, digit: int, length: float = 0.0) -> float:
+        """How unlike one digit of this line a box read as `digit`, its strokes `length` long, is (0 for a usual
+        digit)."""
         width, height, prior = box[2] - box[0], box[3] - box[1], self.prior
         return (prior.wide_cost * max(0.0, width / self.digit_width - prior.wide_share)
+                + prior.long_cost * max(0.0, length / self.height - prior.long_share)
                 + prior.short_cost * max(0.0, SHORT_HEIGHT - height / self.height)
                 + prior.aspect_cost * max(0.0, width / max(1, height) / DIGIT_WIDEST[digit] - 1))
 
@@ -236,10 +243,11 @@ class _Reading:
     box: Box
     probabilities: np.ndarray
     model_input: np.ndarray
+    length: float  # of its strokes (0 when the prior does not weigh it)
 
     def score(self, line: _Line) -> float:
         digit = int(self.probabilities.argmax())
-        return math.log(max(float(self.probabilities[digit]), 1e-9)) - line.shape_cost(self.box, digit)
+        return math.log(max(float(self.probabilities[digit]), 1e-9)) - line.shape_cost(self.box, digit, self.length)
 
 
 def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0,
@@ -275,7 +283,8 @@ def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0,
         if found:
             batch = probabilities(np.stack([m for _, m in found]))
             for (piece, model_input), probs in zip(found, batch):
-                readings[piece] = _Reading(box_of(piece), np.asarray(probs), model_input)
+                length = ink.stroke_length(piece) if prior.long_cost > 0 else 0.0
+                readings[piece] = _Reading(box_of(piece), np.asarray(probs), model_input, length)
 
     final: list[Piece] = []
     pending = [Piece(g) for g in groups]
