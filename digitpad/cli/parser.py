@@ -96,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     finetune.add_argument("--personal", help="your digits, a set kept by the app or exported from it "
                                               "(default: yours, in the user data folder)")
     finetune.add_argument("--model", help="the checkpoint to start from (default: the bundled model)")
-    finetune.add_argument("--steps", type=int, help="batches of 128 images to train on (default 120)")
+    finetune.add_argument("--steps", type=int, help="batches of 128 images to train on (default 60)")
     finetune.add_argument("--lr", type=float, help="peak learning rate")
     finetune.add_argument("--holdout", type=float, help="share of each digit's samples held out to check the result")
     finetune.add_argument("--seed", type=int, help="seed of the shuffling and augmentation")
