@@ -68,7 +68,7 @@ def render_strokes(strokes: Sequence[Stroke], size: tuple[int, int], pen_width: 
     points = all_points(strokes)
     if not len(points):
         return out
-    pen = model_pen_width(strokes) if pen_width is None else pen_width
+    pen = _pen_for(points) if pen_width is None else pen_width
     margin = pen / 2 + 1
     left, top = (max(0, int(np.floor(v))) for v in points.min(0) - margin)
     right, bottom = (min(limit, int(np.ceil(v))) for limit, v in zip((width, height), points.max(0) + margin))
@@ -151,7 +151,8 @@ def stroke_points(stroke: Stroke) -> np.ndarray:
 
 def all_points(strokes: Sequence[Stroke]) -> np.ndarray:
     """Every point of every stroke as one (N, 2) float64 array."""
-    return np.concatenate([stroke_points(s) for s in strokes]) if strokes else np.zeros((0, 2))
+    arrays = [stroke_points(s) for s in strokes]
+    return np.concatenate(arrays) if arrays else np.zeros((0, 2))
 
 
 def thinned(points: np.ndarray, step: float) -> np.ndarray:
