@@ -7,9 +7,7 @@ is the `full` preset on MNIST and its style variants, seed 0 (the same run as
 `--stage pen [--start M.pt]` continues a model (default: the bundled one; `PEN_STAGE`) on MNIST
 plus digits drawn by synthetic writers and rendered as the Draw tab renders strokes
 (`digitpad/core/pen_digits.py`), and dots and dashes with random labels, so a non-digit gets no
-confident answer, and digits pushed together until they touch (`digitpad/core/touching.py`), also with
-random labels, so the number reader's cuts win over reading two digits as one. `--log` writes the log
-and report elsewhere (for trial runs).
+confident answer. `--log` writes the log and report elsewhere (for trial runs).
 """
 
 from __future__ import annotations
@@ -29,36 +27,29 @@ from digitpad.core.checkpoint import Checkpoint
 from digitpad.core.config import preset
 from digitpad.core.datasets import load_mnist
 from digitpad.core.pen_digits import digit_set, non_digit_set
-from digitpad.core.touching import run_set
-from digitpad.core.trainer import Epoch, Finished, Message, split_validation, train
+from digitpad.core.trainer import Epoch, Finished, Message, train
 
 HERE = Path(__file__).resolve().parent
 PEN_STAGE = {"epochs": 6, "lr": 1e-3}  # the `full` preset's settings but these, from the first stage's weights
 TRAINING_WRITERS_SEED = 0  # benchmarks/pen_proxy.py draws its writers from other seeds
 
 
-def pen_extra(count: int, non_digits: int, touching: int, train_images: np.ndarray, seed: int,
-              cache: Path | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-    """Pen-drawn digits, plus non-digits with uniformly random labels (the model learns to be unsure of them):
-    dots and dashes, and runs of touching digits made from `train_images` and pen writers.
+def pen_extra(count: int, non_digits: int, seed: int, cache: Path | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pen-drawn digits, plus non-digits with uniformly random labels (the model learns to be unsure of them).
 
-    Drawing the pen digits takes minutes on a busy machine: `cache` (an .npz) keeps them for the next run.
+    Drawing them takes minutes on a busy machine: `cache` (an .npz) keeps them for the next run.
     """
-    if cache and cache.exists() and len(np.load(cache)["labels"]) == count + non_digits:
+    if cache and cache.exists():
         saved = np.load(cache)
-        images, labels = saved["images"], saved["labels"]
-    else:
-        images, labels = digit_set(count, seed=TRAINING_WRITERS_SEED + seed)
-        if non_digits:
-            marks = non_digit_set(non_digits, seed=TRAINING_WRITERS_SEED + seed + 1)
-            guesses = np.random.default_rng(seed).integers(0, 10, non_digits)
-            images, labels = np.concatenate([images, marks]), np.concatenate([labels, guesses])
-        if cache:
-            np.savez(cache, images=images, labels=labels.astype(np.int64))
-    if touching:
-        runs = run_set(train_images, touching, seed=TRAINING_WRITERS_SEED + seed + 2)
-        guesses = np.random.default_rng(seed + 1).integers(0, 10, touching)
-        images, labels = np.concatenate([images, runs]), np.concatenate([labels, guesses])
+        if len(saved["labels"]) == count + non_digits:
+            return torch.from_numpy(saved["images"]), torch.from_numpy(saved["labels"])
+    images, labels = digit_set(count, seed=TRAINING_WRITERS_SEED + seed)
+    if non_digits:
+        marks = non_digit_set(non_digits, seed=TRAINING_WRITERS_SEED + seed + 1)
+        guesses = np.random.default_rng(seed).integers(0, 10, non_digits)
+        images, labels = np.concatenate([images, marks]), np.concatenate([labels, guesses])
+    if cache:
+        np.savez(cache, images=images, labels=labels.astype(np.int64))
     return torch.from_numpy(images), torch.from_numpy(labels.astype(np.int64))
 
 
@@ -75,7 +66,6 @@ def main() -> None:
     parser.add_argument("--label-smoothing", type=float, help="override the preset's label smoothing")
     parser.add_argument("--pen", type=int, default=40_000, help="pen-drawn digits for the pen stage")
     parser.add_argument("--non-digits", type=int, default=4_000, help="dots and dashes for the pen stage")
-    parser.add_argument("--touching", type=int, default=0, help="runs of touching digits for the pen stage")
     parser.add_argument("--cache", type=Path, help="an .npz keeping the drawn pen digits between runs")
     parser.add_argument("--limit", type=int, help="use only the first N MNIST training images (trial runs)")
     args = parser.parse_args()
@@ -96,11 +86,9 @@ def main() -> None:
             f"{torch.get_num_threads()} threads; stage {args.stage}; config {json.dumps(config.to_dict())}")
         if args.stage == "pen":
             start = Checkpoint.load(args.start or HERE.parent / "resources" / "digitnet.pt")
-            train_images = split_validation(data, config)[0].numpy()  # never a validation image in a touching run
-            extra = pen_extra(args.pen, args.non_digits, args.touching, train_images, args.seed, args.cache)
+            extra = pen_extra(args.pen, args.non_digits, args.seed, args.cache)
             say(f"continuing {start.display_name} ({start.accuracy:.4f} on MNIST test) with {args.pen:,} pen-drawn "
-                f"digits, {args.non_digits:,} dots and dashes and {args.touching:,} runs of touching digits "
-                f"({time.time() - started:.0f}s to draw them)")
+                f"digits and {args.non_digits:,} dots and dashes ({time.time() - started:.0f}s to draw them)")
         for event in train(config, data, name="digitnet (bundled)", start=start, extra=extra):
             if isinstance(event, Message):
                 say(event.text)
@@ -118,7 +106,6 @@ def main() -> None:
     report = {"command": command, "stage": args.stage, "seed": args.seed, "config": config.to_dict(),
               "pen_digits": args.pen if args.stage == "pen" else 0,
               "non_digits": args.non_digits if args.stage == "pen" else 0,
-              "touching": args.touching if args.stage == "pen" else 0,
               "torch": torch.__version__, "digitpad": __version__, "wall_seconds": round(time.time() - started, 1),
               "test_accuracy": metrics["accuracy"], "test_loss": metrics["loss"],
               "precision": metrics["precision"], "recall": metrics["recall"], "confusion": metrics["confusion"],
