@@ -1,8 +1,10 @@
 """Latency of reading one 280x280 drawing, drawing to answer, p50/p95 in ms: the new path against the old one.
 
 - new: what the Draw tab does now: `strokes.drawing_input` (the ink drawn straight into its box at a few
-  times the model's size, then scaled and centred) and `Predictor.probabilities` (the int8 copy of the
-  model on the CPU, core.quantized; softmax included);
+  times the model's size, then scaled and centred) and `Predictor.probabilities` (ONNX Runtime,
+  core.onnx_reader, where it is installed; softmax included);
+- int8 (the previous reader, kept as the fallback): the same model input read by the int8 copy of the model
+  (core.quantized), timed on the same drawings in the same rounds;
 - old (the baseline, kept here only): the whole pad rendered (`render_strokes`), `to_mnist` on it, and
   the float model with BatchNorm folded (`models.for_inference`), normalised and softmaxed the same way.
 
@@ -10,9 +12,9 @@ Measured with 1 torch thread and with torch's default thread count; wall clock a
 time (on a shared machine the wall clock also counts other processes' turns; `load_average` says how
 busy it was). Also: how far the new model input is from the old one over the 30 stroke styles in several
 placements and over pen_digits drawings (beside how far the old path is from itself when the drawing
-moves by half a pixel), how often both paths read the same digit, the int8 copy's MNIST test accuracy
-and agreement with the float model, what making the int8 copy adds to loading a model, and the bare
-one-image forward pass of every architecture in float and int8. Prints one JSON object and saves it
+moves by half a pixel), how often both paths read the same digit, the readers' MNIST test accuracy
+and agreement with the float model, what making the ONNX Runtime reader or the int8 copy adds to loading a
+model, and the bare one-image forward pass of every architecture in float, int8 and ONNX Runtime. Prints one JSON object and saves it
 beside this script.
 Run: python benchmarks/predict_latency.py [--repeats N]
 """
@@ -38,11 +40,25 @@ from digitpad.core.models import ARCHITECTURES, build_model, for_inference, para
 from digitpad.core.normalization import Normalization  # noqa: E402
 from digitpad.core.pen_digits import PAD, Writer, writer_digits  # noqa: E402
 from digitpad.core.preprocess import to_mnist  # noqa: E402
+from digitpad.core.onnx_reader import onnx_reader  # noqa: E402
 from digitpad.core.quantized import int8_reader  # noqa: E402
 from digitpad.core.strokes import drawing_input, render_strokes  # noqa: E402
 
 PLACEMENTS = (dict(x=30, y=15, height=250), dict(x=5, y=210, height=60), dict(x=100, y=40, height=120),
               dict(x=60, y=30, height=230, slant=0.3), dict(x=60, y=30, height=230, rotate=12))
+
+
+class Int8Path:
+    """The reader before ONNX Runtime: the int8 copy of the model (core.quantized), normalised and softmaxed."""
+
+    def __init__(self, predictor: Predictor):
+        self.reader = int8_reader(for_inference(predictor.model), predictor.normalization)
+        self.normalization = predictor.normalization
+
+    def probabilities(self, inputs: np.ndarray) -> np.ndarray:
+        with torch.inference_mode():
+            logits = self.reader(self.normalization.apply(torch.from_numpy(np.ascontiguousarray(inputs))))
+        return torch.softmax(logits, dim=1).numpy()
 
 
 class OldPath:
@@ -62,12 +78,12 @@ class OldPath:
         return torch.softmax(logits, dim=1).numpy()
 
 
-def measure(predictor: Predictor, old: OldPath, drawings: list, repeats: int) -> dict:
-    """Per-stage percentiles of both paths. Each round reads every drawing the old way, then every drawing the
-    new way (as the pad reads one drawing after another), so both see the same machine and neither runs with
-    the other's data in the caches."""
+def measure(predictor: Predictor, old: OldPath, int8: Int8Path, drawings: list, repeats: int) -> dict:
+    """Per-stage percentiles of the paths. Each round reads every drawing the old way, then every drawing the
+    new way (as the pad reads one drawing after another), each new model input read by the int8 copy too, so all
+    see the same machine and the old path does not run with the new one's data in the caches."""
     names = ("old_render", "old_preprocess", "old_forward", "old_total", "new_render_preprocess", "new_forward",
-             "new_total", "new_forward_bare")
+             "new_total", "new_forward_bare", "int8_forward", "int8_total")
     wall, cpu = {n: [] for n in names}, {n: [] for n in names}
 
     def record(marks, spans, stages):
@@ -91,12 +107,15 @@ def measure(predictor: Predictor, old: OldPath, drawings: list, repeats: int) ->
             marks.append((time.perf_counter(), time.thread_time()))
             predictor.probabilities(model_input[None])
             marks.append((time.perf_counter(), time.thread_time()))
-            x = predictor.normalization.apply(torch.from_numpy(model_input[None]))
-            with torch.inference_mode():
-                marks.append((time.perf_counter(), time.thread_time()))
-                predictor._reader(x)
-                marks.append((time.perf_counter(), time.thread_time()))
-            record(marks, [(1, 0), (2, 1), (2, 0), (4, 3)], names[4:])
+            image = np.ascontiguousarray(model_input, dtype=np.float32).reshape(1, 1, 28, 28)
+            marks.append((time.perf_counter(), time.thread_time()))
+            predictor._onnx.session.run(None, {"image": image})  # the runtime alone, no Python round it
+            marks.append((time.perf_counter(), time.thread_time()))
+            int8.probabilities(model_input[None])
+            marks.append((time.perf_counter(), time.thread_time()))
+            record(marks, [(1, 0), (2, 1), (2, 0), (4, 3), (5, 4)], names[4:9])
+            wall["int8_total"].append(wall["new_render_preprocess"][-1] + wall["int8_forward"][-1])
+            cpu["int8_total"].append(cpu["new_render_preprocess"][-1] + cpu["int8_forward"][-1])
     return {"wall": {n: latency_ms(v) for n, v in wall.items()}, "cpu": {n: latency_ms(v) for n, v in cpu.items()}}
 
 
@@ -147,36 +166,46 @@ def image_difference(predictor: Predictor, old: OldPath) -> dict:
     return out
 
 
-def int8_on_mnist(predictor: Predictor, old: OldPath) -> dict:
-    """The int8 copy's MNIST test accuracy and agreement with the float model (all 10,000 test images)."""
+def readers_on_mnist(predictor: Predictor, old: OldPath, int8: Int8Path) -> dict:
+    """MNIST test accuracy of the Draw tab's reader and of the int8 copy, and their agreement with the float
+    model (all 10,000 test images)."""
     data = load_mnist()
     images = data.test_images.numpy().astype(np.float32) / 255
     labels = data.test_labels.numpy()
-    int8 = np.concatenate([predictor.probabilities(images[i:i + 1000]) for i in range(0, len(images), 1000)])
+    out = {"engine": predictor.engine}
     float_ = np.concatenate([old.probabilities(images[i:i + 1000]) for i in range(0, len(images), 1000)])
-    return {"int8_reader": predictor.int8, "float_accuracy": round(float((float_.argmax(1) == labels).mean()), 4),
-            "int8_accuracy": round(float((int8.argmax(1) == labels).mean()), 4),
-            "same_digit": round(float((int8.argmax(1) == float_.argmax(1)).mean()), 4),
-            "probability_difference_p99": round(float(np.percentile(np.abs(int8 - float_).max(1), 99)), 4)}
+    out["float_accuracy"] = round(float((float_.argmax(1) == labels).mean()), 4)
+    for name, reader in (("reader", predictor), ("int8", int8)):
+        read = np.concatenate([reader.probabilities(images[i:i + 1000]) for i in range(0, len(images), 1000)])
+        out[name] = {"accuracy": round(float((read.argmax(1) == labels).mean()), 4),
+                     "same_digit_as_float": round(float((read.argmax(1) == float_.argmax(1)).mean()), 4),
+                     "probability_difference_p99": round(float(np.percentile(np.abs(read - float_).max(1), 99)), 6)}
+    return out
 
 
 def load_cost(predictor: Predictor, repeats: int = 3) -> dict:
-    """Seconds that making the int8 copy adds to loading a model (calibration drawings included)."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        int8_reader(for_inference(predictor.model), predictor.normalization)
-        times.append(time.perf_counter() - start)
-    return {"int8_copy_s_median": round(float(np.median(times)), 3), "repeats": repeats}
+    """Seconds that making the ONNX Runtime reader or the int8 copy adds to loading a model."""
+    out = {"repeats": repeats}
+    for name, make in (("onnx_reader", lambda folded: onnx_reader(folded, predictor.normalization)),
+                       ("int8_copy", lambda folded: int8_reader(folded, predictor.normalization))):
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            make(for_inference(predictor.model))
+            times.append(time.perf_counter() - start)
+        out[f"{name}_s_median"] = round(float(np.median(times)), 3)
+    return out
 
 
 def forward_per_architecture(repeats: int = 300) -> dict:
-    """One-image CPU forward pass of every registered architecture, float (BatchNorm folded) and int8."""
+    """One-image CPU forward pass of every registered architecture: float (BatchNorm folded), int8, ONNX Runtime."""
     out = {}
     x = torch.rand(1, 1, 28, 28)
     for name in ARCHITECTURES:
         folded = for_inference(build_model(name).eval())
-        readers = {"float": folded, "int8": int8_reader(folded, Normalization())}
+        onnx = onnx_reader(folded, Normalization())
+        readers = {"float": folded, "int8": int8_reader(folded, Normalization()),
+                   "onnx": onnx and (lambda x, session=onnx.session: session.run(None, {"image": x.numpy()}))}
         out[name] = {"parameters": parameter_count(folded)}
         for kind, model in readers.items():
             if model is None:
@@ -198,21 +227,21 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=10)
     args = parser.parse_args()
     predictor = Predictor.load(device="cpu")
-    old = OldPath(predictor)
+    old, int8 = OldPath(predictor), Int8Path(predictor)
     drawings = [place(strokes, 30, 15, 250) for _, _, strokes in all_styles()]
     default_threads = torch.get_num_threads()
     results = {"model": predictor.name, "drawings": len(drawings) * args.repeats, "image": "280x280",
                "target_p95_ms": 2.0}
     for threads in sorted({1, default_threads}):
         torch.set_num_threads(threads)
-        measure(predictor, old, drawings, 1)  # warm-up
-        results[f"threads_{threads}"] = measure(predictor, old, drawings, args.repeats)
+        measure(predictor, old, int8, drawings, 1)  # warm-up
+        results[f"threads_{threads}"] = measure(predictor, old, int8, drawings, args.repeats)
     torch.set_num_threads(1)
     results["forward_1_thread_by_architecture"] = forward_per_architecture()
     results["load"] = load_cost(predictor)
     torch.set_num_threads(default_threads)
     results["model_input_new_vs_old"] = image_difference(predictor, old)
-    results["mnist_test"] = int8_on_mnist(predictor, old)
+    results["mnist_test"] = readers_on_mnist(predictor, old, int8)
     results["load_average"] = [round(x, 2) for x in os.getloadavg()]
     report(results, Path(__file__).resolve().parent / "predict_latency.json")
 

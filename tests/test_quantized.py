@@ -9,15 +9,17 @@ from digitpad.core.normalization import Normalization
 from digitpad.core.quantized import ENGINE, int8_reader
 
 
-def test_the_bundled_model_reads_in_int8_on_the_cpu_as_the_float_model_does(bundled, mnist):
-    assert bundled.int8 == (ENGINE in torch.backends.quantized.supported_engines)
-    if not bundled.int8:
+def test_an_int8_copy_of_the_bundled_model_reads_as_the_float_model_does(bundled, mnist):
+    """The copy reads where onnxruntime is missing (core.onnx_reader; test_onnx_reader checks the fallback)."""
+    if ENGINE not in torch.backends.quantized.supported_engines:
         pytest.skip(f"this torch has no {ENGINE} quantised kernels: the float model reads")
+    folded = for_inference(bundled.model)
+    copy = int8_reader(folded, bundled.normalization)
+    assert copy is not None
     images = mnist.test_images[:2000].numpy().astype(np.float32) / 255
-    int8 = bundled.probabilities(images)
+    x = bundled.normalization.apply(torch.from_numpy(images))
     with torch.inference_mode():
-        logits = for_inference(bundled.model)(bundled.normalization.apply(torch.from_numpy(images)))
-    float_ = torch.softmax(logits, dim=1).numpy()
+        int8, float_ = torch.softmax(copy(x), dim=1).numpy(), torch.softmax(folded(x), dim=1).numpy()
     assert (int8.argmax(1) == float_.argmax(1)).mean() >= 0.998
     assert np.percentile(np.abs(int8 - float_).max(1), 99) < 0.05, "confidences move by a few hundredths at most"
     labels = mnist.test_labels[:2000].numpy()
@@ -43,4 +45,5 @@ def test_a_model_int8_cannot_run_stays_float():
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device here")
 def test_cuda_keeps_the_float_model():
-    assert not Predictor.load(device="cuda").int8
+    predictor = Predictor.load(device="cuda")
+    assert not predictor.int8 and predictor.engine == "torch"

@@ -53,10 +53,15 @@ def info() -> dict:
         from PySide6 import __version__ as pyside_version
     except ImportError:
         pyside_version = None
+    try:
+        from onnxruntime import __version__ as onnxruntime_version  # reads drawings where present (core.onnx_reader)
+    except ImportError:
+        onnxruntime_version = None
     bundled = Checkpoint.load(bundled_model_path())
     return {
         "digitpad": __version__, "python": platform.python_version(), "platform": platform.platform(),
         "torch": torch.__version__, "torchvision": torchvision_version, "pyside6": pyside_version,
+        "onnxruntime": onnxruntime_version,
         "cuda": cuda_unavailable_reason() or f"available: {torch.cuda.get_device_name(0)}",
         "threads": torch.get_num_threads(),
         "bundled_model": {"path": str(bundled_model_path()), "arch": bundled.arch,
