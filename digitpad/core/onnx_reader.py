@@ -7,7 +7,8 @@ in float, so its answers are the float model's (to about 1e-6 in the probabiliti
 graph takes the [0, 1] images and gives probabilities, normalisation and softmax inside, so a read makes no torch
 call. It is exported in memory when a checkpoint is loaded: 0.07 s, and 1-2 s more the first time, to import the
 onnx package torch's exporter needs. Where onnx or onnxruntime is not installed, or the model does not export,
-there is no reader and torch reads (core.quantized's int8 copy, or the float model).
+there is no reader and torch reads (core.quantized's int8 copy, or the float model): so in the PyInstaller
+bundle, which leaves both out (packaging/digitpad.spec says why).
 """
 
 from __future__ import annotations
