@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+from contextlib import contextmanager
 from dataclasses import fields
 
 from ..core import cpu_threads
@@ -83,3 +85,14 @@ def print_scores(result: dict) -> None:
     print("     " + "".join(f"{d:>6}" for d in range(10)))
     for digit, row in enumerate(result["confusion"]):
         print(f"{digit:>5}" + "".join(f"{n:>6}" for n in row))
+
+
+@contextmanager
+def ctrl_c_stops(control):
+    """Ctrl+C asks the training loop to stop at its next step. Python's own KeyboardInterrupt is raised wherever
+    the main thread happens to be, and one raised inside a finaliser is printed and swallowed: the run went on."""
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: control.stop())
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

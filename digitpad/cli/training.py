@@ -11,12 +11,12 @@ from ..core.paths import bundled_model_path
 from ..core.personal import PersonalSet, stored_at
 from ..core.runs import RunRecorder
 from ..core.tensorboard_log import summary_writer_class
-from .common import EXIT_INTERRUPTED, check_outputs, save_model, settings_given, use_free_cores, with_progress
+from .common import EXIT_INTERRUPTED, check_outputs, ctrl_c_stops, save_model, settings_given, use_free_cores, with_progress
 
 
 def cmd_train(args) -> int:
     from ..core.datasets import load_dataset
-    from ..core.trainer import Finished, train
+    from ..core.trainer import Finished, Stopped, TrainControl, train
 
     check_outputs(args.out, args.metrics_csv)
     if args.tensorboard:
@@ -28,10 +28,16 @@ def cmd_train(args) -> int:
     data = load_dataset(args.data_dir, args.csv, args.download)
     use_free_cores()
     recorder = RunRecorder.for_training(config, name=Path(args.out).stem, tensorboard=args.tensorboard)
-    events = recorder.watch(train(config, data, name=Path(args.out).stem), data.source)
+    control = TrainControl()
+    events = recorder.watch(train(config, data, control, name=Path(args.out).stem), data.source)
     try:
-        for event in with_progress(events):
-            if isinstance(event, Finished):
+        with ctrl_c_stops(control):
+            for event in with_progress(events):
+                if isinstance(event, Stopped):
+                    print("digitpad: training stopped; nothing was saved", file=sys.stderr)
+                    return EXIT_INTERRUPTED
+                if not isinstance(event, Finished):
+                    continue
                 checkpoint = event.checkpoint
                 save_model(recorder, checkpoint, args.out)
                 if args.metrics_csv:
