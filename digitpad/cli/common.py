@@ -90,8 +90,14 @@ def print_scores(result: dict) -> None:
 @contextmanager
 def ctrl_c_stops(control):
     """Ctrl+C asks the training loop to stop at its next step. Python's own KeyboardInterrupt is raised wherever
-    the main thread happens to be, and one raised inside a finaliser is printed and swallowed: the run went on."""
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: control.stop())
+    the main thread happens to be, and one raised inside a finaliser is printed and swallowed: the run went on.
+    A second Ctrl+C interrupts at once, as Python does."""
+
+    def stop(signum, frame) -> None:
+        signal.signal(signal.SIGINT, previous)
+        control.stop()
+
+    previous = signal.signal(signal.SIGINT, stop)
     try:
         yield
     finally:
