@@ -194,6 +194,34 @@ def test_cli_finetune(tmp_path, boxy_threes):
     assert tuned.settings_summary().endswith(": 40 steps, lr 0.0005")
 
 
+def test_interrupted_finetune_keeps_the_existing_file(tmp_path, boxy_threes):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    boxy_threes.save(tmp_path / "mine.pt")
+    out = tmp_path / "tuned.pt"
+    out.write_bytes(b"the previous model")
+    child = subprocess.Popen([sys.executable, "-m", "digitpad", "finetune", "--personal", "mine.pt", "--out",
+                              str(out), "--steps", "5000", "--device", "cpu"], cwd=tmp_path, env={**os.environ},
+                             stderr=subprocess.PIPE, text=True)
+    while "renderings of your digits" not in child.stderr.readline():  # the fine-tune is about to train
+        assert child.poll() is None
+    time.sleep(1)
+    child.send_signal(signal.SIGINT)
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode == 130 and "fine-tuning stopped; nothing was saved" in stderr
+    assert "Traceback" not in stderr and out.read_bytes() == b"the previous model"
+
+    from digitpad.core.runs import STOPPED, RunStore
+
+    record = RunStore().records()[0][0]  # the newest
+    assert record.name == "tuned" and record.kind == "finetune" and record.status == STOPPED and record.checkpoint is None
+    assert record.stopped_at.startswith("in epoch"), "the loop was asked to stop, not broken into by an interrupt"
+
+
 def test_cli_finetune_refuses_bad_input_and_the_bundled_model(tmp_path, boxy_threes):
     (tmp_path / "junk.pt").write_bytes(b"not a set")
     junk = digitpad("finetune", "--personal", "junk.pt", "--out", "x.pt", cwd=tmp_path, check=False)

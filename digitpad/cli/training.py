@@ -14,6 +14,12 @@ from ..core.tensorboard_log import summary_writer_class
 from .common import EXIT_INTERRUPTED, check_outputs, ctrl_c_stops, save_model, settings_given, use_free_cores, with_progress
 
 
+def stopped(what: str) -> int:
+    """Say that a run was stopped before it saved anything; the exit status of an interrupted command."""
+    print(f"digitpad: {what} stopped; nothing was saved", file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
 def cmd_train(args) -> int:
     from ..core.datasets import load_dataset
     from ..core.trainer import Finished, Stopped, TrainControl, train
@@ -34,8 +40,7 @@ def cmd_train(args) -> int:
         with ctrl_c_stops(control):
             for event in with_progress(events):
                 if isinstance(event, Stopped):
-                    print("digitpad: training stopped; nothing was saved", file=sys.stderr)
-                    return EXIT_INTERRUPTED
+                    return stopped("training")
                 if not isinstance(event, Finished):
                     continue
                 checkpoint = event.checkpoint
@@ -46,8 +51,7 @@ def cmd_train(args) -> int:
                       f"trained in {event.seconds:.0f}s; saved {args.out}")
     except KeyboardInterrupt:
         events.close()  # an interrupt between two events: the record says stopped
-        print("digitpad: training stopped; nothing was saved", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return stopped("training")
     return 0
 
 
@@ -55,7 +59,7 @@ def cmd_finetune(args) -> int:
     from ..core.checkpoint import Checkpoint
     from ..core.datasets import load_dataset
     from ..core.finetune import finetune
-    from ..core.trainer import Finished
+    from ..core.trainer import Finished, Stopped, TrainControl
 
     check_outputs(args.out)
     if args.tensorboard:
@@ -68,15 +72,18 @@ def cmd_finetune(args) -> int:
     finished = None
     recorder = RunRecorder.for_finetune(config, start.display_name, start.arch, name=Path(args.out).stem,
                                         tensorboard=args.tensorboard)
-    events = recorder.watch(finetune(start, personal, data, config, name=Path(args.out).stem), data.source)
+    control = TrainControl()
+    events = recorder.watch(finetune(start, personal, data, config, control, name=Path(args.out).stem), data.source)
     try:
-        for event in with_progress(events):
-            if isinstance(event, Finished):
-                finished = event
+        with ctrl_c_stops(control):
+            for event in with_progress(events):
+                if isinstance(event, Stopped):
+                    return stopped("fine-tuning")
+                if isinstance(event, Finished):
+                    finished = event
     except KeyboardInterrupt:
         events.close()  # an interrupt between two events: the record says stopped
-        print("digitpad: fine-tuning stopped; nothing was saved", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return stopped("fine-tuning")
     report = finished.finetune
     print("\n".join(report.lines()))
     if report.forgot and not args.force:
