@@ -53,3 +53,50 @@ def test_without_onnxruntime_torch_reads(monkeypatch, mnist):
     assert predictor.engine in ("torch int8", "torch")
     images = mnist.test_images[:500].numpy().astype(np.float32) / 255
     assert (predictor.probabilities(images).argmax(1) == mnist.test_labels[:500].numpy()).mean() >= 0.99
+
+
+def _graphs(folder):
+    return sorted(folder.glob("*.onnx"))
+
+
+def test_a_second_start_reads_the_cached_graph_without_importing_onnx(tmp_path):
+    import subprocess
+
+    load = ("import sys; from digitpad import Predictor; p = Predictor.load(device='cpu'); "
+            "print(p.engine, 'onnx' in sys.modules)")
+    env = {**__import__("os").environ, "XDG_CACHE_HOME": str(tmp_path)}
+    first, second = (subprocess.run([sys.executable, "-c", load], env=env, capture_output=True, text=True,
+                                    check=True).stdout.split() for _ in range(2))
+    assert first == ["onnxruntime", "True"], "the first start exports the graph, which imports onnx"
+    assert second == ["onnxruntime", "False"], "the second reads it from the cache"
+    assert len(_graphs(tmp_path / "digitpad" / "onnx")) == 1
+
+
+def test_a_damaged_or_foreign_cached_graph_is_exported_again(tmp_path, mnist):
+    torch.manual_seed(0)
+    model, other = (for_inference(build_model("lenet5").eval()) for _ in range(2))
+    images = mnist.test_images[:200].numpy().astype(np.float32) / 255
+    expected = onnx_reader(model, Normalization(), cache=tmp_path / "fresh").probabilities(images)
+    (good,) = _graphs(tmp_path / "fresh")
+    onnx_reader(other, Normalization(), cache=tmp_path / "other")
+    (foreign,) = _graphs(tmp_path / "other")
+    for damage in (b"not a graph", good.read_bytes()[:5000], foreign.read_bytes()):
+        cache = tmp_path / "damaged"
+        cache.mkdir(exist_ok=True)
+        (cache / good.name).write_bytes(damage)
+        reader = onnx_reader(model, Normalization(), cache=cache)
+        assert np.abs(reader.probabilities(images) - expected).max() < 1e-6
+        assert (cache / good.name).read_bytes() == good.read_bytes(), "the bad file was replaced by a good one"
+
+
+def test_the_cache_keeps_the_most_recent_graphs_and_a_read_only_one_costs_nothing(tmp_path):
+    from digitpad.core.onnx_reader import CACHE_KEPT
+
+    torch.manual_seed(0)
+    models = [for_inference(build_model("lenet5").eval()) for _ in range(CACHE_KEPT + 2)]
+    for model in models:
+        onnx_reader(model, Normalization(), cache=tmp_path)
+    assert len(_graphs(tmp_path)) == CACHE_KEPT
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_bytes(b"")
+    assert onnx_reader(models[0], Normalization(), cache=blocked) is not None

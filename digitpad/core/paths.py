@@ -45,6 +45,11 @@ def user_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Files digitpad can make again when they are gone (the ONNX graphs of models it has read)."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 def models_dir() -> Path:
     return user_data_dir() / "models"
 
