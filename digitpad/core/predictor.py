@@ -13,7 +13,6 @@ import torch
 from .checkpoint import Checkpoint
 from .device import resolve_device
 from .images import load_image
-from .ink import find_ink, mark_to_mnist
 from .models import for_inference
 from .paths import bundled_model_path
 from .preprocess import Ink
@@ -137,6 +136,8 @@ class Predictor:
         return readings.prediction
 
     def _read_many(self, images: list, ink: Ink) -> list[Reading]:
+        from .ink import find_ink, mark_to_mnist  # scipy's: 0.3 s the Draw tab's start need not wait for
+
         found = [find_ink(load_image(image) if isinstance(image, (str, os.PathLike)) else image, ink)
                  for image in images]
         inputs = [mark_to_mnist(f, f.marks[0]) if f.found else None for f in found]
@@ -147,6 +148,7 @@ class Predictor:
         """A NumberReading of every digit in one row of writing in an image (a file path, a PIL image or an
         array); a bad file raises ImageError."""
         from .image_marks import PHOTO_PRIOR, ImageMarks
+        from .ink import find_ink
         from .number_reading import read_marks
 
         marks = ImageMarks(find_ink(load_image(image) if isinstance(image, (str, os.PathLike)) else image, ink))
