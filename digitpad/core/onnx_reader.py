@@ -72,7 +72,7 @@ def onnx_reader(model: nn.Module, normalization: Normalization, cache: Path | No
         _mark_used(path)
         return OnnxReader(session)
     graph = _export(wrapped)
-    session = graph and _session(onnxruntime, graph, wrapped)
+    session = _session(onnxruntime, graph, wrapped) if graph is not None else None
     if session is None:
         return None
     _store(path, graph)
