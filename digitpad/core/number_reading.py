@@ -30,6 +30,8 @@ JOIN_GAP = 0.05  # a short mark this close (share of the writing's height) to a 
 SPLIT_WIDTH = 1.3  # a group wider than this share of the usual digit width may hold touching digits
 CUT_MARGIN = 0.35  # cuts through the ink stay this share of the usual digit width away from a group's ends
 NARROW_ASPECT = 0.3  # groups narrower than this times their height (ones) are left out of the usual width
+NARROW_CUT_MARGIN = 0.2  # ...or this share of its own width for a piece no wider than a digit (cut by `several`)
+SEVERAL_CUT = 0.5  # a piece no wider than a digit is tried cut when it is not one whole digit with this chance
 MAX_CUT_COLUMNS = 3  # thinnest columns tried as cuts per wide group
 MAX_PARTITION_MARKS = 8  # groups with more marks are cut at columns only
 MAX_ROUNDS = 3  # a group is cut at most this many times over (a chain of up to 2**3 touching digits)
@@ -56,6 +58,7 @@ class Prior:
     # not only the MAX_CUT_COLUMNS thinnest (a photo's touching digits seldom meet at the thinnest column)
     long_share: float = math.inf  # a digit's strokes are seldom longer than this many times the writing's height
     long_cost: float = 0.0  # cost per height beyond it (asks the ink for Ink.stroke_length)
+    several_cost: float = 0.0  # times -log(1 - p), p a reading's chance of not being one whole digit (`several`)
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,7 @@ def _cut_columns(ink: Ink, piece: Piece, box: Box, line: _Line) -> list[float]:
     """Up to MAX_CUT_COLUMNS x where the piece's ink is thinnest (or every cut_step), away from its ends."""
     left, right = box[0], box[2]
     amount = ink.column_ink(piece.marks, left, right)
-    margin = max(1, int(CUT_MARGIN * line.digit_width))
+    margin = max(1, int(CUT_MARGIN * line.digit_width if line.is_wide(box) else NARROW_CUT_MARGIN * len(amount)))
     if len(amount) <= 2 * margin:
         return []
     if line.prior.cut_step > 0:
@@ -244,19 +247,24 @@ class _Reading:
     probabilities: np.ndarray
     model_input: np.ndarray
     length: float  # of its strokes (0 when the prior does not weigh it)
+    several: float  # its chance of not being one whole digit (0 without a `several` reader)
 
     def score(self, line: _Line) -> float:
         digit = int(self.probabilities.argmax())
-        return math.log(max(float(self.probabilities[digit]), 1e-9)) - line.shape_cost(self.box, digit, self.length)
+        return (math.log(max(float(self.probabilities[digit]), 1e-9)) - line.shape_cost(self.box, digit, self.length)
+                + line.prior.several_cost * math.log(max(1 - self.several, 1e-6)))
 
 
 def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0,
-               prior: Prior = Prior()) -> NumberReading:
+               prior: Prior = Prior(), several=None) -> NumberReading:
     """Read the number in `ink`. `probabilities(inputs (N, 28, 28)) -> (N, 10)` is called once per round.
 
     `strokes_of(piece)` gives a digit's own strokes for the result (pads only); `scale` turns the
     marks' pixels into the ones reported (an image's original size); `prior` scores the readings' shapes
-    and what a cut costs (images pass their own, image_marks.PHOTO_PRIOR).
+    and what a cut costs (images pass their own, image_marks.PHOTO_PRIOR). `several(inputs (N, 28, 28)) -> (N,)`,
+    where given, is each piece's chance of not being one whole digit (core.several_digits, for photos): it costs
+    `prior.several_cost` times -log of the rest, and a piece no wider than a digit is tried cut when it is over
+    SEVERAL_CUT (two touching digits are often no wider than a 0).
     """
     groups = group_marks(ink.boxes)
     if not groups:
@@ -281,18 +289,23 @@ def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0,
             if model_input is not None:
                 found.append((piece, model_input))
         if found:
-            batch = probabilities(np.stack([m for _, m in found]))
-            for (piece, model_input), probs in zip(found, batch):
+            inputs = np.stack([m for _, m in found])
+            batch = probabilities(inputs)
+            chances = several(inputs) if several is not None else np.zeros(len(found))
+            for (piece, model_input), probs, chance in zip(found, batch, chances):
                 length = ink.stroke_length(piece) if prior.long_cost > 0 else 0.0
-                readings[piece] = _Reading(box_of(piece), np.asarray(probs), model_input, length)
+                readings[piece] = _Reading(box_of(piece), np.asarray(probs), model_input, length, float(chance))
 
     final: list[Piece] = []
     pending = [Piece(g) for g in groups]
     for round_number in range(MAX_ROUNDS + 1):
         if not pending:
             break
+        if several is not None:
+            read_all(pending)  # which pieces to cut depends on their readings too
         options = {piece: _splits(ink, piece, box_of(piece), line) for piece in pending
-                   if round_number < MAX_ROUNDS and box_of(piece) is not None and line.is_wide(box_of(piece))}
+                   if round_number < MAX_ROUNDS and box_of(piece) is not None
+                   and (line.is_wide(box_of(piece)) or getattr(readings.get(piece), "several", 0) > SEVERAL_CUT)}
         read_all(pending + [side for splits in options.values() for sides in splits for side in sides])
         next_pending = []
         for piece in pending:

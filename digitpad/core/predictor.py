@@ -150,9 +150,12 @@ class Predictor:
         from .image_marks import PHOTO_PRIOR, ImageMarks
         from .ink import find_ink
         from .number_reading import read_marks
+        from .several_digits import bundled_gate
 
         marks = ImageMarks(find_ink(load_image(image) if isinstance(image, (str, os.PathLike)) else image, ink))
-        return read_marks(marks, partial(self.probabilities, int8=False), scale=marks.scale, prior=PHOTO_PRIOR)
+        gate = bundled_gate()
+        return read_marks(marks, partial(self.probabilities, int8=False), scale=marks.scale, prior=PHOTO_PRIOR,
+                          several=gate.not_one_digit if gate else None)
 
     def read_number_strokes(self, strokes, size: tuple[int, int]):
         """A NumberReading of the digits written on a pad: strokes are lists of (x, y) pad pixels, size its
