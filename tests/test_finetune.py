@@ -218,7 +218,8 @@ def test_interrupted_finetune_keeps_the_existing_file(tmp_path, boxy_threes):
     from digitpad.core.runs import STOPPED, RunStore
 
     record = RunStore().records()[0][0]  # the newest
-    assert record.name == "tuned" and record.kind == "finetune" and record.status == STOPPED and record.checkpoint is None
+    assert record.name == "tuned" and record.kind == "finetune" and record.status == STOPPED
+    assert record.checkpoint is None
     assert record.stopped_at.startswith("in epoch"), "the loop was asked to stop, not broken into by an interrupt"
 
 
