@@ -12,7 +12,8 @@ shakier hand, smaller photos: never tuned on). A third, photos only, "pen on pap
 the pad's stroke-drawn numbers (15% touching) written with a fine to broad pen, black, blue or pencil, on plain or ruled
 paper under uneven light (tests/written_numbers.py pen_photo_number), built differently from the MNIST
 photos. The baseline in the same run reads each group of overlapping marks as one digit, without cutting
-touching digits.
+touching digits. Photos are also read without the several-digits gate (core.several_digits), in the same run,
+with each photo's read time both ways.
 
 Latency of reading a 6-digit number on a 960x320 pad (strokes with a point every 3 px, as mouse
 events come), one torch thread, p50/p95 on the wall clock and in the thread's CPU time, with
@@ -31,6 +32,7 @@ import os
 import random
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +48,8 @@ from written_numbers import pen_photo_number, photographed_number, written_numbe
 from digitpad import Predictor  # noqa: E402
 from digitpad.core import number_reading  # noqa: E402
 from digitpad.core.datasets import load_mnist  # noqa: E402
+from digitpad.core.image_marks import PHOTO_PRIOR, ImageMarks  # noqa: E402
+from digitpad.core.ink import find_ink  # noqa: E402
 
 MOUSE_SPACING = 3.0  # px between the points of a live stroke, as mouse events arrive
 LIVE_EVERY = 5  # mouse events between live reads: the Draw tab reads at most every 40 ms, a mouse moves every 8
@@ -78,6 +82,28 @@ def numbers(rng: np.random.Generator, count: int) -> list[str]:
     return ["".join(str(d) for d in rng.integers(0, 10, rng.integers(2, 7))) for _ in range(count)]
 
 
+def read_without_gate(predictor: Predictor, photo) -> str:
+    """The photo read as before the several-digits gate (core.several_digits): the baseline beside it."""
+    marks = ImageMarks(find_ink(photo, "auto"))
+    return number_reading.read_marks(marks, partial(predictor.probabilities, int8=False), scale=marks.scale,
+                                     prior=PHOTO_PRIOR).text
+
+
+def photo_scores(predictor: Predictor, texts: list[str], photos: list) -> dict:
+    """Whole-number scores with the gate and without it, and each photo's read time (wall, both ways)."""
+    with_gate, without, times = [], [], {"with_gate": [], "without_gate": []}
+    for photo in photos:
+        start = time.perf_counter()
+        with_gate.append(predictor.read_number(photo).text)
+        middle = time.perf_counter()
+        without.append(read_without_gate(predictor, photo))
+        times["with_gate"].append(middle - start)
+        times["without_gate"].append(time.perf_counter() - middle)
+    return {"photos": score(list(zip(texts, with_gate))),
+            "photos_without_gate": score(list(zip(texts, without))),
+            "photo_read_ms": {name: latency_ms(t) for name, t in times.items()}}
+
+
 def accuracy(predictor: Predictor, mnist, variant: dict, count: int) -> dict:
     rng = np.random.default_rng(variant["seed"])
     texts = numbers(rng, count)
@@ -89,15 +115,16 @@ def accuracy(predictor: Predictor, mnist, variant: dict, count: int) -> dict:
         chosen = [low + int(rng.choice(np.flatnonzero(labels[low:high] == int(c)))) for c in text]
         photos.append(photographed_number([images[i] for i in chosen], rng, **variant["photo"]))
     out = {}
-    for name, rounds in (("with_cuts", CUT_ROUNDS), ("baseline_no_cuts", 0)):
-        number_reading.MAX_ROUNDS = rounds
-        try:
-            out[name] = {
-                "strokes": score([(t, predictor.read_number_strokes(*w).text) for t, w in zip(texts, written)]),
-                "photos": score([(t, predictor.read_number(p).text) for t, p in zip(texts, photos)]),
-            }
-        finally:
-            number_reading.MAX_ROUNDS = CUT_ROUNDS
+    out["with_cuts"] = {"strokes": score([(t, predictor.read_number_strokes(*w).text) for t, w in zip(texts, written)]),
+                        **photo_scores(predictor, texts, photos)}
+    number_reading.MAX_ROUNDS = 0
+    try:
+        out["baseline_no_cuts"] = {
+            "strokes": score([(t, predictor.read_number_strokes(*w).text) for t, w in zip(texts, written)]),
+            "photos": score([(t, predictor.read_number(p).text) for t, p in zip(texts, photos)]),
+        }
+    finally:
+        number_reading.MAX_ROUNDS = CUT_ROUNDS
     return out
 
 
@@ -106,13 +133,12 @@ def pen_accuracy(predictor: Predictor, count: int, seed: int = 3) -> dict:
     rng = np.random.default_rng(seed)
     texts = numbers(rng, count)
     photos = [pen_photo_number(text, rng, touch_share=0.15) for text in texts]  # as many touching as the MNIST photos
-    out = {}
-    for name, rounds in (("with_cuts", CUT_ROUNDS), ("baseline_no_cuts", 0)):
-        number_reading.MAX_ROUNDS = rounds
-        try:
-            out[name] = {"photos": score([(t, predictor.read_number(p).text) for t, p in zip(texts, photos)])}
-        finally:
-            number_reading.MAX_ROUNDS = CUT_ROUNDS
+    out = {"with_cuts": photo_scores(predictor, texts, photos)}
+    number_reading.MAX_ROUNDS = 0
+    try:
+        out["baseline_no_cuts"] = {"photos": score([(t, predictor.read_number(p).text) for t, p in zip(texts, photos)])}
+    finally:
+        number_reading.MAX_ROUNDS = CUT_ROUNDS
     return out
 
 
