@@ -32,7 +32,6 @@ import os
 import random
 import sys
 import time
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -48,8 +47,6 @@ from written_numbers import pen_photo_number, photographed_number, written_numbe
 from digitpad import Predictor  # noqa: E402
 from digitpad.core import number_reading  # noqa: E402
 from digitpad.core.datasets import load_mnist  # noqa: E402
-from digitpad.core.image_marks import PHOTO_PRIOR, ImageMarks  # noqa: E402
-from digitpad.core.ink import find_ink  # noqa: E402
 
 MOUSE_SPACING = 3.0  # px between the points of a live stroke, as mouse events arrive
 LIVE_EVERY = 5  # mouse events between live reads: the Draw tab reads at most every 40 ms, a mouse moves every 8
@@ -82,13 +79,6 @@ def numbers(rng: np.random.Generator, count: int) -> list[str]:
     return ["".join(str(d) for d in rng.integers(0, 10, rng.integers(2, 7))) for _ in range(count)]
 
 
-def read_without_gate(predictor: Predictor, photo) -> str:
-    """The photo read as before the several-digits gate (core.several_digits): the baseline beside it."""
-    marks = ImageMarks(find_ink(photo, "auto"))
-    return number_reading.read_marks(marks, partial(predictor.probabilities, int8=False), scale=marks.scale,
-                                     prior=PHOTO_PRIOR).text
-
-
 def photo_scores(predictor: Predictor, texts: list[str], photos: list) -> dict:
     """Whole-number scores with the gate and without it, and each photo's read time (wall, both ways)."""
     with_gate, without, times = [], [], {"with_gate": [], "without_gate": []}
@@ -96,7 +86,7 @@ def photo_scores(predictor: Predictor, texts: list[str], photos: list) -> dict:
         start = time.perf_counter()
         with_gate.append(predictor.read_number(photo).text)
         middle = time.perf_counter()
-        without.append(read_without_gate(predictor, photo))
+        without.append(predictor.read_number(photo, gate=False).text)
         times["with_gate"].append(middle - start)
         times["without_gate"].append(time.perf_counter() - middle)
     return {"photos": score(list(zip(texts, with_gate))),

@@ -144,18 +144,19 @@ class Predictor:
         return [Reading(prediction, f.marks[0].box if f.found else None, len(f.marks), f.size)
                 for f, prediction in zip(found, self.classify(inputs))]
 
-    def read_number(self, image, ink: Ink = "auto"):
+    def read_number(self, image, ink: Ink = "auto", gate: bool = True):
         """A NumberReading of every digit in one row of writing in an image (a file path, a PIL image or an
-        array); a bad file raises ImageError."""
+        array); a bad file raises ImageError. `gate=False` reads without the several-digits gate
+        (core.several_digits), as before it existed: the baseline it is measured against."""
         from .image_marks import PHOTO_PRIOR, ImageMarks
         from .ink import find_ink
         from .number_reading import read_marks
         from .several_digits import bundled_gate
 
         marks = ImageMarks(find_ink(load_image(image) if isinstance(image, (str, os.PathLike)) else image, ink))
-        gate = bundled_gate()
+        several = bundled_gate() if gate else None
         return read_marks(marks, partial(self.probabilities, int8=False), scale=marks.scale, prior=PHOTO_PRIOR,
-                          several=gate.not_one_digit if gate else None)
+                          several=several.not_one_digit if several else None)
 
     def read_number_strokes(self, strokes, size: tuple[int, int]):
         """A NumberReading of the digits written on a pad: strokes are lists of (x, y) pad pixels, size its
