@@ -257,7 +257,8 @@ class _Reading:
 
 def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0,
                prior: Prior = Prior(), several=None) -> NumberReading:
-    """Read the number in `ink`. `probabilities(inputs (N, 28, 28)) -> (N, 10)` is called once per round.
+    """Read the number in `ink`. `probabilities(inputs (N, 28, 28)) -> (N, 10)` is called once per round (twice when
+    `several` doubts a piece no wider than a digit).
 
     `strokes_of(piece)` gives a digit's own strokes for the result (pads only); `scale` turns the
     marks' pixels into the ones reported (an image's original size); `prior` scores the readings' shapes
@@ -296,17 +297,22 @@ def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0,
                 length = ink.stroke_length(piece) if prior.long_cost > 0 else 0.0
                 readings[piece] = _Reading(box_of(piece), np.asarray(probs), model_input, length, float(chance))
 
+    def sides_of(options: dict[Piece, list[tuple[Piece, Piece]]]) -> list[Piece]:
+        return [side for splits in options.values() for sides in splits for side in sides]
+
     final: list[Piece] = []
     pending = [Piece(g) for g in groups]
     for round_number in range(MAX_ROUNDS + 1):
         if not pending:
             break
-        if several is not None:
-            read_all(pending)  # which pieces to cut depends on their readings too
-        options = {piece: _splits(ink, piece, box_of(piece), line) for piece in pending
-                   if round_number < MAX_ROUNDS and box_of(piece) is not None
-                   and (line.is_wide(box_of(piece)) or getattr(readings.get(piece), "several", 0) > SEVERAL_CUT)}
-        read_all(pending + [side for splits in options.values() for sides in splits for side in sides])
+        cuttable = [piece for piece in pending if round_number < MAX_ROUNDS and box_of(piece) is not None]
+        options = {piece: _splits(ink, piece, box_of(piece), line) for piece in cuttable
+                   if line.is_wide(box_of(piece))}
+        read_all(pending + sides_of(options))  # one forward pass: the pieces and the wide ones' cuts
+        doubted = {piece: _splits(ink, piece, box_of(piece), line) for piece in cuttable
+                   if piece not in options and readings[piece] is not None and readings[piece].several > SEVERAL_CUT}
+        read_all(sides_of(doubted))  # a second only when `several` doubts a piece no wider than a digit
+        options |= doubted
         next_pending = []
         for piece in pending:
             whole = readings[piece]
