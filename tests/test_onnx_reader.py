@@ -1,5 +1,6 @@
 """ONNX Runtime reads as the torch float model does, for every architecture; without it torch reads."""
 
+import os
 import sys
 
 import numpy as np
@@ -64,7 +65,7 @@ def test_a_second_start_reads_the_cached_graph_without_importing_onnx(tmp_path):
 
     load = ("import sys; from digitpad import Predictor; p = Predictor.load(device='cpu'); "
             "print(p.engine, 'onnx' in sys.modules, 'scipy' in sys.modules)")
-    env = {**__import__("os").environ, "XDG_CACHE_HOME": str(tmp_path)}
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
     first, second = (subprocess.run([sys.executable, "-c", load], env=env, capture_output=True, text=True,
                                     check=True).stdout.split() for _ in range(2))
     assert first == ["onnxruntime", "True", "False"], "the first start exports the graph, which imports onnx"
