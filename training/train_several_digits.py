@@ -43,9 +43,14 @@ TRAIN_DIGITS = 50_000  # MNIST training images used; the rest are the check set
 PEN_PAD = (720, 280)  # room on the pad for a run of pen digits as tall as pen_digits draws one
 
 
+def _inked(ink: np.ndarray, axis: int) -> np.ndarray:
+    """The columns (axis 0) or rows (axis 1) of a [0, 1] image that hold ink."""
+    return np.flatnonzero((ink > INK_THRESHOLD).any(axis=axis))
+
+
 # --- touching runs drawn straight into the model input ---------------------------------------------
 def _ink_columns(image: np.ndarray) -> np.ndarray:
-    cols = np.flatnonzero((image > INK_THRESHOLD).any(axis=0))
+    cols = _inked(image, 0)
     return image[:, cols[0]: cols[-1] + 1] if len(cols) else image[:, :0]
 
 
@@ -105,7 +110,7 @@ def touching_runs(images: np.ndarray, count: int, seed: int) -> np.ndarray:
 # --- photographed digits, found by the app's ink finder ---------------------------------------------
 def _digit_ink(digit: np.ndarray, height: int, rng: np.random.Generator) -> np.ndarray:
     ink = digit.astype(np.float32) / 255
-    cols, rows = np.flatnonzero(ink.max(0) > 0.1), np.flatnonzero(ink.max(1) > 0.1)
+    cols, rows = _inked(ink, 0), _inked(ink, 1)
     ink = ink[rows[0]: rows[-1] + 1, cols[0]: cols[-1] + 1]
     h = max(10, int(height * rng.uniform(0.85, 1.15)))
     w = max(2, round(ink.shape[1] * h / ink.shape[0] * rng.uniform(0.85, 1.15)))
@@ -175,7 +180,7 @@ def parts_of_digits(images: np.ndarray, count: int, seed: int) -> np.ndarray:
     out = []
     for image in images[rng.permutation(len(images))[:count]]:
         ink = image.astype(np.float32) / 255
-        cols = np.flatnonzero(ink.max(0) > 0.1)
+        cols = _inked(ink, 0)
         if len(cols) < 6:
             continue
         cut = int(cols[0] + rng.uniform(0.25, 0.75) * (cols[-1] - cols[0]))
