@@ -2,6 +2,7 @@ import numpy as np
 
 from digit_strokes import all_styles, place
 
+from digitpad.core import pen_digits
 from digitpad.core.preprocess import to_mnist
 from digitpad.core.strokes import drawing_input, is_mark, model_pen_width, render_strokes
 
@@ -25,7 +26,8 @@ def test_model_pen_width_follows_drawing_size():
 def test_dots_and_dashes_are_marks_and_every_digit_style_is_not():
     pad = (280, 280)
     for strokes in ([[(140, 140)]], [[(60, 200), (63, 202)]], [[(100, 150), (140, 152)]], [[(20, 30), (250, 60)]],
-                    [[(100, 100), (110, 104)], [(112, 104), (118, 103)]]):
+                    [[(100, 100), (110, 104)], [(112, 104), (118, 103)]],
+                    [[(100, 180), (131, 162), (160, 139)]], [[(60, 100), (104, 60)]]):  # dashes at 35° and 42°
         assert is_mark(strokes, pad), strokes
     for digit, name, strokes in all_styles():
         for where in (dict(x=70, y=30, height=250), dict(x=8, y=200, height=40), dict(x=70, y=40, height=230,
@@ -65,3 +67,12 @@ def test_drawing_input_keeps_to_the_pad():
     for strokes in ([[(140, -100), (140, 200)]], [[(-60, 100), (200, 120), (150, 400)]]):  # partly off the pad
         on_pad = to_mnist(render_strokes(strokes, (280, 280)), ink="light")
         assert difference(drawing_input(strokes, (280, 280)), on_pad) < 0.03, "cut off as the pad shows it"
+
+
+def test_no_synthetic_writer_digit_is_a_mark():
+    """The slanted-dash rule turns away no digit of 200 synthetic writers (pen_digits, every design)."""
+    rng = np.random.default_rng(11)
+    for _ in range(200):
+        writer = pen_digits.Writer.random(rng)
+        for strokes, digit in pen_digits.writer_digits(writer, 1, rng):
+            assert not is_mark(strokes, pen_digits.PAD), (digit, writer.styles[digit], strokes)

@@ -24,6 +24,8 @@ MIN_EXTENT = 8.0  # a dot or a tiny scribble is drawn as if the drawing were thi
 SUPERSAMPLE = 2
 MARK_FRACTION = 0.08  # ink spanning less of the pad's shorter side than this is a dot or a tick, not a digit
 FLAT_RATIO = 0.5  # ink less tall than half its width is a dash (within ~27° of level): no digit is that flat
+STRAIGHT_SHARE = 0.15  # one stroke no further than this share of its length from a straight line is straight...
+# ...and when it also lies nearer level than upright (less tall than wide), it is a dash: a 1 stands up
 WORKING_SCALE = 3  # `drawing_input` draws the ink at this many times the model's 20 px box (then supersampled)
 INK_EDGE = 0.1  # pad pixels the ink's box reaches short of the pen's edge (to_mnist drops pixels under 10% ink)
 DENSE_STROKE = 40  # a stroke of more points than this is thinned before drawing (a mouse reports every pixel)...
@@ -45,15 +47,33 @@ def _pen_for(points: np.ndarray) -> float:
 def is_mark(strokes: Sequence[Stroke], size: tuple[int, int]) -> bool:
     """True for a lone dot or a dash, which the model must not read as a digit.
 
-    Decided from the ink's extent in the stroke path (pen width aside): smaller than MARK_FRACTION
-    of the pad, or flatter than FLAT_RATIO. Once rendered and scaled to MNIST's 20 px box, a dot
-    and a dash look like a blob or a bar, which a digit model reads with misplaced confidence.
+    Once rendered and scaled to MNIST's 20 px box, a dot and a dash look like a blob or a bar (a
+    slanted bar is a 1 to the model), which a digit model reads with misplaced confidence.
     """
+    return is_dot_or_flat(strokes, size) or is_slanted_dash(strokes)
+
+
+def is_dot_or_flat(strokes: Sequence[Stroke], size: tuple[int, int]) -> bool:
+    """The ink's extent in the stroke path (pen width aside) is smaller than MARK_FRACTION of the pad, or flatter
+    than FLAT_RATIO."""
     points = all_points(strokes)
     if not len(points):
         return False
     width, height = points.max(0) - points.min(0)
     return max(width, height) < MARK_FRACTION * max(1, min(size)) or height < FLAT_RATIO * width
+
+
+def is_slanted_dash(strokes: Sequence[Stroke]) -> bool:
+    """One straight stroke, less tall than wide: a dash drawn at 27-45°, which the flat rule lets through. No point
+    lies further from the line between its ends than STRAIGHT_SHARE of their distance."""
+    if len(strokes) != 1:
+        return False
+    points = all_points(strokes)
+    width, height = points.max(0) - points.min(0)
+    direction, offsets = points[-1] - points[0], points - points[0]
+    length = float(np.hypot(*direction))
+    return bool(height < width and length > 0 and np.abs(direction[0] * offsets[:, 1] - direction[1] * offsets[:, 0])
+                .max() <= STRAIGHT_SHARE * length * length)
 
 
 def render_strokes(strokes: Sequence[Stroke], size: tuple[int, int], pen_width: float | None = None) -> np.ndarray:
