@@ -38,8 +38,9 @@ def test_blank_pad_shows_a_prompt(window, qtbot):
 
 
 @pytest.mark.parametrize("strokes", [[[(150, 150), (151, 151)]], [[(90, 160), (170, 166)]],
-                                     [[(30, 240), (48, 236), (62, 231)]]],  # a dot, a dash, a short tilted dash low left
-                         ids=["dot", "dash", "short dash"])
+                                     [[(30, 240), (48, 236), (62, 231)]],  # a dot, a dash, a short tilted dash low left
+                                     [[(110, 190), (130, 174), (150, 157)]]],  # a dash at 40°, which reads as a sure 1
+                         ids=["dot", "dash", "short dash", "slanted dash"])
 def test_a_lone_dot_or_a_dash_is_no_digit(window, qtbot, strokes):
     tab = window.draw_tab
     draw(tab.canvas, strokes)
