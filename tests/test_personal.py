@@ -91,6 +91,10 @@ def test_cli_stats_export_import(tmp_path, three):
     assert out.startswith("3 digits") and "7: 1" in out and "1: 1" in out
     digitpad("personal", "export", str(tmp_path / "shared.npz"), "--set", str(mine))
     assert len(PersonalSet.load(tmp_path / "shared.npz").samples) == 3
+    for name, written in (("backup.pt", "backup.npz"), ("backup", "backup.npz")):  # named as its content is
+        out = digitpad("personal", "export", str(tmp_path / name), "--set", str(mine)).stdout
+        assert out == f"exported 3 digits to {tmp_path / written}\n" and not (tmp_path / name).exists()
+        assert len(PersonalSet.load(tmp_path / written).samples) == 3
 
 
 def test_cli_import_of_a_bad_file_loses_nothing(tmp_path, three):

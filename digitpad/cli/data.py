@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ..core.personal import PersonalSet, PersonalSetError, edit, stored_at
+from ..core.personal import PersonalSet, PersonalSetError, edit, export_path, stored_at
 from .common import check_outputs
 
 
@@ -18,9 +18,10 @@ def cmd_personal(args) -> int:
     if not args.path:
         raise PersonalSetError(f"`digitpad personal {args.action}` needs a file")
     if args.action == "export":
-        check_outputs(args.path)
+        target = export_path(args.path)
+        check_outputs(str(target))
         mine = PersonalSet.load(stored_at(args.personal_set), missing_ok=True)
-        print(f"exported {len(mine.samples)} digits to {mine.save(args.path)}")
+        print(f"exported {len(mine.samples)} digits to {mine.save(target)}")
         return 0
     incoming = PersonalSet.load(args.path)  # a bad file raises here, before anything is written
     added, mine = edit(args.personal_set, lambda personal: personal.merge(incoming))

@@ -84,6 +84,13 @@ def _home(path: str | os.PathLike | None) -> Path:
     return path.with_suffix(".npz") if path.suffix == ".pt" else path
 
 
+def export_path(path: str | os.PathLike) -> Path:
+    """Where an export named `path` goes: a name ending .npz, as its content is (mine.pt, mine: mine.npz)."""
+    path = Path(path)
+    return path if path.suffix == ".npz" else path.with_suffix(".npz") if path.suffix == ".pt" else \
+        path.with_name(path.name + ".npz")
+
+
 def _first_format_file(path: str | os.PathLike | None) -> Path | None:
     """The set's first-format file, read while its .npz does not exist: personal.pt for the default set, or the
     .pt named."""
