@@ -19,7 +19,7 @@ def cmd_personal(args) -> int:
         raise PersonalSetError(f"`digitpad personal {args.action}` needs a file")
     if args.action == "export":
         target = export_path(args.path)
-        check_outputs(str(target))
+        check_outputs(args.path, str(target))  # the name given too: the bundled model's name is refused as it is
         mine = PersonalSet.load(stored_at(args.personal_set), missing_ok=True)
         print(f"exported {len(mine.samples)} digits to {mine.save(target)}")
         return 0
