@@ -12,8 +12,8 @@ shakier hand, smaller photos: never tuned on). A third, photos only, "pen on pap
 the pad's stroke-drawn numbers (15% touching) written with a fine to broad pen, black, blue or pencil, on plain or ruled
 paper under uneven light (tests/written_numbers.py pen_photo_number), built differently from the MNIST
 photos. The baseline in the same run reads each group of overlapping marks as one digit, without cutting
-touching digits. Photos are also read without the several-digits gate (core.several_digits), in the same run,
-with each photo's read time both ways.
+touching digits. Photos are also read without seams (straight cuts only) and without the several-digits gate
+(core.several_digits), in the same run, with each photo's read time each way.
 
 Latency of reading a 6-digit number on a 960x320 pad (strokes with a point every 3 px, as mouse
 events come), one torch thread, p50/p95 on the wall clock and in the thread's CPU time, with
@@ -79,18 +79,20 @@ def numbers(rng: np.random.Generator, count: int) -> list[str]:
     return ["".join(str(d) for d in rng.integers(0, 10, rng.integers(2, 7))) for _ in range(count)]
 
 
+PHOTO_READERS = {"photos": {}, "photos_without_seams": {"seams": False}, "photos_without_gate": {"gate": False}}
+
+
 def photo_scores(predictor: Predictor, texts: list[str], photos: list) -> dict:
-    """Whole-number scores with the gate and without it, and each photo's read time (wall, both ways)."""
-    with_gate, without, times = [], [], {"with_gate": [], "without_gate": []}
+    """Whole-number scores as shipped, without seams and without the gate, and each photo's read time (wall, each
+    way, taken in turn)."""
+    read = {name: [] for name in PHOTO_READERS}
+    times = {name: [] for name in PHOTO_READERS}
     for photo in photos:
-        start = time.perf_counter()
-        with_gate.append(predictor.read_number(photo).text)
-        middle = time.perf_counter()
-        without.append(predictor.read_number(photo, gate=False).text)
-        times["with_gate"].append(middle - start)
-        times["without_gate"].append(time.perf_counter() - middle)
-    return {"photos": score(list(zip(texts, with_gate))),
-            "photos_without_gate": score(list(zip(texts, without))),
+        for name, options in PHOTO_READERS.items():
+            start = time.perf_counter()
+            read[name].append(predictor.read_number(photo, **options).text)
+            times[name].append(time.perf_counter() - start)
+    return {**{name: score(list(zip(texts, read[name]))) for name in PHOTO_READERS},
             "photo_read_ms": {name: latency_ms(t) for name, t in times.items()}}
 
 

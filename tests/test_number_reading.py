@@ -1,4 +1,5 @@
-"""Reading whole numbers: strokes on a wide pad and photos of written rows, through the public API."""
+"""Reading whole numbers: strokes on a wide pad and photos of written rows, through the public API (and the
+photo reader's seam, on a drawn image)."""
 
 import json
 
@@ -6,9 +7,11 @@ import numpy as np
 import pytest
 from digit_strokes import STYLES, place
 from PIL import Image
-from written_numbers import photographed_number, written_number
+from written_numbers import pen_photo_number, photographed_number, written_number
 
-from digitpad.core.number_reading import group_marks
+from digitpad.core.image_marks import ImageMarks
+from digitpad.core.ink import find_ink
+from digitpad.core.number_reading import Piece, group_marks
 from digitpad.core.stroke_marks import StrokeMarks, clip_stroke
 
 PAD = (960, 320)
@@ -189,3 +192,46 @@ def test_touching_digits_with_too_much_stroke_for_one_digit_are_cut(bundled, mni
     photo = photographed_number([images[i] for i in chosen], np.random.default_rng(seed), touch_share=1.0)
     read = bundled.read_number(photo).text
     assert len(read) == 2 and read[0] == truth[0], read
+
+
+def _outline(image: np.ndarray, top: int, left: int, bottom: int, right: int, width: int = 6) -> None:
+    image[top:bottom, left:right] = 0
+    image[top + width: bottom - width, left + width: right - width] = 255
+
+
+def test_a_seam_bends_around_digits_that_overlap_where_no_column_parts_them():
+    """Two boxes of ink, the lower one further left, joined by a thin stroke: every column through their overlap
+    gives each side a piece of both; the seam passes right of the upper box and left of the lower one, crossing
+    the joining stroke once."""
+    image = np.full((240, 200), 255, np.uint8)
+    _outline(image, 30, 40, 90, 84)  # upper, columns 40-83
+    _outline(image, 140, 68, 200, 112)  # lower, columns 68-111
+    image[90:140, 74:78] = 0  # the joining stroke
+    marks = ImageMarks(find_ink(Image.fromarray(image), "dark"))
+    assert len(marks.boxes) == 1
+    left, top, right, bottom = marks.boxes[0]
+    to_working = (right - left) / (112 - 40)
+    x = left + round((76 - 40) * to_working) + 0.5  # through both boxes' overlap
+    whole = Piece((0,))
+    seam = marks.seam(whole, x, reach=round(20 * to_working))
+    assert seam is not None
+    upper_end, lower_start = top + 60 * to_working, top + 110 * to_working
+    upper_side = marks.piece_box(Piece((0,), (-np.inf, seam)))
+    lower_side = marks.piece_box(Piece((0,), (seam, np.inf)))
+    assert upper_side[3] < lower_start and lower_side[1] > upper_end, (upper_side, lower_side)
+    straight_left = marks.piece_box(Piece((0,), (-np.inf, x)))
+    straight_right = marks.piece_box(Piece((0,), (x, np.inf)))
+    assert straight_left[3] > lower_start and straight_right[1] < upper_end  # the column takes a piece of both
+
+
+def test_touching_pen_digits_in_photos_are_read_better_with_seams(bundled):
+    """Numbers written with the pad's strokes in pen on paper, every pair of neighbours touching, read with seams
+    and with straight cuts only (there: 17 of 40 right, with seams 21)."""
+    rng = np.random.default_rng(32)
+    truths = ["".join(str(d) for d in rng.integers(0, 10, int(rng.integers(2, 5)))) for _ in range(40)]
+    photos = [pen_photo_number(t, rng, touch_share=1.0) for t in truths]
+
+    def right(seams: bool) -> int:
+        return sum(bundled.read_number(photo, seams=seams).text == truth for truth, photo in zip(truths, photos))
+
+    assert right(seams=True) >= right(seams=False) + 3

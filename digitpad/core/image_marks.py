@@ -1,9 +1,9 @@
 """The ink of an image as the marks of a number (core.number_reading): the components core.ink finds.
 
 core.ink flattens the lighting, thresholds, and drops ruled lines and specks; each ink component
-it keeps is one mark here, measured at its working size. A piece of marks (cut at columns when
-digits touch) is turned into the model input by core.ink's own `mark_to_mnist`, as a single digit
-in a photo is.
+it keeps is one mark here, measured at its working size. A piece of marks (cut at columns or seams
+when digits touch) is turned into the model input by core.ink's own `mark_to_mnist`, as a single
+digit in a photo is.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ import numpy as np
 from scipy import ndimage
 
 from .ink import InkMap, Mark, mark_to_mnist
-from .number_reading import Box, Piece, Prior
+from .number_reading import Boundary, Box, Piece, Prior, Seam
+
+SEAM_STRAY = 0.2  # a seam's cost for straying `reach` from its column, in pixels of ink crossed
 
 # How a photo's readings are scored (number_reading.Prior() is the pad's): the model reads two touching
 # photographed digits as one with high confidence more often than two touching pen drawings, so a reading
@@ -28,7 +30,12 @@ from .number_reading import Box, Piece, Prior
 # With the several-digits gate (core.several_digits; training/README.md, Round 5) every reading also costs
 # 0.5 * -log P(one whole digit): set on the development photos with a trial gate (cost 0.5: 89.3%, 1: 88.3%,
 # 2: 88.0%); the shipped gate reads them 89.7%.
-PHOTO_PRIOR = Prior(aspect_cost=2.0, cut_cost=0.8, cut_step=0.2, long_share=2.7, long_cost=1.0, several_cost=0.5)
+# Each cut column is also tried as a seam bending up to a quarter of a digit's width around the ink, at 1.0 more
+# than a straight cut: touching digits in a photo often overlap, where any column gives each a piece of the other.
+# Set on the development photos (seam cost 0.5: 89.0%, 1.0-1.5: 89.3%, 2.0: 89.0%; without seams 89.7%); it pays
+# on the others (training/README.md, Round 6).
+PHOTO_PRIOR = Prior(aspect_cost=2.0, cut_cost=0.8, cut_step=0.2, long_share=2.7, long_cost=1.0, several_cost=0.5,
+                    seam_reach=0.25, seam_cost=1.0)
 
 
 class ImageMarks:
@@ -51,8 +58,18 @@ class ImageMarks:
         mask = np.isin(self.found.labels[top:bottom, left:right], [self.labels[i] for i in piece.marks])
         if piece.columns is not None:
             columns = np.arange(left, right) + 0.5
-            mask &= ((columns >= piece.columns[0]) & (columns < piece.columns[1]))[None, :]
+            low, high = (_per_row(edge, top, bottom)[:, None] for edge in piece.columns)
+            mask &= (columns >= low) & (columns < high)
         return mask, left, top
+
+    def seam(self, piece: Piece, x: float, reach: int) -> Seam | None:
+        mask, left, top = self._mask(piece)
+        rows = np.flatnonzero(mask.any(axis=1))
+        if not len(rows):
+            return None
+        path = seam_path(mask[rows[0]: rows[-1] + 1], int(x - 0.5) - left, reach)  # x is a column's middle
+        xs = tuple(float(left + c) + 0.5 for c in path)
+        return None if all(v == x for v in xs) else (top + int(rows[0]), xs)
 
     def piece_box(self, piece: Piece) -> Box | None:
         mask, left, top = self._mask(piece)
@@ -85,3 +102,27 @@ class ImageMarks:
     def column_ink(self, marks: tuple[int, ...], left: int, right: int) -> np.ndarray:
         mask, mask_left, _ = self._mask(Piece(marks))
         return mask[:, left - mask_left: right - mask_left].sum(axis=0, dtype=np.float64)
+
+
+def seam_path(ink: np.ndarray, start: int, reach: int) -> list[int]:
+    """The column in each row of the path of least ink from the top row to the bottom one, moving at most one
+    column a row and `reach` from column `start`; a small cost for straying keeps it straight where no ink is in
+    the way. (Seam carving's path, across a blob of touching digits.)"""
+    low, high = max(0, start - reach), min(ink.shape[1], start + reach + 1)
+    total = ink[:, low:high].astype(np.float64) + SEAM_STRAY * np.abs(np.arange(low, high) - start) / max(reach, 1)
+    for row in range(1, len(total)):
+        before = total[row - 1]
+        total[row] += np.minimum(before, np.minimum(np.r_[np.inf, before[:-1]], np.r_[before[1:], np.inf]))
+    path = [int(total[-1].argmin())]
+    for row in range(len(total) - 2, -1, -1):
+        near = range(max(0, path[-1] - 1), min(total.shape[1], path[-1] + 2))
+        path.append(min(near, key=lambda c: total[row, c]))
+    return [low + c for c in reversed(path)]
+
+
+def _per_row(edge: Boundary, top: int, bottom: int) -> np.ndarray:
+    """A piece's edge as a column for each row from top to bottom (a seam keeps its end columns past its ends)."""
+    if isinstance(edge, tuple):
+        first, xs = edge
+        return np.asarray(xs)[np.clip(np.arange(top, bottom) - first, 0, len(xs) - 1)]
+    return np.full(bottom - top, float(edge))

@@ -5,7 +5,8 @@ The ink comes as "marks": pen strokes on a pad, or blobs of ink in an image. Mar
 horizontally belong to one digit (a 4 or a 5 in two strokes, a crossed 7, a 1 with a base); a mark
 much shorter than the writing joins the digit it reaches into, or alone is a speck and ignored.
 A group much wider than the line's usual digit may hold touching digits: it is cut in two at each
-candidate place (between its marks, or at the columns where its ink is thinnest), every side of
+candidate place (between its marks, or at the columns where its ink is thinnest, straight or bending
+around the ink as a seam where the prior asks for seams), every side of
 every cut is read by the model in one batch, and the cut whose sides read best (and look most
 like digits) wins over reading the group whole. Sides still too wide are cut again next round.
 What "looks like a digit" means is a `Prior`: the pad's and a photo's differ.
@@ -21,6 +22,8 @@ from typing import Protocol
 import numpy as np
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom in pixels (right and bottom exclusive)
+Seam = tuple[int, tuple[float, ...]]  # a cut that bends: its first row, and where it crosses each row from there
+Boundary = float | Seam  # a piece's edge: a column, or a seam (image ink only)
 DigitBox = tuple[int, int, int, int]  # x, y, width, height (as core.ink reports boxes)
 
 UNSURE_BELOW = 0.6  # a digit read with less confidence is shown as "?" in the display form
@@ -59,14 +62,18 @@ class Prior:
     long_share: float = math.inf  # a digit's strokes are seldom longer than this many times the writing's height
     long_cost: float = 0.0  # cost per height beyond it (asks the ink for Ink.stroke_length)
     several_cost: float = 0.0  # times -log(1 - p), p a reading's chance of not being one whole digit (`several`)
+    seam_reach: float = 0.0  # above 0: each cut column is also tried as a seam that bends up to this share of the usual
+    # digit width either way around the ink (asks the ink for Ink.seam): touching digits often overlap, a straight
+    # column through both gives each a piece of the other
+    seam_cost: float = 0.0  # what a seam cut costs on top of cut_cost (it can also carve one digit's parts apart)
 
 
 @dataclass(frozen=True)
 class Piece:
-    """Part of the ink read as one digit: some marks, optionally only their ink between two columns."""
+    """Part of the ink read as one digit: some marks, optionally only their ink between two columns (or seams)."""
 
     marks: tuple[int, ...]
-    columns: tuple[float, float] | None = None
+    columns: tuple[Boundary, Boundary] | None = None
 
 
 class Ink(Protocol):
@@ -85,6 +92,11 @@ class Ink(Protocol):
 
     def stroke_length(self, piece: Piece) -> float:
         """How long the piece's strokes are, in pixels, all together (asked only by a prior with a long_cost)."""
+
+    def seam(self, piece: Piece, x: float, reach: int) -> Seam | None:
+        """The cut through column x from the top of the piece's ink to its bottom that crosses the least ink,
+        bending at most `reach` pixels either way (asked only by a prior with a seam_reach); None when it is the
+        straight column."""
 
 
 @dataclass(frozen=True)
@@ -229,15 +241,20 @@ def _cut_columns(ink: Ink, piece: Piece, box: Box, line: _Line) -> list[float]:
 
 
 def _splits(ink: Ink, piece: Piece, box: Box, line: _Line) -> list[tuple[Piece, Piece]]:
-    """Candidate cuts of a piece into a left and a right one: between its marks, and through its thinnest columns."""
+    """Candidate cuts of a piece into a left and a right one: between its marks, and through its thinnest columns
+    (each also as a seam, where the prior asks)."""
     out: list[tuple[Piece, Piece]] = []
     if piece.columns is None and 1 < len(piece.marks) <= MAX_PARTITION_MARKS:
         by_centre = sorted(piece.marks, key=lambda i: ink.boxes[i][0] + ink.boxes[i][2])
         for k in range(1, len(by_centre)):
             out.append((Piece(tuple(sorted(by_centre[:k]))), Piece(tuple(sorted(by_centre[k:])))))
     low, high = piece.columns or (-math.inf, math.inf)
+    reach = round(line.prior.seam_reach * line.digit_width)
     for x in _cut_columns(ink, piece, box, line):
         out.append((Piece(piece.marks, (low, x)), Piece(piece.marks, (x, high))))
+        seam = ink.seam(piece, x, reach) if reach > 0 else None
+        if seam is not None:
+            out.append((Piece(piece.marks, (low, seam)), Piece(piece.marks, (seam, high))))
     return out
 
 
@@ -322,7 +339,9 @@ def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0,
             for left, right in options.get(piece, ()):
                 if readings[left] is None or readings[right] is None:
                     continue
-                score = readings[left].score(line) + readings[right].score(line) - prior.cut_cost
+                seam = left.columns is not None and isinstance(left.columns[1], tuple)
+                score = readings[left].score(line) + readings[right].score(line) - prior.cut_cost - (
+                    prior.seam_cost if seam else 0.0)
                 if score > best_score:
                     best_score, best = score, (left, right)
             if best is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 import numpy as np
@@ -144,10 +144,11 @@ class Predictor:
         return [Reading(prediction, f.marks[0].box if f.found else None, len(f.marks), f.size)
                 for f, prediction in zip(found, self.classify(inputs))]
 
-    def read_number(self, image, ink: Ink = "auto", gate: bool = True):
+    def read_number(self, image, ink: Ink = "auto", gate: bool = True, seams: bool = True):
         """A NumberReading of every digit in one row of writing in an image (a file path, a PIL image or an
         array); a bad file raises ImageError. `gate=False` reads without the several-digits gate
-        (core.several_digits), as before it existed: the baseline it is measured against."""
+        (core.several_digits), `seams=False` cuts touching digits at straight columns only, as before each
+        existed: the baselines they are measured against."""
         from .image_marks import PHOTO_PRIOR, ImageMarks
         from .ink import find_ink
         from .number_reading import read_marks
@@ -155,7 +156,8 @@ class Predictor:
 
         marks = ImageMarks(find_ink(load_image(image) if isinstance(image, (str, os.PathLike)) else image, ink))
         several = bundled_gate() if gate else None
-        return read_marks(marks, partial(self.probabilities, int8=False), scale=marks.scale, prior=PHOTO_PRIOR,
+        prior = PHOTO_PRIOR if seams else replace(PHOTO_PRIOR, seam_reach=0.0)
+        return read_marks(marks, partial(self.probabilities, int8=False), scale=marks.scale, prior=prior,
                           several=several.not_one_digit if several else None)
 
     def read_number_strokes(self, strokes, size: tuple[int, int]):
