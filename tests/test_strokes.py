@@ -33,7 +33,7 @@ def test_dots_and_dashes_are_marks_and_every_digit_style_is_not():
         for where in (dict(x=70, y=30, height=250), dict(x=8, y=200, height=40), dict(x=70, y=40, height=230,
                                                                                        rotate=-15)):
             assert not is_mark(place(strokes, **where), pad), (digit, name, where)
-    assert not is_mark([], pad)
+    assert not is_mark([], pad) and not is_mark([[]], pad)  # a stroke without points (a personal set may hold one)
 
 
 def difference(image, reference):

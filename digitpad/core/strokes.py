@@ -66,9 +66,9 @@ def is_dot_or_flat(strokes: Sequence[Stroke], size: tuple[int, int]) -> bool:
 def is_slanted_dash(strokes: Sequence[Stroke]) -> bool:
     """One straight stroke, less tall than wide: a dash drawn at 27-45°, which the flat rule lets through. No point
     lies further from the line between its ends than STRAIGHT_SHARE of their distance."""
-    if len(strokes) != 1:
-        return False
     points = all_points(strokes)
+    if len(strokes) != 1 or len(points) < 2:
+        return False
     width, height = points.max(0) - points.min(0)
     direction, offsets = points[-1] - points[0], points - points[0]
     length = float(np.hypot(*direction))
