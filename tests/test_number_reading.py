@@ -199,10 +199,9 @@ def _outline(image: np.ndarray, top: int, left: int, bottom: int, right: int, wi
     image[top + width: bottom - width, left + width: right - width] = 255
 
 
-def test_a_seam_bends_around_digits_that_overlap_where_no_column_parts_them():
-    """Two boxes of ink, the lower one further left, joined by a thin stroke: every column through their overlap
-    gives each side a piece of both; the seam passes right of the upper box and left of the lower one, crossing
-    the joining stroke once."""
+def _overlapping_boxes() -> tuple[ImageMarks, float, float]:
+    """Two outlined boxes, the lower one further left, joined by a thin stroke: the marks, a column through both
+    boxes' overlap, and how many working pixels one of the drawing's is."""
     image = np.full((240, 200), 255, np.uint8)
     _outline(image, 30, 40, 90, 84)  # upper, columns 40-83
     _outline(image, 140, 68, 200, 112)  # lower, columns 68-111
@@ -211,10 +210,17 @@ def test_a_seam_bends_around_digits_that_overlap_where_no_column_parts_them():
     assert len(marks.boxes) == 1
     left, top, right, bottom = marks.boxes[0]
     to_working = (right - left) / (112 - 40)
-    x = left + round((76 - 40) * to_working) + 0.5  # through both boxes' overlap
+    return marks, left + round((76 - 40) * to_working) + 0.5, to_working
+
+
+def test_a_seam_bends_around_digits_that_overlap_where_no_column_parts_them():
+    """Every column through the boxes' overlap gives each side a piece of both; the seam passes right of the upper
+    box and left of the lower one."""
+    marks, x, to_working = _overlapping_boxes()
+    top = marks.boxes[0][1]
     whole = Piece((0,))
-    seam = marks.seam(whole, x, reach=round(20 * to_working))
-    assert seam is not None
+    (straight, straight_is_seam), (seam, is_seam) = marks.cuts(whole, x, reach=round(20 * to_working))
+    assert straight == x and not straight_is_seam and is_seam
     upper_end, lower_start = top + 60 * to_working, top + 110 * to_working
     upper_side = marks.piece_box(Piece((0,), (-np.inf, seam)))
     lower_side = marks.piece_box(Piece((0,), (seam, np.inf)))
@@ -222,6 +228,30 @@ def test_a_seam_bends_around_digits_that_overlap_where_no_column_parts_them():
     straight_left = marks.piece_box(Piece((0,), (-np.inf, x)))
     straight_right = marks.piece_box(Piece((0,), (x, np.inf)))
     assert straight_left[3] > lower_start and straight_right[1] < upper_end  # the column takes a piece of both
+
+
+def test_the_sides_of_every_cut_share_out_exactly_their_piece_s_ink():
+    """Cut along a seam, then each side cut again at columns and seams that reach past the first seam: the two
+    sides of every cut hold all of their piece's ink and none twice (a later cut once took back ink an earlier
+    seam had given the other side)."""
+    marks, x, to_working = _overlapping_boxes()
+    reach = round(20 * to_working)
+
+    def ink(piece: Piece) -> np.ndarray:
+        mask, _, _ = marks._mask(piece)  # the piece's ink, over its marks' whole box
+        return mask
+
+    (_, _), (seam, _) = marks.cuts(Piece((0,)), x, reach)
+    left, _, right, _ = marks.boxes[0]
+    checked = 0
+    for side in (Piece((0,), (-np.inf, seam)), Piece((0,), (seam, np.inf))):
+        for column in np.arange(left, right) + 0.5:
+            for edge, _ in marks.cuts(side, float(column), reach):
+                low, high = side.columns
+                parts = ink(Piece((0,), (low, edge))), ink(Piece((0,), (edge, high)))
+                assert not (parts[0] & parts[1]).any() and ((parts[0] | parts[1]) == ink(side)).all(), column
+                checked += 1
+    assert checked > 2 * (right - left)
 
 
 def test_touching_pen_digits_in_photos_are_read_better_with_seams(bundled):

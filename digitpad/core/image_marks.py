@@ -14,7 +14,7 @@ import numpy as np
 from scipy import ndimage
 
 from .ink import InkMap, Mark, mark_to_mnist
-from .number_reading import Boundary, Box, Piece, Prior, Seam
+from .number_reading import Boundary, Box, Piece, Prior
 
 SEAM_STRAY = 0.2  # a seam's cost for straying `reach` from its column, in pixels of ink crossed
 
@@ -62,14 +62,21 @@ class ImageMarks:
             mask &= (columns >= low) & (columns < high)
         return mask, left, top
 
-    def seam(self, piece: Piece, x: float, reach: int) -> Seam | None:
+    def cuts(self, piece: Piece, x: float, reach: int) -> list[tuple[Boundary, bool]]:
         mask, left, top = self._mask(piece)
+        straight = np.full(len(mask), x)
+        edges = [(straight, False)]
         rows = np.flatnonzero(mask.any(axis=1))
-        if not len(rows):
-            return None
-        path = seam_path(mask[rows[0]: rows[-1] + 1], int(x - 0.5) - left, reach)  # x is a column's middle
-        xs = tuple(float(left + c) + 0.5 for c in path)
-        return None if all(v == x for v in xs) else (top + int(rows[0]), xs)
+        if len(rows):
+            path = np.asarray(seam_path(mask[rows[0]: rows[-1] + 1], int(x - 0.5) - left, reach)) + left + 0.5
+            bent = straight.copy()
+            bent[rows[0]: rows[-1] + 1] = path  # x is a column's middle, as the path's columns are given
+            if (bent != x).any():
+                edges.append((bent, len(np.unique(path)) > 1))  # a path down one other column is a straight cut
+        if piece.columns is not None:  # no side takes back ink its piece was cut from
+            low, high = (_per_row(edge, top, top + len(mask)) for edge in piece.columns)
+            edges = [(np.clip(edge, low, high), seam) for edge, seam in edges]
+        return [(_boundary(edge, top), seam) for edge, seam in edges]
 
     def piece_box(self, piece: Piece) -> Box | None:
         mask, left, top = self._mask(piece)
@@ -118,6 +125,11 @@ def seam_path(ink: np.ndarray, start: int, reach: int) -> list[int]:
         near = range(max(0, path[-1] - 1), min(total.shape[1], path[-1] + 2))
         path.append(min(near, key=lambda c: total[row, c]))
     return [low + c for c in reversed(path)]
+
+
+def _boundary(xs: np.ndarray, top: int) -> Boundary:
+    """A column for each row from `top` as a piece's edge: one column when they are all the same."""
+    return float(xs[0]) if (xs == xs[0]).all() else (top, tuple(float(v) for v in xs))
 
 
 def _per_row(edge: Boundary, top: int, bottom: int) -> np.ndarray:

@@ -17,12 +17,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom in pixels (right and bottom exclusive)
-Seam = tuple[int, tuple[float, ...]]  # a cut that bends: its first row, and where it crosses each row from there
+Seam = tuple[int, tuple[float, ...]]  # an edge that bends: its first row, and its column in each row from there
 Boundary = float | Seam  # a piece's edge: a column, or a seam (image ink only)
 DigitBox = tuple[int, int, int, int]  # x, y, width, height (as core.ink reports boxes)
 
@@ -63,7 +63,7 @@ class Prior:
     long_cost: float = 0.0  # cost per height beyond it (asks the ink for Ink.stroke_length)
     several_cost: float = 0.0  # times -log(1 - p), p a reading's chance of not being one whole digit (`several`)
     seam_reach: float = 0.0  # above 0: each cut column is also tried as a seam that bends up to this share of the usual
-    # digit width either way around the ink (asks the ink for Ink.seam): touching digits often overlap, a straight
+    # digit width either way around the ink (asks the ink for Ink.cuts): touching digits often overlap, a straight
     # column through both gives each a piece of the other
     seam_cost: float = 0.0  # what a seam cut costs on top of cut_cost (it can also carve one digit's parts apart)
 
@@ -93,10 +93,10 @@ class Ink(Protocol):
     def stroke_length(self, piece: Piece) -> float:
         """How long the piece's strokes are, in pixels, all together (asked only by a prior with a long_cost)."""
 
-    def seam(self, piece: Piece, x: float, reach: int) -> Seam | None:
-        """The cut through column x from the top of the piece's ink to its bottom that crosses the least ink,
-        bending at most `reach` pixels either way (asked only by a prior with a seam_reach); None when it is the
-        straight column."""
+    def cuts(self, piece: Piece, x: float, reach: int) -> list[tuple[Boundary, bool]]:
+        """The edges to cut the piece along near column x, each True when it is a seam: the column, and the path
+        from the top of the piece's ink to its bottom that crosses the least ink within `reach` pixels of it; both
+        held within the piece's own edges (asked only by a prior with a seam_reach)."""
 
 
 @dataclass(frozen=True)
@@ -240,21 +240,27 @@ def _cut_columns(ink: Ink, piece: Piece, box: Box, line: _Line) -> list[float]:
     return [left + i + 0.5 for i in chosen]
 
 
-def _splits(ink: Ink, piece: Piece, box: Box, line: _Line) -> list[tuple[Piece, Piece]]:
-    """Candidate cuts of a piece into a left and a right one: between its marks, and through its thinnest columns
-    (each also as a seam, where the prior asks)."""
-    out: list[tuple[Piece, Piece]] = []
+class _Split(NamedTuple):
+    """A candidate cut of a piece into a left and a right one; `seam` when it bends around the ink."""
+
+    left: Piece
+    right: Piece
+    seam: bool = False
+
+
+def _splits(ink: Ink, piece: Piece, box: Box, line: _Line) -> list[_Split]:
+    """Candidate cuts of a piece: between its marks, and through its thinnest columns (each also as a seam, where
+    the prior asks)."""
+    out: list[_Split] = []
     if piece.columns is None and 1 < len(piece.marks) <= MAX_PARTITION_MARKS:
         by_centre = sorted(piece.marks, key=lambda i: ink.boxes[i][0] + ink.boxes[i][2])
         for k in range(1, len(by_centre)):
-            out.append((Piece(tuple(sorted(by_centre[:k]))), Piece(tuple(sorted(by_centre[k:])))))
+            out.append(_Split(Piece(tuple(sorted(by_centre[:k]))), Piece(tuple(sorted(by_centre[k:])))))
     low, high = piece.columns or (-math.inf, math.inf)
     reach = round(line.prior.seam_reach * line.digit_width)
     for x in _cut_columns(ink, piece, box, line):
-        out.append((Piece(piece.marks, (low, x)), Piece(piece.marks, (x, high))))
-        seam = ink.seam(piece, x, reach) if reach > 0 else None
-        if seam is not None:
-            out.append((Piece(piece.marks, (low, seam)), Piece(piece.marks, (seam, high))))
+        for edge, seam in ink.cuts(piece, x, reach) if reach > 0 else [(x, False)]:
+            out.append(_Split(Piece(piece.marks, (low, edge)), Piece(piece.marks, (edge, high)), seam))
     return out
 
 
@@ -314,8 +320,8 @@ def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0,
                 length = ink.stroke_length(piece) if prior.long_cost > 0 else 0.0
                 readings[piece] = _Reading(box_of(piece), np.asarray(probs), model_input, length, float(chance))
 
-    def sides_of(options: dict[Piece, list[tuple[Piece, Piece]]]) -> list[Piece]:
-        return [side for splits in options.values() for sides in splits for side in sides]
+    def sides_of(options: dict[Piece, list[_Split]]) -> list[Piece]:
+        return [side for splits in options.values() for split in splits for side in (split.left, split.right)]
 
     final: list[Piece] = []
     pending = [Piece(g) for g in groups]
@@ -336,10 +342,9 @@ def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0,
             if whole is None:
                 continue
             best_score, best = whole.score(line), None
-            for left, right in options.get(piece, ()):
+            for left, right, seam in options.get(piece, ()):
                 if readings[left] is None or readings[right] is None:
                     continue
-                seam = left.columns is not None and isinstance(left.columns[1], tuple)
                 score = readings[left].score(line) + readings[right].score(line) - prior.cut_cost - (
                     prior.seam_cost if seam else 0.0)
                 if score > best_score:
