@@ -11,7 +11,6 @@ import datetime as _dt
 import math
 import os
 from functools import partial
-from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QPalette, QShortcut
@@ -355,7 +354,7 @@ class MyDigitsView(QDialog):
     def export_dialog(self) -> None:
         path = save_file(self, "Export your digits", "my-digits.npz", PERSONAL_FILTER)
         if path:
-            self.export_to(path if Path(path).suffix else f"{path}.npz")
+            self.export_to(path)
 
     def export_to(self, path: str | os.PathLike) -> bool:
         try:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, Signal
 
-from ..core.personal import PersonalSet, default_path, stored_at
+from ..core.personal import PersonalSet, default_path, export_path, stored_at
 from ..core.personal import edit as edit_locked
 
 
@@ -109,4 +109,5 @@ class PersonalDigits(QObject):
         return self._change(lambda personal: personal.merge(incoming))
 
     def export_file(self, path: str | os.PathLike) -> Path:
-        return self.load().save(path)
+        """Write the set to `path` named as its content is (core.personal.export_path: mine.pt becomes mine.npz)."""
+        return self.load().save(export_path(path))

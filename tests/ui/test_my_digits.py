@@ -133,14 +133,16 @@ def test_export_then_import_and_bad_files_change_nothing(window, qtbot, tmp_path
     view = open_with(window, qtbot, [(3, "round", 3), (8, "two circles", 8), (7, "crossbar", 1)])
     mine = kept_keys(window)
 
-    assert view.export_to(tmp_path / "mine.pt") and view.message.text().startswith("Exported 3 digits to")
+    assert view.export_to(tmp_path / "mine.pt")  # written as its content is, as `digitpad personal export` does
+    assert view.message.text() == f"Exported 3 digits to {tmp_path / 'mine.npz'}"
+    assert not (tmp_path / "mine.pt").exists()
     window.personal.clear()
     assert view.pages.currentWidget() is view.empty_label
-    assert view.import_from(tmp_path / "mine.pt") == 3
-    assert kept_keys(window) == mine and view.message.text() == "Imported 3 new digits from mine.pt"
+    assert view.import_from(tmp_path / "mine.npz") == 3
+    assert kept_keys(window) == mine and view.message.text() == "Imported 3 new digits from mine.npz"
     wait_for(lambda: read(view), 10)
     assert sorted(shown(view)) == [1, 3, 8] and shown(view)[1][1] == ["✗ read 7"]
-    assert view.import_from(tmp_path / "mine.pt") == 0 and "no digits that are not already here" in view.message.text()
+    assert view.import_from(tmp_path / "mine.npz") == 0 and "no digits that are not already here" in view.message.text()
 
     (tmp_path / "noise.pt").write_bytes(np.random.default_rng(0).bytes(4000))
     (tmp_path / "notes.txt").write_text("my digits, honest\n")
