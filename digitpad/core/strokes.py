@@ -14,7 +14,7 @@ from itertools import chain
 import numpy as np
 from PIL import Image, ImageDraw
 
-from .preprocess import BOX, box_size, paste_centred, to_mnist
+from .preprocess import box_size, paste_centred, to_mnist
 
 Point = tuple[float, float]
 Stroke = Sequence[Point]
