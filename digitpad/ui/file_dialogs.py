@@ -51,10 +51,12 @@ def open_file(parent: QWidget, title: str, name_filter: str) -> str:
     return _run(dialog)
 
 
-def save_file(parent: QWidget, title: str, name: str, name_filter: str) -> str:
-    """A file to write, suggested as `name` in the start folder, or "" when they cancel."""
+def save_file(parent: QWidget, title: str, name: str, name_filter: str, suffix: str = "") -> str:
+    """A file to write, suggested as `name` in the start folder, or "" when they cancel; `suffix` is added to a
+    name typed without one, before the dialog asks whether to replace a file of that name."""
     dialog = QFileDialog(parent, title, str(start_folder()), name_filter)
     dialog.setAcceptMode(QFileDialog.AcceptSave)
+    dialog.setDefaultSuffix(suffix)
     dialog.selectFile(name)
     return _run(dialog)
 

@@ -40,6 +40,7 @@ from .model_manager import ModelManager
 from .personal_store import PersonalDigits
 
 PERSONAL_FILTER = "digitpad personal sets (*.npz *.pt)"
+EXPORT_FILTER = "digitpad personal sets (*.npz)"  # what an export is written as (core.personal.export_path)
 EMPTY_TEXT = "No digits kept yet: draw a digit on the Draw tab and say whether it was read right"
 READ_BATCH = 64  # drawings rendered at a time, so a large set never holds all its pad-sized renders at once
 
@@ -352,7 +353,7 @@ class MyDigitsView(QDialog):
         return added
 
     def export_dialog(self) -> None:
-        path = save_file(self, "Export your digits", "my-digits.npz", PERSONAL_FILTER)
+        path = save_file(self, "Export your digits", "my-digits.npz", EXPORT_FILTER, suffix="npz")
         if path:
             self.export_to(path)
 

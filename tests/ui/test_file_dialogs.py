@@ -3,35 +3,15 @@
 import os
 from pathlib import Path
 
+from dialog_answers import answer_dialog
 from drawing import pause
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 
 from digitpad.core.checkpoint import Checkpoint
 from digitpad.core.paths import bundled_model_path
-from digitpad.ui.file_dialogs import open_file, start_folder
+from digitpad.ui.file_dialogs import open_file, save_file, start_folder
 from digitpad.ui.train_tab import suggested_file_name
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def answer_dialog(choose: Path | None, seen: list) -> None:
-    """When the dialog shows, note the folder it opened in, then choose `choose` (None: cancel)."""
-    def act():
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QFileDialog):
-            QTimer.singleShot(20, act)
-            return
-        seen.append(Path(dialog.directory().absolutePath()))
-        if choose is None:
-            dialog.reject()
-        else:
-            dialog.setDirectory(str(choose.parent))
-            # typed into the name box, as a person does (selectFile leaves a focused box as it is)
-            dialog.findChild(QLineEdit, "fileNameEdit").setText(choose.name)
-            dialog.accept()
-
-    QTimer.singleShot(0, act)
 
 
 def test_dialogs_open_in_the_last_folder_used_else_documents_or_home(qtbot, tmp_path, monkeypatch):
@@ -63,3 +43,10 @@ def test_the_suggested_model_name_has_no_percent_sign():
     name = suggested_file_name(checkpoint, finetuned=False)
     assert name == f"digitnet-{checkpoint.accuracy * 100:.2f}pct.pt" and "%" not in name and " " not in name
     assert suggested_file_name(checkpoint, finetuned=True).startswith("digitnet-mine-")
+
+
+def test_a_save_dialog_with_a_suffix_adds_it_to_a_name_typed_without_one(qtbot, tmp_path):
+    """Added by the dialog, so its "replace it?" question is about the file that will be written."""
+    answer_dialog(tmp_path / "backup", [])
+    chosen = save_file(None, "Export your digits", "my-digits.npz", "(*.npz)", suffix="npz")
+    assert chosen == str(tmp_path / "backup.npz")

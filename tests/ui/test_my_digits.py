@@ -1,6 +1,7 @@
 """My digits as a person uses it: digits drawn and kept on the Draw tab, then reviewed, deleted, cleared and shared."""
 
 import numpy as np
+from dialog_answers import answer_dialog
 from digit_strokes import STYLES, place
 from drawing import keep, wait_for
 from message_boxes_shown import shown_box
@@ -127,6 +128,16 @@ def test_delete_selected_and_clear_all(window, qtbot):
     assert view.pages.currentWidget() is view.empty_label and view.empty_label.isVisible()
     assert view.empty_label.text().startswith("No digits kept yet: draw a digit on the Draw tab")
     assert not view.clear_button.isEnabled() and not view.export_button.isEnabled() and view.import_button.isEnabled()
+
+
+def test_the_export_dialog_writes_the_name_typed_as_an_npz(window, qtbot, tmp_path):
+    """A name typed without a suffix gets .npz in the dialog itself (so the dialog's own "replace it?" names the
+    file that is written), and the digits are written there."""
+    view = open_with(window, qtbot, [(3, "round", 3)])
+    answer_dialog(tmp_path / "backup", [])
+    view.export_dialog()
+    assert view.message.text() == f"Exported 1 digit to {tmp_path / 'backup.npz'}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["backup.npz"]
 
 
 def test_export_then_import_and_bad_files_change_nothing(window, qtbot, tmp_path):
