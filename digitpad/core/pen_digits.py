@@ -63,15 +63,17 @@ def _one_flag(r):
     return [[(0.55 - length * math.sin(angle), length * math.cos(angle)), (0.55, 0.0), (0.55, 1.0)]]
 
 
-def european_one(drop: float, reach: float, bulge: float = 0.0, foot: float = 0.0) -> Strokes:
-    """An up-stroke from `drop` below and `reach` left of the stem's top (shares of the height), then the stem
-    down to `foot` right of it: no base. A bulge bows the up-stroke."""
-    return [[(0.62 - reach, drop), (0.62 - reach / 2 - bulge, drop / 2 - bulge), (0.62, 0.0), (0.62 + foot, 1.0)]]
+def european_one(r, drop: float, reach: float) -> Strokes:
+    """An up-stroke from `drop` below and `reach` left of the stem's top (shares of the unit box's height, before
+    the writer's width and slant), slightly bowed, then the stem: no base."""
+    bulge = r.uniform(-0.06, 0.06)
+    return [[(0.62 - reach, drop), (0.62 - reach / 2 - bulge, drop / 2 - bulge), (0.62, 0.0),
+             (0.62 + r.uniform(-0.04, 0.04), 1.0)]]
 
 
 def _one_european(r):
     """A long up-stroke from far down the left, then the stem: no base (read as 7 by MNIST models)."""
-    return european_one(r.uniform(0.25, 0.7), r.uniform(0.2, 0.55), r.uniform(-0.06, 0.06), r.uniform(-0.04, 0.04))
+    return european_one(r, r.uniform(0.25, 0.7), r.uniform(0.2, 0.55))
 
 
 def _one_flag_base(r):
