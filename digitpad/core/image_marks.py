@@ -57,8 +57,8 @@ class ImageMarks:
         left, top, right, bottom = self._window(piece.marks)
         mask = np.isin(self.found.labels[top:bottom, left:right], [self.labels[i] for i in piece.marks])
         if piece.columns is not None:
+            low, high = (_per_row(edge, bottom - top)[:, None] for edge in piece.columns)
             columns = np.arange(left, right) + 0.5
-            low, high = (_per_row(edge, top, bottom)[:, None] for edge in piece.columns)
             mask &= (columns >= low) & (columns < high)
         return mask, left, top
 
@@ -73,10 +73,12 @@ class ImageMarks:
             bent[rows[0]: rows[-1] + 1] = path  # x is a column's middle, as the path's columns are given
             if (bent != x).any():
                 edges.append((bent, len(np.unique(path)) > 1))  # a path down one other column is a straight cut
-        if piece.columns is not None:  # no side takes back ink its piece was cut from
-            low, high = (_per_row(edge, top, top + len(mask)) for edge in piece.columns)
-            edges = [(np.clip(edge, low, high), seam) for edge, seam in edges]
-        return [(_boundary(edge, top), seam) for edge, seam in edges]
+        if piece.columns is not None:  # no side takes back ink its piece was cut from, and none is left empty
+            low, high = (_per_row(edge, len(mask)) for edge in piece.columns)
+            columns = np.arange(left, left + mask.shape[1]) + 0.5
+            edges = [(held, seam) for held, seam in ((np.clip(edge, low, high), seam) for edge, seam in edges)
+                     if _parts_both(mask, columns < held[:, None])]
+        return [(_boundary(edge), seam) for edge, seam in edges]
 
     def piece_box(self, piece: Piece) -> Box | None:
         mask, left, top = self._mask(piece)
@@ -127,14 +129,16 @@ def seam_path(ink: np.ndarray, start: int, reach: int) -> list[int]:
     return [low + c for c in reversed(path)]
 
 
-def _boundary(xs: np.ndarray, top: int) -> Boundary:
-    """A column for each row from `top` as a piece's edge: one column when they are all the same."""
-    return float(xs[0]) if (xs == xs[0]).all() else (top, tuple(float(v) for v in xs))
+def _parts_both(mask: np.ndarray, left_of_edge: np.ndarray) -> bool:
+    """Whether a cut leaves ink on both of its sides (one that does not would read its piece again whole)."""
+    return bool((mask & left_of_edge).any() and (mask & ~left_of_edge).any())
 
 
-def _per_row(edge: Boundary, top: int, bottom: int) -> np.ndarray:
-    """A piece's edge as a column for each row from top to bottom (a seam keeps its end columns past its ends)."""
-    if isinstance(edge, tuple):
-        first, xs = edge
-        return np.asarray(xs)[np.clip(np.arange(top, bottom) - first, 0, len(xs) - 1)]
-    return np.full(bottom - top, float(edge))
+def _boundary(xs: np.ndarray) -> Boundary:
+    """A column for each row of the marks' window as a piece's edge: one column when they are all the same."""
+    return float(xs[0]) if (xs == xs[0]).all() else tuple(float(v) for v in xs)
+
+
+def _per_row(edge: Boundary, rows: int) -> np.ndarray:
+    """A piece's edge as a column for each of the `rows` rows of its marks' window."""
+    return np.asarray(edge) if isinstance(edge, tuple) else np.full(rows, float(edge))

@@ -22,8 +22,8 @@ from typing import NamedTuple, Protocol
 import numpy as np
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom in pixels (right and bottom exclusive)
-Seam = tuple[int, tuple[float, ...]]  # an edge that bends: its first row, and its column in each row from there
-Boundary = float | Seam  # a piece's edge: a column, or a seam (image ink only)
+Seam = tuple[float, ...]  # an edge that bends: its column in each row of the marks' window (image ink only)
+Boundary = float | Seam  # a piece's edge: a column, or a seam
 DigitBox = tuple[int, int, int, int]  # x, y, width, height (as core.ink reports boxes)
 
 UNSURE_BELOW = 0.6  # a digit read with less confidence is shown as "?" in the display form
@@ -95,8 +95,10 @@ class Ink(Protocol):
 
     def cuts(self, piece: Piece, x: float, reach: int) -> list[tuple[Boundary, bool]]:
         """The edges to cut the piece along near column x, each True when it is a seam: the column, and the path
-        from the top of the piece's ink to its bottom that crosses the least ink within `reach` pixels of it; both
-        held within the piece's own edges (asked only by a prior with a seam_reach)."""
+        from the top of the piece's ink to its bottom that crosses the least ink within `reach` pixels of it (left
+        out when it is the column itself; a path down one other column is a straight cut). Both are held within
+        the piece's own edges, and an edge that leaves one side without ink is left out (asked only by a prior
+        with a seam_reach)."""
 
 
 @dataclass(frozen=True)
