@@ -219,7 +219,7 @@ def test_a_seam_bends_around_digits_that_overlap_where_no_column_parts_them():
     marks, x, to_working = _overlapping_boxes()
     top = marks.boxes[0][1]
     whole = Piece((0,))
-    (straight, straight_is_seam), (seam, is_seam) = marks.cuts(whole, x, reach=round(20 * to_working))
+    (straight, straight_is_seam), (seam, is_seam) = marks.cuts(whole, [x], reach=round(20 * to_working))
     assert straight == x and not straight_is_seam and is_seam
     upper_end, lower_start = top + 60 * to_working, top + 110 * to_working
     upper_side = marks.piece_box(Piece((0,), (-np.inf, seam)))
@@ -241,12 +241,12 @@ def test_the_sides_of_every_cut_share_out_exactly_their_piece_s_ink():
         mask, _, _ = marks._mask(piece)  # the piece's ink, over its marks' whole box
         return mask
 
-    (_, _), (seam, _) = marks.cuts(Piece((0,)), x, reach)
+    (_, _), (seam, _) = marks.cuts(Piece((0,)), [x], reach)
     left, _, right, _ = marks.boxes[0]
     checked = 0
     for side in (Piece((0,), (-np.inf, seam)), Piece((0,), (seam, np.inf))):
         for column in np.arange(left, right) + 0.5:
-            for edge, _ in marks.cuts(side, float(column), reach):
+            for edge, _ in marks.cuts(side, [float(column)], reach):
                 low, high = side.columns
                 parts = ink(Piece((0,), (low, edge))), ink(Piece((0,), (edge, high)))
                 assert not (parts[0] & parts[1]).any() and ((parts[0] | parts[1]) == ink(side)).all(), column

@@ -62,17 +62,19 @@ class ImageMarks:
             mask &= (columns >= low) & (columns < high)
         return mask, left, top
 
-    def cuts(self, piece: Piece, x: float, reach: int) -> list[tuple[Boundary, bool]]:
+    def cuts(self, piece: Piece, xs: list[float], reach: int) -> list[tuple[Boundary, bool]]:
         mask, left, top = self._mask(piece)
-        straight = np.full(len(mask), x)
-        edges = [(straight, False)]
         rows = np.flatnonzero(mask.any(axis=1))
-        if len(rows):
-            path = np.asarray(seam_path(mask[rows[0]: rows[-1] + 1], int(x - 0.5) - left, reach)) + left + 0.5
-            bent = straight.copy()
-            bent[rows[0]: rows[-1] + 1] = path  # x is a column's middle, as the path's columns are given
-            if (bent != x).any():
-                edges.append((bent, len(np.unique(path)) > 1))  # a path down one other column is a straight cut
+        edges = []
+        for x in xs:
+            straight = np.full(len(mask), x)
+            edges.append((straight, False))
+            if len(rows):
+                path = np.asarray(seam_path(mask[rows[0]: rows[-1] + 1], int(x - 0.5) - left, reach)) + left + 0.5
+                bent = straight.copy()
+                bent[rows[0]: rows[-1] + 1] = path  # x is a column's middle, as the path's columns are given
+                if (bent != x).any():
+                    edges.append((bent, len(np.unique(path)) > 1))  # a path down one other column is a straight cut
         if piece.columns is not None:  # no side takes back ink its piece was cut from, and none is left empty
             low, high = (_per_row(edge, len(mask)) for edge in piece.columns)
             columns = np.arange(left, left + mask.shape[1]) + 0.5

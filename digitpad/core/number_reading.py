@@ -93,12 +93,12 @@ class Ink(Protocol):
     def stroke_length(self, piece: Piece) -> float:
         """How long the piece's strokes are, in pixels, all together (asked only by a prior with a long_cost)."""
 
-    def cuts(self, piece: Piece, x: float, reach: int) -> list[tuple[Boundary, bool]]:
-        """The edges to cut the piece along near column x, each True when it is a seam: the column, and the path
-        from the top of the piece's ink to its bottom that crosses the least ink within `reach` pixels of it (left
-        out when it is the column itself; a path down one other column is a straight cut). Both are held within
-        the piece's own edges, and an edge that leaves one side without ink is left out (asked only by a prior
-        with a seam_reach)."""
+    def cuts(self, piece: Piece, xs: list[float], reach: int) -> list[tuple[Boundary, bool]]:
+        """The edges to cut the piece along near each column of xs, in turn, each True when it is a seam: the
+        column, and the path from the top of the piece's ink to its bottom that crosses the least ink within
+        `reach` pixels of it (left out when it is the column itself; a path down one other column is a straight
+        cut). All are held within the piece's own edges, and an edge that leaves one side without ink is left
+        out (asked only by a prior with a seam_reach)."""
 
 
 @dataclass(frozen=True)
@@ -260,9 +260,9 @@ def _splits(ink: Ink, piece: Piece, box: Box, line: _Line) -> list[_Split]:
             out.append(_Split(Piece(tuple(sorted(by_centre[:k]))), Piece(tuple(sorted(by_centre[k:])))))
     low, high = piece.columns or (-math.inf, math.inf)
     reach = round(line.prior.seam_reach * line.digit_width)
-    for x in _cut_columns(ink, piece, box, line):
-        for edge, seam in ink.cuts(piece, x, reach) if reach > 0 else [(x, False)]:
-            out.append(_Split(Piece(piece.marks, (low, edge)), Piece(piece.marks, (edge, high)), seam))
+    xs = _cut_columns(ink, piece, box, line)
+    for edge, seam in ink.cuts(piece, xs, reach) if reach > 0 and xs else [(x, False) for x in xs]:
+        out.append(_Split(Piece(piece.marks, (low, edge)), Piece(piece.marks, (edge, high)), seam))
     return out
 
 
