@@ -11,6 +11,7 @@ import datetime as _dt
 import math
 import os
 from functools import partial
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QPalette, QShortcut
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 from superqt.utils import create_worker
 
-from ..core.personal import PersonalSetError
+from ..core.personal import PersonalSetError, export_path
 from .digit_gallery import CORRECT_COLOR, ERROR_COLOR, DigitGallery, digit_icon
 from .file_dialogs import open_file, save_file
 from .latest_request import LatestRequest
@@ -354,8 +355,15 @@ class MyDigitsView(QDialog):
 
     def export_dialog(self) -> None:
         path = save_file(self, "Export your digits", "my-digits.npz", EXPORT_FILTER, suffix="npz")
-        if path:
-            self.export_to(path)
+        written = export_path(path) if path else None
+        if written is None:
+            return
+        if written != Path(path) and written.exists():  # the dialog asked about the name typed, not this one
+            ask_yes_no(self, QMessageBox.Question, "Replace the file?",
+                       f"A set is written as {written.name}, and {written.name} already exists in "
+                       f"{written.parent}. Replace it?", lambda yes: yes and self.export_to(written))
+            return
+        self.export_to(written)
 
     def export_to(self, path: str | os.PathLike) -> bool:
         try:

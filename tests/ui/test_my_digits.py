@@ -140,6 +140,25 @@ def test_the_export_dialog_writes_the_name_typed_as_an_npz(window, qtbot, tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["backup.npz"]
 
 
+def test_the_export_dialog_asks_before_replacing_the_npz_a_pt_name_becomes(window, qtbot, tmp_path):
+    """A name typed with .pt is written as .npz; the dialog asked about the .pt, so the app asks about the .npz."""
+    view = open_with(window, qtbot, [(3, "round", 3)])
+    (tmp_path / "mine.npz").write_bytes(b"an older export")
+    answer_dialog(tmp_path / "mine.pt", [])
+    view.export_dialog()
+    question = shown_box(view)
+    assert "mine.npz already exists" in question.text()
+    qtbot.mouseClick(question.button(QMessageBox.No), Qt.LeftButton)
+    assert (tmp_path / "mine.npz").read_bytes() == b"an older export" and not (tmp_path / "mine.pt").exists()
+
+    answer_dialog(tmp_path / "mine.pt", [])
+    view.export_dialog()
+    qtbot.mouseClick(shown_box(view).button(QMessageBox.Yes), Qt.LeftButton)
+    assert view.message.text() == f"Exported 1 digit to {tmp_path / 'mine.npz'}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.npz"]
+    assert (tmp_path / "mine.npz").read_bytes() != b"an older export"
+
+
 def test_export_then_import_and_bad_files_change_nothing(window, qtbot, tmp_path):
     view = open_with(window, qtbot, [(3, "round", 3), (8, "two circles", 8), (7, "crossbar", 1)])
     mine = kept_keys(window)
