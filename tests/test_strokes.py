@@ -34,6 +34,7 @@ def test_dots_and_dashes_are_marks_and_every_digit_style_is_not():
                                                                                        rotate=-15)):
             assert not is_mark(place(strokes, **where), pad), (digit, name, where)
     assert not is_mark([], pad) and not is_mark([[]], pad)  # a stroke without points (a personal set may hold one)
+    assert is_mark([[], [(60, 100), (104, 60)]], pad)  # a 42° dash beside a stroke without points is still a dash
 
 
 def difference(image, reference):

@@ -67,7 +67,7 @@ def is_slanted_dash(strokes: Sequence[Stroke]) -> bool:
     """One straight stroke, less tall than wide: a dash drawn at 27-45°, which the flat rule lets through. No point
     lies further from the line between its ends than STRAIGHT_SHARE of their distance."""
     points = all_points(strokes)
-    if len(strokes) != 1 or len(points) < 2:
+    if sum(1 for stroke in strokes if len(stroke)) != 1 or len(points) < 2:  # a stroke without points is no stroke
         return False
     width, height = points.max(0) - points.min(0)
     direction, offsets = points[-1] - points[0], points - points[0]
