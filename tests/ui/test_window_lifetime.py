@@ -4,6 +4,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from dialog_answers import answer_dialog
 from drawing import pause, settle
 from message_boxes_shown import shown_box
 from PySide6.QtCore import Qt
@@ -12,7 +13,6 @@ from PySide6.QtWidgets import QMessageBox
 from quick_run import prepare_quick_run
 
 from digitpad.core.checkpoint import Checkpoint
-from test_file_dialogs import answer_dialog
 
 
 def paste_folders() -> set[str]:
