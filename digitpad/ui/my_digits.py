@@ -360,8 +360,8 @@ class MyDigitsView(QDialog):
             return
         if written != Path(path) and written.exists():  # the dialog asked about the name typed, not this one
             ask_yes_no(self, QMessageBox.Question, "Replace the file?",
-                       f"A set is written as {written.name}, and {written.name} already exists in "
-                       f"{written.parent}. Replace it?", lambda yes: yes and self.export_to(written))
+                       f"An export is saved as .npz: {written.name}. {written.parent} already has a "
+                       f"{written.name}. Replace it?", lambda yes: yes and self.export_to(written))
             return
         self.export_to(written)
 
