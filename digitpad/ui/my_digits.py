@@ -355,15 +355,19 @@ class MyDigitsView(QDialog):
 
     def export_dialog(self) -> None:
         path = save_file(self, "Export your digits", "my-digits.npz", EXPORT_FILTER, suffix="npz")
-        written = export_path(path) if path else None
-        if written is None:
+        if not path:
             return
+        written = export_path(path)
         if written != Path(path) and written.exists():  # the dialog asked about the name typed, not this one
             ask_yes_no(self, QMessageBox.Question, "Replace the file?",
-                       f"An export is saved as .npz: {written.name}. {written.parent} already has a "
-                       f"{written.name}. Replace it?", lambda yes: yes and self.export_to(written))
+                       f"Exports are saved as .npz, so this one goes to {written.name}; {written.parent} already has "
+                       f"a file of that name. Replace it?", partial(self._replace_answered, written))
             return
         self.export_to(written)
+
+    def _replace_answered(self, path: Path, yes: bool) -> None:
+        if yes:
+            self.export_to(path)
 
     def export_to(self, path: str | os.PathLike) -> bool:
         try:

@@ -147,7 +147,8 @@ def test_the_export_dialog_asks_before_replacing_the_npz_a_pt_name_becomes(windo
     answer_dialog(tmp_path / "mine.pt", [])
     view.export_dialog()
     question = shown_box(view)
-    assert f"{tmp_path} already has a mine.npz. Replace it?" in question.text()
+    assert question.text() == (f"Exports are saved as .npz, so this one goes to mine.npz; {tmp_path} already has a "
+                               "file of that name. Replace it?")
     qtbot.mouseClick(question.button(QMessageBox.No), Qt.LeftButton)
     assert (tmp_path / "mine.npz").read_bytes() == b"an older export" and not (tmp_path / "mine.pt").exists()
 
