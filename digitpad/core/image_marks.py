@@ -75,12 +75,11 @@ class ImageMarks:
                 bent[rows[0]: rows[-1] + 1] = path  # x is a column's middle, as the path's columns are given
                 if (bent != x).any():
                     edges.append((bent, len(np.unique(path)) > 1))  # a path down one other column is a straight cut
-        if piece.columns is not None:  # no side takes back ink its piece was cut from, and none is left empty
+        if piece.columns is not None:  # no side takes back ink its piece was cut from
             low, high = (_per_row(edge, len(mask)) for edge in piece.columns)
-            columns = np.arange(left, left + mask.shape[1]) + 0.5
-            edges = [(held, seam) for held, seam in ((np.clip(edge, low, high), seam) for edge, seam in edges)
-                     if _parts_both(mask, columns < held[:, None])]
-        return [(_boundary(edge), seam) for edge, seam in edges]
+            edges = [(np.clip(edge, low, high), seam) for edge, seam in edges]
+        columns = np.arange(left, left + mask.shape[1]) + 0.5
+        return [(_boundary(edge), seam) for edge, seam in edges if _parts_both(mask, columns < edge[:, None])]
 
     def piece_box(self, piece: Piece) -> Box | None:
         mask, left, top = self._mask(piece)
