@@ -170,6 +170,28 @@ def test_bad_checkpoint_keeps_the_current_model(window, qtbot, tmp_path, kind, m
     assert settle(qtbot, window.draw_tab) == "7"
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a named pipe")
+def test_a_slow_load_counts_its_seconds_and_its_failure_keeps_the_model(window, qtbot, tmp_path):
+    """A checkpoint slow to read (a pipe nobody writes to yet, as a stalled network drive would be) shows its
+    seconds in the status bar, so a long load never looks like a hang; when it ends empty the model stays."""
+    before = window.models.predictor
+    pipe = tmp_path / "stalled.pt"
+    os.mkfifo(pipe)
+    window.load_model(str(pipe))
+    writer = None
+    try:
+        qtbot.waitUntil(lambda: "Loading stalled.pt... 2 s" in window.model_status.text(), timeout=10_000)
+        assert window.models.busy
+        with qtbot.waitSignal(window.models.failed, timeout=10_000):
+            writer = os.open(pipe, os.O_RDWR)  # a writer appears: the load's open returns, on a file of 0 bytes
+    finally:
+        os.close(writer if writer is not None else os.open(pipe, os.O_RDWR))
+    assert window.models.predictor is before and not window.models.busy
+    assert "stalled.pt" in shown_box(window).text() and "empty" in shown_box(window).text()
+    qtbot.wait(1500)
+    assert window.model_status.text().startswith("Model: digitnet (bundled)"), "the count stopped with the load"
+
+
 def test_load_checkpoint_and_revert(window, qtbot, tmp_path):
     from digitpad.core.checkpoint import Checkpoint
     from digitpad.core.paths import bundled_model_path
