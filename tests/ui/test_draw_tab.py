@@ -244,11 +244,12 @@ def test_the_last_model_asked_for_wins(window, qtbot, tmp_path):
     from digitpad.core.paths import bundled_model_path
     from digitpad.core.predictor import Predictor
 
-    args = {"hidden": 20000}  # a 430 MB model: its load finishes well after the bundled one's
+    args = {"hidden": 20000}  # a 430 MB model: its load finishes well after the bundled one's; building its
+    # reader (an ONNX export) took 55 s here with the CPU busy, so the waits below allow 3 minutes
     Checkpoint.from_model(build_model("simple", **args), "simple", args, name="slow").save(tmp_path / "slow.pt")
     window.load_model(str(tmp_path / "slow.pt"))
     window.load_model(None)  # changed my mind before the first load finished
-    qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0, timeout=60_000)
+    qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0, timeout=180_000)
     qtbot.wait(50)
     assert window.models.predictor.name == "digitnet (bundled)" and "bundled" in window.model_status.text()
 
@@ -258,7 +259,7 @@ def test_the_last_model_asked_for_wins(window, qtbot, tmp_path):
     window.models.use(Predictor(Checkpoint.load(bundled_model_path()), device="cpu"))
     assert not window.models.busy
     window.set_device("cpu")  # moves the model handed over, not the slow one that was dropped
-    qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0, timeout=60_000)
+    qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0, timeout=180_000)
     qtbot.wait(50)
     assert window.models.predictor.name == "digitnet (bundled)" and window.models.predictor.path is None
 
