@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self._restore_settings()
 
         self.models.loading.connect(self.model_status.setText)
+        self.models.still_loading.connect(self.model_status.setText)
         self.models.changed.connect(self._on_model_changed)
         self.models.failed.connect(self._on_model_failed)
 

@@ -1,13 +1,12 @@
 """Owns the model the Draw tab uses: loads checkpoints in the background and swaps them in whole.
 
 A failed load leaves the current model in place and reports one clear message. A load that takes a while
-counts its seconds in its message: the first one imports PyTorch, and a first start here once took 38 s.
+says so each second (`still_loading`): the first one imports PyTorch, and a first start here once took 38 s.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -34,11 +33,12 @@ def _source_of(predictor):
 
 class ModelManager(QObject):
     """Signals: `changed(predictor)` after a swap, `failed(message)` when a load fails, `loading(text)` when one
-    starts and each second after the first two while it lasts."""
+    starts, and `still_loading(text)` each second from its second second on, with the seconds in the text."""
 
     changed = Signal(object)
     failed = Signal(str)
     loading = Signal(str)
+    still_loading = Signal(str)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -48,16 +48,16 @@ class ModelManager(QObject):
         self._latest = LatestRequest()  # a load, a move or `use`; an older load finishing later is ignored
         self._source = None  # what the newest request is for: a checkpoint path, None (bundled) or a Checkpoint
         self._pending = False
-        self._message = ""
-        self._started = 0.0
-        self._clock = QTimer(self)
-        self._clock.setInterval(1000)
-        self._clock.timeout.connect(self._count_seconds)
+        self._loading_text = ("", "")  # what is loading, and a note shown after the seconds
+        self._load_started = 0.0
+        self._seconds_timer = QTimer(self)
+        self._seconds_timer.setInterval(1000)
+        self._seconds_timer.timeout.connect(self._count_seconds)
 
     def load(self, path: str | os.PathLike | None = None, device: str | None = None) -> None:
         """Load a checkpoint (None: the bundled model) on a device in the background."""
         self._start(None if path is None else str(path), device or self.device,
-                    f"Loading {'the bundled model' if path is None else os.path.basename(path)}...")
+                    f"Loading {'the bundled model' if path is None else os.path.basename(path)}")
 
     @property
     def busy(self) -> bool:
@@ -66,25 +66,24 @@ class ModelManager(QObject):
 
     def set_device(self, device: str) -> None:
         """Put the model asked for last on another device (also one trained here and never saved)."""
-        self._start(self._source, device, f"Moving the model to {device.upper()}...")
+        self._start(self._source, device, f"Moving the model to {device.upper()}")
 
     def _start(self, source, device: str, message: str) -> None:
         request = self._latest.new()
         self._source, self._pending = source, True
-        if "torch" not in sys.modules:
-            message += " (PyTorch's first start can take a minute)"
-        self._message, self._started = message, time.monotonic()
-        self._clock.start()
-        self.loading.emit(message)
+        note = " (PyTorch's first start can take a minute)" if self.predictor is None else ""
+        self._loading_text, self._load_started = (message, note), time.monotonic()
+        self._seconds_timer.start()
+        self.loading.emit(f"{message}...{note}")
         create_worker(_load, source, device,
                       _connect={"returned": lambda result: self._loaded(result, device, request),
                                 "errored": lambda error: self._load_failed(error, request)})
 
     def _count_seconds(self) -> None:
-        seconds = int(time.monotonic() - self._started)
+        seconds = int(time.monotonic() - self._load_started)
         if seconds >= 2:
-            head, dots, note = self._message.rpartition("...")
-            self.loading.emit(f"{head}{dots} {seconds} s{note}")
+            message, note = self._loading_text
+            self.still_loading.emit(f"{message}... {seconds} s{note}")
 
     def use(self, predictor) -> None:
         """Hot-swap to an already built predictor (e.g. one just trained); loads still under way are dropped."""
@@ -94,7 +93,7 @@ class ModelManager(QObject):
 
     def _swap(self, predictor) -> None:
         self._pending = False
-        self._clock.stop()
+        self._seconds_timer.stop()
         self.predictor = predictor
         self.changed.emit(predictor)
 
@@ -108,7 +107,7 @@ class ModelManager(QObject):
     def _load_failed(self, error: Exception, request: int) -> None:
         if self._latest.is_current(request):
             self._pending = False
-            self._clock.stop()
+            self._seconds_timer.stop()
             if self.predictor is not None:  # the model in use stays, so does what a device change moves
                 self._source = _source_of(self.predictor)
             self.failed.emit(str(error) or type(error).__name__)
