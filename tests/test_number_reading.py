@@ -255,6 +255,19 @@ def test_the_sides_of_every_cut_share_out_exactly_their_piece_s_ink():
     assert checked > right - left
 
 
+def test_no_cut_of_a_whole_piece_leaves_a_side_empty():
+    """A column at the first column of a piece's ink, or past its last, parts nothing: it is not offered as a cut
+    (read, it would read the whole piece again). Pieces already cut are checked above; this is a whole one."""
+    marks, _, to_working = _overlapping_boxes()
+    left, _, right, _ = marks.boxes[0]
+    whole = Piece((0,))
+    for column in (left + 0.5, float(right)):
+        edges = marks.cuts(whole, [column], round(20 * to_working))
+        assert column not in [edge for edge, _ in edges], column
+        for edge, _ in edges:
+            assert marks.piece_box(Piece((0,), (-np.inf, edge))) and marks.piece_box(Piece((0,), (edge, np.inf)))
+
+
 def test_touching_pen_digits_in_photos_are_read_better_with_seams(bundled):
     """Numbers written with the pad's strokes in pen on paper, every pair of neighbours touching, read with seams
     and with straight cuts only (there: 17 of 40 right, with seams 21)."""
