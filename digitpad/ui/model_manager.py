@@ -33,7 +33,7 @@ def _source_of(predictor):
 
 class ModelManager(QObject):
     """Signals: `changed(predictor)` after a swap, `failed(message)` when a load fails, `loading(text)` when one
-    starts, and `still_loading(text)` each second from its second second on, with the seconds in the text."""
+    starts, and `still_loading(text)` each second once two have passed, with the seconds in the text."""
 
     changed = Signal(object)
     failed = Signal(str)
