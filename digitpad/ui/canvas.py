@@ -320,7 +320,10 @@ class DrawingCanvas(QWidget):
         painter.setPen(QPen(color, self.shown_pen_width(), Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin))
         painter.setBrush(Qt.NoBrush)
         for stroke in self.strokes():
-            painter.drawPath(smooth_path(stroke))
+            if all(point == stroke[0] for point in stroke):
+                painter.drawPoint(QPointF(*stroke[0]))  # a tap: Qt draws no cap on a path of no length
+            else:
+                painter.drawPath(smooth_path(stroke))
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)

@@ -31,6 +31,19 @@ def test_to_array_ignores_the_guide_and_the_visible_pen_width(qtbot):
     assert thin[5, 5] == 0 and thin[-5, -5] == 0
 
 
+def test_a_tap_leaves_a_dot_on_the_pad(qtbot):
+    """A press and release without moving is ink the model reads, so the person sees it too."""
+    canvas = DrawingCanvas()
+    qtbot.addWidget(canvas)
+    canvas.show()
+    draw(canvas, [[(150, 150)]])
+    assert canvas.to_array()[150, 150] > 0
+    shown = canvas.grab().toImage()
+    dark = [(x, y) for x in range(130, 171) for y in range(130, 171) if shown.pixelColor(x, y).lightness() < 100]
+    radius = canvas.shown_pen_width() / 2
+    assert len(dark) >= 0.5 * 3.14159 * radius * radius, "the tap's dot is not drawn"
+
+
 def test_fast_strokes_have_no_gaps(qtbot):
     canvas = DrawingCanvas()
     qtbot.addWidget(canvas)
