@@ -52,6 +52,14 @@ def test_specks_are_ignored(bundled):
     assert bundled.read_number_strokes(strokes, PAD).text == "42"
 
 
+@pytest.mark.parametrize("marks", [[[(300.0, 150.0)]], [[(300.0, 150.0), (420.0, 158.0)]],
+                                   [[(300.0, 180.0), (335.0, 155.0), (370.0, 130.0)]],
+                                   [[(300.0, 150.0)], [(380.0, 150.0), (470.0, 150.0)]]],
+                         ids=["tap", "dash", "slanted dash", "a dot and a dash"])
+def test_dots_and_dashes_alone_are_no_number(bundled, marks):
+    assert bundled.read_number_strokes(marks, PAD).text == ""
+
+
 def test_touching_digits_drawn_in_one_stroke_are_cut(bundled):
     first, second = (place(STYLES[0]["oval"], x, 60, 200)[0] for x in (40, 160))
     reading = bundled.read_number_strokes([first + second], PAD)  # "00" without lifting the pen

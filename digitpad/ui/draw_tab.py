@@ -325,6 +325,8 @@ class DrawTab(QWidget):
         self.number_view.show_reading(reading, correctable=self._image_path is None)
         if not (reading and reading.digits) and self._image_path is not None:
             self.number_view.show_message("No digits found in this image")
+        elif not (reading and reading.digits) and not self.canvas.is_empty():
+            self.number_view.show_message(MARK_NOTE)
         self.numberShown.emit(reading)
 
     def keep_number_digit(self, index: int, label: int) -> None:

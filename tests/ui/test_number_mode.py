@@ -69,6 +69,17 @@ def test_two_touching_digits(number_tab, qtbot):
     assert reading.digits[0].box[0] + reading.digits[0].box[2] > reading.digits[1].box[0], "their ink touches"
 
 
+@pytest.mark.parametrize("strokes", [[[(200, 110)]], [[(150, 110), (260, 116)]],
+                                     [[(200, 150), (230, 126), (260, 100)]]], ids=["tap", "dash", "slanted dash"])
+def test_a_lone_dot_or_a_dash_is_no_number(number_tab, qtbot, strokes):
+    tab = number_tab
+    draw(tab.canvas, strokes)
+    assert settle_number(qtbot, tab) == "" and tab.canvas._digit_boxes == []
+    assert tab.number_view.caption.text().startswith("No digit")  # says why, not "Write a number" over the ink
+    draw(tab.canvas, number_strokes((4, "closed"), (2, "curved"), x=300))
+    assert settle_number(qtbot, tab) == "42", "the mark beside a number is no digit of it"
+
+
 def test_undo_of_the_last_stroke_updates_the_number(number_tab, qtbot):
     tab = number_tab
     draw(tab.canvas, number_strokes((4, "closed"), (1, "stick"), (7, "plain")))
