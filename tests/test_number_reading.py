@@ -60,6 +60,16 @@ def test_dots_and_dashes_alone_are_no_number(bundled, marks):
     assert bundled.read_number_strokes(marks, PAD).text == ""
 
 
+@pytest.mark.parametrize("stroke", [np.array([[100, 50, 0.5], [100, 250, 0.5]]), [(100, 50, 1), (100, 250, 1)]],
+                         ids=["array", "list"])
+def test_points_other_than_x_y_pairs_are_refused(bundled, stroke):
+    """A tablet's (x, y, pressure) points are refused with a message, not read as other points."""
+    with pytest.raises(ValueError, match=r"\(x, y\) pairs"):
+        bundled.read_number_strokes([stroke], PAD)
+    with pytest.raises(ValueError, match=r"\(x, y\) pairs"):
+        bundled.predict_drawings([([stroke], (320, 320))])
+
+
 def test_touching_digits_drawn_in_one_stroke_are_cut(bundled):
     first, second = (place(STYLES[0]["oval"], x, 60, 200)[0] for x in (40, 160))
     reading = bundled.read_number_strokes([first + second], PAD)  # "00" without lifting the pen

@@ -163,10 +163,17 @@ def drawing_input(strokes: Sequence[Stroke], size: tuple[int, int], pen_width: f
 
 
 def stroke_points(stroke: Stroke) -> np.ndarray:
-    """A stroke as (N, 2) float64, read fast from the pad's lists of (x, y)."""
+    """A stroke as (N, 2) float64, read fast from the pad's lists of (x, y). Points of another length (a tablet's
+    (x, y, pressure)) raise ValueError rather than being read as other points."""
     if isinstance(stroke, np.ndarray):
-        return stroke.astype(np.float64).reshape(-1, 2)
-    return np.fromiter(chain.from_iterable(stroke), dtype=np.float64).reshape(-1, 2)
+        points = stroke.astype(np.float64)
+        if points.size and (points.ndim != 2 or points.shape[1] != 2):
+            raise ValueError(f"a stroke's points must be (x, y) pairs, not an array of shape {stroke.shape}")
+        return points.reshape(-1, 2)
+    points = np.fromiter(chain.from_iterable(stroke), dtype=np.float64)
+    if points.size != 2 * len(stroke):
+        raise ValueError("a stroke's points must be (x, y) pairs")
+    return points.reshape(-1, 2)
 
 
 def all_points(strokes: Sequence[Stroke]) -> np.ndarray:
