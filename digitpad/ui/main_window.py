@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
 from superqt.utils import WorkerBase
@@ -28,6 +28,8 @@ from .train_tab import TrainTab
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
 MODEL_FILTER = "digitpad checkpoints (*.pt *.pth);;All files (*)"
 TAB_SHORTCUTS = ("Ctrl+1", "Ctrl+2", "Ctrl+3")  # Draw, Train, Inside
+MIN_FIRST_SIZE = (900, 640)  # the first window, on the smallest screens (the window may be made smaller)
+ROOMY_SIZE = (1100, 720)  # the first window where the screen has room
 
 
 def with_access_key(text: str, taken: set[str]) -> str:
@@ -37,6 +39,14 @@ def with_access_key(text: str, taken: set[str]) -> str:
             taken.add(letter.upper())
             return f"{text[:i]}&{text[i:]}"
     return text
+
+
+def first_size(available: QSize) -> tuple[int, int]:
+    """The window's size on its first start: room for the Train tab's settings beside its charts where the screen
+    has it (at 900 px wide either the settings scroll sideways or the charts' ticks run together), never less
+    than 900 x 640."""
+    return (max(MIN_FIRST_SIZE[0], min(ROOMY_SIZE[0], int(0.9 * available.width()))),
+            max(MIN_FIRST_SIZE[1], min(ROOMY_SIZE[1], int(0.9 * available.height()))))
 
 
 class MainWindow(QMainWindow):
@@ -130,7 +140,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(900, 640)
+            self.resize(*first_size(self.screen().availableGeometry().size()))
         pen = self.settings.value("pen_width", type=float)
         if pen:
             self.draw_tab.pen_slider.setValue(int(pen))

@@ -4,8 +4,11 @@ import numpy as np
 from digit_strokes import STYLES, place
 from drawing import draw, pause, settle, wait_for
 from message_boxes_shown import shown_box
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QScrollArea
 
+from digitpad.ui.main_window import first_size
 from digitpad.ui.status_message import ELLIPSIS
 
 
@@ -19,8 +22,23 @@ def test_opening_the_train_tab_does_not_widen_the_window(window, qtbot):
     assert window.train_tab.minimumSizeHint().width() <= window.tabs.currentWidget().width()
 
 
+def test_the_first_window_shows_the_train_tab_s_settings_whole_where_the_screen_has_room(window, qtbot):
+    assert first_size(QSize(1280, 900)) == (1100, 720) and first_size(QSize(1366, 768)) == (1100, 691)
+    assert first_size(QSize(800, 600)) == (900, 640), "never smaller than before on a small screen"
+    window.resize(*first_size(QSize(1280, 900)))
+    window.tabs.setCurrentWidget(window.train_tab)
+    tab = window.train_tab
+    wait_for(lambda: tab.form.is_ready)
+    pause(100)
+    scroll = next(area for area in tab.findChildren(QScrollArea) if area.widget().isAncestorOf(tab.form))
+    assert not scroll.horizontalScrollBar().isVisible(), "the settings scroll sideways"
+    assert tab.pages.minimumSizeHint().width() <= 480, "the charts and runs side does not crowd out the settings"
+
+
 def test_the_pad_grows_with_the_window_and_the_model_reads_the_same(window, qtbot):
     tab, canvas = window.draw_tab, window.draw_tab.canvas
+    window.resize(900, 640)  # the smallest first window
+    pause(100)
     draw(canvas, place(STYLES[4]["open"], 60, 30, 250))
     assert settle(qtbot, tab) == "4"
     small_side, small_strokes = canvas.width(), canvas.strokes()
