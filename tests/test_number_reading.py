@@ -60,14 +60,17 @@ def test_dots_and_dashes_alone_are_no_number(bundled, marks):
     assert bundled.read_number_strokes(marks, PAD).text == ""
 
 
-@pytest.mark.parametrize("stroke", [np.array([[100, 50, 0.5], [100, 250, 0.5]]), [(100, 50, 1), (100, 250, 1)]],
-                         ids=["array", "list"])
-def test_points_other_than_x_y_pairs_are_refused(bundled, stroke):
-    """A tablet's (x, y, pressure) points are refused with a message, not read as other points."""
+@pytest.mark.parametrize("height", [20, 28])
+def test_a_number_written_small_keeps_every_digit(bundled, height):
+    """Digits a tenth of the pad's height or less are small, not dots."""
+    strokes = write((4, "closed"), (2, "curved"), (1, "stick"), (7, "plain"), height=height, gap=0.4 * height)
+    assert bundled.read_number_strokes(strokes, PAD).text == "4217"
+
+
+def test_tablet_points_are_refused_not_read_as_other_points(bundled):
+    stroke = [(100, 50, 1), (100, 250, 1)]  # (x, y, pressure)
     with pytest.raises(ValueError, match=r"\(x, y\) pairs"):
         bundled.read_number_strokes([stroke], PAD)
-    with pytest.raises(ValueError, match=r"\(x, y\) pairs"):
-        bundled.predict_drawings([([stroke], (320, 320))])
 
 
 def test_touching_digits_drawn_in_one_stroke_are_cut(bundled):

@@ -1,10 +1,11 @@
 import numpy as np
+import pytest
 
 from digit_strokes import all_styles, place
 
 from digitpad.core import pen_digits
 from digitpad.core.preprocess import to_mnist
-from digitpad.core.strokes import drawing_input, is_mark, model_pen_width, render_strokes
+from digitpad.core.strokes import drawing_input, is_mark, model_pen_width, render_strokes, stroke_points
 
 
 def test_render_is_white_on_black_with_round_caps():
@@ -77,3 +78,20 @@ def test_no_synthetic_writer_digit_is_a_mark():
         writer = pen_digits.Writer.random(rng)
         for strokes, digit in pen_digits.writer_digits(writer, 1, rng):
             assert not is_mark(strokes, pen_digits.PAD), (digit, writer.styles[digit], strokes)
+
+
+def test_stroke_points_take_x_y_pairs_in_any_common_form():
+    expected = np.array([[1.0, 2.0], [3.0, 4.0]])
+    for stroke in ([(1, 2), (3, 4)], ((1, 2), (3, 4)), [[1, 2], [3, 4]], np.array([[1, 2], [3, 4]]),
+                   [np.array([1, 2]), np.array([3, 4])], (p for p in [(1, 2), (3, 4)])):
+        np.testing.assert_array_equal(stroke_points(stroke), expected)
+    assert stroke_points([]).shape == stroke_points(np.zeros((0, 2))).shape == (0, 2)
+
+
+@pytest.mark.parametrize("stroke", [np.array([[100, 50, 0.5], [100, 250, 0.5]]), [(100, 50, 1), (100, 250, 1)],
+                                    np.zeros(4), np.zeros((2, 2, 2))],
+                         ids=["array of triples", "list of triples", "flat array", "3-D array"])
+def test_points_other_than_x_y_pairs_are_refused(stroke):
+    """A tablet's (x, y, pressure) points are refused with a message, not read as other points."""
+    with pytest.raises(ValueError, match=r"\(x, y\) pairs"):
+        stroke_points(stroke)

@@ -19,7 +19,7 @@ from .preprocess import Ink
 from .onnx_reader import onnx_reader
 from .quantized import int8_reader
 from .stroke_marks import StrokeMarks, StrokeMemo
-from .strokes import Stroke, drawing_input, is_mark
+from .strokes import NUMBER_DOT_FRACTION, Stroke, drawing_input, is_mark
 
 
 @dataclass(frozen=True)
@@ -163,14 +163,15 @@ class Predictor:
     def read_number_strokes(self, strokes, size: tuple[int, int]):
         """A NumberReading of the digits written on a pad: strokes are lists of (x, y) pad pixels, size its
         (width, height). Each digit keeps its own strokes (`.strokes`), e.g. to keep it as a personal sample.
-        A digit that is a lone dot or dash (strokes.is_mark, as on the single-digit pad) is left out: a tap or a
-        dash on an empty pad is no number, and the model would read it as a digit with misplaced confidence."""
+        A digit that is a lone dot or dash (strokes.is_mark, as on the single-digit pad, with a smaller dot: digits
+        may be written small on the wide pad) is left out: a tap or a dash on an empty pad is no number, and the
+        model would read it as a digit with misplaced confidence."""
         from .number_reading import NumberReading, read_marks
 
         marks = StrokeMarks(strokes, size, self._stroke_memo)
         reading = read_marks(marks, self._stroke_memo.probabilities(partial(self.probabilities, int8=False)),
                              marks.digit_strokes)
-        return NumberReading(tuple(d for d in reading.digits if not is_mark(d.strokes, size)))
+        return NumberReading(tuple(d for d in reading.digits if not is_mark(d.strokes, size, NUMBER_DOT_FRACTION)))
 
 
 def _is_stack(image) -> bool:

@@ -23,6 +23,7 @@ MODEL_PEN_FRACTION = 0.13  # model pen width as a fraction of the drawing's long
 MIN_EXTENT = 8.0  # a dot or a tiny scribble is drawn as if the drawing were this big
 SUPERSAMPLE = 2
 MARK_FRACTION = 0.08  # ink spanning less of the pad's shorter side than this is a dot or a tick, not a digit
+NUMBER_DOT_FRACTION = 0.03  # the same in Number mode, where digits may be written small on the wide pad
 FLAT_RATIO = 0.5  # ink less tall than half its width is a dash (within ~27° of level): no digit is that flat
 STRAIGHT_SHARE = 0.15  # one stroke no further than this share of its length from a straight line is straight...
 # ...and when it also lies nearer level than upright (less tall than wide), it is a dash: a 1 stands up
@@ -44,23 +45,23 @@ def _pen_for(points: np.ndarray) -> float:
     return extent * MODEL_PEN_FRACTION / (1 - MODEL_PEN_FRACTION)
 
 
-def is_mark(strokes: Sequence[Stroke], size: tuple[int, int]) -> bool:
+def is_mark(strokes: Sequence[Stroke], size: tuple[int, int], dot_share: float = MARK_FRACTION) -> bool:
     """True for a lone dot or a dash, which the model must not read as a digit.
 
     Once rendered and scaled to MNIST's 20 px box, a dot and a dash look like a blob or a bar (a
     slanted bar is a 1 to the model), which a digit model reads with misplaced confidence.
     """
-    return is_dot_or_flat(strokes, size) or is_slanted_dash(strokes)
+    return is_dot_or_flat(strokes, size, dot_share) or is_slanted_dash(strokes)
 
 
-def is_dot_or_flat(strokes: Sequence[Stroke], size: tuple[int, int]) -> bool:
-    """The ink's extent in the stroke path (pen width aside) is smaller than MARK_FRACTION of the pad, or flatter
-    than FLAT_RATIO."""
+def is_dot_or_flat(strokes: Sequence[Stroke], size: tuple[int, int], dot_share: float = MARK_FRACTION) -> bool:
+    """The ink's extent in the stroke path (pen width aside) is smaller than `dot_share` of the pad's shorter side,
+    or flatter than FLAT_RATIO."""
     points = all_points(strokes)
     if not len(points):
         return False
     width, height = points.max(0) - points.min(0)
-    return max(width, height) < MARK_FRACTION * max(1, min(size)) or height < FLAT_RATIO * width
+    return max(width, height) < dot_share * max(1, min(size)) or height < FLAT_RATIO * width
 
 
 def is_slanted_dash(strokes: Sequence[Stroke]) -> bool:
@@ -167,9 +168,11 @@ def stroke_points(stroke: Stroke) -> np.ndarray:
     (x, y, pressure)) raise ValueError rather than being read as other points."""
     if isinstance(stroke, np.ndarray):
         points = stroke.astype(np.float64)
-        if points.size and (points.ndim != 2 or points.shape[1] != 2):
+        if points.size and points.shape[-1] != 2 or points.ndim > 2:
             raise ValueError(f"a stroke's points must be (x, y) pairs, not an array of shape {stroke.shape}")
         return points.reshape(-1, 2)
+    if not hasattr(stroke, "__len__"):
+        stroke = list(stroke)
     points = np.fromiter(chain.from_iterable(stroke), dtype=np.float64)
     if points.size != 2 * len(stroke):
         raise ValueError("a stroke's points must be (x, y) pairs")
