@@ -95,18 +95,13 @@ def test_varied_empty_pages_say_no_digit_found(bundled, tmp_path):
     assert len(guesses) <= 1, guesses  # of 24 pages
 
 
-@pytest.mark.parametrize("stub", ["line ends at the edge", "hairline stubs"])
-def test_what_a_faint_ruled_line_leaves_is_no_digit(bundled, stub):
-    """Lines too faint to be found as lines, but dark in one stretch (near a lamp): their ends at the page's edge,
-    2 px thick, or level hairline stubs 1 px high. Read as ink, they were a 1 (and a number of 5s)."""
+def test_the_ends_of_faint_ruled_lines_are_no_digit(bundled):
+    """Lines too faint to be found as lines, but dark where they run off the page's side (near a lamp): read as
+    ink, their ends were a 1 (and, on other pages, a number of 5s and 2s)."""
     page = np.full((600, 800), 236, np.uint8)
     for y in range(40, 600, 37):
-        if stub == "line ends at the edge":
-            page[y: y + 2, :] = 226  # under the ink threshold
-            page[y: y + 2, :50] = 120
-        else:
-            page[y, :] = 226
-            page[y, 30:55] = 120
+        page[y: y + 2, :] = 226  # under the ink threshold
+        page[y: y + 2, :50] = 120
     page = np.clip(page + np.random.default_rng(0).normal(0, 2, page.shape), 0, 255).astype(np.uint8)
     assert not bundled.read(page).found
     assert bundled.read_number(page).text == ""

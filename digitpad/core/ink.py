@@ -35,7 +35,7 @@ MIN_MARK_SHARE = 0.025  # a mark shorter than this share of the image's longer s
 SPECK_SHARE = 0.04  # components under this share of the largest one's area are specks
 LINE_SPAN = 0.6  # a straight run over this share of the image's side may be a ruled line or a paper edge
 LINE_THICKNESS = 0.025  # lines are at most this share of the image's side thick
-LINE_END = 3  # a level run this thin (working pixels) reaching the page's left or right edge is a ruled line's end
+LINE_END = 0.008  # a level run this thin (share of the image's height) reaching its left or right edge is a line's end
 ACROSS = 0.85  # a lone straight run covering this share of the side crosses the whole image: a line, not a stroke
 LINE_ANGLES = np.radians(np.arange(-12.0, 12.01, 1.5))
 STROKE_SHARE = 0.13  # MNIST's stroke width as a share of the digit's longer side (as the pad renders it)
@@ -312,9 +312,8 @@ def _marks(mask: np.ndarray, darkness: np.ndarray, tone: np.ndarray, scale: floa
     kept = []
     for index, (rows, cols) in enumerate(boxes):
         h, w = rows.stop - rows.start, cols.stop - cols.start
-        if areas[index] < SPECK_SHARE * largest or max(h, w) < 2 or (min(h, w) <= 2 and max(h, w) > 20 * min(h, w)) \
-                or (h == 1 and w > 8):
-            continue  # a speck, or a sliver a ruled line left behind (no hand draws a level stroke one pixel high)
+        if areas[index] < SPECK_SHARE * largest or max(h, w) < 2 or (min(h, w) <= 2 and max(h, w) > 20 * min(h, w)):
+            continue  # a speck, or a sliver a ruled line left behind
         if _is_page_border(labels, index + 1, rows, cols, height, width):
             continue
         kept.append([index + 1, cols.start, rows.start, cols.stop, rows.stop, int(areas[index])])
@@ -356,7 +355,7 @@ def _is_page_border(labels, label, rows, cols, height, width) -> bool:
         return True
     # A ruled line's end running off the page's side, where the rest of the faint line fell under the threshold
     # (not an upright one at the top or bottom: a 1 in a tight crop is as thin, and reaches the edge).
-    if (left or right) and h <= LINE_END and w > 4 * h:
+    if (left or right) and h <= max(1.0, LINE_END * height) and w > 4 * h:
         return True
     lining = 0.0
     if top:
