@@ -42,9 +42,6 @@ UNDO_LIMIT = 100  # states kept for undo, so a day of drawing does not grow memo
 def smooth_path(points: list[Point]) -> QPainterPath:
     """A curve through the points' midpoints with the points as control points (no corners, no gaps)."""
     path = QPainterPath(QPointF(*points[0]))
-    if len(points) == 1:
-        path.lineTo(QPointF(*points[0]))
-        return path
     for (x0, y0), (x1, y1) in zip(points[1:-1], points[2:]):
         path.quadTo(QPointF(x0, y0), QPointF((x0 + x1) / 2, (y0 + y1) / 2))
     path.lineTo(QPointF(*points[-1]))

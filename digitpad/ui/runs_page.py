@@ -153,7 +153,7 @@ class RunsPage(QWidget):
         curves_layout.addWidget(charts, 1)
         caption = QLabel(CURVES_NOTE)
         caption.setAlignment(Qt.AlignCenter)
-        caption.setWordWrap(True)  # on one line it set the whole Train tab's right side 560 px wide at least
+        caption.setWordWrap(True)  # on one line it held the whole Train tab's right side 563 px wide at least
         curves_layout.addWidget(caption)
         self.results = ResultsView()
         for widget in (self.results.save_button, self.results.use_button, self.results.gallery,

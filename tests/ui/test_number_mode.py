@@ -77,7 +77,7 @@ def test_a_lone_dot_or_a_dash_is_no_number(number_tab, qtbot, strokes):
     assert settle_number(qtbot, tab) == "" and tab.canvas._digit_boxes == []
     assert tab.number_view.caption.text().startswith("No digit")  # says why, not "Write a number" over the ink
     draw(tab.canvas, number_strokes((4, "closed"), (2, "curved"), x=300))
-    assert settle_number(qtbot, tab) == "42", "the mark beside a number is no digit of it"
+    assert settle_number(qtbot, tab) == "42", "with a number beside it the mark is a speck, and the number whole"
 
 
 def test_undo_of_the_last_stroke_updates_the_number(number_tab, qtbot):

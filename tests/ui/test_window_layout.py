@@ -25,6 +25,7 @@ def test_opening_the_train_tab_does_not_widen_the_window(window, qtbot):
 def test_the_first_window_shows_the_train_tab_s_settings_whole_where_the_screen_has_room(window, qtbot):
     assert first_size(QSize(1280, 900)) == (1100, 720) and first_size(QSize(1366, 768)) == (1100, 691)
     assert first_size(QSize(800, 600)) == (900, 640), "never smaller than before on a small screen"
+    assert (window.width(), window.height()) == first_size(window.screen().availableGeometry().size())
     window.resize(*first_size(QSize(1280, 900)))
     window.tabs.setCurrentWidget(window.train_tab)
     tab = window.train_tab
