@@ -168,7 +168,7 @@ def stroke_points(stroke: Stroke) -> np.ndarray:
     (x, y, pressure)) raise ValueError rather than being read as other points."""
     if isinstance(stroke, np.ndarray):
         points = stroke.astype(np.float64)
-        if points.size and points.shape[-1] != 2 or points.ndim > 2:
+        if points.size and (points.ndim not in (1, 2) or points.shape[-1] != 2):
             raise ValueError(f"a stroke's points must be (x, y) pairs, not an array of shape {stroke.shape}")
         return points.reshape(-1, 2)
     if not hasattr(stroke, "__len__"):

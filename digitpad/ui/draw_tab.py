@@ -323,10 +323,11 @@ class DrawTab(QWidget):
         from_drawing = reading is not None and self._image_path is None and not self.canvas.is_empty()
         self.canvas.set_digit_boxes([(d.box, d.unsure) for d in reading.digits] if from_drawing else [])
         self.number_view.show_reading(reading, correctable=self._image_path is None)
-        if not (reading and reading.digits) and self._image_path is not None:
-            self.number_view.show_message("No digits found in this image")
-        elif not (reading and reading.digits) and not self.canvas.is_empty():
-            self.number_view.show_message(MARK_NOTE)
+        if not (reading and reading.digits):
+            if self._image_path is not None:
+                self.number_view.show_message("No digits found in this image")
+            elif not self.canvas.is_empty():
+                self.number_view.show_message(MARK_NOTE)
         self.numberShown.emit(reading)
 
     def keep_number_digit(self, index: int, label: int) -> None:
