@@ -32,6 +32,9 @@ METHOD_NOTE = ("Gradient × input: each pixel's brightness times how fast the sc
                "pushed the score up, blue ink pulled it down. It takes one backward pass, so it keeps up with "
                "the pen, and it credits only the ink you drew (it cannot point at a stroke you left out).")
 PROMPT = "Draw a digit on the Draw tab: this tab shows what the model does with it."
+STAGES_PROMPT = ("Here you will see each stage of the network at work on your drawing: what its first layer "
+                 "looks for, the feature maps each convolution makes of the ink, and the units that vote for "
+                 "the answer. Draw a digit on the Draw tab.")
 
 
 def _cell(size: int) -> int:
@@ -224,12 +227,23 @@ class InsideTab(QWidget):
         left_layout.addStretch(1)
         left.setFixedWidth(LEFT_WIDTH)
 
+        prompt = QLabel(STAGES_PROMPT)
+        prompt.setWordWrap(True)
+        prompt.setAlignment(Qt.AlignCenter)
+        prompt.setEnabled(False)
+        prompt.setFixedWidth(440)  # a short measure reads as a note, not a banner
+        prompt.setMinimumHeight(prompt.heightForWidth(440))  # a scroll area's layout would not ask
+        self.stages_prompt = QWidget()  # the side is empty until there is a drawing to show
+        prompt_layout = QVBoxLayout(self.stages_prompt)
+        prompt_layout.setContentsMargins(0, 100, 0, 0)
+        prompt_layout.addWidget(prompt, 0, Qt.AlignHCenter)
         self.filters_title = QLabel("")
         self.filters = MapGrid(26)
         self.filters.setToolTip("The first convolution's learned filters: warm weights add the ink under them, "
                                 "blue ones subtract it. Each makes one of the first layer's feature maps.")
         stages = QWidget()
         self.stages_layout = QVBoxLayout(stages)
+        self.stages_layout.addWidget(self.stages_prompt)
         self.stages_layout.addWidget(self.filters_title)
         self.stages_layout.addWidget(self.filters, 0, Qt.AlignLeft)
         self.stages_layout.addStretch(1)
@@ -243,6 +257,7 @@ class InsideTab(QWidget):
         left_scroll.setFixedWidth(LEFT_WIDTH + left_scroll.verticalScrollBar().sizeHint().width() + 4)
         self._layout.addWidget(left_scroll)
         self._layout.addWidget(right, 1)
+        self._show(None, None, None, PROMPT)
 
     # --- requests --------------------------------------------------------------------------------
     def _on_prediction(self, prediction) -> None:
@@ -276,6 +291,9 @@ class InsideTab(QWidget):
     # --- showing ---------------------------------------------------------------------------------
     def _show(self, reading, pictures, grids, message: str = "") -> None:
         self.reading, self.pictures = reading, pictures
+        self.stages_prompt.setVisible(reading is None and message == PROMPT)
+        for stage in (self.filters_title, self.filters, *self.sections):
+            stage.setVisible(reading is not None)
         if reading is None:
             self.answer.setText(message)
             self.bars.set_probabilities(None)

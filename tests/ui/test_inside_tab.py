@@ -61,6 +61,24 @@ def test_maps_follow_the_drawing_and_nothing_is_computed_while_hidden(window, qt
     assert not np.array_equal(pixels(conv1), seven), "the feature maps changed with the drawing"
 
 
+def test_before_a_drawing_the_stages_side_says_what_it_will_show(window, qtbot):
+    inside = window.inside_tab
+    window.tabs.setCurrentWidget(inside)
+    qtbot.waitUntil(lambda: inside.stages_prompt.isVisible(), timeout=10_000)  # not an empty grey pane
+    assert inside.answer.text().startswith("Draw a digit") and not inside.filters.isVisible()
+
+    draw_digit(qtbot, window, 7, "crossbar")
+    look(qtbot, window)
+    assert not inside.stages_prompt.isVisible()
+    assert inside.filters.isVisible() and all(section.isVisible() for section in inside.sections)
+
+    window.tabs.setCurrentWidget(window.draw_tab)
+    window.draw_tab.clear()
+    window.tabs.setCurrentWidget(inside)
+    qtbot.waitUntil(lambda: inside.stages_prompt.isVisible(), timeout=10_000)
+    assert not any(section.isVisible() for section in inside.sections), "no maps of a drawing that is gone"
+
+
 def test_click_a_map_and_ask_why_not(window, qtbot):
     draw_digit(qtbot, window, 7, "crossbar")
     inside = look(qtbot, window)
