@@ -39,6 +39,16 @@ def test_four_digits_with_their_boxes_and_candidates(bundled):
         assert d.model_input.shape == (28, 28) and d.strokes
 
 
+def test_the_newest_digit_is_the_one_the_last_stroke_is_in(bundled):
+    strokes = write((2, "curved"), (0, "oval"), (6, "curl"))
+    reading = bundled.read_number_strokes(strokes, PAD)
+    assert reading.text == "206"
+    assert reading.newest(strokes[-1]) == 2
+    assert reading.newest(strokes[1]) == 1, "a stroke added to the 0 later makes the 0 the newest"
+    assert reading.newest([(950, 10)]) == 2 and reading.newest(None) == 2, "outside every digit: the last one"
+    assert bundled.read_number_strokes([], PAD).newest(strokes[-1]) is None
+
+
 @pytest.mark.parametrize("digit,style", [(4, "closed"), (4, "open"), (5, "two strokes"), (7, "crossbar"),
                                          (1, "flag and base"), (0, "slashed")])
 def test_a_digit_in_several_strokes_is_one_digit(bundled, digit, style):

@@ -188,7 +188,7 @@ class Probe:
     def read(self, model_input: np.ndarray, other: int | None = None) -> Reading:
         """Activations, probabilities and saliency for one 28x28 input; `other` is the "why not?" digit."""
         # Two copies of the input in one batch: the answer's gradient from the first, the contrast's from the second.
-        x = torch.from_numpy(np.ascontiguousarray(model_input, dtype=np.float32)).reshape(1, 1, SIZE, SIZE)
+        x = torch.from_numpy(np.array(model_input, dtype=np.float32)).reshape(1, 1, SIZE, SIZE)  # a writable copy
         x = x.repeat(2, 1, 1, 1).requires_grad_(True)
         self._outputs = []
         try:

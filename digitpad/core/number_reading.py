@@ -138,6 +138,17 @@ class NumberReading:
     def __str__(self) -> str:
         return self.text
 
+    def newest(self, stroke=None) -> int | None:
+        """The index of the digit holding most of `stroke`'s (x, y) points (the digit being written), else of the
+        last digit (people write left to right); None when there are no digits."""
+        if not self.digits:
+            return None
+        points = np.asarray(stroke if stroke is not None else [], dtype=np.float64).reshape(-1, 2)
+        xs, ys = points[:, 0], points[:, 1]
+        inside = [int(np.sum((xs >= x) & (xs <= x + w) & (ys >= y) & (ys <= y + h)))
+                  for x, y, w, h in (d.box for d in self.digits)]
+        return int(np.argmax(inside)) if max(inside) > 0 else len(self.digits) - 1
+
 
 # --- grouping ------------------------------------------------------------------------------------
 def group_marks(boxes: Sequence[Box]) -> list[tuple[int, ...]]:

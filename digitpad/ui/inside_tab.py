@@ -32,6 +32,7 @@ METHOD_NOTE = ("Gradient × input: each pixel's brightness times how fast the sc
                "pushed the score up, blue ink pulled it down. It takes one backward pass, so it keeps up with "
                "the pen, and it credits only the ink you drew (it cannot point at a stroke you left out).")
 PROMPT = "Draw a digit on the Draw tab: this tab shows what the model does with it."
+LOOKING = "Looking inside the model..."
 STAGES_PROMPT = ("Here you will see each stage of the network at work on your drawing: what its first layer "
                  "looks for, the feature maps each convolution makes of the ink, and the units that vote for "
                  "the answer. Draw a digit on the Draw tab.")
@@ -150,12 +151,15 @@ class InsideTab(QWidget):
         self._filters_shown = None  # the first-layer filters on show (they change only with the model)
         self.updates = 0  # readings shown, for tests and benchmarks
         self._input = None  # the newest 28x28 input from the Draw tab (None: nothing drawn)
+        self._source = ""  # which digit of a number that input is (Number mode), for the input's caption
+        self.draw_tab = draw_tab
         self._selected: tuple[int, int] | None = None  # (layer index, map index) laid over the input
         self.sections: list[LayerSection] = []
         self._layout = QHBoxLayout(self)
         self._throttle = QTimer(self, singleShot=True, interval=THROTTLE_MS)
         self._throttle.timeout.connect(self.update_now)
         draw_tab.predictionShown.connect(self._on_prediction)
+        draw_tab.numberShown.connect(self._on_number)
         models.changed.connect(lambda _: self.request())
 
     # --- building --------------------------------------------------------------------------------
@@ -257,11 +261,22 @@ class InsideTab(QWidget):
         left_scroll.setFixedWidth(LEFT_WIDTH + left_scroll.verticalScrollBar().sizeHint().width() + 4)
         self._layout.addWidget(left_scroll)
         self._layout.addWidget(right, 1)
-        self._show(None, None, None, PROMPT)
+        self._show(None, None, None, PROMPT if self._input is None else LOOKING)  # the first look takes a second
 
     # --- requests --------------------------------------------------------------------------------
     def _on_prediction(self, prediction) -> None:
         self._input = None if prediction is None else prediction.model_input
+        self._source = ""
+        self.request()
+
+    def _on_number(self, reading) -> None:
+        """In Number mode the tab follows the digit being written: the one the newest stroke is in."""
+        strokes = self.draw_tab.canvas.strokes()
+        index = None if reading is None else reading.newest(strokes[-1] if strokes else None)
+        self._input = None if index is None else reading.digits[index].model_input
+        self._source = "" if index is None else (
+            f"Digit {index + 1} of {len(reading.digits)} in {reading.text}"
+            f"{', the one you wrote last' if strokes else ''}")
         self.request()
 
     def request(self) -> None:
@@ -363,7 +378,9 @@ class InsideTab(QWidget):
     def _show_overlay(self) -> None:
         if self._selected is None or self.reading is None:
             self.input_view.set_overlay(None)
-            self.input_caption.setText("What the model sees (28×28). Click a feature map to lay it over this.")
+            sees = "the model sees (28×28). Click a feature map to lay it over this."
+            self.input_caption.setText(f"{self._source}: what {sees}" if self._source and self.reading is not None
+                                       else f"What {sees}")
             return
         section_index, channel = self._selected
         section = self.sections[section_index]

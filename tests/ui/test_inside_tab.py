@@ -39,6 +39,8 @@ def test_maps_follow_the_drawing_and_nothing_is_computed_while_hidden(window, qt
     inside = window.inside_tab
     draw_digit(qtbot, window, 7, "crossbar")
     assert inside.updates == 0 and inside.service is None, "a hidden Inside tab computes nothing"
+    window.tabs.setCurrentWidget(inside)
+    assert inside.answer.text() == "Looking inside the model...", "not 'Draw a digit' over a drawing while it looks"
 
     inside = look(qtbot, window)
     assert inside.answer.text().startswith("It reads 7, ")
@@ -152,3 +154,34 @@ def test_map_grid_paints_the_colours_it_is_given(qtbot):
     image = grid.grab().toImage()
     assert grid.count() == 2 and image.width() == 2 * 10 + 2
     assert image.pixelColor(5, 5).getRgb()[:3] == orange and image.pixelColor(17, 5).getRgb()[:3] == blue
+
+
+def test_in_number_mode_it_follows_the_digit_being_written(window, qtbot):
+    from test_number_mode import number_strokes
+
+    tab = window.draw_tab
+    inside = window.inside_tab
+    draw_digit(qtbot, window, 3, "round")  # a digit on the square pad first: Number mode must not show it
+    qtbot.mouseClick(tab.number_toggle, Qt.LeftButton)
+    try:
+        window.tabs.setCurrentWidget(inside)
+        qtbot.waitUntil(lambda: inside.stages_prompt.isVisible(), timeout=10_000)
+        assert inside.answer.text().startswith("Draw a digit"), "the square pad's 3 is not on the wide pad"
+
+        window.tabs.setCurrentWidget(tab)
+        strokes = number_strokes((2, "curved"), (0, "oval"), (6, "curl"))
+        draw(tab.canvas, strokes, spacing=8, pace_ms=5)
+        qtbot.waitUntil(lambda: tab.number_view.text() == "206", timeout=10_000)
+        inside = look(qtbot, window)
+        assert inside.answer.text().startswith("It reads 6, ")
+        assert inside.input_caption.text().startswith("Digit 3 of 3 in 206, the one you wrote last: what the model")
+
+        window.tabs.setCurrentWidget(tab)
+        middle = [(x, y + 10) for x, y in strokes[1]]  # the 0 written over: the newest stroke is in the middle
+        draw(tab.canvas, [middle], spacing=8, pace_ms=5)
+        qtbot.waitUntil(lambda: not tab.service.busy() and tab.number_view.text() == "206", timeout=10_000)
+        inside = look(qtbot, window)
+        assert inside.answer.text().startswith("It reads 0, ")
+        assert inside.input_caption.text().startswith("Digit 2 of 3 in 206, the one you wrote last")
+    finally:
+        tab.number_toggle.setChecked(False)  # the mode is remembered: the next window starts as the others expect
