@@ -11,7 +11,8 @@ core/number_reading.py were set on) and "held out" (images 5000-9999, other seed
 shakier hand, smaller photos: never tuned on). A third, photos only, "pen on paper" (seed 3, never tuned on):
 the pad's stroke-drawn numbers (15% touching) written with a fine to broad pen, black, blue or pencil, on plain or ruled
 paper under uneven light (tests/written_numbers.py pen_photo_number), built differently from the MNIST
-photos. The baseline in the same run reads each group of overlapping marks as one digit, without cutting
+photos. A fourth, "pen on paper, two lines" (seed 4, 100 photos), writes two such numbers one below the other.
+The baseline in the same run reads each group of overlapping marks as one digit, without cutting
 touching digits. Photos are also read without seams (straight cuts only) and without the several-digits gate
 (core.several_digits), in the same run, with each photo's read time each way.
 
@@ -134,6 +135,28 @@ def pen_accuracy(predictor: Predictor, count: int, seed: int = 3) -> dict:
     return out
 
 
+def two_lines_accuracy(predictor: Predictor, count: int, seed: int = 4) -> dict:
+    """Pen-on-paper photos of two numbers written one below the other (a sticky note, an address): read right
+    when both lines are, parted by a space. The baseline in the same run reads all the marks as one line (as before
+    lines were told apart), scored on the digits alone in reading order."""
+    rng = np.random.default_rng(seed)
+    pairs = [(a, b) for a, b in zip(numbers(rng, count), numbers(rng, count))]
+    photos = [pen_photo_number(f"{a}\n{b}", rng, touch_share=0.15) for a, b in pairs]
+    read = [predictor.read_number(photo).text for photo in photos]
+    out = {"lines": score([(f"{a} {b}", r) for (a, b), r in zip(pairs, read)]),
+           "two_lines_found": round(sum(r.count(" ") == 1 for r in read) / count, 4),
+           "each_line_alone": score([(t, r) for (a, b), text in zip(pairs, read)
+                                     for t, r in zip((a, b), (text.split(" ") + ["", ""])[:2])])}
+    one_line = number_reading.lines_of
+    number_reading.lines_of = lambda boxes: [list(range(len(boxes)))] if boxes else []
+    try:
+        out["baseline_one_line"] = score([(a + b, predictor.read_number(photo).text)
+                                          for (a, b), photo in zip(pairs, photos)])
+    finally:
+        number_reading.lines_of = one_line
+    return out
+
+
 def percentiles(samples: list[tuple[float, float]]) -> dict:
     """latency_ms of the wall and the thread CPU seconds: on a shared machine the wall clock also counts waiting
     for a core."""
@@ -201,6 +224,7 @@ def main() -> None:
         for name, variant in VARIANTS.items():
             result[name] = accuracy(predictor, mnist, variant, args.numbers)
         result["pen_on_paper"] = pen_accuracy(predictor, args.numbers)
+        result["pen_on_paper_two_lines"] = two_lines_accuracy(predictor, args.numbers // 3)
     result["live_read_latency"] = latency(predictor, args.repeats)
     result["load_average_after"] = load_average()
     report(result, saved)

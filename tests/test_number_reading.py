@@ -11,7 +11,7 @@ from written_numbers import pen_photo_number, photographed_number, written_numbe
 
 from digitpad.core.image_marks import ImageMarks
 from digitpad.core.ink import find_ink
-from digitpad.core.number_reading import Piece, group_marks
+from digitpad.core.number_reading import Piece, group_marks, lines_of
 from digitpad.core.stroke_marks import StrokeMarks, clip_stroke
 
 PAD = (960, 320)
@@ -113,6 +113,25 @@ def test_grouping_by_horizontal_overlap():
     assert group_marks(bar) == [(0, 1)]
 
 
+def test_lines_of_writing_top_to_bottom():
+    row = [(0, 10, 30, 60), (40, 14, 70, 66), (80, 6, 110, 58)]  # a baseline that wanders: still one line
+    below = [(0, 100, 30, 150), (40, 104, 70, 152)]
+    assert lines_of(row) == [[0, 1, 2]]
+    assert lines_of(below + row) == [[2, 3, 4], [0, 1]], "top to bottom, whatever order the marks come in"
+    dot = [(50, 75, 56, 81)]  # alone between the lines, nearer the upper one: no line of its own
+    assert lines_of(row + below + dot) == [[0, 1, 2, 5], [3, 4]]
+    assert lines_of([]) == []
+
+
+def test_a_photo_of_two_lines_is_read_line_by_line(bundled):
+    photo = pen_photo_number("2026\n315", np.random.default_rng(0), touch_share=0)  # a sticky note
+    reading = bundled.read_number(photo)
+    assert reading.text == "2026 315" and reading.display == "2026 315"
+    assert [d.line for d in reading.digits] == [0, 0, 0, 0, 1, 1, 1]
+    tops = [d.box[1] for d in reading.digits]
+    assert max(tops[:4]) < min(tops[4:]), "the second line's digits lie below the first's"
+
+
 def test_clipping_a_stroke_keeps_the_parts_inside():
     square = np.array([[0, 0], [10, 0], [10, 5], [0, 5]], float)
     parts = clip_stroke(square, 0, 2, 8)
@@ -192,6 +211,7 @@ def test_cli_reads_a_photo_of_315(mnist, tmp_path):
     row = json.loads(digitpad("predict", "--number", "--json", str(tmp_path / "house.jpg")).stdout)
     assert row["number"] == "315" and [d["digit"] for d in row["digits"]] == [3, 1, 5]
     assert all(set(d) >= {"digit", "confidence", "box"} and 0 < d["confidence"] <= 1 for d in row["digits"])
+    assert [d["line"] for d in row["digits"]] == [0, 0, 0]
     lefts = [d["box"][0] for d in row["digits"]]
     assert lefts == sorted(lefts) and all(0 <= d["box"][0] < photo.width for d in row["digits"])
 

@@ -122,17 +122,22 @@ def photographed_number(images, rng: np.random.Generator, digit_height: int = 60
 
 
 def pen_photo_number(text: str, rng: np.random.Generator, **hand) -> Image.Image:
-    """A photo of `text` written as `written_number` writes it, in pen on paper (tests/paper_photos.py): a pen
-    from fine to broad, black, blue or pencil, on white, cream or ruled paper under uneven light, grain and JPEG."""
+    """A photo of `text` (lines parted by "\n") written as `written_number` writes it, in pen on paper
+    (tests/paper_photos.py): a pen from fine to broad, black, blue or pencil, on white, cream or ruled paper under
+    uneven light, grain and JPEG."""
     from paper_photos import Look, photo
 
     from digitpad.core.strokes import render_strokes
 
-    strokes, size = written_number(text, rng, **hand)
-    ink = render_strokes(strokes, size, pen_width=rng.uniform(0.015, 0.045) * size[1]).astype(np.float32) / 255
+    strokes, size, lines = [], (0, 0), text.split("\n")
+    for line in lines:  # lines of writing one below the other, as on a sticky note
+        written, (width, height) = written_number(line, rng, **hand)
+        strokes += [[(x, y + size[1]) for x, y in stroke] for stroke in written]
+        size = (max(size[0], width), size[1] + height)
+    ink = render_strokes(strokes, size, pen_width=rng.uniform(0.015, 0.045) * height).astype(np.float32) / 255
     rows, cols = np.flatnonzero(ink.max(axis=1) > 0.05), np.flatnonzero(ink.max(axis=0) > 0.05)
     aspect = (cols[-1] - cols[0] + 1) / (rows[-1] - rows[0] + 1)
-    width, height = 1000, 420
+    width, height = 1000, 420 * len(lines)
     look = Look(size=(width, height), digit_height=min(0.4, 0.85 * width / aspect / height),
                 place=(rng.uniform(0.45, 0.55), rng.uniform(0.4, 0.6)), rotation=rng.uniform(-2, 2),
                 paper=str(rng.choice(["white", "cream", "white"])), ink=str(rng.choice(["black", "blue", "pencil"])),

@@ -54,7 +54,7 @@ def _print_number(name: str, reading, as_json: bool) -> None:
     """One line for the number read in one file: its digits, each sure one with its confidence."""
     if as_json:
         print(json.dumps({"file": name, "number": reading.text, "shown": reading.display, "digits": [
-            {"digit": d.digit, "confidence": round(d.confidence, 6), "box": list(d.box),
+            {"digit": d.digit, "confidence": round(d.confidence, 6), "box": list(d.box), "line": d.line,
              "candidates": [[c, round(p, 6)] for c, p in d.candidates]} for d in reading.digits]}))
     elif not reading.digits:
         print(f"{name}: no digit found")

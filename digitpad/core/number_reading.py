@@ -10,6 +10,7 @@ around the ink as a seam where the prior asks for seams), every side of
 every cut is read by the model in one batch, and the cut whose sides read best (and look most
 like digits) wins over reading the group whole. Sides still too wide are cut again next round.
 What "looks like a digit" means is a `Prior`: the pad's and a photo's differ.
+Writing on several lines (a sticky note, an address) is read line by line, top to bottom, each with its own scale.
 """
 
 from __future__ import annotations
@@ -109,6 +110,7 @@ class NumberDigit:
     probabilities: tuple[float, ...]
     model_input: np.ndarray  # 28x28 float in [0, 1], white ink on black
     strokes: tuple | None = None  # the pen strokes of this digit (pad pixels) when read from a pad
+    line: int = 0  # the line of writing it is on, counted from the top
 
     @property
     def candidates(self) -> tuple[tuple[int, float], tuple[int, float]]:
@@ -127,13 +129,17 @@ class NumberReading:
 
     @property
     def text(self) -> str:
-        """The best reading of every digit, e.g. "2026"."""
-        return "".join(str(d.digit) for d in self.digits)
+        """The best reading of every digit, e.g. "2026"; lines of writing are parted by a space ("6808 4562")."""
+        return self._joined(lambda d: str(d.digit))
 
     @property
     def display(self) -> str:
         """The reading with each unsure digit shown as "?", e.g. "2?26"."""
-        return "".join("?" if d.unsure else str(d.digit) for d in self.digits)
+        return self._joined(lambda d: "?" if d.unsure else str(d.digit))
+
+    def _joined(self, shown) -> str:
+        return "".join((" " if i and d.line != self.digits[i - 1].line else "") + shown(d)
+                       for i, d in enumerate(self.digits))
 
     def __str__(self) -> str:
         return self.text
@@ -151,6 +157,30 @@ class NumberReading:
 
 
 # --- grouping ------------------------------------------------------------------------------------
+def lines_of(boxes: Sequence[Box]) -> list[list[int]]:
+    """Marks in lines of writing, top to bottom: marks whose heights overlap, directly or through others, share a
+    line (so a mark reaching into the next line joins the two). A line needs a mark at least SHORT_HEIGHT of the
+    tallest one's height; smaller marks alone between or beside such lines (a dot, a bar written apart) join the
+    nearest line."""
+    bands: list[list] = []  # [top, bottom, marks], top to bottom
+    for i in sorted(range(len(boxes)), key=lambda i: boxes[i][1]):
+        if bands and boxes[i][1] < bands[-1][1]:
+            bands[-1][1] = max(bands[-1][1], boxes[i][3])
+            bands[-1][2].append(i)
+        else:
+            bands.append([boxes[i][1], boxes[i][3], [i]])
+    if not bands:
+        return []
+    tallest = max(b[3] - b[1] for b in boxes)
+    holds_digit = [max(boxes[i][3] - boxes[i][1] for i in band[2]) >= SHORT_HEIGHT * tallest for band in bands]
+    lines = [band for band, tall in zip(bands, holds_digit) if tall]
+    for band, tall in zip(bands, holds_digit):
+        if not tall:
+            nearest = min(lines, key=lambda line: max(line[0] - band[1], band[0] - line[1]))
+            nearest[2].extend(band[2])
+    return [sorted(line[2]) for line in lines]
+
+
 def group_marks(boxes: Sequence[Box]) -> list[tuple[int, ...]]:
     """Marks joined into digit candidates (left to right): each group is the marks overlapping horizontally.
 
@@ -293,8 +323,8 @@ class _Reading:
 
 def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0,
                prior: Prior = Prior(), several=None) -> NumberReading:
-    """Read the number in `ink`. `probabilities(inputs (N, 28, 28)) -> (N, 10)` is called once per round (twice when
-    `several` doubts a piece no wider than a digit).
+    """Read the number in `ink`. `probabilities(inputs (N, 28, 28)) -> (N, 10)` is called once per round and line
+    of writing (twice when `several` doubts a piece no wider than a digit).
 
     `strokes_of(piece)` gives a digit's own strokes for the result (pads only); `scale` turns the
     marks' pixels into the ones reported (an image's original size); `prior` scores the readings' shapes
@@ -303,9 +333,17 @@ def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0,
     `prior.several_cost` times -log of the rest, and a piece no wider than a digit is tried cut when it is over
     SEVERAL_CUT (two touching digits are often no wider than a 0).
     """
-    groups = group_marks(ink.boxes)
-    if not groups:
-        return NumberReading(())
+    digits: list[NumberDigit] = []
+    for line_index, members in enumerate(lines_of(ink.boxes)):
+        groups = [tuple(members[j] for j in group) for group in group_marks([ink.boxes[i] for i in members])]
+        if groups:
+            digits += _read_line(ink, groups, line_index, probabilities, strokes_of, scale, prior, several)
+    return NumberReading(tuple(digits))
+
+
+def _read_line(ink: Ink, groups: list[tuple[int, ...]], line_index: int, probabilities, strokes_of, scale: float,
+               prior: Prior, several) -> list[NumberDigit]:
+    """The digits of one line of writing, left to right, from its groups of marks (see read_marks)."""
     line = _Line.of([union_box([ink.boxes[i] for i in g]) for g in groups], prior)
     boxes: dict[Piece, Box | None] = {}
     readings: dict[Piece, _Reading | None] = {}
@@ -375,5 +413,5 @@ def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0,
         box = tuple(round(v * scale) for v in (left, top, right - left, bottom - top))
         digits.append(NumberDigit(digit, float(reading.probabilities[digit]), box,
                                   tuple(float(v) for v in reading.probabilities), reading.model_input,
-                                  strokes_of(piece) if strokes_of else None))
-    return NumberReading(tuple(digits))
+                                  strokes_of(piece) if strokes_of else None, line_index))
+    return digits

@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
+LINE_GAP = 28  # px before the first digit of a new line of writing, as the space in "6808 4562"
+
 
 def digit_caption(digit) -> str:
     """Under a digit: its confidence, or its two candidates when unsure."""
@@ -100,6 +102,8 @@ class NumberView(QWidget):
             if not shown:
                 continue
             digit = digits[index]
+            new_line = index > 0 and digit.line != digits[index - 1].line  # a photo's next line of writing
+            button.parentWidget().layout().setContentsMargins(LINE_GAP if new_line else 0, 0, 0, 0)
             (first, p1), (second, p2) = digit.candidates
             button.setText("?" if digit.unsure else str(digit.digit))
             button.setToolTip(f"{first} ({p1:.1%}) or {second} ({p2:.1%})."

@@ -4,7 +4,7 @@ import numpy as np
 from digit_strokes import STYLES, place
 from drawing import draw, settle
 from paper_photos import Look, photo, save, stroke_ink
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent
 
 from digitpad.ui.draw_tab import OUTLINE_COLOR
@@ -106,6 +106,17 @@ def test_photo_of_a_number_in_number_mode_boxes_each_digit_on_the_photo(window, 
         assert "Read from the image" in tab.number_view.caption.text() and "Click" not in tab.number_view.caption.text()
         qtbot.mouseClick(tab.number_view.digit_buttons[0], Qt.LeftButton)
         assert tab.number_view.menu is None, "a photo's digits have no strokes to keep: no correction is offered"
+
+        from written_numbers import pen_photo_number
+
+        pen_photo_number("2026\n315", np.random.default_rng(0), touch_share=0).save(tmp_path / "note.jpg", quality=90)
+        window.open_image(str(tmp_path / "note.jpg"))  # a sticky note: two lines of writing
+        settle(qtbot, tab)
+        assert tab.number_view.text() == "2026 315" and "2026 315" in tab.number_view.number_label.text()
+        qtbot.wait(50)  # the row's layout settles
+        lefts = [b.mapTo(tab.number_view, QPoint(0, 0)).x() for b in tab.number_view.digit_buttons[:7]]
+        steps = np.diff(lefts)
+        assert steps[3] > steps[2] + 20 and steps[3] > steps[4] + 20, "a space between the lines' digits"
 
         Image.new("RGB", (640, 240), (240, 238, 230)).save(tmp_path / "blank.jpg")
         window.open_image(str(tmp_path / "blank.jpg"))
