@@ -41,12 +41,13 @@ def test_four_digits_with_their_boxes_and_candidates(bundled):
 
 def test_the_newest_digit_is_the_one_the_last_stroke_is_in(bundled):
     strokes = write((2, "curved"), (0, "oval"), (6, "curl"))
-    reading = bundled.read_number_strokes(strokes, PAD)
-    assert reading.text == "206"
-    assert reading.newest(strokes[-1]) == 2
-    assert reading.newest(strokes[1]) == 1, "a stroke added to the 0 later makes the 0 the newest"
-    assert reading.newest([(950, 10)]) == 2 and reading.newest(None) == 2, "outside every digit: the last one"
-    assert bundled.read_number_strokes([], PAD).newest(strokes[-1]) is None
+    assert bundled.read_number_strokes(strokes, PAD).newest == 2
+    zero = write((0, "oval"), x=40.0 + 0.75 * 200 + 40)  # where write() put the 0
+    again = bundled.read_number_strokes(strokes + [[(x, y + 5) for x, y in zero[0]]], PAD)
+    assert again.text == "206" and again.newest == 1, "a stroke added to the 0 last makes the 0 the newest"
+    assert bundled.read_number_strokes(strokes + [[(950, 10)]], PAD).newest is None, "a speck is in no digit"
+    assert bundled.read_number_strokes(iter(strokes), PAD).newest == 2, "strokes given as a generator"
+    assert bundled.read_number_strokes([], PAD).newest is None
 
 
 @pytest.mark.parametrize("digit,style", [(4, "closed"), (4, "open"), (5, "two strokes"), (7, "crossbar"),
@@ -120,6 +121,12 @@ def test_lines_of_writing_top_to_bottom():
     assert lines_of(below + row) == [[2, 3, 4], [0, 1]], "top to bottom, whatever order the marks come in"
     dot = [(50, 75, 56, 81)]  # alone between the lines, nearer the upper one: no line of its own
     assert lines_of(row + below + dot) == [[0, 1, 2, 5], [3, 4]]
+    low_dot = [(50, 90, 56, 96)]  # nearer the lower one
+    assert lines_of(row + below + low_dot) == [[0, 1, 2], [3, 4, 5]]
+    rising = [(0, 100, 30, 150), (40, 40, 70, 90)]  # a 1, then a 2 written higher beside it: one line
+    assert lines_of(rising) == [[0, 1]]
+    broken = [(0, 100, 30, 120), (0, 119, 30, 141)]  # a faint digit in two short pieces: still a line of its own
+    assert lines_of(row + broken) == [[0, 1, 2], [3, 4]]
     assert lines_of([]) == []
 
 

@@ -126,6 +126,7 @@ class NumberDigit:
 @dataclass(frozen=True)
 class NumberReading:
     digits: tuple[NumberDigit, ...]
+    newest: int | None = None  # the index of the digit the last stroke is in (pads: the digit being written)
 
     @property
     def text(self) -> str:
@@ -138,47 +139,55 @@ class NumberReading:
         return self._joined(lambda d: "?" if d.unsure else str(d.digit))
 
     def _joined(self, shown) -> str:
+        """Each digit as `shown(digit)` gives it, left to right, lines of writing parted by a space."""
         return "".join((" " if i and d.line != self.digits[i - 1].line else "") + shown(d)
                        for i, d in enumerate(self.digits))
 
     def __str__(self) -> str:
         return self.text
 
-    def newest(self, stroke=None) -> int | None:
-        """The index of the digit holding most of `stroke`'s (x, y) points (the digit being written), else of the
-        last digit (people write left to right); None when there are no digits."""
-        if not self.digits:
-            return None
-        points = np.asarray(stroke if stroke is not None else [], dtype=np.float64).reshape(-1, 2)
-        xs, ys = points[:, 0], points[:, 1]
-        inside = [int(np.sum((xs >= x) & (xs <= x + w) & (ys >= y) & (ys <= y + h)))
-                  for x, y, w, h in (d.box for d in self.digits)]
-        return int(np.argmax(inside)) if max(inside) > 0 else len(self.digits) - 1
+
+def digit_holding(digits: Sequence[NumberDigit], points: np.ndarray) -> int | None:
+    """The index of the digit whose box holds most of `points` ((N, 2) x, y), None when no box holds any."""
+    xs, ys = points[:, 0], points[:, 1]
+    inside = [int(np.sum((xs >= x) & (xs <= x + w) & (ys >= y) & (ys <= y + h)))
+              for x, y, w, h in (d.box for d in digits)]
+    return int(np.argmax(inside)) if inside and max(inside) > 0 else None
 
 
 # --- grouping ------------------------------------------------------------------------------------
 def lines_of(boxes: Sequence[Box]) -> list[list[int]]:
-    """Marks in lines of writing, top to bottom: marks whose heights overlap, directly or through others, share a
-    line (so a mark reaching into the next line joins the two). A line needs a mark at least SHORT_HEIGHT of the
-    tallest one's height; smaller marks alone between or beside such lines (a dot, a bar written apart) join the
-    nearest line."""
-    bands: list[list] = []  # [top, bottom, marks], top to bottom
+    """Marks in lines of writing, top to bottom. Marks whose heights overlap, directly or through others, form a
+    band (so a mark reaching into the next line joins the two); a band under another one (their widths overlap)
+    is a new line, one beside it is the same line written rising or falling. A line is at least SHORT_HEIGHT of the
+    tallest band's height: a lower band alone between or beside lines (a dot, a bar written apart) joins the
+    nearest one."""
+    bands: list[list] = []  # [top, bottom, left, right, marks], top to bottom
     for i in sorted(range(len(boxes)), key=lambda i: boxes[i][1]):
-        if bands and boxes[i][1] < bands[-1][1]:
-            bands[-1][1] = max(bands[-1][1], boxes[i][3])
-            bands[-1][2].append(i)
+        left, top, right, bottom = boxes[i]
+        if bands and top < bands[-1][1]:
+            band = bands[-1]
+            band[1], band[2], band[3] = max(band[1], bottom), min(band[2], left), max(band[3], right)
+            band[4].append(i)
         else:
-            bands.append([boxes[i][1], boxes[i][3], [i]])
+            bands.append([top, bottom, left, right, [i]])
     if not bands:
         return []
-    tallest = max(b[3] - b[1] for b in boxes)
-    holds_digit = [max(boxes[i][3] - boxes[i][1] for i in band[2]) >= SHORT_HEIGHT * tallest for band in bands]
-    lines = [band for band, tall in zip(bands, holds_digit) if tall]
-    for band, tall in zip(bands, holds_digit):
-        if not tall:
-            nearest = min(lines, key=lambda line: max(line[0] - band[1], band[0] - line[1]))
-            nearest[2].extend(band[2])
-    return [sorted(line[2]) for line in lines]
+    tallest = max(band[1] - band[0] for band in bands)
+    lines: list[list] = []
+    for band in (band for band in bands if band[1] - band[0] >= SHORT_HEIGHT * tallest):
+        beside = lines and min(lines[-1][3], band[3]) <= max(lines[-1][2], band[2])
+        if beside:
+            last = lines[-1]
+            last[0], last[1], last[2], last[3] = (min(last[0], band[0]), max(last[1], band[1]),
+                                                  min(last[2], band[2]), max(last[3], band[3]))
+            last[4].extend(band[4])
+        else:
+            lines.append(band)
+    for band in (band for band in bands if band[1] - band[0] < SHORT_HEIGHT * tallest):
+        nearest = min(lines, key=lambda line: max(line[0] - band[1], band[0] - line[1]))
+        nearest[4].extend(band[4])
+    return [sorted(line[4]) for line in lines]
 
 
 def group_marks(boxes: Sequence[Box]) -> list[tuple[int, ...]]:
@@ -334,9 +343,10 @@ def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0,
     SEVERAL_CUT (two touching digits are often no wider than a 0).
     """
     digits: list[NumberDigit] = []
-    for line_index, members in enumerate(lines_of(ink.boxes)):
+    for members in lines_of(ink.boxes):
         groups = [tuple(members[j] for j in group) for group in group_marks([ink.boxes[i] for i in members])]
         if groups:
+            line_index = digits[-1].line + 1 if digits else 0  # lines without a digit are not counted
             digits += _read_line(ink, groups, line_index, probabilities, strokes_of, scale, prior, several)
     return NumberReading(tuple(digits))
 

@@ -14,12 +14,12 @@ from .checkpoint import Checkpoint
 from .device import resolve_device
 from .images import load_image
 from .models import for_inference
+from .onnx_reader import onnx_reader
 from .paths import bundled_model_path
 from .preprocess import Ink
-from .onnx_reader import onnx_reader
 from .quantized import int8_reader
 from .stroke_marks import StrokeMarks, StrokeMemo
-from .strokes import NUMBER_DOT_FRACTION, Stroke, drawing_input, is_mark
+from .strokes import NUMBER_DOT_FRACTION, Stroke, drawing_input, is_mark, stroke_points
 
 
 @dataclass(frozen=True)
@@ -165,13 +165,15 @@ class Predictor:
         (width, height). Each digit keeps its own strokes (`.strokes`), e.g. to keep it as a personal sample.
         A digit that is a lone dot or dash (strokes.is_mark, as on the single-digit pad, with a smaller dot: digits
         may be written small on the wide pad) is left out: a tap or a dash on an empty pad is no number, and the
-        model would read it as a digit with misplaced confidence."""
-        from .number_reading import NumberReading, read_marks
+        model would read it as a digit with misplaced confidence. `.newest` is the digit the last stroke is in."""
+        from .number_reading import NumberReading, digit_holding, read_marks
 
+        strokes = list(strokes)
         marks = StrokeMarks(strokes, size, self._stroke_memo)
         reading = read_marks(marks, self._stroke_memo.probabilities(partial(self.probabilities, int8=False)),
                              marks.digit_strokes)
-        return NumberReading(tuple(d for d in reading.digits if not is_mark(d.strokes, size, NUMBER_DOT_FRACTION)))
+        digits = tuple(d for d in reading.digits if not is_mark(d.strokes, size, NUMBER_DOT_FRACTION))
+        return NumberReading(digits, digit_holding(digits, stroke_points(strokes[-1])) if strokes else None)
 
 
 def _is_stack(image) -> bool:

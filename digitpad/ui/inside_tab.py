@@ -152,7 +152,6 @@ class InsideTab(QWidget):
         self.updates = 0  # readings shown, for tests and benchmarks
         self._input = None  # the newest 28x28 input from the Draw tab (None: nothing drawn)
         self._source = ""  # which digit of a number that input is (Number mode), for the input's caption
-        self.draw_tab = draw_tab
         self._selected: tuple[int, int] | None = None  # (layer index, map index) laid over the input
         self.sections: list[LayerSection] = []
         self._layout = QHBoxLayout(self)
@@ -270,13 +269,14 @@ class InsideTab(QWidget):
         self.request()
 
     def _on_number(self, reading) -> None:
-        """In Number mode the tab follows the digit being written: the one the newest stroke is in."""
-        strokes = self.draw_tab.canvas.strokes()
-        index = None if reading is None else reading.newest(strokes[-1] if strokes else None)
-        self._input = None if index is None else reading.digits[index].model_input
-        self._source = "" if index is None else (
-            f"Digit {index + 1} of {len(reading.digits)} in {reading.text}"
-            f"{', the one you wrote last' if strokes else ''}")
+        """In Number mode the tab follows the digit being written (the one the last stroke is in), else the last."""
+        if reading is None or not reading.digits:
+            self._input, self._source = None, ""
+        else:
+            index = len(reading.digits) - 1 if reading.newest is None else reading.newest
+            self._input = reading.digits[index].model_input
+            self._source = (f"Digit {index + 1} of {len(reading.digits)} in {reading.text}"
+                            f"{'' if reading.newest is None else ', the one you wrote last'}")
         self.request()
 
     def request(self) -> None:

@@ -102,7 +102,7 @@ class NumberView(QWidget):
             if not shown:
                 continue
             digit = digits[index]
-            new_line = index > 0 and digit.line != digits[index - 1].line  # a photo's next line of writing
+            new_line = index > 0 and digit.line != digits[index - 1].line  # the next line of writing
             button.parentWidget().layout().setContentsMargins(LINE_GAP if new_line else 0, 0, 0, 0)
             (first, p1), (second, p2) = digit.candidates
             button.setText("?" if digit.unsure else str(digit.digit))

@@ -113,10 +113,11 @@ def test_photo_of_a_number_in_number_mode_boxes_each_digit_on_the_photo(window, 
         window.open_image(str(tmp_path / "note.jpg"))  # a sticky note: two lines of writing
         settle(qtbot, tab)
         assert tab.number_view.text() == "2026 315" and "2026 315" in tab.number_view.number_label.text()
-        qtbot.wait(50)  # the row's layout settles
-        lefts = [b.mapTo(tab.number_view, QPoint(0, 0)).x() for b in tab.number_view.digit_buttons[:7]]
-        steps = np.diff(lefts)
-        assert steps[3] > steps[2] + 20 and steps[3] > steps[4] + 20, "a space between the lines' digits"
+        def steps():
+            return np.diff([b.mapTo(tab.number_view, QPoint(0, 0)).x() for b in tab.number_view.digit_buttons[:7]])
+
+        qtbot.waitUntil(lambda: steps()[3] > steps()[2] + 20, timeout=5_000)  # a space between the lines' digits
+        assert steps()[3] > steps()[4] + 20
 
         Image.new("RGB", (640, 240), (240, 238, 230)).save(tmp_path / "blank.jpg")
         window.open_image(str(tmp_path / "blank.jpg"))
