@@ -11,7 +11,8 @@ core/number_reading.py were set on) and "held out" (images 5000-9999, other seed
 shakier hand, smaller photos: never tuned on). A third, photos only, "pen on paper" (seed 3, never tuned on):
 the pad's stroke-drawn numbers (15% touching) written with a fine to broad pen, black, blue or pencil, on plain or ruled
 paper under uneven light (tests/written_numbers.py pen_photo_number), built differently from the MNIST
-photos. A fourth, "pen on paper, two lines" (seed 4, 100 photos), writes two such numbers one below the other.
+photos. A fourth, "pen on paper, two lines" (seed 4, 100 photos), writes two such numbers one below the other;
+a fifth (seed 21, 150 photos) writes them small in the frame, read with and without the ink path's finer second look.
 The baseline in the same run reads each group of overlapping marks as one digit, without cutting
 touching digits. Photos are also read without seams (straight cuts only) and without the several-digits gate
 (core.several_digits), in the same run, with each photo's read time each way.
@@ -46,7 +47,7 @@ from drawing import densify  # noqa: E402
 from written_numbers import pen_photo_number, photographed_number, written_number  # noqa: E402
 
 from digitpad import Predictor  # noqa: E402
-from digitpad.core import number_reading  # noqa: E402
+from digitpad.core import ink, number_reading  # noqa: E402
 from digitpad.core.datasets import load_mnist  # noqa: E402
 
 MOUSE_SPACING = 3.0  # px between the points of a live stroke, as mouse events arrive
@@ -159,6 +160,23 @@ def two_lines_accuracy(predictor: Predictor, count: int, seed: int = 4) -> dict:
     return out
 
 
+def small_writing_accuracy(predictor: Predictor, count: int, seed: int = 21) -> dict:
+    """Pen-on-paper photos of numbers written small in the frame (the writing 12% of the photo's height: digits
+    about 26 px at the 512 px working size, their strokes a pixel wide), read with the finer second look
+    (core/ink.py SMALL_INK) and, in the same run, without it."""
+    rng = np.random.default_rng(seed)
+    texts = numbers(rng, count)
+    photos = [pen_photo_number(text, rng, touch_share=0.15, height_share=0.12) for text in texts]
+    out = {"with_second_look": score([(t, predictor.read_number(p).text) for t, p in zip(texts, photos)])}
+    small_ink = ink.SMALL_INK
+    ink.SMALL_INK = 0
+    try:
+        out["without"] = score([(t, predictor.read_number(p).text) for t, p in zip(texts, photos)])
+    finally:
+        ink.SMALL_INK = small_ink
+    return out
+
+
 def percentiles(samples: list[tuple[float, float]]) -> dict:
     """latency_ms of the wall and the thread CPU seconds: on a shared machine the wall clock also counts waiting
     for a core."""
@@ -227,6 +245,7 @@ def main() -> None:
             result[name] = accuracy(predictor, mnist, variant, args.numbers)
         result["pen_on_paper"] = pen_accuracy(predictor, args.numbers)
         result["pen_on_paper_two_lines"] = two_lines_accuracy(predictor, max(1, args.numbers // 3))
+        result["pen_on_paper_small"] = small_writing_accuracy(predictor, max(1, args.numbers // 2))
     result["live_read_latency"] = latency(predictor, args.repeats)
     result["load_average_after"] = load_average()
     report(result, saved)

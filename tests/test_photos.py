@@ -10,6 +10,7 @@ from digit_strokes import STYLES
 from paper_photos import EMPTY_PAGES, Look, empty_page, mnist_ink, photo, save, stroke_ink
 from PIL import Image
 
+from digitpad.core.images import load_image
 from digitpad.core.ink import find_ink, mark_to_mnist
 
 FIVE = STYLES[5]["two strokes"]
@@ -178,6 +179,22 @@ def test_twelve_megapixel_array(bundled):
     reading = bundled.read(np.asarray(image))
     assert reading.prediction.digit == 6 and reading.size == (4000, 3000)
     assert inside(reading.box, Look(size=(4000, 3000), place=(0.7, 0.6), digit_height=0.2))
+
+
+def test_a_number_written_small_in_the_frame_is_looked_at_again_finer(bundled, tmp_path):
+    from written_numbers import pen_photo_number
+
+    from digitpad.core.ink import SMALL_INK
+
+    small = pen_photo_number("2026", np.random.default_rng(10), touch_share=0, height_share=0.12)  # 1000 x 420
+    small.save(tmp_path / "far.jpg", quality=90)
+    for image in (small, str(tmp_path / "far.jpg")):  # in memory and from a file: both keep the pixels for it
+        found = find_ink(small) if image is small else find_ink(load_image(image))
+        assert found.scale == pytest.approx(1.0, abs=0.05), "read at the photo's own size, not shrunk to 512"
+        assert max(m.working_box[3] for m in found.marks) >= SMALL_INK
+        assert bundled.read_number(image).text == "2026"  # at 512 px alone its thin strokes read as "6716126"
+    usual = pen_photo_number("2026", np.random.default_rng(10), touch_share=0)
+    assert find_ink(usual).scale == pytest.approx(1000 / 512, abs=0.05), "writing of a usual size: one look"
 
 
 @pytest.mark.parametrize("size", [(1, 500), (500, 1), (1, 1), (2, 300)])

@@ -121,10 +121,10 @@ def photographed_number(images, rng: np.random.Generator, digit_height: int = 60
     return result
 
 
-def pen_photo_number(text: str, rng: np.random.Generator, **hand) -> Image.Image:
+def pen_photo_number(text: str, rng: np.random.Generator, height_share: float = 0.4, **hand) -> Image.Image:
     """A photo of `text` (lines parted by "\n") written as `written_number` writes it, in pen on paper
     (tests/paper_photos.py): a pen from fine to broad, black, blue or pencil, on white, cream or ruled paper under
-    uneven light, grain and JPEG."""
+    uneven light, grain and JPEG. The writing is at most `height_share` of the photo's height."""
     from paper_photos import Look, photo
 
     from digitpad.core.strokes import render_strokes
@@ -138,7 +138,7 @@ def pen_photo_number(text: str, rng: np.random.Generator, **hand) -> Image.Image
     rows, cols = np.flatnonzero(ink.max(axis=1) > 0.05), np.flatnonzero(ink.max(axis=0) > 0.05)
     aspect = (cols[-1] - cols[0] + 1) / (rows[-1] - rows[0] + 1)
     width, height = 1000, 420 * len(lines)
-    look = Look(size=(width, height), digit_height=min(0.4, 0.85 * width / aspect / height),
+    look = Look(size=(width, height), digit_height=min(height_share, 0.85 * width / aspect / height),
                 place=(rng.uniform(0.45, 0.55), rng.uniform(0.4, 0.6)), rotation=rng.uniform(-2, 2),
                 paper=str(rng.choice(["white", "cream", "white"])), ink=str(rng.choice(["black", "blue", "pencil"])),
                 gradient=rng.uniform(0, 0.35), gradient_angle=rng.uniform(0, 360), shadow=rng.uniform(0, 0.3),

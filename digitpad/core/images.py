@@ -12,8 +12,10 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from .errors import UserError, opening
 
 MAX_PIXELS = 40_000_000  # about 40 MB as grayscale; larger files are refused, not decoded
-WORKING_SIDE = 512  # big photos are shrunk to about this before the ink is looked for (a 12-megapixel JPEG
-# decodes at 1/8 scale straight to it); a digit needs far less, and the benchmark reads as well at 400 as at 1024
+WORKING_SIDE = 512  # the ink is looked for at about this size; a digit needs far less, and the benchmark reads
+# as well at 400 as at 1024
+FINE_SIDE = 2 * WORKING_SIDE  # files are decoded to about this (a 12-megapixel JPEG at 1/4 scale straight to it),
+# so writing found small at the working size can be looked at again finer
 ORIGINAL_SIZE = "digitpad.original_size"  # info key: the upright file's (width, height) before it was shrunk
 TURNED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 
@@ -23,7 +25,7 @@ class ImageError(UserError):
 
 
 def load_image(path: str | os.PathLike) -> Image.Image:
-    """Decode an image file, refusing decompression bombs: upright (EXIF), 8-bit, shrunk to a working size.
+    """Decode an image file, refusing decompression bombs: upright (EXIF), 8-bit, shrunk to FINE_SIDE.
 
     The file's own upright size is kept in `image.info[ORIGINAL_SIZE]`, so boxes found in the
     shrunk image can be given in the file's pixels.
@@ -37,7 +39,7 @@ def load_image(path: str | os.PathLike) -> Image.Image:
                 if width * height > MAX_PIXELS:
                     raise ImageError(f"{path}: {width}x{height} is too large to open safely "
                                      f"(limit {MAX_PIXELS:,} pixels)")
-                shrink = max(width, height) / WORKING_SIDE
+                shrink = max(width, height) / FINE_SIDE
                 if shrink > 1:  # JPEG decodes at 1/2, 1/4 or 1/8 size directly: the scale nearest the working size
                     opened.draft(opened.mode, (int(0.8 * width / shrink), int(0.8 * height / shrink)))
                 image = opened.copy()
@@ -58,8 +60,8 @@ def load_image(path: str | os.PathLike) -> Image.Image:
     if image.width == 0 or image.height == 0:
         raise ImageError(f"{path}: the image is empty")
     original = (height, width) if orientation in TURNED else (width, height)
-    if max(image.size) > WORKING_SIDE:
-        image.thumbnail((WORKING_SIDE, WORKING_SIDE), Image.BILINEAR)
+    if max(image.size) > FINE_SIDE:
+        image.thumbnail((FINE_SIDE, FINE_SIDE), Image.BILINEAR)
     image.info[ORIGINAL_SIZE] = original
     return image
 

@@ -1,7 +1,8 @@
 """Find the ink in a photo or scan of paper and turn it into what an MNIST-trained model reads.
 
 The path every image takes (files, arrays, PIL images; the pad's drawings do not come here):
-shrink big photos to a working size, flatten uneven lighting by dividing out a background
+shrink big photos to a working size (and look again at twice that when all the ink found is small:
+a number far off in the frame), flatten uneven lighting by dividing out a background
 estimated on a tiny copy (a grey closing: strokes are narrower than its window, light and
 shadow are wider), decide the polarity (dark ink on paper or chalk on a board), threshold at
 half the ink's strength, drop ruled/squared lines and paper edges (long straight runs), specks
@@ -21,7 +22,7 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
-from .images import ORIGINAL_SIZE, WORKING_SIDE
+from .images import FINE_SIDE, ORIGINAL_SIZE, WORKING_SIDE
 from .preprocess import Ink, to_float_gray, to_mnist
 
 BACKGROUND_SIDE = 64  # the lighting is estimated on a copy this small
@@ -42,6 +43,7 @@ STROKE_SHARE = 0.13  # MNIST's stroke width as a share of the digit's longer sid
 STROKE_BAND = (0.7, 1.35)  # strokes within this factor of it are kept as written; others are redrawn
 WIDER_THAN_STROKE = 1.5  # ink this many times wider than the mark's usual stroke (a filled loop) is redrawn as wide
 RENDER_SIDE = 80  # a mark is normalised at this size (its longer side, unless a fine pen needs more)
+SMALL_INK = 32  # px at the working size: when no mark is taller, the image is looked at again at FINE_SIDE
 
 
 @dataclass(frozen=True)
@@ -82,7 +84,7 @@ def find_ink(image, ink: Ink = "auto", original_size: tuple[int, int] | None = N
     """
     if ink not in ("auto", "dark", "light"):
         raise ValueError(f"ink must be 'auto', 'dark' or 'light', not {ink!r}")
-    if isinstance(image, np.ndarray) and image.dtype == np.uint8 and max(image.shape[:2]) >= 2 * WORKING_SIDE \
+    if isinstance(image, np.ndarray) and image.dtype == np.uint8 and max(image.shape[:2]) >= 2 * FINE_SIDE \
             and (image.ndim == 2 or (image.ndim == 3 and image.shape[-1] in (3, 4))):
         original_size = original_size or (image.shape[1], image.shape[0])
         image = _sampled(image)  # shrunk before any float copy of 12 megapixels is made
@@ -90,10 +92,17 @@ def find_ink(image, ink: Ink = "auto", original_size: tuple[int, int] | None = N
         original_size = original_size or image.info.get(ORIGINAL_SIZE) or image.size
         image = _shrink(image)
     gray = to_float_gray(image)
-    height, width = gray.shape
-    original_size = original_size or (width, height)
-    if max(height, width) > WORKING_SIDE:
-        gray = _resize(gray, WORKING_SIDE / max(height, width))
+    original_size = original_size or (gray.shape[1], gray.shape[0])
+    found = _find_at(gray, WORKING_SIDE, ink, original_size)
+    if found.marks and max(gray.shape) > WORKING_SIDE and max(m.working_box[3] for m in found.marks) < SMALL_INK:
+        found = _find_at(gray, FINE_SIDE, ink, original_size)  # small writing: strokes a pixel wide at 512
+    return found
+
+
+def _find_at(gray: np.ndarray, side: int, ink: Ink, original_size: tuple[int, int]) -> InkMap:
+    """find_ink's work on a grey image shrunk to at most `side` pixels."""
+    if max(gray.shape) > side:
+        gray = _resize(gray, side / max(gray.shape))
     scale = original_size[0] / gray.shape[1]
     if min(gray.shape) < MIN_SIDE or float(np.ptp(gray)) < MIN_CONTRAST / 2:
         empty = np.zeros(gray.shape, np.float32)
@@ -128,21 +137,21 @@ def mark_to_mnist(found: InkMap, marks: Mark | Sequence[Mark]) -> np.ndarray:
 
 # --- loading helpers --------------------------------------------------------------------------------------------
 def _shrink(image: Image.Image) -> Image.Image:
-    """A big PIL image reduced (box filter, fast) to about the working size; other images unchanged."""
-    factor = max(image.size) // WORKING_SIDE
+    """A big PIL image reduced (box filter, fast) to about the fine working size; other images unchanged."""
+    factor = max(image.size) // FINE_SIDE
     if factor >= 2 and image.mode in ("L", "RGB", "RGBA", "LA", "F", "I"):
         return image.reduce(factor)
     return image
 
 
 def _sampled(pixels: np.ndarray) -> Image.Image:
-    """A big uint8 array as a PIL image of about twice the working size: every n-th pixel of every n-th row.
+    """A big uint8 array as a PIL image of about the fine working size: every n-th pixel of every n-th row.
 
     Copying all 12 megapixels into PIL costs more than the whole ink path; sampling first reads a
     fraction of them. A line thinner than the sampling step (a few pixels of a 12-megapixel photo,
     a fifth of a pixel at the working size) may be missed: no digit is written that fine.
     """
-    step = max(1, max(pixels.shape[:2]) // WORKING_SIDE // 2)
+    step = max(1, max(pixels.shape[:2]) // FINE_SIDE)
     return Image.fromarray(np.ascontiguousarray(pixels[::step, ::step]))
 
 
