@@ -181,12 +181,12 @@ def no_digit_pages(predictor, folder, count):
 @contextmanager
 def working_side(side):
     """The ink path run at another working size (the previous one, 1024, for the before/after)."""
-    saved = images.WORKING_SIDE
-    images.WORKING_SIDE = ink.WORKING_SIDE = side
+    saved = ink.WORKING_SIDE
+    ink.WORKING_SIDE = side  # files are decoded to images.FINE_SIDE (1024) either way
     try:
         yield
     finally:
-        images.WORKING_SIDE = ink.WORKING_SIDE = saved
+        ink.WORKING_SIDE = saved
 
 
 def twelve_megapixels(predictor, mnist, folder, count, repeats=3):

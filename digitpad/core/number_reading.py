@@ -158,10 +158,10 @@ def digit_holding(digits: Sequence[NumberDigit], points: np.ndarray) -> int | No
 # --- grouping ------------------------------------------------------------------------------------
 def lines_of(boxes: Sequence[Box]) -> list[list[int]]:
     """Marks in lines of writing, top to bottom. Marks whose heights overlap, directly or through others, form a
-    band (so a mark reaching into the next line joins the two); a band under another one (their widths overlap)
-    is a new line, one beside it is the same line written rising or falling. A line is at least SHORT_HEIGHT of the
-    tallest band's height: a lower band alone between or beside lines (a dot, a bar written apart) joins the
-    nearest one."""
+    band (so a mark reaching into the next line joins the two); a band under another one (their widths overlap,
+    or it lies far below) is a new line, one just beside it is the same line written rising or falling. A line is
+    at least SHORT_HEIGHT of the tallest mark's height: a lower band alone between or beside lines (a dot, a bar
+    written apart) joins the nearest one."""
     bands: list[list] = []  # [top, bottom, left, right, marks], top to bottom
     for i in sorted(range(len(boxes)), key=lambda i: boxes[i][1]):
         left, top, right, bottom = boxes[i]
@@ -173,12 +173,12 @@ def lines_of(boxes: Sequence[Box]) -> list[list[int]]:
             bands.append([top, bottom, left, right, [i]])
     if not bands:
         return []
-    tallest = max(band[1] - band[0] for band in bands)
+    tallest = max(box[3] - box[1] for box in boxes)
     lines: list[list] = []
     for band in (band for band in bands if band[1] - band[0] >= SHORT_HEIGHT * tallest):
-        beside = lines and min(lines[-1][3], band[3]) <= max(lines[-1][2], band[2])
-        if beside:
-            last = lines[-1]
+        last = lines[-1] if lines else None
+        if last and min(last[3], band[3]) <= max(last[2], band[2]) \
+                and band[0] - last[1] < min(last[1] - last[0], band[1] - band[0]):
             last[0], last[1], last[2], last[3] = (min(last[0], band[0]), max(last[1], band[1]),
                                                   min(last[2], band[2]), max(last[3], band[3]))
             last[4].extend(band[4])

@@ -31,6 +31,8 @@ def to_float_gray(image) -> np.ndarray:
             return np.clip(array / top, 0, 1)
         return np.asarray(image.convert("L"), dtype=np.float32) / 255.0
     array = np.asarray(image)
+    if array.ndim == 3 and array.shape[-1] == 4 and array.dtype == np.uint8:
+        return to_float_gray(Image.fromarray(array, "RGBA"))  # transparent pixels are paper, as for a PIL image
     if array.ndim == 3 and array.shape[-1] in (1, 3, 4):
         array = array[..., :3].mean(axis=-1) if array.shape[-1] >= 3 else array[..., 0]
     if array.ndim != 2:

@@ -37,13 +37,13 @@ def _predict_strokes(predictor, strokes, size):
 
 
 def _read_file(predictor, path: str):
-    """(Reading, the upright working-size image shown under the outline), in the prediction thread."""
+    """(Reading, the upright decoded image shown under the outline), in the prediction thread."""
     image = load_image(path)
     return predictor.read(image), image
 
 
 def _read_number_file(predictor, path: str):
-    """(NumberReading, the upright working-size image shown under the digits' boxes), in the prediction thread."""
+    """(NumberReading, the upright decoded image shown under the digits' boxes), in the prediction thread."""
     image = load_image(path)
     return predictor.read_number(image), image
 
