@@ -34,6 +34,7 @@ import os
 import random
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -52,7 +53,6 @@ from digitpad.core.datasets import load_mnist  # noqa: E402
 
 MOUSE_SPACING = 3.0  # px between the points of a live stroke, as mouse events arrive
 LIVE_EVERY = 5  # mouse events between live reads: the Draw tab reads at most every 40 ms, a mouse moves every 8
-CUT_ROUNDS = number_reading.MAX_ROUNDS  # the reader's own setting, restored after the baseline (0: no cuts)
 VARIANTS = {
     "development": {"seed": 1, "images": (0, 5000), "hand": {}, "photo": {"touch_share": 0.15}},
     "held_out": {"seed": 2027, "images": (5000, 10000),
@@ -77,6 +77,18 @@ def score(pairs: list[tuple[str, str]]) -> dict:
     return {"numbers": len(pairs), "whole_number_accuracy": round(sum(t == r for t, r in pairs) / len(pairs), 4),
             "per_digit_accuracy": round(sum(common_digits(t, r) for t, r in bare) / digits, 4),
             "misread_examples": [f"{t} read as {r}" for t, r in pairs if t != r][:8]}
+
+
+@contextmanager
+def baseline(module, name: str, value):
+    """The reader with one of its settings (or functions) as it was before a change, for a baseline in the same
+    run; the shipped one is put back however the block ends."""
+    shipped = getattr(module, name)
+    setattr(module, name, value)
+    try:
+        yield
+    finally:
+        setattr(module, name, shipped)
 
 
 def numbers(rng: np.random.Generator, count: int) -> list[str]:
@@ -113,14 +125,11 @@ def accuracy(predictor: Predictor, mnist, variant: dict, count: int) -> dict:
     out = {}
     out["with_cuts"] = {"strokes": score([(t, predictor.read_number_strokes(*w).text) for t, w in zip(texts, written)]),
                         **photo_scores(predictor, texts, photos)}
-    number_reading.MAX_ROUNDS = 0
-    try:
+    with baseline(number_reading, "MAX_ROUNDS", 0):
         out["baseline_no_cuts"] = {
             "strokes": score([(t, predictor.read_number_strokes(*w).text) for t, w in zip(texts, written)]),
             "photos": score([(t, predictor.read_number(p).text) for t, p in zip(texts, photos)]),
         }
-    finally:
-        number_reading.MAX_ROUNDS = CUT_ROUNDS
     return out
 
 
@@ -130,11 +139,8 @@ def pen_accuracy(predictor: Predictor, count: int, seed: int = 3) -> dict:
     texts = numbers(rng, count)
     photos = [pen_photo_number(text, rng, touch_share=0.15) for text in texts]  # as many touching as the MNIST photos
     out = {"with_cuts": photo_scores(predictor, texts, photos)}
-    number_reading.MAX_ROUNDS = 0
-    try:
+    with baseline(number_reading, "MAX_ROUNDS", 0):
         out["baseline_no_cuts"] = {"photos": score([(t, predictor.read_number(p).text) for t, p in zip(texts, photos)])}
-    finally:
-        number_reading.MAX_ROUNDS = CUT_ROUNDS
     return out
 
 
@@ -150,13 +156,9 @@ def two_lines_accuracy(predictor: Predictor, count: int, seed: int = 4) -> dict:
            "two_lines_found": round(sum(r.count(" ") == 1 for r in read) / count, 4),
            "each_line_alone": score([(t, r) for (a, b), text in zip(pairs, read)
                                      for t, r in zip((a, b), (text.split(" ") + ["", ""])[:2])])}
-    one_line = number_reading.lines_of
-    number_reading.lines_of = lambda boxes: [list(range(len(boxes)))] if boxes else []
-    try:
+    with baseline(number_reading, "lines_of", lambda boxes: [list(range(len(boxes)))] if boxes else []):
         out["baseline_one_line"] = score([(a + b, predictor.read_number(photo).text)
                                           for (a, b), photo in zip(pairs, photos)])
-    finally:
-        number_reading.lines_of = one_line
     return out
 
 
@@ -168,12 +170,8 @@ def small_writing_accuracy(predictor: Predictor, count: int, seed: int = 21) -> 
     texts = numbers(rng, count)
     photos = [pen_photo_number(text, rng, touch_share=0.15, height_share=0.12) for text in texts]
     out = {"with_second_look": score([(t, predictor.read_number(p).text) for t, p in zip(texts, photos)])}
-    small_ink = ink.SMALL_INK
-    ink.SMALL_INK = 0
-    try:
+    with baseline(ink, "SMALL_INK", 0):
         out["without"] = score([(t, predictor.read_number(p).text) for t, p in zip(texts, photos)])
-    finally:
-        ink.SMALL_INK = small_ink
     return out
 
 

@@ -156,38 +156,52 @@ def digit_holding(digits: Sequence[NumberDigit], points: np.ndarray) -> int | No
 
 
 # --- grouping ------------------------------------------------------------------------------------
+@dataclass(eq=False)  # two bands are the same only if they are one
+class _Band:
+    """Marks whose heights overlap, with the box they cover together."""
+
+    top: float
+    bottom: float
+    left: float
+    right: float
+    marks: list[int]
+
+    def take(self, other: _Band) -> None:
+        self.top, self.bottom = min(self.top, other.top), max(self.bottom, other.bottom)
+        self.left, self.right = min(self.left, other.left), max(self.right, other.right)
+        self.marks.extend(other.marks)
+
+
 def lines_of(boxes: Sequence[Box]) -> list[list[int]]:
     """Marks in lines of writing, top to bottom. Marks whose heights overlap, directly or through others, form a
     band (so a mark reaching into the next line joins the two); a band under another one (their widths overlap,
     or it lies far below) is a new line, one just beside it is the same line written rising or falling. A line is
     at least SHORT_HEIGHT of the tallest mark's height: a lower band alone between or beside lines (a dot, a bar
     written apart) joins the nearest one."""
-    bands: list[list] = []  # [top, bottom, left, right, marks], top to bottom
+    bands: list[_Band] = []  # top to bottom
     for i in sorted(range(len(boxes)), key=lambda i: boxes[i][1]):
         left, top, right, bottom = boxes[i]
-        if bands and top < bands[-1][1]:
-            band = bands[-1]
-            band[1], band[2], band[3] = max(band[1], bottom), min(band[2], left), max(band[3], right)
-            band[4].append(i)
+        band = _Band(top, bottom, left, right, [i])
+        if bands and top < bands[-1].bottom:
+            bands[-1].take(band)
         else:
-            bands.append([top, bottom, left, right, [i]])
+            bands.append(band)
     if not bands:
         return []
     tallest = max(box[3] - box[1] for box in boxes)
-    lines: list[list] = []
-    for band in (band for band in bands if band[1] - band[0] >= SHORT_HEIGHT * tallest):
+    tall = [band for band in bands if band.bottom - band.top >= SHORT_HEIGHT * tallest]
+    lines: list[_Band] = []
+    for band in tall:
         last = lines[-1] if lines else None
-        if last and min(last[3], band[3]) <= max(last[2], band[2]) \
-                and band[0] - last[1] < min(last[1] - last[0], band[1] - band[0]):
-            last[0], last[1], last[2], last[3] = (min(last[0], band[0]), max(last[1], band[1]),
-                                                  min(last[2], band[2]), max(last[3], band[3]))
-            last[4].extend(band[4])
+        beside = last is not None and min(last.right, band.right) <= max(last.left, band.left)
+        if beside and band.top - last.bottom < min(last.bottom - last.top, band.bottom - band.top):
+            last.take(band)
         else:
             lines.append(band)
-    for band in (band for band in bands if band[1] - band[0] < SHORT_HEIGHT * tallest):
-        nearest = min(lines, key=lambda line: max(line[0] - band[1], band[0] - line[1]))
-        nearest[4].extend(band[4])
-    return [sorted(line[4]) for line in lines]
+    for band in bands:  # the lines keep their own extent: a dot joining one does not move where the next is
+        if band not in tall:
+            min(lines, key=lambda line: max(line.top - band.bottom, band.top - line.bottom)).marks.extend(band.marks)
+    return [sorted(line.marks) for line in lines]
 
 
 def group_marks(boxes: Sequence[Box]) -> list[tuple[int, ...]]:
