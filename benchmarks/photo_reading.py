@@ -13,7 +13,8 @@ jittered as a hand redraws them, two strong conditions stacked per photo) was no
 Also: MNIST test digits saved as PNG (clean scans) before/after; pages with nothing written on
 them, twelve kinds (tests/paper_photos.py EMPTY_PAGES), which must answer "no digit found"; and
 CPU milliseconds from a 4000x3000 JPEG file on disk to the answer on one torch thread, at the
-previous working size (1024) and the current one in the same run.
+previous working size (1024) and the current one in the same run; and CPU milliseconds to find the ink on
+pages full of handwritten digits, with the marks grouped as now and as before.
 Prints one JSON object and saves it beside this script (only when every part ran).
 
 Run: python benchmarks/photo_reading.py [--data-dir ../shared/data] [--per-condition 10] [--scans 500]
@@ -50,7 +51,7 @@ from digitpad.core.paths import default_data_root  # noqa: E402
 from digitpad.core.predictor import Predictor  # noqa: E402
 from digitpad.core.preprocess import to_mnist  # noqa: E402
 
-PARTS = ("tuning", "held_out", "twelve_megapixels", "clean_scans", "no_digit_pages")
+PARTS = ("tuning", "held_out", "twelve_megapixels", "clean_scans", "no_digit_pages", "busy_pages")
 STYLE_LIST = [(digit, strokes) for digit, styles in STYLES.items() for strokes in styles.values()]
 
 
@@ -238,6 +239,79 @@ def twelve_megapixels(predictor, mnist, folder, count, repeats=3):
     return result
 
 
+def restarting_group(components):
+    """The baseline for busy pages: `ink._group` as it was before, restarting from the first pair after every
+    merge and measuring each group's extent afresh for every pair (about cubic in the number of marks)."""
+    def extent(group):
+        return (min(c[1] for c in group), min(c[2] for c in group), max(c[3] for c in group), max(c[4] for c in group))
+
+    def belong_together(a, b):
+        ax0, ay0, ax1, ay1 = extent(a)
+        bx0, by0, bx1, by1 = extent(b)
+        overlap_x, narrower = min(ax1, bx1) - max(ax0, bx0), min(ax1 - ax0, bx1 - bx0)
+        gap_y, tall = max(by0 - ay1, ay0 - by1, 0), max(ay1 - ay0, by1 - by0)
+        if overlap_x >= 0.5 * narrower and gap_y <= 0.6 * tall:
+            return True
+        gap_x = max(bx0 - ax1, ax0 - bx1, 0)
+        low, high = sorted((ay1 - ay0, by1 - by0))
+        if low < 0.5 * high and gap_x <= 0.25 * tall and gap_y == 0:
+            return True
+        small = min(sum(c[5] for c in a), sum(c[5] for c in b)) < 0.1 * max(sum(c[5] for c in a), sum(c[5] for c in b))
+        return small and gap_x <= 0.08 * tall and gap_y <= 0.08 * tall
+
+    groups = [[c] for c in sorted(components, key=lambda c: -c[5])]
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(groups)):
+            for j in range(i + 1, len(groups)):
+                if belong_together(groups[i], groups[j]):
+                    groups[i] += groups.pop(j)
+                    merged = True
+                    break
+            if merged:
+                break
+    return groups
+
+
+def busy_page(mnist, rng, lines: int, pitch: int) -> np.ndarray:
+    """A 2000x2600 page of handwritten numbers (MNIST test digits 60 px tall), `lines` lines `pitch` px apart."""
+    page = np.full((2600, 2000), 255, np.uint8)
+    for line in range(lines):
+        x, y = 40 + int(rng.integers(0, 60)), 60 + line * pitch
+        while x < 1850:
+            for _ in range(int(rng.integers(3, 7))):
+                digit = Image.fromarray(255 - mnist.test_images[int(rng.integers(10000))].numpy()).resize((60, 60))
+                page[y: y + 60, x: x + 60] = np.minimum(page[y: y + 60, x: x + 60], np.asarray(digit))
+                x += 44
+                if x > 1880:
+                    break
+            x += 70
+    return page
+
+
+def busy_pages(mnist, lines=(4, 12, 24)):
+    """CPU milliseconds to find the ink on pages full of handwritten numbers (a ledger, a form: what made a
+    printed page take minutes), with `ink._group` as now and as before; both must find the same marks."""
+    rng = np.random.default_rng(9)
+    result = {}
+    for count in lines:
+        page = busy_page(mnist, rng, count, pitch=100)
+        timings = {}
+        for name, group in (("before", restarting_group), ("after", ink._group)):
+            saved, ink._group = ink._group, group
+            try:
+                start = time.process_time()
+                found = ink.find_ink(page)
+                timings[name] = (round((time.process_time() - start) * 1000, 1), [m.box for m in found.marks])
+            finally:
+                ink._group = saved
+        assert timings["before"][1] == timings["after"][1], "the grouping changed"
+        result[f"{count}_lines"] = {"marks_found": len(timings["after"][1]),
+                                    "before_cpu_ms": timings["before"][0], "after_cpu_ms": timings["after"][0]}
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=None)
@@ -259,6 +333,7 @@ def main() -> None:
             "twelve_megapixels": lambda: twelve_megapixels(predictor, mnist, folder, args.big),
             "clean_scans": lambda: clean_scans(predictor, mnist, folder, args.scans),
             "no_digit_pages": lambda: no_digit_pages(predictor, folder, args.empty),
+            "busy_pages": lambda: busy_pages(mnist),
         }
         for name in [args.only] if args.only else PARTS:
             result[name] = parts[name]()

@@ -11,6 +11,7 @@ from paper_photos import EMPTY_PAGES, Look, empty_page, mnist_ink, photo, save, 
 from PIL import Image
 
 from digitpad.core.images import load_image
+from digitpad.core import ink
 from digitpad.core.ink import find_ink, mark_to_mnist
 
 FIVE = STYLES[5]["two strokes"]
@@ -171,6 +172,25 @@ def test_marks_api_gives_each_digit_of_a_number_with_its_box(bundled):
     digits = [p.digit for p in bundled.classify([mark_to_mnist(found, m) for m in in_order])]
     assert digits == [1, 4, 7]
     assert mark_to_mnist(found, in_order).shape == (28, 28)
+
+
+def test_marks_are_grouped_until_no_two_belong_together():
+    """Every ink component lands in exactly one mark, and no two marks left would belong together (the grouping
+    goes on from each merge rather than starting over, which took minutes on a busy page)."""
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        components = []
+        for label in range(1, int(rng.integers(2, 60))):
+            x, y, w, h = (int(v) for v in rng.integers((0, 0, 1, 1), (300, 300, 50, 70)))
+            components.append([label, x, y, x + w, y + h, int(rng.integers(1, w * h + 1))])
+        groups = ink._group([list(c) for c in components])
+        assert sorted(c[0] for g in groups for c in g) == [c[0] for c in components]
+        boxes = np.array([[min(c[1] for c in g), min(c[2] for c in g), max(c[3] for c in g), max(c[4] for c in g)]
+                          for g in groups])
+        areas = np.array([sum(c[5] for c in g) for g in groups])
+        for i in range(len(groups)):
+            others = np.arange(len(groups)) != i
+            assert not ink._belong_together(boxes[i], areas[i], boxes[others], areas[others]).any()
 
 
 def test_twelve_megapixel_array(bundled):

@@ -404,41 +404,55 @@ def _stands_out(labels, darkness, tone, group) -> bool:
 
 
 def _group(components: list[list[int]]) -> list[list[list[int]]]:
-    """Components that overlap in x (a 5's top bar over its body) or nearly touch form one mark."""
+    """Components that overlap in x (a 5's top bar over its body) or nearly touch form one mark.
+
+    Groups merge one pair at a time, always the first pair in order (largest component first) that belongs
+    together. Only a grown group can make a new pair, so after each merge the search goes on from it, not
+    from the start: a page of printed text (hundreds of marks) takes a fraction of a second, not minutes.
+    """
     groups = [[c] for c in sorted(components, key=lambda c: -c[5])]
-    merged = True
-    while merged:
-        merged = False
-        for i in range(len(groups)):
-            for j in range(i + 1, len(groups)):
-                if _belong_together(groups[i], groups[j]):
-                    groups[i] += groups.pop(j)
-                    merged = True
-                    break
-            if merged:
+    boxes = np.array([c[1:5] for group in groups for c in group], dtype=np.int64).reshape(-1, 4)
+    areas = np.array([c[5] for group in groups for c in group], dtype=np.int64)
+
+    def merge(keep: int, gone: int) -> None:
+        nonlocal boxes, areas
+        groups[keep] += groups.pop(gone)
+        boxes[keep, :2] = np.minimum(boxes[keep, :2], boxes[gone, :2])
+        boxes[keep, 2:] = np.maximum(boxes[keep, 2:], boxes[gone, 2:])
+        areas[keep] += areas[gone]
+        boxes, areas = np.delete(boxes, gone, axis=0), np.delete(areas, gone)
+
+    row = 0
+    while row < len(groups):
+        later = np.flatnonzero(_belong_together(boxes[row], areas[row], boxes[row + 1:], areas[row + 1:]))
+        if not len(later):
+            row += 1  # every pair before the next row is known not to belong together
+            continue
+        merge(row, row + 1 + int(later[0]))
+        while row:  # the grown group may now belong with an earlier one: that pair comes first
+            earlier = np.flatnonzero(_belong_together(boxes[row], areas[row], boxes[:row], areas[:row]))
+            if not len(earlier):
                 break
+            merge(int(earlier[0]), row)
+            row = int(earlier[0])
     return groups
 
 
-def _extent(group):
-    return (min(c[1] for c in group), min(c[2] for c in group), max(c[3] for c in group), max(c[4] for c in group))
-
-
-def _belong_together(a, b) -> bool:
-    ax0, ay0, ax1, ay1 = _extent(a)
-    bx0, by0, bx1, by1 = _extent(b)
-    overlap_x = min(ax1, bx1) - max(ax0, bx0)
-    narrower = min(ax1 - ax0, bx1 - bx0)
-    gap_y = max(by0 - ay1, ay0 - by1, 0)
-    tall = max(ay1 - ay0, by1 - by0)
-    if overlap_x >= 0.5 * narrower and gap_y <= 0.6 * tall:
-        return True
-    gap_x = max(bx0 - ax1, ax0 - bx1, 0)
-    low, high = sorted((ay1 - ay0, by1 - by0))
-    if low < 0.5 * high and gap_x <= 0.25 * tall and gap_y == 0:
-        return True  # a short stroke beside a tall one: a 5's flag, a 7's bar; digits of a number are alike in height
-    small = min(sum(c[5] for c in a), sum(c[5] for c in b)) < 0.1 * max(sum(c[5] for c in a), sum(c[5] for c in b))
-    return small and gap_x <= 0.08 * tall and gap_y <= 0.08 * tall
+def _belong_together(box: np.ndarray, area: int, boxes: np.ndarray, areas: np.ndarray) -> np.ndarray:
+    """For one group's box (x0, y0, x1, y1) and ink area, whether it belongs with each of the others."""
+    ax0, ay0, ax1, ay1 = box
+    bx0, by0, bx1, by1 = boxes.T
+    overlap_x = np.minimum(ax1, bx1) - np.maximum(ax0, bx0)
+    narrower = np.minimum(ax1 - ax0, bx1 - bx0)
+    gap_y = np.maximum(np.maximum(by0 - ay1, ay0 - by1), 0)
+    tall = np.maximum(ay1 - ay0, by1 - by0)
+    stacked = (overlap_x >= 0.5 * narrower) & (gap_y <= 0.6 * tall)
+    gap_x = np.maximum(np.maximum(bx0 - ax1, ax0 - bx1), 0)
+    low, high = np.minimum(ay1 - ay0, by1 - by0), np.maximum(ay1 - ay0, by1 - by0)
+    # a short stroke beside a tall one: a 5's flag, a 7's bar; digits of a number are alike in height
+    beside = (low < 0.5 * high) & (gap_x <= 0.25 * tall) & (gap_y == 0)
+    small = np.minimum(area, areas) < 0.1 * np.maximum(area, areas)
+    return stacked | beside | (small & (gap_x <= 0.08 * tall) & (gap_y <= 0.08 * tall))
 
 
 # --- stroke width -----------------------------------------------------------------------------------------------
