@@ -80,3 +80,31 @@ def test_plain_white_or_black_is_blank(tmp_path, bundled, color):
 def test_one_pixel_image_holds_no_digit(tmp_path, bundled, shade):
     Image.new("L", (1, 1), shade).save(tmp_path / "dot.png")
     assert bundled.predict(load_image(tmp_path / "dot.png")) is None, "one pixel is no digit: no guess"
+
+
+def test_a_50_megapixel_phone_jpeg_is_read_at_an_eighth_of_its_side(tmp_path, bundled, seven):
+    """Phones take 50-megapixel photos: over the limit in full, but a JPEG is decoded at 1/8 scale, under it."""
+    page = Image.new("L", (8160, 6120), 235)
+    page.paste(seven.resize((2000, 2000)), (3000, 2000))
+    page.save(tmp_path / "phone.jpg", quality=85)
+    assert 8160 * 6120 > MAX_PIXELS
+    image = load_image(tmp_path / "phone.jpg")
+    assert max(image.size) <= 1024 and image.info["digitpad.original_size"] == (8160, 6120)
+    reading = bundled.read(tmp_path / "phone.jpg")
+    assert reading.prediction.digit == 7 and reading.size == (8160, 6120)
+
+
+def test_a_png_over_the_limit_is_still_refused(tmp_path):
+    """Only JPEGs decode smaller: a 48-megapixel PNG would be decoded whole, so it is refused with the reason."""
+    Image.new("1", (8000, 6000), 1).save(tmp_path / "scan.png")
+    with pytest.raises(ImageError, match="too large to open safely"):
+        load_image(tmp_path / "scan.png")
+
+
+@pytest.mark.parametrize("scale", [1.0, 255.0])
+def test_a_float_tiff_is_read_in_its_own_range(tmp_path, bundled, seven, scale):
+    """32-bit float images (scientific TIFFs) hold 0-1 or 0-255; either reads, from a file or as a PIL image."""
+    image = Image.fromarray(np.asarray(seven, dtype=np.float32) / 255 * scale, "F")
+    image.save(tmp_path / "seven.tif")
+    assert bundled.predict(tmp_path / "seven.tif").digit == 7
+    assert bundled.predict(image).digit == 7

@@ -212,6 +212,43 @@ def test_an_rgba_array_drawn_on_nothing_is_read(bundled, side):
     assert reading.prediction is not None and reading.prediction.digit == 3
 
 
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_arrays_with_an_alpha_channel_read_their_transparency_as_paper(bundled, dtype):
+    """RGBA and grey-and-alpha arrays of bytes or floats (matplotlib's imread gives floats): ink drawn on nothing."""
+    coverage = np.asarray(Image.fromarray((stroke_ink(STYLES[3]["round"]) * 255).astype(np.uint8)).resize((300, 300)))
+    scale = 255 if dtype == np.uint8 else 1 / 255
+    for channels in (2, 4):
+        layer = np.zeros((300, 300, channels), np.float32)
+        layer[..., -1] = coverage * scale if dtype != np.uint8 else coverage
+        assert bundled.predict(layer.astype(dtype)).digit == 3
+
+
+def test_an_image_with_one_channel_is_one_image(bundled):
+    """(H, W, 1), as Keras keeps MNIST, is one grey image, not H images one pixel wide; (N, H, W, 1) is N."""
+    ink = (stroke_ink(STYLES[4]["closed"]) * 255).astype(np.uint8)
+    grey = 255 - np.asarray(Image.fromarray(ink).resize((200, 200)))[..., None]
+    assert bundled.predict(grey).digit == 4
+    assert [p.digit for p in bundled.predict(np.stack([grey, grey]))] == [4, 4]
+
+
+@pytest.mark.parametrize("shape", [(0, 0), (0, 50), (40, 0), (0, 0, 3)])
+def test_an_empty_array_holds_no_digit(bundled, shape):
+    assert bundled.read(np.zeros(shape, np.uint8)).prediction is None
+    assert bundled.read_number(np.zeros(shape, np.uint8)).text == ""
+
+
+def test_a_pil_image_is_turned_upright_as_its_exif_says(bundled, tmp_path):
+    """A phone photo opened with PIL and handed over reads as the same file does: upright."""
+    upright = Image.fromarray(255 - (stroke_ink(STYLES[7]["plain"]) * 255).astype(np.uint8)).resize((300, 300))
+    sideways = upright.transpose(Image.Transpose.ROTATE_90)  # what orientation 6 turns back
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    sideways.convert("RGB").save(tmp_path / "sideways.jpg", exif=exif, quality=95)
+    with Image.open(tmp_path / "sideways.jpg") as opened:
+        assert bundled.predict(opened).digit == 7
+        assert bundled.read_number(opened).text == "7"
+
+
 def test_a_number_written_small_in_the_frame_is_looked_at_again_finer(bundled, tmp_path):
     from written_numbers import pen_photo_number
 

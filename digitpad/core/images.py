@@ -33,15 +33,17 @@ def load_image(path: str | os.PathLike) -> Image.Image:
     path = Path(path)
     try:
         with opening(path, ImageError, "an image"), warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Pillow's own warning is about the full size, but a JPEG is decoded smaller: the limit below is on
+            # what is decoded (a 50- or 108-megapixel phone photo is decoded at 1/8 scale).
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as opened:
                 width, height = opened.size
-                if width * height > MAX_PIXELS:
-                    raise ImageError(f"{path}: {width}x{height} is too large to open safely "
-                                     f"(limit {MAX_PIXELS:,} pixels)")
                 shrink = max(width, height) / FINE_SIDE
                 if shrink > 1:  # JPEG decodes at 1/2, 1/4 or 1/8 size directly: the scale nearest FINE_SIDE
                     opened.draft(opened.mode, (int(0.8 * width / shrink), int(0.8 * height / shrink)))
+                if opened.size[0] * opened.size[1] > MAX_PIXELS:
+                    raise ImageError(f"{path}: {width}x{height} is too large to open safely "
+                                     f"(limit {MAX_PIXELS:,} pixels; a JPEG is decoded at up to 1/8 of its side)")
                 image = opened.copy()
                 image.load()
                 orientation = opened.getexif().get(0x0112, 1)
@@ -51,8 +53,8 @@ def load_image(path: str | os.PathLike) -> Image.Image:
         raise
     except UnidentifiedImageError:
         raise ImageError(f"{path}: not an image file digitpad can read (PNG, JPEG, BMP, GIF, TIFF, WebP...)") from None
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageError(f"{path}: too large to open safely (over {MAX_PIXELS:,} pixels)") from None
+    except Image.DecompressionBombError:
+        raise ImageError(f"{path}: too large to open safely (over {2 * Image.MAX_IMAGE_PIXELS:,} pixels)") from None
     except (OSError, SyntaxError, ValueError, TypeError, IndexError, KeyError) as e:
         raise ImageError(f"{path}: damaged or truncated image ({e})") from None
     except MemoryError:
@@ -63,6 +65,16 @@ def load_image(path: str | os.PathLike) -> Image.Image:
     if max(image.size) > FINE_SIDE:
         image.thumbnail((FINE_SIDE, FINE_SIDE), Image.BILINEAR)
     image.info[ORIGINAL_SIZE] = original
+    return image
+
+
+def opened(image):
+    """What the photo path reads: a file opened with load_image, a PIL image turned upright as its EXIF
+    orientation says (as a file would be), an array as it is."""
+    if isinstance(image, (str, os.PathLike)):
+        return load_image(image)
+    if isinstance(image, Image.Image):
+        return _upright(image, image.getexif().get(0x0112, 1))
     return image
 
 
@@ -79,10 +91,11 @@ def _eight_bit(image: Image.Image) -> Image.Image:
     """16- and 32-bit greys become 8-bit L (their own range kept); palettes and odd modes become L/RGB(A)."""
     if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
         array = np.asarray(image)
-        top = float(array.max()) if array.size else 0.0
-        top = 255.0 if top <= 255 else (65535.0 if image.mode.startswith("I;16") else top)
-        if image.mode == "F" and top <= 1.0:
-            top = 1.0
+        peak = float(array.max()) if array.size else 0.0
+        if image.mode == "F" and peak <= 1.0:
+            top = 1.0  # a float image in [0, 1] (scientific TIFFs)
+        else:
+            top = 255.0 if peak <= 255 else (65535.0 if image.mode.startswith("I;16") else peak)
         return Image.fromarray(np.clip(array.astype(np.float32) * (255.0 / top), 0, 255).astype(np.uint8))
     if image.mode == "P":
         return image.convert("RGBA" if "transparency" in image.info else "RGB")

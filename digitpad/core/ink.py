@@ -106,7 +106,7 @@ def _find_at(gray: np.ndarray, side: int, ink: Ink, original_size: tuple[int, in
     """find_ink's work on a grey image shrunk to at most `side` pixels."""
     if max(gray.shape) > side:
         gray = _resize(gray, side / max(gray.shape))
-    scale = original_size[0] / gray.shape[1]
+    scale = original_size[0] / max(gray.shape[1], 1)
     if min(gray.shape) < MIN_SIDE or float(np.ptp(gray)) < MIN_CONTRAST / 2:
         empty = np.zeros(gray.shape, np.float32)
         return InkMap(tuple(original_size), scale, "dark" if ink == "auto" else ink, empty, empty.astype(np.int32))

@@ -12,7 +12,7 @@ import torch
 
 from .checkpoint import Checkpoint
 from .device import resolve_device
-from .images import load_image
+from .images import opened
 from .models import for_inference
 from .onnx_reader import onnx_reader
 from .paths import bundled_model_path
@@ -138,8 +138,7 @@ class Predictor:
     def _read_many(self, images: list, ink: Ink) -> list[Reading]:
         from .ink import find_ink, mark_to_mnist  # scipy's: 0.3 s the Draw tab's start need not wait for
 
-        found = [find_ink(load_image(image) if isinstance(image, (str, os.PathLike)) else image, ink)
-                 for image in images]
+        found = [find_ink(opened(image), ink) for image in images]
         inputs = [mark_to_mnist(f, f.marks[0]) if f.found else None for f in found]
         return [Reading(prediction, f.marks[0].box if f.found else None, len(f.marks), f.size)
                 for f, prediction in zip(found, self.classify(inputs))]
@@ -154,7 +153,7 @@ class Predictor:
         from .number_reading import read_marks
         from .several_digits import bundled_gate
 
-        marks = ImageMarks(find_ink(load_image(image) if isinstance(image, (str, os.PathLike)) else image, ink))
+        marks = ImageMarks(find_ink(opened(image), ink))
         several = bundled_gate() if gate else None
         prior = PHOTO_PRIOR if seams else replace(PHOTO_PRIOR, seam_reach=0.0)
         return read_marks(marks, partial(self.probabilities, int8=False), scale=marks.scale, prior=prior,
@@ -177,5 +176,6 @@ class Predictor:
 
 
 def _is_stack(image) -> bool:
-    """An (N, H, W) array of greyscale images (not one colour image)."""
-    return isinstance(image, np.ndarray) and image.ndim == 3 and image.shape[-1] not in (3, 4)
+    """An (N, H, W) or (N, H, W, C) array of images, not one image with channels: (H, W, 1) grey, (H, W, 2)
+    grey and alpha, RGB, RGBA."""
+    return isinstance(image, np.ndarray) and (image.ndim == 4 or (image.ndim == 3 and image.shape[-1] > 4))

@@ -17,24 +17,35 @@ INK_THRESHOLD = 0.1  # fraction of the strongest ink below which a pixel counts 
 Ink = Literal["auto", "dark", "light"]
 
 
+def on_white(image: Image.Image) -> Image.Image:
+    """The image with its transparent pixels made white paper (RGBA), so ink drawn on nothing stays visible;
+    an image without transparency is returned as it is."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        return Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+    return image
+
+
 def to_float_gray(image) -> np.ndarray:
-    """A 2-D float32 array in [0, 1] from a PIL image or a 2-D numpy array of any common dtype."""
+    """A 2-D float32 array in [0, 1] from a PIL image or a numpy array of any common dtype: grey (H, W) or
+    (H, W, 1), grey and alpha (H, W, 2), RGB or RGBA. Transparent pixels are paper."""
     if isinstance(image, Image.Image):
-        if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-            # Transparent pixels are paper: composite on white so ink drawn on nothing stays visible.
-            rgba = image.convert("RGBA")
-            white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-            image = Image.alpha_composite(white, rgba)
+        image = on_white(image)
         if image.mode in ("I;16", "I;16B", "I;16L", "I"):
             array = np.asarray(image, dtype=np.float32)
             top = 65535.0 if array.max() > 255 else 255.0
             return np.clip(array / top, 0, 1)
+        if image.mode == "F":  # 32-bit float, in [0, 1] or [0, 255]: as an array of floats
+            return to_float_gray(np.asarray(image))
         return np.asarray(image.convert("L"), dtype=np.float32) / 255.0
     array = np.asarray(image)
     if array.ndim == 3 and array.shape[-1] == 4 and array.dtype == np.uint8:
-        return to_float_gray(Image.fromarray(array, "RGBA"))  # transparent pixels are paper, as for a PIL image
-    if array.ndim == 3 and array.shape[-1] in (1, 3, 4):
-        array = array[..., :3].mean(axis=-1) if array.shape[-1] >= 3 else array[..., 0]
+        return to_float_gray(Image.fromarray(array, "RGBA"))  # as a PIL image is read
+    if array.ndim == 3 and array.shape[-1] in (2, 4):
+        colour, alpha = to_float_gray(array[..., :-1]), to_float_gray(array[..., -1])
+        return colour * alpha + (1 - alpha)
+    if array.ndim == 3 and array.shape[-1] in (1, 3):
+        array = array.mean(axis=-1) if array.shape[-1] == 3 else array[..., 0]
     if array.ndim != 2:
         raise ValueError(f"expected a 2-D grayscale image, got an array of shape {array.shape}")
     if array.dtype == np.bool_:
@@ -44,7 +55,7 @@ def to_float_gray(image) -> np.ndarray:
     if array.dtype == np.uint16:
         return array.astype(np.float32) / 65535.0
     array = np.nan_to_num(array.astype(np.float32))
-    return np.clip(array / 255.0 if array.max() > 1.0 else array, 0, 1)
+    return np.clip(array / 255.0 if array.max(initial=0.0) > 1.0 else array, 0, 1)
 
 
 def ink_on_black(gray: np.ndarray, ink: Ink = "auto") -> np.ndarray:
