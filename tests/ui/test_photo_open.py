@@ -73,6 +73,25 @@ def test_photo_with_several_marks_says_so_and_a_blank_one_finds_no_digit(window,
     assert tab.panel.model_input.image() is None
 
 
+def test_ink_on_a_transparent_png_is_shown_on_white_paper(window, qtbot, tmp_path):
+    """A PNG of black ink on nothing (as drawing programs export it) is shown as it would print, not as a black
+    square with the ink lost in it."""
+    from PIL import Image
+
+    coverage = Image.fromarray((stroke_ink(STYLES[2]["curved"]) * 255).astype(np.uint8)).resize((400, 400))
+    layer = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    layer.putalpha(coverage)
+    layer.save(tmp_path / "exported.png")
+    window.open_image(str(tmp_path / "exported.png"))
+    tab = window.draw_tab
+    assert settle(qtbot, tab) == "2"
+    shown = tab.canvas.grab().toImage()
+    pad = tab.canvas.width()
+    corners = [shown.pixelColor(x, y).lightness() for x in (pad // 10, pad - pad // 10) for y in (pad // 10,)]
+    assert min(corners) > 200, "the transparent paper is shown white"
+    assert min(shown.pixelColor(x, pad // 2).lightness() for x in range(pad)) < 60, "and the ink on it dark"
+
+
 def test_photo_of_a_number_in_number_mode_boxes_each_digit_on_the_photo(window, qtbot, tmp_path, mnist):
     from PIL import Image
     from written_numbers import photographed_number
