@@ -39,6 +39,21 @@ def test_four_digits_with_their_boxes_and_candidates(bundled):
         assert d.model_input.shape == (28, 28) and d.strokes
 
 
+def test_a_tablets_glitch_point_is_skipped_and_an_empty_last_stroke_changes_nothing(bundled):
+    """A NaN or infinite point (a tablet's glitch) is left out and its stroke goes on; an empty stroke at the end
+    (a tap the tablet dropped) leaves the newest digit where the last real stroke is."""
+    strokes = write((2, "curved"), (0, "oval"), (6, "curl"))
+    plain = bundled.read_number_strokes(strokes, PAD)
+    for bad in (float("nan"), float("inf")):
+        glitched = [list(s) for s in strokes]
+        glitched[0].insert(len(glitched[0]) // 2, (bad, 100.0))
+        glitched[-1].insert(1, (500.0, -bad))
+        assert bundled.read_number_strokes(glitched, PAD).text == "206"
+        assert bundled.predict_drawings([(glitched[:len(glitched) // 3], PAD)])[0] is not None
+    with_tap = bundled.read_number_strokes(strokes + [[]], PAD)
+    assert with_tap.text == "206" and with_tap.newest == plain.newest == 2
+
+
 def test_the_newest_digit_is_the_one_the_last_stroke_is_in(bundled):
     strokes = write((2, "curved"), (0, "oval"), (6, "curl"))
     assert bundled.read_number_strokes(strokes, PAD).newest == 2

@@ -172,7 +172,8 @@ class Predictor:
         reading = read_marks(marks, self._stroke_memo.probabilities(partial(self.probabilities, int8=False)),
                              marks.digit_strokes)
         digits = tuple(d for d in reading.digits if not is_mark(d.strokes, size, NUMBER_DOT_FRACTION))
-        return NumberReading(digits, digit_holding(digits, stroke_points(strokes[-1])) if strokes else None)
+        last = next((points for points in map(stroke_points, reversed(strokes)) if len(points)), None)
+        return NumberReading(digits, digit_holding(digits, last) if last is not None else None)
 
 
 def _is_stack(image) -> bool:

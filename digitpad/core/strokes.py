@@ -102,7 +102,7 @@ def render_strokes(strokes: Sequence[Stroke], size: tuple[int, int], pen_width: 
     line_width = max(1, round(pen * scale))
     joint = line_width / 2 - 1  # as PIL draws its curved joints
     for stroke in strokes:
-        shifted = [((x - left) * scale, (y - top) * scale) for x, y in stroke]
+        shifted = [(x, y) for x, y in ((stroke_points(stroke) - (left, top)) * scale).tolist()]
         if len(shifted) > 1:
             draw.line(shifted, fill=255, width=line_width)
         for x, y in shifted[1:-1] if line_width > 4 else ():  # round joins, and no hairline gaps between segments
@@ -165,18 +165,22 @@ def drawing_input(strokes: Sequence[Stroke], size: tuple[int, int], pen_width: f
 
 def stroke_points(stroke: Stroke) -> np.ndarray:
     """A stroke as (N, 2) float64, read fast from the pad's lists of (x, y). Points of another length (a tablet's
-    (x, y, pressure)) raise ValueError rather than being read as other points."""
+    (x, y, pressure)) raise ValueError rather than being read as other points; a point that is not finite (a
+    tablet's glitch, NaN or infinite) is left out, and the stroke goes on from the points either side of it."""
     if isinstance(stroke, np.ndarray):
         points = stroke.astype(np.float64)
         if points.size and (points.ndim not in (1, 2) or points.shape[-1] != 2):
             raise ValueError(f"a stroke's points must be (x, y) pairs, not an array of shape {stroke.shape}")
-        return points.reshape(-1, 2)
-    if not hasattr(stroke, "__len__"):
-        stroke = list(stroke)
-    points = np.fromiter(chain.from_iterable(stroke), dtype=np.float64)
-    if points.size != 2 * len(stroke):
-        raise ValueError("a stroke's points must be (x, y) pairs")
-    return points.reshape(-1, 2)
+        points = points.reshape(-1, 2)
+    else:
+        if not hasattr(stroke, "__len__"):
+            stroke = list(stroke)
+        points = np.fromiter(chain.from_iterable(stroke), dtype=np.float64)
+        if points.size != 2 * len(stroke):
+            raise ValueError("a stroke's points must be (x, y) pairs")
+        points = points.reshape(-1, 2)
+    finite = np.isfinite(points).all(axis=1)
+    return points if finite.all() else points[finite]
 
 
 def all_points(strokes: Sequence[Stroke]) -> np.ndarray:
