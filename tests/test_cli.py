@@ -39,6 +39,18 @@ def test_predict_json(digit_files):
     assert abs(sum(rows[0]["probabilities"]) - 1) < 1e-4
 
 
+def test_predict_json_gives_one_object_per_file_even_for_a_bad_one(digit_files, tmp_path):
+    """A script pairs the lines with its files: a file that cannot be read gets a line with its error."""
+    (tmp_path / "text.png").write_text("hello")
+    for number in ([], ["--number"]):
+        result = digitpad("predict", "--json", *number, digit_files[0][0], str(tmp_path / "text.png"),
+                          digit_files[1][0], check=False)
+        rows = [json.loads(line) for line in result.stdout.splitlines()]
+        assert result.returncode == 1 and [r["file"] for r in rows] == [digit_files[0][0], str(tmp_path / "text.png"),
+                                                                         digit_files[1][0]]
+        assert "not an image file" in rows[1]["error"] and "error" not in rows[0]
+
+
 def test_predict_bad_files_fail_cleanly_and_good_ones_still_print(digit_files, tmp_path):
     (tmp_path / "text.png").write_text("hello")
     Image.new("L", (64, 64), 255).save(tmp_path / "blank.png")
@@ -123,6 +135,21 @@ def test_hostile_model_is_refused_without_running_it(tmp_path, digit_files):
     result = digitpad("predict", "--model", str(tmp_path / "evil.pt"), digit_files[0][0], check=False)
     assert result.returncode == 1 and "refused" in result.stderr and "Traceback" not in result.stderr
     assert not marker.exists()
+
+
+def test_an_output_that_is_the_commands_own_input_is_refused(tmp_path, digit_files):
+    """`export --out` onto the model exported, `explain --out` onto the photo explained: refused, both kept."""
+    from digitpad.core.paths import bundled_model_path
+
+    model, image = tmp_path / "mine.pt", tmp_path / "photo.png"
+    model.write_bytes(bundled_model_path().read_bytes())
+    image.write_bytes(open(digit_files[0][0], "rb").read())
+    kept = {model: model.read_bytes(), image: image.read_bytes()}
+    for args in (["export", str(model), "--format", "onnx", "--out", str(model)],
+                 ["explain", str(image), "--out", str(image)]):
+        result = digitpad(*args, check=False)
+        assert result.returncode == 1 and "this command's input" in result.stderr, result.stderr
+    assert all(path.read_bytes() == content for path, content in kept.items())
 
 
 def test_info_and_version():

@@ -69,12 +69,22 @@ def test_unwritable_folder_is_reported_and_nothing_changes(read_only_folder, tmp
         result = subprocess.run([sys.executable, "-m", "digitpad", "export", "resources/digitnet.pt", "--format", fmt,
                                  "--out", str(read_only_folder / "m.export")], capture_output=True, text=True)
         assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
-        assert "could not write" in result.stderr and "read-only/m.export" in result.stderr
+        assert "cannot be written" in result.stderr and "read-only/m.export" in result.stderr  # before any work
     result = subprocess.run([sys.executable, "-m", "digitpad", "export", "resources/digitnet.pt", "--format",
                              "torchscript", "--out", str(tmp_path / "missing" / "m.pt")],
                             capture_output=True, text=True)
     assert result.returncode == 0 and (tmp_path / "missing" / "m.pt").is_file(), "a missing folder is made"
     assert list(read_only_folder.iterdir()) == []
+
+
+def test_a_run_whose_model_could_not_be_saved_is_refused_before_it_trains(read_only_folder, tmp_path):
+    """`train --out` into a folder where nothing can be written stops at once, not after the run (whose model
+    would then be lost); the data folder given does not even exist, so nothing was read."""
+    result = subprocess.run([sys.executable, "-m", "digitpad", "train", "--preset", "quick", "--out",
+                             str(read_only_folder / "m.pt"), "--data-dir", str(tmp_path / "no-data")],
+                            capture_output=True, text=True)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1, result.stderr
+    assert "read-only/m.pt: cannot be written" in result.stderr
 
 
 FULL_DISK = """

@@ -115,6 +115,19 @@ def test_explain_writes_a_figure_and_json(tmp_path, mnist):
     assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 200, "the figure holds pictures, not just a frame"
 
 
+def test_explain_explains_what_predict_reads_in_a_photo(tmp_path, mnist):
+    """On a photo, explain shows the ink predict reads (the largest mark), not the whole picture with its lines."""
+    from paper_photos import Look, mnist_ink, photo, save
+
+    look = Look(lines="ruled", place=(0.35, 0.5), digit_height=0.3, jpeg=85)
+    image = tmp_path / "lined.jpg"
+    save(photo(mnist_ink(mnist.test_images[1].numpy()), look, np.random.default_rng(4)), image, look)
+    predicted = json.loads(digitpad("predict", "--json", str(image)).stdout)
+    explained = json.loads(digitpad("explain", str(image), "--out", str(tmp_path / "f.png"), "--json").stdout)
+    assert predicted["digit"] == explained["answer"] == int(mnist.test_labels[1])
+    assert abs(predicted["confidence"] - explained["confidence"]) < 0.02
+
+
 def test_explain_refuses_bad_input_in_one_line(tmp_path):
     blank = tmp_path / "blank.png"
     Image.new("L", (50, 50), 255).save(blank)

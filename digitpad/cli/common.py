@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from contextlib import contextmanager
 from dataclasses import fields
 
 from ..core import cpu_threads
-from ..core.atomic_file import check_target
+from ..core.atomic_file import check_target, check_writable
 from ..core.errors import UserError
 
 
@@ -52,13 +53,19 @@ def use_free_cores() -> None:
         print(f"digitpad: {note}", file=sys.stderr)
 
 
-def check_outputs(*paths: str | None) -> None:
-    """Refuse, before any work, an output that is a folder, a device, a link or the bundled model."""
+def check_outputs(*paths: str | None, inputs: tuple[str | None, ...] = ()) -> None:
+    """Refuse, before any work, an output that is a folder, a device, a link, the bundled model, one of the
+    command's `inputs` (writing there would destroy it), or in a folder where no file can be made."""
     for path in filter(None, paths):
         try:
             check_target(path)
+            if any(os.path.exists(path) and os.path.exists(given) and os.path.samefile(path, given)
+                   for given in filter(None, inputs)):
+                raise UserError(f"{path}: cannot be written: it is this command's input, which would be lost; "
+                                "choose another file")
+            check_writable(path)
         except OSError as e:
-            raise UserError(f"{path}: cannot be written: {e.strerror}") from None
+            raise UserError(f"{path}: cannot be written: {e.strerror or e}") from None
 
 
 def settings_given(args, settings) -> dict:

@@ -32,7 +32,7 @@ def cmd_export(args) -> int:
     from ..core.export import default_export_path, export
 
     out = args.out or default_export_path(args.model, args.format)
-    check_outputs(out)
+    check_outputs(out, inputs=(args.model,))
     print(f"wrote {export(Checkpoint.load(args.model), args.format, out)}")
     return 0
 

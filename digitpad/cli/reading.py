@@ -10,8 +10,7 @@ from pathlib import Path
 from ..core.atomic_file import write_atomically
 from ..core.images import ImageError, load_image
 from ..core.paths import bundled_model_path
-from ..core.preprocess import to_mnist
-from .common import EXIT_ERROR
+from .common import EXIT_ERROR, check_outputs
 
 
 def cmd_predict(args) -> int:
@@ -23,12 +22,11 @@ def cmd_predict(args) -> int:
     for name in args.images:
         try:
             reading = (predictor.read_number if args.number else predictor.read)(name, ink=args.ink)
-        except ImageError as e:
-            print(f"digitpad: error: {e}", file=sys.stderr)
-            failures += 1
-            continue
-        except (OSError, ValueError, MemoryError) as e:  # anything else one file can do must not stop the batch
-            print(f"digitpad: error: {name}: cannot be read ({e or type(e).__name__})", file=sys.stderr)
+        except (ImageError, OSError, ValueError, MemoryError) as e:  # what one file can do must not stop the batch
+            message = str(e) if isinstance(e, ImageError) else f"{name}: cannot be read ({e or type(e).__name__})"
+            print(f"digitpad: error: {message}", file=sys.stderr)
+            if args.json:  # still one object per file, so a script can pair the lines with its files
+                print(json.dumps({"file": name, "error": message}))
             failures += 1
             continue
         if args.number:
@@ -66,15 +64,18 @@ def _print_number(name: str, reading, as_json: bool) -> None:
 
 def cmd_explain(args) -> int:
     from ..core.checkpoint import Checkpoint
+    from ..core.ink import find_ink, largest_mark_input
     from ..core.inside import SALIENCY_METHOD, Probe, ink_fraction
     from ..core.inside_figure import render_figure
 
+    check_outputs(args.out, inputs=(args.image,))
     checkpoint = Checkpoint.load(args.model or bundled_model_path())
     try:
-        model_input = to_mnist(load_image(args.image), args.ink)
+        found = find_ink(load_image(args.image), args.ink)  # the ink `predict` reads, not the whole photo
     except ImageError as e:
         print(f"digitpad: error: {e}", file=sys.stderr)
         return EXIT_ERROR
+    model_input = largest_mark_input(found)
     if model_input is None:
         print(f"digitpad: error: {args.image}: no digit found, nothing to explain", file=sys.stderr)
         return EXIT_ERROR

@@ -53,6 +53,19 @@ def check_target(path: str | os.PathLike, replace_bundled: bool = False) -> Path
     return path
 
 
+def check_writable(path: str | os.PathLike) -> None:
+    """Raise OSError now when no file can be made where `path` would be written (a read-only folder or disk),
+    so that long work is not done for a save that must fail. A missing folder is judged by the nearest one that
+    exists: write_atomically makes the rest."""
+    path = Path(path).absolute()
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    tmp, fd = _new_temporary(folder / path.name)
+    os.close(fd)
+    os.unlink(tmp)
+
+
 def _is_bundled(path: Path) -> bool:
     try:
         return is_bundled_model(path)

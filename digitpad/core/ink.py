@@ -119,6 +119,11 @@ def _find_at(gray: np.ndarray, side: int, ink: Ink, original_size: tuple[int, in
 
 
 
+def largest_mark_input(found: InkMap) -> np.ndarray | None:
+    """What a photo is read as when one digit is asked for: its largest mark's model input (None: no ink)."""
+    return mark_to_mnist(found, found.marks[0]) if found.found else None
+
+
 def mark_to_mnist(found: InkMap, marks: Mark | Sequence[Mark]) -> np.ndarray:
     """The 28x28 model input (white ink on black, MNIST placement) for one mark or several read as one."""
     marks = [marks] if isinstance(marks, Mark) else list(marks)
