@@ -94,6 +94,7 @@ def spoiled_checkpoints() -> dict:
             lambda w: torch.empty(0).set_(torch.zeros(4).untyped_storage(), 0, (10**12,), (0,)))),
         "stride-0 weights of the right shape": spoil(with_weight(lambda w: torch.zeros(1).expand(w.shape))),
         "NaN weights": spoil(with_weight(lambda w: torch.full_like(w, float("nan")))),
+        "weights at the float limit (every answer overflows)": spoil(with_weight(lambda w: torch.full_like(w, 3e38))),
         "integer weights": spoil(with_weight(lambda w: w.to(torch.int32))),
         "NaN input normalisation": spoil(lambda raw: raw.update(normalization={"mean": float("nan"), "std": 0.3})),
         "infinite input std": spoil(lambda raw: raw.update(normalization={"mean": 0.1, "std": float("inf")})),

@@ -151,6 +151,7 @@ def test_memory_stays_bounded_by_the_file(tmp_path):
     (lambda good: pickle.dumps({"format": "digitpad-checkpoint"}), "refused; it is a bare pickle"),
     (lambda good: good[: len(good) // 2], "another kind of file|damaged"),
     (lambda good: good[:-30], "damaged"),
+    (lambda good: good[: len(good) // 2] + bytes(4096) + good[len(good) // 2 + 4096:], "checksum does not match"),
 ])
 def test_files_that_are_not_plain_torch_zips_are_refused_in_words(tmp_path, content, message):
     path = tmp_path / "m.pt"

@@ -112,9 +112,14 @@ class Checkpoint:
         raw = read_torch_zip(path, "a readable PyTorch checkpoint", CheckpointError)
         checkpoint = cls.from_dict(raw, path)
         try:
-            checkpoint.build_model()  # verify the weights fit the architecture now, not later in the UI
+            model = checkpoint.build_model()  # verify the weights fit the architecture now, not later in the UI
         except CheckpointError as e:
             raise CheckpointError(f"{path}: {e}") from None
+        with torch.inference_mode():  # weights near the float limit overflow: every answer would be NaN
+            answers = model(checkpoint.normalization.apply(torch.stack([torch.zeros(28, 28), torch.ones(28, 28)])))
+        if not torch.isfinite(answers).all():
+            raise CheckpointError(f"{path}: its weights give no finite answer (they overflow): the file is damaged "
+                                  "or was not made by training")
         return checkpoint
 
     @classmethod

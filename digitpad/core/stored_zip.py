@@ -45,6 +45,14 @@ def read_stored_zip(path: Path, expected: str, error: type[Exception],
             if any(e.compress_type != zipfile.ZIP_STORED for e in entries) or sum(e.file_size for e in entries) > size:
                 raise refuse("its parts are compressed, which digitpad never does")
             f.seek(0)
+            try:  # every part against its stored checksum: bytes changed on disk are caught here, not read as weights
+                damaged = zipfile.ZipFile(f).testzip()
+            except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+                damaged = "?"
+            if damaged is not None:
+                raise refuse("it is damaged: a part's checksum does not match, so the file changed on disk after "
+                             "it was written")
+            f.seek(0)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # foreign pickles make torch warn before it refuses them
                 return load(f, entries)
