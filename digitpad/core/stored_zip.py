@@ -42,6 +42,9 @@ def read_stored_zip(path: Path, expected: str, error: type[Exception],
                 entries = zipfile.ZipFile(f).infolist()
             except (zipfile.BadZipFile, ValueError, OSError, EOFError):
                 raise refuse("it is a damaged zip file") from None
+            if any("/code/__torch__/" in e.filename for e in entries):
+                raise refuse("it is a TorchScript export, made for other programs; digitpad loads the checkpoints "
+                             "that training and the app save")
             if any(e.compress_type != zipfile.ZIP_STORED for e in entries) or sum(e.file_size for e in entries) > size:
                 raise refuse("its parts are compressed, which digitpad never does")
             f.seek(0)
