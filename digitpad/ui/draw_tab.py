@@ -7,6 +7,7 @@ at pen-up); the work runs on the PredictionService's thread, so the pen never wa
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from functools import partial
 
 from PySide6.QtCore import QRectF, QSettings, Qt, QTimer, Signal
@@ -35,6 +36,21 @@ MARK_NOTE = "No digit: a dot or a dash on its own is not read as one"  # the cap
 def _predict_strokes(predictor, strokes, size):
     """The reading of a drawing; None (no digit) for a lone dot or a dash."""
     return None if is_mark(strokes, size) else predictor.predict_drawings([(strokes, size)])[0]
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """A read that raised (a file that cannot be read), kept with its request so a late one is dropped too."""
+
+    message: str
+
+
+def _attempt(generation, job):
+    """(generation, what `job` answers), or (generation, _Failed) when it raised: in the prediction thread."""
+    try:
+        return generation, job()
+    except Exception as e:  # the job reads the person's files: any failure is shown, never raised into Qt
+        return generation, _Failed(str(e) or type(e).__name__)
 
 
 def _read_file(predictor, path: str):
@@ -157,7 +173,6 @@ class DrawTab(QWidget):
         self.canvas.strokeFinished.connect(self.predict_now)
         self.canvas.strokeFinished.connect(self._update_buttons)
         self.service.predicted.connect(self._on_predicted)
-        self.service.failed.connect(self._on_failed)
         models.changed.connect(lambda _: self.predict_now())
         self._update_buttons()
         self.set_number_mode(QSettings().value("number_mode", False, type=bool))
@@ -198,7 +213,7 @@ class DrawTab(QWidget):
             job = partial(_predict_strokes, predictor, self.canvas.strokes(),
                           (self.canvas.width(), self.canvas.height()))
         generation = self._generation.current  # answers for the same drawing as it grows all count
-        self.service.submit(lambda: (generation, job()))
+        self.service.submit(partial(_attempt, generation, job))
 
     def open_image(self, path: str | os.PathLike) -> None:
         """Predict an image file; the pad shows it until the person draws again."""
@@ -219,6 +234,9 @@ class DrawTab(QWidget):
     def _on_predicted(self, result, seconds: float) -> None:
         generation, answer = result
         if not self._generation.is_current(generation):
+            return
+        if isinstance(answer, _Failed):
+            self._on_failed(answer.message)
             return
         if self.canvas.number_mode():
             self._show_number(answer)

@@ -153,6 +153,6 @@ class PredictionPanel(QWidget):
         self.model_input.set_image(prediction.model_input)
 
     def show_message(self, text: str) -> None:
-        self.digit_label.setEnabled(False)
-        self.digit_label.setText("–")
+        """No answer, and why: the last answer's bars and model input go with it, never left under the message."""
+        self.show_prediction(None)
         self.caption.setText(text)

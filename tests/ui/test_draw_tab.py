@@ -100,9 +100,13 @@ def test_bad_image_files_get_a_clear_message_and_the_app_goes_on(window, qtbot, 
         save_digit_png(tmp_path / "whole.png", mnist, 0)
         content = (tmp_path / "whole.png").read_bytes()[:300]
     (tmp_path / "bad.png").write_bytes(content)
+    draw(window.draw_tab.canvas, place(STYLES[4]["closed"], 60, 30, 250))
+    assert settle(qtbot, window.draw_tab) == "4"
     window.open_image(str(tmp_path / "bad.png"))
     settle(qtbot, window.draw_tab)
-    assert message in window.draw_tab.panel.caption.text() and "bad.png" in window.draw_tab.panel.caption.text()
+    panel = window.draw_tab.panel
+    assert message in panel.caption.text() and "bad.png" in panel.caption.text()
+    assert panel.bars.probabilities() is None and panel.model_input.image() is None, "the 4's answer is gone"
     draw(window.draw_tab.canvas, place(STYLES[3]["round"], 60, 30, 250))
     assert settle(qtbot, window.draw_tab) == "3"
 
