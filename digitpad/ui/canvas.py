@@ -165,14 +165,16 @@ class DrawingCanvas(QWidget):
             self._commit([])
 
     def resizeEvent(self, event) -> None:
-        """Scale the drawing (and its undo history) with the pad's height (the pad keeps its shape), so the
-        drawing keeps its place and size on it."""
+        """Scale the drawing (its undo history, the digits' boxes) with the pad's height (the pad keeps its shape),
+        so the drawing keeps its place and size on it."""
         old, new = event.oldSize(), event.size()
         if old.width() > 0 and old.height() > 0 and old != new:
-            self._strokes, self._undo, self._redo = self._scaled_drawing(new.height() / old.height())
+            factor = new.height() / old.height()
+            self._strokes, self._undo, self._redo = self._scaled_drawing(factor)
             if self._current is not None:
-                self._current = [(x * new.height() / old.height(), y * new.height() / old.height())
-                                 for x, y in self._current]
+                self._current = [(x * factor, y * factor) for x, y in self._current]
+            # The digits' boxes follow their ink, so a click on a digit still finds its box.
+            self._digit_boxes = [(tuple(round(v * factor) for v in box), unsure) for box, unsure in self._digit_boxes]
         super().resizeEvent(event)
 
     def _scaled_drawing(self, factor: float, drawing: tuple | None = None) -> tuple:

@@ -97,6 +97,7 @@ class DrawTab(QWidget):
         super().__init__(parent)
         self.models = models
         self.personal = personal
+        self._kept_digits: dict[tuple, tuple] = {}  # a number's digit (its strokes) -> the key it was kept under
         self.service = PredictionService(self)
         self.canvas = DrawingCanvas()
         self.panel = PredictionPanel()
@@ -295,24 +296,26 @@ class DrawTab(QWidget):
         kept = self._keep(self.canvas.strokes(), (self.canvas.width(), self.canvas.height()), label)
         if kept is None:
             return
-        count, read = kept
+        count, read, _ = kept
         verdict = "read right" if label == read else f"read as {read}"
         self.clear()
         self.kept_note.show_text(f"✓ Kept as a {label} ({verdict}); {count} of your digits kept")
 
-    def _keep(self, strokes, size, label: int, read: int | None = None) -> tuple[int, int] | None:
+    def _keep(self, strokes, size, label: int, read: int | None = None,
+              replacing: tuple | None = None) -> tuple[int, int, tuple] | None:
         """Keep a drawing in the person's set with its true label and the model's reading (`read`, else the
-        drawing's own, taken now); (how many are kept now, the reading), or None when nothing was kept."""
+        drawing's own, taken now), in place of the sample whose key is `replacing` if it is still kept; (how many
+        are kept now, the reading, the new sample's key), or None when nothing was kept."""
         prediction = _predict_strokes(self.models.predictor, strokes, size)
         if prediction is None:
             return None
         sample = Sample.of_reading(strokes, size, label, prediction, read)
         try:
-            count = self.personal.add(sample)
+            count = self.personal.add(sample, replacing=replacing)
         except PersonalSetError as e:
             (self.number_view if self.canvas.number_mode() else self.panel).show_message(str(e))
             return None
-        return count, sample.predicted
+        return count, sample.predicted, sample.key()
 
     # --- Number mode -----------------------------------------------------------------------------
     def set_number_mode(self, on: bool) -> None:
@@ -329,7 +332,10 @@ class DrawTab(QWidget):
         self.correction.set_predicted(None)
         self.number_view.setVisible(on)
         QSettings().setValue("number_mode", on)
-        self.predict_now()
+        if self._image_path is not None:  # the photo stays and is read the other way, over nothing drawn (as opened)
+            self.open_image(self._image_path)
+        else:
+            self.predict_now()
 
     def _show_number(self, reading) -> None:
         if self._image_path is not None and reading is not None:  # a photo: its digits are boxed on the photo itself
@@ -364,10 +370,16 @@ class DrawTab(QWidget):
         if not 0 <= index < len(reading.digits):
             return
         digit = reading.digits[index]
-        kept = self._keep(*as_single_drawing(digit.strokes, self.canvas.height()), label, digit.digit)
+        height = self.canvas.height()  # the digit's strokes in shares of it: the same digit after a resize
+        which = tuple(round(v / height, 4) for stroke in digit.strokes for point in stroke for v in point)
+        earlier = self._kept_digits.get(which)  # this digit corrected before: the new label replaces that one
+        kept = self._keep(*as_single_drawing(digit.strokes, height), label, digit.digit, replacing=earlier)
         if kept is not None:
+            self._kept_digits[which] = kept[2]
             verdict = "read right" if label == digit.digit else f"read as {digit.digit}"
-            self.kept_note.show_text(f"✓ Digit {index + 1} kept as a {label} ({verdict}); {kept[0]} of your digits kept")
+            instead = f", instead of the {earlier[0]} kept before" if earlier and earlier[0] != label else ""
+            self.kept_note.show_text(f"✓ Digit {index + 1} kept as a {label} ({verdict}{instead}); "
+                                     f"{kept[0]} of your digits kept")
 
     def _update_buttons(self) -> None:
         self.undo_button.setEnabled(self.canvas.can_undo())

@@ -85,9 +85,15 @@ class PersonalDigits(QObject):
         self.changed.emit()
         return result
 
-    def add(self, sample) -> int:
-        """Keep one sample; returns how many are kept now."""
-        return self._change(lambda personal: (personal.samples.append(sample), len(personal.samples))[1])
+    def add(self, sample, replacing: tuple | None = None) -> int:
+        """Keep one sample, in place of the one whose `Sample.key()` is `replacing` (a correction corrected again)
+        if it is still kept; returns how many are kept now."""
+        def edit(personal) -> int:
+            personal.samples = [s for s in personal.samples if replacing is None or s.key() != replacing]
+            personal.samples.append(sample)
+            return len(personal.samples)
+
+        return self._change(edit)
 
     def remove(self, keys: Iterable[tuple]) -> int:
         """Delete the samples with these `Sample.key()`s; returns how many were deleted."""

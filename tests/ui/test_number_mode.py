@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from digit_strokes import STYLES, place
+from paper_photos import stroke_ink
 from drawing import draw, mouse
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtTest import QTest
@@ -171,3 +172,68 @@ def test_each_mode_keeps_its_own_drawing(number_tab, qtbot):
     qtbot.mouseClick(tab.undo_button, Qt.LeftButton)  # its own history: the crossbar goes
     assert len(tab.canvas.strokes()) == 1
     qtbot.mouseClick(tab.number_toggle, Qt.LeftButton)
+
+
+def click(canvas, point):
+    mouse(canvas, QEvent.MouseButtonPress, point, Qt.LeftButton, Qt.LeftButton)
+    mouse(canvas, QEvent.MouseButtonRelease, point, Qt.LeftButton, Qt.NoButton)
+
+
+def test_correcting_a_digit_again_replaces_the_first_correction(number_tab, qtbot):
+    """A mis-click corrected: the same strokes are kept once, with the label chosen last."""
+    from digitpad.core.personal import PersonalSet
+
+    tab = number_tab
+    draw(tab.canvas, number_strokes((2, "curved"), (3, "round"), (5, "two strokes")))
+    assert settle_number(qtbot, tab) == "235"
+    for label in (8, 9):
+        qtbot.mouseClick(tab.number_view.digit_buttons[1], Qt.LeftButton)
+        tab.number_view.menu.actions()[label].trigger()
+        tab.number_view.menu.close()
+    assert [(s.label, s.predicted) for s in PersonalSet.load().samples] == [(9, 3)]
+    assert "Digit 2 kept as a 9 (read as 3, instead of the 8 kept before); 1 of your digits kept" in \
+        tab.kept_note.text()
+
+
+def test_after_the_window_grows_a_click_on_a_digit_still_corrects_it(number_tab, qtbot):
+    """The boxes follow the ink when the pad is resized: a click on the 0 opens its menu and draws nothing."""
+    tab = number_tab
+    window = tab.window()
+    draw(tab.canvas, number_strokes((4, "closed"), (0, "oval"), (7, "plain")))
+    assert settle_number(qtbot, tab) == "407"
+    before = tab.canvas.height()
+    window.resize(window.width() + 400, window.height() + 300)
+    qtbot.waitUntil(lambda: tab.canvas.height() > 1.2 * before, timeout=2_000)
+    zero = np.asarray(tab.canvas.strokes()[2])  # the 4's two strokes, then the 0
+    strokes = len(tab.canvas.strokes())
+    click(tab.canvas, tuple((zero.min(axis=0) + zero.max(axis=0)) / 2))
+    assert tab.number_view.menu is not None and tab.number_view.menu.isVisible()
+    assert tab.number_view.menu.title() == "Digit 2" and len(tab.canvas.strokes()) == strokes
+    tab.number_view.menu.close()
+
+
+def test_a_photo_stays_and_is_read_the_other_way_when_the_mode_changes(window, qtbot, tmp_path):
+    """A 7 drawn on the square pad, then a photo opened in Number mode: leaving Number mode reads the photo as
+    one digit and does not lay the 7 over it (Undo brings the 7 back, and the photo goes)."""
+    from PIL import Image
+
+    tab = window.draw_tab
+    draw(tab.canvas, place(STYLES[7]["plain"], 60, 30, 200))
+    qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
+    assert tab.panel.digit_label.text() == "7"
+    page = np.full((300, 700), 235, np.uint8)
+    for left, (digit, style) in zip((40, 260, 480), ((3, "round"), (1, "stick"), (5, "two strokes"))):
+        ink = np.asarray(Image.fromarray((stroke_ink(STYLES[digit][style]) * 255).astype(np.uint8)).resize((180, 180)))
+        page[60:240, left:left + 180] = np.minimum(page[60:240, left:left + 180], 255 - ink)
+    Image.fromarray(page).save(tmp_path / "315.png")
+    tab.number_toggle.setChecked(True)
+    window.open_image(str(tmp_path / "315.png"))
+    assert settle_number(qtbot, tab) == "315" and "3 digits read" in tab.source_label.text()
+    tab.number_toggle.setChecked(False)
+    qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
+    assert tab.canvas.is_empty() and "3 separate marks" in tab.source_label.text(), "the 7 is not laid over it"
+    assert tab.panel.digit_label.text() == "5"  # the largest mark, as the note says
+    qtbot.mouseClick(tab.undo_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
+    assert tab.panel.digit_label.text() == "7" and tab.source_label.text() == ""
+    tab.number_toggle.setChecked(False)
