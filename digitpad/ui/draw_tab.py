@@ -110,6 +110,7 @@ class DrawTab(QWidget):
         self.correction = CorrectionRow()
         self.correction.chosen.connect(self.keep_drawing)
         self.kept_note = KeptNote()
+        personal.changed.connect(lambda: self.kept_note.show_text(""))  # kept digits deleted: the note is stale
         self.my_digits_button = QPushButton("My digits...")  # the window opens the view
         self.my_digits_button.setToolTip("See the digits you kept and how the model reads them now; delete, "
                                          "import or export them (Ctrl+D)")

@@ -96,6 +96,7 @@ def test_delete_selected_and_clear_all(window, qtbot):
     view = open_with(window, qtbot, [(0, "oval", 0), (1, "stick", 1), (1, "flag", 1), (7, "plain", 7)])
     before = kept_keys(window)
     assert not view.delete_button.isEnabled(), "nothing selected yet"
+    assert "4 of your digits kept" in window.draw_tab.kept_note.text()
 
     ones = view.sections[1][1]
     click_item(ones, 0)  # the newest 1, the flagged one
@@ -103,6 +104,7 @@ def test_delete_selected_and_clear_all(window, qtbot):
     qtbot.mouseClick(view.delete_button, Qt.LeftButton)
     assert kept_keys(window) == [before[0], before[1], before[3]]
     assert shown(view)[1][0].startswith("1 · 1 kept") and view.message.text() == "Deleted 1 digit"
+    assert window.draw_tab.kept_note.text() == "", "the Draw tab's note of 4 kept digits is gone, not left stale"
 
     zeros, sevens = view.sections[0][1], view.sections[7][1]
     click_item(zeros, 0)
