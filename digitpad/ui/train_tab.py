@@ -261,6 +261,7 @@ class TrainTab(QWidget):
             return
         if self.run is not None:
             self.run.deleteLater()
+        self._close_confirmed = False  # a Yes to closing gave up the run then, not this one
         self.run = TrainingRun(job, self.form.dataset(), self.form.test_images(), recorder, parent=self)
         self.run_description = f"{description}, started {_dt.datetime.now():%H:%M}"
         self.run.message.connect(self.monitor.add_message)
@@ -464,6 +465,7 @@ class TrainTab(QWidget):
         self.close_question = None
         if yes:
             self._close_confirmed = True
+            self.stop()  # now: the run given up must not finish behind a later question and replace its subject
             self.window().close()
 
     def shutdown(self) -> None:

@@ -67,6 +67,34 @@ def test_closing_with_an_unsaved_model_asks_and_cancel_keeps_it_or_discard_drops
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=5_000)
 
 
+def test_yes_to_stop_training_and_close_stops_the_run_before_asking_about_the_unsaved_model(window, qtbot):
+    """With an earlier trained model unsaved, Yes to "Stop training and close?" stops the run at once (it must not
+    finish behind the next question and become the model that question is about), and after Cancel a new run
+    is asked about again."""
+    train_and_use(window, qtbot)
+    tab = window.train_tab
+    first = tab.outcome.checkpoint
+    prepare_quick_run(qtbot, tab, train_images=2000, epochs=200)
+    qtbot.mouseClick(tab.start_button, Qt.LeftButton)
+    with qtbot.waitSignal(tab.run.step, timeout=60_000):
+        pass
+    assert not window.close()
+    qtbot.mouseClick(tab.close_question.button(QMessageBox.Yes), Qt.LeftButton)
+    qtbot.waitUntil(lambda: not tab.is_running(), timeout=2_000)
+    assert tab.outcome.checkpoint is first, "the stopped run did not replace the unsaved model"
+    answer(window, qtbot, QMessageBox.Cancel)
+    assert window.isVisible()
+
+    qtbot.mouseClick(tab.start_button, Qt.LeftButton)
+    with qtbot.waitSignal(tab.run.step, timeout=60_000):
+        pass
+    assert not window.close()
+    assert tab.close_question is not None and "Stop training" in tab.close_question.text(), "asked again"
+    qtbot.mouseClick(tab.close_question.button(QMessageBox.No), Qt.LeftButton)
+    with qtbot.waitSignal(tab.run.ended, timeout=2_000):
+        tab.stop()
+
+
 def test_save_in_the_close_question_saves_then_closes(window, qtbot, tmp_path):
     train_and_use(window, qtbot)
     window.close()
