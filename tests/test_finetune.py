@@ -126,6 +126,26 @@ def test_a_check_that_cannot_show_a_change_says_so_and_shows_the_learnt_digits()
     assert lines[4].startswith("MNIST test accuracy")
 
 
+def test_a_fine_tune_that_would_forget_keeps_only_as_much_of_its_change_as_mnist_allows(bundled, mnist, boxy_threes):
+    """A hasty fine-tune (a high learning rate, half of each batch the person's digits) forgets MNIST beyond the
+    allowed drop; the model kept moves only part of the way from the start (judged on training images no
+    fine-tune uses), stays within the allowed drop on the test set, and still reads the person's style."""
+    from digitpad import Predictor
+
+    hasty = FinetuneConfig(steps=40, lr=1e-2, personal_share=0.5, device="cpu")
+    unguarded = [e for e in finetune(bundled.checkpoint, boxy_threes, mnist, replace(hasty, max_mnist_drop=1.0))
+                 if isinstance(e, Finished)][-1]
+    assert unguarded.finetune.mnist_drop > 0.003 and "kept_share" not in unguarded.checkpoint.metrics
+    guarded = [e for e in finetune(bundled.checkpoint, boxy_threes, mnist, hasty) if isinstance(e, Finished)][-1]
+    assert guarded.checkpoint.metrics["kept_share"] < 1 and not guarded.finetune.forgot
+    assert guarded.finetune.mnist_after == guarded.checkpoint.accuracy
+    share = guarded.checkpoint.metrics["kept_share"]
+    assert f"so {share:.0%} of it was kept" in " ".join(guarded.finetune.lines())
+    rng = random.Random(99)
+    fresh = [(jittered(BOXY_THREE, rng), PAD) for _ in range(20)]
+    assert sum(p.digit == 3 for p in Predictor(guarded.checkpoint, device="cpu").predict_drawings(fresh)) >= 18
+
+
 def test_forgetting_mnist_is_reported(bundled, mnist, boxy_threes):
     reckless = FinetuneConfig(steps=12, epochs=1, lr=0.3, personal_share=0.95, device="cpu")
     events = list(finetune(bundled.checkpoint, boxy_threes, mnist.subset(test=2000), reckless))
