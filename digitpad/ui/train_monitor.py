@@ -73,6 +73,7 @@ class TrainingMonitor(QWidget):
         layout.addWidget(body, 1)
 
         self._steps: list = []
+        self._last_step = None  # the latest step drawn, to say where the run ended
         self._epochs: list = []
         self._timer = QTimer(self, interval=FLUSH_MS)
         self._timer.timeout.connect(self.flush)
@@ -85,12 +86,22 @@ class TrainingMonitor(QWidget):
         self.log.clear()
         self.progress.setValue(0)
         self.detail.setText("")
+        self._last_step = None
         self._timer.start()
 
     def end(self) -> None:
-        """Draw what is left and stop the timer."""
+        """Draw what is left and stop the timer; the run is over, so no time is left to estimate."""
+        last = self._steps[-1] if self._steps else self._last_step
         self.flush()
         self._timer.stop()
+        if last is not None:
+            self.detail.setText(self._detail(last, eta=False))
+
+    @staticmethod
+    def _detail(step, eta: bool = True) -> str:
+        return (f"Epoch {step.epoch}/{step.epochs} · step {step.step}/{step.steps_per_epoch} · "
+                f"{step.images_per_second:,.0f} images/s · loss {step.loss:.3f} · {duration(step.elapsed)} elapsed"
+                + (f" · ETA {duration(step.eta)}" if eta else ""))
 
     def set_state(self, text: str, error: bool = False) -> None:
         self.state.setText(text)
@@ -114,11 +125,9 @@ class TrainingMonitor(QWidget):
         for epoch in self._epochs:
             self.charts.add_epoch(epoch)
         if self._steps:
-            last = self._steps[-1]
-            self.progress.setValue(round(last.progress * 1000))
-            self.detail.setText(f"Epoch {last.epoch}/{last.epochs} · step {last.step}/{last.steps_per_epoch} · "
-                                f"{last.images_per_second:,.0f} images/s · loss {last.loss:.3f} · "
-                                f"{duration(last.elapsed)} elapsed · ETA {duration(last.eta)}")
+            self._last_step = self._steps[-1]
+            self.progress.setValue(round(self._last_step.progress * 1000))
+            self.detail.setText(self._detail(self._last_step))
         self._steps.clear()
         self._epochs.clear()
         self.charts.redraw()

@@ -124,6 +124,7 @@ def test_stop_ends_the_run_at_once_and_leaves_no_worker(tab, qtbot):
         qtbot.mouseClick(tab.stop_button, Qt.LeftButton)
     assert len(stopped) == 1 and stopped[0].epoch < LONG_RUN_EPOCHS
     assert "Stopped in epoch" in tab.monitor.state.text()
+    assert "elapsed" in tab.monitor.detail.text() and "ETA" not in tab.monitor.detail.text(), "no time left to run"
     assert tab.outcome is None and not tab.pages.isTabEnabled(1)
     assert tab.start_button.isEnabled() and tab.form.isEnabled() and not tab.stop_button.isEnabled()
     assert QThreadPool.globalInstance().waitForDone(1_000)
