@@ -288,7 +288,9 @@ def test_cli_reads_photos_gives_boxes_and_goes_on_past_a_bad_file(tmp_path, two)
     errors = result.stderr.strip().splitlines()
     assert len(errors) == 1 and "bad.png" in errors[0]
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [r["file"] for r in rows] == [str(a), str(c), str(blank)]
+    assert [r["file"] for r in rows] == [str(a), str(tmp_path / "bad.png"), str(c), str(blank)]  # one line a file
+    assert "bad.png" in rows[1]["error"] and "digit" not in rows[1]
+    rows.pop(1)
     assert [r["digit"] for r in rows] == [5, 2, None]
     assert inside(rows[0]["box"], lamp) and rows[2]["box"] is None
 
