@@ -39,7 +39,8 @@ def read_stored_zip(path: Path, expected: str, error: type[Exception],
                 raise refuse("it is another kind of file, or a damaged one; digitpad reads only its own zip "
                              "formats and never runs code from a file")
             try:
-                entries = zipfile.ZipFile(f).infolist()
+                archive = zipfile.ZipFile(f)
+                entries = archive.infolist()
             except (zipfile.BadZipFile, ValueError, OSError, EOFError):
                 raise refuse("it is a damaged zip file") from None
             if any("/code/__torch__/" in e.filename for e in entries):
@@ -47,9 +48,8 @@ def read_stored_zip(path: Path, expected: str, error: type[Exception],
                              "that training and the app save")
             if any(e.compress_type != zipfile.ZIP_STORED for e in entries) or sum(e.file_size for e in entries) > size:
                 raise refuse("its parts are compressed, which digitpad never does")
-            f.seek(0)
             try:  # every part against its stored checksum: bytes changed on disk are caught here, not read as weights
-                damaged = zipfile.ZipFile(f).testzip()
+                damaged = archive.testzip()
             except (zipfile.BadZipFile, ValueError, OSError, EOFError):
                 damaged = "?"
             if damaged is not None:

@@ -91,11 +91,10 @@ class TrainingMonitor(QWidget):
 
     def end(self) -> None:
         """Draw what is left and stop the timer; the run is over, so no time is left to estimate."""
-        last = self._steps[-1] if self._steps else self._last_step
         self.flush()
         self._timer.stop()
-        if last is not None:
-            self.detail.setText(self._detail(last, eta=False))
+        if self._last_step is not None:
+            self.detail.setText(self._detail(self._last_step, eta=False))
 
     @staticmethod
     def _detail(step, eta: bool = True) -> str:
