@@ -34,8 +34,11 @@ from .train_charts import MetricChart
 from .train_monitor import duration
 from .train_results import ResultsView
 
-COLUMNS = ("Date", "Data", "Architecture", "Preset / settings", "Epochs", "Test accuracy", "Time", "Saved model",
-           "Status")
+# What runs are compared by comes first: at the first window's size on a 1280 x 900 screen the table shows
+# about 620 px, enough for the columns up to Status; the data, the settings and the file scroll in from the right.
+COLUMNS = ("Date", "Architecture", "Test accuracy", "Epochs", "Time", "Status", "Data", "Preset / settings",
+           "Saved model")
+SETTINGS_COLUMN = COLUMNS.index("Preset / settings")
 RUN_COLORS = ("#1f77b4", "#e6550d", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
               "#17becf")
 SORT_ROLE = Qt.UserRole + 1
@@ -114,8 +117,8 @@ class RunsPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.Interactive)
-        self.table.setColumnWidth(3, 200)  # the settings in full are in the cell's tooltip
+        self.table.horizontalHeader().setSectionResizeMode(SETTINGS_COLUMN, QHeaderView.Interactive)
+        self.table.setColumnWidth(SETTINGS_COLUMN, 200)  # the settings in full are in the cell's tooltip
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.DescendingOrder)
         self.table.setAccessibleName("Recorded runs")
@@ -215,22 +218,22 @@ class RunsPage(QWidget):
     def _cells(record: RunRecord) -> list[QTableWidgetItem]:
         saved = record.checkpoint
         saved_text = "—" if not saved else Path(saved).name + ("" if Path(saved).is_file() else " (missing)")
-        cells = [
+        _started, _arch, accuracy, epochs, time, status, data, settings, saved_cell = cells = [
             SortableItem(record.started[:16].replace("T", " "), record.started),
-            SortableItem(record.data_summary(), record.data_summary()),
             SortableItem(record.arch, record.arch),
-            SortableItem(record.settings_summary(), record.settings_summary()),
-            SortableItem(f"{record.epochs_done}/{record.epochs}", record.epochs_done),
             SortableItem(f"{record.accuracy:.2%}" if record.accuracy is not None else "—", record.accuracy),
+            SortableItem(f"{record.epochs_done}/{record.epochs}", record.epochs_done),
             SortableItem(duration(record.seconds), float(record.seconds)),
-            SortableItem(saved_text, saved_text),
             SortableItem(record.status_text(), record.shown_status),
+            SortableItem(record.data_summary(), record.data_summary()),
+            SortableItem(record.settings_summary(), record.settings_summary()),
+            SortableItem(saved_text, saved_text),
         ]
-        cells[1].setToolTip(record.data)
-        cells[3].setToolTip(", ".join(f"{k}={v}" for k, v in record.config.items()))
-        cells[7].setToolTip(saved or "The model was not saved")
-        cells[8].setToolTip(record.status_text())
-        for cell in cells[4:7]:
+        data.setToolTip(record.data)
+        settings.setToolTip(", ".join(f"{k}={v}" for k, v in record.config.items()))
+        saved_cell.setToolTip(saved or "The model was not saved")
+        status.setToolTip(record.status_text())
+        for cell in (accuracy, epochs, time):
             cell.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
         return cells
 

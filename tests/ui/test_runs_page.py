@@ -11,8 +11,10 @@ from test_train_tab import LONG_RUN_EPOCHS, RUN_TIMEOUT_MS, set_up_small_run, st
     wait_until_ended  # noqa: F401 (tab is a fixture)
 
 from digitpad.core.runs import RunStore
+from digitpad.ui.runs_page import COLUMNS
 
-ACCURACY_COLUMN, SAVED_COLUMN, STATUS_COLUMN = 5, 7, 8
+ACCURACY_COLUMN, SAVED_COLUMN, STATUS_COLUMN = (COLUMNS.index(name) for name in ("Test accuracy", "Saved model",
+                                                                                 "Status"))
 
 
 def set_up_tiny_run(form, epochs=1):

@@ -1,6 +1,7 @@
 """What the window looks like as it is resized and as its tabs open: sizes, the pad, the status bar."""
 
 import numpy as np
+from cli_runner import digitpad
 from digit_strokes import STYLES, place
 from drawing import draw, pause, settle, wait_for
 from message_boxes_shown import shown_box
@@ -9,6 +10,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QScrollArea
 
 from digitpad.ui.main_window import first_size
+from digitpad.ui.runs_page import COLUMNS
 from digitpad.ui.status_message import ELLIPSIS
 
 
@@ -34,6 +36,20 @@ def test_the_first_window_shows_the_train_tab_s_settings_whole_where_the_screen_
     scroll = next(area for area in tab.findChildren(QScrollArea) if area.widget().isAncestorOf(tab.form))
     assert not scroll.horizontalScrollBar().isVisible(), "the settings scroll sideways"
     assert tab.pages.minimumSizeHint().width() <= 480, "the charts and runs side does not crowd out the settings"
+
+
+def test_the_first_window_s_runs_table_shows_what_runs_are_compared_by(window, qtbot, tmp_path):
+    digitpad("train", "--out", str(tmp_path / "tiny.pt"), "--preset", "quick", "--epochs", "1", "--limit", "300")
+    window.resize(*first_size(QSize(1280, 900)))
+    window.tabs.setCurrentWidget(window.train_tab)
+    page = window.train_tab.runs_page
+    window.train_tab.pages.setCurrentWidget(page)
+    wait_for(lambda: page.table.rowCount() == 1)
+    pause(100)
+    header, shown = page.table.horizontalHeader(), page.table.viewport().width()
+    for name in ("Date", "Architecture", "Test accuracy", "Epochs", "Time", "Status"):
+        column = COLUMNS.index(name)
+        assert header.sectionViewportPosition(column) + header.sectionSize(column) <= shown, f"{name} is hidden"
 
 
 def test_the_pad_grows_with_the_window_and_the_model_reads_the_same(window, qtbot):
