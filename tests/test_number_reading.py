@@ -17,12 +17,22 @@ from digitpad.core.stroke_marks import StrokeMarks, clip_stroke
 PAD = (960, 320)
 
 
-def write(*digits, x=40.0, gap=40.0, height=200.0, y=60.0):
-    """Digits (digit, style) placed left to right with `gap` px between their boxes."""
+def write(*items, x=40.0, gap=40.0, height=200.0, y=60.0):
+    """Digits (digit, style) placed left to right with `gap` px between their boxes; a "." is a tap at their foot,
+    a "," a short tail from there down to the left, a "-" a bar at their middle, each with `gap` before the next."""
     strokes = []
-    for digit, style in digits:
-        strokes += place(STYLES[digit][style], x, y, height)
-        x += 0.75 * height + gap
+    for item in items:
+        if item == ".":
+            strokes.append([(x, y + height - 6), (x + 3, y + height - 4)])
+        elif item == ",":
+            strokes.append([(x + 6, y + height - 10), (x + 3, y + height + 15), (x - 4, y + height + 35)])
+        elif item == "-":
+            strokes.append([(x, y + height / 2), (x + 70, y + height / 2 + 4)])
+            x += 70
+        else:
+            strokes += place(STYLES[item[0]][item[1]], x, y, height)
+            x += 0.75 * height
+        x += gap
     return strokes
 
 
@@ -76,6 +86,46 @@ def test_specks_are_ignored(bundled):
     strokes = write((4, "closed"), (2, "curved"))
     strokes += [[(500.0, 300.0), (502.0, 301.0)], [(120.0, 20.0)]]
     assert bundled.read_number_strokes(strokes, PAD).text == "42"
+
+
+ONE, TWO, FIVE, ZERO = (1, "stick"), (2, "curved"), (5, "two strokes"), (0, "oval")
+
+
+@pytest.mark.parametrize("items,text", [((ONE, TWO, ".", FIVE, ZERO), "12.50"), ((ONE, ",", TWO, FIVE, ZERO), "1,250"),
+                                        ((FIVE, FIVE, "-", ONE, TWO), "55-12")], ids=["amount", "thousands", "phone"])
+def test_a_dot_a_comma_or_a_dash_between_digits_is_part_of_the_number(bundled, items, text):
+    reading = bundled.read_number_strokes(write(*items), PAD)
+    assert reading.text == reading.display == text
+    (separator,) = reading.separators
+    digits = reading.digits
+    assert [str(d.digit) for d in digits] == [c for c in text if c.isdigit()], "a separator is no digit"
+    before = text.index(separator.char)
+    left, right = digits[before - 1].box, digits[before].box
+    assert left[0] + left[2] <= separator.box[0] and separator.box[0] + separator.box[2] <= right[0]
+    assert reading.separator_before() == {before: separator.char}
+
+
+def test_a_separator_written_close_to_a_digit_is_still_one(bundled):
+    """A short mark near a digit joins it (the bar of a 5 written apart) unless it lies in the gap shaped as a
+    separator: a dot 6 px (3% of the writing's height) after the 2."""
+    one_two = write(ONE, TWO)
+    two_right = max(x for stroke in one_two[1:] for x, _ in stroke)
+    strokes = one_two + [[(two_right + 6, 254.0), (two_right + 9, 256.0)]] + write(FIVE, ZERO, x=two_right + 40)
+    assert bundled.read_number_strokes(strokes, PAD).text == "12.50"
+
+
+@pytest.mark.parametrize("mark", [[(300.0, 70.0), (303.0, 72.0)], [(270.0, 268.0), (330.0, 270.0)],
+                                  [(300.0, 150.0), (303.0, 152.0)]], ids=["dot at the top", "bar at the foot",
+                                                                         "dot in the middle"])
+def test_a_mark_between_digits_that_is_no_separator_is_ignored(bundled, mark):
+    strokes = write(ONE, TWO, FIVE) + [mark]  # the 2 ends at 265, the 5 starts at 320
+    reading = bundled.read_number_strokes(strokes, PAD)
+    assert reading.text == "125" and reading.separators == ()
+
+
+def test_a_separator_before_the_first_or_after_the_last_digit_is_left_out(bundled):
+    reading = bundled.read_number_strokes(write("-", ONE, TWO, ".", x=10), PAD)
+    assert reading.text == "12"
 
 
 @pytest.mark.parametrize("marks", [[[(300.0, 150.0)]], [[(300.0, 150.0), (420.0, 158.0)]],

@@ -40,10 +40,13 @@ def _ink_right(strokes) -> float:
     return max(x for s in strokes for x, _ in s)
 
 
+SEPARATOR_GAPS = (0.06, 0.3)  # a separator's gap to each neighbour, a share of the digit height
+
+
 def written_number(text: str, rng: np.random.Generator, pad_height: int = 320, gaps=(0.08, 0.5),
                    touch_share: float = 0.25, join_share: float = 0.3, size_change: float = 0.15,
                    baseline_drift: float = 0.08, slant: float = 0.12, tilt: float = 6.0, wobble: float = 0.03):
-    """(strokes, pad size): `text` written on a wide pad (at least 3:1).
+    """(strokes, pad size): `text` (digits, and "." "," "-" between them) written on a wide pad (at least 3:1).
 
     Each gap is drawn from `gaps` (a share of the digit height), except that with `touch_share`
     a digit touches the one before (their ink overlaps a little); a touching pair is drawn as one
@@ -55,7 +58,14 @@ def written_number(text: str, rng: np.random.Generator, pad_height: int = 320, g
     hand_slant = rng.uniform(-slant, slant)
     strokes: list[list[tuple[float, float]]] = []
     x = rng.uniform(0.05, 0.15) * pad_height
+    separator_gap = None  # after a separator: the gap to the next digit
     for i, char in enumerate(text):
+        if char in ".,-":
+            left = x + rng.uniform(*SEPARATOR_GAPS) * height
+            drift = top + rng.uniform(-baseline_drift, baseline_drift) * height
+            strokes.append([(u + left, v + drift) for u, v in _separator(char, rng, height)])
+            x, separator_gap = _ink_right(strokes[-1:]), rng.uniform(*SEPARATOR_GAPS) * height
+            continue
         styles = STYLES[int(char)]
         shape = styles[list(styles)[rng.integers(len(styles))]]
         h = height * rng.uniform(1 - size_change, 1 + size_change)
@@ -63,9 +73,11 @@ def written_number(text: str, rng: np.random.Generator, pad_height: int = 320, g
         digit = place(_warped(shape, rng, wobble), 0, y, h, slant=hand_slant + rng.uniform(-0.05, 0.05),
                       rotate=rng.uniform(-tilt, tilt))
         digit = [[(u + rng.normal(0, 0.8), v + rng.normal(0, 0.8)) for u, v in s] for s in digit]
-        touching = i > 0 and rng.random() < touch_share
-        gap = -rng.uniform(0.0, 0.05) * height if touching else rng.uniform(*gaps) * height
+        touching = i > 0 and separator_gap is None and rng.random() < touch_share
+        gap = (separator_gap if separator_gap is not None else -rng.uniform(0.0, 0.05) * height if touching
+               else rng.uniform(*gaps) * height)
         shift = (x + gap if i else x) - _ink_left(digit)
+        separator_gap = None
         digit = [[(u + shift, v) for u, v in s] for s in digit]
         if touching and rng.random() < join_share and math.dist(strokes[-1][-1], digit[0][0]) < 0.3 * h:
             digit[0] = strokes.pop() + digit[0]  # the pen goes on from the last stroke into this digit's first
@@ -73,6 +85,22 @@ def written_number(text: str, rng: np.random.Generator, pad_height: int = 320, g
         x = max(x, _ink_right(digit))
     width = max(3 * pad_height, math.ceil(x + 0.1 * pad_height))
     return strokes, (width, pad_height)
+
+
+def _separator(char: str, rng: np.random.Generator, height: float) -> list[tuple[float, float]]:
+    """One stroke of a ".", "," or "-" as a hand writes it after a digit of `height`, from x = 0, the digits' top
+    at y = 0: a dot is a tap that moves a little, a comma a short tail down to the left, a dash a sloping bar."""
+    if char == ".":
+        r, y = rng.uniform(0.01, 0.035) * height, rng.uniform(0.9, 1.0) * height
+        turn = rng.uniform(0, 2 * math.pi)
+        return [(r + r * math.cos(turn + a), y + r * math.sin(turn + a)) for a in np.linspace(0, rng.uniform(0, 6), 6)]
+    if char == ",":
+        top, reach = rng.uniform(0.88, 0.98) * height, rng.uniform(0.2, 0.35) * height
+        lean = rng.uniform(0.03, 0.1) * height
+        return [(lean * (1 - t * t), top + reach * t) for t in np.linspace(0, 1, 8)]
+    width, y = rng.uniform(0.25, 0.55) * height, rng.uniform(0.4, 0.6) * height
+    slope = rng.uniform(-0.08, 0.08) * width
+    return [(width * t, y + slope * t) for t in np.linspace(0, 1, 10)]
 
 
 def mnist_ink(image: np.ndarray) -> np.ndarray:

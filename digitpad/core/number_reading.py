@@ -11,6 +11,8 @@ every cut is read by the model in one batch, and the cut whose sides read best (
 like digits) wins over reading the group whole. Sides still too wide are cut again next round.
 What "looks like a digit" means is a `Prior`: the pad's and a photo's differ.
 Writing on several lines (a sticky note, an address) is read line by line, top to bottom, each with its own scale.
+A speck between two digits of a line is kept as a separator when it has one's shape and place: a dot or a comma
+at the foot of the digits ("12.50", "1,250"), a dash at their middle ("555-1234").
 """
 
 from __future__ import annotations
@@ -40,6 +42,18 @@ MAX_CUT_COLUMNS = 3  # thinnest columns tried as cuts per wide group
 MAX_PARTITION_MARKS = 8  # groups with more marks are cut at columns only
 MAX_ROUNDS = 3  # a group is cut at most this many times over (a chain of up to 2**3 touching digits)
 SHORT_HEIGHT = 0.45  # a digit shorter than this share of the writing's height is unlikely
+# Separators, in shares of their two neighbouring digits' height: a dot is at most DOT_SIZE across with its middle in
+# the lowest FOOT of the digits; a comma is a dot's width, taller than wide and COMMA_TALL tall (a dot is seldom
+# more than 0.1), starts in the digits' lower half and reaches below their foot by COMMA_DROP or more; a dash is
+# DASH_WIDTH wide, at most DASH_FLAT of its width tall, with its middle in the middle band MIDDLE.
+DOT_SIZE = 0.3
+DOT_ROUND = (3, 0.05)  # and no longer than 3 times its shorter side (taken as at least 0.05): a bar is no dot
+FOOT = 0.3
+COMMA_TALL = (0.12, 0.5)
+COMMA_DROP = 0.05
+DASH_WIDTH = (0.2, 1.2)
+DASH_FLAT = 0.5
+MIDDLE = (0.25, 0.75)
 # The widest each digit's ink is for its height, 0 to 9: 98% of MNIST's training digits are narrower.
 DIGIT_WIDEST = (1.33, 0.9, 1.54, 1.18, 1.18, 1.67, 1.11, 1.18, 1.11, 1.0)
 
@@ -124,13 +138,24 @@ class NumberDigit:
 
 
 @dataclass(frozen=True)
+class Separator:
+    """A mark between two digits that is no digit: "." (a decimal point), "," or "-"."""
+
+    char: str
+    box: DigitBox  # as a digit's box
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class NumberReading:
     digits: tuple[NumberDigit, ...]
     newest: int | None = None  # the index of the digit the last stroke is in (pads: the digit being written)
+    separators: tuple[Separator, ...] = ()  # those between two digits of one line are part of the text
 
     @property
     def text(self) -> str:
-        """The best reading of every digit, e.g. "2026"; lines of writing are parted by a space ("6808 4562")."""
+        """The best reading of every digit, e.g. "2026" or "12.50"; lines of writing are parted by a space
+        ("6808 4562")."""
         return self._joined(lambda d: str(d.digit))
 
     @property
@@ -138,9 +163,24 @@ class NumberReading:
         """The reading with each unsure digit shown as "?", e.g. "2?26"."""
         return self._joined(lambda d: "?" if d.unsure else str(d.digit))
 
+    def separator_before(self) -> dict[int, str]:
+        """{index of a digit: the separator written just before it}, for the separators that are part of the text:
+        those between two digits of one line (a digit a pad left out as a lone dot or dash takes its neighbours'
+        separators with it)."""
+        before: dict[int, str] = {}
+        for separator in self.separators:
+            middle = separator.box[0] + separator.box[2] / 2
+            after = [i for i, d in enumerate(self.digits) if d.line == separator.line and d.box[0] + d.box[2] / 2
+                     > middle]
+            if after and after[0] > 0 and self.digits[after[0] - 1].line == separator.line:
+                before.setdefault(after[0], separator.char)
+        return before
+
     def _joined(self, shown) -> str:
-        """Each digit as `shown(digit)` gives it, left to right, lines of writing parted by a space."""
-        return "".join((" " if i and d.line != self.digits[i - 1].line else "") + shown(d)
+        """Each digit as `shown(digit)` gives it, left to right, with the separators between them; lines of
+        writing parted by a space."""
+        before = self.separator_before()
+        return "".join((" " if i and d.line != self.digits[i - 1].line else before.get(i, "")) + shown(d)
                        for i, d in enumerate(self.digits))
 
     def __str__(self) -> str:
@@ -210,8 +250,13 @@ def group_marks(boxes: Sequence[Box]) -> list[tuple[int, ...]]:
     A group shorter than SHORT_HEIGHT of the tallest is no digit on its own: it joins the digit it overlaps
     or touches (the bar of a 5 written apart, a fragment of faint ink) or, alone, is a speck and dropped.
     """
+    return _grouped(boxes)[0]
+
+
+def _grouped(boxes: Sequence[Box]) -> tuple[list[tuple[int, ...]], list[tuple[tuple[int, ...], Box]]]:
+    """group_marks' groups, and the specks it drops with their boxes (left to right), which may be separators."""
     if not boxes:
-        return []
+        return [], []
     parent = list(range(len(boxes)))
 
     def root(i: int) -> int:
@@ -233,13 +278,43 @@ def group_marks(boxes: Sequence[Box]) -> list[tuple[int, ...]]:
     joined = sorted(([sorted(g), union_box([boxes[i] for i in g])] for g in groups.values()), key=lambda gb: gb[1][0])
     line = max(b[3] - b[1] for _, b in joined)
     tall = [gb for gb in joined if gb[1][3] - gb[1][1] >= SHORT_HEIGHT * line]
-    for marks, box in joined:  # a short piece (a bar, a fragment of broken ink) joins the digit it reaches into
+    specks = []
+    for marks, box in joined:  # a short piece (a bar, a fragment of broken ink) joins the digit it reaches into...
         if box[3] - box[1] < SHORT_HEIGHT * line:
             reach = max(tall, key=lambda gb: min(box[2], gb[1][2]) - max(box[0], gb[1][0]))
-            if min(box[2], reach[1][2]) - max(box[0], reach[1][0]) >= -JOIN_GAP * line:
-                reach[0].extend(marks)
+            overlap = min(box[2], reach[1][2]) - max(box[0], reach[1][0])
+            if overlap >= 0 or (overlap >= -JOIN_GAP * line and not _separator_between(box, tall)):
+                reach[0].extend(marks)  # ...or is near, unless it lies apart in the gap shaped as a separator
                 reach[1] = union_box([reach[1], box])
-    return [tuple(sorted(marks)) for marks, _ in tall]
+            else:
+                specks.append((tuple(marks), box))
+    return [tuple(sorted(marks)) for marks, _ in tall], specks
+
+
+def _separator_between(speck: Box, tall: list) -> bool:
+    """The speck lies between two of the groups (marks, box) and is shaped and placed as a separator there."""
+    after = next((i for i, (_, box) in enumerate(tall) if box[0] + box[2] > speck[0] + speck[2]), None)
+    return bool(after) and separator_char(speck, tall[after - 1][1], tall[after][1]) is not None
+
+
+def separator_char(speck: Box, left: Box, right: Box) -> str | None:
+    """What a speck between two digits (boxes: left, top, right, bottom) is: ".", "," or "-" by its shape and
+    place against their height, or None (a stray speck)."""
+    top, bottom = (left[1] + right[1]) / 2, (left[3] + right[3]) / 2
+    height = bottom - top
+    if height <= 0 or not left[2] <= (speck[0] + speck[2]) / 2 <= right[0]:
+        return None
+    width, tall, middle = speck[2] - speck[0], speck[3] - speck[1], ((speck[1] + speck[3]) / 2 - top) / height
+    if width <= DOT_SIZE * height and COMMA_TALL[0] * height <= tall <= COMMA_TALL[1] * height and tall > width and (
+            speck[1] >= top + height / 2 and speck[3] >= bottom + COMMA_DROP * height):
+        return ","
+    longer, shorter = max(width, tall), max(min(width, tall), DOT_ROUND[1] * height)
+    if longer <= min(DOT_SIZE * height, DOT_ROUND[0] * shorter) and middle >= 1 - FOOT:
+        return "."
+    if DASH_WIDTH[0] * height <= width <= DASH_WIDTH[1] * height and tall <= DASH_FLAT * width and (
+            MIDDLE[0] <= middle <= MIDDLE[1]):
+        return "-"
+    return None
 
 
 def _belong_together(a: Box, b: Box) -> bool:
@@ -357,12 +432,31 @@ def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0,
     SEVERAL_CUT (two touching digits are often no wider than a 0).
     """
     digits: list[NumberDigit] = []
+    separators: list[Separator] = []
     for members in lines_of(ink.boxes):
-        groups = [tuple(members[j] for j in group) for group in group_marks([ink.boxes[i] for i in members])]
+        grouped, specks = _grouped([ink.boxes[i] for i in members])
+        groups = [tuple(members[j] for j in group) for group in grouped]
         if groups:
             line_index = digits[-1].line + 1 if digits else 0  # lines without a digit are not counted
-            digits += _read_line(ink, groups, line_index, probabilities, strokes_of, scale, prior, several)
-    return NumberReading(tuple(digits))
+            line = _read_line(ink, groups, line_index, probabilities, strokes_of, scale, prior, several)
+            separators += _separators(line, [box for _, box in specks], scale)
+            digits += line
+    return NumberReading(tuple(digits), separators=tuple(separators))
+
+
+def _separators(digits: list[NumberDigit], specks: list[Box], scale: float) -> list[Separator]:
+    """The specks of one line of digits (read, left to right) that are separators between two of them."""
+    found = []
+    boxes = [(x / scale, y / scale, (x + w) / scale, (y + h) / scale) for x, y, w, h in (d.box for d in digits)]
+    for speck in specks:
+        middle = (speck[0] + speck[2]) / 2
+        after = next((i for i, box in enumerate(boxes) if (box[0] + box[2]) / 2 > middle), None)
+        char = separator_char(speck, boxes[after - 1], boxes[after]) if after else None
+        if char:
+            left, top, right, bottom = speck
+            found.append(Separator(char, tuple(round(v * scale) for v in (left, top, right - left, bottom - top)),
+                                   digits[0].line))
+    return found
 
 
 def _read_line(ink: Ink, groups: list[tuple[int, ...]], line_index: int, probabilities, strokes_of, scale: float,

@@ -173,7 +173,7 @@ class Predictor:
                              marks.digit_strokes)
         digits = tuple(d for d in reading.digits if not is_mark(d.strokes, size, NUMBER_DOT_FRACTION))
         last = next((points for points in map(stroke_points, reversed(strokes)) if len(points)), None)
-        return NumberReading(digits, digit_holding(digits, last) if last is not None else None)
+        return NumberReading(digits, digit_holding(digits, last) if last is not None else None, reading.separators)
 
 
 def _is_stack(image) -> bool:

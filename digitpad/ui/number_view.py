@@ -31,6 +31,7 @@ class NumberView(QWidget):
         self._correctable = True
         self.digit_buttons: list[QToolButton] = []
         self.captions: list[QLabel] = []
+        self.separator_labels: list[QLabel] = []  # each digit's: the ".", "," or "-" written just before it
         self.menu: QMenu | None = None  # the open "It was a ..." menu, if any
         self.number_label = QLabel("")
         self.number_label.setAccessibleName("Number read")
@@ -78,15 +79,24 @@ class NumberView(QWidget):
         button.clicked.connect(lambda _=False, i=index: self.ask_correction(i))
         caption = QLabel()
         caption.setAlignment(Qt.AlignCenter)
+        separator = QLabel()
+        separator.setFont(big)
+        separator.setAlignment(Qt.AlignBottom)
+        separator.hide()
         holder = QWidget()
-        column = QVBoxLayout(holder)
+        row = QHBoxLayout(holder)
+        row.setSpacing(2)
+        row.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout()
         column.setSpacing(0)
-        column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(button, 0, Qt.AlignHCenter)
         column.addWidget(caption)
+        row.addWidget(separator, 0, Qt.AlignTop)
+        row.addLayout(column)
         self._digits.insertWidget(index, holder)
         self.digit_buttons.append(button)
         self.captions.append(caption)
+        self.separator_labels.append(separator)
 
     def show_reading(self, reading, correctable: bool = True) -> None:
         """Show a NumberReading (None: nothing read). Digits read from a photo are not `correctable`: only a
@@ -94,6 +104,7 @@ class NumberView(QWidget):
         self._reading = reading if reading and reading.digits else None
         self._correctable = correctable
         digits = self._reading.digits if self._reading else ()
+        separators = self._reading.separator_before() if self._reading else {}
         while len(self.digit_buttons) < len(digits):
             self._add_digit_slot()
         for index, (button, caption) in enumerate(zip(self.digit_buttons, self.captions)):
@@ -101,6 +112,8 @@ class NumberView(QWidget):
             button.parentWidget().setVisible(shown)
             if not shown:
                 continue
+            self.separator_labels[index].setText(separators.get(index, ""))
+            self.separator_labels[index].setVisible(index in separators)
             digit = digits[index]
             new_line = index > 0 and digit.line != digits[index - 1].line  # the next line of writing
             button.parentWidget().layout().setContentsMargins(LINE_GAP if new_line else 0, 0, 0, 0)

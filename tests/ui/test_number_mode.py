@@ -11,11 +11,16 @@ from PySide6.QtTest import QTest
 HEIGHT = 150
 
 
-def number_strokes(*digits, x=30.0, gap=35.0, y=40.0):
+def number_strokes(*items, x=30.0, gap=35.0, y=40.0):
+    """Digits (digit, style) left to right; a "." is a tap at their foot, with `gap` before the next digit."""
     strokes = []
-    for digit, style in digits:
-        strokes += place(STYLES[digit][style], x, y, HEIGHT)
-        x += 0.75 * HEIGHT + gap
+    for item in items:
+        if item == ".":
+            strokes.append([(x, y + HEIGHT - 5)])
+        else:
+            strokes += place(STYLES[item[0]][item[1]], x, y, HEIGHT)
+            x += 0.75 * HEIGHT
+        x += gap
     return strokes
 
 
@@ -53,6 +58,24 @@ def test_2026_is_read_live_with_a_box_per_digit(number_tab, qtbot):
     assert all(c.text().endswith("%") for c in tab.number_view.captions[:4])
     boxes = [box for box, _ in tab.canvas._digit_boxes]
     assert len(boxes) == 4 and [b[0] for b in boxes] == sorted(b[0] for b in boxes)
+
+
+def test_an_amount_is_read_with_its_decimal_point(number_tab, qtbot):
+    tab = number_tab
+    draw(tab.canvas, number_strokes((1, "stick"), (2, "curved"), ".", (5, "two strokes"), (0, "oval")))
+    assert settle_number(qtbot, tab) == "12.50"
+    view = tab.number_view
+    assert [b.text() for b in view.digit_buttons[:4]] == ["1", "2", "5", "0"] and len(tab.canvas._digit_boxes) == 4
+    point = view.separator_labels[2]
+    assert point.isVisible() and point.text() == "." and not any(label.isVisible() for label in
+                                                                 view.separator_labels[:2] + view.separator_labels[3:4])
+    assert point.mapTo(view, QPoint(0, 0)).x() < view.digit_buttons[2].mapTo(view, QPoint(0, 0)).x(), "before the 5"
+    assert "12.50" in view.number_label.text()
+    tab.undo_button.click()  # the 0 goes: the point stays between the 2 and the 5
+    assert settle_number(qtbot, tab) == "12.5"
+    for _ in range(2):  # then the 5 in two strokes: a point after the last digit is no part of the number
+        tab.undo_button.click()
+    assert settle_number(qtbot, tab) == "12" and not point.isVisible()
 
 
 @pytest.mark.parametrize("digit,style", [(4, "closed"), (7, "crossbar")])
