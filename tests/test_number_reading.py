@@ -295,6 +295,41 @@ def test_cli_reads_a_photo_of_315(mnist, tmp_path):
     assert bad.returncode == 1 and "missing.png: no such file" in bad.stderr and "Traceback" not in bad.stderr
 
 
+@pytest.mark.parametrize("text", ["555-12", "1,250"])
+def test_a_photo_keeps_a_dash_or_a_comma_between_digits(bundled, text):
+    photo = pen_photo_number(text, np.random.default_rng(0), touch_share=0)
+    assert bundled.read_number(photo).text == text
+
+
+def test_a_photo_of_an_amount_keeps_its_decimal_point_through_the_cli(tmp_path):
+    """The point is too small to be a mark of its own (core.ink keeps it aside as a speck)."""
+    from cli_runner import digitpad
+
+    photo = pen_photo_number("12.50", np.random.default_rng(0), touch_share=0)
+    found = find_ink(photo)
+    assert len(found.specks) == 1 and len(ImageMarks(found).boxes) == 4, "the point is no mark"
+    photo.save(tmp_path / "amount.jpg", quality=90)
+    row = json.loads(digitpad("predict", "--number", "--json", str(tmp_path / "amount.jpg")).stdout)
+    assert row["number"] == "12.50" and [d["digit"] for d in row["digits"]] == [1, 2, 5, 0]
+    (point,) = row["separators"]
+    assert point["char"] == "." and point["line"] == 0
+    two, five = row["digits"][1]["box"], row["digits"][2]["box"]
+    assert two[0] + two[2] <= point["box"][0] and point["box"][0] + point["box"][2] <= five[0]
+    assert two[1] + 0.6 * two[3] < point["box"][1] + point["box"][3] / 2, "at the digits' foot"
+
+
+def test_fragments_of_thin_strokes_in_a_photo_are_no_separators(bundled, mnist):
+    """MNIST digits photographed large have broken strokes whose bits, round and at the foot, look like points;
+    they are thinner than the pen that wrote the digits."""
+    images, labels = mnist.test_images.numpy(), mnist.test_labels.numpy()
+    rng = np.random.default_rng(1)
+    for _ in range(247):  # the 247th is an 832 whose 3 leaves a round bit at its foot: "8.32" without the pen's width
+        chosen = rng.integers(0, 5000, rng.integers(2, 7))
+        photo = photographed_number([images[i] for i in chosen], rng, touch_share=0.15)
+    reading = bundled.read_number(photo)
+    assert "".join(str(labels[i]) for i in chosen) == reading.text == "832" and reading.separators == ()
+
+
 def test_touching_digits_in_photos_are_cut_in_two(bundled, mnist):
     """Two photographed MNIST digits whose ink touches: the model often reads the pair as one confident digit
     (a "94" as a 4); the photo prior finds it too wide for that digit and tries every column as the cut."""

@@ -9,6 +9,7 @@ digit in a photo is.
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 from scipy import ndimage
@@ -47,6 +48,15 @@ class ImageMarks:
         self.labels = kept
         self.boxes: list[Box] = [(slices[k - 1][1].start, slices[k - 1][0].start, slices[k - 1][1].stop,
                                   slices[k - 1][0].stop) for k in kept]
+        self.specks: list[Box] = list(found.specks)
+
+    @functools.cached_property
+    def pen_width(self) -> float:
+        """The ink's usual stroke width in pixels: its area over half its outline (a stroke's length); worked out
+        when first asked (only a speck between two digits asks)."""
+        ink = self.found.labels > 0
+        outline = _outline(ink)
+        return 2 * float(ink.sum()) / outline if outline else 0.0
 
     def _window(self, marks: tuple[int, ...]) -> tuple[int, int, int, int]:
         boxes = [self.boxes[i] for i in marks]
@@ -106,12 +116,17 @@ class ImageMarks:
 
     def stroke_length(self, piece: Piece) -> float:
         """Half the length of the outline of the piece's ink: a stroke's two sides, whatever the pen's width."""
-        mask = np.pad(self._mask(piece)[0], 1)
-        return float((mask & ~ndimage.binary_erosion(mask)).sum()) / 2
+        return _outline(self._mask(piece)[0]) / 2
 
     def column_ink(self, marks: tuple[int, ...], left: int, right: int) -> np.ndarray:
         mask, mask_left, _ = self._mask(Piece(marks))
         return mask[:, left - mask_left: right - mask_left].sum(axis=0, dtype=np.float64)
+
+
+def _outline(mask: np.ndarray) -> float:
+    """How many pixels of the mask lie on its edge."""
+    mask = np.pad(mask, 1)
+    return float((mask & ~ndimage.binary_erosion(mask)).sum())
 
 
 def seam_path(ink: np.ndarray, start: int, reach: int) -> list[int]:

@@ -34,6 +34,8 @@ MIN_CONTRAST = 0.08  # ink darkens the paper by at least this share of its brigh
 NOISE_SIGMAS = 5.0  # and stands this many noise deviations above the paper's grain
 MIN_MARK_SHARE = 0.025  # a mark shorter than this share of the image's longer side is a speck
 SPECK_SHARE = 0.04  # components under this share of the largest one's area are specks
+SEPARATOR_SIDE = 3  # px at the working size: a speck this long and SEPARATOR_SHADE as dark as the marks' ink (median)
+SEPARATOR_SHADE = 0.6  # is kept aside as a possible separator (a decimal point)
 LINE_SPAN = 0.6  # a straight run over this share of the image's side may be a ruled line or a paper edge
 LINE_THICKNESS = 0.025  # lines are at most this share of the image's side thick
 LINE_END = 0.008  # a level run this thin (share of the image's height) reaching its left or right edge is a line's end
@@ -70,6 +72,9 @@ class InkMap:
     darkness: np.ndarray = field(repr=False)  # working size, 0 = paper, 1 = the ink's full strength
     labels: np.ndarray = field(repr=False)  # working size, 0 = no ink, else the component's label
     marks: tuple[Mark, ...] = ()
+    # Ink too small to be a mark but as dark as ink (a decimal point, a short dash): left, top, right, bottom at the
+    # working size. Never read as digits; core.number_reading asks whether one between two digits is a separator.
+    specks: tuple[tuple[int, int, int, int], ...] = ()
 
     @property
     def found(self) -> bool:
@@ -114,8 +119,8 @@ def _find_at(gray: np.ndarray, side: int, ink: Ink, original_size: tuple[int, in
     mask, darkness = _threshold(strength)
     mask &= ~_straight_lines(mask)
     tone = gray if polarity == "dark" else 1.0 - gray  # ink is darker than its surroundings in `tone`
-    labels, marks = _marks(mask, darkness, tone, scale, original_size)
-    return InkMap(tuple(original_size), scale, polarity, darkness, labels, tuple(marks))
+    labels, marks, specks = _marks(mask, darkness, tone, scale, original_size)
+    return InkMap(tuple(original_size), scale, polarity, darkness, labels, tuple(marks), tuple(specks))
 
 
 
@@ -318,19 +323,24 @@ def _specks_only(mask: np.ndarray) -> bool:
 
 # --- components and marks ---------------------------------------------------------------------------------------
 def _marks(mask: np.ndarray, darkness: np.ndarray, tone: np.ndarray, scale: float,
-           original_size: tuple[int, int]) -> tuple[np.ndarray, list[Mark]]:
+           original_size: tuple[int, int]) -> tuple[np.ndarray, list[Mark], list[tuple[int, int, int, int]]]:
+    """The labelled components, the marks they make, and the specks left out that are dark as ink (InkMap.specks)."""
     labels, count = ndimage.label(mask, structure=np.ones((3, 3), bool))
     if count == 0:
-        return labels, []
+        return labels, [], []
     areas = np.bincount(labels.ravel())[1:]
     boxes = ndimage.find_objects(labels)
     height, width = mask.shape
     largest = areas.max()
-    kept = []
+    kept, small = [], []
     for index, (rows, cols) in enumerate(boxes):
         h, w = rows.stop - rows.start, cols.stop - cols.start
-        if areas[index] < SPECK_SHARE * largest or max(h, w) < 2 or (min(h, w) <= 2 and max(h, w) > 20 * min(h, w)):
-            continue  # a speck, or a sliver a ruled line left behind
+        if max(h, w) < 2 or (min(h, w) <= 2 and max(h, w) > 20 * min(h, w)):
+            continue  # grain, or a sliver a ruled line left behind
+        if areas[index] < SPECK_SHARE * largest:
+            if max(h, w) >= SEPARATOR_SIDE:
+                small.append(index)
+            continue  # a speck
         if _is_page_border(labels, index + 1, rows, cols, height, width):
             continue
         kept.append([index + 1, cols.start, rows.start, cols.stop, rows.stop, int(areas[index])])
@@ -341,14 +351,20 @@ def _marks(mask: np.ndarray, darkness: np.ndarray, tone: np.ndarray, scale: floa
         x0, y0 = min(c[1] for c in group), min(c[2] for c in group)
         x1, y1 = max(c[3] for c in group), max(c[4] for c in group)
         if max(x1 - x0, y1 - y0) < limit or not _stands_out(labels, darkness, tone, group):
+            small += [c[0] - 1 for c in group if max(c[3] - c[1], c[4] - c[2]) >= SEPARATOR_SIDE]
             continue
         box = (int(x0 * scale), int(y0 * scale),
                min(int(np.ceil(x1 * scale)), original_size[0]) - int(x0 * scale),
                min(int(np.ceil(y1 * scale)), original_size[1]) - int(y0 * scale))
         marks.append(Mark(box, sum(c[5] for c in group), tuple(c[0] for c in group), (x0, y0, x1 - x0, y1 - y0)))
     marks.sort(key=lambda m: m.area, reverse=True)
-    labels[~np.isin(labels, [label for m in marks for label in m.labels])] = 0
-    return labels, marks
+    used = [label for m in marks for label in m.labels]
+    shades = ndimage.mean(darkness, labels, [i + 1 for i in small]) if small and used else []
+    strength = float(np.median(darkness[np.isin(labels, used)])) if len(shades) else 0.0
+    specks = [(boxes[i][1].start, boxes[i][0].start, boxes[i][1].stop, boxes[i][0].stop)
+              for i, shade in zip(small, shades) if shade >= SEPARATOR_SHADE * strength]
+    labels[~np.isin(labels, used)] = 0
+    return labels, marks, specks
 
 
 def _is_page_border(labels, label, rows, cols, height, width) -> bool:

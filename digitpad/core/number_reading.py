@@ -42,15 +42,18 @@ MAX_CUT_COLUMNS = 3  # thinnest columns tried as cuts per wide group
 MAX_PARTITION_MARKS = 8  # groups with more marks are cut at columns only
 MAX_ROUNDS = 3  # a group is cut at most this many times over (a chain of up to 2**3 touching digits)
 SHORT_HEIGHT = 0.45  # a digit shorter than this share of the writing's height is unlikely
-# Separators, in shares of their two neighbouring digits' height: a dot is at most DOT_SIZE across with its middle in
-# the lowest FOOT of the digits; a comma is a dot's width, taller than wide and COMMA_TALL tall (a dot is seldom
-# more than 0.1), starts in the digits' lower half and reaches below their foot by COMMA_DROP or more; a dash is
-# DASH_WIDTH wide, at most DASH_FLAT of its width tall, with its middle in the middle band MIDDLE.
+# Separators, in shares of their two neighbouring digits' height: a dot is at most DOT_SIZE across with its middle
+# within FOOT of the digits' foot (above or below it); a comma is a dot's width, narrow and COMMA_TALL tall
+# (a dot is seldom more than 0.1), starts in the digits' lower half and reaches below their foot by COMMA_DROP to half
+# their height; a dash is DASH_WIDTH wide, at most DASH_FLAT of its width tall, with its middle in the band MIDDLE.
 DOT_SIZE = 0.3
-DOT_ROUND = (3, 0.05)  # and no longer than 3 times its shorter side (taken as at least 0.05): a bar is no dot
+DOT_ROUND = (3, 0.05)  # and no longer than 3 times its shorter side (on a pad, where a tap's box is a point, taken
+# as at least 0.05): a bar is no dot
 FOOT = 0.3
 COMMA_TALL = (0.12, 0.5)
 COMMA_DROP = 0.05
+COMMA_NARROW = 1.5  # and at least this many times taller than wide (a dot written with a broad pen is round)
+PEN_SHARE = 0.8
 DASH_WIDTH = (0.2, 1.2)
 DASH_FLAT = 0.5
 MIDDLE = (0.25, 0.75)
@@ -95,6 +98,9 @@ class Ink(Protocol):
     """Where the marks come from (a pad's strokes, an image's ink) and how a piece of them is shown to the model."""
 
     boxes: list[Box]  # one per mark
+    specks: list[Box]  # ink too small to be a mark (never read as a digit), asked only whether it is a separator
+    pen_width: float  # how wide the ink's strokes are in the boxes (0 where the boxes leave the pen out: a pad);
+    # asked only when a speck lies between two digits
 
     def piece_box(self, piece: Piece) -> Box | None:
         """The box of the ink in the piece (None when a cut leaves none)."""
@@ -253,8 +259,10 @@ def group_marks(boxes: Sequence[Box]) -> list[tuple[int, ...]]:
     return _grouped(boxes)[0]
 
 
-def _grouped(boxes: Sequence[Box]) -> tuple[list[tuple[int, ...]], list[tuple[tuple[int, ...], Box]]]:
-    """group_marks' groups, and the specks it drops with their boxes (left to right), which may be separators."""
+def _grouped(boxes: Sequence[Box], ink: Ink | None = None) -> tuple[list[tuple[int, ...]],
+                                                                    list[tuple[tuple[int, ...], Box]]]:
+    """group_marks' groups, and the specks it drops with their boxes (left to right), which may be separators
+    (judged with the pen width of `ink`, where given)."""
     if not boxes:
         return [], []
     parent = list(range(len(boxes)))
@@ -283,33 +291,39 @@ def _grouped(boxes: Sequence[Box]) -> tuple[list[tuple[int, ...]], list[tuple[tu
         if box[3] - box[1] < SHORT_HEIGHT * line:
             reach = max(tall, key=lambda gb: min(box[2], gb[1][2]) - max(box[0], gb[1][0]))
             overlap = min(box[2], reach[1][2]) - max(box[0], reach[1][0])
-            if overlap >= 0 or (overlap >= -JOIN_GAP * line and not _separator_between(box, tall)):
-                reach[0].extend(marks)  # ...or is near, unless it lies apart in the gap shaped as a separator
+            within = reach[1][0] <= (box[0] + box[2]) / 2 <= reach[1][2]
+            if within or (overlap >= -JOIN_GAP * line and not _separator_between(box, tall, ink)):
+                reach[0].extend(marks)  # ...or is near, unless it lies in the gap shaped as a separator
                 reach[1] = union_box([reach[1], box])
             else:
                 specks.append((tuple(marks), box))
     return [tuple(sorted(marks)) for marks, _ in tall], specks
 
 
-def _separator_between(speck: Box, tall: list) -> bool:
+def _separator_between(speck: Box, tall: list, ink: Ink | None) -> bool:
     """The speck lies between two of the groups (marks, box) and is shaped and placed as a separator there."""
     after = next((i for i, (_, box) in enumerate(tall) if box[0] + box[2] > speck[0] + speck[2]), None)
-    return bool(after) and separator_char(speck, tall[after - 1][1], tall[after][1]) is not None
+    return bool(after) and separator_char(speck, tall[after - 1][1], tall[after][1],
+                                          ink.pen_width if ink else 0.0) is not None
 
 
-def separator_char(speck: Box, left: Box, right: Box) -> str | None:
+def separator_char(speck: Box, left: Box, right: Box, pen_width: float = 0.0) -> str | None:
     """What a speck between two digits (boxes: left, top, right, bottom) is: ".", "," or "-" by its shape and
-    place against their height, or None (a stray speck)."""
+    place against their height, or None (a stray speck). Where the boxes hold the pen's width, a separator is at
+    least PEN_SHARE of it across (a fragment of a thin stroke or grain is thinner than the pen that wrote it)."""
     top, bottom = (left[1] + right[1]) / 2, (left[3] + right[3]) / 2
     height = bottom - top
     if height <= 0 or not left[2] <= (speck[0] + speck[2]) / 2 <= right[0]:
         return None
     width, tall, middle = speck[2] - speck[0], speck[3] - speck[1], ((speck[1] + speck[3]) / 2 - top) / height
-    if width <= DOT_SIZE * height and COMMA_TALL[0] * height <= tall <= COMMA_TALL[1] * height and tall > width and (
-            speck[1] >= top + height / 2 and speck[3] >= bottom + COMMA_DROP * height):
+    if min(width, tall) < PEN_SHARE * pen_width:
+        return None
+    if width <= DOT_SIZE * height and COMMA_TALL[0] * height <= tall <= COMMA_TALL[1] * height and (
+            tall >= COMMA_NARROW * width) and (
+            speck[1] >= top + height / 2 and bottom + COMMA_DROP * height <= speck[3] <= bottom + height / 2):
         return ","
-    longer, shorter = max(width, tall), max(min(width, tall), DOT_ROUND[1] * height)
-    if longer <= min(DOT_SIZE * height, DOT_ROUND[0] * shorter) and middle >= 1 - FOOT:
+    longer, shorter = max(width, tall), max(min(width, tall), 0 if pen_width else DOT_ROUND[1] * height)
+    if longer <= min(DOT_SIZE * height, DOT_ROUND[0] * shorter) and abs(middle - 1) <= FOOT:
         return "."
     if DASH_WIDTH[0] * height <= width <= DASH_WIDTH[1] * height and tall <= DASH_FLAT * width and (
             MIDDLE[0] <= middle <= MIDDLE[1]):
@@ -434,24 +448,24 @@ def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0,
     digits: list[NumberDigit] = []
     separators: list[Separator] = []
     for members in lines_of(ink.boxes):
-        grouped, specks = _grouped([ink.boxes[i] for i in members])
+        grouped, specks = _grouped([ink.boxes[i] for i in members], ink)
         groups = [tuple(members[j] for j in group) for group in grouped]
         if groups:
             line_index = digits[-1].line + 1 if digits else 0  # lines without a digit are not counted
             line = _read_line(ink, groups, line_index, probabilities, strokes_of, scale, prior, several)
-            separators += _separators(line, [box for _, box in specks], scale)
+            separators += _separators(line, [box for _, box in specks] + ink.specks, scale, ink)
             digits += line
     return NumberReading(tuple(digits), separators=tuple(separators))
 
 
-def _separators(digits: list[NumberDigit], specks: list[Box], scale: float) -> list[Separator]:
+def _separators(digits: list[NumberDigit], specks: list[Box], scale: float, ink: Ink) -> list[Separator]:
     """The specks of one line of digits (read, left to right) that are separators between two of them."""
     found = []
     boxes = [(x / scale, y / scale, (x + w) / scale, (y + h) / scale) for x, y, w, h in (d.box for d in digits)]
     for speck in specks:
         middle = (speck[0] + speck[2]) / 2
         after = next((i for i, box in enumerate(boxes) if (box[0] + box[2]) / 2 > middle), None)
-        char = separator_char(speck, boxes[after - 1], boxes[after]) if after else None
+        char = separator_char(speck, boxes[after - 1], boxes[after], ink.pen_width) if after else None
         if char:
             left, top, right, bottom = speck
             found.append(Separator(char, tuple(round(v * scale) for v in (left, top, right - left, bottom - top)),

@@ -119,6 +119,8 @@ class StrokeMarks:
             for part in clip_stroke(points, 0, 0, width) if len(points) else ():
                 self.strokes.extend(clip_stroke(part, 1, 0, height))
         self.boxes = [_box(s) for s in self.strokes]
+        self.specks: list[Box] = []  # every stroke is a mark, however small
+        self.pen_width = 0.0  # a stroke's box is its points' (a tap's is a pixel)
 
     def piece_strokes(self, piece: Piece) -> list[np.ndarray]:
         strokes = [self.strokes[i] for i in piece.marks]
