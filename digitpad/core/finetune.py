@@ -21,11 +21,11 @@ from .checkpoint import Checkpoint
 from .config import FinetuneConfig, TrainingError
 from .datasets import DigitData
 from .device import resolve_device
-from .metrics import evaluate, misclassified, predict_logits, scores
+from .metrics import evaluate, predict_logits, scores, test_results
 from .personal import PersonalSet, Sample
 from .preprocess import to_uint8
 from .strokes import drawing_input, model_pen_width
-from .trainer import MISCLASSIFIED_KEPT, Event, Finished, Message, Stopped, TrainControl, score_in_chunks, train
+from .trainer import Event, Finished, Message, Stopped, TrainControl, score_in_chunks, train
 
 RENDER_CHUNK = 16  # drawings rendered between two checks for a stop
 MAX_EPOCHS = 1000  # the trainer's limit, reached only by a tiny dataset and many steps
@@ -274,7 +274,7 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
 
     for event in train(train_config, data, control, name, start=start, extra=(images[order], labels[order])):
         if isinstance(event, Finished):
-            event = replace(event, checkpoint=_forgetting_no_more(start, event.checkpoint, data, config, device,
+            event = replace(event, checkpoint=_forgetting_no_more(start, model, event.checkpoint, data, config,
                                                                   data_count))
             tuned = event.checkpoint.build_model().to(device)
             test_name = "MNIST" if data.source.startswith("MNIST") else data.source
@@ -290,18 +290,20 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
         yield event
 
 
-def _forgetting_no_more(start: Checkpoint, tuned: Checkpoint, data: DigitData, config: FinetuneConfig, device,
-                        used: int) -> Checkpoint:
+def _forgetting_no_more(start: Checkpoint, start_model: torch.nn.Module, tuned: Checkpoint, data: DigitData,
+                        config: FinetuneConfig, used: int) -> Checkpoint:
     """The fine-tuned model; or, when it forgets more than `config.max_mnist_drop` of the training images no
     fine-tune uses (`used` is how many it drew from), the start's weights moved only part of the way to it: the
     largest share of KEPT_SHARES that forgets no more (the smallest when none does). Most of what was learnt
     stays (weight interpolation, as in WiSE-FT). The test set plays no part in the choice; the report measures
-    the model chosen on it, as it measures any fine-tune."""
+    the model chosen on it, as it measures any fine-tune. `start_model` is the start, built on the device to
+    score on."""
     if len(data.train_labels) < used + CHECK_IMAGES:
         return tuned
+    device = next(start_model.parameters()).device
     check = data.train_images[-CHECK_IMAGES:].to(device), data.train_labels[-CHECK_IMAGES:].to(device)
     norm = start.normalization
-    before = evaluate(start.build_model().to(device), *check, norm)["accuracy"]
+    before = evaluate(start_model, *check, norm)["accuracy"]
     if before - evaluate(tuned.build_model().to(device), *check, norm)["accuracy"] <= config.max_mnist_drop:
         return tuned
     for share in KEPT_SHARES:
@@ -311,7 +313,5 @@ def _forgetting_no_more(start: Checkpoint, tuned: Checkpoint, data: DigitData, c
         model = blended.build_model().to(device)
         if before - evaluate(model, *check, norm)["accuracy"] <= config.max_mnist_drop:
             break
-    logits = predict_logits(model, data.test_images.to(device), norm)
-    labels = data.test_labels.to(device)
-    return replace(blended, metrics={**tuned.metrics, **scores(logits, labels), "kept_share": share,
-                                     "misclassified": misclassified(logits, labels, MISCLASSIFIED_KEPT)})
+    results = test_results(predict_logits(model, data.test_images.to(device), norm), data.test_labels.to(device))
+    return replace(blended, metrics={**tuned.metrics, **results, "kept_share": share})

@@ -8,6 +8,8 @@ from torch import nn
 
 from .normalization import Normalization
 
+MISCLASSIFIED_KEPT = 100  # (index, true, predicted) of the first misread test digits, for galleries
+
 
 @torch.inference_mode()
 def predict_logits(model: nn.Module, images: torch.Tensor, norm: Normalization, batch_size: int = 128) -> torch.Tensor:
@@ -43,6 +45,11 @@ def scores(logits: torch.Tensor, labels: torch.Tensor) -> dict:
 
 def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, norm: Normalization) -> dict:
     return scores(predict_logits(model, images, norm), labels)
+
+
+def test_results(logits: torch.Tensor, labels: torch.Tensor) -> dict:
+    """What a checkpoint keeps of its model's test: the scores, and the first MISCLASSIFIED_KEPT misread digits."""
+    return {**scores(logits, labels), "misclassified": misclassified(logits, labels, MISCLASSIFIED_KEPT)}
 
 
 def misclassified(logits: torch.Tensor, labels: torch.Tensor, limit: int = 100) -> list[tuple[int, int, int]]:

@@ -23,7 +23,7 @@ from .config import TrainConfig, TrainingError
 from .datasets import DigitData
 from .device import resolve_device
 from .inside import first_layer_filters
-from .metrics import evaluate, misclassified, predict_logits, scores
+from .metrics import evaluate, predict_logits, test_results
 from .models import build_model, parameter_count
 from .normalization import Normalization
 from .styles import style_variants
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 MIN_ONECYCLE_STEPS = 8
 TEST_BATCH = 1000  # test scoring checks for a stop between batches of this size
-MISCLASSIFIED_KEPT = 100  # (index, true, predicted) of the first misread test digits, for galleries
 
 
 class TrainControl:
@@ -254,10 +253,9 @@ def train(config: TrainConfig, data: DigitData, control: TrainControl | None = N
     if logits is None:
         yield Stopped(config.epochs, steps_per_epoch)
         return
-    metrics = scores(logits, data.test_labels)
+    metrics = test_results(logits, data.test_labels)
     metrics.update(train_seconds=round(seconds, 1), parameters=parameter_count(model), device=str(device),
-                   dataset=data.source, train_images=len(train_y),
-                   misclassified=misclassified(logits, data.test_labels, MISCLASSIFIED_KEPT))
+                   dataset=data.source, train_images=len(train_y))
     checkpoint = Checkpoint.from_model(model, arch, arch_args, normalization=norm,
                                        train_config=config.to_dict(), metrics=metrics, history=history,
                                        name=name or arch)
