@@ -13,7 +13,7 @@ the pad's stroke-drawn numbers (15% touching) written with a fine to broad pen, 
 paper under uneven light (tests/written_numbers.py pen_photo_number), built differently from the MNIST
 photos. A fourth, "pen on paper, two lines" (seed 4, 100 photos), writes two such numbers one below the other;
 a fifth (seed 21, 150 photos) writes them small in the frame, read with and without the ink path's finer second look.
-A sixth (seed 31) writes numbers with a separator ("12.50", "1,250", "555-1234") on the pad and as pen photos.
+A sixth (seed 31) writes numbers with a separator ("12.50", "1,250", "555-1234", "9:30") on the pad and as pen photos.
 The baseline in the same run reads each group of overlapping marks as one digit, without cutting
 touching digits. Photos are also read without seams (straight cuts only) and without the several-digits gate
 (core.several_digits), in the same run, with each photo's read time each way.
@@ -177,19 +177,19 @@ def small_writing_accuracy(predictor: Predictor, count: int, seed: int = 21) -> 
 
 
 def separated_numbers(rng: np.random.Generator, count: int) -> list[str]:
-    """Numbers with a separator, a third of each kind: amounts ("12.50"), thousands ("1,250"), phone numbers and
-    dates ("555-1234", "12-05")."""
+    """Numbers with a separator, a quarter of each kind: amounts ("12.50"), thousands ("1,250"), phone numbers and
+    dates ("555-1234", "12-05"), times ("9:30")."""
     def digits(low: int, high: int) -> str:
         return "".join(str(d) for d in rng.integers(0, 10, rng.integers(low, high + 1)))
     kinds = (lambda: digits(1, 3) + "." + digits(2, 2), lambda: digits(1, 2) + "," + digits(3, 3),
-             lambda: digits(2, 3) + "-" + digits(2, 4))
-    return [kinds[i % 3]() for i in range(count)]
+             lambda: digits(2, 3) + "-" + digits(2, 4), lambda: digits(1, 2) + ":" + digits(2, 2))
+    return [kinds[i % 4]() for i in range(count)]
 
 
 def separators_accuracy(predictor: Predictor, count: int, seed: int = 31) -> dict:
-    """Numbers with a dot, comma or dash between digits, written on the pad (the development and the held-out hand)
-    and photographed as pen on paper (never tuned on: the separator rules were set on other seeds of the same
-    generator). "text" needs every digit and the separator right; "digits_only" scores the digits alone, as the
+    """Numbers with a dot, comma, dash or colon between digits, written on the pad (the development and the
+    held-out hand) and photographed as pen on paper (never tuned on: the separator rules were set on other seeds of
+    the same generator). "text" needs every digit and the separator right; "digits_only" scores the digits alone, as the
     reader read them before separators were kept (it dropped them as specks)."""
     rng = np.random.default_rng(seed)
     texts = separated_numbers(rng, count)

@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 from digit_strokes import STYLES, place
-from PIL import Image
+from PIL import Image, ImageDraw
 from written_numbers import pen_photo_number, photographed_number, written_number
 
 from digitpad.core.image_marks import ImageMarks
@@ -19,11 +19,14 @@ PAD = (960, 320)
 
 def write(*items, x=40.0, gap=40.0, height=200.0, y=60.0):
     """Digits (digit, style) placed left to right with `gap` px between their boxes; a "." is a tap at their foot,
-    a "," a short tail from there down to the left, a "-" a bar at their middle, each with `gap` before the next."""
+    a ":" one more above it, a "," a short tail from the foot down to the left, a "-" a bar at their middle, each
+    with `gap` before the next."""
     strokes = []
     for item in items:
-        if item == ".":
+        if item in (".", ":"):
             strokes.append([(x, y + height - 6), (x + 3, y + height - 4)])
+            if item == ":":
+                strokes.append([(x, y + 0.45 * height), (x + 3, y + 0.45 * height + 2)])
         elif item == ",":
             strokes.append([(x + 6, y + height - 10), (x + 3, y + height + 15), (x - 4, y + height + 35)])
         elif item == "-":
@@ -92,7 +95,8 @@ ONE, TWO, FIVE, ZERO = (1, "stick"), (2, "curved"), (5, "two strokes"), (0, "ova
 
 
 @pytest.mark.parametrize("items,text", [((ONE, TWO, ".", FIVE, ZERO), "12.50"), ((ONE, ",", TWO, FIVE, ZERO), "1,250"),
-                                        ((FIVE, FIVE, "-", ONE, TWO), "55-12")], ids=["amount", "thousands", "phone"])
+                                        ((FIVE, FIVE, "-", ONE, TWO), "55-12"), ((ONE, TWO, ":", FIVE, ZERO), "12:50")],
+                         ids=["amount", "thousands", "phone", "time"])
 def test_a_dot_a_comma_or_a_dash_between_digits_is_part_of_the_number(bundled, items, text):
     reading = bundled.read_number_strokes(write(*items), PAD)
     assert reading.text == reading.display == text
@@ -103,6 +107,37 @@ def test_a_dot_a_comma_or_a_dash_between_digits_is_part_of_the_number(bundled, i
     left, right = digits[before - 1].box, digits[before].box
     assert left[0] + left[2] <= separator.box[0] and separator.box[0] + separator.box[2] <= right[0]
     assert reading.separator_before() == {before: separator.char}
+
+
+@pytest.mark.parametrize("digit,slant", [((7, "plain"), 0.0), ((7, "crossbar"), 0.3), ((1, "stick"), 0.15)],
+                         ids=["under a 7's bar", "under a slanted crossed 7", "after a slanted 1's foot"])
+def test_a_point_tucked_under_a_digit_s_overhang_is_still_a_point(bundled, digit, slant):
+    """Inside the digit's box, but beside its ink at the foot: the box alone read "7.5" as "75"."""
+    first = place(STYLES[digit[0]][digit[1]], 40, 60, 200, slant=slant)
+    foot = max(x for stroke in first for x, y in stroke if y > 230)
+    second = place(STYLES[5]["two strokes"], max(x for stroke in first for x, _ in stroke) + 20, 60, 200, slant=slant)
+    reading = bundled.read_number_strokes(first + [[(foot + 10, 257), (foot + 13, 259)]] + second, PAD)
+    assert reading.text == f"{digit[0]}.5"
+    assert reading.separators[0].box[0] < reading.digits[0].box[0] + reading.digits[0].box[2], "under the overhang"
+
+
+def test_one_separator_in_a_gap_and_none_beside_a_digit_left_out(bundled):
+    two_points = bundled.read_number_strokes(write(ONE, ".", ".", TWO), PAD)
+    assert two_points.text == "1.2" and len(two_points.separators) == 1
+    slash = [[(270.0, 240.0), (520.0, 80.0)]]  # tall, but flat: the pad leaves it out as a dash, not a digit
+    left_out = bundled.read_number_strokes(write(ONE) + [[(230.0, 254.0), (233.0, 256.0)]] + slash + write(TWO, x=560),
+                                           PAD)
+    assert left_out.text == "12" and left_out.separators == ()
+
+
+def test_fine_pen_fragments_in_a_photo_are_no_points(bundled):
+    """A 1 px pen at the working size breaks into bits at the foot of curves; a written point is solid ink."""
+    image = Image.new("L", (1000, 400), 235)
+    draw = ImageDraw.Draw(image)
+    for i, (digit, style) in enumerate([ONE, TWO, FIVE, ZERO]):
+        for stroke in place(STYLES[digit][style], 40 + 190 * i, 60, 200):
+            draw.line(stroke, fill=30, width=2)
+    assert bundled.read_number(image).separators == ()
 
 
 def test_a_separator_written_close_to_a_digit_is_still_one(bundled):
@@ -312,7 +347,7 @@ def test_a_photo_of_an_amount_keeps_its_decimal_point_through_the_cli(tmp_path):
     row = json.loads(digitpad("predict", "--number", "--json", str(tmp_path / "amount.jpg")).stdout)
     assert row["number"] == "12.50" and [d["digit"] for d in row["digits"]] == [1, 2, 5, 0]
     (point,) = row["separators"]
-    assert point["char"] == "." and point["line"] == 0
+    assert point["char"] == "." and point["line"] == 0 and point["before"] == 2
     two, five = row["digits"][1]["box"], row["digits"][2]["box"]
     assert two[0] + two[2] <= point["box"][0] and point["box"][0] + point["box"][2] <= five[0]
     assert two[1] + 0.6 * two[3] < point["box"][1] + point["box"][3] / 2, "at the digits' foot"

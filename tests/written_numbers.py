@@ -46,7 +46,7 @@ SEPARATOR_GAPS = (0.06, 0.3)  # a separator's gap to each neighbour, a share of 
 def written_number(text: str, rng: np.random.Generator, pad_height: int = 320, gaps=(0.08, 0.5),
                    touch_share: float = 0.25, join_share: float = 0.3, size_change: float = 0.15,
                    baseline_drift: float = 0.08, slant: float = 0.12, tilt: float = 6.0, wobble: float = 0.03):
-    """(strokes, pad size): `text` (digits, and "." "," "-" between them) written on a wide pad (at least 3:1).
+    """(strokes, pad size): `text` (digits, and "." "," "-" ":" between them) written on a wide pad (at least 3:1).
 
     Each gap is drawn from `gaps` (a share of the digit height), except that with `touch_share`
     a digit touches the one before (their ink overlaps a little); a touching pair is drawn as one
@@ -60,11 +60,13 @@ def written_number(text: str, rng: np.random.Generator, pad_height: int = 320, g
     x = rng.uniform(0.05, 0.15) * pad_height
     separator_gap = None  # after a separator: the gap to the next digit
     for i, char in enumerate(text):
-        if char in ".,-":
+        if char in ".,-:":
             left = x + rng.uniform(*SEPARATOR_GAPS) * height
             drift = top + rng.uniform(-baseline_drift, baseline_drift) * height
-            strokes.append([(u + left, v + drift) for u, v in _separator(char, rng, height)])
-            x, separator_gap = _ink_right(strokes[-1:]), rng.uniform(*SEPARATOR_GAPS) * height
+            marks = [_separator(".", rng, height), _separator(".", rng, height, 0.35)] if char == ":" else [
+                _separator(char, rng, height)]
+            strokes += [[(u + left, v + drift) for u, v in mark] for mark in marks]
+            x, separator_gap = _ink_right(strokes[-len(marks):]), rng.uniform(*SEPARATOR_GAPS) * height
             continue
         styles = STYLES[int(char)]
         shape = styles[list(styles)[rng.integers(len(styles))]]
@@ -87,11 +89,12 @@ def written_number(text: str, rng: np.random.Generator, pad_height: int = 320, g
     return strokes, (width, pad_height)
 
 
-def _separator(char: str, rng: np.random.Generator, height: float) -> list[tuple[float, float]]:
+def _separator(char: str, rng: np.random.Generator, height: float, dot_at: float = 0.95) -> list[tuple[float, float]]:
     """One stroke of a ".", "," or "-" as a hand writes it after a digit of `height`, from x = 0, the digits' top
-    at y = 0: a dot is a tap that moves a little, a comma a short tail down to the left, a dash a sloping bar."""
+    at y = 0: a dot is a tap that moves a little (about `dot_at` of the height down; a colon is two), a comma a
+    short tail down to the left, a dash a sloping bar."""
     if char == ".":
-        r, y = rng.uniform(0.01, 0.035) * height, rng.uniform(0.9, 1.0) * height
+        r, y = rng.uniform(0.01, 0.035) * height, rng.uniform(dot_at - 0.05, dot_at + 0.05) * height
         turn = rng.uniform(0, 2 * math.pi)
         return [(r + r * math.cos(turn + a), y + r * math.sin(turn + a)) for a in np.linspace(0, rng.uniform(0, 6), 6)]
     if char == ",":

@@ -54,7 +54,8 @@ def _print_number(name: str, reading, as_json: bool) -> None:
         print(json.dumps({"file": name, "number": reading.text, "shown": reading.display, "digits": [
             {"digit": d.digit, "confidence": round(d.confidence, 6), "box": list(d.box), "line": d.line,
              "candidates": [[c, round(p, 6)] for c, p in d.candidates]} for d in reading.digits],
-            "separators": [{"char": s.char, "box": list(s.box), "line": s.line} for s in reading.separators]}))
+            "separators": [{"char": s.char, "box": list(s.box), "line": s.line, "before": s.before}
+                           for s in reading.separators]}))
     elif not reading.digits:
         print(f"{name}: no digit found")
     else:

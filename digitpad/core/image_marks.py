@@ -9,7 +9,6 @@ digit in a photo is.
 from __future__ import annotations
 
 import dataclasses
-import functools
 
 import numpy as np
 from scipy import ndimage
@@ -17,6 +16,7 @@ from scipy import ndimage
 from .ink import InkMap, Mark, mark_to_mnist
 from .number_reading import Boundary, Box, Piece, Prior
 
+POINT_SIDE, POINT_FILL = 3, 0.5  # a written point is at least 3 px across at the working size and fills half its box
 SEAM_STRAY = 0.2  # a seam's cost for straying `reach` from its column, in pixels of ink crossed
 
 # How a photo's readings are scored (number_reading.Prior() is the pad's): the model reads two touching
@@ -49,14 +49,9 @@ class ImageMarks:
         self.boxes: list[Box] = [(slices[k - 1][1].start, slices[k - 1][0].start, slices[k - 1][1].stop,
                                   slices[k - 1][0].stop) for k in kept]
         self.specks: list[Box] = list(found.specks)
-
-    @functools.cached_property
-    def pen_width(self) -> float:
-        """The ink's usual stroke width in pixels: its area over half its outline (a stroke's length); worked out
-        when first asked (only a speck between two digits asks)."""
-        ink = self.found.labels > 0
-        outline = _outline(ink)
-        return 2 * float(ink.sum()) / outline if outline else 0.0
+        self.separate_strokes = False  # faint ink breaks a digit into pieces
+        ink = found.labels > 0  # the usual stroke width: the ink's area over half its outline (a stroke's length)
+        self.pen_width = 2 * float(ink.sum()) / max(_outline(ink), 1.0)
 
     def _window(self, marks: tuple[int, ...]) -> tuple[int, int, int, int]:
         boxes = [self.boxes[i] for i in marks]
@@ -117,6 +112,11 @@ class ImageMarks:
     def stroke_length(self, piece: Piece) -> float:
         """Half the length of the outline of the piece's ink: a stroke's two sides, whatever the pen's width."""
         return _outline(self._mask(piece)[0]) / 2
+
+    def solid(self, box: Box) -> bool:
+        left, top, right, bottom = box
+        inked = self.found.darkness[top:bottom, left:right] >= 0.5
+        return min(right - left, bottom - top) >= POINT_SIDE and float(inked.mean()) >= POINT_FILL
 
     def column_ink(self, marks: tuple[int, ...], left: int, right: int) -> np.ndarray:
         mask, mask_left, _ = self._mask(Piece(marks))

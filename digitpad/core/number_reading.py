@@ -12,14 +12,14 @@ like digits) wins over reading the group whole. Sides still too wide are cut aga
 What "looks like a digit" means is a `Prior`: the pad's and a photo's differ.
 Writing on several lines (a sticky note, an address) is read line by line, top to bottom, each with its own scale.
 A speck between two digits of a line is kept as a separator when it has one's shape and place: a dot or a comma
-at the foot of the digits ("12.50", "1,250"), a dash at their middle ("555-1234").
+at the foot of the digits ("12.50", "1,250"), a dash at their middle ("555-1234"), a dot above a dot ("12:30").
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple, Protocol
 
 import numpy as np
@@ -57,6 +57,10 @@ PEN_SHARE = 0.8
 DASH_WIDTH = (0.2, 1.2)
 DASH_FLAT = 0.5
 MIDDLE = (0.25, 0.75)
+COLON_TOP = (0.1, 0.75)  # where a colon's upper dot has its middle (its lower one is a dot at the foot); its
+COLON_PEN_SHARE = 0.5  # partner vouches for it, so it may be thinner than a lone separator (a quick tap)
+EDGE_BANDS = (0.05, 0.15)  # a separator lies beside its digits' ink near its own height: the nearest of these
+# bands (shares of the writing's height above and below it) that holds ink (a slanted stroke leans over a foot)
 # The widest each digit's ink is for its height, 0 to 9: 98% of MNIST's training digits are narrower.
 DIGIT_WIDEST = (1.33, 0.9, 1.54, 1.18, 1.18, 1.67, 1.11, 1.18, 1.11, 1.0)
 
@@ -99,8 +103,9 @@ class Ink(Protocol):
 
     boxes: list[Box]  # one per mark
     specks: list[Box]  # ink too small to be a mark (never read as a digit), asked only whether it is a separator
-    pen_width: float  # how wide the ink's strokes are in the boxes (0 where the boxes leave the pen out: a pad);
-    # asked only when a speck lies between two digits
+    pen_width: float  # how wide the ink's strokes are in the boxes (0 where the boxes leave the pen out: a pad)
+    separate_strokes: bool  # each mark is a stroke drawn on its own (a pad's): a dot is one, not a piece of a digit
+    # (in a photo faint ink breaks apart, and a piece under a digit's overhang looks like a point written there)
 
     def piece_box(self, piece: Piece) -> Box | None:
         """The box of the ink in the piece (None when a cut leaves none)."""
@@ -110,6 +115,13 @@ class Ink(Protocol):
 
     def column_ink(self, marks: tuple[int, ...], left: int, right: int) -> np.ndarray:
         """How much ink the marks have in each column from left to right."""
+
+    def row_extent(self, marks: Sequence[int], top: float, bottom: float) -> tuple[float, float] | None:
+        """The leftmost and rightmost x of the marks' ink between heights top and bottom (None: it has none); asked
+        only where `separate_strokes`."""
+
+    def solid(self, box: Box) -> bool:
+        """Whether the ink in the box fills it as a written point does (a bit of a thin curve does not)."""
 
     def stroke_length(self, piece: Piece) -> float:
         """How long the piece's strokes are, in pixels, all together (asked only by a prior with a long_cost)."""
@@ -145,18 +157,19 @@ class NumberDigit:
 
 @dataclass(frozen=True)
 class Separator:
-    """A mark between two digits that is no digit: "." (a decimal point), "," or "-"."""
+    """A mark between two digits that is no digit: "." (a decimal point), ",", "-" or ":"."""
 
     char: str
     box: DigitBox  # as a digit's box
-    line: int = 0
+    line: int
+    before: int  # the index of the digit it is written before (the one after it; the one before it is before - 1)
 
 
 @dataclass(frozen=True)
 class NumberReading:
     digits: tuple[NumberDigit, ...]
     newest: int | None = None  # the index of the digit the last stroke is in (pads: the digit being written)
-    separators: tuple[Separator, ...] = ()  # those between two digits of one line are part of the text
+    separators: tuple[Separator, ...] = ()  # left to right, at most one between two digits
 
     @property
     def text(self) -> str:
@@ -170,17 +183,15 @@ class NumberReading:
         return self._joined(lambda d: "?" if d.unsure else str(d.digit))
 
     def separator_before(self) -> dict[int, str]:
-        """{index of a digit: the separator written just before it}, for the separators that are part of the text:
-        those between two digits of one line (a digit a pad left out as a lone dot or dash takes its neighbours'
-        separators with it)."""
-        before: dict[int, str] = {}
-        for separator in self.separators:
-            middle = separator.box[0] + separator.box[2] / 2
-            after = [i for i, d in enumerate(self.digits) if d.line == separator.line and d.box[0] + d.box[2] / 2
-                     > middle]
-            if after and after[0] > 0 and self.digits[after[0] - 1].line == separator.line:
-                before.setdefault(after[0], separator.char)
-        return before
+        """{index of a digit: the separator written just before it}."""
+        return {separator.before: separator.char for separator in self.separators}
+
+    def keeping(self, kept: Sequence[int]) -> NumberReading:
+        """The reading of only the digits at indices `kept` (ascending), with the separators between two of them that
+        were neighbours; `newest` is left unset."""
+        index = {old: new for new, old in enumerate(kept)}
+        return NumberReading(tuple(self.digits[i] for i in kept), separators=tuple(
+            replace(s, before=index[s.before]) for s in self.separators if s.before in index and s.before - 1 in index))
 
     def _joined(self, shown) -> str:
         """Each digit as `shown(digit)` gives it, left to right, with the separators between them; lines of
@@ -254,17 +265,21 @@ def group_marks(boxes: Sequence[Box]) -> list[tuple[int, ...]]:
     """Marks joined into digit candidates (left to right): each group is the marks overlapping horizontally.
 
     A group shorter than SHORT_HEIGHT of the tallest is no digit on its own: it joins the digit it overlaps
-    or touches (the bar of a 5 written apart, a fragment of faint ink) or, alone, is a speck and dropped.
+    or touches (the bar of a 5 written apart, a fragment of faint ink), unless it lies apart in the gap between two
+    digits shaped as a separator; or, alone, is a speck and dropped.
     """
     return _grouped(boxes)[0]
 
 
-def _grouped(boxes: Sequence[Box], ink: Ink | None = None) -> tuple[list[tuple[int, ...]],
-                                                                    list[tuple[tuple[int, ...], Box]]]:
-    """group_marks' groups, and the specks it drops with their boxes (left to right), which may be separators
-    (judged with the pen width of `ink`, where given)."""
+def _grouped(boxes: Sequence[Box], ink: Ink | None = None, members: Sequence[int] = ()) -> tuple[
+        list[tuple[int, ...]], list[tuple[tuple[int, ...], Box]]]:
+    """group_marks' groups, and the specks it drops with their boxes (left to right), which may be separators.
+    Where the `ink` is given (`boxes` are those of its marks `members`), separators are judged by its pen width and
+    by where the digits' ink is at their height, not only by the digits' boxes."""
     if not boxes:
         return [], []
+    separate = ink is not None and ink.separate_strokes
+    extent = (lambda marks, top, bottom: ink.row_extent([members[i] for i in marks], top, bottom)) if separate else None
     parent = list(range(len(boxes)))
 
     def root(i: int) -> int:
@@ -273,13 +288,15 @@ def _grouped(boxes: Sequence[Box], ink: Ink | None = None) -> tuple[list[tuple[i
             i = parent[i]
         return i
 
+    tallest, pen = max(b[3] - b[1] for b in boxes), ink.pen_width if ink else 0.0
+    dots = {i for i, b in enumerate(boxes) if ink is not None and _dot_shaped(b[2] - b[0], b[3] - b[1], tallest, pen)}
     order = sorted(range(len(boxes)), key=lambda i: boxes[i][0])
     for n, i in enumerate(order):
         for j in order[n + 1:]:
             if boxes[j][0] >= boxes[i][2]:
                 break
-            if _belong_together(boxes[i], boxes[j]):
-                parent[root(j)] = root(i)
+            if i not in dots and j not in dots and _belong_together(boxes[i], boxes[j]):
+                parent[root(j)] = root(i)  # a dot joins a digit only as a short piece does, below
     groups: dict[int, list[int]] = {}
     for i in range(len(boxes)):
         groups.setdefault(root(i), []).append(i)
@@ -287,12 +304,17 @@ def _grouped(boxes: Sequence[Box], ink: Ink | None = None) -> tuple[list[tuple[i
     line = max(b[3] - b[1] for _, b in joined)
     tall = [gb for gb in joined if gb[1][3] - gb[1][1] >= SHORT_HEIGHT * line]
     specks = []
+    short = [box for _, box in joined if box[3] - box[1] < SHORT_HEIGHT * line] + (ink.specks if ink else [])
     for marks, box in joined:  # a short piece (a bar, a fragment of broken ink) joins the digit it reaches into...
         if box[3] - box[1] < SHORT_HEIGHT * line:
             reach = max(tall, key=lambda gb: min(box[2], gb[1][2]) - max(box[0], gb[1][0]))
             overlap = min(box[2], reach[1][2]) - max(box[0], reach[1][0])
-            within = reach[1][0] <= (box[0] + box[2]) / 2 <= reach[1][2]
-            if within or (overlap >= -JOIN_GAP * line and not _separator_between(box, tall, ink)):
+            if extent:  # it meets the digit's strokes at its height
+                near = _ink_near(box, reach[0], reach[1], line, extent)
+                within = min(box[2], near[1]) - max(box[0], near[0]) > 0
+            else:  # its middle is in the digit's box
+                within = reach[1][0] <= (box[0] + box[2]) / 2 <= reach[1][2]
+            if within or (overlap >= -JOIN_GAP * line and not _separator_between(box, tall, short, ink, extent)):
                 reach[0].extend(marks)  # ...or is near, unless it lies in the gap shaped as a separator
                 reach[1] = union_box([reach[1], box])
             else:
@@ -300,17 +322,48 @@ def _grouped(boxes: Sequence[Box], ink: Ink | None = None) -> tuple[list[tuple[i
     return [tuple(sorted(marks)) for marks, _ in tall], specks
 
 
-def _separator_between(speck: Box, tall: list, ink: Ink | None) -> bool:
-    """The speck lies between two of the groups (marks, box) and is shaped and placed as a separator there."""
-    after = next((i for i, (_, box) in enumerate(tall) if box[0] + box[2] > speck[0] + speck[2]), None)
-    return bool(after) and separator_char(speck, tall[after - 1][1], tall[after][1],
-                                          ink.pen_width if ink else 0.0) is not None
+def _ink_near(speck: Box, marks, box: Box, line: float, extent) -> tuple[float, float]:
+    """Where a digit's ink is (left and right x) near the height of a speck: within the first of EDGE_BANDS (shares
+    of the writing's height above and below it) that holds any; its box's sides where no `extent(marks, top,
+    bottom)` is given, or it has no ink there."""
+    for band in EDGE_BANDS if extent else ():
+        if near := extent(marks, speck[1] - band * line, speck[3] + band * line):
+            return near
+    return box[0], box[2]
 
 
-def separator_char(speck: Box, left: Box, right: Box, pen_width: float = 0.0) -> str | None:
+def _neighbours(speck: Box, digits: list, extent) -> tuple[int, Box, Box] | None:
+    """The digits (marks, box; left to right) on either side of a speck by where their ink is near its height (the
+    bar of a 7 or a slanted 1 reaches over a point written at its foot): the index of the right one, and both boxes
+    with their facing sides moved to that ink. None when the speck is not between two digits."""
+    line = max(box[3] - box[1] for _, box in digits)
+    centre = (speck[0] + speck[2]) / 2
+    near = [_ink_near(speck, marks, box, line, extent) for marks, box in digits]
+    after = next((i for i, (low, _) in enumerate(near) if low >= centre), None)
+    if not after or near[after - 1][1] > centre:
+        return None
+    (_, left), (_, right) = digits[after - 1], digits[after]
+    return after, (left[0], left[1], near[after - 1][1], left[3]), (near[after][0], right[1], right[2], right[3])
+
+
+def _separator_between(speck: Box, tall: list, short: list[Box], ink: Ink | None, extent) -> bool:
+    """The speck lies between two of the groups (marks, box) and is shaped and placed as a separator there, or as
+    the upper dot of a colon over one of the `short` pieces (or the ink's specks)."""
+    sides = _neighbours(speck, tall, extent)
+    if sides is None:
+        return False
+    left, right = sides[1:]
+    return separator_char(speck, left, right, ink) is not None or any(
+        separator_char(point, left, right, ink) == "." and _colon_top(point, [speck], left, right, ink)
+        for point in short)
+
+
+def separator_char(speck: Box, left: Box, right: Box, ink: Ink | None = None) -> str | None:
     """What a speck between two digits (boxes: left, top, right, bottom) is: ".", "," or "-" by its shape and
-    place against their height, or None (a stray speck). Where the boxes hold the pen's width, a separator is at
-    least PEN_SHARE of it across (a fragment of a thin stroke or grain is thinner than the pen that wrote it)."""
+    place against their height, or None (a stray speck). Where the `ink`'s boxes hold the pen's width, a separator
+    is at least PEN_SHARE of it across (a fragment of a thin stroke or grain is thinner than the pen that wrote it),
+    and a point is solid ink."""
+    pen_width = ink.pen_width if ink else 0.0
     top, bottom = (left[1] + right[1]) / 2, (left[3] + right[3]) / 2
     height = bottom - top
     if height <= 0 or not left[2] <= (speck[0] + speck[2]) / 2 <= right[0]:
@@ -322,12 +375,33 @@ def separator_char(speck: Box, left: Box, right: Box, pen_width: float = 0.0) ->
             tall >= COMMA_NARROW * width) and (
             speck[1] >= top + height / 2 and bottom + COMMA_DROP * height <= speck[3] <= bottom + height / 2):
         return ","
-    longer, shorter = max(width, tall), max(min(width, tall), 0 if pen_width else DOT_ROUND[1] * height)
-    if longer <= min(DOT_SIZE * height, DOT_ROUND[0] * shorter) and abs(middle - 1) <= FOOT:
+    if _dot_shaped(width, tall, height, pen_width) and abs(middle - 1) <= FOOT and (ink is None or ink.solid(speck)):
         return "."
     if DASH_WIDTH[0] * height <= width <= DASH_WIDTH[1] * height and tall <= DASH_FLAT * width and (
             MIDDLE[0] <= middle <= MIDDLE[1]):
         return "-"
+    return None
+
+
+def _dot_shaped(width: float, tall: float, height: float, pen_width: float) -> bool:
+    """A speck `width` x `tall` is a dot beside digits `height` tall (see DOT_SIZE, DOT_ROUND)."""
+    longer, shorter = max(width, tall), max(min(width, tall), 0 if pen_width else DOT_ROUND[1] * height)
+    return longer <= min(DOT_SIZE * height, DOT_ROUND[0] * shorter)
+
+
+def _colon_top(point: Box, specks: list[Box], left: Box, right: Box, ink: Ink | None) -> Box | None:
+    """The upper dot of a colon ("12:30") whose lower dot is `point`: a dot among the specks above it, within
+    COLON_TOP of the digits on either side (boxes: left, top, right, bottom), None when there is none."""
+    top, bottom = (left[1] + right[1]) / 2, (left[3] + right[3]) / 2
+    height, pen = bottom - top, ink.pen_width if ink else 0.0
+    for speck in specks:
+        width, tall = speck[2] - speck[0], speck[3] - speck[1]
+        middle, centre = ((speck[1] + speck[3]) / 2 - top) / height, (speck[0] + speck[2]) / 2
+        above = abs(centre - (point[0] + point[2]) / 2) <= max(point[2] - point[0], width, 0.1 * height)
+        if (COLON_TOP[0] <= middle <= COLON_TOP[1] and left[2] <= centre <= right[0] and above
+                and min(width, tall) >= COLON_PEN_SHARE * pen and _dot_shaped(width, tall, height, pen)
+                and (ink is None or ink.solid(speck))):
+            return speck
     return None
 
 
@@ -448,34 +522,44 @@ def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0,
     digits: list[NumberDigit] = []
     separators: list[Separator] = []
     for members in lines_of(ink.boxes):
-        grouped, specks = _grouped([ink.boxes[i] for i in members], ink)
+        grouped, specks = _grouped([ink.boxes[i] for i in members], ink, members)
         groups = [tuple(members[j] for j in group) for group in grouped]
         if groups:
             line_index = digits[-1].line + 1 if digits else 0  # lines without a digit are not counted
-            line = _read_line(ink, groups, line_index, probabilities, strokes_of, scale, prior, several)
-            separators += _separators(line, [box for _, box in specks] + ink.specks, scale, ink)
+            line, pieces = _read_line(ink, groups, line_index, probabilities, strokes_of, scale, prior, several)
+            separators += _separators(pieces, [box for _, box in specks] + ink.specks, ink, scale, line_index,
+                                      len(digits))
             digits += line
     return NumberReading(tuple(digits), separators=tuple(separators))
 
 
-def _separators(digits: list[NumberDigit], specks: list[Box], scale: float, ink: Ink) -> list[Separator]:
-    """The specks of one line of digits (read, left to right) that are separators between two of them."""
-    found = []
-    boxes = [(x / scale, y / scale, (x + w) / scale, (y + h) / scale) for x, y, w, h in (d.box for d in digits)]
+def _separators(pieces: list[tuple[Piece, Box]], specks: list[Box], ink: Ink, scale: float, line_index: int,
+                first: int) -> list[Separator]:
+    """The specks of one line's digits (pieces with their boxes, left to right; the first is digit `first` of the
+    reading) that are separators between two of them, at most one in each gap (the largest), left to right."""
+    def extent(piece: Piece, top: float, bottom: float) -> tuple[float, float] | None:
+        return ink.row_extent(piece.marks, top, bottom) if piece.columns is None and ink.separate_strokes else None
+
+    found: dict[int, tuple[float, str, Box]] = {}
     for speck in specks:
-        middle = (speck[0] + speck[2]) / 2
-        after = next((i for i, box in enumerate(boxes) if (box[0] + box[2]) / 2 > middle), None)
-        char = separator_char(speck, boxes[after - 1], boxes[after], ink.pen_width) if after else None
-        if char:
-            left, top, right, bottom = speck
-            found.append(Separator(char, tuple(round(v * scale) for v in (left, top, right - left, bottom - top)),
-                                   digits[0].line))
-    return found
+        sides = _neighbours(speck, pieces, extent)
+        if sides is None:
+            continue
+        after, left, right = sides
+        char = separator_char(speck, left, right, ink)
+        if char == "." and (upper := _colon_top(speck, specks, left, right, ink)):
+            char, speck = ":", union_box([speck, upper])
+        size = (speck[2] - speck[0]) * (speck[3] - speck[1])
+        if char and size >= found.get(after, (-1,))[0]:
+            found[after] = (size, char, speck)
+    return [Separator(char, tuple(round(v * scale) for v in (box[0], box[1], box[2] - box[0], box[3] - box[1])),
+                      line_index, first + after) for after, (_, char, box) in sorted(found.items())]
 
 
 def _read_line(ink: Ink, groups: list[tuple[int, ...]], line_index: int, probabilities, strokes_of, scale: float,
-               prior: Prior, several) -> list[NumberDigit]:
-    """The digits of one line of writing, left to right, from its groups of marks (see read_marks)."""
+               prior: Prior, several) -> tuple[list[NumberDigit], list[tuple[Piece, Box]]]:
+    """The digits of one line of writing, left to right, from its groups of marks (see read_marks), and the pieces
+    of ink they were read from with their boxes."""
     line = _Line.of([union_box([ink.boxes[i] for i in g]) for g in groups], prior)
     boxes: dict[Piece, Box | None] = {}
     readings: dict[Piece, _Reading | None] = {}
@@ -538,7 +622,8 @@ def _read_line(ink: Ink, groups: list[tuple[int, ...]], line_index: int, probabi
                 next_pending.extend(best)
         pending = next_pending
     digits = []
-    for piece in sorted(final, key=lambda p: readings[p].box[0] + readings[p].box[2]):
+    final = sorted(final, key=lambda p: readings[p].box[0] + readings[p].box[2])
+    for piece in final:
         reading = readings[piece]
         digit = int(reading.probabilities.argmax())
         left, top, right, bottom = reading.box
@@ -546,4 +631,4 @@ def _read_line(ink: Ink, groups: list[tuple[int, ...]], line_index: int, probabi
         digits.append(NumberDigit(digit, float(reading.probabilities[digit]), box,
                                   tuple(float(v) for v in reading.probabilities), reading.model_input,
                                   strokes_of(piece) if strokes_of else None, line_index))
-    return digits
+    return digits, [(piece, readings[piece].box) for piece in final]

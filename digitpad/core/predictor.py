@@ -165,15 +165,16 @@ class Predictor:
         A digit that is a lone dot or dash (strokes.is_mark, as on the single-digit pad, with a smaller dot: digits
         may be written small on the wide pad) is left out: a tap or a dash on an empty pad is no number, and the
         model would read it as a digit with misplaced confidence. `.newest` is the digit the last stroke is in."""
-        from .number_reading import NumberReading, digit_holding, read_marks
+        from .number_reading import digit_holding, read_marks
 
         strokes = list(strokes)
         marks = StrokeMarks(strokes, size, self._stroke_memo)
         reading = read_marks(marks, self._stroke_memo.probabilities(partial(self.probabilities, int8=False)),
                              marks.digit_strokes)
-        digits = tuple(d for d in reading.digits if not is_mark(d.strokes, size, NUMBER_DOT_FRACTION))
+        reading = reading.keeping([i for i, d in enumerate(reading.digits)
+                                   if not is_mark(d.strokes, size, NUMBER_DOT_FRACTION)])
         last = next((points for points in map(stroke_points, reversed(strokes)) if len(points)), None)
-        return NumberReading(digits, digit_holding(digits, last) if last is not None else None, reading.separators)
+        return replace(reading, newest=digit_holding(reading.digits, last) if last is not None else None)
 
 
 def _is_stack(image) -> bool:

@@ -121,6 +121,7 @@ class StrokeMarks:
         self.boxes = [_box(s) for s in self.strokes]
         self.specks: list[Box] = []  # every stroke is a mark, however small
         self.pen_width = 0.0  # a stroke's box is its points' (a tap's is a pixel)
+        self.separate_strokes = True
 
     def piece_strokes(self, piece: Piece) -> list[np.ndarray]:
         strokes = [self.strokes[i] for i in piece.marks]
@@ -169,6 +170,16 @@ class StrokeMarks:
         size = (math.ceil((points[:, 0].max() - origin[0]) * scale + 2 * margin),
                 math.ceil((points[:, 1].max() - origin[1]) * scale + 2 * margin))
         return to_mnist(render_strokes(shifted, size, pen), ink="light")
+
+    def solid(self, box: Box) -> bool:
+        return True  # a tap is a point whatever its box
+
+    def row_extent(self, marks: Sequence[int], top: float, bottom: float) -> tuple[float, float] | None:
+        parts = [part for i in marks for part in clip_stroke(self.strokes[i], 1, top, bottom)]
+        if not parts:
+            return None
+        xs = np.concatenate(parts)[:, 0]
+        return float(xs.min()), float(xs.max())
 
     def column_ink(self, marks: tuple[int, ...], left: int, right: int) -> np.ndarray:
         return self._remembered("column ink", marks, (left, right), lambda: self._column_ink(marks, left, right))
