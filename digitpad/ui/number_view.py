@@ -31,7 +31,7 @@ class NumberView(QWidget):
         self._correctable = True
         self.digit_buttons: list[QToolButton] = []
         self.captions: list[QLabel] = []
-        self.separator_labels: list[QLabel] = []  # each digit's: the ".", "," or "-" written just before it
+        self.separator_labels: list[QLabel] = []  # each digit's: the ".", ",", "-" or ":" written just before it
         self.menu: QMenu | None = None  # the open "It was a ..." menu, if any
         self.number_label = QLabel("")
         self.number_label.setAccessibleName("Number read")
