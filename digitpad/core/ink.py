@@ -358,12 +358,12 @@ def _marks(mask: np.ndarray, darkness: np.ndarray, tone: np.ndarray, scale: floa
                min(int(np.ceil(y1 * scale)), original_size[1]) - int(y0 * scale))
         marks.append(Mark(box, sum(c[5] for c in group), tuple(c[0] for c in group), (x0, y0, x1 - x0, y1 - y0)))
     marks.sort(key=lambda m: m.area, reverse=True)
-    used = [label for m in marks for label in m.labels]
-    shades = ndimage.mean(darkness, labels, [i + 1 for i in small]) if small and used else []
-    strength = float(np.median(darkness[np.isin(labels, used)])) if len(shades) else 0.0
+    used = np.isin(labels, [label for m in marks for label in m.labels])
+    shades = ndimage.mean(darkness, labels, [i + 1 for i in small]) if small and marks else []
+    strength = float(np.median(darkness[used])) if len(shades) else 0.0
     specks = [(boxes[i][1].start, boxes[i][0].start, boxes[i][1].stop, boxes[i][0].stop)
               for i, shade in zip(small, shades) if shade >= SEPARATOR_SHADE * strength]
-    labels[~np.isin(labels, used)] = 0
+    labels[~used] = 0
     return labels, marks, specks
 
 

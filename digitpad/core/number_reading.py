@@ -538,11 +538,11 @@ def _separators(pieces: list[tuple[Piece, Box]], specks: list[Box], ink: Ink, sc
     """The specks of one line's digits (pieces with their boxes, left to right; the first is digit `first` of the
     reading) that are separators between two of them, at most one in each gap (the largest), left to right."""
     def extent(piece: Piece, top: float, bottom: float) -> tuple[float, float] | None:
-        return ink.row_extent(piece.marks, top, bottom) if piece.columns is None and ink.separate_strokes else None
+        return ink.row_extent(piece.marks, top, bottom) if piece.columns is None else None  # a cut piece: its box
 
     found: dict[int, tuple[float, str, Box]] = {}
     for speck in specks:
-        sides = _neighbours(speck, pieces, extent)
+        sides = _neighbours(speck, pieces, extent if ink.separate_strokes else None)
         if sides is None:
             continue
         after, left, right = sides
