@@ -33,6 +33,8 @@ class TrainConfig:
     elastic: bool = False
     styles: bool = True
     label_smoothing: float = 0.0
+    distill: float = 0.0  # share of the loss on a teacher's soft targets (train(teacher=...)); the rest on labels
+    temperature: float = 2.0  # softening of the teacher's and the student's probabilities when distilling
     val_fraction: float = 1 / 12
     seed: int = 0
     device: str = "auto"
@@ -63,6 +65,10 @@ class TrainConfig:
             out.append("augmentation strength must be between 0 and 2")
         if not 0 <= self.label_smoothing < 1:
             out.append("label smoothing must be at least 0 and below 1")
+        if not 0 <= self.distill <= 1:
+            out.append("the distillation share must be between 0 and 1")
+        if not 0 < self.temperature <= 100:
+            out.append("the distillation temperature must be above 0 and at most 100")
         if not 0 < self.val_fraction < 0.5:
             out.append("validation fraction must be above 0 and below 0.5")
         if self.train_limit is not None and self.train_limit < 20:

@@ -22,6 +22,7 @@ from .checkpoint import Checkpoint
 from .config import TrainConfig, TrainingError
 from .datasets import DigitData
 from .device import resolve_device
+from .distill import Teacher, distillation_loss
 from .inside import first_layer_filters
 from .metrics import evaluate, predict_logits, test_results
 from .models import build_model, parameter_count
@@ -166,14 +167,16 @@ def score_in_chunks(model: torch.nn.Module, images: torch.Tensor, norm: Normaliz
 
 
 def train(config: TrainConfig, data: DigitData, control: TrainControl | None = None, name: str = "",
-          start: Checkpoint | None = None, extra: tuple[torch.Tensor, torch.Tensor] | None = None) -> Iterator[Event]:
+          start: Checkpoint | None = None, extra: tuple[torch.Tensor, torch.Tensor] | None = None,
+          teacher: Teacher | None = None) -> Iterator[Event]:
     """Train a model, yielding progress events; ends with Finished (the evaluated checkpoint) or Stopped.
 
     `start` continues from a checkpoint's weights and normalisation (fine-tuning) instead of a new
-    model; `extra` images (uint8 N x 28 x 28) and labels join the training split (never validation).
+    model; `extra` images (uint8 N x 28 x 28) and labels join the training split (never validation);
+    `teacher` (core.distill.soft_targets) gives the soft targets `config.distill` of the loss is taken on.
     Raises TrainingError when the configuration is invalid, the loss stops being finite or memory runs out.
     """
-    problems = config.problems()
+    problems = config.problems() + (["distilling needs a teacher"] if config.distill and teacher is None else [])
     if problems:
         raise TrainingError("; ".join(problems))
     control = control or TrainControl()
@@ -220,6 +223,9 @@ def train(config: TrainConfig, data: DigitData, control: TrainControl | None = N
                 y = train_y[index]
                 logits = model(norm.apply(x))
                 loss = F.cross_entropy(logits, y, label_smoothing=config.label_smoothing)
+                if config.distill:
+                    soft = distillation_loss(logits, teacher(x), config.temperature)
+                    loss = (1 - config.distill) * loss + config.distill * soft
                 loss_value = loss.item()
                 if loss_value != loss_value or loss_value in (float("inf"), float("-inf")):
                     raise TrainingError(f"the loss became {loss_value} at epoch {epoch}, step {step}: training "
