@@ -13,7 +13,8 @@ the pad's stroke-drawn numbers (15% touching) written with a fine to broad pen, 
 paper under uneven light (tests/written_numbers.py pen_photo_number), built differently from the MNIST
 photos. A fourth, "pen on paper, two lines" (seed 4, 100 photos), writes two such numbers one below the other;
 a fifth (seed 21, 150 photos) writes them small in the frame, read with and without the ink path's finer second look.
-A sixth (seed 31) writes numbers with a separator ("12.50", "1,250", "555-1234", "9:30") on the pad and as pen photos.
+A sixth (seed 31) writes numbers with a separator ("12.50", "1,250", "555-1234", "9:30") on the pad and as pen photos,
+a seventh (seed 41, 150 numbers) numbers below zero ("-5", "-3.75").
 The baseline in the same run reads each group of overlapping marks as one digit, without cutting
 touching digits. Photos are also read without seams (straight cuts only) and without the several-digits gate
 (core.several_digits), in the same run, with each photo's read time each way.
@@ -186,13 +187,21 @@ def separated_numbers(rng: np.random.Generator, count: int) -> list[str]:
     return [kinds[i % 4]() for i in range(count)]
 
 
-def separators_accuracy(predictor: Predictor, count: int, seed: int = 31) -> dict:
-    """Numbers with a dot, comma, dash or colon between digits, written on the pad (the development and the
-    held-out hand) and photographed as pen on paper (never tuned on: the separator rules were set on other seeds of
-    the same generator). "text" needs every digit and the separator right; "digits_only" scores the digits alone, as the
-    reader read them before separators were kept (it dropped them as specks)."""
+def signed_numbers(rng: np.random.Generator, count: int) -> list[str]:
+    """Numbers below zero: a minus before 1-3 digits ("-5", "-120"), every third with a decimal point ("-3.75")."""
+    def digits(low: int, high: int) -> str:
+        return "".join(str(d) for d in rng.integers(0, 10, rng.integers(low, high + 1)))
+    return ["-" + digits(1, 3) + ("." + digits(1, 2) if i % 3 == 2 else "") for i in range(count)]
+
+
+def separators_accuracy(predictor: Predictor, count: int, seed: int = 31, texts_of=separated_numbers) -> dict:
+    """Numbers with a dot, comma, dash or colon between digits (or, from `signed_numbers`, a minus before them),
+    written on the pad (the development and the held-out hand) and photographed as pen on paper (never tuned on: the
+    separator rules were set on other seeds of the same generator). "text" needs every digit and the separator right;
+    "digits_only" scores the digits alone, as the reader read them before separators were kept (it dropped them as
+    specks)."""
     rng = np.random.default_rng(seed)
-    texts = separated_numbers(rng, count)
+    texts = texts_of(rng, count)
     read = {"pad": [predictor.read_number_strokes(*written_number(t, rng)).text for t in texts],
             "pad_held_out_hand": [predictor.read_number_strokes(*written_number(t, rng, **VARIANTS["held_out"]["hand"]))
                                   .text for t in texts],
@@ -275,6 +284,7 @@ def main() -> None:
         result["pen_on_paper_two_lines"] = two_lines_accuracy(predictor, max(1, args.numbers // 3))
         result["pen_on_paper_small"] = small_writing_accuracy(predictor, max(1, args.numbers // 2))
         result["separators"] = separators_accuracy(predictor, args.numbers)
+        result["minus_signs"] = separators_accuracy(predictor, max(1, args.numbers // 2), 41, signed_numbers)
     result["live_read_latency"] = latency(predictor, args.repeats)
     result["load_average_after"] = load_average()
     report(result, saved)

@@ -158,9 +158,25 @@ def test_a_mark_between_digits_that_is_no_separator_is_ignored(bundled, mark):
     assert reading.text == "125" and reading.separators == ()
 
 
-def test_a_separator_before_the_first_or_after_the_last_digit_is_left_out(bundled):
-    reading = bundled.read_number_strokes(write("-", ONE, TWO, ".", x=10), PAD)
-    assert reading.text == "12"
+@pytest.mark.parametrize("items,text", [(("-", ONE, TWO, "."), "-12"), (("-", FIVE, ".", ZERO), "-5.0"),
+                                        (("-", (7, "plain")), "-7")], ids=["minus 12", "minus 5.0", "minus 7"])
+def test_a_minus_before_the_first_digit_is_kept_and_a_point_after_the_last_left_out(bundled, items, text):
+    reading = bundled.read_number_strokes(write(*items, x=10), PAD)
+    assert reading.text == reading.display == text
+    minus = reading.separators[0]
+    assert (minus.char, minus.before, minus.line) == ("-", 0, 0)
+    assert minus.box[0] + minus.box[2] <= reading.digits[0].box[0]
+    assert reading.keeping([0]).separators == (minus,), "kept with its digit"
+    assert reading.keeping(range(1, len(reading.digits))).separators == (), "and gone with it"
+
+
+@pytest.mark.parametrize("mark", [[(10.0, 160.0), (80.0, 164.0)], [(150.0, 255.0), (220.0, 258.0)],
+                                  [(150.0, 80.0), (220.0, 82.0)], [(196.0, 160.0), (199.0, 162.0)]],
+                         ids=["dash far to the left", "bar at the foot", "bar at the top", "dot"])
+def test_a_mark_before_the_first_digit_that_is_no_minus_is_ignored(bundled, mark):
+    strokes = write(FIVE, TWO, x=260)  # the 5's ink starts at 260 + 0.1 x 200
+    reading = bundled.read_number_strokes(strokes + [mark], PAD)
+    assert reading.text == "52" and reading.separators == ()
 
 
 @pytest.mark.parametrize("marks", [[[(300.0, 150.0)]], [[(300.0, 150.0), (420.0, 158.0)]],
@@ -330,8 +346,8 @@ def test_cli_reads_a_photo_of_315(mnist, tmp_path):
     assert bad.returncode == 1 and "missing.png: no such file" in bad.stderr and "Traceback" not in bad.stderr
 
 
-@pytest.mark.parametrize("text", ["555-12", "1,250"])
-def test_a_photo_keeps_a_dash_or_a_comma_between_digits(bundled, text):
+@pytest.mark.parametrize("text", ["555-12", "1,250", "-12.50", "-7"])
+def test_a_photo_keeps_a_dash_or_a_comma_between_digits_and_a_minus_before_them(bundled, text):
     photo = pen_photo_number(text, np.random.default_rng(0), touch_share=0)
     assert bundled.read_number(photo).text == text
 

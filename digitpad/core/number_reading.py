@@ -57,6 +57,7 @@ PEN_SHARE = 0.8
 DASH_WIDTH = (0.2, 1.2)
 DASH_FLAT = 0.5
 MIDDLE = (0.25, 0.75)
+MINUS_GAP = 0.8  # a minus sign before a number ends at most this share of its first digit's height left of it
 COLON_TOP = (0.1, 0.75)  # where a colon's upper dot has its middle (its lower one is a dot at the foot); its
 COLON_PEN_SHARE = 0.5  # partner vouches for it, so it may be thinner than a lone separator (a quick tap)
 EDGE_BANDS = (0.05, 0.15)  # a separator lies beside its digits' ink near its own height: the nearest of these
@@ -157,7 +158,8 @@ class NumberDigit:
 
 @dataclass(frozen=True)
 class Separator:
-    """A mark between two digits that is no digit: "." (a decimal point), ",", "-" or ":"."""
+    """A mark between two digits that is no digit: "." (a decimal point), ",", "-" or ":"; or a minus sign before
+    a line's first digit ("-5")."""
 
     char: str
     box: DigitBox  # as a digit's box
@@ -188,16 +190,20 @@ class NumberReading:
 
     def keeping(self, kept: Sequence[int]) -> NumberReading:
         """The reading of only the digits at indices `kept` (ascending), with the separators between two of them that
-        were neighbours; `newest` is left unset."""
+        were neighbours, and the minus signs of kept first digits; `newest` is left unset."""
         index = {old: new for new, old in enumerate(kept)}
         return NumberReading(tuple(self.digits[i] for i in kept), separators=tuple(
-            replace(s, before=index[s.before]) for s in self.separators if s.before in index and s.before - 1 in index))
+            replace(s, before=index[s.before]) for s in self.separators
+            if s.before in index and (s.before - 1 in index or self._starts_line(s.before))))
+
+    def _starts_line(self, index: int) -> bool:
+        return index == 0 or self.digits[index - 1].line != self.digits[index].line
 
     def _joined(self, shown) -> str:
         """Each digit as `shown(digit)` gives it, left to right, with the separators between them; lines of
         writing parted by a space."""
         before = self.separator_before()
-        return "".join((" " if i and d.line != self.digits[i - 1].line else before.get(i, "")) + shown(d)
+        return "".join((" " if i and self._starts_line(i) else "") + before.get(i, "") + shown(d)
                        for i, d in enumerate(self.digits))
 
     def __str__(self) -> str:
@@ -351,7 +357,7 @@ def _separator_between(speck: Box, tall: list, short: list[Box], ink: Ink | None
     the upper dot of a colon over one of the `short` pieces (or the ink's specks)."""
     sides = _neighbours(speck, tall, extent)
     if sides is None:
-        return False
+        return _minus_before(speck, tall[0][1], ink)
     left, right = sides[1:]
     return separator_char(speck, left, right, ink) is not None or any(
         separator_char(point, left, right, ink) == "." and _colon_top(point, [speck], left, right, ink)
@@ -381,6 +387,14 @@ def separator_char(speck: Box, left: Box, right: Box, ink: Ink | None = None) ->
             MIDDLE[0] <= middle <= MIDDLE[1]):
         return "-"
     return None
+
+
+def _minus_before(speck: Box, first: Box, ink: Ink | None = None) -> bool:
+    """The speck is a minus sign before a line whose first digit has the box `first`: a dash at that digit's
+    mid-height, ending at most MINUS_GAP of its height left of it."""
+    gap, height = first[0] - speck[2], first[3] - first[1]
+    return 0 <= gap <= MINUS_GAP * height and separator_char(
+        speck, (speck[0], first[1], speck[0], first[3]), first, ink) == "-"
 
 
 def _dot_shaped(width: float, tall: float, height: float, pen_width: float) -> bool:
@@ -536,7 +550,8 @@ def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0,
 def _separators(pieces: list[tuple[Piece, Box]], specks: list[Box], ink: Ink, scale: float, line_index: int,
                 first: int) -> list[Separator]:
     """The specks of one line's digits (pieces with their boxes, left to right; the first is digit `first` of the
-    reading) that are separators between two of them, at most one in each gap (the largest), left to right."""
+    reading) that are separators between two of them or a minus sign before them, at most one in each gap (the
+    largest), left to right."""
     def extent(piece: Piece, top: float, bottom: float) -> tuple[float, float] | None:
         return ink.row_extent(piece.marks, top, bottom) if piece.columns is None else None  # a cut piece: its box
 
@@ -544,9 +559,10 @@ def _separators(pieces: list[tuple[Piece, Box]], specks: list[Box], ink: Ink, sc
     for speck in specks:
         sides = _neighbours(speck, pieces, extent if ink.separate_strokes else None)
         if sides is None:
-            continue
-        after, left, right = sides
-        char = separator_char(speck, left, right, ink)
+            after, char = 0, "-" if pieces and _minus_before(speck, pieces[0][1], ink) else None
+        else:
+            after, left, right = sides
+            char = separator_char(speck, left, right, ink)
         if char == "." and (upper := _colon_top(speck, specks, left, right, ink)):
             char, speck = ":", union_box([speck, upper])
         size = (speck[2] - speck[0]) * (speck[3] - speck[1])

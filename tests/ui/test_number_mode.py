@@ -12,11 +12,15 @@ HEIGHT = 150
 
 
 def number_strokes(*items, x=30.0, gap=35.0, y=40.0):
-    """Digits (digit, style) left to right; a "." is a tap at their foot, with `gap` before the next digit."""
+    """Digits (digit, style) left to right; a "." is a tap at their foot, a "-" a bar at their middle, with `gap`
+    before the next digit."""
     strokes = []
     for item in items:
         if item == ".":
             strokes.append([(x, y + HEIGHT - 5)])
+        elif item == "-":
+            strokes.append([(x, y + HEIGHT / 2), (x + 50, y + HEIGHT / 2 + 2)])
+            x += 50
         else:
             strokes += place(STYLES[item[0]][item[1]], x, y, HEIGHT)
             x += 0.75 * HEIGHT
@@ -78,6 +82,21 @@ def test_an_amount_is_read_with_its_decimal_point(number_tab, qtbot):
     assert settle_number(qtbot, tab) == "12" and not point.isVisible()
 
 
+def test_a_minus_sign_is_shown_before_the_number(number_tab, qtbot):
+    tab = number_tab
+    draw(tab.canvas, number_strokes("-", (5, "two strokes"), ".", (2, "curved")))
+    assert settle_number(qtbot, tab) == "-5.2"
+    view = tab.number_view
+    minus = view.separator_labels[0]
+    assert minus.isVisible() and minus.text() == "-" and "-5.2" in view.number_label.text()
+    assert minus.mapTo(view, QPoint(0, 0)).x() < view.digit_buttons[0].mapTo(view, QPoint(0, 0)).x(), "before the 5"
+    for _ in range(3):  # the 2 and the point, then the 5's bar: "-5" until the 5 is gone
+        tab.undo_button.click()
+    assert settle_number(qtbot, tab) == "-5"
+    tab.undo_button.click()
+    assert settle_number(qtbot, tab) == "" and not minus.isVisible(), "a dash alone is no number"
+
+
 @pytest.mark.parametrize("digit,style", [(4, "closed"), (7, "crossbar")])
 def test_a_digit_in_two_strokes_stays_one_digit(number_tab, qtbot, digit, style):
     draw(number_tab.canvas, number_strokes((1, "stick"), (digit, style), (3, "round")))
@@ -100,7 +119,7 @@ def test_a_lone_dot_or_a_dash_is_no_number(number_tab, qtbot, strokes):
     draw(tab.canvas, strokes)
     assert settle_number(qtbot, tab) == "" and tab.canvas._digit_boxes == []
     assert tab.number_view.caption.text().startswith("No digit")  # says why, not "Write a number" over the ink
-    draw(tab.canvas, number_strokes((4, "closed"), (2, "curved"), x=300))
+    draw(tab.canvas, number_strokes((4, "closed"), (2, "curved"), x=450))  # far enough that the dash is no minus
     assert settle_number(qtbot, tab) == "42", "with a number beside it the mark is a speck, and the number whole"
 
 
