@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from digit_strokes import STYLES, place
 from PIL import Image, ImageDraw
-from written_numbers import pen_photo_number, photographed_number, written_number
+from written_numbers import pen_photo_number, photographed_number, write, written_number
 
 from digitpad.core.image_marks import ImageMarks
 from digitpad.core.ink import find_ink
@@ -15,28 +15,6 @@ from digitpad.core.number_reading import Piece, group_marks, lines_of
 from digitpad.core.stroke_marks import StrokeMarks, clip_stroke
 
 PAD = (960, 320)
-
-
-def write(*items, x=40.0, gap=40.0, height=200.0, y=60.0):
-    """Digits (digit, style) placed left to right with `gap` px between their boxes; a "." is a tap at their foot,
-    a ":" one more above it, a "," a short tail from the foot down to the left, a "-" a bar at their middle, each
-    with `gap` before the next."""
-    strokes = []
-    for item in items:
-        if item in (".", ":"):
-            strokes.append([(x, y + height - 6), (x + 3, y + height - 4)])
-            if item == ":":
-                strokes.append([(x, y + 0.45 * height), (x + 3, y + 0.45 * height + 2)])
-        elif item == ",":
-            strokes.append([(x + 6, y + height - 10), (x + 3, y + height + 15), (x - 4, y + height + 35)])
-        elif item == "-":
-            strokes.append([(x, y + height / 2), (x + 70, y + height / 2 + 4)])
-            x += 70
-        else:
-            strokes += place(STYLES[item[0]][item[1]], x, y, height)
-            x += 0.75 * height
-        x += gap
-    return strokes
 
 
 def test_four_digits_with_their_boxes_and_candidates(bundled):

@@ -43,6 +43,28 @@ def _ink_right(strokes) -> float:
 SEPARATOR_GAPS = (0.06, 0.3)  # a separator's gap to each neighbour, a share of the digit height
 
 
+def write(*items, x=40.0, gap=40.0, height=200.0, y=60.0):
+    """Digits (digit, style) placed left to right with `gap` px between their boxes; a "." is a tap at their foot,
+    a ":" one more above it, a "," a short tail from the foot down to the left, a "-" a bar at their middle, each
+    with `gap` before the next."""
+    strokes = []
+    for item in items:
+        if item in (".", ":"):
+            strokes.append([(x, y + height - 6), (x + 3, y + height - 4)])
+            if item == ":":
+                strokes.append([(x, y + 0.45 * height), (x + 3, y + 0.45 * height + 2)])
+        elif item == ",":
+            strokes.append([(x + 6, y + height - 10), (x + 3, y + height + 15), (x - 4, y + height + 35)])
+        elif item == "-":
+            strokes.append([(x, y + height / 2), (x + 70, y + height / 2 + 4)])
+            x += 70
+        else:
+            strokes += place(STYLES[item[0]][item[1]], x, y, height)
+            x += 0.75 * height
+        x += gap
+    return strokes
+
+
 def written_number(text: str, rng: np.random.Generator, pad_height: int = 320, gaps=(0.08, 0.5),
                    touch_share: float = 0.25, join_share: float = 0.3, size_change: float = 0.15,
                    baseline_drift: float = 0.08, slant: float = 0.12, tilt: float = 6.0, wobble: float = 0.03):

@@ -3,29 +3,18 @@
 import numpy as np
 import pytest
 from digit_strokes import STYLES, place
-from paper_photos import stroke_ink
 from drawing import draw, mouse
+from paper_photos import stroke_ink
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtTest import QTest
+from written_numbers import write
 
 HEIGHT = 150
 
 
-def number_strokes(*items, x=30.0, gap=35.0, y=40.0):
-    """Digits (digit, style) left to right; a "." is a tap at their foot, a "-" a bar at their middle, with `gap`
-    before the next digit."""
-    strokes = []
-    for item in items:
-        if item == ".":
-            strokes.append([(x, y + HEIGHT - 5)])
-        elif item == "-":
-            strokes.append([(x, y + HEIGHT / 2), (x + 50, y + HEIGHT / 2 + 2)])
-            x += 50
-        else:
-            strokes += place(STYLES[item[0]][item[1]], x, y, HEIGHT)
-            x += 0.75 * HEIGHT
-        x += gap
-    return strokes
+def number_strokes(*items, x=30.0, gap=35.0):
+    """Digits (digit, style), ".", "-" and so on written left to right at the top of the wide pad, HEIGHT tall."""
+    return write(*items, x=x, gap=gap, height=HEIGHT, y=40.0)
 
 
 def settle_number(qtbot, tab) -> str:
