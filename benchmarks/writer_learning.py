@@ -6,8 +6,9 @@ shapes), three write the styles the real pen data's misreads come from (European
 crossed sevens, slashed zeros, open fours). Per writer: 5 drawings of each digit are kept (what the person
 would keep on the Draw tab), the model is fine-tuned with `FinetuneConfig()` defaults, and 45 other drawings
 of each digit are read before and after. Reported per writer: misreads before and after and the share cut,
-MNIST test before and after, wall and CPU time (rendering, scoring and training) with the load average; and
-the average and worst cut. Prints one JSON object.
+MNIST test before and after, the share of the fine-tune's change kept (below 1 where the guard against
+forgetting acted), wall and CPU time (rendering, scoring and training) with the load average; and the
+average and worst cut. Prints one JSON object.
 
 The reported writers are drawn from seeds 6000-6011; `--seed 7000` draws other writers of the same
 styles, for tuning `FinetuneConfig` (`--set steps=300 lr=1e-3 ...`) without looking at the reported ones.
@@ -96,7 +97,8 @@ def learn(predictor: Predictor, kept: list, data, config: FinetuneConfig) -> tup
                                                  "cpu_seconds": round(time.process_time() - cpu_started, 1),
                                                  "load_average": load_average(),
                                                  "mnist_before": outcome.mnist_before,
-                                                 "mnist_after": outcome.mnist_after}
+                                                 "mnist_after": outcome.mnist_after,
+                                                 "kept_share": checkpoint.metrics.get("kept_share", 1.0)}
 
 
 def main() -> None:
