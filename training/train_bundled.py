@@ -46,11 +46,13 @@ def pen_extra(count: int, non_digits: int, seed: int, cache: Path | None = None,
     """Pen-drawn digits, plus non-digits with uniformly random labels (the model learns to be unsure of them),
     plus `long_ones` long-reach European ones and sevens.
 
-    Drawing them takes minutes on a busy machine: `cache` (an .npz) keeps them for the next run.
+    Drawing them takes minutes on a busy machine: `cache` (an .npz) keeps them for the next run with the same
+    counts and seed.
     """
+    made = np.array([count, non_digits, long_ones, seed])
     if cache and cache.exists():
         saved = np.load(cache)
-        if len(saved["labels"]) == count + non_digits + long_ones:
+        if "made" in saved and np.array_equal(saved["made"], made):
             return torch.from_numpy(saved["images"]), torch.from_numpy(saved["labels"])
     images, labels = digit_set(count, seed=TRAINING_WRITERS_SEED + seed)
     if non_digits:
@@ -61,7 +63,7 @@ def pen_extra(count: int, non_digits: int, seed: int, cache: Path | None = None,
         ones, ones_labels = digit_set(long_ones, seed=TRAINING_WRITERS_SEED + seed + 2, designs=LONG_ONES)
         images, labels = np.concatenate([images, ones]), np.concatenate([labels, ones_labels])
     if cache:
-        np.savez(cache, images=images, labels=labels.astype(np.int64))
+        np.savez(cache, images=images, labels=labels.astype(np.int64), made=made)
     return torch.from_numpy(images), torch.from_numpy(labels.astype(np.int64))
 
 
