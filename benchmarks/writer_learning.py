@@ -98,7 +98,7 @@ def learn(predictor: Predictor, kept: list, data, config: FinetuneConfig) -> tup
                                                  "load_average": load_average(),
                                                  "mnist_before": outcome.mnist_before,
                                                  "mnist_after": outcome.mnist_after,
-                                                 "kept_share": checkpoint.metrics.get("kept_share", 1.0)}
+                                                 "kept_share": outcome.kept_share}
 
 
 def main() -> None:
