@@ -13,6 +13,7 @@ from digit_strokes import BOXY_THREE, STYLES, jittered, place
 from digitpad.core.checkpoint import Checkpoint
 from digitpad.core.config import FinetuneConfig, TrainingError
 from digitpad.core.finetune import (
+    CHECK_IMAGES,
     PEN_FACTORS,
     SCALES,
     FinetuneReport,
@@ -22,11 +23,13 @@ from digitpad.core.finetune import (
     sample_id,
     split_held_out,
 )
+from digitpad.core.metrics import evaluate, recorded_accuracy
 from digitpad.core.personal import PersonalSet, Sample
 from digitpad.core.trainer import Finished, Message, Step, Stopped, TrainControl
 
 PAD = (280, 280)
 QUICK = FinetuneConfig(steps=40, device="cpu")
+BRIEF = FinetuneConfig(steps=10, device="cpu")  # where what is learnt does not matter
 
 
 def kept(strokes, label, predictor):
@@ -86,7 +89,14 @@ def test_fine_tuning_learns_the_style_without_forgetting_mnist(bundled, mnist, b
     report, checkpoint = events[-1].finetune, events[-1].checkpoint
     assert report.held_out_labels == [3, 3] and report.held_out_images.shape == (2, 28, 28)
     assert report.personal_after == 1.0 > report.personal_before
-    assert report.mnist_before == pytest.approx(bundled.accuracy, abs=3e-4)  # the same test images, scored again
+    # the bundled model records its accuracy on these very test images: not scored again before
+    assert report.mnist_before == bundled.accuracy
+    assert not any(isinstance(e, Message) and "before fine-tuning" in e.text for e in events)
+    # the model kept records its accuracies on the test and the check images, for a fine-tune of it in turn
+    assert recorded_accuracy(checkpoint.metrics, mnist.test_images, mnist.test_labels) == checkpoint.accuracy
+    check = mnist.train_images[-CHECK_IMAGES:], mnist.train_labels[-CHECK_IMAGES:]
+    assert recorded_accuracy(checkpoint.metrics, *check) == evaluate(checkpoint.build_model(), *check,
+                                                                      checkpoint.normalization)["accuracy"]
     assert abs(report.mnist_drop) <= 0.003 and not report.forgot
     lines = report.lines()
     assert lines[0] == "Fine-tuned digitnet (bundled)" and "2 of 2 after (100%)" in lines[1]
@@ -157,13 +167,37 @@ def test_forgetting_mnist_is_reported(bundled, mnist, boxy_threes):
 @pytest.mark.parametrize("stop_after", ["learning from", "scoring"])
 def test_stop_while_preparing(bundled, mnist, boxy_threes, stop_after):
     control = TrainControl()
-    events = finetune(bundled.checkpoint, boxy_threes, mnist, QUICK, control)
+    unrecorded = {k: v for k, v in bundled.checkpoint.metrics.items() if k != "accuracies"}  # scored before, then
+    events = finetune(replace(bundled.checkpoint, metrics=unrecorded), boxy_threes, mnist, QUICK, control)
     for event in events:
         if isinstance(event, Message) and event.text.startswith(stop_after):
             break
     control.stop()
     rest = list(events)
     assert rest == [Stopped(0, 0)], "stopped before any rendering or scoring went on, and before training"
+
+
+def test_a_start_without_a_recorded_accuracy_is_scored_before(bundled, mnist, boxy_threes):
+    unrecorded = {k: v for k, v in bundled.checkpoint.metrics.items() if k != "accuracies"}
+    small = mnist.subset(train=1200, test=500)
+    events = list(finetune(replace(bundled.checkpoint, metrics=unrecorded), boxy_threes, small, BRIEF))
+    assert any(isinstance(e, Message) and e.text.startswith("scoring digitnet (bundled) on 500 test images before")
+               for e in events)
+    assert events[-1].finetune.mnist_before == evaluate(bundled.checkpoint.build_model(), small.test_images,
+                                                        small.test_labels, bundled.checkpoint.normalization)["accuracy"]
+
+
+def test_stop_while_scoring_the_fine_tuned_model(bundled, mnist, boxy_threes):
+    control = TrainControl()
+    events = finetune(bundled.checkpoint, boxy_threes, mnist.subset(train=1200, test=3000), BRIEF, control)
+    seen = []
+    for event in events:
+        seen.append(event)
+        if isinstance(event, Message) and event.text.startswith("scoring the fine-tuned model on 3,000 test images"):
+            break
+    control.stop()
+    last = [e for e in seen if isinstance(e, Step)][-1]
+    assert list(events) == [Stopped(last.epochs, last.steps_per_epoch)], "stopped after training, and nothing saved"
 
 
 def test_the_share_of_personal_digits_holds_on_a_small_dataset(bundled, mnist, boxy_threes):

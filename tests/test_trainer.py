@@ -4,6 +4,7 @@ import pytest
 import torch
 
 from digitpad.core.config import PRESETS, TrainConfig, TrainingError, preset
+from digitpad.core.metrics import recorded_accuracy
 from digitpad.core.trainer import Epoch, Finished, Message, Step, Stopped, TrainControl, train
 
 SMALL = dict(arch="lenet5", epochs=2, batch_size=64, train_limit=2000, augment=0.0, styles=False, device="cpu")
@@ -25,6 +26,9 @@ def test_events_describe_progress_and_end_with_an_evaluated_checkpoint(mnist):
     wrong = metrics["misclassified"]
     assert len(wrong) == min(100, 1000 - round(metrics["accuracy"] * 1000))
     assert all(int(mnist.test_labels[i]) == true != predicted for i, true, predicted in wrong)
+    test = mnist.subset(test=1000)
+    assert recorded_accuracy(metrics, test.test_images, test.test_labels) == metrics["accuracy"]
+    assert recorded_accuracy(metrics, mnist.test_images, mnist.test_labels) is None, "only on the images scored"
 
 
 def test_tiny_runs_train_without_a_warm_up_phase(mnist):

@@ -21,7 +21,7 @@ from .checkpoint import Checkpoint
 from .config import FinetuneConfig, TrainingError
 from .datasets import DigitData
 from .device import resolve_device
-from .metrics import evaluate, predict_logits, scores, test_results
+from .metrics import evaluate, predict_logits, recorded_accuracy, recording_accuracy, scores, test_results
 from .personal import PersonalSet, Sample
 from .preprocess import to_uint8
 from .strokes import drawing_input, model_pen_width
@@ -242,12 +242,14 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
     held_images, learn_images = model_inputs(held), model_inputs(learn)
     before = _readings(model, held_images, norm, device)
     learn_before = _readings(model, learn_images, norm, device)
-    yield Message(f"scoring {start.display_name} on {len(data.test_labels):,} test images before fine-tuning...")
-    logits = score_in_chunks(model, data.test_images.to(device), norm, control)
-    if logits is None:
-        yield Stopped(0, 0)
-        return
-    test_before = scores(logits, data.test_labels)["accuracy"]  # as the trainer scores the model after
+    test_before = recorded_accuracy(start.metrics, data.test_images, data.test_labels)
+    if test_before is None:
+        yield Message(f"scoring {start.display_name} on {len(data.test_labels):,} test images before fine-tuning...")
+        logits = score_in_chunks(model, data.test_images.to(device), norm, control)
+        if logits is None:
+            yield Stopped(0, 0)
+            return
+        test_before = scores(logits, data.test_labels)["accuracy"]  # as the model after is scored
 
     # Each epoch: a share of the data's training images and the person's renderings, oversampled to
     # `personal_share` of the mix (fewer when the dataset is small, so the share holds, and then more
@@ -272,46 +274,60 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
         yield Message(f"only {len(learnt_now)} of your {len(learn)} digits fit in this fine-tune; more steps "
                       "would take them all")
 
-    for event in train(train_config, data, control, name, start=start, extra=(images[order], labels[order])):
+    events = train(train_config, data, control, name, start=start, extra=(images[order], labels[order]), test=False)
+    for event in events:
         if isinstance(event, Finished):
-            event = replace(event, checkpoint=_forgetting_no_more(start, model, event.checkpoint, data, config,
-                                                                  data_count))
-            tuned = event.checkpoint.build_model().to(device)
+            kept, kept_share = _forgetting_no_more(start, model, event.checkpoint, data, config, data_count)
+            tuned = kept.build_model().to(device)
+            yield Message(f"scoring the fine-tuned model on {len(data.test_labels):,} test images...")
+            logits = score_in_chunks(tuned, data.test_images.to(device), norm, control)
+            if logits is None:
+                yield Stopped(epochs, steps_per_epoch)
+                return
+            metrics = {**kept.metrics, **test_results(logits, data.test_labels.to(device))}
+            metrics = recording_accuracy(metrics, data.test_images, data.test_labels, metrics["accuracy"])
+            if kept_share < 1:
+                metrics["kept_share"] = kept_share
+            kept = replace(kept, metrics=metrics)
             test_name = "MNIST" if data.source.startswith("MNIST") else data.source
             report = FinetuneReport(start.display_name, test_name, held_images, [s.label for s in held], before,
-                                    _readings(tuned, held_images, norm, device), test_before,
-                                    event.checkpoint.accuracy, config.max_mnist_drop,
-                                    sorted(learnt_before | learnt_now), len(labels), learn_images,
-                                    [s.label for s in learn], learn_before, _readings(tuned, learn_images, norm, device),
-                                    event.checkpoint.metrics.get("kept_share", 1.0))
-            event.checkpoint.metrics["finetune"] = report.summary()
-            event.checkpoint.train_config["finetune"] = {**asdict(config), "from": start.display_name}
-            event = replace(event, finetune=report)
+                                    _readings(tuned, held_images, norm, device), test_before, kept.accuracy,
+                                    config.max_mnist_drop, sorted(learnt_before | learnt_now), len(labels),
+                                    learn_images, [s.label for s in learn], learn_before,
+                                    _readings(tuned, learn_images, norm, device), kept_share)
+            kept.metrics["finetune"] = report.summary()
+            kept.train_config["finetune"] = {**asdict(config), "from": start.display_name}
+            event = replace(event, checkpoint=kept, finetune=report)
         yield event
 
 
 def _forgetting_no_more(start: Checkpoint, start_model: torch.nn.Module, tuned: Checkpoint, data: DigitData,
-                        config: FinetuneConfig, used: int) -> Checkpoint:
-    """The fine-tuned model; or, when it forgets more than `config.max_mnist_drop` of the training images no
-    fine-tune uses (`used` is how many it drew from), the start's weights moved only part of the way to it: the
-    largest share of KEPT_SHARES that forgets no more (the smallest when none does). Most of what was learnt
-    stays (weight interpolation, as in WiSE-FT). The test set plays no part in the choice; the report measures
-    the model chosen on it, as it measures any fine-tune. `start_model` is the start, built on the device to
-    score on."""
+                        config: FinetuneConfig, used: int) -> tuple[Checkpoint, float]:
+    """(the model to keep, the share of the change kept): the fine-tuned model, whole; or, when it forgets more
+    than `config.max_mnist_drop` of the training images no fine-tune uses (`used` is how many it drew from), the
+    start's weights moved only part of the way to it: the largest share of KEPT_SHARES that forgets no more (the
+    smallest when none does). Most of what was learnt stays (weight interpolation, as in WiSE-FT). The test set
+    plays no part in the choice; the caller scores the model kept on it, whichever it is. The model kept records
+    its accuracy on those images, so fine-tuning it in turn need not score them again. `start_model` is the
+    start, built on the device to score on."""
     if len(data.train_labels) < used + CHECK_IMAGES:
-        return tuned
+        return tuned, 1.0
     device = next(start_model.parameters()).device
-    check = data.train_images[-CHECK_IMAGES:].to(device), data.train_labels[-CHECK_IMAGES:].to(device)
+    check = data.train_images[-CHECK_IMAGES:], data.train_labels[-CHECK_IMAGES:]
     norm = start.normalization
-    before = evaluate(start_model, *check, norm)["accuracy"]
-    if before - evaluate(tuned.build_model().to(device), *check, norm)["accuracy"] <= config.max_mnist_drop:
-        return tuned
-    for share in KEPT_SHARES:
-        blended = replace(tuned, state_dict={
-            k: v + share * (tuned.state_dict[k] - v) if v.is_floating_point() else tuned.state_dict[k]
-            for k, v in start.state_dict.items()})
-        model = blended.build_model().to(device)
-        if before - evaluate(model, *check, norm)["accuracy"] <= config.max_mnist_drop:
-            break
-    results = test_results(predict_logits(model, data.test_images.to(device), norm), data.test_labels.to(device))
-    return replace(blended, metrics={**tuned.metrics, **results, "kept_share": share})
+
+    def accuracy(model: torch.nn.Module) -> float:
+        return evaluate(model, *(t.to(device) for t in check), norm)["accuracy"]
+
+    before = recorded_accuracy(start.metrics, *check)
+    before = accuracy(start_model) if before is None else before
+    share, kept, after = 1.0, tuned, accuracy(tuned.build_model().to(device))
+    if before - after > config.max_mnist_drop:
+        for share in KEPT_SHARES:
+            kept = replace(tuned, state_dict={
+                k: v + share * (tuned.state_dict[k] - v) if v.is_floating_point() else tuned.state_dict[k]
+                for k, v in start.state_dict.items()})
+            after = accuracy(kept.build_model().to(device))
+            if before - after <= config.max_mnist_drop:
+                break
+    return replace(kept, metrics=recording_accuracy(kept.metrics, *check, after)), share

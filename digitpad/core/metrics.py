@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -51,6 +53,28 @@ def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, norm:
 def test_results(logits: torch.Tensor, labels: torch.Tensor) -> dict:
     """What a checkpoint keeps of its model's test: the scores, and the first MISCLASSIFIED_KEPT misread digits."""
     return {**scores(logits, labels), "misclassified": misclassified(logits, labels, MISCLASSIFIED_KEPT)}
+
+
+def image_set_key(images: torch.Tensor, labels: torch.Tensor) -> str:
+    """A content hash of labelled images: an accuracy recorded under it holds for exactly these images."""
+    digest = hashlib.sha256(images.cpu().contiguous().numpy().tobytes())
+    digest.update(labels.cpu().to(torch.int64).numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+def recorded_accuracy(metrics: dict, images: torch.Tensor, labels: torch.Tensor) -> float | None:
+    """The accuracy a checkpoint's `metrics` record for its model on exactly these images, or None: scoring
+    them again would give the same (a fine-tune's start is scored before it, and is often a model just scored)."""
+    record = metrics.get("accuracies")
+    value = record.get(image_set_key(images, labels)) if isinstance(record, dict) else None
+    return float(value) if isinstance(value, float) and 0 <= value <= 1 else None
+
+
+def recording_accuracy(metrics: dict, images: torch.Tensor, labels: torch.Tensor, accuracy: float) -> dict:
+    """`metrics` with the model's accuracy on these images recorded (recorded_accuracy reads it)."""
+    record = metrics.get("accuracies")
+    return {**metrics, "accuracies": {**(record if isinstance(record, dict) else {}),
+                                      image_set_key(images, labels): accuracy}}
 
 
 def misclassified(logits: torch.Tensor, labels: torch.Tensor, limit: int = 100) -> list[tuple[int, int, int]]:

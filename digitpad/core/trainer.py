@@ -24,7 +24,7 @@ from .datasets import DigitData
 from .device import resolve_device
 from .distill import Teacher, distillation_loss
 from .inside import first_layer_filters
-from .metrics import evaluate, predict_logits, test_results
+from .metrics import evaluate, predict_logits, recording_accuracy, test_results
 from .models import build_model, parameter_count
 from .normalization import Normalization
 from .styles import style_variants
@@ -168,12 +168,13 @@ def score_in_chunks(model: torch.nn.Module, images: torch.Tensor, norm: Normaliz
 
 def train(config: TrainConfig, data: DigitData, control: TrainControl | None = None, name: str = "",
           start: Checkpoint | None = None, extra: tuple[torch.Tensor, torch.Tensor] | None = None,
-          teacher: Teacher | None = None) -> Iterator[Event]:
+          teacher: Teacher | None = None, test: bool = True) -> Iterator[Event]:
     """Train a model, yielding progress events; ends with Finished (the evaluated checkpoint) or Stopped.
 
     `start` continues from a checkpoint's weights and normalisation (fine-tuning) instead of a new
     model; `extra` images (uint8 N x 28 x 28) and labels join the training split (never validation);
     `teacher` (core.distill.soft_targets) gives the soft targets `config.distill` of the loss is taken on.
+    `test=False` leaves the test set unscored (a fine-tune scores the model it keeps, which may be another).
     Raises TrainingError when the configuration is invalid, the loss stops being finite or memory runs out.
     """
     problems = config.problems() + (["distilling needs a teacher"] if config.distill and teacher is None else [])
@@ -255,11 +256,14 @@ def train(config: TrainConfig, data: DigitData, control: TrainControl | None = N
         raise TrainingError(f"out of memory on {device}: lower the batch size (it was {config.batch_size})") from None
 
     seconds = time.perf_counter() - began
-    logits = score_in_chunks(model, data.test_images, norm, control)
-    if logits is None:
-        yield Stopped(config.epochs, steps_per_epoch)
-        return
-    metrics = test_results(logits, data.test_labels)
+    metrics = {}
+    if test:
+        logits = score_in_chunks(model, data.test_images, norm, control)
+        if logits is None:
+            yield Stopped(config.epochs, steps_per_epoch)
+            return
+        metrics = test_results(logits, data.test_labels)
+        metrics = recording_accuracy(metrics, data.test_images, data.test_labels, metrics["accuracy"])
     metrics.update(train_seconds=round(seconds, 1), parameters=parameter_count(model), device=str(device),
                    dataset=data.source, train_images=len(train_y))
     checkpoint = Checkpoint.from_model(model, arch, arch_args, normalization=norm,
