@@ -265,6 +265,26 @@ def test_a_number_written_small_in_the_frame_is_looked_at_again_finer(bundled, t
     assert find_ink(usual).scale == pytest.approx(1000 / 512, abs=0.05), "writing of a usual size: one look"
 
 
+def test_small_writing_beside_a_dark_shadow_is_not_taken_for_chalk(bundled, tmp_path):
+    """A shadow's long edge outweighs the few ink pixels of small writing, so the whole image looks like chalk on
+    a board; the writing is found with the other polarity. A shadow on an empty page stays no digit: what the
+    other polarity finds there lies at the image's edge."""
+    from written_numbers import pen_photo_number
+
+    from digitpad.core.preprocess import to_float_gray
+
+    shaded = pen_photo_number("6127", np.random.default_rng(42), height_share=0.12)  # a shadow over the right half
+    gray = to_float_gray(np.asarray(shaded.convert("L")))
+    assert ink._polarity(ink._resize(gray, ink.WORKING_SIDE / max(gray.shape))) == "light", "it looks like chalk"
+    shaded.save(tmp_path / "shaded.jpg", quality=90)
+    for image in (shaded, str(tmp_path / "shaded.jpg")):
+        assert find_ink(shaded if image is shaded else load_image(image)).polarity == "dark"
+        assert bundled.read_number(image).text == "6127"  # before: "" (no digit found)
+    page, _ = empty_page("everything", np.random.default_rng(29))  # ruled, a shadow in a corner, the desk beyond
+    assert find_ink(page).polarity == "dark" and find_ink(page, ink="light").marks, "the shadow's rim, as chalk"
+    assert not bundled.read(page).found and not bundled.read_number(page).digits
+
+
 @pytest.mark.parametrize("size", [(1, 500), (500, 1), (1, 1), (2, 300)])
 def test_white_images_one_pixel_thick_hold_no_digit(bundled, tmp_path, size):
     for color in (255, 0):

@@ -46,6 +46,7 @@ STROKE_BAND = (0.7, 1.35)  # strokes within this factor of it are kept as writte
 WIDER_THAN_STROKE = 1.5  # ink this many times wider than the mark's usual stroke (a filled loop) is redrawn as wide
 RENDER_SIDE = 80  # a mark is normalised at this size (its longer side, unless a fine pen needs more)
 SMALL_INK = 32  # px at the working size: when no mark is taller, the image is looked at again at FINE_SIDE
+EDGE_SHARE = 0.01  # ink found only with the other polarity must keep this share of the longer side from the edges
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,26 @@ def find_ink(image, ink: Ink = "auto", original_size: tuple[int, int] | None = N
         image = _shrink(image)
     gray = to_float_gray(image)
     original_size = original_size or (gray.shape[1], gray.shape[0])
+    found = _looked_at(gray, ink, original_size)
+    if ink == "auto" and not found.marks:
+        # The polarity is judged on the whole image, where a shadow's long edge can outweigh small writing's
+        # few ink pixels and call dark ink chalk. Ink of the other polarity is then the writing, if it all
+        # stands clear of the image's edges: at an edge it is a shadow's rim or the paper's edge.
+        other = _looked_at(gray, "light" if found.polarity == "dark" else "dark", original_size)
+        if other.marks and not any(_near_edge(m.working_box, other.labels.shape) for m in other.marks):
+            return other
+    return found
+
+
+def _near_edge(box: tuple[int, int, int, int], shape: tuple[int, ...]) -> bool:
+    """Whether a working-size box comes within EDGE_SHARE of the image's longer side to any of its edges."""
+    x, y, width, height = box
+    margin = EDGE_SHARE * max(shape)
+    return min(x, y, shape[1] - x - width, shape[0] - y - height) < margin
+
+
+def _looked_at(gray: np.ndarray, ink: Ink, original_size: tuple[int, int]) -> InkMap:
+    """The ink found at the working size, or, for small writing, at the finer size."""
     found = _find_at(gray, WORKING_SIDE, ink, original_size)
     if found.marks and max(gray.shape) > WORKING_SIDE and max(m.working_box[3] for m in found.marks) < SMALL_INK:
         # Small writing: its strokes are a pixel wide at 512. The finer look's answer stands even when it finds
