@@ -170,22 +170,28 @@ def test_a_non_utf8_file_name_loads_and_is_named(tmp_path):
         Checkpoint.load(odd)
 
 
-def test_a_recorded_accuracy_counts_only_for_the_same_images_and_only_when_plausible(mnist, tmp_path):
-    """A fine-tune takes its start's recorded accuracy instead of scoring again: an odd record (a foreign or
-    hostile file's) is not taken, and the file still loads."""
+def test_a_recorded_accuracy_counts_only_for_the_same_weights_and_images_and_only_when_plausible(mnist, tmp_path):
+    """A fine-tune takes its start's recorded accuracy instead of scoring again: a record beside other weights (a
+    blend keeps its first model's metrics) or other images does not count, nor does an odd record (a foreign or
+    hostile file's), and the file still loads."""
     from dataclasses import replace
 
     from digitpad.core.metrics import recorded_accuracy, recording_accuracy
 
     images, labels = mnist.test_images[:50], mnist.test_labels[:50]
-    metrics = recording_accuracy({"accuracy": 0.9}, images, labels, 0.98)
-    assert recorded_accuracy(metrics, images, labels) == 0.98 and metrics["accuracy"] == 0.9
+    checkpoint = Checkpoint.from_model(build_model("lenet5"), "lenet5", {})
+    weights = checkpoint.state_dict
+    metrics = recording_accuracy({"accuracy": 0.9}, weights, images, labels, 0.98)
+    assert recorded_accuracy(metrics, weights, images, labels) == 0.98 and metrics["accuracy"] == 0.9
+    path = replace(checkpoint, metrics=metrics).save(tmp_path / "recorded.pt")
+    assert recorded_accuracy(Checkpoint.load(path).metrics, Checkpoint.load(path).state_dict, images, labels) == 0.98
     changed = labels.clone()
     changed[0] = (changed[0] + 1) % 10
-    assert recorded_accuracy(metrics, images, changed) is None
-    assert recorded_accuracy(metrics, mnist.test_images[1:51], mnist.test_labels[1:51]) is None
+    assert recorded_accuracy(metrics, weights, images, changed) is None
+    assert recorded_accuracy(metrics, weights, mnist.test_images[1:51], mnist.test_labels[1:51]) is None
+    other = {k: v + 1e-3 if v.is_floating_point() else v for k, v in weights.items()}
+    assert recorded_accuracy(metrics, other, images, labels) is None
     key = next(iter(metrics["accuracies"]))
     for odd in ({key: "0.98"}, {key: 7.0}, {key: float("nan")}, [key], "0.98"):
-        path = replace(Checkpoint.from_model(build_model("lenet5"), "lenet5", {}),
-                       metrics={"accuracies": odd}).save(tmp_path / "odd.pt")
-        assert recorded_accuracy(Checkpoint.load(path).metrics, images, labels) is None
+        path = replace(checkpoint, metrics={"accuracies": odd}).save(tmp_path / "odd.pt")
+        assert recorded_accuracy(Checkpoint.load(path).metrics, weights, images, labels) is None

@@ -93,10 +93,11 @@ def test_fine_tuning_learns_the_style_without_forgetting_mnist(bundled, mnist, b
     assert report.mnist_before == bundled.accuracy
     assert not any(isinstance(e, Message) and "before fine-tuning" in e.text for e in events)
     # the model kept records its accuracies on the test and the check images, for a fine-tune of it in turn
-    assert recorded_accuracy(checkpoint.metrics, mnist.test_images, mnist.test_labels) == checkpoint.accuracy
+    weights = checkpoint.state_dict
+    assert recorded_accuracy(checkpoint.metrics, weights, mnist.test_images, mnist.test_labels) == checkpoint.accuracy
     check = mnist.train_images[-CHECK_IMAGES:], mnist.train_labels[-CHECK_IMAGES:]
-    assert recorded_accuracy(checkpoint.metrics, *check) == evaluate(checkpoint.build_model(), *check,
-                                                                      checkpoint.normalization)["accuracy"]
+    assert recorded_accuracy(checkpoint.metrics, weights, *check) == evaluate(checkpoint.build_model(), *check,
+                                                                               checkpoint.normalization)["accuracy"]
     assert abs(report.mnist_drop) <= 0.003 and not report.forgot
     lines = report.lines()
     assert lines[0] == "Fine-tuned digitnet (bundled)" and "2 of 2 after (100%)" in lines[1]

@@ -27,8 +27,9 @@ def test_events_describe_progress_and_end_with_an_evaluated_checkpoint(mnist):
     assert len(wrong) == min(100, 1000 - round(metrics["accuracy"] * 1000))
     assert all(int(mnist.test_labels[i]) == true != predicted for i, true, predicted in wrong)
     test = mnist.subset(test=1000)
-    assert recorded_accuracy(metrics, test.test_images, test.test_labels) == metrics["accuracy"]
-    assert recorded_accuracy(metrics, mnist.test_images, mnist.test_labels) is None, "only on the images scored"
+    weights = finished.checkpoint.state_dict
+    assert recorded_accuracy(metrics, weights, test.test_images, test.test_labels) == metrics["accuracy"]
+    assert recorded_accuracy(metrics, weights, mnist.test_images, mnist.test_labels) is None, "only the images scored"
 
 
 def test_tiny_runs_train_without_a_warm_up_phase(mnist):

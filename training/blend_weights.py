@@ -21,7 +21,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from digitpad.core.checkpoint import Checkpoint  # noqa: E402
 from digitpad.core.datasets import load_mnist  # noqa: E402
-from digitpad.core.metrics import evaluate  # noqa: E402
+from digitpad.core.metrics import evaluate, recording_accuracy  # noqa: E402
 
 
 def blend(first: Checkpoint, second: Checkpoint, share: float) -> Checkpoint:
@@ -48,8 +48,10 @@ def main() -> None:
     blended = blend(first, second, args.share)
     data = load_mnist(args.data_dir)
     scored = evaluate(blended.build_model().eval(), data.test_images, data.test_labels, blended.normalization)
-    blended = dataclasses.replace(blended, metrics={**blended.metrics, **scored})
-    blended.metrics.pop("misclassified", None)
+    metrics = {k: v for k, v in blended.metrics.items() if k not in ("misclassified", "accuracies")}  # the first's
+    metrics = recording_accuracy({**metrics, **scored}, blended.state_dict, data.test_images, data.test_labels,
+                                 scored["accuracy"])
+    blended = dataclasses.replace(blended, metrics=metrics)
     blended.save(args.out, replace_bundled=True)
     print(f"{args.share:.0%} of {args.second} blended into {args.first}: MNIST test {scored['accuracy']:.4f}; "
           f"saved {args.out}")

@@ -242,7 +242,7 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
     held_images, learn_images = model_inputs(held), model_inputs(learn)
     before = _readings(model, held_images, norm, device)
     learn_before = _readings(model, learn_images, norm, device)
-    test_before = recorded_accuracy(start.metrics, data.test_images, data.test_labels)
+    test_before = recorded_accuracy(start.metrics, start.state_dict, data.test_images, data.test_labels)
     if test_before is None:
         yield Message(f"scoring {start.display_name} on {len(data.test_labels):,} test images before fine-tuning...")
         logits = score_in_chunks(model, data.test_images.to(device), norm, control)
@@ -285,7 +285,8 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
                 yield Stopped(epochs, steps_per_epoch)
                 return
             metrics = {**kept.metrics, **test_results(logits, data.test_labels.to(device))}
-            metrics = recording_accuracy(metrics, data.test_images, data.test_labels, metrics["accuracy"])
+            metrics = recording_accuracy(metrics, kept.state_dict, data.test_images, data.test_labels,
+                                         metrics["accuracy"])
             if kept_share < 1:
                 metrics["kept_share"] = kept_share
             kept = replace(kept, metrics=metrics)
@@ -319,7 +320,7 @@ def _forgetting_no_more(start: Checkpoint, start_model: torch.nn.Module, tuned: 
     def accuracy(model: torch.nn.Module) -> float:
         return evaluate(model, *(t.to(device) for t in check), norm)["accuracy"]
 
-    before = recorded_accuracy(start.metrics, *check)
+    before = recorded_accuracy(start.metrics, start.state_dict, *check)
     before = accuracy(start_model) if before is None else before
     share, kept, after = 1.0, tuned, accuracy(tuned.build_model().to(device))
     if before - after > config.max_mnist_drop:
@@ -330,4 +331,4 @@ def _forgetting_no_more(start: Checkpoint, start_model: torch.nn.Module, tuned: 
             after = accuracy(kept.build_model().to(device))
             if before - after <= config.max_mnist_drop:
                 break
-    return replace(kept, metrics=recording_accuracy(kept.metrics, *check, after)), share
+    return replace(kept, metrics=recording_accuracy(kept.metrics, kept.state_dict, *check, after)), share

@@ -55,26 +55,32 @@ def test_results(logits: torch.Tensor, labels: torch.Tensor) -> dict:
     return {**scores(logits, labels), "misclassified": misclassified(logits, labels, MISCLASSIFIED_KEPT)}
 
 
-def image_set_key(images: torch.Tensor, labels: torch.Tensor) -> str:
-    """A content hash of labelled images: an accuracy recorded under it holds for exactly these images."""
-    digest = hashlib.sha256(images.cpu().contiguous().numpy().tobytes())
+def scoring_key(state_dict: dict, images: torch.Tensor, labels: torch.Tensor) -> str:
+    """A content hash of a model's weights and of labelled images: an accuracy recorded under it holds for exactly
+    those weights on exactly those images (a copy of the metrics beside other weights, as in a blend, never counts)."""
+    digest = hashlib.sha256()
+    for name in sorted(state_dict):
+        digest.update(name.encode())
+        digest.update(state_dict[name].detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes())
+    digest.update(images.cpu().contiguous().numpy().tobytes())
     digest.update(labels.cpu().to(torch.int64).numpy().tobytes())
     return digest.hexdigest()[:16]
 
 
-def recorded_accuracy(metrics: dict, images: torch.Tensor, labels: torch.Tensor) -> float | None:
-    """The accuracy a checkpoint's `metrics` record for its model on exactly these images, or None: scoring
-    them again would give the same (a fine-tune's start is scored before it, and is often a model just scored)."""
+def recorded_accuracy(metrics: dict, state_dict: dict, images: torch.Tensor, labels: torch.Tensor) -> float | None:
+    """The accuracy a checkpoint's `metrics` record for its weights on exactly these images, or None: scoring them
+    again would give the same (a fine-tune's start is scored before it, and is often a model just scored)."""
     record = metrics.get("accuracies")
-    value = record.get(image_set_key(images, labels)) if isinstance(record, dict) else None
+    value = record.get(scoring_key(state_dict, images, labels)) if isinstance(record, dict) else None
     return float(value) if isinstance(value, float) and 0 <= value <= 1 else None
 
 
-def recording_accuracy(metrics: dict, images: torch.Tensor, labels: torch.Tensor, accuracy: float) -> dict:
-    """`metrics` with the model's accuracy on these images recorded (recorded_accuracy reads it)."""
+def recording_accuracy(metrics: dict, state_dict: dict, images: torch.Tensor, labels: torch.Tensor,
+                       accuracy: float) -> dict:
+    """`metrics` with the accuracy of the model with these weights on these images recorded (recorded_accuracy)."""
     record = metrics.get("accuracies")
     return {**metrics, "accuracies": {**(record if isinstance(record, dict) else {}),
-                                      image_set_key(images, labels): accuracy}}
+                                      scoring_key(state_dict, images, labels): accuracy}}
 
 
 def misclassified(logits: torch.Tensor, labels: torch.Tensor, limit: int = 100) -> list[tuple[int, int, int]]:

@@ -263,7 +263,8 @@ def train(config: TrainConfig, data: DigitData, control: TrainControl | None = N
             yield Stopped(config.epochs, steps_per_epoch)
             return
         metrics = test_results(logits, data.test_labels)
-        metrics = recording_accuracy(metrics, data.test_images, data.test_labels, metrics["accuracy"])
+        metrics = recording_accuracy(metrics, model.state_dict(), data.test_images, data.test_labels,
+                                     metrics["accuracy"])
     metrics.update(train_seconds=round(seconds, 1), parameters=parameter_count(model), device=str(device),
                    dataset=data.source, train_images=len(train_y))
     checkpoint = Checkpoint.from_model(model, arch, arch_args, normalization=norm,
