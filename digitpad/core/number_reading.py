@@ -352,14 +352,22 @@ def _neighbours(speck: Box, digits: list, extent) -> tuple[int, Box, Box] | None
     return after, (left[0], left[1], near[after - 1][1], left[3]), (near[after][0], right[1], right[2], right[3])
 
 
+def _speck_char(speck: Box, digits: list, ink: Ink | None, extent) -> tuple[int, str | None, Box | None, Box | None]:
+    """Where a speck stands among a line's digits (marks, box; left to right) and what it is there: the index of
+    the digit after it, its character by shape and place (a separator between two digits, "-" for a minus sign
+    before the first, None for neither) and the boxes of the two digits either side (None before the first)."""
+    sides = _neighbours(speck, digits, extent)
+    if sides is None:
+        return 0, "-" if digits and _minus_before(speck, digits[0][1], ink) else None, None, None
+    after, left, right = sides
+    return after, separator_char(speck, left, right, ink), left, right
+
+
 def _separator_between(speck: Box, tall: list, short: list[Box], ink: Ink | None, extent) -> bool:
     """The speck lies between two of the groups (marks, box) and is shaped and placed as a separator there, or as
-    the upper dot of a colon over one of the `short` pieces (or the ink's specks)."""
-    sides = _neighbours(speck, tall, extent)
-    if sides is None:
-        return _minus_before(speck, tall[0][1], ink)
-    left, right = sides[1:]
-    return separator_char(speck, left, right, ink) is not None or any(
+    the upper dot of a colon over one of the `short` pieces (or the ink's specks), or is a minus sign before them."""
+    _, char, left, right = _speck_char(speck, tall, ink, extent)
+    return char is not None or left is not None and any(
         separator_char(point, left, right, ink) == "." and _colon_top(point, [speck], left, right, ink)
         for point in short)
 
@@ -557,12 +565,7 @@ def _separators(pieces: list[tuple[Piece, Box]], specks: list[Box], ink: Ink, sc
 
     found: dict[int, tuple[float, str, Box]] = {}
     for speck in specks:
-        sides = _neighbours(speck, pieces, extent if ink.separate_strokes else None)
-        if sides is None:
-            after, char = 0, "-" if pieces and _minus_before(speck, pieces[0][1], ink) else None
-        else:
-            after, left, right = sides
-            char = separator_char(speck, left, right, ink)
+        after, char, left, right = _speck_char(speck, pieces, ink, extent if ink.separate_strokes else None)
         if char == "." and (upper := _colon_top(speck, specks, left, right, ink)):
             char, speck = ":", union_box([speck, upper])
         size = (speck[2] - speck[0]) * (speck[3] - speck[1])
