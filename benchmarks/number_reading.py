@@ -16,8 +16,9 @@ a fifth (seed 21, 150 photos) writes them small in the frame, read with and with
 A sixth (seed 31) writes numbers with a separator ("12.50", "1,250", "555-1234", "9:30") on the pad and as pen photos,
 a seventh (seed 41, 150 numbers) numbers below zero ("-5", "-3.75").
 The baseline in the same run reads each group of overlapping marks as one digit, without cutting
-touching digits. Photos are also read without seams (straight cuts only) and without the several-digits gate
-(core.several_digits), in the same run, with each photo's read time each way.
+touching digits. Photos are also read without seams (straight cuts only), without the several-digits gate
+(core.several_digits) and from one view of each piece (its strokes normalised, without the ink as found:
+core.ink.mark_views), in the same run, with each photo's read time each way.
 
 Latency of reading a 6-digit number on a 960x320 pad (strokes with a point every 3 px, as mouse
 events come), one torch thread, p50/p95 on the wall clock and in the thread's CPU time, with
@@ -36,7 +37,7 @@ import os
 import random
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +51,7 @@ from drawing import densify  # noqa: E402
 from written_numbers import pen_photo_number, photographed_number, written_number  # noqa: E402
 
 from digitpad import Predictor  # noqa: E402
-from digitpad.core import ink, number_reading  # noqa: E402
+from digitpad.core import image_marks, ink, number_reading  # noqa: E402
 from digitpad.core.datasets import load_mnist  # noqa: E402
 
 MOUSE_SPACING = 3.0  # px between the points of a live stroke, as mouse events arrive
@@ -97,19 +98,26 @@ def numbers(rng: np.random.Generator, count: int) -> list[str]:
     return ["".join(str(d) for d in rng.integers(0, 10, rng.integers(2, 7))) for _ in range(count)]
 
 
-PHOTO_READERS = {"photos": {}, "photos_without_seams": {"seams": False}, "photos_without_gate": {"gate": False}}
+PHOTO_READERS = {"photos": {}, "photos_without_seams": {"seams": False}, "photos_without_gate": {"gate": False},
+                 "photos_one_view": {}}
+
+
+def one_view(name: str):
+    """For "photos_one_view": each piece read from the stroke-normalised view alone, as before core.ink.mark_views."""
+    return baseline(image_marks, "mark_views", ink.mark_to_mnist) if name == "photos_one_view" else nullcontext()
 
 
 def photo_scores(predictor: Predictor, texts: list[str], photos: list) -> dict:
-    """Whole-number scores as shipped, without seams and without the gate, and each photo's read time (wall, each
-    way, taken in turn)."""
+    """Whole-number scores as shipped, without seams, without the gate and from one view, and each photo's read time
+    (wall, each way, taken in turn)."""
     read = {name: [] for name in PHOTO_READERS}
     times = {name: [] for name in PHOTO_READERS}
     for photo in photos:
         for name, options in PHOTO_READERS.items():
-            start = time.perf_counter()
-            read[name].append(predictor.read_number(photo, **options).text)
-            times[name].append(time.perf_counter() - start)
+            with one_view(name):
+                start = time.perf_counter()
+                read[name].append(predictor.read_number(photo, **options).text)
+                times[name].append(time.perf_counter() - start)
     return {**{name: score(list(zip(texts, read[name]))) for name in PHOTO_READERS},
             "photo_read_ms": {name: latency_ms(t) for name, t in times.items()}}
 

@@ -6,7 +6,8 @@ blur, rotation, ink colour, pen width, JPEG quality, digit size and place, paper
 and squared lines, the desk beyond the paper's edge, chalk on a board; some at 12 megapixels.
 Every photo is written as a JPEG file and read from the file both ways in this one run:
 - before: the path digitpad had (the loaded image straight into `preprocess.to_mnist`);
-- after: `Predictor.read` (digitpad/core/ink.py).
+- after: `Predictor.read` (digitpad/core/ink.py), and, beside it, from one view of the ink (its strokes
+  normalised, without the ink as found: core.ink.mark_views), as it was read before the two views.
 Two sets: "tuning" (seed 0, MNIST test digits 0-4999, the stroke designs as drawn) was looked at
 while the ink path was built; "held-out" (seed 1234, MNIST test digits 5000-9999, strokes
 jittered as a hand redraws them, two strong conditions stacked per photo) was not.
@@ -90,11 +91,22 @@ def read_both(predictor, path):
             reading.prediction.digit if reading.prediction else None, seconds)
 
 
+def read_one_view(predictor, path):
+    """The digit read (or None) from the stroke-normalised view alone, as before core.ink.mark_views."""
+    shipped = ink.largest_mark_input
+    ink.largest_mark_input = lambda found: ink.mark_to_mnist(found, found.marks[0]) if found.found else None
+    try:
+        reading = predictor.read(path)
+    finally:
+        ink.largest_mark_input = shipped
+    return reading.prediction.digit if reading.prediction else None
+
+
 def run_set(predictor, mnist, folder, seed, index_range, per_condition, held_out):
     rng = np.random.default_rng(seed)
     rows = {}
     for condition in CONDITIONS:
-        counts = {"photos": 0, "before": 0, "after": 0, "after_no_digit": 0}
+        counts = {"photos": 0, "before": 0, "after": 0, "after_one_view": 0, "after_no_digit": 0}
         for k in range(per_condition):
             look = random_look(condition, rng)
             if held_out:  # a second strong condition on top: photos rarely go wrong in only one way
@@ -107,14 +119,17 @@ def run_set(predictor, mnist, folder, seed, index_range, per_condition, held_out
             counts["photos"] += 1
             counts["before"] += before == label
             counts["after"] += after == label
+            counts["after_one_view"] += read_one_view(predictor, path) == label
             counts["after_no_digit"] += after is None
         rows[condition] = {"photos": counts["photos"], "before": round(counts["before"] / counts["photos"], 3),
                            "after": round(counts["after"] / counts["photos"], 3),
+                           "after_one_view": round(counts["after_one_view"] / counts["photos"], 3),
                            "after_no_digit": counts["after_no_digit"]}
     total = sum(r["photos"] for r in rows.values())
     return {"photos": total,
             "before": round(sum(r["before"] * r["photos"] for r in rows.values()) / total, 4),
             "after": round(sum(r["after"] * r["photos"] for r in rows.values()) / total, 4),
+            "after_one_view": round(sum(r["after_one_view"] * r["photos"] for r in rows.values()) / total, 4),
             "conditions": rows}
 
 

@@ -36,7 +36,7 @@ from digitpad.core.datasets import load_mnist  # noqa: E402
 from digitpad.core.image_marks import ImageMarks  # noqa: E402
 from digitpad.core.ink import find_ink  # noqa: E402
 from digitpad.core.number_reading import Piece  # noqa: E402
-from digitpad.core.preprocess import INK_THRESHOLD, to_mnist, to_uint8  # noqa: E402
+from digitpad.core.preprocess import INK_THRESHOLD, shown_view, to_mnist, to_uint8  # noqa: E402
 from digitpad.core.several_digits import CLASSES, SeveralDigits, build_gate  # noqa: E402
 
 TRAIN_DIGITS = 50_000  # MNIST training images used; the rest are the check set
@@ -154,10 +154,10 @@ _IMAGES: np.ndarray | None = None
 
 
 def _found(job: tuple[int, np.ndarray]) -> np.ndarray | None:
-    """The model input of all the ink the app finds on one page."""
+    """The model input the gate is asked about for all the ink the app finds on one page (the shown view)."""
     seed, chosen = job
     marks = ImageMarks(find_ink(photo_page([_IMAGES[i] for i in chosen], np.random.default_rng(seed)), "auto"))
-    return marks.model_input(Piece(tuple(range(len(marks.boxes))))) if marks.boxes else None
+    return shown_view(marks.model_input(Piece(tuple(range(len(marks.boxes)))))) if marks.boxes else None
 
 
 def photographed(images: np.ndarray, count: int, seed: int, workers: int) -> tuple[np.ndarray, np.ndarray]:

@@ -69,6 +69,7 @@ def cmd_explain(args) -> int:
     from ..core.ink import find_ink, largest_mark_input
     from ..core.inside import SALIENCY_METHOD, Probe, ink_fraction
     from ..core.inside_figure import render_figure
+    from ..core.preprocess import shown_view
 
     check_outputs(args.out, inputs=(args.image,))
     checkpoint = Checkpoint.load(args.model or bundled_model_path())
@@ -77,10 +78,11 @@ def cmd_explain(args) -> int:
     except ImageError as e:
         print(f"digitpad: error: {e}", file=sys.stderr)
         return EXIT_ERROR
-    model_input = largest_mark_input(found)
-    if model_input is None:
+    views = largest_mark_input(found)
+    if views is None:
         print(f"digitpad: error: {args.image}: no digit found, nothing to explain", file=sys.stderr)
         return EXIT_ERROR
+    model_input = shown_view(views)  # the view shown; `predict` also averages in the ink as found (core.ink)
     reading = Probe.from_checkpoint(checkpoint).read(model_input, args.why_not)
     buffer = io.BytesIO()
     render_figure(reading, f"{Path(args.image).name} read by {checkpoint.display_name}").save(buffer, "PNG")

@@ -2,7 +2,7 @@
 
 core.ink flattens the lighting, thresholds, and drops ruled lines and specks; each ink component
 it keeps is one mark here, measured at its working size. A piece of marks (cut at columns or seams
-when digits touch) is turned into the model input by core.ink's own `mark_to_mnist`, as a single
+when digits touch) is turned into the model's views by core.ink's own `mark_views`, as a single
 digit in a photo is.
 """
 
@@ -13,7 +13,7 @@ import dataclasses
 import numpy as np
 from scipy import ndimage
 
-from .ink import InkMap, Mark, mark_to_mnist
+from .ink import InkMap, Mark, mark_views
 from .number_reading import Boundary, Box, Piece, Prior
 
 POINT_SIDE, POINT_FILL = 3, 0.5  # a written point is at least 3 px across at the working size and fills half its box
@@ -107,7 +107,7 @@ class ImageMarks:
         working_box = (box[0], box[1], box[2] - box[0], box[3] - box[1])
         mark = Mark(tuple(round(v * self.scale) for v in working_box), int(box[2] - box[0]),
                     tuple(self.labels[i] for i in piece.marks), working_box)
-        return mark_to_mnist(found, mark)
+        return mark_views(found, mark)
 
     def stroke_length(self, piece: Piece) -> float:
         """Half the length of the outline of the piece's ink: a stroke's two sides, whatever the pen's width."""

@@ -10,7 +10,8 @@ and the page border, group the rest into marks (a digit's separate strokes stay 
 and render the chosen mark(s) with an MNIST-like stroke width before the usual MNIST placement.
 
 `find_ink` gives an `InkMap` whose `marks` carry boxes in the original image's pixels;
-`mark_to_mnist` turns one mark or several into the 28x28 model input.
+`mark_to_mnist` turns one mark or several into the 28x28 model input, `mark_views` into that input and the ink
+as found, the two views a photographed digit is read from.
 """
 
 from __future__ import annotations
@@ -146,12 +147,31 @@ def _find_at(gray: np.ndarray, side: int, ink: Ink, original_size: tuple[int, in
 
 
 def largest_mark_input(found: InkMap) -> np.ndarray | None:
-    """What a photo is read as when one digit is asked for: its largest mark's model input (None: no ink)."""
-    return mark_to_mnist(found, found.marks[0]) if found.found else None
+    """What a photo is read as when one digit is asked for: its largest mark's model views (None: no ink)."""
+    return mark_views(found, found.marks[0]) if found.found else None
 
 
 def mark_to_mnist(found: InkMap, marks: Mark | Sequence[Mark]) -> np.ndarray:
-    """The 28x28 model input (white ink on black, MNIST placement) for one mark or several read as one."""
+    """The 28x28 model input (white ink on black, MNIST placement) for one mark or several read as one, its strokes
+    brought to MNIST's width."""
+    mine, ink, extent = _mark_ink(found, marks)
+    return to_mnist(np.pad(_normalise_strokes(ink, mine, extent), 2), ink="light")
+
+
+def mark_views(found: InkMap, marks: Mark | Sequence[Mark]) -> np.ndarray:
+    """The mark two ways for the model, (2, 28, 28): `mark_to_mnist`'s input, shown and asked by the several-digits
+    gate, and the ink as found. The reader averages the model's answers over both (core.predictor): strokes redrawn
+    from their skeleton mend a fine pen's or a broad one's, but can bend a shape (a 9's faint loop closed by
+    nothing, a 1 given a foot), which the ink as found keeps."""
+    mine, ink, extent = _mark_ink(found, marks)
+    factor = RENDER_SIDE / max(extent, 1)
+    as_found = np.clip(_resize(ink, factor), 0, 1) if factor < 1 else ink  # shrunk as the strokes are, not aliased
+    return np.stack([to_mnist(np.pad(view, 2), ink="light")  # a black border: to_mnist takes it as the paper
+                     for view in (_normalise_strokes(ink, mine, extent), as_found)])
+
+
+def _mark_ink(found: InkMap, marks: Mark | Sequence[Mark]) -> tuple[np.ndarray, np.ndarray, int]:
+    """(the marks' thresholded pixels in their window at the working size, their ink there, their longer side)."""
     marks = [marks] if isinstance(marks, Mark) else list(marks)
     if not marks:
         raise ValueError("no marks to read")
@@ -164,9 +184,7 @@ def mark_to_mnist(found: InkMap, marks: Mark | Sequence[Mark]) -> np.ndarray:
     mine = np.isin(found.labels[window], [label for m in marks for label in m.labels])
     # The anti-aliased fringe around the thresholded pixels belongs to the stroke too.
     near = ndimage.binary_dilation(mine, iterations=margin)
-    ink = np.where(near, found.darkness[window], 0.0).astype(np.float32)
-    rendered = _normalise_strokes(ink, mine, max(x1 - x0, y1 - y0))
-    return to_mnist(np.pad(rendered, 2), ink="light")  # a black border: to_mnist takes the border as the paper
+    return mine, np.where(near, found.darkness[window], 0.0).astype(np.float32), max(x1 - x0, y1 - y0)
 
 
 # --- loading helpers --------------------------------------------------------------------------------------------

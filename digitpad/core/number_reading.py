@@ -24,6 +24,8 @@ from typing import NamedTuple, Protocol
 
 import numpy as np
 
+from .preprocess import shown_view
+
 Box = tuple[int, int, int, int]  # left, top, right, bottom in pixels (right and bottom exclusive)
 Seam = tuple[float, ...]  # an edge that bends: its column in each row of the marks' window (image ink only)
 Boundary = float | Seam  # a piece's edge: a column, or a seam
@@ -112,7 +114,9 @@ class Ink(Protocol):
         """The box of the ink in the piece (None when a cut leaves none)."""
 
     def model_input(self, piece: Piece) -> np.ndarray | None:
-        """The piece's 28x28 model input (MNIST-like, white ink on black), None when it holds no ink."""
+        """The piece's 28x28 model input (MNIST-like, white ink on black), or (V, 28, 28) views of it whose answers
+        the reader's `probabilities` averages (the first is shown and asked by `several`); None when it holds no
+        ink."""
 
     def column_ink(self, marks: tuple[int, ...], left: int, right: int) -> np.ndarray:
         """How much ink the marks have in each column from left to right."""
@@ -531,8 +535,8 @@ class _Reading:
 
 def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0,
                prior: Prior = Prior(), several=None) -> NumberReading:
-    """Read the number in `ink`. `probabilities(inputs (N, 28, 28)) -> (N, 10)` is called once per round and line
-    of writing (twice when `several` doubts a piece no wider than a digit).
+    """Read the number in `ink`. `probabilities(inputs (N, 28, 28) or (N, V, 28, 28)) -> (N, 10)` is called once per
+    round and line of writing (twice when `several` doubts a piece no wider than a digit).
 
     `strokes_of(piece)` gives a digit's own strokes for the result (pads only); `scale` turns the
     marks' pixels into the ones reported (an image's original size); `prior` scores the readings' shapes
@@ -601,8 +605,9 @@ def _read_line(ink: Ink, groups: list[tuple[int, ...]], line_index: int, probabi
         if found:
             inputs = np.stack([m for _, m in found])
             batch = probabilities(inputs)
-            chances = several(inputs) if several is not None else np.zeros(len(found))
-            for (piece, model_input), probs, chance in zip(found, batch, chances):
+            shown = np.stack([shown_view(m) for _, m in found])
+            chances = several(shown) if several is not None else np.zeros(len(found))
+            for (piece, _), probs, chance, model_input in zip(found, batch, chances, shown):
                 length = ink.stroke_length(piece) if prior.long_cost > 0 else 0.0
                 readings[piece] = _Reading(box_of(piece), np.asarray(probs), model_input, length, float(chance))
 

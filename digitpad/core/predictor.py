@@ -16,7 +16,7 @@ from .images import opened
 from .models import for_inference
 from .onnx_reader import onnx_reader
 from .paths import bundled_model_path
-from .preprocess import Ink
+from .preprocess import Ink, shown_view
 from .quantized import int8_reader
 from .stroke_marks import StrokeMarks, StrokeMemo
 from .strokes import NUMBER_DOT_FRACTION, Stroke, drawing_input, is_mark, stroke_points
@@ -89,12 +89,15 @@ class Predictor:
         return self.checkpoint.accuracy
 
     def probabilities(self, inputs: np.ndarray, int8: bool = True) -> np.ndarray:
-        """Class probabilities (N, 10) for preprocessed inputs (N, 28, 28) in [0, 1].
+        """Class probabilities (N, 10) for preprocessed inputs (N, 28, 28) in [0, 1], or their average over each
+        input's views for (N, V, 28, 28) (a photographed digit's, core.ink.mark_views).
 
         `int8=False` reads with the float model where there is an int8 copy: a number's reading weighs
         confidences against each other, and the copy's differences of a few hundredths can flip a cut.
         ONNX Runtime, where it reads, is the float model.
         """
+        if inputs.ndim == 4:
+            return self.probabilities(inputs.reshape(-1, 28, 28), int8).reshape(*inputs.shape[:2], -1).mean(axis=1)
         if self._onnx is not None:
             with self._lock:
                 return self._onnx.probabilities(inputs)
@@ -104,7 +107,8 @@ class Predictor:
         return torch.softmax(logits.float(), dim=1).cpu().numpy()
 
     def classify(self, inputs: list[np.ndarray | None]) -> list[Prediction | None]:
-        """Predictions for ready 28x28 model inputs; None stays None (nothing to read)."""
+        """Predictions for ready 28x28 model inputs, or (V, 28, 28) views of each (the first is shown); None stays
+        None (nothing to read)."""
         present = [i for i, x in enumerate(inputs) if x is not None]
         results: list[Prediction | None] = [None] * len(inputs)
         if not present:
@@ -112,7 +116,7 @@ class Predictor:
         probabilities = self.probabilities(np.stack([inputs[i] for i in present]))
         for i, p in zip(present, probabilities):
             digit = int(p.argmax())
-            results[i] = Prediction(digit, float(p[digit]), tuple(float(v) for v in p), inputs[i])
+            results[i] = Prediction(digit, float(p[digit]), tuple(float(v) for v in p), shown_view(inputs[i]))
         return results
 
     def predict_drawings(self, drawings: list[tuple[list[Stroke], tuple[int, int]]]) -> list[Prediction | None]:

@@ -95,6 +95,11 @@ def box_size(width: float, height: float) -> tuple[int, int]:
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
+def shown_view(model_input: np.ndarray) -> np.ndarray:
+    """The 28x28 input shown for a model input that may be (V, 28, 28) views of one digit: the first."""
+    return model_input if model_input.ndim == 2 else model_input[0]
+
+
 def to_uint8(image: np.ndarray) -> np.ndarray:
     """A model input of floats in [0, 1] as the uint8 image a personal sample keeps."""
     return np.round(image * 255).astype(np.uint8)
