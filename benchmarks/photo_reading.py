@@ -93,12 +93,12 @@ def read_both(predictor, path):
 
 def read_one_view(predictor, path):
     """The digit read (or None) from the stroke-normalised view alone, as before core.ink.mark_views."""
-    shipped = ink.largest_mark_input
-    ink.largest_mark_input = lambda found: ink.mark_to_mnist(found, found.marks[0]) if found.found else None
+    shipped = ink.largest_mark_views
+    ink.largest_mark_views = lambda found: ink.mark_to_mnist(found, found.marks[0]) if found.found else None
     try:
         reading = predictor.read(path)
     finally:
-        ink.largest_mark_input = shipped
+        ink.largest_mark_views = shipped
     return reading.prediction.digit if reading.prediction else None
 
 

@@ -66,7 +66,7 @@ def _print_number(name: str, reading, as_json: bool) -> None:
 
 def cmd_explain(args) -> int:
     from ..core.checkpoint import Checkpoint
-    from ..core.ink import find_ink, largest_mark_input
+    from ..core.ink import find_ink, largest_mark_views
     from ..core.inside import SALIENCY_METHOD, Probe, ink_fraction
     from ..core.inside_figure import render_figure
     from ..core.preprocess import shown_view
@@ -78,7 +78,7 @@ def cmd_explain(args) -> int:
     except ImageError as e:
         print(f"digitpad: error: {e}", file=sys.stderr)
         return EXIT_ERROR
-    views = largest_mark_input(found)
+    views = largest_mark_views(found)
     if views is None:
         print(f"digitpad: error: {args.image}: no digit found, nothing to explain", file=sys.stderr)
         return EXIT_ERROR

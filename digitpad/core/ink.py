@@ -146,7 +146,7 @@ def _find_at(gray: np.ndarray, side: int, ink: Ink, original_size: tuple[int, in
 
 
 
-def largest_mark_input(found: InkMap) -> np.ndarray | None:
+def largest_mark_views(found: InkMap) -> np.ndarray | None:
     """What a photo is read as when one digit is asked for: its largest mark's model views (None: no ink)."""
     return mark_views(found, found.marks[0]) if found.found else None
 
@@ -155,19 +155,19 @@ def mark_to_mnist(found: InkMap, marks: Mark | Sequence[Mark]) -> np.ndarray:
     """The 28x28 model input (white ink on black, MNIST placement) for one mark or several read as one, its strokes
     brought to MNIST's width."""
     mine, ink, extent = _mark_ink(found, marks)
-    return to_mnist(np.pad(_normalise_strokes(ink, mine, extent), 2), ink="light")
+    return to_mnist(np.pad(_normalise_strokes(ink, mine, extent), 2), ink="light")  # a black border: the paper
 
 
 def mark_views(found: InkMap, marks: Mark | Sequence[Mark]) -> np.ndarray:
     """The mark two ways for the model, (2, 28, 28): `mark_to_mnist`'s input, shown and asked by the several-digits
     gate, and the ink as found. The reader averages the model's answers over both (core.predictor): strokes redrawn
-    from their skeleton mend a fine pen's or a broad one's, but can bend a shape (a 9's faint loop closed by
-    nothing, a 1 given a foot), which the ink as found keeps."""
+    from their skeleton mend a fine pen's or a broad one's, but can bend a shape (a bold 3 redrawn reads 2, a bold
+    2 reads 7), which the ink as found keeps."""
     mine, ink, extent = _mark_ink(found, marks)
+    shown = to_mnist(np.pad(_normalise_strokes(ink, mine, extent), 2), ink="light")
     factor = RENDER_SIDE / max(extent, 1)
-    as_found = np.clip(_resize(ink, factor), 0, 1) if factor < 1 else ink  # shrunk as the strokes are, not aliased
-    return np.stack([to_mnist(np.pad(view, 2), ink="light")  # a black border: to_mnist takes it as the paper
-                     for view in (_normalise_strokes(ink, mine, extent), as_found)])
+    as_found = to_mnist(np.pad(np.clip(_resize(ink, factor), 0, 1) if factor < 1 else ink, 2), ink="light")
+    return np.stack([shown, shown if as_found is None else as_found])  # None: a hair line faded as it shrank
 
 
 def _mark_ink(found: InkMap, marks: Mark | Sequence[Mark]) -> tuple[np.ndarray, np.ndarray, int]:

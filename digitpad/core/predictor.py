@@ -140,10 +140,10 @@ class Predictor:
         return readings.prediction
 
     def _read_many(self, images: list, ink: Ink) -> list[Reading]:
-        from .ink import find_ink, largest_mark_input  # scipy's: 0.3 s the Draw tab's start need not wait for
+        from .ink import find_ink, largest_mark_views  # scipy's: 0.3 s the Draw tab's start need not wait for
 
         found = [find_ink(opened(image), ink) for image in images]
-        inputs = [largest_mark_input(f) for f in found]
+        inputs = [largest_mark_views(f) for f in found]
         return [Reading(prediction, f.marks[0].box if f.found else None, len(f.marks), f.size)
                 for f, prediction in zip(found, self.classify(inputs))]
 
