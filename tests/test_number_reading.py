@@ -27,7 +27,7 @@ def test_four_digits_with_their_boxes_and_candidates(bundled):
     for d in reading.digits:
         (first, p1), (second, p2) = d.candidates
         assert first == d.digit and p1 == d.confidence >= p2 and second != first
-        assert d.model_input.shape == (28, 28) and d.strokes
+        assert d.model_input.shape == (28, 28) and d.strokes and d.views == 1  # a pad's digit: one input
 
 
 def test_a_tablets_glitch_point_is_skipped_and_an_empty_last_stroke_changes_nothing(bundled):

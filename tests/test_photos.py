@@ -361,3 +361,4 @@ def test_a_photographed_digit_is_read_from_its_redrawn_strokes_and_its_ink_as_fo
         assert prediction.digit == labels[index] and np.array_equal(prediction.model_input, views[0])
         number = bundled.read_number(image)
         assert number.text == str(labels[index]) and np.array_equal(number.digits[0].model_input, views[0])
+        assert prediction.views == number.digits[0].views == 2

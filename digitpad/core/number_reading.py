@@ -24,7 +24,7 @@ from typing import NamedTuple, Protocol
 
 import numpy as np
 
-from .preprocess import shown_view
+from .preprocess import shown_view, view_count
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom in pixels (right and bottom exclusive)
 Seam = tuple[float, ...]  # an edge that bends: its column in each row of the marks' window (image ink only)
@@ -148,6 +148,7 @@ class NumberDigit:
     model_input: np.ndarray  # 28x28 float in [0, 1], white ink on black
     strokes: tuple | None = None  # the pen strokes of this digit (pad pixels) when read from a pad
     line: int = 0  # the line of writing it is on, counted from the top
+    views: int = 1  # inputs whose answers were averaged, model_input the first (2 in a photo: core.ink.mark_views)
 
     @property
     def candidates(self) -> tuple[tuple[int, float], tuple[int, float]]:
@@ -523,7 +524,8 @@ def _splits(ink: Ink, piece: Piece, box: Box, line: _Line) -> list[_Split]:
 class _Reading:
     box: Box
     probabilities: np.ndarray
-    model_input: np.ndarray
+    model_input: np.ndarray  # the shown view
+    views: int
     length: float  # of its strokes (0 when the prior does not weigh it)
     several: float  # its chance of not being one whole digit (0 without a `several` reader)
 
@@ -607,9 +609,10 @@ def _read_line(ink: Ink, groups: list[tuple[int, ...]], line_index: int, probabi
             batch = probabilities(inputs)
             shown = np.stack([shown_view(m) for _, m in found])
             chances = several(shown) if several is not None else np.zeros(len(found))
-            for (piece, _), probs, chance, model_input in zip(found, batch, chances, shown):
+            for (piece, views), probs, chance, model_input in zip(found, batch, chances, shown):
                 length = ink.stroke_length(piece) if prior.long_cost > 0 else 0.0
-                readings[piece] = _Reading(box_of(piece), np.asarray(probs), model_input, length, float(chance))
+                readings[piece] = _Reading(box_of(piece), np.asarray(probs), model_input, view_count(views), length,
+                                           float(chance))
 
     def sides_of(options: dict[Piece, list[_Split]]) -> list[Piece]:
         return [side for splits in options.values() for split in splits for side in (split.left, split.right)]
@@ -654,5 +657,5 @@ def _read_line(ink: Ink, groups: list[tuple[int, ...]], line_index: int, probabi
         box = tuple(round(v * scale) for v in (left, top, right - left, bottom - top))
         digits.append(NumberDigit(digit, float(reading.probabilities[digit]), box,
                                   tuple(float(v) for v in reading.probabilities), reading.model_input,
-                                  strokes_of(piece) if strokes_of else None, line_index))
+                                  strokes_of(piece) if strokes_of else None, line_index, reading.views))
     return digits, [(piece, readings[piece].box) for piece in final]

@@ -16,7 +16,7 @@ from .images import opened
 from .models import for_inference
 from .onnx_reader import onnx_reader
 from .paths import bundled_model_path
-from .preprocess import Ink, shown_view
+from .preprocess import Ink, shown_view, view_count
 from .quantized import int8_reader
 from .stroke_marks import StrokeMarks, StrokeMemo
 from .strokes import NUMBER_DOT_FRACTION, Stroke, drawing_input, is_mark, stroke_points
@@ -28,6 +28,7 @@ class Prediction:
     confidence: float
     probabilities: tuple[float, ...]
     model_input: np.ndarray  # the 28x28 float image the model saw, white ink on black
+    views: int = 1  # inputs whose answers were averaged, model_input the first (2 for a photo: core.ink.mark_views)
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,8 @@ class Predictor:
         probabilities = self.probabilities(np.stack([inputs[i] for i in present]))
         for i, p in zip(present, probabilities):
             digit = int(p.argmax())
-            results[i] = Prediction(digit, float(p[digit]), tuple(float(v) for v in p), shown_view(inputs[i]))
+            results[i] = Prediction(digit, float(p[digit]), tuple(float(v) for v in p), shown_view(inputs[i]),
+                                    view_count(inputs[i]))
         return results
 
     def predict_drawings(self, drawings: list[tuple[list[Stroke], tuple[int, int]]]) -> list[Prediction | None]:

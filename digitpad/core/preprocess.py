@@ -100,6 +100,11 @@ def shown_view(model_input: np.ndarray) -> np.ndarray:
     return model_input if model_input.ndim == 2 else model_input[0]
 
 
+def view_count(model_input: np.ndarray) -> int:
+    """How many views of one digit a model input holds (1 for a plain 28x28 input)."""
+    return 1 if model_input.ndim == 2 else len(model_input)
+
+
 def to_uint8(image: np.ndarray) -> np.ndarray:
     """A model input of floats in [0, 1] as the uint8 image a personal sample keeps."""
     return np.round(image * 255).astype(np.uint8)

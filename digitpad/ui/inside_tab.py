@@ -33,9 +33,17 @@ METHOD_NOTE = ("Gradient × input: each pixel's brightness times how fast the sc
                "the pen, and it credits only the ink you drew (it cannot point at a stroke you left out).")
 PROMPT = "Draw a digit on the Draw tab: this tab shows what the model does with it."
 LOOKING = "Looking inside the model..."
+PHOTO_NOTE = ("The Draw tab answers {}: it reads a photo from this input and from its ink as found, and averages "
+              "the two. This tab shows the network at work on this input alone.")
 STAGES_PROMPT = ("Here you will see each stage of the network at work on your drawing: what its first layer "
                  "looks for, the feature maps each convolution makes of the ink, and the units that vote for "
                  "the answer. Draw a digit on the Draw tab.")
+
+
+def _averaged_answer(prediction) -> int | None:
+    """The digit the Draw tab answered when it averaged several views of a photo's ink (None otherwise): this tab
+    shows the network on the first view alone, which may read otherwise."""
+    return prediction.digit if prediction is not None and prediction.views > 1 else None
 
 
 def _cell(size: int) -> int:
@@ -152,6 +160,7 @@ class InsideTab(QWidget):
         self.updates = 0  # readings shown, for tests and benchmarks
         self._input = None  # the newest 28x28 input from the Draw tab (None: nothing drawn)
         self._source = ""  # which digit of a number that input is (Number mode), for the input's caption
+        self._averaged: int | None = None  # the Draw tab's answer when it averaged views of a photo's ink
         self._selected: tuple[int, int] | None = None  # (layer index, map index) laid over the input
         self.sections: list[LayerSection] = []
         self._layout = QHBoxLayout(self)
@@ -187,6 +196,9 @@ class InsideTab(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.25)
         font.setBold(True)
         self.answer.setFont(font)
+        self.photo_note = QLabel()  # shown when the Draw tab's answer for a photo differs from this view's
+        self.photo_note.setWordWrap(True)
+        self.photo_note.hide()
         self.bars = ProbabilityBars()
         self.bars.setFixedHeight(10 * 18)
         self.why = QLabel()
@@ -221,6 +233,7 @@ class InsideTab(QWidget):
         left_layout.addWidget(self.input_caption)
         left_layout.addSpacing(6)
         left_layout.addWidget(self.answer)
+        left_layout.addWidget(self.photo_note)
         left_layout.addWidget(self.bars)
         left_layout.addSpacing(6)
         left_layout.addWidget(QLabel("<b>Which ink made the answer</b>"))
@@ -266,15 +279,17 @@ class InsideTab(QWidget):
     def _on_prediction(self, prediction) -> None:
         self._input = None if prediction is None else prediction.model_input
         self._source = ""
+        self._averaged = _averaged_answer(prediction)
         self.request()
 
     def _on_number(self, reading) -> None:
         """In Number mode the tab follows the digit being written (the one the last stroke is in), else the last."""
         if reading is None or not reading.digits:
-            self._input, self._source = None, ""
+            self._input, self._source, self._averaged = None, "", None
         else:
             index = len(reading.digits) - 1 if reading.newest is None else reading.newest
             self._input = reading.digits[index].model_input
+            self._averaged = _averaged_answer(reading.digits[index])
             self._source = (f"Digit {index + 1} of {len(reading.digits)} in {reading.text}"
                             f"{'' if reading.newest is None else ', the one you wrote last'}")
         self.request()
@@ -311,6 +326,7 @@ class InsideTab(QWidget):
             stage.setVisible(reading is not None)
         if reading is None:
             self.answer.setText(message)
+            self.photo_note.hide()
             self.bars.set_probabilities(None)
             self.input_view.set_input(None)
             self.why.clear()
@@ -327,6 +343,9 @@ class InsideTab(QWidget):
         probabilities = tuple(float(p) for p in reading.probabilities)
         big, caption = verdict(probabilities)  # worded as on the Draw tab
         self.answer.setText(caption if big == "?" else f"It reads {big}, {caption}")
+        differs = self._averaged not in (None, reading.answer)
+        self.photo_note.setText(PHOTO_NOTE.format(self._averaged) if differs else "")
+        self.photo_note.setVisible(differs)
         self.bars.set_probabilities(probabilities)
         self.input_view.set_input(reading.model_input)
         self.why.setPixmap(rgb_pixmap(pictures.saliency, SALIENCY_SCALE))

@@ -8,6 +8,8 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 UNSURE_BELOW = 0.6  # under this confidence the panel says it is unsure instead of pretending
+SEES = "What the model sees (28×28)"
+SEES_IN_A_PHOTO = f"{SEES}. It also reads the photo's ink as found, and the answer averages the two readings."
 
 
 def verdict(probabilities: tuple[float, ...]) -> tuple[str, str]:
@@ -124,8 +126,9 @@ class PredictionPanel(QWidget):
         self.caption.setWordWrap(True)
         self.bars = ProbabilityBars()
         self.model_input = ModelInputView()
-        input_caption = QLabel("What the model sees (28×28)")
+        self.input_caption = input_caption = QLabel(SEES)
         input_caption.setAlignment(Qt.AlignCenter)
+        input_caption.setWordWrap(True)
         input_caption.setEnabled(False)
 
         layout = QVBoxLayout(self)
@@ -145,12 +148,14 @@ class PredictionPanel(QWidget):
             self.caption.setText(self.PROMPT)
             self.bars.set_probabilities(None)
             self.model_input.set_image(None)
+            self.input_caption.setText(SEES)
             return
         big, caption = verdict(prediction.probabilities)
         self.digit_label.setText(big)
         self.caption.setText(caption)
         self.bars.set_probabilities(prediction.probabilities)
         self.model_input.set_image(prediction.model_input)
+        self.input_caption.setText(SEES if prediction.views == 1 else SEES_IN_A_PHOTO)
 
     def show_message(self, text: str) -> None:
         """No answer, and why: the last answer's bars and model input go with it, never left under the message."""
