@@ -154,8 +154,7 @@ def largest_mark_views(found: InkMap) -> np.ndarray | None:
 def mark_to_mnist(found: InkMap, marks: Mark | Sequence[Mark]) -> np.ndarray:
     """The 28x28 model input (white ink on black, MNIST placement) for one mark or several read as one, its strokes
     brought to MNIST's width."""
-    mine, ink, extent = _mark_ink(found, marks)
-    return to_mnist(np.pad(_normalise_strokes(ink, mine, extent), 2), ink="light")  # a black border: the paper
+    return _redrawn_input(*_mark_ink(found, marks))
 
 
 def mark_views(found: InkMap, marks: Mark | Sequence[Mark]) -> np.ndarray:
@@ -164,10 +163,20 @@ def mark_views(found: InkMap, marks: Mark | Sequence[Mark]) -> np.ndarray:
     from their skeleton mend a fine pen's or a broad one's, but can bend a shape (a bold 3 redrawn reads 2, a bold
     2 reads 7), which the ink as found keeps."""
     mine, ink, extent = _mark_ink(found, marks)
-    shown = to_mnist(np.pad(_normalise_strokes(ink, mine, extent), 2), ink="light")
+    shown = _redrawn_input(mine, ink, extent)
     factor = RENDER_SIDE / max(extent, 1)
-    as_found = to_mnist(np.pad(np.clip(_resize(ink, factor), 0, 1) if factor < 1 else ink, 2), ink="light")
+    as_found = _placed(np.clip(_resize(ink, factor), 0, 1) if factor < 1 else ink)
     return np.stack([shown, shown if as_found is None else as_found])  # None: a hair line faded as it shrank
+
+
+def _redrawn_input(mine: np.ndarray, ink: np.ndarray, extent: int) -> np.ndarray | None:
+    """The model input of a mark's ink (see _mark_ink) with its strokes brought to MNIST's width."""
+    return _placed(_normalise_strokes(ink, mine, extent))
+
+
+def _placed(ink: np.ndarray) -> np.ndarray | None:
+    """White ink on black placed as MNIST's digits are (a black border first: to_mnist takes the border as paper)."""
+    return to_mnist(np.pad(ink, 2), ink="light")
 
 
 def _mark_ink(found: InkMap, marks: Mark | Sequence[Mark]) -> tuple[np.ndarray, np.ndarray, int]:
