@@ -128,6 +128,26 @@ def test_explain_explains_what_predict_reads_in_a_photo(tmp_path, mnist):
     assert abs(predicted["confidence"] - explained["confidence"]) < 0.02
 
 
+def test_explain_says_when_predict_answers_a_photo_otherwise(tmp_path, mnist):
+    """A bold 3 photographed (MNIST test 1114): `predict` averages its redrawn strokes with its ink as found and
+    answers 3; the figure shows the redrawn input, which alone reads 2, and explain says why the two differ. Where
+    they agree (MNIST test 1, a 2) it says nothing more."""
+    from written_numbers import photographed_number
+
+    for index, shown, answered in ((1114, 2, 3), (1, 2, 2)):
+        image = tmp_path / f"{index}.png"
+        photographed_number([mnist.test_images[index].numpy()], np.random.default_rng(index)).save(image)
+        assert json.loads(digitpad("predict", "--json", str(image)).stdout)["digit"] == answered
+        out = str(tmp_path / "f.png")
+        facts = json.loads(digitpad("explain", str(image), "--out", out, "--json").stdout)
+        assert (facts["answer"], facts["predict_answer"]) == (shown, answered)
+        lines = digitpad("explain", str(image), "--out", out).stdout.splitlines()
+        assert lines[0].startswith(f"{image}: {shown} (")
+        assert lines[1:] == ([f"`digitpad predict` answers {answered}: it reads a photo from this input and from its "
+                              "ink as found, and averages the two. The figure shows the network at work on this "
+                              "input alone."] if shown != answered else [])
+
+
 def test_explain_refuses_bad_input_in_one_line(tmp_path):
     blank = tmp_path / "blank.png"
     Image.new("L", (50, 50), 255).save(blank)

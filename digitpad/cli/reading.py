@@ -69,6 +69,7 @@ def cmd_explain(args) -> int:
     from ..core.ink import find_ink, largest_mark_views
     from ..core.inside import SALIENCY_METHOD, Probe, ink_fraction
     from ..core.inside_figure import render_figure
+    from ..core.predictor import Predictor
     from ..core.preprocess import shown_view
 
     check_outputs(args.out, inputs=(args.image,))
@@ -84,6 +85,7 @@ def cmd_explain(args) -> int:
         return EXIT_ERROR
     model_input = shown_view(views)  # the view shown; `predict` also averages in the ink as found (core.ink)
     reading = Probe.from_checkpoint(checkpoint).read(model_input, args.why_not)
+    predicted = int(Predictor(checkpoint, device="cpu").probabilities(views[None]).argmax())  # `predict`'s answer
     buffer = io.BytesIO()
     render_figure(reading, f"{Path(args.image).name} read by {checkpoint.display_name}").save(buffer, "PNG")
     try:
@@ -94,7 +96,7 @@ def cmd_explain(args) -> int:
     if args.json:
         print(json.dumps({
             "file": args.image, "model": checkpoint.display_name, "figure": args.out, "answer": reading.answer,
-            "confidence": round(float(reading.probabilities[reading.answer]), 6),
+            "confidence": round(float(reading.probabilities[reading.answer]), 6), "predict_answer": predicted,
             "probabilities": [round(float(p), 6) for p in reading.probabilities],
             "layers": [{"name": layer.name, "kind": layer.kind, "shape": list(layer.shape)} for layer in reading.layers],
             "saliency": {"method": SALIENCY_METHOD, "share_on_ink": round(reading.saliency_on_ink(), 4),
@@ -102,4 +104,7 @@ def cmd_explain(args) -> int:
         }))
     else:
         print(f"{args.image}: {reading.answer} ({reading.probabilities[reading.answer]:.1%}); wrote {args.out}")
+        if predicted != reading.answer:
+            print(f"`digitpad predict` answers {predicted}: it reads a photo from this input and from its ink as "
+                  "found, and averages the two. The figure shows the network at work on this input alone.")
     return 0
