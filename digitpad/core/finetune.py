@@ -33,6 +33,9 @@ PEN_FACTORS = (0.7, 1.0, 1.4)  # pen widths, relative to the pad's model pen (st
 SCALES = (0.35, 1.0)  # drawing sizes, relative to the size drawn
 KEPT_SHARES = (0.75, 0.5, 0.25)  # of a fine-tune's change to the weights, tried in turn when all of it forgets
 CHECK_IMAGES = 5000  # the last training images, which no fine-tune uses: forgetting is judged on them, not the test
+# The check is a sample, and the test set another: a model that loses just the allowed drop on the check often
+# loses more on the test, which then reports it as forgetting. The guard aims at this share of the allowed drop.
+CHECK_AIM = 2 / 3
 # Fewer held-out digits than this, or none misread before, cannot show whether the model reads the
 # person's style better; the report then says so, and how the digits it learnt from fare.
 MIN_HELD_OUT_TO_TELL = 3
@@ -305,12 +308,12 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
 def _forgetting_no_more(start: Checkpoint, start_model: torch.nn.Module, tuned: Checkpoint, data: DigitData,
                         config: FinetuneConfig, used: int) -> tuple[Checkpoint, float]:
     """(the model to keep, the share of the change kept): the fine-tuned model, whole; or, when it forgets more
-    than `config.max_mnist_drop` of the training images no fine-tune uses (`used` is how many it drew from), the
-    start's weights moved only part of the way to it: the largest share of KEPT_SHARES that forgets no more (the
-    smallest when none does). Most of what was learnt stays (weight interpolation, as in WiSE-FT). The test set
-    plays no part in the choice; the caller scores the model kept on it, whichever it is. The model kept records
-    its accuracy on those images, so fine-tuning it in turn need not score them again. `start_model` is the
-    start, built on the device to score on."""
+    than CHECK_AIM of `config.max_mnist_drop` on the training images no fine-tune uses (`used` is how many it
+    drew from), the start's weights moved only part of the way to it: the largest share of KEPT_SHARES that
+    forgets no more (the smallest when none does). Most of what was learnt stays (weight interpolation, as in
+    WiSE-FT). The test set plays no part in the choice; the caller scores the model kept on it, whichever it is.
+    The model kept records its accuracy on those images, so fine-tuning it in turn need not score them again.
+    `start_model` is the start, built on the device to score on."""
     if len(data.train_labels) < used + CHECK_IMAGES:
         return tuned, 1.0
     device = next(start_model.parameters()).device
@@ -322,13 +325,14 @@ def _forgetting_no_more(start: Checkpoint, start_model: torch.nn.Module, tuned: 
 
     before = recorded_accuracy(start.metrics, start.state_dict, *check)
     before = accuracy(start_model) if before is None else before
+    allowed = config.max_mnist_drop * CHECK_AIM
     share, kept, after = 1.0, tuned, accuracy(tuned.build_model().to(device))
-    if before - after > config.max_mnist_drop:
+    if before - after > allowed:
         for share in KEPT_SHARES:
             kept = replace(tuned, state_dict={
                 k: v + share * (tuned.state_dict[k] - v) if v.is_floating_point() else tuned.state_dict[k]
                 for k, v in start.state_dict.items()})
             after = accuracy(kept.build_model().to(device))
-            if before - after <= config.max_mnist_drop:
+            if before - after <= allowed:
                 break
     return replace(kept, metrics=recording_accuracy(kept.metrics, kept.state_dict, *check, after)), share
