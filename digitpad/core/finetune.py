@@ -133,8 +133,9 @@ class FinetuneReport:
                 lines.append(("learnt", f"The {m} digit{'s' if m > 1 else ''} it learnt from (learnt, so not a fair "
                               f"check): {right_before} of {m} read right before, {right_after} of {m} after"))
         if self.kept_share < 1:
-            lines.append(("note", f"All of the change forgot too much {self.test_name}, so {self.kept_share:.0%} of "
-                                  "it was kept: the model moved that share of the way from where it started"))
+            lines.append(("note", f"All of the change forgot more {self.test_name} than the guard allows (on "
+                                  f"images the test does not use), so {self.kept_share:.0%} of it was kept: the "
+                                  "model moved that share of the way from where it started"))
         lines.append(("test", test))
         if self.forgot:
             lines.append(("forgot", f"{self.test_name} accuracy fell by more than {self.max_mnist_drop * 100:.1f} "
