@@ -16,6 +16,18 @@ from pathlib import Path
 import numpy as np
 
 
+@contextlib.contextmanager
+def baseline(module, name: str, value):
+    """The reader with one of its settings (or functions) as it was before a change, for a baseline in the same
+    run; the shipped one is put back however the block ends."""
+    shipped = getattr(module, name)
+    setattr(module, name, value)
+    try:
+        yield
+    finally:
+        setattr(module, name, shipped)
+
+
 def latency_ms(seconds: list[float]) -> dict:
     """Count, median, 95th percentile and worst of durations given in seconds, in milliseconds."""
     ms = np.array(seconds) * 1000

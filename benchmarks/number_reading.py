@@ -37,12 +37,12 @@ import os
 import random
 import sys
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
 import torch
-from _common import latency_ms, load_average, report
+from _common import baseline, latency_ms, load_average, report
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
@@ -80,18 +80,6 @@ def score(pairs: list[tuple[str, str]]) -> dict:
     return {"numbers": len(pairs), "whole_number_accuracy": round(sum(t == r for t, r in pairs) / len(pairs), 4),
             "per_digit_accuracy": round(sum(common_digits(t, r) for t, r in bare) / digits, 4),
             "misread_examples": [f"{t} read as {r}" for t, r in pairs if t != r][:8]}
-
-
-@contextmanager
-def baseline(module, name: str, value):
-    """The reader with one of its settings (or functions) as it was before a change, for a baseline in the same
-    run; the shipped one is put back however the block ends."""
-    shipped = getattr(module, name)
-    setattr(module, name, value)
-    try:
-        yield
-    finally:
-        setattr(module, name, shipped)
 
 
 def numbers(rng: np.random.Generator, count: int) -> list[str]:

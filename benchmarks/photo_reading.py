@@ -32,11 +32,11 @@ import sys
 import tempfile
 import time
 from dataclasses import replace
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import torch
+from _common import baseline
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
@@ -93,12 +93,8 @@ def read_both(predictor, path):
 
 def read_one_view(predictor, path):
     """The digit read (or None) from the stroke-normalised view alone, as before core.ink.mark_views."""
-    shipped = ink.largest_mark_views
-    ink.largest_mark_views = lambda found: ink.mark_to_mnist(found, found.marks[0]) if found.found else None
-    try:
+    with baseline(ink, "mark_views", ink.mark_to_mnist):
         reading = predictor.read(path)
-    finally:
-        ink.largest_mark_views = shipped
     return reading.prediction.digit if reading.prediction else None
 
 
@@ -194,17 +190,6 @@ def no_digit_pages(predictor, folder, count):
     return result
 
 
-@contextmanager
-def working_side(side):
-    """The ink path run at another working size (the previous one, 1024, for the before/after)."""
-    saved = ink.WORKING_SIDE
-    ink.WORKING_SIDE = side  # files are decoded to images.FINE_SIDE (1024) either way
-    try:
-        yield
-    finally:
-        ink.WORKING_SIDE = saved
-
-
 def twelve_megapixels(predictor, mnist, folder, count, repeats=3):
     """Milliseconds per 4000x3000 photo on one torch thread: JPEG file on disk to the answer, and from pixels.
 
@@ -227,7 +212,7 @@ def twelve_megapixels(predictor, mnist, folder, count, repeats=3):
     result = {"photos": count}
     try:
         for name, side in (("before_1024", 1024), ("after", images.WORKING_SIDE)):
-            with working_side(side):
+            with baseline(ink, "WORKING_SIDE", side):  # files are decoded to images.FINE_SIDE (1024) either way
                 file_cpu, file_wall, pixels_cpu, right = [], [], [], 0
                 for label, path, pixels in photos:
                     reading = predictor.read(path)  # warm
