@@ -1,13 +1,13 @@
 """Fine-tuning on a few dozen of a person's digits: how long it takes and what it changes.
 
-The person is simulated with the test suite's stroke designs: 24 boxy (seven-segment) 3s, which
-the bundled model reads as 7, and 12 ordinary digits it reads right, each drawn with a different
+The person is simulated with the test suite's stroke designs: 24 boxy (seven-segment) 8s, which
+the bundled model reads as 0, and 12 ordinary digits it reads right, each drawn with a different
 size, place, slant and shaky pen. Two runs in this one process, from the bundled model:
 - digitpad: `FinetuneConfig()` as the Train tab and `digitpad finetune` use it (a MNIST subset mixed
   with the person's digits);
 - baseline: the same, but over one whole MNIST epoch (55,000 images), the obvious way to do it.
 For each: wall time from the call to the fine-tuned, evaluated model (rendering, scoring before and
-after included), accuracy on the held-out digits, on 50 fresh boxy 3s and on the MNIST test set,
+after included), accuracy on the held-out digits, on 50 fresh boxy 8s and on the MNIST test set,
 before and after. Prints one JSON object.
 
 Run: python benchmarks/finetune_speed.py [--data-dir ../shared/data]
@@ -28,7 +28,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from digit_strokes import BOXY_THREE, STYLES, jittered, place  # noqa: E402
+from digit_strokes import BOXY_EIGHT, STYLES, jittered, place  # noqa: E402
 
 from digitpad.core.config import FinetuneConfig  # noqa: E402
 from digitpad.core.datasets import load_mnist  # noqa: E402
@@ -45,7 +45,7 @@ ORDINARY = [(0, "oval"), (1, "flag"), (2, "curved"), (4, "open"), (5, "two strok
 
 def person(predictor: Predictor) -> PersonalSet:
     rng = random.Random(2026)
-    drawings = [(jittered(BOXY_THREE, rng), 3) for _ in range(24)]
+    drawings = [(jittered(BOXY_EIGHT, rng), 8) for _ in range(24)]
     drawings += [(place(STYLES[d][style], rng.uniform(20, 80), rng.uniform(10, 40), rng.uniform(180, 240)), d)
                  for d, style in ORDINARY]
     samples = []
@@ -55,8 +55,8 @@ def person(predictor: Predictor) -> PersonalSet:
     return PersonalSet(samples)
 
 
-def share_read_as_three(predictor: Predictor, drawings: list) -> float:
-    return sum(p.digit == 3 for p in predictor.predict_drawings(drawings)) / len(drawings)
+def share_read_as_eight(predictor: Predictor, drawings: list) -> float:
+    return sum(p.digit == 8 for p in predictor.predict_drawings(drawings)) / len(drawings)
 
 
 def run(name: str, predictor: Predictor, personal: PersonalSet, data, config: FinetuneConfig, fresh: list) -> dict:
@@ -71,8 +71,8 @@ def run(name: str, predictor: Predictor, personal: PersonalSet, data, config: Fi
     return {"steps": config.steps, "epochs": config.epochs, "wall_seconds": round(wall, 1),
             "train_seconds": round(finished.seconds, 1), "train_images": finished.checkpoint.metrics["train_images"],
             "held_out": len(report.held_out_labels), "held_out_before": report.personal_before,
-            "held_out_after": report.personal_after, "fresh_boxy_3s_before": share_read_as_three(predictor, fresh),
-            "fresh_boxy_3s_after": share_read_as_three(tuned, fresh), "mnist_before": report.mnist_before,
+            "held_out_after": report.personal_after, "fresh_boxy_8s_before": share_read_as_eight(predictor, fresh),
+            "fresh_boxy_8s_after": share_read_as_eight(tuned, fresh), "mnist_before": report.mnist_before,
             "mnist_after": report.mnist_after, "forgot": report.forgot}
 
 
@@ -84,7 +84,7 @@ def main() -> None:
     personal = person(predictor)
     data = load_mnist(args.data_dir)
     rng = random.Random(7)
-    fresh = [(jittered(BOXY_THREE, rng), PAD) for _ in range(50)]
+    fresh = [(jittered(BOXY_EIGHT, rng), PAD) for _ in range(50)]
     config = FinetuneConfig(device="cpu")
     full_epoch = math.ceil(len(data.train_labels) * (11 / 12) / (config.batch_size * (1 - config.personal_share)))
     result = {

@@ -22,10 +22,10 @@ def test_bundled_model_is_small_and_documented():
     path = bundled_model_path()
     assert path.stat().st_size < 3_000_000
     checkpoint = Checkpoint.load(path)
-    assert checkpoint.arch == "digitnet" and checkpoint.train_config["seed"] == 0
     records = path.parent.parent / "training"
     first, pen, blend = (json.loads((records / name).read_text())
                          for name in ("full-run.json", "pen-run.json", "bundled.json"))
+    assert checkpoint.arch == "digitnet" and checkpoint.train_config["seed"] == pen["seed"]
     assert blend["test_accuracy"] == checkpoint.accuracy
     assert checkpoint.train_config["blend"]["share_of_second"] == blend["share_of_second"]
     assert (blend["first"]["test_accuracy"], blend["second"]["test_accuracy"]) == (first["test_accuracy"],

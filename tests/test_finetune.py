@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 from cli_runner import digitpad
-from digit_strokes import BOXY_THREE, STYLES, jittered, place
+from digit_strokes import BOXY_EIGHT, STYLES, jittered, place
 
 from digitpad.core.checkpoint import Checkpoint
 from digitpad.core.config import FinetuneConfig, TrainingError
@@ -42,55 +42,55 @@ def kept(strokes, label, predictor):
 
 
 @pytest.fixture(scope="module")
-def boxy_threes(bundled):
-    """Eight boxy 3s, most read as 7 by the bundled model, and a few ordinary digits read right."""
+def boxy_eights(bundled):
+    """Eight boxy 8s, most read as 0 by the bundled model, and a few ordinary digits read right."""
     rng = random.Random(1)
-    samples = [kept(jittered(BOXY_THREE, rng), 3, bundled) for _ in range(8)]
+    samples = [kept(jittered(BOXY_EIGHT, rng), 8, bundled) for _ in range(8)]
     samples += [kept(place(STYLES[d][style], 50, 20, 240), d, bundled)
                 for d, style in ((7, "plain"), (1, "stick"), (5, "two strokes"))]
     return PersonalSet(samples)
 
 
-def test_held_out_digits_come_from_each_digit_with_two_or_more(boxy_threes):
-    learn, held = split_held_out(boxy_threes.samples, 0.25)
-    assert sorted(s.label for s in held) == [3, 3]  # a quarter of eight 3s; the single 7, 1 and 5 are all learnt
-    assert len(learn) + len(held) == len(boxy_threes.samples) and not {s.key() for s in learn} & {s.key() for s in held}
-    assert split_held_out(boxy_threes.samples, 0.0)[1] == []
+def test_held_out_digits_come_from_each_digit_with_two_or_more(boxy_eights):
+    learn, held = split_held_out(boxy_eights.samples, 0.25)
+    assert sorted(s.label for s in held) == [8, 8]  # a quarter of eight 8s; the single 7, 1 and 5 are all learnt
+    assert len(learn) + len(held) == len(boxy_eights.samples) and not {s.key() for s in learn} & {s.key() for s in held}
+    assert split_held_out(boxy_eights.samples, 0.0)[1] == []
     # the choice depends on the drawings alone: not on their order, nor on other digits kept since
-    shuffled = random.Random(0).sample(boxy_threes.samples, len(boxy_threes.samples))
-    more = shuffled + [replace(s, label=4) for s in boxy_threes.samples if s.label == 7]
+    shuffled = random.Random(0).sample(boxy_eights.samples, len(boxy_eights.samples))
+    more = shuffled + [replace(s, label=4) for s in boxy_eights.samples if s.label == 7]
     assert {s.key() for s in split_held_out(more, 0.25)[1]} == {s.key() for s in held}
     # and a drawing an earlier fine-tune learnt from is never held out to check a later one
-    learnt = {sample_id(s) for s in learn if s.label == 3}
-    _, later_held = split_held_out(boxy_threes.samples, 0.5, learnt)
+    learnt = {sample_id(s) for s in learn if s.label == 8}
+    _, later_held = split_held_out(boxy_eights.samples, 0.5, learnt)
     assert {s.key() for s in later_held} == {s.key() for s in held}, "the ones not learnt, and no others"
-    every_three = {sample_id(s) for s in boxy_threes.samples if s.label == 3}
-    assert split_held_out(boxy_threes.samples, 0.25, every_three)[1] == []
+    every_eight = {sample_id(s) for s in boxy_eights.samples if s.label == 8}
+    assert split_held_out(boxy_eights.samples, 0.25, every_eight)[1] == []
 
 
-def test_each_drawing_is_rendered_again_at_other_pen_widths_and_sizes(boxy_threes):
-    images, labels, owners = renderings(boxy_threes.samples[:2])
+def test_each_drawing_is_rendered_again_at_other_pen_widths_and_sizes(boxy_eights):
+    images, labels, owners = renderings(boxy_eights.samples[:2])
     per_sample = len(PEN_FACTORS) * len(SCALES)
-    assert images.shape == (2 * per_sample, 28, 28) and images.dtype == torch.uint8 and labels.tolist() == [3] * 12
+    assert images.shape == (2 * per_sample, 28, 28) and images.dtype == torch.uint8 and labels.tolist() == [8] * 12
     assert owners.tolist() == [0] * per_sample + [1] * per_sample
     ink = images[:per_sample].float().sum((1, 2)).view(len(SCALES), len(PEN_FACTORS))
     assert (ink[:, 1:] > ink[:, :-1]).all(), "a wider pen puts more ink on the digit"
     assert len({bytes(image.numpy()) for image in images}) == len(images), "every rendering differs"
     # the default rendering is what the Draw tab shows the model
-    assert np.abs(model_inputs(boxy_threes.samples[:1]).astype(int) - boxy_threes.samples[0].model_input).max() <= 1
+    assert np.abs(model_inputs(boxy_eights.samples[:1]).astype(int) - boxy_eights.samples[0].model_input).max() <= 1
 
 
 @pytest.mark.parametrize("count, message", [(0, "kept no digits"), (1, "needs at least 2")])
-def test_too_few_digits_get_a_clear_message(bundled, mnist, boxy_threes, count, message):
+def test_too_few_digits_get_a_clear_message(bundled, mnist, boxy_eights, count, message):
     with pytest.raises(TrainingError, match=message):
-        next(finetune(bundled.checkpoint, PersonalSet(boxy_threes.samples[:count]), mnist, QUICK))
+        next(finetune(bundled.checkpoint, PersonalSet(boxy_eights.samples[:count]), mnist, QUICK))
 
 
-def test_fine_tuning_learns_the_style_without_forgetting_mnist(bundled, mnist, boxy_threes, tmp_path):
-    events = list(finetune(bundled.checkpoint, boxy_threes, mnist, QUICK))
+def test_fine_tuning_learns_the_style_without_forgetting_mnist(bundled, mnist, boxy_eights, tmp_path):
+    events = list(finetune(bundled.checkpoint, boxy_eights, mnist, QUICK))
     assert isinstance(events[-1], Finished) and not any(isinstance(e, Finished) for e in events[:-1])
     report, checkpoint = events[-1].finetune, events[-1].checkpoint
-    assert report.held_out_labels == [3, 3] and report.held_out_images.shape == (2, 28, 28)
+    assert report.held_out_labels == [8, 8] and report.held_out_images.shape == (2, 28, 28)
     assert report.personal_after == 1.0 > report.personal_before
     # the bundled model records its accuracy on these very test images: not scored again before
     assert report.mnist_before == bundled.accuracy
@@ -106,11 +106,11 @@ def test_fine_tuning_learns_the_style_without_forgetting_mnist(bundled, mnist, b
     assert lines[0] == "Fine-tuned digitnet (bundled)" and "2 of 2 after (100%)" in lines[1]
     # two held-out digits are too few to say much: the report says so, and how the digits it learnt from fare
     assert lines[2].startswith("That check is too small to show a change: 2 held-out digits")
-    assert report.learn_labels.count(3) == 6 and len(report.learn_labels) == 9  # and the single 7, 1 and 5
+    assert report.learn_labels.count(8) == 6 and len(report.learn_labels) == 9  # and the single 7, 1 and 5
     right_after = sum(a == t for a, t in zip(report.learn_after, report.learn_labels))
     assert "(learnt, so not a fair check)" in lines[3] and f"{right_after} of 9 after" in lines[3] and right_after >= 8
-    assert lines[4].startswith("MNIST test accuracy: 99.6") and len(lines) == 5
-    assert len(report.learnt) == len(boxy_threes.samples) - 2
+    assert lines[4].startswith("MNIST test accuracy: 99.70% before") and len(lines) == 5
+    assert len(report.learnt) == len(boxy_eights.samples) - 2
 
     checkpoint.save(tmp_path / "mine.pt")
     loaded = Checkpoint.load(tmp_path / "mine.pt")
@@ -122,9 +122,9 @@ def test_fine_tuning_learns_the_style_without_forgetting_mnist(bundled, mnist, b
 
     tuned = Predictor(loaded, device="cpu")
     rng = random.Random(99)  # new drawings of the style, never seen in training
-    fresh = [(jittered(BOXY_THREE, rng), PAD) for _ in range(20)]
-    assert sum(p.digit == 3 for p in bundled.predict_drawings(fresh)) <= 10
-    assert sum(p.digit == 3 for p in tuned.predict_drawings(fresh)) >= 19
+    fresh = [(jittered(BOXY_EIGHT, rng), PAD) for _ in range(20)]
+    assert sum(p.digit == 8 for p in bundled.predict_drawings(fresh)) <= 10
+    assert sum(p.digit == 8 for p in tuned.predict_drawings(fresh)) >= 19
 
 
 def test_a_check_that_cannot_show_a_change_says_so_and_shows_the_learnt_digits():
@@ -140,7 +140,7 @@ def test_a_check_that_cannot_show_a_change_says_so_and_shows_the_learnt_digits()
     assert lines[4].startswith("MNIST test accuracy")
 
 
-def test_a_fine_tune_that_would_forget_keeps_only_as_much_of_its_change_as_mnist_allows(bundled, mnist, boxy_threes):
+def test_a_fine_tune_that_would_forget_keeps_only_as_much_of_its_change_as_mnist_allows(bundled, mnist, boxy_eights):
     """A hasty fine-tune (a high learning rate, half of each batch the person's digits) forgets MNIST beyond the
     allowed drop; the model kept moves only part of the way from the start, losing no more than CHECK_AIM of the
     allowed drop on training images no fine-tune uses, so that it stays within the allowed drop on the test set;
@@ -148,10 +148,10 @@ def test_a_fine_tune_that_would_forget_keeps_only_as_much_of_its_change_as_mnist
     from digitpad import Predictor
 
     hasty = FinetuneConfig(steps=40, lr=1e-2, personal_share=0.5, device="cpu")
-    unguarded = [e for e in finetune(bundled.checkpoint, boxy_threes, mnist, replace(hasty, max_mnist_drop=1.0))
+    unguarded = [e for e in finetune(bundled.checkpoint, boxy_eights, mnist, replace(hasty, max_mnist_drop=1.0))
                  if isinstance(e, Finished)][-1]
     assert unguarded.finetune.mnist_drop > 0.003 and "kept_share" not in unguarded.checkpoint.metrics
-    guarded = [e for e in finetune(bundled.checkpoint, boxy_threes, mnist, hasty) if isinstance(e, Finished)][-1]
+    guarded = [e for e in finetune(bundled.checkpoint, boxy_eights, mnist, hasty) if isinstance(e, Finished)][-1]
     assert guarded.checkpoint.metrics["kept_share"] < 1 and not guarded.finetune.forgot
     check = mnist.train_images[-CHECK_IMAGES:], mnist.train_labels[-CHECK_IMAGES:]
     kept_on_check = recorded_accuracy(guarded.checkpoint.metrics, guarded.checkpoint.state_dict, *check)
@@ -161,23 +161,23 @@ def test_a_fine_tune_that_would_forget_keeps_only_as_much_of_its_change_as_mnist
     share = guarded.checkpoint.metrics["kept_share"]
     assert f"so {share:.0%} of it was kept" in " ".join(guarded.finetune.lines())
     rng = random.Random(99)
-    fresh = [(jittered(BOXY_THREE, rng), PAD) for _ in range(20)]
-    assert sum(p.digit == 3 for p in Predictor(guarded.checkpoint, device="cpu").predict_drawings(fresh)) >= 18
+    fresh = [(jittered(BOXY_EIGHT, rng), PAD) for _ in range(20)]
+    assert sum(p.digit == 8 for p in Predictor(guarded.checkpoint, device="cpu").predict_drawings(fresh)) >= 18
 
 
-def test_forgetting_mnist_is_reported(bundled, mnist, boxy_threes):
+def test_forgetting_mnist_is_reported(bundled, mnist, boxy_eights):
     reckless = FinetuneConfig(steps=12, epochs=1, lr=0.3, personal_share=0.95, device="cpu")
-    events = list(finetune(bundled.checkpoint, boxy_threes, mnist.subset(test=2000), reckless))
+    events = list(finetune(bundled.checkpoint, boxy_eights, mnist.subset(test=2000), reckless))
     report = events[-1].finetune
     assert report.forgot and report.mnist_drop > 0.003
     assert "not offered for drawing" in report.lines()[-1]
 
 
 @pytest.mark.parametrize("stop_after", ["learning from", "scoring"])
-def test_stop_while_preparing(bundled, mnist, boxy_threes, stop_after):
+def test_stop_while_preparing(bundled, mnist, boxy_eights, stop_after):
     control = TrainControl()
     unrecorded = {k: v for k, v in bundled.checkpoint.metrics.items() if k != "accuracies"}  # scored before, then
-    events = finetune(replace(bundled.checkpoint, metrics=unrecorded), boxy_threes, mnist, QUICK, control)
+    events = finetune(replace(bundled.checkpoint, metrics=unrecorded), boxy_eights, mnist, QUICK, control)
     for event in events:
         if isinstance(event, Message) and event.text.startswith(stop_after):
             break
@@ -186,19 +186,19 @@ def test_stop_while_preparing(bundled, mnist, boxy_threes, stop_after):
     assert rest == [Stopped(0, 0)], "stopped before any rendering or scoring went on, and before training"
 
 
-def test_a_start_without_a_recorded_accuracy_is_scored_before(bundled, mnist, boxy_threes):
+def test_a_start_without_a_recorded_accuracy_is_scored_before(bundled, mnist, boxy_eights):
     unrecorded = {k: v for k, v in bundled.checkpoint.metrics.items() if k != "accuracies"}
     small = mnist.subset(train=1200, test=500)
-    events = list(finetune(replace(bundled.checkpoint, metrics=unrecorded), boxy_threes, small, BRIEF))
+    events = list(finetune(replace(bundled.checkpoint, metrics=unrecorded), boxy_eights, small, BRIEF))
     assert any(isinstance(e, Message) and e.text.startswith("scoring digitnet (bundled) on 500 test images before")
                for e in events)
     assert events[-1].finetune.mnist_before == evaluate(bundled.checkpoint.build_model(), small.test_images,
                                                         small.test_labels, bundled.checkpoint.normalization)["accuracy"]
 
 
-def test_stop_while_scoring_the_fine_tuned_model(bundled, mnist, boxy_threes):
+def test_stop_while_scoring_the_fine_tuned_model(bundled, mnist, boxy_eights):
     control = TrainControl()
-    events = finetune(bundled.checkpoint, boxy_threes, mnist.subset(train=1200, test=3000), BRIEF, control)
+    events = finetune(bundled.checkpoint, boxy_eights, mnist.subset(train=1200, test=3000), BRIEF, control)
     seen = []
     for event in events:
         seen.append(event)
@@ -209,9 +209,9 @@ def test_stop_while_scoring_the_fine_tuned_model(bundled, mnist, boxy_threes):
     assert list(events) == [Stopped(last.epochs, last.steps_per_epoch)], "stopped after training, and nothing saved"
 
 
-def test_the_share_of_personal_digits_holds_on_a_small_dataset(bundled, mnist, boxy_threes):
+def test_the_share_of_personal_digits_holds_on_a_small_dataset(bundled, mnist, boxy_eights):
     small = mnist.subset(train=1200, test=500)
-    events = list(finetune(bundled.checkpoint, boxy_threes, small, QUICK))
+    events = list(finetune(bundled.checkpoint, boxy_eights, small, QUICK))
     texts = [e.text for e in events if isinstance(e, Message)]
     mix = next(t for t in texts if "oversampled to" in t)
     numbers = re.findall(r"oversampled to ([\d,]+) .* with ([\d,]+) of", mix)[0]
@@ -223,20 +223,20 @@ def test_the_share_of_personal_digits_holds_on_a_small_dataset(bundled, mnist, b
     assert "epochs make the 40 steps" in mix
 
 
-def test_drawings_without_strokes_and_sets_with_nothing_held_out(bundled, mnist, boxy_threes):
-    blank = PersonalSet([replace(s, strokes=[]) for s in boxy_threes.samples[-3:]])  # e.g. from a foreign export
+def test_drawings_without_strokes_and_sets_with_nothing_held_out(bundled, mnist, boxy_eights):
+    blank = PersonalSet([replace(s, strokes=[]) for s in boxy_eights.samples[-3:]])  # e.g. from a foreign export
     with pytest.raises(TrainingError, match="no.* strokes"):
         list(finetune(bundled.checkpoint, blank, mnist, QUICK))
 
-    singles = PersonalSet(boxy_threes.samples[-3:])  # one 7, one 1, one 5: nothing to hold out
+    singles = PersonalSet(boxy_eights.samples[-3:])  # one 7, one 1, one 5: nothing to hold out
     events = list(finetune(bundled.checkpoint, singles, mnist.subset(test=500), replace(QUICK, steps=10, epochs=1)))
     report = events[-1].finetune
     assert report.held_out_labels == [] and report.personal_before is None and report.personal_after is None
     assert "No digits were held out" in report.lines()[1]
 
 
-def test_cli_finetune(tmp_path, boxy_threes):
-    boxy_threes.save(tmp_path / "mine.pt")
+def test_cli_finetune(tmp_path, boxy_eights):
+    boxy_eights.save(tmp_path / "mine.pt")
     done = digitpad("finetune", "--personal", "mine.pt", "--out", "tuned.pt", "--steps", "40", "--device", "cpu",
                     cwd=tmp_path)
     assert done.returncode == 0, done.stderr
@@ -257,14 +257,14 @@ def test_cli_finetune(tmp_path, boxy_threes):
     assert tuned.settings_summary().endswith(": 40 steps, lr 0.0005")
 
 
-def test_interrupted_finetune_keeps_the_existing_file(tmp_path, boxy_threes):
+def test_interrupted_finetune_keeps_the_existing_file(tmp_path, boxy_eights):
     import os
     import signal
     import subprocess
     import sys
     import time
 
-    boxy_threes.save(tmp_path / "mine.pt")
+    boxy_eights.save(tmp_path / "mine.pt")
     out = tmp_path / "tuned.pt"
     out.write_bytes(b"the previous model")
     child = subprocess.Popen([sys.executable, "-m", "digitpad", "finetune", "--personal", "mine.pt", "--out",
@@ -286,7 +286,7 @@ def test_interrupted_finetune_keeps_the_existing_file(tmp_path, boxy_threes):
     assert record.stopped_at.startswith("in epoch"), "the loop was asked to stop, not broken into by an interrupt"
 
 
-def test_cli_finetune_refuses_bad_input_and_the_bundled_model(tmp_path, boxy_threes):
+def test_cli_finetune_refuses_bad_input_and_the_bundled_model(tmp_path, boxy_eights):
     (tmp_path / "junk.pt").write_bytes(b"not a set")
     junk = digitpad("finetune", "--personal", "junk.pt", "--out", "x.pt", cwd=tmp_path, check=False)
     assert junk.returncode == 1 and "not a digitpad personal set" in junk.stderr
@@ -295,7 +295,7 @@ def test_cli_finetune_refuses_bad_input_and_the_bundled_model(tmp_path, boxy_thr
 
     from digitpad.core.paths import bundled_model_path
 
-    boxy_threes.save(tmp_path / "mine.pt")
+    boxy_eights.save(tmp_path / "mine.pt")
     before = bundled_model_path().read_bytes()
     refused = digitpad("finetune", "--personal", "mine.pt", "--out", str(bundled_model_path()), cwd=tmp_path,
                        check=False)

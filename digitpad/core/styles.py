@@ -59,7 +59,7 @@ def add_style(image: np.ndarray, digit: int, rng: np.random.Generator) -> np.nda
             long = kind == "european"  # a long up-stroke from far down the left, no base
             x_top = _ink_x(image, top + 1)
             length = (rng.uniform(0.45, 0.7) if long else rng.uniform(0.22, 0.42)) * height
-            angle = np.radians(rng.uniform(45, 65) if long else rng.uniform(25, 60))  # from the horizontal
+            angle = np.radians(rng.uniform(22, 65) if long else rng.uniform(25, 60))  # from the horizontal
             draw_segment(image, (x_top, top + 0.5), (x_top - length * np.cos(angle), top + length * np.sin(angle)),
                          width)
         if "base" in kind:
