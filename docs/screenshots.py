@@ -8,7 +8,7 @@ be large enough for a window at twice the size).
 
 Digits are drawn with mouse events and runs are started with their buttons, exactly as a person
 would; the Train shots use the quick preset on MNIST ($DIGITPAD_DATA_DIR), the fine-tune shot
-teaches the bundled model a boxy 3 it misreads. Settings and kept digits go to a temporary folder,
+teaches the bundled model a boxy 8 it misreads. Settings and kept digits go to a temporary folder,
 never the user's own.
 """
 
@@ -25,7 +25,7 @@ USER_FOLDERS = tempfile.mkdtemp(prefix="digitpad-screenshots-")
 os.environ["XDG_DATA_HOME"] = os.path.join(USER_FOLDERS, "data")
 os.environ["XDG_CONFIG_HOME"] = os.path.join(USER_FOLDERS, "config")
 
-from digit_strokes import BOXY_THREE, STYLES, jittered, place  # noqa: E402
+from digit_strokes import BOXY_EIGHT, STYLES, jittered, place  # noqa: E402
 from drawing import draw, pause  # noqa: E402
 from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
@@ -115,26 +115,26 @@ def wait_for_answer(tab) -> None:
 
 
 def correcting(window) -> None:
-    """Keep boxy 3s (read as 7) and a few ordinary digits; shoot the correction row, then My digits."""
+    """Keep boxy 8s (read as 0) and a few ordinary digits; shoot the correction row, then My digits."""
     window.resize(900, 620)
     tab = window.draw_tab
     rng = random.Random(5)
-    kept = [(jittered(BOXY_THREE, rng, tab.canvas.width()), 3) for _ in range(8)]
+    kept = [(jittered(BOXY_EIGHT, rng, tab.canvas.width()), 8) for _ in range(8)]
     kept += [(place(STYLES[d][style], 70, 30, 240), d) for d, style in ((7, "crossbar"), (1, "flag"), (4, "open"))]
     for strokes, label in kept:
         draw(tab.canvas, strokes, spacing=6)
         wait_for_answer(tab)
         tab.correction.digit_buttons[label].click()
-    while True:  # one more, drawn until the model reads it as a 7 outright, as most are
-        draw(tab.canvas, jittered(BOXY_THREE, rng, tab.canvas.width()), spacing=5, pace_ms=2)
+    while True:  # one more, drawn until the model reads it as a 0 outright, as most are
+        draw(tab.canvas, jittered(BOXY_EIGHT, rng, tab.canvas.width()), spacing=5, pace_ms=2)
         wait_for_answer(tab)
-        if tab.panel.digit_label.text() == "7":
+        if tab.panel.digit_label.text() == "0":
             break
         tab.clear()
     pause(300)
-    tab.correction.digit_buttons[3].setFocus(Qt.TabFocusReason)  # as if about to say "no, it was a 3"
+    tab.correction.digit_buttons[8].setFocus(Qt.TabFocusReason)  # as if about to say "no, it was an 8"
     window.grab().save(str(HERE / "screenshot-correction.png"))
-    tab.correction.digit_buttons[3].click()
+    tab.correction.digit_buttons[8].click()
     window.show_my_digits()
     view = window.my_digits
     view.resize(760, 560)
@@ -151,6 +151,8 @@ def fine_tuning(window) -> None:
     window.tabs.setCurrentWidget(tab)
     tab.finetune_choice.click()
     tab.form.test_limit.setValue(0)
+    while not tab.form.is_ready:  # MNIST is still being read (taken alone, without the Train shot before it)
+        pause(50)
     tab.start_button.click()
     while tab.is_running():
         pause(100)
