@@ -165,12 +165,34 @@ def test_a_fine_tune_that_would_forget_keeps_only_as_much_of_its_change_as_mnist
     assert sum(p.digit == 8 for p in Predictor(guarded.checkpoint, device="cpu").predict_drawings(fresh)) >= 18
 
 
+def test_a_model_that_reads_the_persons_held_out_digits_worse_is_withheld(bundled, mnist):
+    """Digits the model read right, and a fine-tune so hasty that it reads them all as one digit: the MNIST guard is
+    set not to mind here, but the held-out digits catch it."""
+    rng = random.Random(5)
+    samples = [kept(jittered(STYLES[d][style], rng), d, bundled)
+               for d, style in ((7, "plain"), (1, "stick"), (5, "two strokes")) for _ in range(4)]
+    hasty = FinetuneConfig(steps=12, epochs=1, lr=0.3, personal_share=0.95, max_mnist_drop=1.0, device="cpu")
+    report = list(finetune(bundled.checkpoint, PersonalSet(samples), mnist.subset(test=2000), hasty))[-1].finetune
+    assert report.personal_before == 1.0 > report.personal_after and not report.forgot
+    assert report.reads_yours_worse and report.withheld and report.summary()["reads_yours_worse"] is True
+    assert report.lines()[-1] == ("Fewer of your held-out digits are read right than before: the model reads your "
+                                  "writing worse, so it is not offered for drawing")
+
+
+def test_as_many_held_out_digits_read_right_after_is_not_worse():
+    image = np.zeros((3, 28, 28), np.uint8)
+    # one misread mended and another made: as many right as before
+    report = FinetuneReport("digitnet (bundled)", "MNIST", image, [3, 7, 1], [3, 7, 7], [3, 1, 1], 0.9965, 0.9962,
+                            0.003, [], 42)
+    assert not report.reads_yours_worse and not report.withheld and "worse" not in " ".join(report.lines())
+
+
 def test_forgetting_mnist_is_reported(bundled, mnist, boxy_eights):
     reckless = FinetuneConfig(steps=12, epochs=1, lr=0.3, personal_share=0.95, device="cpu")
     events = list(finetune(bundled.checkpoint, boxy_eights, mnist.subset(test=2000), reckless))
     report = events[-1].finetune
-    assert report.forgot and report.mnist_drop > 0.003
-    assert "not offered for drawing" in report.lines()[-1]
+    assert report.forgot and report.withheld and report.mnist_drop > 0.003
+    assert "forgot some of what it knew, so it is not offered for drawing" in report.lines()[-1]
 
 
 @pytest.mark.parametrize("stop_after", ["learning from", "scoring"])

@@ -101,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     finetune.add_argument("--holdout", type=float, help="share of each digit's samples held out to check the result")
     finetune.add_argument("--seed", type=int, help="seed of the shuffling and augmentation")
     finetune.add_argument("--force", action="store_true",
-                          help="save the model even if it forgot MNIST (test accuracy fell by over 0.3 points)")
+                          help="save the model even if it forgot MNIST (test accuracy fell by over 0.3 points) "
+                               "or reads fewer of your held-out digits right")
     _add_tensorboard_arg(finetune)
     _add_device_arg(finetune)
     _add_data_args(finetune)

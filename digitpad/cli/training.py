@@ -86,7 +86,7 @@ def cmd_finetune(args) -> int:
         return stopped("fine-tuning")
     report = finished.finetune
     print("\n".join(report.lines()))
-    if report.forgot and not args.force:
+    if report.withheld and not args.force:
         raise TrainingError(f"the model was not saved to {args.out}; --force saves it anyway")
     save_model(recorder, finished.checkpoint, args.out)
     print(f"trained for {finished.seconds:.0f}s; saved {args.out}")

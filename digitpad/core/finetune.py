@@ -4,7 +4,8 @@ The person's samples are re-rendered from their strokes at other pen widths and 
 to a share of every batch and mixed with MNIST, then trained by the one training loop
 (`trainer.train`, started from the model in use). Some samples of each digit are held out, so the
 report can say honestly whether the person's style is now read better, and MNIST test accuracy is
-measured before and after, so forgetting is caught (`FinetuneReport.forgot`).
+measured before and after, so forgetting is caught (`FinetuneReport.forgot`); a model that reads the
+held-out digits worse than the start is caught too (`FinetuneReport.reads_yours_worse`).
 """
 
 from __future__ import annotations
@@ -85,6 +86,17 @@ class FinetuneReport:
         return self.mnist_drop > self.max_mnist_drop + 1e-12
 
     @property
+    def reads_yours_worse(self) -> bool:
+        """True when fewer of the held-out personal digits are read right after than before: the one fair check
+        of the person's own style says it got worse, so, as for forgetting, it is not offered for drawing."""
+        return bool(self.held_out_labels) and self.personal_after < self.personal_before
+
+    @property
+    def withheld(self) -> bool:
+        """Not offered for drawing (used only if the person insists): it forgot, or reads their digits worse."""
+        return self.forgot or self.reads_yours_worse
+
+    @property
     def too_small_to_tell(self) -> str | None:
         """Why the held-out check cannot show a change (None when it can), as the end of a sentence."""
         n = len(self.held_out_labels)
@@ -101,7 +113,7 @@ class FinetuneReport:
         return {"from": self.start_name, "held_out": len(self.held_out_labels),
                 "personal_before": self.personal_before, "personal_after": self.personal_after,
                 "test_before": self.mnist_before, "test_after": self.mnist_after, "forgot": self.forgot,
-                "learnt": list(self.learnt)}
+                "reads_yours_worse": self.reads_yours_worse, "learnt": list(self.learnt)}
 
     def lines(self) -> list[str]:
         """The report in sentences, for the CLI."""
@@ -109,7 +121,8 @@ class FinetuneReport:
 
     def parts(self) -> list[tuple[str, str]]:
         """The report as (kind, sentence), kind one of "title", "personal" (how the person's digits fared),
-        "note", "learnt", "test" and "forgot", so a view can style each part by what it says."""
+        "note", "learnt", "test" and "withheld" (why it is not offered), so a view can style each part by what it
+        says."""
         n = len(self.held_out_labels)
         if n:
             right_before, right_after = round(self.personal_before * n), round(self.personal_after * n)
@@ -137,9 +150,13 @@ class FinetuneReport:
                                   f"images the test does not use), so {self.kept_share:.0%} of it was kept: the "
                                   "model moved that share of the way from where it started"))
         lines.append(("test", test))
+        if self.reads_yours_worse:
+            lines.append(("withheld", "Fewer of your held-out digits are read right than before: the model reads "
+                                      "your writing worse, so it is not offered for drawing"))
         if self.forgot:
-            lines.append(("forgot", f"{self.test_name} accuracy fell by more than {self.max_mnist_drop * 100:.1f} "
-                                    "points: the model forgot some of what it knew, so it is not offered for drawing"))
+            lines.append(("withheld", f"{self.test_name} accuracy fell by more than {self.max_mnist_drop * 100:.1f} "
+                                      "points: the model forgot some of what it knew, so it is not offered for "
+                                      "drawing"))
         return lines
 
 

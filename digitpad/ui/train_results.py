@@ -287,7 +287,7 @@ class ResultsView(QWidget):
         self.finetune_box.setVisible(report is not None)
         if report is None:
             return
-        styles = {"personal": "<b>{}</b>", "forgot": '<span style="color: #c0392b;"><b>{}</b></span>'}
+        styles = {"personal": "<b>{}</b>", "withheld": '<span style="color: #c0392b;"><b>{}</b></span>'}
         self.finetune_summary.setText("<br>".join(styles.get(kind, "{}").format(html.escape(text))
                                                   for kind, text in report.parts()))
         held = [(image, f"{true}: {before} → {after} {'✓' if after == true else '✗'}",

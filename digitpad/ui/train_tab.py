@@ -311,7 +311,7 @@ class TrainTab(QWidget):
         summary = (" ".join(f"{line}." for line in outcome.finetune.lines()) if outcome.finetune
                    else f"Test accuracy {outcome.checkpoint.accuracy:.2%}.")
         self.monitor.set_state(f"Finished in {duration(outcome.seconds)}. {summary} See the Results page.",
-                               error=bool(outcome.finetune and outcome.finetune.forgot))
+                               error=self._withheld())
 
     def _on_stopped(self, stopped) -> None:
         if stopped.epoch == 0:  # stopped while starting or preparing: nothing was trained
@@ -358,7 +358,7 @@ class TrainTab(QWidget):
         # while a run goes, its result would replace the one these buttons are about
         self.results.save_button.setEnabled(self.outcome is not None and not running)
         self.results.use_button.setEnabled(self.outcome is not None and not running)
-        self.results.use_button.setText("Use anyway..." if self._forgot() else "Use for drawing")
+        self.results.use_button.setText("Use anyway..." if self._withheld() else "Use for drawing")
 
     def same_settings(self, record) -> None:
         """Fill the form with a past run's settings (its preset shown when it followed one)."""
@@ -409,21 +409,29 @@ class TrainTab(QWidget):
         if path:
             self.save_model(path)
 
-    def _forgot(self) -> bool:
-        return bool(self.outcome and self.outcome.finetune and self.outcome.finetune.forgot)
+    def _withheld(self) -> bool:
+        return bool(self.outcome and self.outcome.finetune and self.outcome.finetune.withheld)
 
     def use_for_drawing(self) -> None:
-        """Hot-swap the Draw tab's model for the one just trained; a fine-tune that forgot MNIST asks first."""
-        if not self._forgot():
+        """Hot-swap the Draw tab's model for the one just trained; a fine-tune that forgot MNIST or reads the
+        person's held-out digits worse asks first."""
+        if not self._withheld():
             self._use()
             return
         report = self.outcome.finetune
-        ask_yes_no(
-            self, QMessageBox.Warning, f"This model forgot some of {report.test_name}",
-            f"Its {report.test_name} test accuracy fell by {report.mnist_drop * 100:.2f} points "
-            f"({report.mnist_before:.2%} → {report.mnist_after:.2%}), more than the "
-            f"{report.max_mnist_drop * 100:.1f} allowed: it may misread digits it read before.\n\n"
-            "Use it for drawing anyway?", self._use_answered)
+        reasons = []
+        if report.reads_yours_worse:
+            n = len(report.held_out_labels)
+            reasons.append(f"It reads {round(report.personal_after * n)} of your {n} held-out digits right, "
+                           f"{round(report.personal_before * n)} before: it reads your writing worse.")
+        if report.forgot:
+            reasons.append(f"Its {report.test_name} test accuracy fell by {report.mnist_drop * 100:.2f} points "
+                           f"({report.mnist_before:.2%} → {report.mnist_after:.2%}), more than the "
+                           f"{report.max_mnist_drop * 100:.1f} allowed: it may misread digits it read before.")
+        title = (f"This model forgot some of {report.test_name}" if report.forgot
+                 else "This model reads your digits worse")
+        ask_yes_no(self, QMessageBox.Warning, title, "\n\n".join(reasons + ["Use it for drawing anyway?"]),
+                   self._use_answered)
 
     def _use_answered(self, yes: bool) -> None:
         if yes:

@@ -122,18 +122,28 @@ def kept_eights_then_finetune_tab(window, qtbot, eights: int, seed: int, test_im
     return tab
 
 
-def test_a_model_that_forgot_mnist_is_used_only_if_the_person_insists(window, qtbot):
-    tab = kept_eights_then_finetune_tab(window, qtbot, eights=4, seed=3, test_images=2000)
-    tab.finetune_form.lr.setText("0.3")  # far too high: the model forgets what it knew
+def test_a_model_that_forgot_mnist_and_reads_your_digits_worse_is_used_only_if_the_person_insists(window, qtbot):
+    rng = random.Random(3)
+    for digit, style in ((7, "plain"), (7, "plain"), (1, "stick"), (1, "stick")):  # digits it reads right
+        assert keep(window, qtbot, jittered(STYLES[digit][style], rng, 280), digit) == str(digit)
+    tab = open_finetune(window, qtbot)
+    tab.form.test_limit.setValue(2000)
+    tab.finetune_form.lr.setText("0.3")  # far too high: the model forgets what it knew, the person's digits too
     tab.finetune_form.share.setValue(95)
     fine_tune(qtbot, tab, steps=12)
 
-    assert tab.outcome.finetune.forgot and "not offered for drawing" in tab.results.finetune_summary.text()
+    report = tab.outcome.finetune
+    assert report.forgot and report.reads_yours_worse
+    summary = tab.results.finetune_summary.text()
+    assert "reads your writing worse, so it is not offered" in summary and "forgot some of what it knew" in summary
     assert tab.results.use_button.text() == "Use anyway..."
     bundled = window.models.predictor
     qtbot.mouseClick(tab.results.use_button, Qt.LeftButton)
     question = shown_box(tab)
     assert "forgot" in question.windowTitle() and "Use it for drawing anyway?" in question.text()
+    right_after = round(report.personal_after * 2)
+    assert f"It reads {right_after} of your 2 held-out digits right, 2 before" in question.text()
+    assert "test accuracy fell by" in question.text()
     question.button(QMessageBox.No).click()
     assert window.models.predictor is bundled
     qtbot.mouseClick(tab.results.use_button, Qt.LeftButton)
