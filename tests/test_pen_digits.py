@@ -27,3 +27,13 @@ def test_sets_repeat_with_their_seed_and_writers_keep_their_style():
     drawn = pen_digits.writer_digits(writer, 3, rng)
     assert [d for _, d in drawn] == [d for d in range(10) for _ in range(3)]
     assert pen_digits.non_digit_set(6, seed=0).shape == (6, 28, 28)
+
+
+def test_the_pen_stage_set_is_digits_then_dots_and_dashes_with_random_labels():
+    images, labels = pen_digits.pen_stage_set(40, 20, seed=5)
+    assert images.shape == (60, 28, 28) and images.dtype == np.uint8 and labels.dtype == np.int64
+    assert np.array_equal(images[:40], pen_digits.digit_set(40, seed=5)[0])
+    assert np.array_equal(images[40:], pen_digits.non_digit_set(20, seed=6))
+    assert len(set(labels[40:].tolist())) > 3, "a mark gets any label, so the model learns to be unsure of it"
+    again = pen_digits.pen_stage_set(40, 20, seed=5)
+    assert np.array_equal(images, again[0]) and np.array_equal(labels, again[1])

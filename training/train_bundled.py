@@ -31,7 +31,7 @@ from digitpad.core.config import preset
 from digitpad.core.datasets import load_mnist
 from digitpad.core.device import resolve_device
 from digitpad.core.distill import soft_targets
-from digitpad.core.pen_digits import DESIGNS, digit_set, european_one, non_digit_set
+from digitpad.core.pen_digits import DESIGNS, digit_set, european_one, pen_stage_set
 from digitpad.core.trainer import Epoch, Finished, Message, train
 
 HERE = Path(__file__).resolve().parent
@@ -54,11 +54,7 @@ def pen_extra(count: int, non_digits: int, seed: int, cache: Path | None = None,
         saved = np.load(cache)
         if "made" in saved and np.array_equal(saved["made"], made):
             return torch.from_numpy(saved["images"]), torch.from_numpy(saved["labels"])
-    images, labels = digit_set(count, seed=TRAINING_WRITERS_SEED + seed)
-    if non_digits:
-        marks = non_digit_set(non_digits, seed=TRAINING_WRITERS_SEED + seed + 1)
-        guesses = np.random.default_rng(seed).integers(0, 10, non_digits)
-        images, labels = np.concatenate([images, marks]), np.concatenate([labels, guesses])
+    images, labels = pen_stage_set(count, non_digits, seed=TRAINING_WRITERS_SEED + seed)
     if long_ones:
         ones, ones_labels = digit_set(long_ones, seed=TRAINING_WRITERS_SEED + seed + 2, designs=LONG_ONES)
         images, labels = np.concatenate([images, ones]), np.concatenate([labels, ones_labels])

@@ -1,7 +1,8 @@
 """Fine-tune a model on the person's own digits without forgetting MNIST.
 
 The person's samples are re-rendered from their strokes at other pen widths and sizes, oversampled
-to a share of every batch and mixed with MNIST, then trained by the one training loop
+to a share of every batch and mixed with MNIST and with pen-drawn digits and dots like those the
+bundled model last learnt (`pen_digits.pen_stage_set`), then trained by the one training loop
 (`trainer.train`, started from the model in use). Some samples of each digit are held out, so the
 report can say honestly whether the person's style is now read better, and MNIST test accuracy is
 measured before and after, so forgetting is caught (`FinetuneReport.forgot`); a model that reads the
@@ -23,12 +24,21 @@ from .config import FinetuneConfig, TrainingError
 from .datasets import DigitData
 from .device import resolve_device
 from .metrics import evaluate, predict_logits, recorded_accuracy, recording_accuracy, scores, test_results
+from .pen_digits import pen_stage_set
 from .personal import PersonalSet, Sample
 from .preprocess import to_uint8
 from .strokes import drawing_input, model_pen_width
-from .trainer import Event, Finished, Message, Stopped, TrainControl, score_in_chunks, train
+from .styles import variant_share
+from .trainer import Event, Finished, Message, Step, Stopped, TrainControl, score_in_chunks, train
 
 RENDER_CHUNK = 16  # drawings rendered between two checks for a stop
+# Of each epoch's images that are not the person's, the share drawn by synthetic pen writers (a tenth of them
+# dots and dashes with random labels; MNIST's part gets the trainer's style variants). Without them a fine-tune on
+# MNIST and one person's digits forgot what the bundled model's pen stage taught: it misread other pen writers
+# more, grew surer of lone dots, and could read more of a writer's own ones as 7 than before (training/README.md).
+PEN_SHARE, NON_DIGIT_SHARE = 0.3, 0.1
+PEN_SEED = 20_000  # their writers' seeds start here, apart from every benchmark's
+PEN_CHUNK = 200  # pen drawings made between two checks for a stop
 MAX_EPOCHS = 1000  # the trainer's limit, reached only by a tiny dataset and many steps
 PEN_FACTORS = (0.7, 1.0, 1.4)  # pen widths, relative to the pad's model pen (strokes.model_pen_width)
 SCALES = (0.35, 1.0)  # drawing sizes, relative to the size drawn
@@ -272,38 +282,53 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
             return
         test_before = scores(logits, data.test_labels)["accuracy"]  # as the model after is scored
 
-    # Each epoch: a share of the data's training images and the person's renderings, oversampled to
-    # `personal_share` of the mix (fewer when the dataset is small, so the share holds, and then more
-    # epochs, so the steps do).
+    # Each epoch: a share of the data's training images, pen drawings (PEN_SHARE of the two) and the person's
+    # renderings, oversampled to `personal_share` of the mix (fewer when the dataset is small, so the shares
+    # hold, and then more epochs, so the steps do).
     per_epoch = config.steps * config.batch_size / config.epochs
     train_config = config.train_config(start.arch, len(data.train_labels))
-    data_count = max(20, min(len(data.train_labels), math.ceil(per_epoch * (1 - config.personal_share)
+    others = per_epoch * (1 - config.personal_share)
+    styled = variant_share(data.train_labels) if train_config.styles else 0.0  # the trainer's style variants
+    data_count = max(20, min(len(data.train_labels), math.ceil(others * (1 - PEN_SHARE) / (1 + styled)
                                                                / (1 - train_config.val_fraction))))
     train_config = replace(train_config, train_limit=data_count)
     data_train, _ = train_config.split_sizes(len(data.train_labels))  # as the trainer will split them
-    personal_count = max(1, round(data_train * config.personal_share / (1 - config.personal_share)))
-    steps_per_epoch = train_config.steps_per_epoch(data_train + personal_count)
+    data_train_styled = round(data_train * (1 + styled))
+    pen_count = max(1, round(data_train_styled * PEN_SHARE / (1 - PEN_SHARE)))
+    yield Message(f"drawing {pen_count:,} digits, dots and dashes by other pen writers, as the bundled model "
+                  "last learnt...")
+    pen = _pen_drawings(pen_count, config.seed, control)
+    if pen is None:
+        yield Stopped(0, 0)
+        return
+    personal_count = max(1, round((data_train_styled + pen_count) * config.personal_share
+                                  / (1 - config.personal_share)))
+    steps_per_epoch = train_config.steps_per_epoch(data_train_styled + pen_count + personal_count)
     epochs = min(MAX_EPOCHS, max(config.epochs, round(config.steps / steps_per_epoch)))
     train_config = replace(train_config, epochs=epochs)
     order = torch.randperm(len(labels), generator=torch.Generator().manual_seed(config.seed))
     order = order.repeat(math.ceil(personal_count / len(labels)))[:personal_count]
     learnt_now = {sample_id(learn[i]) for i in set(owners[order].tolist())}
     yield Message(f"{len(labels)} renderings of your digits (pen widths and sizes), oversampled to "
-                  f"{personal_count:,} of every epoch's images, mixed with {data_train:,} of {data.source}"
+                  f"{personal_count:,} of every epoch's images, mixed with {data_train:,} of {data.source} and "
+                  f"{pen_count:,} drawn by other writers"
                   + (f"; {epochs} epochs make the {config.steps} steps" if epochs != config.epochs else ""))
     if len(learnt_now) < len(learn):
         yield Message(f"only {len(learnt_now)} of your {len(learn)} digits fit in this fine-tune; more steps "
                       "would take them all")
 
-    events = train(train_config, data, control, name, start=start, extra=(images[order], labels[order]), test=False)
+    extra = torch.cat([images[order], pen[0]]), torch.cat([labels[order], pen[1]])
+    events = train(train_config, data, control, name, start=start, extra=extra, test=False)
     for event in events:
+        if isinstance(event, Step):
+            trained = event  # the trainer's own count of steps an epoch (the style variants are only estimated here)
         if isinstance(event, Finished):
             kept, kept_share = _forgetting_no_more(start, model, event.checkpoint, data, config, data_count)
             tuned = kept.build_model().to(device)
             yield Message(f"scoring the fine-tuned model on {len(data.test_labels):,} test images...")
             logits = score_in_chunks(tuned, data.test_images.to(device), norm, control)
             if logits is None:
-                yield Stopped(epochs, steps_per_epoch)
+                yield Stopped(trained.epochs, trained.steps_per_epoch)  # after its last step
                 return
             metrics = {**kept.metrics, **test_results(logits, data.test_labels.to(device))}
             metrics = recording_accuracy(metrics, kept.state_dict, data.test_images, data.test_labels,
@@ -321,6 +346,18 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
             kept.train_config["finetune"] = {**asdict(config), "from": start.display_name}
             event = replace(event, checkpoint=kept, finetune=report)
         yield event
+
+
+def _pen_drawings(count: int, seed: int, control: TrainControl) -> tuple[torch.Tensor, torch.Tensor] | None:
+    """`count` pen drawings (pen_digits.pen_stage_set) as uint8 images and labels, or None when stopped meanwhile."""
+    parts = []
+    for first in range(0, count, PEN_CHUNK):
+        if control.should_stop():
+            return None
+        n = min(PEN_CHUNK, count - first)
+        marks = round(n * NON_DIGIT_SHARE)
+        parts.append(pen_stage_set(n - marks, marks, seed=PEN_SEED + 1000 * seed + 2 * (first // PEN_CHUNK)))
+    return tuple(torch.from_numpy(np.concatenate([p[i] for p in parts])) for i in range(2))
 
 
 def _forgetting_no_more(start: Checkpoint, start_model: torch.nn.Module, tuned: Checkpoint, data: DigitData,

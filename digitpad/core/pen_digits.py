@@ -331,3 +331,15 @@ def non_digit_drawings(count: int, seed: int) -> list[list[Stroke]]:
 def non_digit_set(count: int, seed: int) -> np.ndarray:
     """`count` pad-rendered dots and short dashes (uint8 N x 28 x 28) for the rejection signal."""
     return np.stack([model_input(strokes) for strokes in non_digit_drawings(count, seed)])
+
+
+def pen_stage_set(count: int, non_digits: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """What the bundled model's pen stage learns besides MNIST (uint8 N x 28 x 28, int64 labels): `count`
+    pen-drawn digits and `non_digits` dots and dashes, each with a uniformly random label, so a model learns to
+    be unsure of them. A fine-tune mixes a few in to keep what that stage taught."""
+    images, labels = digit_set(count, seed)
+    if non_digits:
+        marks = non_digit_set(non_digits, seed + 1)
+        guesses = np.random.default_rng(seed).integers(0, 10, non_digits)
+        images, labels = np.concatenate([images, marks]), np.concatenate([labels, guesses])
+    return images, labels.astype(np.int64)

@@ -70,6 +70,12 @@ def add_style(image: np.ndarray, digit: int, rng: np.random.Generator) -> np.nda
     return to_mnist(image, ink="light")
 
 
+def variant_share(labels: torch.Tensor, fractions: dict[int, float] = DEFAULT_FRACTIONS) -> float:
+    """About how many images `style_variants` adds per image with these labels (a digit too small gets none)."""
+    counts = torch.bincount(labels.cpu(), minlength=10).double()
+    return float(sum(fraction * counts[digit] for digit, fraction in fractions.items()) / max(1, len(labels)))
+
+
 def style_variants(images: torch.Tensor, labels: torch.Tensor, seed: int = 0,
                    fractions: dict[int, float] = DEFAULT_FRACTIONS) -> tuple[torch.Tensor, torch.Tensor]:
     """Extra uint8 training samples: for each styled digit, that fraction of its images with the style added."""
