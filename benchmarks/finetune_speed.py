@@ -5,7 +5,8 @@ the bundled model reads as 0, and 12 ordinary digits it reads right, each drawn 
 size, place, slant and shaky pen. Two runs in this one process, from the bundled model:
 - digitpad: `FinetuneConfig()` as the Train tab and `digitpad finetune` use it (a MNIST subset mixed
   with the person's digits);
-- baseline: the same, but over one whole MNIST epoch (55,000 images), the obvious way to do it.
+- baseline: the same, but as many steps as one whole MNIST epoch (55,000 images) would take with the
+  person's share, the obvious way to do it (573 steps; since the pen drawings, fewer of its images are MNIST's).
 For each: wall time from the call to the fine-tuned, evaluated model (rendering, scoring before and
 after included), accuracy on the held-out digits, on 50 fresh boxy 8s and on the MNIST test set,
 before and after. Prints one JSON object.
