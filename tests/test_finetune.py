@@ -185,6 +185,7 @@ def test_a_model_that_reads_the_persons_held_out_digits_worse_is_withheld(bundle
     assert report.reads_yours_worse and report.withheld and report.summary()["reads_yours_worse"] is True
     assert report.lines()[-1] == ("Fewer of your held-out digits are read right than before: the model reads your "
                                   "writing worse, so it is not offered for drawing")
+    assert not any("too small to show a change" in line for line in report.lines()), "it shows this loss"
 
 
 def test_as_many_held_out_digits_read_right_after_is_not_worse():

@@ -147,7 +147,7 @@ class FinetuneReport:
         lines = [("title", f"Fine-tuned {self.start_name}"), ("personal", personal)]
         reason = self.too_small_to_tell
         if reason:
-            if n:
+            if n and not self.reads_yours_worse:  # a loss it does show, small as it is
                 lines.append(("note", f"That check is too small to show a change: {reason}"))
             m = len(self.learn_labels)
             if m:
