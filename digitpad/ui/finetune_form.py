@@ -48,11 +48,13 @@ class FinetuneForm(QWidget):
         self.lr = number_edit("Peak learning rate; fine-tuning wants a small one, e.g. 5e-4")
         self.lr.setText(f"{DEFAULTS.lr:g}")
         self.share = _percent(DEFAULTS.personal_share, 1, 99, "About this share of every batch is your digits "
-                              "(re-rendered and distorted), the rest MNIST, which keeps the model from forgetting")
+                              "(re-rendered and distorted), the rest MNIST and digits drawn by other pen writers, "
+                              "which keep the model from forgetting")
         self.holdout = _percent(DEFAULTS.holdout, 0, 90, "This share of each digit you kept two or more times is "
                                 "not trained on, to check the result honestly")
-        guard = QLabel(f"MNIST test accuracy is measured before and after: a model that loses more than "
-                       f"{DEFAULTS.max_mnist_drop * 100:.1f} points is not offered for drawing.")
+        guard = QLabel(f"MNIST test accuracy and your held-out digits are read before and after: a model that "
+                       f"loses more than {DEFAULTS.max_mnist_drop * 100:.1f} points, or reads fewer of your digits "
+                       "right, is not offered for drawing.")
         guard.setWordWrap(True)
         guard.setEnabled(False)
 
