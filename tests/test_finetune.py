@@ -83,6 +83,11 @@ def test_each_drawing_is_rendered_again_at_other_pen_widths_and_sizes(boxy_eight
     assert np.abs(model_inputs(boxy_eights.samples[:1]).astype(int) - boxy_eights.samples[0].model_input).max() <= 1
 
 
+def test_a_negative_seed_gets_a_clear_message(bundled, mnist, boxy_eights):
+    with pytest.raises(TrainingError, match="the seed must be 0 or more"):  # rather than numpy's error, mid-run
+        next(finetune(bundled.checkpoint, boxy_eights, mnist, replace(QUICK, seed=-1)))
+
+
 @pytest.mark.parametrize("count, message", [(0, "kept no digits"), (1, "needs at least 2")])
 def test_too_few_digits_get_a_clear_message(bundled, mnist, boxy_eights, count, message):
     with pytest.raises(TrainingError, match=message):
@@ -289,6 +294,11 @@ def test_cli_finetune(tmp_path, boxy_eights):
     assert tuned.finetune["held_out"] == 2 and tuned.finetune["forgot"] is False and forgot.finetune["forgot"]
     assert tuned.config["finetune"]["steps"] == 40 and tuned.config["train_limit"] > 0, "the settings trained with"
     assert tuned.settings_summary().endswith(": 40 steps, lr 0.0005")
+
+    insisted = digitpad("finetune", "--personal", "mine.pt", "--out", "forgot.pt", "--steps", "12", "--lr", "0.3",
+                        "--device", "cpu", "--force", cwd=tmp_path)
+    assert insisted.returncode == 0 and "not offered for drawing" in insisted.stdout, "said, and saved all the same"
+    assert Checkpoint.load(tmp_path / "forgot.pt").metrics["finetune"]["forgot"] is True
 
 
 def test_interrupted_finetune_keeps_the_existing_file(tmp_path, boxy_eights):

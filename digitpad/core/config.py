@@ -102,7 +102,8 @@ class TrainConfig:
 
 @dataclass
 class FinetuneConfig:
-    """How "Fine-tune on my digits" continues training the model in use on MNIST mixed with the person's digits.
+    """How "Fine-tune on my digits" continues training the model in use on the person's digits, mixed with MNIST and
+    pen drawings.
 
     Each batch holds about `personal_share` of the person's digits (oversampled, re-rendered and
     augmented), the rest MNIST (with the style variants of training) and pen drawings
@@ -137,6 +138,8 @@ class FinetuneConfig:
             out.append("augmentation strength must be between 0 and 2")
         if not 1 <= self.epochs <= self.steps:
             out.append("epochs must be between 1 and the number of steps")
+        if self.seed < 0:
+            out.append("the seed must be 0 or more")
         return out
 
     def train_config(self, arch: str, mnist_images: int) -> TrainConfig:
