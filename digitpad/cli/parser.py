@@ -91,7 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     info = commands.add_parser("info", help="versions, devices and the bundled model")
     info.add_argument("--json", action="store_true")
 
-    finetune = commands.add_parser("finetune", help="fine-tune a model on your own digits mixed with MNIST")
+    finetune = commands.add_parser("finetune",
+                                   help="fine-tune a model on your own digits mixed with MNIST and pen drawings")
     finetune.add_argument("--out", required=True, help="checkpoint file to write (replaced only on success)")
     finetune.add_argument("--personal", help="your digits, a set kept by the app or exported from it "
                                               "(default: yours, in the user data folder)")

@@ -237,7 +237,7 @@ def _readings(model: torch.nn.Module, images: np.ndarray, norm, device) -> list[
 
 def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: FinetuneConfig | None = None,
              control: TrainControl | None = None, name: str = "") -> Iterator[Event]:
-    """Fine-tune `start` on `personal` mixed with `data`'s MNIST, yielding the trainer's events.
+    """Fine-tune `start` on `personal` mixed with `data`'s MNIST and pen drawings, yielding the trainer's events.
 
     Ends with Finished, its `finetune` the report (the checkpoint carries the report's summary in its
     metrics), or with Stopped. Raises TrainingError for an unusable set or configuration.
@@ -254,8 +254,8 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
                   + ", ".join(f"{n} × {d}" for d, n in enumerate(counts) if n)
                   + f"); {len(held)} held out to check the result")
     if np.count_nonzero(counts) == 1:
-        yield Message(f"all your digits are {int(counts.argmax())}s: the {data.source} images in every batch keep "
-                      "the other digits from being forgotten")
+        yield Message(f"all your digits are {int(counts.argmax())}s: the {data.source} images and pen drawings in "
+                      "every batch keep the other digits from being forgotten")
     parts = []
     for first in range(0, len(learn), RENDER_CHUNK):
         if control.should_stop():
@@ -288,7 +288,7 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
     per_epoch = config.steps * config.batch_size / config.epochs
     train_config = config.train_config(start.arch, len(data.train_labels))
     others = per_epoch * (1 - config.personal_share)
-    styled = variant_share(data.train_labels) if train_config.styles else 0.0  # the trainer's style variants
+    styled = variant_share(data.train_labels)  # the trainer's style variants, per image
     data_count = max(20, min(len(data.train_labels), math.ceil(others * (1 - PEN_SHARE) / (1 + styled)
                                                                / (1 - train_config.val_fraction))))
     train_config = replace(train_config, train_limit=data_count)

@@ -92,7 +92,7 @@ class TrainTab(QWidget):
         self.new_model_choice.setToolTip("Train a model from scratch on MNIST or a CSV")
         self.finetune_choice = QRadioButton("Fine-tune on my digits")
         self.finetune_choice.setToolTip("Teach the model in use your handwriting: the digits you kept on the Draw "
-                                        "tab, mixed with MNIST")
+                                        "tab, mixed with MNIST and digits drawn by other pen writers")
         self.task = QButtonGroup(self)
         self.task.addButton(self.new_model_choice)
         self.task.addButton(self.finetune_choice)
