@@ -35,11 +35,11 @@ from digit_strokes import all_styles, jittered  # noqa: E402
 from digitpad.core import pen_digits  # noqa: E402
 from digitpad.core.calibration import expected_calibration_error  # noqa: E402
 from digitpad.core.datasets import load_mnist  # noqa: E402
+from digitpad.core.number_reading import UNSURE_BELOW  # noqa: E402
 from digitpad.core.paths import default_data_root  # noqa: E402
 from digitpad.core.predictor import Predictor  # noqa: E402
 from digitpad.core.strokes import is_dot_or_flat, is_mark  # noqa: E402
 
-UNSURE_BELOW = 0.6  # the Draw tab's threshold (digitpad/ui/prediction_view.py)
 WEAK_SPOTS = [(1, "european"), (0, "slashed"), (4, "open")]
 
 

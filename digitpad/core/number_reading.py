@@ -31,7 +31,7 @@ Seam = tuple[float, ...]  # an edge that bends: its column in each row of the ma
 Boundary = float | Seam  # a piece's edge: a column, or a seam
 DigitBox = tuple[int, int, int, int]  # x, y, width, height (as core.ink reports boxes)
 
-UNSURE_BELOW = 0.6  # a digit read with less confidence is shown as "?" in the display form
+UNSURE_BELOW = 0.6  # a digit read with less confidence is shown as "?" here, and as unsure on the Draw tab
 OVERLAP_SHARE = 0.5  # marks belong together when they overlap by this share of the narrower one's width
 INSIDE_MARGIN = 0.1  # and the narrower one's middle is this share of the wider one's width inside it
 JOIN_GAP = 0.05  # a short mark this close (share of the writing's height) to a digit belongs to it

@@ -7,7 +7,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-UNSURE_BELOW = 0.6  # under this confidence the panel says it is unsure instead of pretending
+from ..core.number_reading import UNSURE_BELOW  # under it the panel says it is unsure instead of pretending
+
 SEES = "What the model sees (28×28)"
 SEES_IN_A_PHOTO = f"{SEES}. It also reads the photo's ink as found, and the answer averages the two readings."
 
