@@ -87,6 +87,12 @@ class FinetuneReport:
         return self._share_right(self.after, self.held_out_labels)
 
     @property
+    def held_out_right(self) -> tuple[int, int]:
+        """How many held-out digits were read right (before, after)."""
+        return (sum(r == t for r, t in zip(self.before, self.held_out_labels)),
+                sum(r == t for r, t in zip(self.after, self.held_out_labels)))
+
+    @property
     def mnist_drop(self) -> float:
         return self.mnist_before - self.mnist_after
 
@@ -135,7 +141,7 @@ class FinetuneReport:
         says."""
         n = len(self.held_out_labels)
         if n:
-            right_before, right_after = round(self.personal_before * n), round(self.personal_after * n)
+            right_before, right_after = self.held_out_right
             personal = (f"Your {n} held-out digit{'s' if n > 1 else ''}: {right_before} of {n} read right before "
                         f"({self.personal_before:.0%}), {right_after} of {n} after ({self.personal_after:.0%})")
         else:

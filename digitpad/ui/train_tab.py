@@ -421,9 +421,9 @@ class TrainTab(QWidget):
         report = self.outcome.finetune
         reasons = []
         if report.reads_yours_worse:
-            n = len(report.held_out_labels)
-            reasons.append(f"It reads {round(report.personal_after * n)} of your {n} held-out digits right, "
-                           f"{round(report.personal_before * n)} before: it reads your writing worse.")
+            right_before, right_after = report.held_out_right
+            reasons.append(f"It reads {right_after} of your {len(report.held_out_labels)} held-out digits right, "
+                           f"{right_before} before: it reads your writing worse.")
         if report.forgot:
             reasons.append(f"Its {report.test_name} test accuracy fell by {report.mnist_drop * 100:.2f} points "
                            f"({report.mnist_before:.2%} → {report.mnist_after:.2%}), more than the "
