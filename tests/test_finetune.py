@@ -20,6 +20,7 @@ from digitpad.core.finetune import (
     PEN_SHARE,
     SCALES,
     FinetuneReport,
+    by_difficulty,
     finetune,
     model_inputs,
     renderings,
@@ -81,6 +82,20 @@ def test_each_drawing_is_rendered_again_at_other_pen_widths_and_sizes(boxy_eight
     assert len({bytes(image.numpy()) for image in images}) == len(images), "every rendering differs"
     # the default rendering is what the Draw tab shows the model
     assert np.abs(model_inputs(boxy_eights.samples[:1]).astype(int) - boxy_eights.samples[0].model_input).max() <= 1
+
+
+def test_the_renderings_the_model_misreads_are_drawn_most_often():
+    labels = torch.tensor([1, 1, 1, 7])
+    sure = torch.nn.functional.one_hot(labels, 10).float()  # read right, for sure
+    counts = torch.bincount(by_difficulty(sure, labels, 4000, seed=0), minlength=4)
+    assert counts.sum() == 4000 and (counts - 1000).abs().max() < 100, "read right alike: drawn alike"
+    misread = sure.clone()
+    misread[3] = torch.nn.functional.one_hot(torch.tensor(1), 10)  # the 7 read as 1
+    counts = torch.bincount(by_difficulty(misread, labels, 4000, seed=0), minlength=4)
+    assert counts.min() >= 1 and counts[3] > 8 * counts[:3].max(), "each once at least; the misread one most"
+    assert torch.equal(by_difficulty(misread, labels, 4000, seed=0), by_difficulty(misread, labels, 4000, seed=0))
+    fewer = by_difficulty(misread, labels, 2, seed=0)  # less room than renderings: no repeats
+    assert len(fewer) == 2 and len(set(fewer.tolist())) == 2
 
 
 def test_a_negative_seed_gets_a_clear_message(bundled, mnist, boxy_eights):
