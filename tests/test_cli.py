@@ -98,8 +98,9 @@ def test_train_evaluate_export(tmp_path, mnist_root):
 
 
 def test_train_refuses_bad_options_without_writing(tmp_path):
-    result = digitpad("train", "--lr", "-1", "--out", str(tmp_path / "m.pt"), check=False)
+    result = digitpad("train", "--lr", "-1", "--seed", "-1", "--out", str(tmp_path / "m.pt"), check=False)
     assert result.returncode == 1 and "learning rate" in result.stderr and "Traceback" not in result.stderr
+    assert "the seed must be 0 or more" in result.stderr
     assert not (tmp_path / "m.pt").exists()
 
 

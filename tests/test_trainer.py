@@ -87,10 +87,11 @@ def test_divergence_stops_with_a_clear_error(mnist):
 
 
 def test_invalid_configuration_lists_every_problem(mnist):
-    config = TrainConfig(epochs=0, lr=-1, optimizer="rmsprop", val_fraction=0.9, arch="vgg")
-    with pytest.raises(TrainingError) as info:
+    config = TrainConfig(epochs=0, lr=-1, optimizer="rmsprop", val_fraction=0.9, arch="vgg", seed=-1)
+    with pytest.raises(TrainingError) as info:  # all at once, before any work (a negative seed: not numpy's error)
         next(train(config, mnist))
-    for words in ("epochs", "learning rate", "optimizer", "validation fraction", "unknown architecture 'vgg'"):
+    for words in ("epochs", "learning rate", "optimizer", "validation fraction", "unknown architecture 'vgg'",
+                  "the seed must be 0 or more"):
         assert words in str(info.value)
 
 

@@ -73,6 +73,8 @@ class TrainConfig:
             out.append("validation fraction must be above 0 and below 0.5")
         if self.train_limit is not None and self.train_limit < 20:
             out.append("a training subset needs at least 20 images")
+        if self.seed < 0:
+            out.append("the seed must be 0 or more")
         return out
 
     def split_sizes(self, images: int) -> tuple[int, int]:
