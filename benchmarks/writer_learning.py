@@ -5,7 +5,8 @@ width and pen, in six styles, two writers each: three write like no one in MNIST
 shapes), three write the styles the real pen data's misreads come from (European ones reaching far left,
 crossed sevens, slashed zeros, open fours). Per writer: 5 drawings of each digit are kept (what the person
 would keep on the Draw tab), the model is fine-tuned with `FinetuneConfig()` defaults, and 45 other drawings
-of each digit are read before and after. Reported per writer: misreads before and after and the share cut,
+of each digit are read before and after (`--keep misread-first`: the writer keeps the ones the model misreads
+first). Reported per writer: how many kept drawings the model misread, misreads before and after and the share cut,
 MNIST test before and after, the share of the fine-tune's change kept (below 1 where the guard against
 forgetting acted), whether the model is offered for drawing (not when it lost more MNIST than allowed or reads
 the writer's held-out digits worse), what a fine-tune must not lose besides MNIST (1,000 digits by other pen
@@ -17,7 +18,8 @@ Prints one JSON object.
 The reported writers are drawn from seeds 6000-6011; `--seed 7000` draws other writers of the same
 styles, for tuning `FinetuneConfig` (`--set steps=300 lr=1e-3 ...`) without looking at the reported ones.
 
-Run: python benchmarks/writer_learning.py [--model M.pt] [--seed N] [--set FIELD=VALUE ...] [--data-dir ../shared/data]
+Run: python benchmarks/writer_learning.py [--model M.pt] [--seed N] [--keep misread-first] [--set FIELD=VALUE ...]
+    [--data-dir ../shared/data]
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from _common import load_average, report  # noqa: E402
 HERE = Path(__file__).resolve().parent
 REPORTED_SEED = 6000
 KEPT, SCORED = 5, 45
+MORE_TO_KEEP_FROM = 15  # drawings of each digit a writer who keeps the misread ones first picks from, besides KEPT
 # When each drawing was kept: part of its fingerprint, which decides the digits a fine-tune holds out, so a fixed
 # time makes every run hold out the same ones (the drawings' own times would change the figures run to run).
 KEPT_AT = "2026-01-01T00:00:00+00:00"
@@ -79,14 +82,21 @@ def writer_designs(own: dict[int, pen_digits.Design]) -> dict[int, dict[str, pen
     return {d: {"own": own[d]} if d in own else designs for d, designs in pen_digits.DESIGNS.items()}
 
 
-def drawings(own: dict[int, pen_digits.Design], seed: int) -> tuple[list, list]:
-    """(kept, scored): lists of (strokes, digit) by one writer."""
+def drawings(own: dict[int, pen_digits.Design], seed: int, predictor: Predictor | None = None) -> tuple[list, list]:
+    """(kept, scored): lists of (strokes, digit) by one writer. With a predictor, the writer keeps the drawings it
+    misreads first, as on the Draw tab, where one keeps a digit to correct it: of each digit, from the 5 kept
+    otherwise and 15 more, the misread ones, then others up to 5. The scored drawings are the same either way."""
     rng = np.random.default_rng(seed)
     designs = writer_designs(own)
     writer = pen_digits.Writer.random(rng, designs)
     everything = pen_digits.writer_digits(writer, KEPT + SCORED, rng, designs)
     kept = [x for i, x in enumerate(everything) if i % (KEPT + SCORED) < KEPT]
     scored = [x for i, x in enumerate(everything) if i % (KEPT + SCORED) >= KEPT]
+    if predictor is not None:
+        pool = kept + pen_digits.writer_digits(writer, MORE_TO_KEEP_FROM, rng, designs)  # drawn after: same scored
+        read = [p.digit for p in predictor.predict_drawings([(strokes, pen_digits.PAD) for strokes, _ in pool])]
+        kept = [x for d in range(10) for x in ([x for x, r in zip(pool, read) if x[1] == d and r != d]
+                                               + [x for x, r in zip(pool, read) if x[1] == d and r == d])[:KEPT]]
     return kept, scored
 
 
@@ -110,7 +120,8 @@ def learn(predictor: Predictor, kept: list, data, config: FinetuneConfig) -> tup
     for event in finetune(predictor.checkpoint, PersonalSet(samples), data, config):
         if isinstance(event, Finished):
             checkpoint, outcome = event.checkpoint, event.finetune
-    return Predictor(checkpoint, device="cpu"), {"wall_seconds": round(time.perf_counter() - started, 1),
+    return Predictor(checkpoint, device="cpu"), {"kept_misread": sum(p.digit != d for p, (_, d) in zip(readings, kept)),
+                                                 "wall_seconds": round(time.perf_counter() - started, 1),
                                                  "cpu_seconds": round(time.process_time() - cpu_started, 1),
                                                  "load_average": load_average(),
                                                  "mnist_before": outcome.mnist_before,
@@ -126,6 +137,9 @@ def main() -> None:
     parser.add_argument("--data-dir", default=str(default_data_root()))
     parser.add_argument("--seed", type=int, default=REPORTED_SEED, help="first writer's seed (others for tuning)")
     parser.add_argument("--set", nargs="*", default=[], metavar="FIELD=VALUE", help="FinetuneConfig fields to change")
+    parser.add_argument("--keep", choices=("any", "misread-first"), default="any",
+                        help="which 5 drawings of each digit a writer keeps: any (the reported figures), or the ones "
+                             "the model misreads first, as one keeps a digit on the Draw tab to correct it")
     parser.add_argument("--out", default=str(HERE / "writer_learning.json"))
     args = parser.parse_args()
     predictor = Predictor.load(args.model, device="cpu")
@@ -135,15 +149,15 @@ def main() -> None:
     config = FinetuneConfig(device="cpu", **{k: {"int": int, "float": float}.get(kinds[k], str)(v)
                                              for k, v in changes.items()})
     result = {"model": predictor.name, "machine": {"threads": torch.get_num_threads(), "torch": torch.__version__},
-              "kept_per_digit": KEPT, "scored_per_digit": SCORED, "seed": args.seed, "config": vars(config),
-              "writers": {}}
+              "kept_per_digit": KEPT, "keep": args.keep, "scored_per_digit": SCORED, "seed": args.seed,
+              "config": vars(config), "writers": {}}
     others, marks = pen_digits.digit_set(1000, seed=OTHERS_SEED), pen_digits.non_digit_set(400, seed=OTHERS_SEED + 1)
     others_before, marks_before = others_kept(predictor, others, marks)
     result["other_writers"] = {"digits": len(others[1]), "misread_before": others_before, "marks": len(marks),
                                "marks_sure_before": marks_before}
     styles = [(f"{style} ({copy + 1})", own) for copy in range(WRITERS_PER_STYLE) for style, own in WRITERS.items()]
     for seed, (name, own) in enumerate(styles):
-        kept, scored = drawings(own, seed=args.seed + seed)
+        kept, scored = drawings(own, args.seed + seed, predictor if args.keep == "misread-first" else None)
         before = misreads(predictor, scored)
         tuned, run = learn(predictor, kept, data, config)
         after = misreads(tuned, scored)
