@@ -92,7 +92,7 @@ def test_the_renderings_the_model_misreads_are_drawn_most_often():
     misread = sure.clone()
     misread[3] = torch.nn.functional.one_hot(torch.tensor(1), 10)  # the 7 read as 1
     counts = torch.bincount(by_difficulty(misread, labels, 4000, seed=0), minlength=4)
-    assert counts.min() >= 1 and counts[3] > 8 * counts[:3].max(), "each once at least; the misread one most"
+    assert counts.min() >= 1 and counts[3] > 3 * counts[:3].max(), "each once at least; the misread one most"
     assert torch.equal(by_difficulty(misread, labels, 4000, seed=0), by_difficulty(misread, labels, 4000, seed=0))
     fewer = by_difficulty(misread, labels, 2, seed=0)  # less room than renderings: no repeats
     assert len(fewer) == 2 and len(set(fewer.tolist())) == 2

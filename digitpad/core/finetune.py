@@ -1,9 +1,10 @@
 """Fine-tune a model on the person's own digits without forgetting MNIST.
 
 The person's samples are re-rendered from their strokes at other pen widths and sizes, oversampled
-to a share of every batch (the ones the model misreads most: `by_difficulty`) and mixed with MNIST and with pen-drawn digits and dots like those the
-bundled model last learnt (`pen_digits.pen_stage_set`), then trained by the one training loop
-(`trainer.train`, started from the model in use). Some samples of each digit are held out, so the
+to a share of every batch (the ones the model misreads most often: `by_difficulty`) and mixed with
+MNIST and with pen-drawn digits and dots like those the bundled model last learnt
+(`pen_digits.pen_stage_set`), then trained by the one training loop (`trainer.train`, started from
+the model in use). Some samples of each digit are held out, so the
 report can say honestly whether the person's style is now read better, and MNIST test accuracy is
 measured before and after, so forgetting is caught (`FinetuneReport.forgot`); a model that reads the
 held-out digits worse than the start is caught too (`FinetuneReport.reads_yours_worse`).
@@ -39,9 +40,10 @@ RENDER_CHUNK = 16  # drawings rendered between two checks for a stop
 PEN_SHARE, NON_DIGIT_SHARE = 0.3, 0.1
 PEN_SEED = 20_000  # their writers' seeds start here, apart from every benchmark's
 PEN_CHUNK = 200  # pen drawings made between two checks for a stop
-# A rendering the start model reads right for sure weighs this much; one it misreads for sure weighs 1 + this:
-# drawn ten times as often (tuning writers, 60 steps: 36 misreads left of 237 with all alike, 25 with this).
-EASY_WEIGHT = 0.1
+# A rendering the start model reads right for sure weighs this much; one it misreads for sure weighs 1 + this, so
+# is drawn about four times as often (tuning writers, 60 steps: 36 misreads left of 237 with all alike, 30 with
+# this; 24 and 21 when each writer keeps the misread drawings first; 0.1 left 28 and 20 but forgot more MNIST).
+EASY_WEIGHT = 0.3
 MAX_EPOCHS = 1000  # the trainer's limit, reached only by a tiny dataset and many steps
 PEN_FACTORS = (0.7, 1.0, 1.4)  # pen widths, relative to the pad's model pen (strokes.model_pen_width)
 SCALES = (0.35, 1.0)  # drawing sizes, relative to the size drawn
@@ -319,8 +321,8 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
                            config.seed)
     learnt_now = {sample_id(learn[i]) for i in set(owners[order].tolist())}
     yield Message(f"{len(labels)} renderings of your digits (pen widths and sizes), oversampled to "
-                  f"{personal_count:,} of every epoch's images (the ones it misreads most), mixed with {data_train:,} of {data.source} and "
-                  f"{pen_count:,} drawn by other writers"
+                  f"{personal_count:,} of every epoch's images (the ones it misreads most often), mixed with "
+                  f"{data_train:,} of {data.source} and {pen_count:,} drawn by other writers"
                   + (f"; {epochs} epochs make the {config.steps} steps" if epochs != config.epochs else ""))
     if len(learnt_now) < len(learn):
         yield Message(f"only {len(learnt_now)} of your {len(learn)} digits fit in this fine-tune; more steps "
