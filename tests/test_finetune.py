@@ -2,6 +2,7 @@
 
 import random
 import re
+import threading
 from dataclasses import replace
 
 import numpy as np
@@ -235,6 +236,20 @@ def test_stop_while_preparing(bundled, mnist, boxy_eights, stop_after):
     control.stop()
     rest = list(events)
     assert rest == [Stopped(0, 0)], "stopped before any rendering or scoring went on, and before training"
+
+
+def test_stop_while_drawing_the_pen_digits(bundled, mnist, boxy_eights):
+    control = TrainControl()
+    many = FinetuneConfig(steps=600, device="cpu")  # about 8,600 pen drawings: seconds of drawing, in 43 chunks
+    events = finetune(bundled.checkpoint, boxy_eights, mnist, many, control)
+    for event in events:
+        if isinstance(event, Message) and event.text.startswith("drawing"):
+            break
+    stopper = threading.Timer(0.5, control.stop)  # while the chunks are being drawn, as Stop in the window would
+    stopper.start()
+    rest = list(events)
+    stopper.join()
+    assert rest == [Stopped(0, 0)], "stopped between two chunks: nothing more drawn, mixed or trained"
 
 
 def test_a_start_without_a_recorded_accuracy_is_scored_before(bundled, mnist, boxy_eights):
