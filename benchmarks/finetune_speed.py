@@ -9,7 +9,8 @@ size, place, slant and shaky pen. Two runs in this one process, from the bundled
   person's share, the obvious way to do it (573 steps; since the pen drawings, fewer of its images are MNIST's).
 For each: wall time from the call to the fine-tuned, evaluated model (rendering, scoring before and
 after included), accuracy on the held-out digits, on 50 fresh boxy 8s and on the MNIST test set,
-before and after. Prints one JSON object.
+before and after, and whether the model would be withheld (it forgot MNIST or reads the held-out digits worse).
+The drawings are kept at a fixed time, so every run holds out the same ones. Prints one JSON object.
 
 Run: python benchmarks/finetune_speed.py [--data-dir ../shared/data]
 """

@@ -94,10 +94,19 @@ def drawings(own: dict[int, pen_digits.Design], seed: int, predictor: Predictor 
     scored = [x for i, x in enumerate(everything) if i % (KEPT + SCORED) >= KEPT]
     if predictor is not None:
         pool = kept + pen_digits.writer_digits(writer, MORE_TO_KEEP_FROM, rng, designs)  # drawn after: same scored
-        read = [p.digit for p in predictor.predict_drawings([(strokes, pen_digits.PAD) for strokes, _ in pool])]
-        kept = [x for d in range(10) for x in ([x for x, r in zip(pool, read) if x[1] == d and r != d]
-                                               + [x for x, r in zip(pool, read) if x[1] == d and r == d])[:KEPT]]
+        kept = misread_first(predictor, pool)
     return kept, scored
+
+
+def misread_first(predictor: Predictor, pool: list) -> list:
+    """KEPT drawings of each digit from `pool`: the ones the model misreads, then the ones it reads right."""
+    read = [p.digit for p in predictor.predict_drawings([(strokes, pen_digits.PAD) for strokes, _ in pool])]
+    kept = []
+    for digit in range(10):
+        misread = [x for x, r in zip(pool, read) if x[1] == digit and r != digit]
+        right = [x for x, r in zip(pool, read) if x[1] == digit and r == digit]
+        kept += (misread + right)[:KEPT]
+    return kept
 
 
 def misreads(predictor: Predictor, scored: list) -> int:
@@ -140,8 +149,10 @@ def main() -> None:
     parser.add_argument("--keep", choices=("any", "misread-first"), default="any",
                         help="which 5 drawings of each digit a writer keeps: any (the reported figures), or the ones "
                              "the model misreads first, as one keeps a digit on the Draw tab to correct it")
-    parser.add_argument("--out", default=str(HERE / "writer_learning.json"))
+    parser.add_argument("--out", help="default: writer_learning.json, or writer_learning_misread_first.json")
     args = parser.parse_args()
+    args.out = args.out or str(HERE / ("writer_learning.json" if args.keep == "any"
+                                       else "writer_learning_misread_first.json"))
     predictor = Predictor.load(args.model, device="cpu")
     data = load_mnist(args.data_dir)
     kinds = {f.name: f.type for f in fields(FinetuneConfig)}

@@ -1,13 +1,13 @@
 """Fine-tune a model on the person's own digits without forgetting MNIST.
 
 The person's samples are re-rendered from their strokes at other pen widths and sizes, oversampled
-to a share of every batch (the ones the model misreads most often: `by_difficulty`) and mixed with
-MNIST and with pen-drawn digits and dots like those the bundled model last learnt
+to a share of every batch (the ones the model misreads drawn most often: `by_difficulty`) and mixed
+with MNIST and with pen-drawn digits and dots like those the bundled model last learnt
 (`pen_digits.pen_stage_set`), then trained by the one training loop (`trainer.train`, started from
-the model in use). Some samples of each digit are held out, so the
-report can say honestly whether the person's style is now read better, and MNIST test accuracy is
-measured before and after, so forgetting is caught (`FinetuneReport.forgot`); a model that reads the
-held-out digits worse than the start is caught too (`FinetuneReport.reads_yours_worse`).
+the model in use). Some samples of each digit are held out, so the report can say honestly whether
+the person's style is now read better, and MNIST test accuracy is measured before and after, so
+forgetting is caught (`FinetuneReport.forgot`); a model that reads the held-out digits worse than the
+start is caught too (`FinetuneReport.reads_yours_worse`).
 """
 
 from __future__ import annotations
@@ -321,7 +321,7 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
                            config.seed)
     learnt_now = {sample_id(learn[i]) for i in set(owners[order].tolist())}
     yield Message(f"{len(labels)} renderings of your digits (pen widths and sizes), oversampled to "
-                  f"{personal_count:,} of every epoch's images (the ones it misreads most often), mixed with "
+                  f"{personal_count:,} of every epoch's images (the ones it misreads drawn most often), mixed with "
                   f"{data_train:,} of {data.source} and {pen_count:,} drawn by other writers"
                   + (f"; {epochs} epochs make the {config.steps} steps" if epochs != config.epochs else ""))
     if len(learnt_now) < len(learn):
@@ -363,7 +363,8 @@ def by_difficulty(probabilities: torch.Tensor, labels: torch.Tensor, count: int,
     """Indices of the person's renderings for `count` places in an epoch: each rendering once (as far as room
     allows), the rest drawn in proportion to how far the start model is from reading it right (1 minus its
     probability of the digit, plus EASY_WEIGHT). The drawings it misreads, most often the very ones a person kept
-    because it did, so count most; when it reads them all right, all count alike."""
+    because it did, so count most; when it reads them all right for sure, all count alike. Needs at least one
+    rendering and a count of at least one (finetune refuses a set without either first)."""
     generator = torch.Generator().manual_seed(seed)
     weights = 1 - probabilities[torch.arange(len(labels)), labels] + EASY_WEIGHT
     if count <= len(labels):
