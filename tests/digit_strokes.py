@@ -82,9 +82,9 @@ STYLES: dict[int, dict[str, list[Stroke]]] = {
 }
 
 
-# A seven-segment-style 8 (a tall box with a middle bar): the bundled model reads it as a 0, which makes it
-# the test case for learning a person's own style. (The boxy 3 it replaced, read as 7 by the models before
-# Round 17, is now read right about half the time.)
+# A seven-segment-style 8 (a tall box with a middle bar): the bundled model misreads it (mostly as 0), which makes it
+# the test case for learning a person's own style. (Round 17's model, shipped from Round 17 to 19, read the boxy 3
+# used before right about half the time; the 8 is misread by both.)
 BOXY_EIGHT: list[Stroke] = [[(0.2, 0.05), (0.8, 0.05), (0.8, 0.95), (0.2, 0.95), (0.2, 0.05)], [(0.2, 0.5), (0.8, 0.5)]]
 
 
