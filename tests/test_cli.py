@@ -216,7 +216,9 @@ def test_runs_list_show_compare_and_delete(tmp_path, mnist):
     assert "skipped" in listing.stderr and "damaged.json" in listing.stderr
     assert [r["id"] for r in json.loads(digitpad("runs", "list", "--json").stdout)] == ids[::-1]
 
-    shown = digitpad("runs", "show", ids[0][:17]).stdout  # a unique start of the id is enough
+    # the shortest start of the id the other run's does not share is enough (two runs may start in the same second)
+    unique = next(n for n in range(1, len(ids[0]) + 1) if not ids[1].startswith(ids[0][:n]))
+    shown = digitpad("runs", "show", ids[0][:unique]).stdout
     assert f"run {ids[0]}" in shown and "lr=0.004" in shown and "confusion matrix" in shown
     assert json.loads(digitpad("runs", "show", ids[0], "--json").stdout)["id"] == ids[0]
 
