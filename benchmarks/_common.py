@@ -1,4 +1,5 @@
-"""What every benchmark script shares: latency percentiles, busy loops to load the machine, and the JSON report.
+"""What every benchmark script shares: latency percentiles, busy loops to load the machine, the JSON report, and
+drawings kept at a fixed time.
 
 The scripts run as `python benchmarks/NAME.py`, so this folder is on sys.path and `import _common` works.
 """
@@ -6,6 +7,7 @@ The scripts run as `python benchmarks/NAME.py`, so this folder is on sys.path an
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import subprocess
@@ -14,6 +16,17 @@ import time
 from pathlib import Path
 
 import numpy as np
+
+# When a benchmark's drawings were kept: part of each one's fingerprint, which decides the digits a fine-tune holds
+# out, so a fixed time makes every run hold out the same ones (the time of the run would change the figures).
+KEPT_AT = "2026-01-01T00:00:00+00:00"
+
+
+def kept_sample(strokes, pad: tuple[int, int], digit: int, prediction):
+    """A drawing kept with its digit as the Draw tab keeps it (`Sample.of_reading`), at KEPT_AT."""
+    from digitpad.core.personal import Sample
+
+    return dataclasses.replace(Sample.of_reading(strokes, pad, digit, prediction), created=KEPT_AT)
 
 
 @contextlib.contextmanager

@@ -36,14 +36,14 @@ from digitpad.core.config import FinetuneConfig  # noqa: E402
 from digitpad.core.datasets import load_mnist  # noqa: E402
 from digitpad.core.finetune import finetune  # noqa: E402
 from digitpad.core.paths import default_data_root  # noqa: E402
-from digitpad.core.personal import PersonalSet, Sample  # noqa: E402
+from digitpad.core.personal import PersonalSet  # noqa: E402
 from digitpad.core.predictor import Predictor  # noqa: E402
 from digitpad.core.trainer import Finished  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import kept_sample  # noqa: E402
+
 PAD = (280, 280)
-# When each drawing was kept: part of its fingerprint, which decides the digits held out, so every run holds out the
-# same ones (with the time of the run, the held-out check and MNIST after changed run to run)
-KEPT_AT = "2026-01-01T00:00:00+00:00"
 ORDINARY = [(0, "oval"), (1, "flag"), (2, "curved"), (4, "open"), (5, "two strokes"), (6, "curl"), (7, "crossbar"),
             (8, "two circles"), (9, "straight stem"), (3, "round"), (7, "plain"), (1, "stick")]
 
@@ -56,7 +56,7 @@ def person(predictor: Predictor) -> PersonalSet:
     samples = []
     for strokes, label in drawings:
         p = predictor.predict_drawings([(strokes, PAD)])[0]
-        samples.append(replace(Sample.of_reading(strokes, PAD, label, p), created=KEPT_AT))
+        samples.append(kept_sample(strokes, PAD, label, p))
     return PersonalSet(samples)
 
 

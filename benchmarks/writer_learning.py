@@ -27,7 +27,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import fields, replace
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -39,20 +39,17 @@ from digitpad.core.datasets import load_mnist
 from digitpad.core.finetune import finetune
 from digitpad.core.number_reading import UNSURE_BELOW
 from digitpad.core.paths import default_data_root
-from digitpad.core.personal import PersonalSet, Sample
+from digitpad.core.personal import PersonalSet
 from digitpad.core.predictor import Predictor
 from digitpad.core.trainer import Finished
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import load_average, report  # noqa: E402
+from _common import kept_sample, load_average, report  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 REPORTED_SEED = 6000
 KEPT, SCORED = 5, 45
 MORE_TO_KEEP_FROM = 15  # drawings of each digit a writer who keeps the misread ones first picks from, besides KEPT
-# When each drawing was kept: part of its fingerprint, which decides the digits a fine-tune holds out, so a fixed
-# time makes every run hold out the same ones (the drawings' own times would change the figures run to run).
-KEPT_AT = "2026-01-01T00:00:00+00:00"
 WRITERS_PER_STYLE = 2
 OTHERS_SEED = 8000  # other pen writers and dots, whom a fine-tune must not come to misread
 BOXY = {d: next(iter(designs.values())) for d, designs in pen_digits.EXOTIC.items()}
@@ -123,8 +120,7 @@ def others_kept(predictor: Predictor, others: tuple[np.ndarray, np.ndarray], mar
 
 def learn(predictor: Predictor, kept: list, data, config: FinetuneConfig) -> tuple[Predictor, dict]:
     readings = predictor.predict_drawings([(strokes, pen_digits.PAD) for strokes, _ in kept])  # as the Draw tab reads them
-    samples = [replace(Sample.of_reading(strokes, pen_digits.PAD, digit, p), created=KEPT_AT)
-               for (strokes, digit), p in zip(kept, readings)]
+    samples = [kept_sample(strokes, pen_digits.PAD, digit, p) for (strokes, digit), p in zip(kept, readings)]
     started, cpu_started = time.perf_counter(), time.process_time()
     for event in finetune(predictor.checkpoint, PersonalSet(samples), data, config):
         if isinstance(event, Finished):
