@@ -11,7 +11,6 @@ from message_boxes_shown import shown_box
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from digitpad.core.checkpoint import Checkpoint
 from digitpad.core.paths import bundled_model_path
 from digitpad.core.personal import PersonalSet
 
@@ -35,7 +34,7 @@ def fine_tune(qtbot, tab, steps: int) -> None:
     wait_for(lambda: not tab.is_running())
 
 
-def test_a_misread_style_is_learnt_through_the_ui(window, qtbot):
+def test_a_misread_style_is_learnt_through_the_ui(window, qtbot, bundled):
     pad = window.draw_tab.canvas.width()
     rng = random.Random(5)
     reads = [keep(window, qtbot, jittered(BOXY_EIGHT, rng, pad), 8) for _ in range(8)]
@@ -51,7 +50,7 @@ def test_a_misread_style_is_learnt_through_the_ui(window, qtbot):
     assert tab.pages.currentWidget() is tab.results and tab.results.finetune_box.isVisible()
     report = tab.outcome.finetune
     assert report.held_out_labels == [8, 8] and report.personal_after == 1.0 > report.personal_before
-    assert report.mnist_before == Checkpoint.load(bundled_model_path()).accuracy and abs(report.mnist_drop) <= 0.003
+    assert report.mnist_before == bundled.checkpoint.accuracy and abs(report.mnist_drop) <= 0.003
     assert not report.forgot
     summary = tab.results.finetune_summary.text()
     assert "Fine-tuned digitnet (bundled)" in summary and "2 of 2 after (100%)" in summary
