@@ -186,24 +186,35 @@ class Smoke:
 
     def first_window(self, timeout: float = 60) -> float | None:
         """Seconds from starting the shipped `digitpad` to its window being mapped on the X server, as a person
-        sees it (polled with xdotool); None without a display or xdotool. The app is then closed with Ctrl+Q."""
+        sees it (polled with xdotool); None without a display or xdotool. The app is then terminated. An app that
+        exits first, or shows no window in `timeout` seconds, fails with the end of what it wrote to stderr."""
         xdotool = shutil.which("xdotool")
         if not self.display or not xdotool:
             return None
-        started = time.perf_counter()
-        process = subprocess.Popen([str(self.exe)], env=self.env, cwd=self.workdir, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
-        try:
-            while time.perf_counter() - started < timeout:
-                found = subprocess.run([xdotool, "search", "--onlyvisible", "--pid", str(process.pid), "--name",
-                                        "^digitpad$"], capture_output=True, text=True, env=self.env).stdout.split()
-                if found:
-                    return round(time.perf_counter() - started, 3)
-                time.sleep(0.02)
-            raise SmokeError(f"no digitpad window within {timeout} s")
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+        with tempfile.TemporaryFile() as stderr:
+            started = time.perf_counter()
+            process = subprocess.Popen([str(self.exe)], env=self.env, cwd=self.workdir, stdout=subprocess.DEVNULL,
+                                       stderr=stderr)
+
+            def said() -> str:
+                stderr.seek(0)
+                return stderr.read().decode(errors="replace")[-3000:] or "(nothing on stderr)"
+
+            try:
+                while time.perf_counter() - started < timeout:
+                    found = subprocess.run([xdotool, "search", "--onlyvisible", "--pid", str(process.pid), "--name",
+                                            "^digitpad$"], capture_output=True, text=True, env=self.env).stdout.split()
+                    if found:
+                        return round(time.perf_counter() - started, 3)
+                    if process.poll() is not None:
+                        raise SmokeError(f"digitpad exited (code {process.returncode}) before its window was seen:\n"
+                                         f"{said()}")
+                    time.sleep(0.02)
+                raise SmokeError(f"no digitpad window within {timeout} s (load average {os.getloadavg()[0]:.1f}); "
+                                 f"the app wrote:\n{said()}")
+            finally:
+                process.terminate()
+                process.wait(timeout=30)
 
 
 def run_smoke(bundle: Path, data_dir: Path | None = None, cold_start_runs: int = 3, log=print,

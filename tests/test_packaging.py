@@ -10,6 +10,7 @@ import ast
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -119,3 +120,18 @@ def test_every_ui_module_imports_and_every_tab_builds_in_the_bundle(tmp_path):
         pytest.skip("no bundle: build it with `python packaging/build.py` or set DIGITPAD_BUNDLE=path/to/dist/digitpad")
     report = smoke.Smoke(bundle, tmp_path, log=print).ui_check()
     assert report["ok"] and report["frozen"], report
+
+
+@pytest.mark.skipif(sys.platform == "win32" or not shutil.which("xdotool"), reason="needs xdotool and a POSIX shell")
+def test_first_window_poll_reports_an_app_that_exits_and_what_it_wrote(tmp_path):
+    """The smoke test's window poll fails at once, with the app's exit code and stderr, when the app dies before
+    showing a window, instead of waiting out its timeout and saying only that no window came."""
+    smoke = _smoke_module()
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    exe = smoke.executable(bundle)
+    exe.write_text("#!/bin/sh\necho 'cannot connect to display' >&2\nexit 3\n")
+    exe.chmod(0o755)
+    (tmp_path / "work").mkdir()
+    with pytest.raises(smoke.SmokeError, match=r"exited \(code 3\)[\s\S]*cannot connect to display"):
+        smoke.Smoke(bundle, tmp_path / "work", log=print, display=":9999").first_window(timeout=60)
