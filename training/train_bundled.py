@@ -72,6 +72,7 @@ def main() -> None:
     parser.add_argument("--log", default=str(HERE / "full-run"), help="path stem of the .log and .json written")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--epochs", type=int, help="override the preset's epochs")
+    parser.add_argument("--width", type=int, help="digitnet's width (default 32)")
     parser.add_argument("--lr", type=float, help="override the preset's peak learning rate")
     parser.add_argument("--label-smoothing", type=float, help="override the preset's label smoothing")
     parser.add_argument("--pen", type=int, default=40_000, help="pen-drawn digits for the pen stage")
@@ -86,6 +87,8 @@ def main() -> None:
     overrides = {k: v for k, v in (("epochs", args.epochs), ("lr", args.lr), ("label_smoothing", args.label_smoothing),
                                    ("distill", args.distill), ("temperature", args.temperature),
                                    ("train_limit", args.limit)) if v is not None}
+    if args.width:
+        overrides["arch_args"] = {"width": args.width}
     config = preset("full", seed=args.seed, **({**PEN_STAGE, **overrides} if args.stage == "pen" else overrides))
     data = load_mnist(args.data_dir)
     started = time.time()
