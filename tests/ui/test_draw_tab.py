@@ -156,7 +156,7 @@ def write_bad_checkpoint(path, kind):
         if kind == "nan weights":
             next(iter(checkpoint.state_dict.values())).fill_(float("nan"))
         else:
-            checkpoint.arch = "lenet5"
+            checkpoint.arch, checkpoint.arch_args = "lenet5", {}  # LeNet-5's own settings, the bundled weights
         checkpoint.save(path)
 
 

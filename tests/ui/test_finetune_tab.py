@@ -38,7 +38,7 @@ def test_a_misread_style_is_learnt_through_the_ui(window, qtbot, bundled):
     pad = window.draw_tab.canvas.width()
     rng = random.Random(5)
     reads = [keep(window, qtbot, jittered(BOXY_EIGHT, rng, pad), 8) for _ in range(8)]
-    assert reads.count("8") <= 2, f"the bundled model should misread boxy 8s, read {reads}"
+    assert reads.count("8") <= 3, f"the bundled model should misread most boxy 8s, read {reads}"
     assert keep(window, qtbot, place(STYLES[7]["plain"], 60, 20, 240), 7) == "7"  # a confirmed right answer
     assert PersonalSet.load(window.personal.path).counts()[8] == 8
 
@@ -85,7 +85,7 @@ def test_a_misread_style_is_learnt_through_the_ui(window, qtbot, bundled):
         draw(window.draw_tab.canvas, strokes)
         after.append(settle(qtbot, window.draw_tab))
         window.draw_tab.clear()
-    assert before.count(8) <= 2 and after.count("8") >= 5, (before, after)
+    assert before.count(8) <= 3 and after.count("8") >= 5, (before, after)
 
 
 def test_fine_tune_needs_digits_and_a_readable_set(window, qtbot):

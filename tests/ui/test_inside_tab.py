@@ -45,9 +45,9 @@ def test_maps_follow_the_drawing_and_nothing_is_computed_while_hidden(window, qt
     inside = look(qtbot, window)
     assert inside.answer.text().startswith("It reads 7, ")
     titles = [section.layer.title for section in inside.sections]
-    assert titles[:2] == ["conv1 · 32 × 26 × 26", "conv2 · 32 × 24 × 24"] and len(titles) == 7
+    assert titles[:2] == ["conv1 · 48 × 26 × 26", "conv2 · 48 × 24 × 24"] and len(titles) == 7  # width 48
     conv1 = inside.sections[0].view
-    assert conv1.count() == 32 and inside.filters.count() == 32
+    assert conv1.count() == 48 and inside.filters.count() == 48
     seven = pixels(conv1)
     assert seven.std() > 10, "the maps show the drawing, not a blank grid"
     assert inside.bars.probabilities()[7] > 0.5
@@ -87,7 +87,7 @@ def test_click_a_map_and_ask_why_not(window, qtbot):
     grid = inside.sections[1].view
     qtbot.mouseClick(grid, Qt.LeftButton, pos=QPoint(grid.cell + 4, 4))  # the second map of conv2
     assert inside.input_view.has_overlay()
-    assert inside.input_caption.text().startswith("conv2 map 2 of 32 over the input")
+    assert inside.input_caption.text().startswith("conv2 map 2 of 48 over the input")
     qtbot.mouseClick(inside.input_view, Qt.LeftButton)  # the input takes it away again
     assert not inside.input_view.has_overlay()
 
@@ -188,19 +188,20 @@ def test_in_number_mode_it_follows_the_digit_being_written(window, qtbot):
 
 
 def test_a_photo_read_from_two_views_says_why_its_first_view_reads_otherwise(window, qtbot, tmp_path, mnist):
-    """A bold 3 photographed (MNIST test 1114): the Draw tab averages its redrawn strokes with its ink as found and
-    answers 3; this tab shows the network on the redrawn input, which alone reads 2, and says why they differ. A pad
-    drawing, read from one input, has nothing to explain."""
+    """A 3 photographed (MNIST test 450): the Draw tab averages its redrawn strokes with its ink as found and answers
+    3; this tab shows the network on the redrawn input, which alone leans to 5, and says why they differ. A pad drawing,
+    read from one input, has nothing to explain. (MNIST test 1114, a 3 whose redrawn input reads 2, is read 3 by the
+    width-48 model too, but unsure: "?" on the Draw tab.)"""
     from written_numbers import photographed_number
 
-    photographed_number([mnist.test_images[1114].numpy()], np.random.default_rng(1114)).save(tmp_path / "three.png")
+    photographed_number([mnist.test_images[450].numpy()], np.random.default_rng(450)).save(tmp_path / "three.png")
     window.open_image(str(tmp_path / "three.png"))
     tab = window.draw_tab
     qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
     assert tab.panel.digit_label.text() == "3"
     assert "the answer averages the two readings" in tab.panel.input_caption.text()
     inside = look(qtbot, window)
-    assert inside.answer.text().startswith("It reads 2, ") and inside.photo_note.isVisible()
+    assert inside.answer.text().startswith("Not sure: 5 (") and inside.photo_note.isVisible()  # 5 57%, 3 41%
     assert inside.photo_note.text().startswith("The Draw tab answers 3: it reads a photo from this input and from its "
                                                "ink as found, and averages the two.")
 
