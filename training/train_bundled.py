@@ -1,9 +1,10 @@
 """Reproduce the bundled model, logged to training/ (full-run.log and full-run.json).
 
-    python training/train_bundled.py --data-dir ../shared/data
+    python training/train_bundled.py --data-dir ../shared/data --width 48 --out /tmp/first.pt
 
-is the `full` preset on MNIST and its style variants, seed 0 (the same run as
-`digitpad train --preset full --seed 0 --out resources/digitnet.pt`), the bundled model.
+is the `full` preset on MNIST and its style variants, seed 0, at width 48: the bundled model's first stage
+(training/README.md has the whole recipe; without `--width`, digitnet's default width 32, the run is
+`digitpad train --preset full --seed 0`).
 `--stage pen [--start M.pt]` continues a model (default: the bundled one; `PEN_STAGE`) on MNIST
 plus digits drawn by synthetic writers and rendered as the Draw tab renders strokes
 (`digitpad/core/pen_digits.py`), and dots and dashes with random labels, so a non-digit gets no
