@@ -10,15 +10,15 @@ size, place, slant and shaky pen. Two runs in this one process, from the bundled
 For each: wall time from the call to the fine-tuned, evaluated model (rendering, scoring before and
 after included), accuracy on the held-out digits, on 50 fresh boxy 8s and on the MNIST test set,
 before and after, and whether the model would be withheld (it forgot MNIST or reads the held-out digits worse).
-The drawings are kept at a fixed time, so every run holds out the same ones. Prints one JSON object.
+The drawings are kept at a fixed time, so every run holds out the same ones. Prints one JSON object and saves it
+(finetune_speed.json beside this script unless `--out` says otherwise).
 
-Run: python benchmarks/finetune_speed.py [--data-dir ../shared/data]
+Run: python benchmarks/finetune_speed.py [--data-dir ../shared/data] [--out FILE]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import random
 import sys
@@ -41,7 +41,7 @@ from digitpad.core.predictor import Predictor  # noqa: E402
 from digitpad.core.trainer import Finished  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import kept_sample  # noqa: E402
+from _common import kept_sample, report  # noqa: E402
 
 PAD = (280, 280)
 ORDINARY = [(0, "oval"), (1, "flag"), (2, "curved"), (4, "open"), (5, "two strokes"), (6, "curl"), (7, "crossbar"),
@@ -85,6 +85,7 @@ def run(name: str, predictor: Predictor, personal: PersonalSet, data, config: Fi
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=str(default_data_root()))
+    parser.add_argument("--out", default=str(Path(__file__).resolve().parent / "finetune_speed.json"))
     args = parser.parse_args()
     predictor = Predictor.load(device="cpu")
     personal = person(predictor)
@@ -103,7 +104,7 @@ def main() -> None:
     }
     result["speedup"] = round(result["baseline_full_mnist_epoch"]["wall_seconds"]
                               / result["digitpad"]["wall_seconds"], 2)
-    print(json.dumps(result, indent=1))
+    report(result, args.out)
 
 
 if __name__ == "__main__":
