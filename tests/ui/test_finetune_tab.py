@@ -158,7 +158,8 @@ def test_stop_a_fine_tune(window, qtbot):
     wait_for(lambda: not tab.is_running(), 5)
     assert tab.monitor.state.text() == "Stopped before training began; nothing changed."
 
-    tab.finetune_form.steps.setValue(5000)  # minutes of work, if Stop did not work
+    tab.finetune_form.steps.setValue(400)  # a minute and more of training, if Stop did not work (and seconds of
+    # drawing pen digits before it: 5,000 steps drew 27,000, which took most of this test's time)
     qtbot.mouseClick(tab.start_button, Qt.LeftButton)
     wait_for(lambda: tab.monitor.state.text() == "Training...", 60)
     qtbot.mouseClick(tab.stop_button, Qt.LeftButton)
