@@ -49,7 +49,13 @@ def test_a_misread_style_is_learnt_through_the_ui(window, qtbot, bundled):
 
     assert tab.pages.currentWidget() is tab.results and tab.results.finetune_box.isVisible()
     report = tab.outcome.finetune
-    assert report.held_out_labels == [8, 8] and report.personal_after == 1.0 > report.personal_before
+    assert report.held_out_labels == [8, 8] and report.personal_after == 1.0 >= report.personal_before
+    # Which two are held out depends on when they were kept: both may be among the few read right before. Of all
+    # eight, most were misread before the fine-tune (as the fine-tune reads them) and none is after.
+    labels = report.learn_labels + report.held_out_labels
+    eights = [[r for r, label in zip(readings, labels) if label == 8]
+              for readings in (report.learn_before + report.before, report.learn_after + report.after)]
+    assert eights[0].count(8) <= 4 and eights[1] == [8] * 8, eights
     assert report.mnist_before == bundled.checkpoint.accuracy and abs(report.mnist_drop) <= 0.003
     assert not report.forgot
     summary = tab.results.finetune_summary.text()
