@@ -307,7 +307,7 @@ def test_drawings_without_strokes_and_sets_with_nothing_held_out(bundled, mnist,
     assert "No digits were held out" in report.lines()[1]
 
 
-def test_cli_finetune(tmp_path, boxy_eights):
+def test_cli_finetune(tmp_path, boxy_eights, mnist):
     boxy_eights.save(tmp_path / "mine.pt")
     done = digitpad("finetune", "--personal", "mine.pt", "--out", "tuned.pt", "--steps", "40", "--device", "cpu",
                     cwd=tmp_path)
@@ -315,8 +315,14 @@ def test_cli_finetune(tmp_path, boxy_eights):
     assert "2 of 2 after (100%)" in done.stdout and "saved tuned.pt" in done.stdout
     assert Checkpoint.load(tmp_path / "tuned.pt").metrics["finetune"]["held_out"] == 2
 
+    # The reckless fine-tunes learn from a small CSV of MNIST digits: scored on its 500 test rows, not on 10,000
+    # (and too small for the guard's 5,000 check images, so the whole change is judged), they forget as plainly.
+    with open(tmp_path / "small.csv", "w") as f:
+        f.write("label," + ",".join(f"pixel{i}" for i in range(784)) + "\n")
+        for image, label in zip(mnist.train_images[:3500], mnist.train_labels[:3500]):
+            f.write(f"{int(label)}," + ",".join(map(str, image.flatten().tolist())) + "\n")
     forgetful = digitpad("finetune", "--personal", "mine.pt", "--out", "forgot.pt", "--steps", "12", "--lr", "0.3",
-                         "--device", "cpu", cwd=tmp_path, check=False)
+                         "--csv", "small.csv", "--device", "cpu", cwd=tmp_path, check=False)
     assert forgetful.returncode == 1 and "not saved" in forgetful.stderr and not (tmp_path / "forgot.pt").exists()
 
     from digitpad.core.runs import RunStore
@@ -329,7 +335,7 @@ def test_cli_finetune(tmp_path, boxy_eights):
     assert tuned.settings_summary().endswith(": 40 steps, lr 0.0005")
 
     insisted = digitpad("finetune", "--personal", "mine.pt", "--out", "forgot.pt", "--steps", "12", "--lr", "0.3",
-                        "--device", "cpu", "--force", cwd=tmp_path)
+                        "--csv", "small.csv", "--device", "cpu", "--force", cwd=tmp_path)
     assert insisted.returncode == 0 and "not offered for drawing" in insisted.stdout, "said, and saved all the same"
     assert Checkpoint.load(tmp_path / "forgot.pt").metrics["finetune"]["forgot"] is True
 
