@@ -234,6 +234,12 @@ def digit_csv(rows: int) -> str:
     return CSV_HEADER + "".join(f"{i % 10}," + ",".join(["0"] * 784) + "\n" for i in range(rows))
 
 
+def labelled_csv(images, labels) -> str:
+    """Real digits (uint8 N x 28 x 28 tensors, e.g. MNIST's) and their labels as a Kaggle-style CSV."""
+    return CSV_HEADER + "".join(f"{int(label)}," + ",".join(map(str, image.flatten().tolist())) + "\n"
+                                for image, label in zip(images, labels))
+
+
 def idx_images(count: int, payload: int | None = None) -> bytes:
     """An IDX image file whose header announces `count` 28x28 images, followed by `payload` bytes (default: exact)."""
     header = (2051).to_bytes(4, "big") + count.to_bytes(4, "big") + (28).to_bytes(4, "big") + (28).to_bytes(4, "big")

@@ -10,6 +10,7 @@ import pytest
 import torch
 from cli_runner import digitpad
 from digit_strokes import BOXY_EIGHT, STYLES, jittered, place
+from hostile_files import labelled_csv
 
 from digitpad.core import pen_digits
 from digitpad.core.checkpoint import Checkpoint
@@ -317,10 +318,7 @@ def test_cli_finetune(tmp_path, boxy_eights, mnist):
 
     # The reckless fine-tunes learn from a small CSV of MNIST digits: scored on its 500 test rows, not on 10,000
     # (and too small for the guard's 5,000 check images, so the whole change is judged), they forget as plainly.
-    with open(tmp_path / "small.csv", "w") as f:
-        f.write("label," + ",".join(f"pixel{i}" for i in range(784)) + "\n")
-        for image, label in zip(mnist.train_images[:3500], mnist.train_labels[:3500]):
-            f.write(f"{int(label)}," + ",".join(map(str, image.flatten().tolist())) + "\n")
+    (tmp_path / "small.csv").write_text(labelled_csv(mnist.train_images[:3500], mnist.train_labels[:3500]))
     forgetful = digitpad("finetune", "--personal", "mine.pt", "--out", "forgot.pt", "--steps", "12", "--lr", "0.3",
                          "--csv", "small.csv", "--device", "cpu", cwd=tmp_path, check=False)
     assert forgetful.returncode == 1 and "not saved" in forgetful.stderr and not (tmp_path / "forgot.pt").exists()

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 import torch
+from hostile_files import labelled_csv
 from message_boxes_shown import shown_box
 from process_memory import rss_mb
 from PySide6.QtCore import Qt, QThreadPool
@@ -267,10 +268,7 @@ def test_a_corrupt_dataset_file_is_reported_clearly(tab, qtbot, tmp_path, mnist_
 
 def test_a_kaggle_csv_trains_too(tab, qtbot, tmp_path, mnist):
     path = tmp_path / "digits.csv"
-    with open(path, "w") as f:
-        f.write("label," + ",".join(f"pixel{i}" for i in range(784)) + "\n")
-        for image, label in zip(mnist.train_images[:700], mnist.train_labels[:700]):
-            f.write(f"{int(label)}," + ",".join(map(str, image.flatten().tolist())) + "\n")
+    path.write_text(labelled_csv(mnist.train_images[:700], mnist.train_labels[:700]))
     set_up_small_run(tab.form)  # one epoch of 4 steps is too short for the one-cycle schedule (a core limit)
     tab.form.train_limit.setValue(0)
     tab.form.test_limit.setValue(0)
