@@ -279,6 +279,20 @@ def test_stop_while_scoring_the_fine_tuned_model(bundled, mnist, boxy_eights):
     assert list(events) == [Stopped(last.epochs, last.steps_per_epoch)], "stopped after training, and nothing saved"
 
 
+def test_stop_while_checking_what_it_forgot(bundled, mnist, boxy_eights):
+    control = TrainControl()
+    events = finetune(bundled.checkpoint, boxy_eights, mnist, BRIEF, control)
+    seen = []
+    for event in events:
+        seen.append(event)
+        if isinstance(event, Message) and event.text.startswith("checking what it forgot"):
+            break
+    assert "5,000" in seen[-1].text and "training images no fine-tune uses" in seen[-1].text
+    control.stop()  # each scoring of those images (up to five) asks whether to stop as it goes
+    last = [e for e in seen if isinstance(e, Step)][-1]
+    assert list(events) == [Stopped(last.epochs, last.steps_per_epoch)], "not scored on the test, nothing saved"
+
+
 def test_the_share_of_personal_digits_holds_on_a_small_dataset(bundled, mnist, boxy_eights):
     small = mnist.subset(train=600, test=500)
     events = list(finetune(bundled.checkpoint, boxy_eights, small, QUICK))

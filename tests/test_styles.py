@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-from digitpad.core.styles import DEFAULT_FRACTIONS, add_style, style_variants
+from digitpad.core.styles import DEFAULT_FRACTIONS, STOP_CHECK, add_style, style_variants
 
 
 def test_variants_are_uint8_digits_of_the_styled_classes_in_their_shares(mnist):
@@ -16,6 +16,21 @@ def test_variants_are_uint8_digits_of_the_styled_classes_in_their_shares(mnist):
     assert set(extra_labels.tolist()) == set(DEFAULT_FRACTIONS)
     again, _ = style_variants(images, labels, seed=1)
     assert torch.equal(extra, again)
+
+
+def test_variants_ask_whether_to_stop_as_they_go_and_end_when_told(mnist):
+    images, labels = mnist.train_images[:6000], mnist.train_labels[:6000]
+    asked = []
+
+    def stopped(answer: bool) -> bool:
+        asked.append(answer)
+        return answer
+
+    extra, _ = style_variants(images, labels, seed=1, stopped=lambda: stopped(False))
+    assert len(asked) >= len(extra) / STOP_CHECK, "asked at least once every STOP_CHECK images"
+    asked.clear()
+    assert style_variants(images, labels, seed=1, stopped=lambda: stopped(len(asked) >= 2)) is None
+    assert len(asked) == 3, "ended at the first True"
 
 
 def test_a_zero_gets_a_slash_and_some_ones_a_long_european_up_stroke(mnist):

@@ -47,6 +47,25 @@ def test_stop_during_test_scoring(mnist):
     assert isinstance(next(events), Stopped)
 
 
+def test_stop_during_validation(mnist):
+    control = TrainControl()
+    events = train(TrainConfig(**{**SMALL, "epochs": 3}), mnist, control)
+    for event in events:
+        if isinstance(event, Step) and event.step == event.steps_per_epoch:
+            break
+    control.stop()  # the next thing the loop does is score the validation images (5,000 of MNIST take seconds)
+    stopped = next(events)
+    assert isinstance(stopped, Stopped) and (stopped.epoch, stopped.step) == (1, event.steps_per_epoch)
+
+
+def test_a_stop_before_the_style_variants_are_made_ends_the_run_without_them(mnist):
+    control = TrainControl()
+    control.stop()  # as Stop pressed at once: the variants of all of MNIST take seconds to make
+    events = list(train(TrainConfig(**{**SMALL, "styles": True}), mnist, control))
+    assert events[-1] == Stopped(0, 0)
+    assert not any(isinstance(e, Message) and "style variants" in e.text for e in events)
+
+
 def test_same_seed_same_model(mnist):
     first, second = ([e for e in train(TrainConfig(**SMALL, seed=3), mnist.subset(test=200))][-1] for _ in range(2))
     for key, value in first.checkpoint.state_dict.items():

@@ -24,7 +24,7 @@ from .checkpoint import Checkpoint
 from .config import FinetuneConfig, TrainingError
 from .datasets import DigitData
 from .device import resolve_device
-from .metrics import evaluate, predict_logits, recorded_accuracy, recording_accuracy, scores, test_results
+from .metrics import predict_logits, recorded_accuracy, recording_accuracy, scores, test_results
 from .pen_digits import pen_stage_set
 from .personal import PersonalSet, Sample
 from .preprocess import to_uint8
@@ -334,7 +334,15 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
         if isinstance(event, Step):
             trained = event  # the trainer's own count of steps an epoch (the style variants are only estimated here)
         if isinstance(event, Finished):
-            kept, kept_share = _forgetting_no_more(start, model, event.checkpoint, data, config, data_count)
+            kept, kept_share = event.checkpoint, 1.0
+            if len(data.train_labels) >= data_count + CHECK_IMAGES:  # else no training images are left to check on
+                yield Message(f"checking what it forgot, on {CHECK_IMAGES:,} {data.source} training images no "
+                              "fine-tune uses...")
+                guarded = _forgetting_no_more(start, model, event.checkpoint, data, config, control)
+                if guarded is None:
+                    yield Stopped(trained.epochs, trained.steps_per_epoch)  # after its last step
+                    return
+                kept, kept_share = guarded
             tuned = kept.build_model().to(device)
             yield Message(f"scoring the fine-tuned model on {len(data.test_labels):,} test images...")
             logits = score_in_chunks(tuned, data.test_images.to(device), norm, control)
@@ -386,33 +394,38 @@ def _pen_drawings(count: int, seed: int, control: TrainControl) -> tuple[torch.T
 
 
 def _forgetting_no_more(start: Checkpoint, start_model: torch.nn.Module, tuned: Checkpoint, data: DigitData,
-                        config: FinetuneConfig, used: int) -> tuple[Checkpoint, float]:
+                        config: FinetuneConfig, control: TrainControl) -> tuple[Checkpoint, float] | None:
     """(the model to keep, the share of the change kept): the fine-tuned model, whole; or, when it forgets more
-    than CHECK_AIM of `config.max_mnist_drop` on the training images no fine-tune uses (`used` is how many it
-    drew from), the start's weights moved only part of the way to it: the largest share of KEPT_SHARES that
+    than CHECK_AIM of `config.max_mnist_drop` on the last CHECK_IMAGES training images, which no fine-tune uses,
+    the start's weights moved only part of the way to it: the largest share of KEPT_SHARES that
     forgets no more (the smallest when none does). Most of what was learnt stays (weight interpolation, as in
     WiSE-FT). The test set plays no part in the choice; the caller scores the model kept on it, whichever it is.
     The model kept records its accuracy on those images, so fine-tuning it in turn need not score them again.
-    `start_model` is the start, built on the device to score on."""
-    if len(data.train_labels) < used + CHECK_IMAGES:
-        return tuned, 1.0
+    `start_model` is the start, built on the device to score on. None when `control` stops it meanwhile: each
+    scoring of the check images takes most of two seconds on a CPU, and up to five are made."""
     device = next(start_model.parameters()).device
     check = data.train_images[-CHECK_IMAGES:], data.train_labels[-CHECK_IMAGES:]
     norm = start.normalization
 
-    def accuracy(model: torch.nn.Module) -> float:
-        return evaluate(model, *(t.to(device) for t in check), norm)["accuracy"]
+    def accuracy(model: torch.nn.Module) -> float | None:
+        logits = score_in_chunks(model, check[0].to(device), norm, control)
+        return None if logits is None else scores(logits, check[1])["accuracy"]
 
     before = recorded_accuracy(start.metrics, start.state_dict, *check)
     before = accuracy(start_model) if before is None else before
+    share, kept = 1.0, tuned
+    after = None if before is None else accuracy(tuned.build_model().to(device))
+    if after is None:
+        return None
     allowed = config.max_mnist_drop * CHECK_AIM
-    share, kept, after = 1.0, tuned, accuracy(tuned.build_model().to(device))
     if before - after > allowed:
         for share in KEPT_SHARES:
             kept = replace(tuned, state_dict={
                 k: v + share * (tuned.state_dict[k] - v) if v.is_floating_point() else tuned.state_dict[k]
                 for k, v in start.state_dict.items()})
             after = accuracy(kept.build_model().to(device))
+            if after is None:
+                return None
             if before - after <= allowed:
                 break
     return replace(kept, metrics=recording_accuracy(kept.metrics, kept.state_dict, *check, after)), share
