@@ -7,6 +7,7 @@ from digitpad.core.config import PRESETS, TrainConfig, TrainingError, preset
 from digitpad.core.metrics import recorded_accuracy
 from digitpad.core.trainer import Epoch, Finished, Message, Step, Stopped, TrainControl, train
 
+PAUSE_S = 1.5
 SMALL = dict(arch="lenet5", epochs=2, batch_size=64, train_limit=2000, augment=0.0, styles=False, device="cpu")
 
 
@@ -96,6 +97,22 @@ def test_pause_blocks_until_resumed(mnist):
     control.resume()
     worker.join(10)
     assert isinstance(got[0], Step) and got[0].step == first_step.step + 1
+
+
+def test_time_spent_paused_counts_in_no_speed_eta_or_duration(mnist):
+    control = TrainControl()
+    events = train(TrainConfig(**SMALL), mnist.subset(test=200), control)
+    before = next(e for e in events if isinstance(e, Step))
+    control.pause()
+    threading.Timer(PAUSE_S, control.resume).start()
+    after = next(events)  # blocks until resumed
+    assert isinstance(after, Step) and after.step == before.step + 1
+    # one lenet5 step of 64 images lies between the two; the pause would add PAUSE_S to the second
+    assert after.elapsed - before.elapsed < PAUSE_S
+    assert after.images_per_second > 64 / PAUSE_S
+    rest = list(events)
+    last_step, finished = [e for e in rest if isinstance(e, Step)][-1], rest[-1]
+    assert isinstance(finished, Finished) and finished.seconds < last_step.elapsed + PAUSE_S, "the same clock"
 
 
 def test_divergence_stops_with_a_clear_error(mnist):

@@ -38,22 +38,44 @@ TEST_BATCH = 1000  # validation and test scoring check for a stop between batche
 
 
 class TrainControl:
-    """Thread-safe stop/pause requests that the loop checks between steps."""
+    """Thread-safe stop/pause requests that the loop checks between steps, and a clock that stands still while
+    paused, so a run's speed, ETA and duration leave the pause out."""
 
     def __init__(self) -> None:
         self._stop = threading.Event()
         self._running = threading.Event()
         self._running.set()
+        self._lock = threading.Lock()
+        self._paused_at: float | None = None  # perf_counter() when the pause under way began
+        self._paused_for = 0.0  # seconds of the pauses ended
 
     def stop(self) -> None:
-        self._stop.set()
-        self._running.set()
+        with self._lock:
+            self._end_pause()
+            self._stop.set()
+            self._running.set()
 
     def pause(self) -> None:
-        self._running.clear()
+        with self._lock:
+            if self._paused_at is None:
+                self._paused_at = time.perf_counter()
+            self._running.clear()
 
     def resume(self) -> None:
-        self._running.set()
+        with self._lock:
+            self._end_pause()
+            self._running.set()
+
+    def _end_pause(self) -> None:
+        if self._paused_at is not None:
+            self._paused_for += time.perf_counter() - self._paused_at
+            self._paused_at = None
+
+    def clock(self) -> float:
+        """time.perf_counter() less every second spent paused (from pause() to resume() or stop())."""
+        with self._lock:
+            now = time.perf_counter()
+            return now - self._paused_for - (now - self._paused_at if self._paused_at is not None else 0.0)
 
     @property
     def paused(self) -> bool:
@@ -211,7 +233,7 @@ def train(config: TrainConfig, data: DigitData, control: TrainControl | None = N
                   f"{len(val_y):,} validation images on {device}")
 
     history: list[dict] = []
-    began = time.perf_counter()
+    began = control.clock()
     total_steps = config.epochs * steps_per_epoch
     done_steps = 0
     try:
@@ -245,7 +267,7 @@ def train(config: TrainConfig, data: DigitData, control: TrainControl | None = N
                 loss_sum += loss_value * len(y)
                 correct += step_correct
                 seen += len(y)
-                elapsed = time.perf_counter() - began
+                elapsed = control.clock() - began
                 yield Step(epoch, config.epochs, step, steps_per_epoch, loss_value, step_correct / len(y),
                            optimizer.param_groups[0]["lr"], done_steps * batch / elapsed, elapsed,
                            elapsed / done_steps * (total_steps - done_steps))
@@ -254,7 +276,7 @@ def train(config: TrainConfig, data: DigitData, control: TrainControl | None = N
                 yield Stopped(epoch, steps_per_epoch)
                 return
             val = scores(val_logits, val_y)
-            elapsed = time.perf_counter() - began
+            elapsed = control.clock() - began
             record = Epoch(epoch, config.epochs, loss_sum / seen, correct / seen, val["loss"], val["accuracy"],
                            optimizer.param_groups[0]["lr"], elapsed, elapsed / done_steps * (total_steps - done_steps),
                            first_layer_filters(model))
@@ -263,7 +285,7 @@ def train(config: TrainConfig, data: DigitData, control: TrainControl | None = N
     except torch.OutOfMemoryError:
         raise TrainingError(f"out of memory on {device}: lower the batch size (it was {config.batch_size})") from None
 
-    seconds = time.perf_counter() - began
+    seconds = control.clock() - began
     metrics = {}
     if test:
         logits = score_in_chunks(model, data.test_images, norm, control)
