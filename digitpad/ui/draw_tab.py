@@ -268,6 +268,8 @@ class DrawTab(QWidget):
             self.number_view.show_message(message)
             self.numberShown.emit(None)
             return
+        self._shown = None
+        self.correction.set_predicted(None)  # nothing on show to keep: the pad's drawing is one Undo away
         self.panel.show_message(message)
         self.predictionShown.emit(None)
 

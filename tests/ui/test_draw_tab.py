@@ -107,6 +107,10 @@ def test_bad_image_files_get_a_clear_message_and_the_app_goes_on(window, qtbot, 
     panel = window.draw_tab.panel
     assert message in panel.caption.text() and "bad.png" in panel.caption.text()
     assert panel.bars.probabilities() is None and panel.model_input.image() is None, "the 4's answer is gone"
+    assert not window.draw_tab.correction.isEnabled(), "no 'Right, a 4' offered for a drawing no longer shown"
+    window.draw_tab.canvas.undo()
+    assert settle(qtbot, window.draw_tab) == "4", "the drawing the open cleared comes back with Undo"
+    window.draw_tab.clear()
     draw(window.draw_tab.canvas, place(STYLES[3]["round"], 60, 30, 250))
     assert settle(qtbot, window.draw_tab) == "3"
 
