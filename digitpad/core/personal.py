@@ -124,7 +124,11 @@ class Sample:
 
     def key(self) -> tuple:
         """What makes two samples the same drawing (for merging imports)."""
-        return self.label, self.created, tuple(tuple(point) for stroke in self.strokes for point in stroke)
+        return self.label, self.created, self.drawing()
+
+    def drawing(self) -> tuple:
+        """The points drawn: the same for a drawing kept, brought back with Undo and kept again."""
+        return tuple(tuple(point) for stroke in self.strokes for point in stroke)
 
     @classmethod
     def from_dict(cls, raw, where: str) -> Sample:

@@ -87,9 +87,13 @@ class PersonalDigits(QObject):
 
     def add(self, sample, replacing: tuple | None = None) -> int:
         """Keep one sample, in place of the one whose `Sample.key()` is `replacing` (a correction corrected again)
-        if it is still kept; returns how many are kept now."""
+        if it is still kept, and of any with the same points (the same drawing kept again, after Undo brought it
+        back: once, with the label given last); returns how many are kept now."""
+        drawing = sample.drawing()
+
         def edit(personal) -> int:
-            personal.samples = [s for s in personal.samples if replacing is None or s.key() != replacing]
+            personal.samples = [s for s in personal.samples
+                                if (replacing is None or s.key() != replacing) and s.drawing() != drawing]
             personal.samples.append(sample)
             return len(personal.samples)
 

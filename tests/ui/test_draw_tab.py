@@ -324,3 +324,9 @@ def test_correcting_and_confirming_keep_the_drawing_in_the_personal_set(window, 
     QTest.keyClick(window, Qt.Key_9)  # or name the digit with the keyboard
     assert [(s.label, s.predicted) for s in PersonalSet.load().samples] == [(1, 7), (3, 3), (9, 4)]
     assert PersonalSet.load().counts()[9] == 1
+
+    tab.canvas.undo()  # the 4 kept as a 9 comes back, and is kept again as a 4: once, as a 4
+    assert settle(qtbot, tab) == "4"
+    QTest.keyClick(window, Qt.Key_4)
+    assert [(s.label, s.predicted) for s in PersonalSet.load().samples] == [(1, 7), (3, 3), (4, 4)]
+    assert "3 of your digits kept" in tab.kept_note.text()
