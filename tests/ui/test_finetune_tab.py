@@ -5,12 +5,14 @@ The style is BOXY_EIGHT, a seven-segment-style 8 that the bundled model reads as
 
 import random
 
+import numpy as np
 from digit_strokes import BOXY_EIGHT, STYLES, jittered, place
 from drawing import draw, keep, settle, wait_for
 from message_boxes_shown import shown_box
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from digitpad.core.finetune import FinetuneReport
 from digitpad.core.paths import bundled_model_path
 from digitpad.core.personal import PersonalSet
 
@@ -172,3 +174,19 @@ def test_stop_a_fine_tune(window, qtbot):
     wait_for(lambda: not tab.is_running(), 5)  # a hang guard: Stop lands within one step
     assert tab.monitor.state.text().startswith("Stopped in epoch 1") and tab.outcome is None
     assert tab.start_button.isEnabled() and tab.finetune_form.isEnabled() and not tab.results.use_button.isEnabled()
+
+
+def test_the_digits_a_fine_tune_trained_on_say_whether_they_are_read_right_now(qtbot):
+    from digitpad.ui.train_results import ResultsView
+
+    image = np.zeros((3, 28, 28), np.uint8)
+    # both held-out digits were read right before, so the check cannot tell: the digits trained on are shown too
+    report = FinetuneReport("digitnet (bundled)", "MNIST", image[:2], [8, 8], [8, 8], [8, 8], 0.9965, 0.9962, 0.003,
+                            [], 12, learn_images=image, learn_labels=[8, 5, 5], learn_before=[0, 6, 5],
+                            learn_after=[8, 6, 5])
+    results = ResultsView()
+    qtbot.addWidget(results)
+    results.show_finetune(report)
+    captions = [results.held_out.item(i).text() for i in range(results.held_out.count())]
+    assert captions == ["8: 8 → 8 ✓", "8: 8 → 8 ✓", "8: 0→8 ✓ trained on", "5: 6→6 ✗ trained on",
+                        "5: 5→5 ✓ trained on"], "a digit still misread after is marked so, trained on or not"
