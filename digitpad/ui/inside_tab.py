@@ -333,6 +333,7 @@ class InsideTab(QWidget):
             self.why_not.clear()
             self.why_caption.setText("why –")
             self.why_not_caption.setText("")
+            self.other_choice.setItemText(0, "the runner-up")  # no runner-up without a reading
             for section in self.sections:
                 section.show_values(None, None, None)
             self.filters.set_maps(None)

@@ -79,6 +79,7 @@ def test_before_a_drawing_the_stages_side_says_what_it_will_show(window, qtbot):
     window.tabs.setCurrentWidget(inside)
     qtbot.waitUntil(lambda: inside.stages_prompt.isVisible(), timeout=10_000)
     assert not any(section.isVisible() for section in inside.sections), "no maps of a drawing that is gone"
+    assert inside.other_choice.currentText() == "the runner-up", "not the 7's runner-up, named as if still drawn"
 
 
 def test_click_a_map_and_ask_why_not(window, qtbot):
