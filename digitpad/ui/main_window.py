@@ -248,9 +248,14 @@ class MainWindow(QMainWindow):
         except OSError as e:
             self.show_error("Could not save the drawing", f"{path} could not be written: {e.strerror or e}")
             return False
+        self.status_message.show_message(f"Saved the drawing as {path}", 8000)
         return True
 
     def save_drawing_dialog(self) -> None:
+        if self.draw_tab.canvas.is_empty():  # a blank picture, or an opened photo the pad only shows
+            self.status_message.show_message("Nothing drawn to save: File ▸ Save drawing saves what you draw on "
+                                             "the pad", 8000)
+            return
         path = save_file(self, "Save the drawing", "digit.png", "PNG images (*.png)")
         if path:
             self.save_drawing(path)

@@ -6,6 +6,7 @@ import re
 import numpy as np
 import pytest
 import torch
+from dialog_answers import answer_dialog
 from digit_strokes import STYLES, place
 from drawing import draw, settle
 from hostile_files import bomb_png
@@ -134,9 +135,18 @@ def test_save_drawing_as_png(window, qtbot, tmp_path):
 
     draw(window.draw_tab.canvas, place(STYLES[2]["curved"], 60, 30, 250))
     assert window.save_drawing(str(tmp_path / "two.png"))
+    assert window.status_message.full_text() == f"Saved the drawing as {tmp_path / 'two.png'}"
     saved = Image.open(tmp_path / "two.png")
     assert saved.size[0] >= 320 and np.asarray(saved.convert("L")).min() < 50, "dark ink on white"
     assert Predictor.load(device="cpu").predict(saved).digit == 2
+
+    window.draw_tab.clear()
+    asked = []
+    answer_dialog(tmp_path / "blank.png", asked)  # were the dialog shown, the blank pad would be saved
+    window.save_drawing_dialog()
+    qtbot.wait(100)
+    assert not asked and not (tmp_path / "blank.png").exists()
+    assert window.status_message.full_text().startswith("Nothing drawn to save")
 
 
 class RunsCode:
