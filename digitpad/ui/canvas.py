@@ -17,7 +17,6 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QImage,
-    QKeySequence,
     QMouseEvent,
     QPainter,
     QPainterPath,
@@ -29,6 +28,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from ..core.strokes import Point, render_strokes
+from . import shortcuts
 
 DEFAULT_SIZE = 320
 MIN_SIZE = 320  # the pad never gets smaller than this: the window's minimum size allows for it
@@ -73,17 +73,13 @@ class DrawingCanvas(QWidget):
         self.setAttribute(Qt.WA_StaticContents)
         self.setAccessibleName("Drawing pad")
         self.setToolTip("Draw a digit. Ctrl+Z undoes a stroke, Ctrl+Shift+Z redoes, Esc or Delete clears.")
-        bindings = {
-            self.undo: QKeySequence.keyBindings(QKeySequence.Undo),
-            self.redo: QKeySequence.keyBindings(QKeySequence.Redo) + [QKeySequence("Ctrl+Shift+Z")],
-            self.clear: [QKeySequence("Esc"), QKeySequence(Qt.Key_Delete), QKeySequence(Qt.Key_Backspace)],
-        }
         seen = set()
-        for slot, sequences in bindings.items():
-            for keys in sequences:
-                if keys.toString() not in seen:  # a key bound twice would make Qt fire neither
-                    seen.add(keys.toString())
-                    QShortcut(keys, self, slot, context=Qt.WidgetWithChildrenShortcut)
+        bindings = ((self.undo, shortcuts.UNDO), (self.redo, shortcuts.REDO), (self.clear, shortcuts.CLEAR))
+        for slot, bound in bindings:
+            for sequence in bound.sequences():
+                if sequence.toString() not in seen:  # a key bound twice would make Qt fire neither
+                    seen.add(sequence.toString())
+                    QShortcut(sequence, self, slot, context=Qt.WidgetWithChildrenShortcut)
 
     # --- state -----------------------------------------------------------------------------------
     def strokes(self) -> list[list[Point]]:

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from functools import partial
 
 from PySide6.QtCore import QRectF, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPen, QShortcut
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
 from ..core.images import ORIGINAL_SIZE, load_image
 from ..core.personal import PersonalSetError, Sample
 from ..core.preprocess import on_white
 from ..core.strokes import is_mark
+from . import shortcuts
 from .canvas import PEN_WIDTH_RANGE, DrawingCanvas, PadArea
 from .correction_row import CorrectionRow, KeptNote
 from .latest_request import LatestRequest
@@ -114,10 +115,10 @@ class DrawTab(QWidget):
         self.my_digits_button = QPushButton("My digits...")  # the window opens the view
         self.my_digits_button.setToolTip("See the digits you kept and how the model reads them now; delete, "
                                          "import or export them (Ctrl+D)")
-        for digit in range(10):
-            QShortcut(QKeySequence(str(digit)), self, lambda d=digit: self._key_chosen(d))
-        for keys in ("Return", "Enter"):
-            QShortcut(QKeySequence(keys), self, lambda: self._key_chosen(self._shown.digit if self._shown else None))
+        for digit, sequence in enumerate(shortcuts.KEEP_AS.sequences()):
+            QShortcut(sequence, self, lambda d=digit: self._key_chosen(d))
+        for sequence in shortcuts.KEEP_AS_READ.sequences():
+            QShortcut(sequence, self, lambda: self._key_chosen(self._shown.digit if self._shown else None))
 
         self.undo_button = QPushButton("Undo")
         self.redo_button = QPushButton("Redo")

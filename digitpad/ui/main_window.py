@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
 from superqt.utils import WorkerBase
 
@@ -15,6 +15,7 @@ from .. import __version__
 from ..core.atomic_file import write_atomically
 from ..core.config import DEVICES
 from ..core.paths import is_bundled_model
+from . import shortcuts
 from .draw_tab import DrawTab
 from .file_dialogs import open_file, save_file, settings
 from .inside_tab import InsideTab
@@ -27,7 +28,6 @@ from .train_tab import TrainTab
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
 MODEL_FILTER = "digitpad checkpoints (*.pt *.pth);;All files (*)"
-TAB_SHORTCUTS = ("Ctrl+1", "Ctrl+2", "Ctrl+3")  # Draw, Train, Inside
 MIN_FIRST_SIZE = (900, 640)  # the first window, on the smallest screens (the window may be made smaller)
 ROOMY_SIZE = (1100, 720)  # the first window where the screen has room
 
@@ -65,9 +65,11 @@ class MainWindow(QMainWindow):
         self.inside_tab = InsideTab(self.models, self.draw_tab)
         self.tabs.addTab(self.inside_tab, "Inside")
         self.tabs.setAccessibleName("Draw, Train and Inside")
-        for index, keys in enumerate(TAB_SHORTCUTS):
-            QShortcut(QKeySequence(keys), self, lambda i=index: self.tabs.setCurrentIndex(i))
-            self.tabs.setTabToolTip(index, f"{self.tabs.tabText(index)} ({keys}; Ctrl+Tab goes to the next tab)")
+        for index, bound in enumerate(shortcuts.TABS):  # Draw, Train, Inside
+            for sequence in bound.sequences():
+                QShortcut(sequence, self, lambda i=index: self.tabs.setCurrentIndex(i))
+            self.tabs.setTabToolTip(index, f"{self.tabs.tabText(index)} ({bound.shown()}; Ctrl+Tab goes to the next "
+                                           "tab)")
         self.setCentralWidget(self.tabs)
         self.model_status = QLabel("Starting...")
         self.model_status.setAccessibleName("Model in use")
@@ -90,10 +92,10 @@ class MainWindow(QMainWindow):
         self.models.failed.connect(self._on_model_failed)
 
     # --- menus -----------------------------------------------------------------------------------
-    def _action(self, menu, text: str, slot, shortcut=None, tip: str = "") -> QAction:
+    def _action(self, menu, text: str, slot, bound: shortcuts.Keys | None = None, tip: str = "") -> QAction:
         action = QAction(text, self)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
+        if bound:
+            action.setShortcuts(bound.sequences())
         action.setStatusTip(tip)
         action.triggered.connect(slot)
         menu.addAction(action)
@@ -102,19 +104,19 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        self._action(file_menu, "&Open image...", self.open_image_dialog, QKeySequence.Open,
+        self._action(file_menu, "&Open image...", self.open_image_dialog, shortcuts.OPEN_IMAGE,
                      "Read the digit in an image file")
-        self._action(file_menu, "&Paste image", self.paste, QKeySequence.Paste, "Read the digit in the clipboard")
-        self._action(file_menu, "&Save drawing as PNG...", self.save_drawing_dialog, QKeySequence.Save)
+        self._action(file_menu, "&Paste image", self.paste, shortcuts.PASTE_IMAGE, "Read the digit in the clipboard")
+        self._action(file_menu, "&Save drawing as PNG...", self.save_drawing_dialog, shortcuts.SAVE_DRAWING)
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, QKeySequence.Quit)
+        self._action(file_menu, "&Quit", self.close, shortcuts.QUIT)
 
         model_menu = bar.addMenu("&Model")
-        self._action(model_menu, "&Load checkpoint...", self.load_model_dialog, "Ctrl+L",
+        self._action(model_menu, "&Load checkpoint...", self.load_model_dialog, shortcuts.LOAD_MODEL,
                      "Use a model trained with digitpad")
         self._action(model_menu, "&Revert to the bundled model", lambda: self.load_model(None))
         model_menu.addSeparator()
-        self._action(model_menu, "My &digits...", self.show_my_digits, "Ctrl+D",
+        self._action(model_menu, "My &digits...", self.show_my_digits, shortcuts.MY_DIGITS,
                      "See the digits you kept and how the model reads them now")
 
         device_menu = bar.addMenu("&Device")
@@ -132,6 +134,8 @@ class MainWindow(QMainWindow):
         self.device_actions["cuda"].setToolTip("Checking for a CUDA GPU...")
 
         help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", lambda: shortcuts.show_table(self), shortcuts.HELP,
+                     "Every key the window answers to")
         self._action(help_menu, "&About digitpad", self.about)
 
     # --- settings --------------------------------------------------------------------------------

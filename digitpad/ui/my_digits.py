@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QPalette, QShortcut
+from PySide6.QtGui import QFont, QGuiApplication, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from superqt.utils import create_worker
 
 from ..core.personal import PersonalSetError, export_path
+from . import shortcuts
 from .digit_gallery import CORRECT_COLOR, ERROR_COLOR, DigitGallery, digit_icon
 from .file_dialogs import open_file, save_file
 from .latest_request import LatestRequest
@@ -158,8 +159,8 @@ class MyDigitsView(QDialog):
         close_button.setDefault(True)
         for button in (self.delete_button, self.clear_button, self.import_button, self.export_button):
             button.setAutoDefault(False)  # Enter must never delete
-        for keys in (QKeySequence.Delete, QKeySequence(Qt.Key_Backspace)):
-            QShortcut(keys, self, self.delete_selected)
+        for sequence in shortcuts.DELETE_DIGITS.sequences():
+            QShortcut(sequence, self, self.delete_selected)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.delete_button)
