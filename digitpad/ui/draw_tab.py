@@ -170,6 +170,8 @@ class DrawTab(QWidget):
         layout.addSpacing(16)
         layout.addWidget(self.panel, 2)
 
+        self.panel.resized.connect(self._keep_room_for_the_answer)  # narrower, its captions take more lines
+
         self._throttle = QTimer(self, singleShot=True, interval=THROTTLE_MS)
         self._throttle.timeout.connect(self.predict_now)
         self.canvas.changed.connect(self._on_canvas_changed)
@@ -332,6 +334,7 @@ class DrawTab(QWidget):
         self.pad.updateGeometry()
         self._update_buttons()
         self.panel.setVisible(not on)
+        self._keep_room_for_the_answer()
         self.correction.setVisible(not on)
         self.correction.set_predicted(None)
         self.number_view.setVisible(on)
@@ -340,6 +343,14 @@ class DrawTab(QWidget):
             self.open_image(self._image_path)
         else:
             self.predict_now()
+
+    def _keep_room_for_the_answer(self) -> None:
+        """The tab's minimum height: the answer panel's at its width now (none in Number mode, which hides it).
+        Its word-wrapped captions make the layout ask its height only for a width, which leaves it out of the
+        window's minimum: without this the window shrinks the answer into its own pictures."""
+        margins = self.layout().contentsMargins()
+        needed = self.panel.heightForWidth(self.panel.width()) + margins.top() + margins.bottom()
+        self.setMinimumHeight(0 if self.canvas.number_mode() else needed)
 
     def _show_number(self, reading) -> None:
         if self._image_path is not None and reading is not None:  # a photo: its digits are boxed on the photo itself

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -107,7 +107,10 @@ class ModelInputView(QLabel):
 
 
 class PredictionPanel(QWidget):
-    """Big digit, caption, probability bars and model input; `show_prediction(None)` shows the prompt."""
+    """Big digit, caption, probability bars and model input; `show_prediction(None)` shows the prompt.
+    Signal: `resized` after every change of size."""
+
+    resized = Signal()
 
     PROMPT = "Draw a digit on the pad"
 
@@ -141,6 +144,10 @@ class PredictionPanel(QWidget):
         layout.addWidget(self.model_input, alignment=Qt.AlignHCenter)
         layout.addWidget(input_caption)
         layout.addStretch(1)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
 
     def show_prediction(self, prediction) -> None:
         self.digit_label.setEnabled(prediction is not None)  # the placeholder dash is drawn greyed out

@@ -91,3 +91,21 @@ def test_a_long_status_message_ends_at_a_word_and_keeps_clear_of_the_model_label
     label = message.geometry()
     assert label.right() < window.model_status.geometry().left(), "the message does not run into the model label"
     assert message.toolTip() == text, "the whole message is a hover away"
+
+
+def test_the_smallest_window_keeps_the_answer_s_parts_apart(window, qtbot):
+    tab, panel = window.draw_tab, window.draw_tab.panel
+
+    def parts_apart() -> bool:
+        boxes = [part.geometry() for part in (panel.digit_label, panel.caption, panel.bars, panel.model_input,
+                                             panel.input_caption)]
+        return all(a.bottom() < b.top() for a, b in zip(boxes, boxes[1:])) and boxes[-1].bottom() <= panel.height()
+
+    window.resize(400, 300)  # as small as it will go, before anything is drawn
+    pause(100)
+    assert parts_apart(), "the prompt's dash, caption, bars and picture each below the one before"
+    draw(tab.canvas, place(STYLES[7]["crossbar"], 60, 30, 250))
+    assert settle(qtbot, tab) == "7"
+    window.resize(400, 300)
+    pause(100)
+    assert parts_apart() and panel.bars.height() >= panel.bars.minimumHeight(), "and so with an answer"
