@@ -327,20 +327,21 @@ class DrawingCanvas(QWidget):
         painter.fillRect(self.rect(), paper)
         painter.setPen(QPen(palette.color(QPalette.Mid), 1))
         painter.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
-        guide = QColor(ink)
-        guide.setAlpha(40)
-        painter.setPen(QPen(guide, 1, Qt.DashLine))
-        inset = min(self.width(), self.height()) * 0.14
-        painter.drawRoundedRect(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset), 8, 8)
-        if self._background is not None:
+        if self._background is not None:  # a photo: no guide round it, it is not drawn on
             scaled = self._background.scaled(self.size(), Qt.KeepAspectRatio, Qt.SmoothTransformation)
             painter.drawImage((self.width() - scaled.width()) // 2, (self.height() - scaled.height()) // 2, scaled)
-        elif self.is_empty():
-            hint = QColor(ink)
-            hint.setAlpha(90)
-            painter.setPen(hint)
-            painter.drawText(self.rect(), Qt.AlignCenter,
-                             "Write a number here, left to right" if self._number_mode else "Draw a digit here")
+        else:
+            guide = QColor(ink)
+            guide.setAlpha(40)
+            painter.setPen(QPen(guide, 1, Qt.DashLine))
+            inset = min(self.width(), self.height()) * 0.14
+            painter.drawRoundedRect(QRectF(self.rect()).adjusted(inset, inset, -inset, -inset), 8, 8)
+            if self.is_empty():
+                hint = QColor(ink)
+                hint.setAlpha(90)
+                painter.setPen(hint)
+                painter.drawText(self.rect(), Qt.AlignCenter,
+                                 "Write a number here, left to right" if self._number_mode else "Draw a digit here")
         self._paint_strokes(painter, ink)
         self._paint_digit_boxes(painter, palette)
         painter.end()

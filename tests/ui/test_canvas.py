@@ -4,7 +4,7 @@ import numpy as np
 from digit_strokes import STYLES, all_styles, place
 from drawing import draw
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QPointingDevice, QTabletEvent
+from PySide6.QtGui import QColor, QImage, QPalette, QPointingDevice, QTabletEvent
 from PySide6.QtWidgets import QApplication
 
 from digitpad.ui.canvas import DrawingCanvas
@@ -98,3 +98,16 @@ def test_undo_history_is_bounded(qtbot):
         canvas.undo()
         undone += 1
     assert undone == UNDO_LIMIT and len(canvas.strokes()) == 20
+
+
+def test_a_photo_on_the_pad_has_no_drawing_guide_round_it(qtbot):
+    canvas = DrawingCanvas()
+    qtbot.addWidget(canvas)
+    canvas.resize(320, 320)
+    photo = QImage(20, 60, QImage.Format_RGB32)  # a tall photo: the pad shows paper either side of it
+    photo.fill(QColor("gray"))
+    canvas.set_background(photo)
+    shown = canvas.grab().toImage()
+    paper = canvas.palette().color(QPalette.Base)
+    left_of_photo = {shown.pixelColor(x, y).name() for x in range(2, 100) for y in range(2, 318)}
+    assert left_of_photo == {paper.name()}, "paper only: no dashed guide drawn round a photo"
