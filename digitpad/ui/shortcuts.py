@@ -29,11 +29,21 @@ class Keys:
         return found
 
     def shown(self) -> str:
-        """The keys as a person reads them ("" when this platform binds none)."""
-        names = [s.toString(QKeySequence.NativeText) for s in self.sequences()]
+        """The keys as a person reads them, leaving out keys few keyboards have ("" when none is bound here)."""
+        names = [s.toString(QKeySequence.NativeText) for s in self.sequences() if _on_most_keyboards(s)]
         if tuple(names) == DIGITS:
             return "0 to 9"
         return " or ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
+
+
+# Keys of their own on some keyboards (Sun's, multimedia ones), which the platform binds beside Ctrl+Z and the like
+DEDICATED = {Qt.Key_Undo, Qt.Key_Redo, Qt.Key_Open, Qt.Key_Save, Qt.Key_Paste, Qt.Key_Copy, Qt.Key_Cut, Qt.Key_Help,
+             Qt.Key_Exit, Qt.Key_Find}
+
+
+def _on_most_keyboards(sequence: QKeySequence) -> bool:
+    key = sequence[0].key()
+    return key not in DEDICATED and not Qt.Key_F13.value <= key.value <= Qt.Key_F35.value
 
 
 UNDO = Keys((QKeySequence.Undo,), "undo the last stroke")
@@ -49,7 +59,8 @@ LOAD_MODEL = Keys(("Ctrl+L",), "load a checkpoint")
 MY_DIGITS = Keys(("Ctrl+D",), "My digits: the digits you kept")
 HELP = Keys((QKeySequence.HelpContents,), "this list")
 QUIT = Keys((QKeySequence.Quit,), "quit")
-DELETE_DIGITS = Keys((QKeySequence.Delete, "Backspace"), "delete the selected digits")
+# Not QKeySequence.Delete, which also binds Ctrl+D on Linux: there Ctrl+D is what opens My digits
+DELETE_DIGITS = Keys(("Del", "Backspace"), "delete the selected digits")
 
 TABLE = (("Drawing (Draw tab)", (UNDO, REDO, CLEAR, KEEP_AS, KEEP_AS_READ)),
          ("The window", (*TABS, OPEN_IMAGE, PASTE_IMAGE, SAVE_DRAWING, LOAD_MODEL, MY_DIGITS, HELP, QUIT)),
