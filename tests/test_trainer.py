@@ -115,6 +115,17 @@ def test_time_spent_paused_counts_in_no_speed_eta_or_duration(mnist):
     assert isinstance(finished, Finished) and finished.seconds < last_step.elapsed + PAUSE_S, "the same clock"
 
 
+def test_a_pause_after_a_stop_does_not_hold_the_run():
+    control = TrainControl()
+    control.stop()
+    control.pause()  # Pause pressed while the run is stopping
+    answered = []
+    asker = threading.Thread(target=lambda: answered.append(control.should_stop()))
+    asker.start()
+    asker.join(10)
+    assert answered == [True], "the stop is seen, not waited past for ever"
+
+
 def test_divergence_stops_with_a_clear_error(mnist):
     config = TrainConfig(**{**SMALL, "lr": 10.0, "optimizer": "sgd", "schedule": "none"})
     with pytest.raises(TrainingError, match="diverged.*lower learning rate"):

@@ -57,6 +57,8 @@ class TrainControl:
 
     def pause(self) -> None:
         with self._lock:
+            if self._stop.is_set():  # a run asked to stop ends; paused now, it would wait for ever
+                return
             if self._paused_at is None:
                 self._paused_at = time.perf_counter()
             self._running.clear()
