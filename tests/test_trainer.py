@@ -54,7 +54,7 @@ def test_stop_during_validation(mnist):
     for event in events:
         if isinstance(event, Step) and event.step == event.steps_per_epoch:
             break
-    control.stop()  # the next thing the loop does is score the validation images (5,000 of MNIST take seconds)
+    control.stop()  # the next thing the loop does is score the validation images (5,000 of MNIST: 0.8 s)
     stopped = next(events)
     assert isinstance(stopped, Stopped) and (stopped.epoch, stopped.step) == (1, event.steps_per_epoch)
 
@@ -109,7 +109,7 @@ def test_time_spent_paused_counts_in_no_speed_eta_or_duration(mnist):
     assert isinstance(after, Step) and after.step == before.step + 1
     # one lenet5 step of 64 images lies between the two; the pause would add PAUSE_S to the second
     assert after.elapsed - before.elapsed < PAUSE_S
-    assert after.images_per_second > 64 / PAUSE_S
+    assert after.images_per_second > 2 * 64 / PAUSE_S  # two steps' images, in less time than the pause
     rest = list(events)
     last_step, finished = [e for e in rest if isinstance(e, Step)][-1], rest[-1]
     assert isinstance(finished, Finished) and finished.seconds < last_step.elapsed + PAUSE_S, "the same clock"

@@ -123,11 +123,11 @@ class Sample:
                    to_uint8(prediction.model_input))
 
     def key(self) -> tuple:
-        """What makes two samples the same drawing (for merging imports)."""
-        return self.label, self.created, self.drawing()
+        """What makes two samples the same sample: label, time kept and points (for merging imports)."""
+        return self.label, self.created, self.points()
 
-    def drawing(self) -> tuple:
-        """The points drawn: the same for a drawing kept, brought back with Undo and kept again."""
+    def points(self) -> tuple:
+        """Every point drawn, in order: the same for a drawing kept, brought back with Undo and kept again."""
         return tuple(tuple(point) for stroke in self.strokes for point in stroke)
 
     @classmethod

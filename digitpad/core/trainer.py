@@ -34,12 +34,12 @@ if TYPE_CHECKING:
     from .finetune import FinetuneReport
 
 MIN_ONECYCLE_STEPS = 8
-TEST_BATCH = 1000  # validation and test scoring check for a stop between batches of this size
+SCORING_CHUNK = 1000  # images scored between two checks for a stop (validation, the test, a fine-tune's checks)
 
 
 class TrainControl:
-    """Thread-safe stop/pause requests that the loop checks between steps, and a clock that stands still while
-    paused, so a run's speed, ETA and duration leave the pause out."""
+    """Thread-safe stop/pause requests that the loop checks between steps and within its longer stretches, and a
+    clock that stands still while paused, so a run's speed, ETA and duration leave the pause out."""
 
     def __init__(self) -> None:
         self._stop = threading.Event()
@@ -184,10 +184,10 @@ def score_in_chunks(model: torch.nn.Module, images: torch.Tensor, norm: Normaliz
                     control: TrainControl) -> torch.Tensor | None:
     """Logits for many images, checking for a stop between chunks; None when stopped."""
     chunks = []
-    for first in range(0, len(images), TEST_BATCH):
+    for first in range(0, len(images), SCORING_CHUNK):
         if control.should_stop():
             return None
-        chunks.append(predict_logits(model, images[first: first + TEST_BATCH], norm))
+        chunks.append(predict_logits(model, images[first: first + SCORING_CHUNK], norm))
     return torch.cat(chunks) if chunks else torch.empty(0, 10, device=images.device)
 
 
@@ -273,7 +273,7 @@ def train(config: TrainConfig, data: DigitData, control: TrainControl | None = N
                 yield Step(epoch, config.epochs, step, steps_per_epoch, loss_value, step_correct / len(y),
                            optimizer.param_groups[0]["lr"], done_steps * batch / elapsed, elapsed,
                            elapsed / done_steps * (total_steps - done_steps))
-            val_logits = score_in_chunks(model, val_x, norm, control)  # seconds for MNIST's 5,000 on a CPU
+            val_logits = score_in_chunks(model, val_x, norm, control)  # MNIST's 5,000: 0.8 s on 2 CPU threads
             if val_logits is None:
                 yield Stopped(epoch, steps_per_epoch)
                 return

@@ -72,7 +72,7 @@ class DrawingCanvas(QWidget):
         self.setCursor(Qt.CrossCursor)
         self.setAttribute(Qt.WA_StaticContents)
         self.setAccessibleName("Drawing pad")
-        self.setToolTip("Draw a digit. Ctrl+Z undoes a stroke, Ctrl+Shift+Z redoes, Esc or Delete clears.")
+        self.setToolTip(f"Draw a digit. {shortcuts.drawing_keys()}")
         seen = set()
         bindings = ((self.undo, shortcuts.UNDO), (self.redo, shortcuts.REDO), (self.clear, shortcuts.CLEAR))
         for slot, bound in bindings:
@@ -264,11 +264,11 @@ class DrawingCanvas(QWidget):
         self._digit_boxes = []
         if on:
             self.setMinimumSize(NUMBER_MIN_WIDTH, NUMBER_MIN_WIDTH // 3)
-            self.setToolTip("Write a number, left to right. Click a digit's box to correct it. Ctrl+Z undoes a "
-                            "stroke, Ctrl+Shift+Z redoes, Esc or Delete clears.")
+            self.setToolTip(f"Write a number, left to right. Click a digit's box to correct it. "
+                            f"{shortcuts.drawing_keys()}")
         else:
             self.setMinimumSize(MIN_SIZE, MIN_SIZE)
-            self.setToolTip("Draw a digit. Ctrl+Z undoes a stroke, Ctrl+Shift+Z redoes, Esc or Delete clears.")
+            self.setToolTip(f"Draw a digit. {shortcuts.drawing_keys()}")
         self.updateGeometry()
         self.update()
 

@@ -114,7 +114,7 @@ class DrawTab(QWidget):
         personal.changed.connect(lambda: self.kept_note.show_text(""))  # kept digits deleted: the note is stale
         self.my_digits_button = QPushButton("My digits...")  # the window opens the view
         self.my_digits_button.setToolTip("See the digits you kept and how the model reads them now; delete, "
-                                         "import or export them (Ctrl+D)")
+                                         f"import or export them ({shortcuts.MY_DIGITS.shown()})")
         for digit, sequence in enumerate(shortcuts.KEEP_AS.sequences()):
             QShortcut(sequence, self, lambda d=digit: self._key_chosen(d))
         for sequence in shortcuts.KEEP_AS_READ.sequences():
@@ -123,9 +123,9 @@ class DrawTab(QWidget):
         self.undo_button = QPushButton("Undo")
         self.redo_button = QPushButton("Redo")
         self.clear_button = QPushButton("Clear")
-        self.undo_button.setToolTip("Undo the last stroke (Ctrl+Z)")
-        self.redo_button.setToolTip("Redo (Ctrl+Shift+Z)")
-        self.clear_button.setToolTip("Clear the pad (Esc or Delete)")
+        self.undo_button.setToolTip(f"Undo the last stroke ({shortcuts.UNDO.shown()})")
+        self.redo_button.setToolTip(f"Redo ({shortcuts.REDO.shown()})")
+        self.clear_button.setToolTip(f"Clear the pad ({shortcuts.CLEAR.shown()})")
         self.undo_button.clicked.connect(self.canvas.undo)
         self.redo_button.clicked.connect(self.canvas.redo)
         self.clear_button.clicked.connect(self.clear)
@@ -350,6 +350,7 @@ class DrawTab(QWidget):
         window's minimum: without this the window shrinks the answer into its own pictures."""
         margins = self.layout().contentsMargins()
         needed = self.panel.heightForWidth(self.panel.width()) + margins.top() + margins.bottom()
+        # This replaces the layout's own minimum: the left column's (pad and rows, 454 px) is the shorter.
         self.setMinimumHeight(0 if self.canvas.number_mode() else needed)
 
     def _show_number(self, reading) -> None:

@@ -143,7 +143,7 @@ class MyDigitsView(QDialog):
         self.pages.addWidget(self.scroll)
 
         self.delete_button = QPushButton("Delete")
-        self.delete_button.setToolTip("Delete the selected digits (Delete)")
+        self.delete_button.setToolTip(f"Delete the selected digits ({shortcuts.DELETE_DIGITS.shown()})")
         self.delete_button.clicked.connect(self.delete_selected)
         self.clear_button = QPushButton("Clear all...")
         self.clear_button.setToolTip("Delete every kept digit")

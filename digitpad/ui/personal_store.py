@@ -89,11 +89,11 @@ class PersonalDigits(QObject):
         """Keep one sample, in place of the one whose `Sample.key()` is `replacing` (a correction corrected again)
         if it is still kept, and of any with the same points (the same drawing kept again, after Undo brought it
         back: once, with the label given last); returns how many are kept now."""
-        drawing = sample.drawing()
+        points = sample.points()
 
         def edit(personal) -> int:
             personal.samples = [s for s in personal.samples
-                                if (replacing is None or s.key() != replacing) and s.drawing() != drawing]
+                                if (replacing is None or s.key() != replacing) and s.points() != points]
             personal.samples.append(sample)
             return len(personal.samples)
 

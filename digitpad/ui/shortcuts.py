@@ -1,4 +1,4 @@
-"""Every key the window answers to and what it does, in one table: the shortcuts are made from it and Help ▸
+"""The window's keyboard shortcuts and what they do, in one table: the shortcuts are made from it and Help ▸
 Keyboard shortcuts shows it, so the keys listed are the keys bound (the platform's own for undo, open, quit...).
 """
 
@@ -67,17 +67,22 @@ TABLE = (("Drawing (Draw tab)", (UNDO, REDO, CLEAR, KEEP_AS, KEEP_AS_READ)),
          ("My digits", (DELETE_DIGITS,)))
 
 
+def drawing_keys() -> str:
+    """The pad's keys in a sentence, for its tooltips."""
+    return f"{UNDO.shown()} undoes a stroke, {REDO.shown()} redoes, {CLEAR.shown()} clears."
+
+
 def table_html() -> str:
     rows = []
     for where, entries in TABLE:
         rows.append(f"<tr><td colspan='2'><br><b>{html.escape(where)}</b></td></tr>")
         rows += [f"<tr><td style='padding-right: 16px'>{html.escape(keys.shown())}</td>"
-                 f"<td>{html.escape(keys.does)}</td></tr>" for keys in entries if keys.sequences()]
+                 f"<td>{html.escape(keys.does)}</td></tr>" for keys in entries if keys.shown()]
     return f"<table>{''.join(rows)}</table>"
 
 
 def show_table(parent: QWidget) -> QMessageBox:
-    """The table in a box that does not block the window (open until closed); returns the box."""
+    """The table in a window-modal box, open until closed; returns the box at once (no event loop of its own)."""
     box = QMessageBox(QMessageBox.NoIcon, "Keyboard shortcuts", table_html(), QMessageBox.Close, parent)
     box.setTextFormat(Qt.RichText)
     box.setAttribute(Qt.WA_DeleteOnClose)

@@ -295,7 +295,7 @@ class ResultsView(QWidget):
                 for image, true, before, after in zip(report.held_out_images, report.held_out_labels, report.before,
                                                       report.after)]
         # when the held-out check cannot tell, the digits it learnt from too, marked as trained on
-        learnt = [(image, f"{true}: {before}→{after} {'✓' if after == true else '✗'} trained on",
+        learnt = [(image, f"{true}: {before} → {after} {'✓' if after == true else '✗'} trained on",
                    f"Your {true}, one it learnt from (so not a fair check): read as {before} before and as "
                    f"{after} after")
                   for image, true, before, after in zip(report.learn_images, report.learn_labels, report.learn_before,

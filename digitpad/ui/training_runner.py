@@ -3,8 +3,8 @@
 The worker is a superqt GeneratorWorker because `core.trainer.train` (and `core.finetune.finetune`,
 which drives it) is a generator: every event it yields crosses to the UI thread as a queued signal,
 and nothing heavy (loading the data, training, scoring the test set) runs on the UI thread. Stop
-and pause go through the trainer's own TrainControl, which the loop checks between steps, so they
-take effect within one step and also wake a paused run.
+and pause go through the trainer's own TrainControl, which the loop checks between steps and within
+its longer stretches, so they take effect within a second and also wake a paused run.
 
 This module imports torch; the Train tab imports it only once torch is loaded.
 """
