@@ -41,6 +41,24 @@ def baseline(module, name: str, value):
         setattr(module, name, shipped)
 
 
+@contextlib.contextmanager
+def checkout(revision: str):
+    """`revision` checked out into a temporary git worktree (a tree to measure beside this checkout, in turns, as
+    the baseline), removed however the block ends."""
+    import tempfile
+
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory() as folder:
+        tree = Path(folder) / "baseline"
+        subprocess.run(["git", "worktree", "add", "--detach", str(tree), revision], cwd=root, check=True,
+                       capture_output=True)
+        try:
+            yield tree
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=root, check=True,
+                           capture_output=True)
+
+
 def latency_ms(seconds: list[float]) -> dict:
     """Count, median, 95th percentile and worst of durations given in seconds, in milliseconds."""
     ms = np.array(seconds) * 1000

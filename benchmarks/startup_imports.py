@@ -14,10 +14,9 @@ import argparse
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-from _common import load_average, report
+from _common import checkout, load_average, report
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -40,24 +39,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     result = {"baseline": args.baseline, "runs": args.runs, "load_average": load_average()}
-    with tempfile.TemporaryDirectory() as folder:
-        baseline = Path(folder) / "baseline"
-        subprocess.run(["git", "worktree", "add", "--detach", str(baseline), args.baseline], cwd=ROOT, check=True,
-                       capture_output=True)
-        try:
-            trees = {"this_checkout": ROOT, "baseline": baseline}
-            for what, work in WORK.items():
-                times = {name: [] for name in trees}
-                torch_loaded = {}
-                for _ in range(args.runs):
-                    for name, tree in trees.items():
-                        seconds, torch_loaded[name] = timed_import(tree, work)
-                        times[name].append(seconds)
-                result[what] = {name: {"median_s": round(statistics.median(t), 4), "min_s": round(min(t), 4),
-                                       "torch_loaded": torch_loaded[name]} for name, t in times.items()}
-        finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(baseline)], cwd=ROOT, check=True,
-                           capture_output=True)
+    with checkout(args.baseline) as baseline:
+        trees = {"this_checkout": ROOT, "baseline": baseline}
+        for what, work in WORK.items():
+            times = {name: [] for name in trees}
+            torch_loaded = {}
+            for _ in range(args.runs):
+                for name, tree in trees.items():
+                    seconds, torch_loaded[name] = timed_import(tree, work)
+                    times[name].append(seconds)
+            result[what] = {name: {"median_s": round(statistics.median(t), 4), "min_s": round(min(t), 4),
+                                   "torch_loaded": torch_loaded[name]} for name, t in times.items()}
     result["load_average_after"] = load_average()
     report(result, HERE / "startup_imports.json")
 

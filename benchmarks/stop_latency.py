@@ -24,10 +24,9 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-from _common import load_average, report
+from _common import checkout, load_average, report
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -111,19 +110,12 @@ def main() -> None:
     data_dir = str(args.data_dir or default_data_root())
     result = {"what": "seconds from TrainControl.stop() to the Stopped event", "baseline": args.baseline,
               "runs": args.runs, "load_average": load_average()}
-    with tempfile.TemporaryDirectory() as folder:
-        baseline = Path(folder) / "baseline"
-        subprocess.run(["git", "worktree", "add", "--detach", str(baseline), args.baseline], cwd=ROOT, check=True,
-                       capture_output=True)
-        try:
-            trees = {"this_checkout": ROOT, "baseline": baseline}
-            runs = {name: [] for name in trees}
-            for _ in range(args.runs):
-                for name, tree in trees.items():
-                    runs[name].append(measure(tree, data_dir))
-        finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(baseline)], cwd=ROOT, check=True,
-                           capture_output=True)
+    with checkout(args.baseline) as baseline:
+        trees = {"this_checkout": ROOT, "baseline": baseline}
+        runs = {name: [] for name in trees}
+        for _ in range(args.runs):
+            for name, tree in trees.items():
+                runs[name].append(measure(tree, data_dir))
     for name, measured in runs.items():
         result[name] = {stretch: {"runs_s": [round(m[stretch], 3) for m in measured],
                                   "median_s": round(statistics.median(m[stretch] for m in measured), 3)}
