@@ -6,9 +6,9 @@ scenario, and the real entry point goes on. The scenario, as a person would do i
 
 1. the window shows (wall-clock time of its first paint: the caller measures cold start from its own start);
    the bundled model loads;
-2. Draw: draw a 7 with mouse events and read it; save it as PNG (DIGITPAD_SMOKE_PNG); keep it as a 7; draw and
-   keep it again; with DIGITPAD_SMOKE_MODEL, load that checkpoint, read the drawing with it, and go back to the
-   bundled model;
+2. Draw: draw a 7 with mouse events and read it; save it as PNG (DIGITPAD_SMOKE_PNG); keep it as a 7; draw a
+   second 7 a little to the right and keep it too; with DIGITPAD_SMOKE_MODEL, load that checkpoint, read the
+   drawing with it, and go back to the bundled model;
 3. open a photo: a JPEG of a handwritten-looking 3 on uneven, noisy paper, made here with Qt;
 4. My digits: open it and see the two kept drawings;
 5. Train (with DIGITPAD_SMOKE_DATA, a folder holding MNIST/raw): the quick preset on a small subset; the charts
@@ -37,6 +37,8 @@ ONLY_WINDOW = bool(os.environ.get("DIGITPAD_SMOKE_ONLY_WINDOW"))  # cold-start r
 TRAIN_LIMIT, TEST_LIMIT, FINETUNE_STEPS = 3000, 2000, 20
 TIMEOUT_S = float(os.environ.get("DIGITPAD_SMOKE_TIMEOUT", "600"))
 SEVEN = [[(0.22, 0.18), (0.8, 0.18), (0.42, 0.88)]]  # strokes in a unit box
+# the second 7 drawn a little to the right: the same points again would be the same drawing, kept once
+SECOND_SEVEN = [[(x + 0.05, y) for x, y in stroke] for stroke in SEVEN]
 THREE = [(0.3, 0.2), (0.6, 0.15), (0.72, 0.3), (0.5, 0.47), (0.74, 0.62), (0.66, 0.82), (0.3, 0.84)]
 
 
@@ -138,7 +140,7 @@ def smoke_run() -> int:
         if PNG:
             report["png_saved"] = window.save_drawing(PNG)
         keep()
-        draw(SEVEN)
+        draw(SECOND_SEVEN)
         yield settled, "the prediction of the second 7", 30
         if MODEL:
             window.load_model(MODEL)
