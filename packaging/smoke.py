@@ -76,8 +76,10 @@ def x_display(log=print):
         yield None
         return
     read, write = os.pipe()
-    server = subprocess.Popen([xvfb, "-displayfd", str(write), "-screen", "0", "1280x900x24", "-nolisten", "tcp"],
-                              pass_fds=(write,), stderr=subprocess.DEVNULL)
+    # -noreset: by default the server resets when its last client leaves, and an app started meanwhile (the next
+    # step's) cannot connect ("could not connect to display", once in a full test run)
+    server = subprocess.Popen([xvfb, "-displayfd", str(write), "-screen", "0", "1280x900x24", "-nolisten", "tcp",
+                               "-noreset"], pass_fds=(write,), stderr=subprocess.DEVNULL)
     os.close(write)
     with os.fdopen(read) as f:
         number = f.readline().strip()
