@@ -120,7 +120,7 @@ def test_a_pause_after_a_stop_does_not_hold_the_run():
     control.stop()
     control.pause()  # Pause pressed while the run is stopping
     answered = []
-    asker = threading.Thread(target=lambda: answered.append(control.should_stop()))
+    asker = threading.Thread(target=lambda: answered.append(control.should_stop()), daemon=True)  # may never end
     asker.start()
     asker.join(10)
     assert answered == [True], "the stop is seen, not waited past for ever"
