@@ -101,7 +101,7 @@ def test_save_in_the_close_question_saves_then_closes(window, qtbot, tmp_path):
     seen = []
     answer_dialog(None, seen)  # the first Save... dialog is cancelled
     answer(window, qtbot, QMessageBox.Save)
-    qtbot.waitUntil(lambda: len(seen) == 1, timeout=20_000)  # a file dialog opens slowly on a busy machine
+    qtbot.waitUntil(lambda: len(seen) == 1, timeout=5_000)
     pause(50)
     assert window.isVisible() and not (tmp_path / "kept.pt").exists(), "a cancelled Save... closes nothing"
     assert window.unsaved_model()
