@@ -58,13 +58,11 @@ def stop_latency(events, control, delay, trigger):
         asked.append(time.perf_counter())
         control.stop()
 
-    timer = None
+    timer = threading.Timer(delay, ask)
     if trigger is None:  # from the start: the loop's first stretch runs before its first event
-        timer = threading.Timer(delay, ask)
         timer.start()
     for event in events:
-        if timer is None and trigger(event):
-            timer = threading.Timer(delay, ask)
+        if timer.ident is None and trigger(event):  # not started yet
             timer.start()
         if isinstance(event, Stopped):
             timer.join()
