@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", lambda: shortcuts.show_table(self), shortcuts.HELP,
-                     "Every key the window answers to")
+                     "The window's keyboard shortcuts")
         self._action(help_menu, "&About digitpad", self.about)
 
     # --- settings --------------------------------------------------------------------------------
