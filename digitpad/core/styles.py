@@ -88,14 +88,14 @@ def style_variants(images: torch.Tensor, labels: torch.Tensor, seed: int = 0,
     and, once it says True, None is returned: a Stop pressed meanwhile is not kept waiting for the rest."""
     rng = np.random.default_rng(seed)
     out_images, out_labels = [], []
-    array = images.cpu().numpy().astype(np.float32) / 255.0
+    array, label_array = images.cpu().numpy(), labels.cpu().numpy()  # uint8: each image made float when styled
     for digit, fraction in fractions.items():
-        indices = np.flatnonzero(labels.cpu().numpy() == digit)
+        indices = np.flatnonzero(label_array == digit)
         chosen = rng.choice(indices, size=int(len(indices) * fraction), replace=False)
         for n, i in enumerate(chosen):
             if n % STOP_CHECK == 0 and stopped():
                 return None
-            styled = add_style(array[i], digit, rng)
+            styled = add_style(array[i].astype(np.float32) / 255.0, digit, rng)
             if styled is not None:
                 out_images.append(styled)
                 out_labels.append(digit)
