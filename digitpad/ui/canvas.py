@@ -68,6 +68,7 @@ class DrawingCanvas(QWidget):
         self._digit_boxes: list[tuple[tuple[int, int, int, int], bool]] = []  # ((x, y, w, h), unsure) per digit
         self.setMinimumSize(MIN_SIZE, MIN_SIZE)
         self.resize(size, size)
+        self._drawn_height = self.height()  # the pad height the points are in (see _fit_drawing_to_height)
         self.setFocusPolicy(Qt.StrongFocus)
         self.setCursor(Qt.CrossCursor)
         self.setAttribute(Qt.WA_StaticContents)
@@ -84,6 +85,7 @@ class DrawingCanvas(QWidget):
     # --- state -----------------------------------------------------------------------------------
     def strokes(self) -> list[list[Point]]:
         """A copy of the finished strokes (and the one being drawn), in widget coordinates."""
+        self._fit_drawing_to_height()  # the pad may have been resized while hidden, its event not yet sent
         current = [list(self._current)] if self._current else []
         return [list(s) for s in self._strokes] + current
 
@@ -161,17 +163,25 @@ class DrawingCanvas(QWidget):
             self._commit([])
 
     def resizeEvent(self, event) -> None:
-        """Scale the drawing (its undo history, the digits' boxes) with the pad's height (the pad keeps its shape),
-        so the drawing keeps its place and size on it."""
-        old, new = event.oldSize(), event.size()
-        if old.width() > 0 and old.height() > 0 and old != new:
-            factor = new.height() / old.height()
-            self._strokes, self._undo, self._redo = self._scaled_drawing(factor)
-            if self._current is not None:
-                self._current = [(x * factor, y * factor) for x, y in self._current]
-            # The digits' boxes follow their ink, so a click on a digit still finds its box.
-            self._digit_boxes = [(tuple(round(v * factor) for v in box), unsure) for box, unsure in self._digit_boxes]
+        self._fit_drawing_to_height()
         super().resizeEvent(event)
+
+    def _fit_drawing_to_height(self) -> None:
+        """Scale the drawing (its undo history, the digits' boxes) with the pad's height (the pad keeps its shape),
+        so the drawing keeps its place and size on it.
+
+        The height the points are in is kept, not taken from the resize event: a pad resized while its tab is
+        hidden gets one event when shown, with no old size, and the points would keep the size they had."""
+        height = self.height()
+        if height <= 0 or height == self._drawn_height:
+            return
+        factor = height / self._drawn_height
+        self._drawn_height = height
+        self._strokes, self._undo, self._redo = self._scaled_drawing(factor)
+        if self._current is not None:
+            self._current = [(x * factor, y * factor) for x, y in self._current]
+        # The digits' boxes follow their ink, so a click on a digit still finds its box.
+        self._digit_boxes = [(tuple(round(v * factor) for v in box), unsure) for box, unsure in self._digit_boxes]
 
     def _scaled_drawing(self, factor: float, drawing: tuple | None = None) -> tuple:
         """(strokes, undo, redo), this drawing's or the one given, with every point times `factor`."""
@@ -254,7 +264,8 @@ class DrawingCanvas(QWidget):
         """
         if on != self._number_mode:
             self._pen_up()
-            height = max(1, self.height())
+            self._fit_drawing_to_height()
+            height = self._drawn_height
             leaving = self._scaled_drawing(1 / height)
             self._strokes, self._undo, self._redo = (self._scaled_drawing(height, self._other_drawing)
                                                      if self._other_drawing else ([], [], []))

@@ -109,3 +109,28 @@ def test_the_smallest_window_keeps_the_answer_s_parts_apart(window, qtbot):
     window.resize(400, 300)
     pause(100)
     assert parts_apart() and panel.bars.height() >= panel.bars.minimumHeight(), "and so with an answer"
+
+
+def test_the_drawing_keeps_its_place_when_the_window_is_resized_on_another_tab(window, qtbot):
+    tab, canvas = window.draw_tab, window.draw_tab.canvas
+    window.resize(1100, 720)
+    pause(100)
+    draw(canvas, place(STYLES[8]["two circles"], 60, 30, 250))
+    assert settle(qtbot, tab) == "8"
+    side, drawn = canvas.height(), np.array(canvas.strokes()[0])
+    for _ in range(3):  # a pad resized while hidden is told so only when shown, with no old size
+        window.tabs.setCurrentWidget(window.train_tab)
+        window.resize(900, 640)
+        pause(50)
+        window.tabs.setCurrentWidget(tab)
+        pause(50)
+        assert canvas.height() < side
+        np.testing.assert_allclose(np.array(canvas.strokes()[0]), drawn * canvas.height() / side, rtol=1e-6)
+        window.tabs.setCurrentWidget(window.inside_tab)
+        window.resize(1100, 720)
+        pause(50)
+        window.tabs.setCurrentWidget(tab)
+        pause(50)
+    assert canvas.height() == side
+    np.testing.assert_allclose(np.array(canvas.strokes()[0]), drawn, rtol=1e-6)
+    assert settle(qtbot, tab) == "8"
