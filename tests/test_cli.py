@@ -141,17 +141,29 @@ def test_hostile_model_is_refused_without_running_it(tmp_path, digit_files):
 
 
 def test_an_output_that_is_the_commands_own_input_is_refused(tmp_path, digit_files):
-    """`export --out` onto the model exported, `explain --out` onto the photo explained: refused, both kept."""
+    """An output onto the command's input (the model exported or fine-tuned, the photo explained, the training CSV,
+    the personal set), or train's metrics CSV onto its model: refused before any work, every file kept."""
     from digitpad.core.paths import bundled_model_path
 
-    model, image = tmp_path / "mine.pt", tmp_path / "photo.png"
+    model, image, csv = tmp_path / "mine.pt", tmp_path / "photo.png", tmp_path / "train.csv"
+    personal = tmp_path / "personal.npz"
     model.write_bytes(bundled_model_path().read_bytes())
     image.write_bytes(open(digit_files[0][0], "rb").read())
-    kept = {model: model.read_bytes(), image: image.read_bytes()}
-    for args in (["export", str(model), "--format", "onnx", "--out", str(model)],
-                 ["explain", str(image), "--out", str(image)]):
+    csv.write_text("label," + ",".join(f"pixel{i}" for i in range(784)) + "\n" + "1" + ",0" * 784 + "\n")
+    personal.write_bytes(b"a person's digits")  # never read: the output is refused first
+    kept = {path: path.read_bytes() for path in (model, image, csv, personal)}
+    for args, said in (
+            (["export", str(model), "--format", "onnx", "--out", str(model)], "this command's input"),
+            (["explain", str(image), "--out", str(image)], "this command's input"),
+            (["train", "--csv", str(csv), "--out", str(csv)], "this command's input"),
+            (["train", "--csv", str(csv), "--out", str(tmp_path / "m.pt"), "--metrics-csv", str(csv)],
+             "this command's input"),
+            (["train", "--out", str(model), "--metrics-csv", str(model)], "the CSV would replace the model"),
+            (["finetune", "--model", str(model), "--out", str(model)], "this command's input"),
+            (["finetune", "--personal", str(personal), "--out", str(personal)], "this command's input"),
+            (["finetune", "--model", str(model), "--csv", str(csv), "--out", str(csv)], "this command's input")):
         result = digitpad(*args, check=False)
-        assert result.returncode == 1 and "this command's input" in result.stderr, result.stderr
+        assert result.returncode == 1 and said in result.stderr and "recording" not in result.stderr, result.stderr
     assert all(path.read_bytes() == content for path, content in kept.items())
 
 
@@ -175,6 +187,10 @@ def test_outputs_that_must_not_be_written_are_refused_before_any_work(tmp_path):
         (["export", str(bundled_model_path()), "--format", "onnx", "--out", str(bundled_model_path())],
          "bundled model"),
         (["personal", "export", str(bundled_model_path())], "bundled model"),
+        (["train", "--out", ""], "no file name was given"),
+        (["export", str(bundled_model_path()), "--format", "onnx", "--out", ""], "no file name was given"),
+        (["train", "--out", str(tmp_path / "new") + "/"], "ends with a slash"),
+        (["personal", "export", str(tmp_path / "mine.npz") + "/"], "ends with a slash"),
     ]:
         result = digitpad(*args, "--data-dir", str(tmp_path / "no-data"), check=False) if args[0] == "train" else \
             digitpad(*args, check=False)

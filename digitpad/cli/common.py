@@ -56,7 +56,7 @@ def use_free_cores() -> None:
 def check_outputs(*paths: str | None, inputs: tuple[str | None, ...] = ()) -> None:
     """Refuse, before any work, an output that is a folder, a device, a link, the bundled model, one of the
     command's `inputs` (writing there would destroy it), or in a folder where no file can be made."""
-    for path in filter(None, paths):
+    for path in (path for path in paths if path is not None):  # an empty name is refused, not skipped
         try:
             check_target(path)
             if any(os.path.exists(path) and os.path.exists(given) and os.path.samefile(path, given)
@@ -65,7 +65,7 @@ def check_outputs(*paths: str | None, inputs: tuple[str | None, ...] = ()) -> No
                                 "choose another file")
             check_writable(path)
         except OSError as e:
-            raise UserError(f"{path}: cannot be written: {e.strerror or e}") from None
+            raise UserError(f"{path or repr(path)}: cannot be written: {e.strerror or e}") from None
 
 
 def settings_given(args, settings) -> dict:

@@ -31,7 +31,7 @@ def cmd_export(args) -> int:
     from ..core.checkpoint import Checkpoint
     from ..core.export import default_export_path, export
 
-    out = args.out or default_export_path(args.model, args.format)
+    out = default_export_path(args.model, args.format) if args.out is None else args.out  # '' is refused below
     check_outputs(out, inputs=(args.model,))
     print(f"wrote {export(Checkpoint.load(args.model), args.format, out)}")
     return 0

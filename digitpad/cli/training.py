@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from ..core.config import FinetuneConfig, TrainConfig, TrainingError, preset
+from ..core.errors import UserError
 from ..core.history_csv import write_history_csv
 from ..core.paths import bundled_model_path
 from ..core.personal import PersonalSet, stored_at
@@ -24,7 +25,9 @@ def cmd_train(args) -> int:
     from ..core.datasets import load_dataset
     from ..core.trainer import Finished, Stopped, TrainControl, train
 
-    check_outputs(args.out, args.metrics_csv)
+    check_outputs(args.out, args.metrics_csv, inputs=(args.csv,))
+    if args.metrics_csv is not None and Path(args.metrics_csv).resolve() == Path(args.out).resolve():
+        raise UserError(f"{args.out}: named for both the model and the metrics CSV; the CSV would replace the model")
     if args.tensorboard:
         summary_writer_class()  # without the extra, say so before anything loads
     overrides = settings_given(args, TrainConfig)
@@ -61,7 +64,7 @@ def cmd_finetune(args) -> int:
     from ..core.finetune import finetune
     from ..core.trainer import Finished, Stopped, TrainControl
 
-    check_outputs(args.out)
+    check_outputs(args.out, inputs=(args.model, stored_at(args.personal), args.csv))
     if args.tensorboard:
         summary_writer_class()  # without the extra, say so before anything loads
     personal = PersonalSet.load(stored_at(args.personal), missing_ok=args.personal is None)  # nothing kept: said below

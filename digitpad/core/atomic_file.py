@@ -34,6 +34,10 @@ class WriteRefused(OSError):
 def check_target(path: str | os.PathLike, replace_bundled: bool = False) -> Path:
     """Refuse a target digitpad must not replace, before any work is done to produce its bytes (only the
     script that trains the bundled model passes replace_bundled)."""
+    if not str(path).strip():
+        raise WriteRefused(path, "no file name was given")
+    if str(path).endswith(("/", os.sep)):  # Path() drops the slash, and would write a file of the folder's name
+        raise WriteRefused(path, "it names a folder (it ends with a slash); name a file")
     path = Path(path)
     try:
         info = os.lstat(path)
