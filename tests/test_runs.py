@@ -153,6 +153,29 @@ def test_damaged_records_are_skipped_with_a_note(small, tmp_path):
         store.find("nope")
 
 
+def test_an_id_is_found_as_written_not_as_a_pattern_or_a_path(small, tmp_path):
+    """`digitpad runs show/delete` take an id or its start: a glob pattern or a path finds no run, and a record
+    naming another id (a file edited by hand) is skipped, so deleting it cannot remove a file elsewhere."""
+    store = RunStore(tmp_path / "runs")
+    settings = config(epochs=1)
+    good = RunRecorder.for_training(settings, store=store)
+    run(good, train(settings, small), small)
+    victim = tmp_path / "victim.json"
+    victim.write_text("a file outside the runs folder")
+    raw = json.loads(store.path(good.id).read_text())
+    (tmp_path / "runs" / "20260101-000016-trav.json").write_text(json.dumps({**raw, "id": "../victim"}))
+
+    assert store.find(good.id[:9]).id == good.id
+    for asked in ("?", "*", f"*{good.id[-4:]}", "[0-9]*", "/etc/passwd", "../victim", "**"):
+        with pytest.raises(RunRecordError, match="no run"):
+            store.find(asked)
+    with pytest.raises(RunRecordError, match="is not its file's name"):
+        store.delete("20260101-000016-trav")
+    records, notes = store.records()
+    assert [r.id for r in records] == [good.id] and "is not its file's name" in notes[0]
+    assert victim.read_text() == "a file outside the runs folder"
+
+
 def test_compare_puts_differences_first(small, tmp_path):
     store = RunStore(tmp_path)
     ids = []

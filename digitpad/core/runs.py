@@ -115,6 +115,8 @@ class RunRecord:
         problem = record._problem()
         if problem:
             raise RunRecordError(f"{path}: {problem}")
+        if isinstance(path, Path) and record.id != path.stem:  # delete and save go by the id: they must find this file
+            raise RunRecordError(f"{path}: its id {record.id!r} is not its file's name")
         return record
 
     def _problem(self) -> str | None:
@@ -243,10 +245,9 @@ class RunStore:
         return records, notes
 
     def find(self, run_id: str) -> RunRecord:
-        """The record with this id, or the only one whose id starts with it."""
-        if self.path(run_id).is_file():
-            return self.read(self.path(run_id))
-        matches = sorted(self.folder.glob(f"{run_id}*.json")) if run_id and self.folder.is_dir() else []
+        """The record with this id, or the only one whose id starts with it (as written: no pattern, no path)."""
+        kept = sorted(self.folder.glob("*.json")) if self.folder.is_dir() else []
+        matches = [p for p in kept if p.stem == run_id] or [p for p in kept if run_id and p.stem.startswith(run_id)]
         if len(matches) == 1:
             return self.read(matches[0])
         if matches:
