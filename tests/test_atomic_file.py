@@ -20,6 +20,19 @@ def test_replaces_the_file_whole_and_leaves_no_temporary(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.bin", "sub"]
 
 
+@pytest.mark.skipif(not hasattr(os, "fchmod"), reason="POSIX permissions")
+def test_the_replaced_file_s_permissions_are_kept(tmp_path):
+    private, fresh = tmp_path / "personal.npz", tmp_path / "new.npz"
+    private.write_bytes(b"a person's digits")
+    private.chmod(0o600)
+    write_atomically(private, b"more of them")
+    write_atomically(fresh, b"a new file")
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600, "a private file stays private"
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~umask, "a new file is made as open() makes it"
+
+
 def test_non_regular_targets_and_the_bundled_model_are_refused(tmp_path):
     (tmp_path / "folder").mkdir()
     (tmp_path / "victim").write_bytes(b"victim")

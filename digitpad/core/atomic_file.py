@@ -119,6 +119,16 @@ def _new_temporary(path: Path) -> tuple[Path, int]:
             continue
 
 
+def _keep_mode(path: Path, fd: int) -> None:
+    """Give the new file the permissions of the one it replaces: a set made private (0600) stays private."""
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return  # a new file: the umask decided
+    if hasattr(os, "fchmod"):  # POSIX; Windows keeps only a read-only flag
+        os.fchmod(fd, mode)
+
+
 def _sync_folder(folder: Path) -> None:
     """Make the rename itself durable (POSIX); folders cannot be opened this way on Windows."""
     try:
@@ -142,6 +152,7 @@ def write_atomically(path: str | os.PathLike, data: bytes | memoryview | Callabl
     remove_stale_temporaries(path)
     tmp, fd = _new_temporary(path)
     try:
+        _keep_mode(path, fd)
         with open(fd, "wb") as f:
             if callable(data):
                 data(f)
