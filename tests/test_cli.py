@@ -98,10 +98,16 @@ def test_train_evaluate_export(tmp_path, mnist_root):
 
 
 def test_train_refuses_bad_options_without_writing(tmp_path):
-    result = digitpad("train", "--lr", "-1", "--seed", "-1", "--out", str(tmp_path / "m.pt"), check=False)
+    """Refused before the data loads (there is none here) and before a run is recorded."""
+    result = digitpad("train", "--lr", "-1", "--seed", "-1", "--out", str(tmp_path / "m.pt"),
+                      "--data-dir", str(tmp_path / "no-data"), check=False)
     assert result.returncode == 1 and "learning rate" in result.stderr and "Traceback" not in result.stderr
-    assert "the seed must be 0 or more" in result.stderr
+    assert "the seed must be 0 or more" in result.stderr and "recording" not in result.stderr
+    result = digitpad("finetune", "--steps", "3", "--out", str(tmp_path / "m.pt"),
+                      "--data-dir", str(tmp_path / "no-data"), check=False)
+    assert result.returncode == 1 and "steps must be between" in result.stderr and "recording" not in result.stderr
     assert not (tmp_path / "m.pt").exists()
+    assert digitpad("runs").stdout.startswith("no runs recorded yet"), "nothing ran, so no run was recorded"
 
 
 def test_interrupted_training_keeps_the_existing_file(tmp_path):

@@ -21,6 +21,13 @@ def stopped(what: str) -> int:
     return EXIT_INTERRUPTED
 
 
+def refuse_early(problems: list[str]) -> None:
+    """Settings that cannot run are refused before the data loads and a run is recorded (the loop would refuse
+    them too, after both)."""
+    if problems:
+        raise TrainingError("; ".join(problems))
+
+
 def cmd_train(args) -> int:
     from ..core.datasets import load_dataset
     from ..core.trainer import Finished, Stopped, TrainControl, train
@@ -34,6 +41,7 @@ def cmd_train(args) -> int:
     if "arch" in overrides and overrides["arch"] != preset(args.preset).arch:
         overrides["arch_args"] = {}
     config = preset(args.preset, **overrides)
+    refuse_early(config.problems())
     data = load_dataset(args.data_dir, args.csv, args.download)
     use_free_cores()
     recorder = RunRecorder.for_training(config, name=Path(args.out).stem, tensorboard=args.tensorboard)
@@ -70,6 +78,7 @@ def cmd_finetune(args) -> int:
     personal = PersonalSet.load(stored_at(args.personal), missing_ok=args.personal is None)  # nothing kept: said below
     start = Checkpoint.load(args.model or bundled_model_path())
     config = FinetuneConfig(**settings_given(args, FinetuneConfig))
+    refuse_early(personal.fine_tuning_problems() + config.problems())
     data = load_dataset(args.data_dir, args.csv, args.download)
     use_free_cores()
     finished = None
