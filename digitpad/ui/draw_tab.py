@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from functools import partial
 
-from PySide6.QtCore import QRectF, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QRectF, QSettings, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
@@ -106,6 +106,7 @@ class DrawTab(QWidget):
         self.source_label.setEnabled(False)
         self._generation = LatestRequest()  # renewed whenever what is predicted is replaced: late answers are dropped
         self._image_path: str | None = None
+        self._open_cleared_drawing = False  # the image being read replaced a drawing on the pad
         self.reading = None  # the last Reading of an opened image, with its box and marks
         self._shown = None  # the prediction on the panel, for the correction row
         self.correction = CorrectionRow()
@@ -187,6 +188,7 @@ class DrawTab(QWidget):
     def _on_canvas_changed(self) -> None:
         if self._image_path is not None:
             self._show_file(None)
+        self.source_label.setText("")  # also a note that an opened file could not be read
         self.kept_note.show_text("")  # the note about the last kept digit
         self._update_buttons()
         if not self._throttle.isActive():
@@ -221,7 +223,9 @@ class DrawTab(QWidget):
         self.service.submit(partial(_attempt, generation, job))
 
     def open_image(self, path: str | os.PathLike) -> None:
-        """Predict an image file; the pad shows it until the person draws again."""
+        """Predict an image file; the pad shows it until the person draws again (a file that cannot be read
+        gives back the drawing it cleared)."""
+        self._open_cleared_drawing = not self.canvas.is_empty()
         self.canvas.clear()
         self._show_file(str(path))
         self.predict_now()
@@ -266,13 +270,21 @@ class DrawTab(QWidget):
 
     def _on_failed(self, message: str) -> None:
         if self._image_path is not None:
-            self.source_label.setText(f"Could not read {os.path.basename(self._image_path)}")
+            note = f"Could not read {os.path.basename(self._image_path)}"
+            if self._open_cleared_drawing:
+                self._show_file(None)
+                with QSignalBlocker(self.canvas):  # the drawing back as it was, the reason left on show
+                    self.canvas.undo()
+                self.canvas.update()
+                self._update_buttons()
+                note += "; the drawing is as it was"
+            self.source_label.setText(note)
         if self.canvas.number_mode():
             self.number_view.show_message(message)
             self.numberShown.emit(None)
             return
         self._shown = None
-        self.correction.set_predicted(None)  # nothing on show to keep: the pad's drawing is one Undo away
+        self.correction.set_predicted(None)  # nothing read to keep
         self.panel.show_message(message)
         self.predictionShown.emit(None)
 

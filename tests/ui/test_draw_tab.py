@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 from digit_strokes import STYLES, place
-from drawing import draw, settle
+from drawing import draw, pause, settle
 from hostile_files import bomb_png
 from message_boxes_shown import shown_box
 from PIL import Image
@@ -108,9 +108,13 @@ def test_bad_image_files_get_a_clear_message_and_the_app_goes_on(window, qtbot, 
     panel = window.draw_tab.panel
     assert message in panel.caption.text() and "bad.png" in panel.caption.text()
     assert panel.bars.probabilities() is None and panel.model_input.image() is None, "the 4's answer is gone"
-    assert not window.draw_tab.correction.isEnabled(), "no 'Right, a 4' offered for a drawing no longer shown"
-    window.draw_tab.canvas.undo()
-    assert settle(qtbot, window.draw_tab) == "4", "the drawing the open cleared comes back with Undo"
+    assert not window.draw_tab.correction.isEnabled(), "no 'Right, a 4' offered for a file that was not read"
+    assert len(window.draw_tab.canvas.strokes()) == len(STYLES[4]["closed"]), "the drawing the open cleared is back"
+    assert window.draw_tab.source_label.text() == "Could not read bad.png; the drawing is as it was"
+    pause(300)
+    assert message in panel.caption.text(), "the reason stays on show until the person draws again"
+    draw(window.draw_tab.canvas, [[(200, 40), (201, 41)]])  # a dot added: the drawing is read again
+    assert settle(qtbot, window.draw_tab) == "4" and window.draw_tab.source_label.text() == ""
     window.draw_tab.clear()
     draw(window.draw_tab.canvas, place(STYLES[3]["round"], 60, 30, 250))
     assert settle(qtbot, window.draw_tab) == "3"
