@@ -195,3 +195,14 @@ def test_a_recorded_accuracy_counts_only_for_the_same_weights_and_images_and_onl
     for odd in ({key: "0.98"}, {key: 7.0}, {key: float("nan")}, [key], "0.98"):
         path = replace(checkpoint, metrics={"accuracies": odd}).save(tmp_path / "odd.pt")
         assert recorded_accuracy(Checkpoint.load(path).metrics, weights, images, labels) is None
+
+
+def test_the_accuracy_note_says_what_the_accuracy_was_measured_on():
+    def note(**metrics):
+        return Checkpoint.from_model(build_model("lenet5"), "lenet5", {}, metrics=metrics).accuracy_note
+
+    assert note() is None
+    assert note(accuracy=0.9965, count=10_000, dataset="MNIST (/data/MNIST/raw)") == "99.65% on MNIST test"
+    assert note(accuracy=0.9965) == "99.65% on MNIST test"  # checkpoints from before counts were kept
+    assert note(accuracy=0.838, count=1000, dataset="MNIST (/data)") == "83.80% on 1,000 MNIST test images"
+    assert note(accuracy=0.97, count=420, dataset="CSV (train.csv)") == "97.00% on 420 test images of a CSV"

@@ -18,6 +18,7 @@ from torch import nn
 
 from .. import __version__
 from .atomic_file import torch_save_atomically
+from .dataset_files import MNIST_FILES
 from .errors import UserError
 from .models import ARCHITECTURES, build_model
 from .normalization import Normalization
@@ -59,6 +60,19 @@ class Checkpoint:
     @property
     def accuracy(self) -> float | None:
         return self.metrics.get("accuracy")
+
+    @property
+    def accuracy_note(self) -> str | None:
+        """Its test accuracy and what it was measured on, as the window says it: a model scored on a subset of
+        MNIST test or on a CSV's test split must not look like one scored on all 10,000."""
+        if self.accuracy is None:
+            return None
+        count, source = self.metrics.get("count"), self.metrics.get("dataset")
+        if isinstance(source, str) and source.startswith("CSV"):
+            return f"{self.accuracy:.2%} on {count:,} test images of a CSV" if count else f"{self.accuracy:.2%} on a CSV"
+        if count is not None and count < MNIST_FILES["test"][2]:
+            return f"{self.accuracy:.2%} on {count:,} MNIST test images"
+        return f"{self.accuracy:.2%} on MNIST test"
 
     @property
     def display_name(self) -> str:

@@ -89,6 +89,10 @@ class Predictor:
     def accuracy(self) -> float | None:
         return self.checkpoint.accuracy
 
+    @property
+    def accuracy_note(self) -> str | None:
+        return self.checkpoint.accuracy_note
+
     def probabilities(self, inputs: np.ndarray, int8: bool = True) -> np.ndarray:
         """Class probabilities (N, 10) for preprocessed inputs (N, 28, 28) in [0, 1], or their average over each
         input's views for (N, V, 28, 28) (a photographed digit's, core.ink.mark_views).

@@ -79,7 +79,7 @@ class FinetuneForm(QWidget):
         self.lr.textChanged.connect(self.changed)
 
     def set_start(self, predictor) -> None:
-        accuracy = f", {predictor.accuracy:.2%} on MNIST test" if predictor.accuracy is not None else ""
+        accuracy = f", {predictor.accuracy_note}" if predictor.accuracy_note else ""
         self.start_from.setText(f"Starts from the model in use: {predictor.name}{accuracy}")
         self.changed.emit()
 

@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
         return predictor.path is None or is_bundled_model(predictor.path)
 
     def _on_model_changed(self, predictor) -> None:
-        accuracy = f"{predictor.accuracy:.2%} on MNIST test" if predictor.accuracy is not None else "accuracy unknown"
+        accuracy = predictor.accuracy_note or "accuracy unknown"
         device = str(predictor.device).upper()
         self.model_status.setText(f"Model: {predictor.name} · {accuracy} · {device}")
         self.model_status.setToolTip(str(predictor.path or "in memory"))

@@ -247,12 +247,15 @@ def test_load_checkpoint_and_revert(window, qtbot, tmp_path):
     from digitpad.core.checkpoint import Checkpoint
     from digitpad.core.paths import bundled_model_path
 
+    assert "99.65% on MNIST test ·" in window.model_status.text()
     copy = Checkpoint.load(bundled_model_path())
     copy.name = "my copy"
+    copy.metrics.update(accuracy=0.838, count=1000)  # as a run scored on the Test subset's first 1,000 images
     copy.save(tmp_path / "copy.pt")
     with qtbot.waitSignal(window.models.changed, timeout=10_000):
         window.load_model(str(tmp_path / "copy.pt"))
     assert "my copy" in window.model_status.text()
+    assert "83.80% on 1,000 MNIST test images" in window.model_status.text(), "not as if scored on all 10,000"
     with qtbot.waitSignal(window.models.changed, timeout=10_000):
         window.load_model(None)
     assert "my copy" not in window.model_status.text()
