@@ -31,6 +31,17 @@ class DatasetChoice:
     kind: str = DEFAULT
     path: str = ""
 
+    @classmethod
+    def of_source(cls, source: str) -> DatasetChoice:
+        """The choice that loads the data a run recorded as `source` (core.datasets' "MNIST (its raw folder)" or
+        "CSV (its file)"), to run it again."""
+        inner = source[source.find("(") + 1:-1] if source.endswith(")") else ""
+        if source.startswith("CSV (") and inner:
+            return cls(CSV, inner)
+        if source.startswith("MNIST (") and inner and Path(inner).resolve() != mnist_raw_dir().resolve():
+            return cls(FOLDER, inner)
+        return cls()
+
     def root(self) -> Path:
         """The folder holding MNIST/raw; picking the MNIST or raw folder itself works too."""
         if self.kind == DEFAULT:

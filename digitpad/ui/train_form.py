@@ -253,6 +253,12 @@ class TrainForm(QWidget):
         self._data_form.setRowVisible(self.train_limit, not on)
         self._run_form.setRowVisible(self.val_fraction, not on)
 
+    def set_data(self, choice: DatasetChoice, test_images: int | None) -> None:
+        """Show this data source, and score on the first `test_images` test images (None: all)."""
+        self.dataset_kind.setCurrentIndex(self.dataset_kind.findData(choice.kind))
+        self.dataset_path.setText(choice.path)
+        self.test_limit.setValue(test_images or 0)
+
     def dataset(self) -> DatasetChoice:
         return DatasetChoice(self.dataset_kind.currentData(), self.dataset_path.text().strip())
 

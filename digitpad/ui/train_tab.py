@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.dataset_files import MNIST_FILES
 from ..core.paths import is_bundled_model, user_data_dir
 from ..core.personal import PersonalSetError
 from ..core.tensorboard_log import INSTALL_HINT, available
+from .dataset_choice import DatasetChoice
 from .file_dialogs import save_file
 from .form_fields import name_fields_by_their_labels
 from .message_boxes import ask_yes_no, warn
@@ -361,12 +363,16 @@ class TrainTab(QWidget):
         self.results.use_button.setText("Use anyway..." if self._withheld() else "Use for drawing")
 
     def same_settings(self, record) -> None:
-        """Fill the form with a past run's settings (its preset shown when it followed one)."""
+        """Fill the form with a past run's settings (its preset shown when it followed one) and its data: the
+        source, and the test images it was scored on (a run stopped before its test leaves the Test subset as is)."""
         self.new_model_choice.setChecked(True)
         self.form.preset.blockSignals(True)  # choosing the preset would refill the form with the preset itself
         self.form.preset.setCurrentIndex(self.form.preset.findData(record.preset))
         self.form.preset.blockSignals(False)
         self.form.set_config(record.train_config())
+        scored = (record.metrics or {}).get("count")
+        test_images = self.form.test_images() if scored is None else None if scored == MNIST_FILES["test"][2] else scored
+        self.form.set_data(DatasetChoice.of_source(record.data), test_images)
 
     # --- results ---------------------------------------------------------------------------------
     def save_model(self, path: str | Path) -> bool:

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
-from test_train_tab import LONG_RUN_EPOCHS, RUN_TIMEOUT_MS, set_up_small_run, start, tab, \
+from test_train_tab import LONG_RUN_EPOCHS, RUN_TIMEOUT_MS, choose, set_up_small_run, start, tab, \
     wait_until_ended  # noqa: F401 (tab is a fixture)
 
 from digitpad.core.runs import RunStore
+from digitpad.ui.dataset_choice import CSV, DatasetChoice
 from digitpad.ui.runs_page import COLUMNS
 
 ACCURACY_COLUMN, SAVED_COLUMN, STATUS_COLUMN = (COLUMNS.index(name) for name in ("Test accuracy", "Saved model",
@@ -92,8 +93,13 @@ def test_two_runs_are_recorded_and_compared_on_the_runs_page(tab, qtbot, tmp_pat
     assert not page.use_button.isEnabled(), "the second model was never saved"
     tab.form.epochs.setValue(7)
     tab.form.lr.setText("0.05")
+    choose(tab.form.dataset_kind, CSV)
+    tab.form.dataset_path.setText(str(tmp_path / "digits.csv"))
+    tab.form.test_limit.setValue(0)
     qtbot.mouseClick(page.again_button, Qt.LeftButton)
     assert tab.form.config() == second.train_config() and tab.form.preset.currentData() == "custom"
+    assert tab.form.dataset() == DatasetChoice() and tab.form.test_images() == 300, "the run's data, as it was"
+    assert tab.start_button.isEnabled(), tab.problems.text()
 
     (RunStore().folder / "damaged.json").write_text('{"format": "digitpad-run", "id": ')
     page.refresh()

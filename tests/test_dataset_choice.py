@@ -1,0 +1,15 @@
+"""The Train tab's data choice made again from what a run recorded (its Runs page's "Same settings again")."""
+
+from digitpad.core.dataset_files import mnist_raw_dir
+from digitpad.core.datasets import load_dataset
+from digitpad.ui.dataset_choice import CSV, DEFAULT, FOLDER, DatasetChoice
+
+
+def test_a_recorded_source_gives_the_choice_that_loads_it_again(tmp_path, mnist_root):
+    default = load_dataset(mnist_root).source  # the data folder ($DIGITPAD_DATA_DIR, as the tests run)
+    assert DatasetChoice.of_source(default) == DatasetChoice(DEFAULT)
+    elsewhere = DatasetChoice.of_source(f"MNIST ({tmp_path / 'copy' / 'MNIST' / 'raw'})")
+    assert elsewhere.kind == FOLDER and elsewhere.root() == tmp_path / "copy"
+    assert DatasetChoice.of_source("CSV (/home/me/train (2).csv)") == DatasetChoice(CSV, "/home/me/train (2).csv")
+    assert DatasetChoice.of_source("something else") == DatasetChoice(DEFAULT)
+    assert mnist_raw_dir().resolve() == mnist_raw_dir(mnist_root).resolve()
