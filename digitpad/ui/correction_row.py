@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from .wording import a_digit
+
 
 class KeptNote(QLabel):
     """The confirmation that a drawing was kept: bold, in the palette's text colour on a highlighted strip,
@@ -56,8 +58,8 @@ class CorrectionRow(QWidget):
         for digit in range(10):
             button = QPushButton(str(digit))
             button.setFixedWidth(28)
-            button.setToolTip(f"Keep this drawing as a {digit} (or press {digit})")
-            button.setAccessibleName(f"No, it was a {digit}")
+            button.setToolTip(f"Keep this drawing as {a_digit(digit)} (or press {digit})")
+            button.setAccessibleName(f"No, it was {a_digit(digit)}")
             button.clicked.connect(lambda _=False, d=digit: self.chosen.emit(d))
             correct.addWidget(button)
             self.digit_buttons.append(button)
@@ -72,4 +74,4 @@ class CorrectionRow(QWidget):
         """Offer the row for a drawing read as `digit`; None disables it (nothing drawn)."""
         self._predicted = digit
         self.setEnabled(digit is not None)
-        self.right_button.setText("Right" if digit is None else f"Right, a {digit}")
+        self.right_button.setText("Right" if digit is None else f"Right, {a_digit(digit)}")

@@ -27,6 +27,7 @@ from .number_view import NumberView
 from .personal_store import PersonalDigits
 from .prediction_service import PredictionService
 from .prediction_view import PredictionPanel
+from .wording import a_digit
 
 THROTTLE_MS = 40  # at most 25 predictions a second while the pen moves
 OUTLINE_COLOR = "#e8412c"  # the region of a photo that was read
@@ -317,7 +318,7 @@ class DrawTab(QWidget):
         count, read, _ = kept
         verdict = "read right" if label == read else f"read as {read}"
         self.clear()
-        self.kept_note.show_text(f"✓ Kept as a {label} ({verdict}); {count} of your digits kept")
+        self.kept_note.show_text(f"✓ Kept as {a_digit(label)} ({verdict}); {count} of your digits kept")
 
     def _keep(self, strokes, size, label: int, read: int | None = None,
               replacing: tuple | None = None) -> tuple[int, int, tuple] | None:
@@ -406,7 +407,7 @@ class DrawTab(QWidget):
             self._kept_digits[which] = kept[2]
             verdict = "read right" if label == digit.digit else f"read as {digit.digit}"
             instead = f", instead of the {earlier[0]} kept before" if earlier and earlier[0] != label else ""
-            self.kept_note.show_text(f"✓ Digit {index + 1} kept as a {label} ({verdict}{instead}); "
+            self.kept_note.show_text(f"✓ Digit {index + 1} kept as {a_digit(label)} ({verdict}{instead}); "
                                      f"{kept[0]} of your digits kept")
 
     def _update_buttons(self) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from ..core.inside_pictures import colors
 from .activation_views import MapGrid, UnitBars, packed_grid, rgb_image, rgb_pixmap
 from .prediction_view import ProbabilityBars, gray_pixmap, verdict
+from .wording import a_digit
 
 THROTTLE_MS = 60
 INPUT_SCALE = 6
@@ -353,9 +354,9 @@ class InsideTab(QWidget):
         self.why_not.setPixmap(rgb_pixmap(pictures.contrast, SALIENCY_SCALE))
         self.why_caption.setText(f"why {reading.answer}")
         self.why_not_caption.setText(f"why {reading.answer}, not {reading.other}")
-        self.why.setToolTip(f"Ink that made it a {reading.answer} (warm) or spoke against it (blue)")
-        self.why_not.setToolTip(f"Ink that makes it a {reading.answer} rather than a {reading.other} (warm), "
-                                f"or a {reading.other} rather than a {reading.answer} (blue)")
+        self.why.setToolTip(f"Ink that made it {a_digit(reading.answer)} (warm) or spoke against it (blue)")
+        self.why_not.setToolTip(f"Ink that makes it {a_digit(reading.answer)} rather than {a_digit(reading.other)} (warm), "
+                                f"or {a_digit(reading.other)} rather than {a_digit(reading.answer)} (blue)")
         if self.other_choice.currentData() is None:
             self.other_choice.setItemText(0, f"{reading.other}, the runner-up")
         if [section.layer for section in self.sections] != [layer for layer in reading.layers

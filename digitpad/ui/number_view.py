@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
+from .wording import a_digit
+
 LINE_GAP = 28  # px before the first digit of a new line of writing, as the space in "6808 4562"
 
 
@@ -145,7 +147,7 @@ class NumberView(QWidget):
         self.menu = QMenu(self)
         self.menu.setTitle(f"Digit {index + 1}")
         for label in range(10):
-            action = self.menu.addAction(f"It was a {label}" + (" (as read)" if label == read else ""))
+            action = self.menu.addAction(f"It was {a_digit(label)}" + (" (as read)" if label == read else ""))
             action.triggered.connect(lambda _=False, i=index, d=label: self.corrected.emit(i, d))
         button = self.digit_buttons[index]
         self.menu.popup(button.mapToGlobal(button.rect().bottomLeft()))

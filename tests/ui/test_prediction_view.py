@@ -24,3 +24,15 @@ def test_panel_shows_prompt_then_answer(qtbot, bundled, mnist):
     assert "7: " in panel.bars.toolTip()
     panel.show_prediction(None)
     assert panel.digit_label.text() == "–" and panel.bars.probabilities() is None
+
+
+def test_the_correction_row_says_an_8(qtbot):
+    from digitpad.ui.correction_row import CorrectionRow
+
+    row = CorrectionRow()
+    qtbot.addWidget(row)
+    row.set_predicted(8)
+    assert row.right_button.text() == "Right, an 8"
+    row.set_predicted(7)
+    assert row.right_button.text() == "Right, a 7"
+    assert [b.accessibleName() for b in row.digit_buttons][7:9] == ["No, it was a 7", "No, it was an 8"]
