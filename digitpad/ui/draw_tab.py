@@ -315,26 +315,27 @@ class DrawTab(QWidget):
         kept = self._keep(self.canvas.strokes(), (self.canvas.width(), self.canvas.height()), label)
         if kept is None:
             return
-        count, read, _ = kept
+        count, read, _, replaced = kept
         verdict = "read right" if label == read else f"read as {read}"
+        again = ", in place of the same drawing kept before" if replaced else ""
         self.clear()
-        self.kept_note.show_text(f"✓ Kept as {a_digit(label)} ({verdict}); {count} of your digits kept")
+        self.kept_note.show_text(f"✓ Kept as {a_digit(label)} ({verdict}){again}; {count} of your digits kept")
 
     def _keep(self, strokes, size, label: int, read: int | None = None,
-              replacing: tuple | None = None) -> tuple[int, int, tuple] | None:
+              replacing: tuple | None = None) -> tuple[int, int, tuple, bool] | None:
         """Keep a drawing in the person's set with its true label and the model's reading (`read`, else the
         drawing's own, taken now), in place of the sample whose key is `replacing` if it is still kept; (how many
-        are kept now, the reading, the new sample's key), or None when nothing was kept."""
+        are kept now, the reading, the new sample's key, whether it replaced one), or None when nothing was kept."""
         prediction = _predict_strokes(self.models.predictor, strokes, size)
         if prediction is None:
             return None
         sample = Sample.of_reading(strokes, size, label, prediction, read)
         try:
-            count = self.personal.add(sample, replacing=replacing)
+            count, replaced = self.personal.add(sample, replacing=replacing)
         except PersonalSetError as e:
             (self.number_view if self.canvas.number_mode() else self.panel).show_message(str(e))
             return None
-        return count, sample.predicted, sample.key()
+        return count, sample.predicted, sample.key(), replaced
 
     # --- Number mode -----------------------------------------------------------------------------
     def set_number_mode(self, on: bool) -> None:
@@ -406,7 +407,8 @@ class DrawTab(QWidget):
         if kept is not None:
             self._kept_digits[which] = kept[2]
             verdict = "read right" if label == digit.digit else f"read as {digit.digit}"
-            instead = f", instead of the {earlier[0]} kept before" if earlier and earlier[0] != label else ""
+            instead = (f", instead of the {earlier[0]} kept before" if earlier and earlier[0] != label
+                       else ", in place of the same digit kept before" if kept[3] else "")
             self.kept_note.show_text(f"✓ Digit {index + 1} kept as {a_digit(label)} ({verdict}{instead}); "
                                      f"{kept[0]} of your digits kept")
 

@@ -85,17 +85,20 @@ class PersonalDigits(QObject):
         self.changed.emit()
         return result
 
-    def add(self, sample, replacing: tuple | None = None) -> int:
+    def add(self, sample, replacing: tuple | None = None) -> tuple[int, bool]:
         """Keep one sample, in place of the one whose `Sample.key()` is `replacing` (a correction corrected again)
         if it is still kept, and of any with the same points (the same drawing kept again, after Undo brought it
-        back: once, with the label given last); returns how many are kept now."""
+        back: once, with the label given last); returns how many are kept now, and whether it took the place of
+        one kept before."""
         points = sample.points()
 
-        def edit(personal) -> int:
+        def edit(personal) -> tuple[int, bool]:
+            before = len(personal.samples)
             personal.samples = [s for s in personal.samples
                                 if (replacing is None or s.key() != replacing) and s.points() != points]
+            replaced = len(personal.samples) < before
             personal.samples.append(sample)
-            return len(personal.samples)
+            return len(personal.samples), replaced
 
         return self._change(edit)
 

@@ -353,4 +353,5 @@ def test_correcting_and_confirming_keep_the_drawing_in_the_personal_set(window, 
     assert settle(qtbot, tab) == "4"
     QTest.keyClick(window, Qt.Key_4)
     assert [(s.label, s.predicted) for s in PersonalSet.load().samples] == [(1, 7), (3, 3), (4, 4)]
-    assert "3 of your digits kept" in tab.kept_note.text()
+    assert tab.kept_note.text() == "✓ Kept as a 4 (read right), in place of the same drawing kept before; " \
+                                   "3 of your digits kept"

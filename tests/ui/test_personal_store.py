@@ -15,7 +15,7 @@ def test_changes_reach_every_reader_and_outside_changes_are_seen(tmp_path, qtbot
     store = PersonalDigits(tmp_path / "mine.npz")
     assert store.load().samples == []
     with qtbot.waitSignal(store.changed):
-        assert store.add(sample(7, "plain")) == 1
+        assert store.add(sample(7, "plain")) == (1, False)
     first = store.load()
     first.samples.clear()  # a caller's copy: changing it changes nothing else
     assert [s.label for s in store.load().samples] == [7]
