@@ -260,7 +260,7 @@ class MainWindow(QMainWindow):
             self.status_message.show_message("Nothing drawn to save: File ▸ Save drawing saves what you draw on "
                                              "the pad", 8000)
             return
-        path = save_file(self, "Save the drawing", "digit.png", "PNG images (*.png)")
+        path = save_file(self, "Save the drawing", "digit.png", "PNG images (*.png)", suffix="png")
         if path:
             self.save_drawing(path)
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import torch
 from digit_strokes import STYLES, place
+from dialog_answers import answer_dialog
 from drawing import draw, pause, settle
 from hostile_files import bomb_png
 from message_boxes_shown import shown_box
@@ -143,6 +144,10 @@ def test_save_drawing_as_png(window, qtbot, tmp_path):
     saved = Image.open(tmp_path / "two.png")
     assert saved.size[0] >= 320 and np.asarray(saved.convert("L")).min() < 50, "dark ink on white"
     assert Predictor.load(device="cpu").predict(saved).digit == 2
+
+    answer_dialog(tmp_path / "typed", [])  # a name typed without .png gets it
+    window.save_drawing_dialog()
+    assert Image.open(tmp_path / "typed.png").size == saved.size and not (tmp_path / "typed").exists()
 
     window.draw_tab.clear()
     dialogs = []
