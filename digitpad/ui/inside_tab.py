@@ -8,7 +8,7 @@ The tab builds its contents when first shown, so starting the app costs nothing.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QRectF, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -334,7 +334,7 @@ class InsideTab(QWidget):
             self.why_not.clear()
             self.why_caption.setText("why –")
             self.why_not_caption.setText("")
-            self.other_choice.setItemText(0, "the runner-up")  # no runner-up without a reading
+            self._offer_others(None)
             for section in self.sections:
                 section.show_values(None, None, None)
             self.filters.set_maps(None)
@@ -354,11 +354,11 @@ class InsideTab(QWidget):
         self.why_not.setPixmap(rgb_pixmap(pictures.contrast, SALIENCY_SCALE))
         self.why_caption.setText(f"why {reading.answer}")
         self.why_not_caption.setText(f"why {reading.answer}, not {reading.other}")
-        self.why.setToolTip(f"Ink that made it {a_digit(reading.answer)} (warm) or spoke against it (blue)")
-        self.why_not.setToolTip(f"Ink that makes it {a_digit(reading.answer)} rather than {a_digit(reading.other)} (warm), "
-                                f"or {a_digit(reading.other)} rather than {a_digit(reading.answer)} (blue)")
-        if self.other_choice.currentData() is None:
-            self.other_choice.setItemText(0, f"{reading.other}, the runner-up")
+        answer, other = a_digit(reading.answer), a_digit(reading.other)
+        self.why.setToolTip(f"Ink that made it {answer} (warm) or spoke against it (blue)")
+        self.why_not.setToolTip(f"Ink that makes it {answer} rather than {other} (warm), "
+                                f"or {other} rather than {answer} (blue)")
+        self._offer_others(reading)
         if [section.layer for section in self.sections] != [layer for layer in reading.layers
                                                              if layer.kind != "output"]:
             self._build_sections(reading)
@@ -372,6 +372,17 @@ class InsideTab(QWidget):
                                        else "<b>This model has no convolution</b>, so no filters to show")
             self.filters.set_maps(pictures.filters)
         self._show_overlay()
+
+    def _offer_others(self, reading) -> None:
+        """"Why not" offers every digit but the answer; a digit chosen that became the answer gives way to the
+        runner-up, which the picture then shows (the combo showed the digit, the picture another). No reading:
+        no runner-up to name."""
+        if reading is not None and self.other_choice.currentData() not in (None, reading.other):
+            with QSignalBlocker(self.other_choice):
+                self.other_choice.setCurrentIndex(0)
+        self.other_choice.setItemText(0, "the runner-up" if reading is None else f"{reading.other}, the runner-up")
+        for digit in range(10):
+            self.other_choice.model().item(digit + 1).setEnabled(reading is None or digit != reading.answer)
 
     def _build_sections(self, reading) -> None:
         self._select(None)

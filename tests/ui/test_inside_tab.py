@@ -97,6 +97,17 @@ def test_click_a_map_and_ask_why_not(window, qtbot):
     inside.other_choice.setCurrentIndex(inside.other_choice.findData(other))
     qtbot.waitUntil(lambda: inside.updates > before and inside.reading.other == other, timeout=10_000)
     assert inside.why_not_caption.text() == f"why 7, not {other}"
+    items = inside.other_choice.model()
+    assert not items.item(inside.other_choice.findData(7)).isEnabled(), "no 'why 7, not 7' to choose"
+
+    inside.other_choice.setCurrentIndex(inside.other_choice.findData(1))
+    draw_digit(qtbot, window, 1, "stick")  # the digit chosen becomes the answer: the runner-up is shown instead
+    inside = look(qtbot, window)
+    runner_up = inside.reading.other
+    assert inside.other_choice.currentData() is None and inside.other_choice.currentText() == f"{runner_up}, " \
+        "the runner-up"
+    assert inside.why_not_caption.text() == f"why 1, not {runner_up}" and runner_up != 1
+    assert items.item(inside.other_choice.findData(7)).isEnabled() and not items.item(2).isEnabled()
 
 
 def test_follows_a_model_used_for_drawing_and_one_loaded(window, qtbot, tmp_path):
