@@ -417,8 +417,9 @@ class InsideTab(QWidget):
         section_index, channel = self._selected
         section = self.sections[section_index]
         self.input_view.set_overlay(colors(self.pictures.levels[section.index][channel]))
-        self.input_caption.setText(f"{section.layer.name} map {channel + 1} of {section.layer.shape[0]} over the input; "
-                                   "click it again, or the input, to go back")
+        where = f"{self._source}: " if self._source else ""  # which digit of a number: still said
+        self.input_caption.setText(f"{where}{section.layer.name} map {channel + 1} of {section.layer.shape[0]} over "
+                                   "the input; click it again, or the input, to go back")
 
     def shutdown(self) -> None:
         self._throttle.stop()

@@ -195,6 +195,9 @@ def test_in_number_mode_it_follows_the_digit_being_written(window, qtbot):
         inside = look(qtbot, window)
         assert inside.answer.text().startswith("It reads 0, ")
         assert inside.input_caption.text().startswith("Digit 2 of 3 in 206, the one you wrote last")
+        grid = inside.sections[1].view
+        qtbot.mouseClick(grid, Qt.LeftButton, pos=QPoint(grid.cell + 4, 4))  # a map laid over: which digit, still
+        assert inside.input_caption.text().startswith("Digit 2 of 3 in 206, the one you wrote last: conv2 map 2 of")
     finally:
         tab.number_toggle.setChecked(False)  # the mode is remembered: the next window starts as the others expect
 
