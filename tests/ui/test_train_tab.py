@@ -75,7 +75,8 @@ def test_a_run_trains_to_the_end_then_saves_and_drives_the_draw_tab(tab, qtbot, 
     assert list(loss.validation_epochs.xData) == list(accuracy.validation_epochs.xData) == [1, 2]
     assert tab.monitor.progress.value() == tab.monitor.progress.maximum()
     log = tab.monitor.log.toPlainText()
-    assert "Epoch 1/2: loss" in log and "Epoch 2/2: loss" in log and "1,000 test images" in log
+    assert "Epoch 1/2: loss" in log and "Epoch 2/2: loss" in log and "1,000 test images to score on" in log
+    assert "1,834 training and 166 validation images" in log, "the Training subset's 2,000, as trained on"
 
     metrics = tab.outcome.checkpoint.metrics
     assert metrics["count"] == 1000 and metrics["accuracy"] > 0.6, "two short epochs already read most digits"
