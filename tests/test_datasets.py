@@ -111,22 +111,41 @@ def test_kaggle_csv_round_trip(tmp_path, mnist):
 
 
 @pytest.mark.parametrize("rows,message", [
-    ([[1] + [0] * 784, [2] + [0] * 783], "bad row"),
-    ([[1] + [0] * 783 + ["x"]], "bad row"),
-    ([[1] + [0] * 783 + [256]], "line 2: pixel value out of range"),
-    ([[1] + [0] * 784, [12] + [0] * 784], "line 3: label out of range"),
-    ([], "no rows"),
+    ([[1] + [0] * 784, [2] + [0] * 783], "bad.csv: line 3 has 784 values, expected 785 (label + 784 pixels)"),
+    ([[1] + [0] * 784] * 99 + [[1] + [0] * 783 + ["x"]], "bad.csv: line 101, value 785: 'x' is not a number"),
+    ([[1] + [0] * 783 + [256]], "bad.csv: line 2: pixel value not a whole number from 0 to 255"),
+    ([[1] + [0] * 784, [1] + [12.5] + [0] * 783], "bad.csv: line 3: pixel value not a whole number from 0 to 255"),
+    ([[1] + [0] * 784, [12] + [0] * 784], "bad.csv: line 3: label not a whole number from 0 to 9"),
+    ([], "bad.csv: has a header but no rows"),
 ])
-def test_bad_csv_rows(tmp_path, rows, message):
+def test_bad_csv_rows_are_named_by_the_file_s_line(tmp_path, rows, message):
     write_csv(tmp_path / "bad.csv", rows)
-    with pytest.raises(DatasetError, match=message) as info:
+    with pytest.raises(DatasetError) as info:
         load_digit_csv(tmp_path / "bad.csv")
-    assert "bad.csv" in str(info.value)
+    assert str(info.value) == f"{tmp_path / message}"
+
+
+def test_a_spreadsheet_s_csv_reads_a_byte_order_mark_and_whole_numbers_written_with_decimals(tmp_path, mnist):
+    images, labels = mnist.train_images[:20].reshape(20, -1).numpy(), mnist.train_labels[:20].numpy()
+    header = "\ufefflabel," + ",".join(f"pixel{i}" for i in range(784))
+    write_csv(tmp_path / "excel.csv", [[f"{v}.0" for v in row] for row in np.column_stack([labels, images])], header)
+    data = load_digit_csv(tmp_path / "excel.csv")
+    together = torch.cat([data.train_images, data.test_images]).reshape(20, -1)
+    assert sorted(map(tuple, together.tolist())) == sorted(map(tuple, images.tolist()))
+
+
+def test_a_header_that_is_not_the_digit_csv_s_is_said_once(tmp_path):
+    (tmp_path / "semicolons.csv").write_text("label;" + ";".join(f"pixel{i}" for i in range(784)) + "\n")
+    with pytest.raises(DatasetError) as info:
+        load_digit_csv(tmp_path / "semicolons.csv")
+    assert str(info.value).count("semicolons.csv") == 1 and "bad row" not in str(info.value)
+    assert "expected a header 'label,pixel0,...,pixel783' (785 comma-separated columns), found 1 columns" in \
+        str(info.value)
 
 
 def test_csv_with_missing_column(tmp_path):
     write_csv(tmp_path / "short.csv", [[1] + [0] * 783], header="label," + ",".join(f"pixel{i}" for i in range(783)))
-    with pytest.raises(DatasetError, match="785 columns"):
+    with pytest.raises(DatasetError, match="785 comma-separated columns"):
         load_digit_csv(tmp_path / "short.csv")
 
 

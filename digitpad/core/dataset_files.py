@@ -129,35 +129,63 @@ def _csv_lines(f, path: Path, max_rows: int):
         yield line
 
 
+def _first_bad_line(path: Path, max_rows: int) -> str:
+    """What is wrong with the first row that cannot be read as numbers, by the file's line number."""
+    with open(path, encoding="utf-8-sig") as f:
+        f.readline(MAX_CSV_LINE)
+        for number, line in enumerate(_csv_lines(f, path, max_rows), start=2):
+            values = line.strip().split(",")
+            if values == [""]:
+                continue  # blank lines are skipped when reading
+            if len(values) != CSV_COLUMNS:
+                return f"line {number} has {len(values)} values, expected {CSV_COLUMNS} (label + 784 pixels)"
+            for column, value in enumerate(values, start=1):
+                try:
+                    float(value)
+                except ValueError:
+                    return f"line {number}, value {column}: {value.strip()[:20]!r} is not a number"
+    return "a row could not be read as numbers"
+
+
 def read_digit_csv(path: str | os.PathLike, max_rows: int = MAX_SAMPLES) -> tuple[np.ndarray, np.ndarray]:
-    """Read a Kaggle "Digit Recognizer" CSV: a header, then rows of label and 784 pixel values 0-255."""
+    """Read a Kaggle "Digit Recognizer" CSV: a header, then rows of label and 784 pixel values 0-255 (whole numbers,
+    also written as 255.0; a spreadsheet's byte-order mark is allowed). Problems name the file's line."""
     path = Path(path)
     try:
-        with open(path, encoding="utf-8") as f:
+        with open(path, encoding="utf-8-sig") as f:
             first = f.readline(MAX_CSV_LINE)
             header = first.strip().split(",")
             if len(header) != CSV_COLUMNS or header[0].strip().lower() != "label":
-                raise DatasetError(f"{path}: expected a header 'label,pixel0,...,pixel783' ({CSV_COLUMNS} columns), "
-                                   f"found {len(header)} columns starting {header[0][:20]!r}")
+                raise DatasetError(f"{path}: expected a header 'label,pixel0,...,pixel783' ({CSV_COLUMNS} "
+                                   f"comma-separated columns), found {len(header)} columns starting {header[0][:20]!r}")
+            body = f.tell()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)  # an empty body is reported below
-                rows = np.loadtxt(_csv_lines(f, path, max_rows), delimiter=",", dtype=np.int32, ndmin=2)
+                try:
+                    rows = np.loadtxt(_csv_lines(f, path, max_rows), delimiter=",", dtype=np.int32, ndmin=2)
+                except ValueError:  # values written with decimals, as spreadsheets may: read again, 6x slower
+                    f.seek(body)
+                    rows = np.loadtxt(_csv_lines(f, path, max_rows), delimiter=",", dtype=np.float32, ndmin=2)
     except (OSError, UnicodeDecodeError) as e:
         raise DatasetError(f"{path}: cannot be read ({e.strerror if isinstance(e, OSError) and e.strerror else e})"
                            ) from None
-    except ValueError as e:
-        raise DatasetError(f"{path}: bad row ({e}; row numbers count from the line after the header)") from None
+    except DatasetError:
+        raise
+    except ValueError:  # numpy's own message counts rows its own ways; the file's line is found again
+        raise DatasetError(f"{path}: {_first_bad_line(path, max_rows)}") from None
     if rows.shape[0] == 0:
         raise DatasetError(f"{path}: has a header but no rows")
     if rows.shape[1] != CSV_COLUMNS:
         raise DatasetError(f"{path}: rows have {rows.shape[1]} columns, expected {CSV_COLUMNS} (label + 784 pixels)")
     labels, pixels = rows[:, 0], rows[:, 1:]
-    if labels.min() < 0 or labels.max() > 9:
-        row = int(np.flatnonzero((labels < 0) | (labels > 9))[0]) + 2
-        raise DatasetError(f"{path}: line {row}: label out of range 0-9")
-    if pixels.min() < 0 or pixels.max() > 255:
-        row = int(np.flatnonzero(((pixels < 0) | (pixels > 255)).any(axis=1))[0]) + 2
-        raise DatasetError(f"{path}: line {row}: pixel value out of range 0-255")
+    for what, values, low, high in (("label", labels[:, None], 0, 9), ("pixel value", pixels, 0, 255)):
+        bad = (values < low) | (values > high)
+        if rows.dtype.kind == "f":
+            bad |= values != np.round(values)
+        bad = bad.any(axis=1)
+        if bad.any():
+            raise DatasetError(f"{path}: line {int(np.flatnonzero(bad)[0]) + 2}: {what} not a whole number from "
+                               f"{low} to {high}")
     if len(labels) < MIN_TRAIN + 1:
         raise DatasetError(f"{path}: only {len(labels)} rows; digitpad needs at least {MIN_TRAIN + 1} to train "
                            "and test")
