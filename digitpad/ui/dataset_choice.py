@@ -56,7 +56,9 @@ class DatasetChoice:
         if self.kind == CSV:
             if not self.path:
                 return "choose a CSV file"
-            return None if Path(self.path).expanduser().is_file() else f"{self.path}: no such file"
+            path = Path(self.path).expanduser()
+            return (None if path.is_file() else f"{self.path}: is a folder; choose the CSV file" if path.is_dir()
+                    else f"{self.path}: no such file")
         if self.kind == FOLDER:
             if not self.path:
                 return "choose the folder holding MNIST"

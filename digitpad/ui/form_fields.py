@@ -10,8 +10,10 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLab
 
 
 def read_number(edit: QLineEdit) -> float:
+    """The number typed; a decimal comma (0,004, as many countries write it) is read as the point."""
+    text = edit.text().strip()
     try:
-        return float(edit.text())
+        return float(text.replace(",", ".") if text.count(",") == 1 and "." not in text else text)
     except ValueError:
         return math.nan  # reported by the config's problems() like any other out-of-range value
 

@@ -204,6 +204,9 @@ def test_invalid_values_are_refused_with_their_reasons(tab, qtbot):
     form.train_limit.setValue(0)
     assert form.config().lr == 1e-3 and form.config().train_limit is None
     assert tab.start_button.isEnabled() and tab.problems.text() == ""
+    form.lr.clear()
+    qtbot.keyClicks(form.lr, "0,004")  # a decimal comma, as many write it
+    assert form.config().lr == 0.004 and tab.start_button.isEnabled()
 
 
 def test_presets_fill_the_form_and_edits_make_it_custom(tab):
@@ -235,6 +238,9 @@ def test_a_missing_dataset_folder_is_refused_in_the_form(tab, tmp_path):
     form.dataset_path.setText(str(tmp_path / "nowhere"))
     assert not tab.start_button.isEnabled()
     assert "nowhere: no MNIST here" in tab.problems.text() and "no MNIST here" in form.dataset_status.text()
+    choose(form.dataset_kind, "csv")
+    form.dataset_path.setText(str(tmp_path))
+    assert f"{tmp_path}: is a folder; choose the CSV file" in tab.problems.text()
 
 
 def copy_mnist(source_root, target_root):
