@@ -256,3 +256,13 @@ def test_runs_list_show_compare_and_delete(tmp_path, mnist):
     assert [r["id"] for r in json.loads(digitpad("runs", "--json").stdout)] == [ids[1]]
     missing = digitpad("runs", "show", ids[0], check=False)
     assert missing.returncode == 1 and missing.stderr.startswith(f"digitpad: error: no run '{ids[0]}'")
+
+
+def test_a_device_that_cannot_be_used_is_said_not_silently_replaced(digit_files):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a usable GPU: nothing to say")
+    for args in (["predict", "--device", "cuda", digit_files[0][0]], ["evaluate", "--device", "cuda"]):
+        result = digitpad(*args)
+        assert result.stderr.startswith("digitpad: CUDA was requested but ") and "using the CPU" in result.stderr

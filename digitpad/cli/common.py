@@ -46,6 +46,17 @@ def with_progress(events):
             bar.close()
 
 
+def load_predictor(model: str | None, device: str):
+    """The model (None: the bundled one) on the device asked for; a device that cannot be used is said on stderr,
+    as `train` says it, not silently replaced by the CPU."""
+    from ..core.predictor import Predictor
+
+    predictor = Predictor.load(model, device=device)
+    if predictor.device_note:
+        print(f"digitpad: {predictor.device_note}", file=sys.stderr)
+    return predictor
+
+
 def use_free_cores() -> None:
     """Train with the cores other work leaves idle (see core.cpu_threads): far faster on a busy machine."""
     note = cpu_threads.use_free_cores()

@@ -8,15 +8,14 @@ import platform
 from .. import __version__
 from ..core.dataset_files import mnist_present
 from ..core.paths import bundled_model_path, default_data_root, user_data_dir
-from .common import check_outputs, print_scores
+from .common import check_outputs, load_predictor, print_scores
 
 
 def cmd_evaluate(args) -> int:
     from ..core.datasets import load_dataset
     from ..core.metrics import evaluate
-    from ..core.predictor import Predictor
 
-    predictor = Predictor.load(args.model, device=args.device)
+    predictor = load_predictor(args.model, args.device)
     data = load_dataset(args.data_dir, args.csv, args.download)
     result = evaluate(predictor.model, data.test_images, data.test_labels, predictor.normalization)
     if args.json:

@@ -10,14 +10,12 @@ from pathlib import Path
 from ..core.atomic_file import write_atomically
 from ..core.images import ImageError, load_image
 from ..core.paths import bundled_model_path
-from .common import EXIT_ERROR, check_outputs
+from .common import EXIT_ERROR, check_outputs, load_predictor
 
 
 def cmd_predict(args) -> int:
     """One line per file; a file that cannot be read gets a one-line error naming it and the rest go on."""
-    from ..core.predictor import Predictor
-
-    predictor = Predictor.load(args.model, device=args.device)
+    predictor = load_predictor(args.model, args.device)
     failures = 0
     for name in args.images:
         try:
