@@ -114,3 +114,24 @@ def test_offline_the_train_tab_message_says_what_to_do_in_the_app(monkeypatch, t
     assert "train-images-idx3-ubyte.gz" in message and "unreachable" in message
     assert '"MNIST in a local folder"' in message and "Connect to the internet" in message
     assert "--" not in message and "DIGITPAD_DATA_DIR" not in message  # no command-line flag in the app
+
+
+def test_the_download_command_checks_the_files_already_there(mnist_root, tmp_path):
+    """A good copy is said to be there; a damaged one (truncated here) is named, and kept for the person to remove:
+    downloading fetches only missing files, so it would never be mended."""
+    from cli_runner import digitpad
+
+    assert digitpad("download", "--data-dir", str(mnist_root)).stdout.startswith("MNIST is in ")
+    good, raw = mnist_root / "MNIST" / "raw", tmp_path / "MNIST" / "raw"
+    if not all((good / name).is_file() for name in FILES):
+        pytest.skip("the MNIST copy here is gzipped only")
+    raw.mkdir(parents=True)
+    for name in FILES:
+        (raw / name).symlink_to(good / name)
+    (raw / "t10k-images-idx3-ubyte").unlink()
+    (raw / "t10k-images-idx3-ubyte").write_bytes((good / "t10k-images-idx3-ubyte").read_bytes()[:7_000_000])
+    result = digitpad("download", "--data-dir", str(tmp_path), check=False)
+    assert result.returncode == 1 and result.stderr.startswith(f"digitpad: error: {raw / 't10k-images-idx3-ubyte'}: "
+                                                               "not MNIST's file: 7000000 bytes, expected 7840016")
+    assert "remove it and run `digitpad download` again" in result.stderr
+    assert (raw / "t10k-images-idx3-ubyte").stat().st_size == 7_000_000

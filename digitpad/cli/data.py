@@ -30,8 +30,14 @@ def cmd_personal(args) -> int:
 
 
 def cmd_download(args) -> int:
+    from ..core.dataset_files import DatasetError, mnist_raw_dir
     from ..core.datasets import download_mnist
+    from ..core.mnist_download import damaged
 
+    problems = damaged(mnist_raw_dir(args.data_dir))  # checked first: a damaged file is never fetched again
+    if problems:
+        raise DatasetError(f"{'; '.join(problems)}. digitpad does not replace files it did not write: remove "
+                           f"{'it' if len(problems) == 1 else 'them'} and run `digitpad download` again")
     print(f"MNIST is in {download_mnist(args.data_dir, _print_download_progress)}")
     return 0
 

@@ -107,7 +107,33 @@ def _check(compressed: bytes, name: str, length: int, md5: str) -> None:
             content = f.read(length + 1)
     except (OSError, EOFError, zlib.error) as e:
         raise DownloadError(f"not a whole gzip file ({e})") from None
+    problem = _content_problem(content, length, md5)
+    if problem:
+        raise DownloadError(problem)
+
+
+def _content_problem(content: bytes, length: int, md5: str) -> str | None:
     if len(content) != length:
-        raise DownloadError(f"{len(content)}{'+' if len(content) > length else ''} bytes, expected {length}")
+        return f"{len(content)}{'+' if len(content) > length else ''} bytes, expected {length}"
     if hashlib.md5(content).hexdigest() != md5:
-        raise DownloadError(f"checksum mismatch (MD5 {hashlib.md5(content).hexdigest()}, expected {md5})")
+        return f"checksum mismatch (MD5 {hashlib.md5(content).hexdigest()}, expected {md5})"
+    return None
+
+
+def damaged(raw: str | os.PathLike, files: dict = FILES) -> list[str]:
+    """What is wrong with the files `raw` already holds (the plain file, read before a .gz, else the .gz): each
+    must be MNIST's to the byte, as a download's are. Downloading fetches only missing files, so a damaged one
+    would otherwise stay."""
+    raw, problems = Path(raw), []
+    for name, (length, md5) in files.items():
+        path = next((p for p in (raw / name, raw / f"{name}.gz") if p.is_file()), None)
+        if path is None:
+            continue
+        try:
+            with (gzip.open(path) if path.suffix == ".gz" else open(path, "rb")) as f:
+                problem = _content_problem(f.read(length + 1), length, md5)
+        except (OSError, EOFError, zlib.error) as e:
+            problem = f"cannot be read ({e})"
+        if problem:
+            problems.append(f"{path}: not MNIST's file: {problem}")
+    return problems
