@@ -89,6 +89,18 @@ def test_missing_mnist_says_how_to_get_it(tmp_path):
         load_mnist(tmp_path)
 
 
+def test_a_missing_file_is_named_and_the_test_split_is_read_without_the_training_one(mnist_copy, mnist):
+    """Evaluating reads the test split only: a training file missing or damaged is no reason to refuse it."""
+    (mnist_copy / "MNIST" / "raw" / "train-images-idx3-ubyte.gz").unlink()
+    with pytest.raises(DatasetError) as info:
+        load_mnist(mnist_copy)
+    assert str(info.value) == (f"{mnist_copy / 'MNIST' / 'raw'}: train-images-idx3-ubyte missing (neither plain "
+                               "nor .gz); `digitpad download` fetches what is missing")
+    corrupt(mnist_copy / "MNIST" / "raw" / "train-labels-idx1-ubyte", lambda b: b[:10])
+    test_only = load_dataset(mnist_copy, test_only=True)
+    assert torch.equal(test_only.test_images, mnist.test_images) and len(test_only.train_labels) == 0
+
+
 def test_idx_reader_rejects_other_image_sizes(tmp_path):
     path = tmp_path / "x-idx3-ubyte"
     path.write_bytes((2051).to_bytes(4, "big") + b"".join(n.to_bytes(4, "big") for n in (1, 32, 32)) + bytes(1024))

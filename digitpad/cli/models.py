@@ -16,7 +16,7 @@ def cmd_evaluate(args) -> int:
     from ..core.metrics import evaluate
 
     predictor = load_predictor(args.model, args.device)
-    data = load_dataset(args.data_dir, args.csv, args.download)
+    data = load_dataset(args.data_dir, args.csv, args.download, test_only=True)
     result = evaluate(predictor.model, data.test_images, data.test_labels, predictor.normalization)
     if args.json:
         print(json.dumps({"model": str(predictor.path), **result}))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import torch
 
-from .dataset_files import DatasetError, mnist_present, mnist_raw_dir, read_digit_csv, read_mnist_split
+from .dataset_files import MNIST_FILES, DatasetError, mnist_present, mnist_raw_dir, read_digit_csv, read_mnist_split
 from .paths import DATA_DIR_ENV, default_data_root
 
 
@@ -36,18 +36,28 @@ class DigitData:
                          self.test_images[:test], self.test_labels[:test], self.source)
 
 
-def load_mnist(root: str | os.PathLike | None = None, download: bool = False) -> DigitData:
-    """MNIST from ROOT/MNIST/raw (ROOT defaults to $DIGITPAD_DATA_DIR, then the user data folder)."""
+def load_mnist(root: str | os.PathLike | None = None, download: bool = False,
+               splits: tuple[str, ...] = ("train", "test")) -> DigitData:
+    """MNIST from ROOT/MNIST/raw (ROOT defaults to $DIGITPAD_DATA_DIR, then the user data folder); only the
+    `splits` asked for are read (evaluating needs no training images), the others left empty."""
+    from .mnist_download import missing
+
     root = default_data_root(root)
     raw = mnist_raw_dir(root)
     if download and not mnist_present(root):
         download_mnist(root)
-    if not mnist_present(root):
+    wanted = {name: None for split in splits for name in MNIST_FILES[split][:2]}
+    absent = missing(raw, wanted)
+    if len(absent) == len(wanted):
         raise DatasetError(
             f"{raw}: MNIST is not there. Download it with `digitpad download`, or point digitpad at a "
             f"folder holding MNIST/raw/*-ubyte[.gz] with --data-dir or ${DATA_DIR_ENV}.")
-    splits = [torch.from_numpy(array) for split in ("train", "test") for array in read_mnist_split(raw, split)]
-    return DigitData(*splits, source=f"MNIST ({raw})")
+    if absent:
+        raise DatasetError(f"{raw}: {', '.join(absent)} missing (neither plain nor .gz); `digitpad download` "
+                           "fetches what is missing")
+    empty = torch.zeros(0, 28, 28, dtype=torch.uint8), torch.zeros(0, dtype=torch.int64)
+    read = {split: [torch.from_numpy(array) for array in read_mnist_split(raw, split)] for split in splits}
+    return DigitData(*read.get("train", empty), *read.get("test", empty), source=f"MNIST ({raw})")
 
 
 def download_mnist(root: str | os.PathLike | None = None, progress=None) -> Path:
@@ -74,8 +84,9 @@ def load_digit_csv(path: str | os.PathLike, test_fraction: float = 1 / 7, seed: 
 
 
 def load_dataset(data_dir: str | os.PathLike | None = None, csv: str | os.PathLike | None = None,
-                 download: bool = False) -> DigitData:
-    """The one entry point the CLI and the GUI use: a CSV when given, else MNIST."""
+                 download: bool = False, test_only: bool = False) -> DigitData:
+    """The one entry point the CLI and the GUI use: a CSV when given, else MNIST (its test split only, when
+    `test_only`)."""
     if csv:
         return load_digit_csv(csv)
-    return load_mnist(data_dir, download=download)
+    return load_mnist(data_dir, download=download, splits=("test",) if test_only else ("train", "test"))
