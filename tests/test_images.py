@@ -1,6 +1,7 @@
 """Image files from anywhere: clear errors for bad ones, sensible answers for odd ones, bounded memory."""
 
 import io
+import warnings
 
 import numpy as np
 import pytest
@@ -44,8 +45,8 @@ def test_bomb_is_refused_before_decoding(tmp_path):
     import resource
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    with pytest.raises(ImageError):
-        load_image(tmp_path / "bomb.png")
+    with pytest.raises(ImageError, match=f"too large to open safely \\(limit {MAX_PIXELS:,} pixels"):
+        load_image(tmp_path / "bomb.png")  # the limit said is the one applied, not Pillow's own
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000  # KiB: no 900 MB decode
     assert 30000 * 30000 > MAX_PIXELS
 
@@ -108,3 +109,21 @@ def test_a_float_tiff_is_read_in_its_own_range(tmp_path, bundled, seven, scale):
     image.save(tmp_path / "seven.tif")
     assert bundled.predict(tmp_path / "seven.tif").digit == 7
     assert bundled.predict(image).digit == 7
+
+
+def test_a_float_tiff_with_holes_reads_without_warnings(tmp_path, bundled, seven):
+    """NaN pixels (no measurement, in scientific TIFFs) are no ink, read without numpy's warning on stderr."""
+    array = np.asarray(seven, dtype=np.float32) / 255
+    array[:3, :3] = np.nan
+    Image.fromarray(array, "F").save(tmp_path / "holes.tif")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert bundled.predict(tmp_path / "holes.tif").digit == 7
+
+
+def test_a_photo_with_damaged_exif_reads_without_pillow_s_warning(tmp_path, bundled, seven):
+    exif = b"Exif\x00\x00II*\x00\x08\x00\x00\x00\xff\xff\x12\x01"  # an EXIF block cut short
+    seven.convert("L").save(tmp_path / "seven.jpg", exif=exif, quality=95)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert bundled.predict(tmp_path / "seven.jpg").digit == 7

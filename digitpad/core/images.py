@@ -36,6 +36,7 @@ def load_image(path: str | os.PathLike) -> Image.Image:
             # Pillow's own warning is about the full size, but a JPEG is decoded smaller: the limit below is on
             # what is decoded (a 50- or 108-megapixel phone photo is decoded at 1/8 scale).
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", UserWarning)  # "Corrupt EXIF data" and the like: read, or refused in words
             with Image.open(path) as opened:
                 width, height = opened.size
                 shrink = max(width, height) / FINE_SIDE
@@ -54,7 +55,8 @@ def load_image(path: str | os.PathLike) -> Image.Image:
     except UnidentifiedImageError:
         raise ImageError(f"{path}: not an image file digitpad can read (PNG, JPEG, BMP, GIF, TIFF, WebP...)") from None
     except Image.DecompressionBombError:
-        raise ImageError(f"{path}: too large to open safely (over {2 * Image.MAX_IMAGE_PIXELS:,} pixels)") from None
+        raise ImageError(f"{path}: too large to open safely (limit {MAX_PIXELS:,} pixels; a JPEG is decoded at up "
+                         "to 1/8 of its side)") from None
     except (OSError, SyntaxError, ValueError, TypeError, IndexError, KeyError) as e:
         raise ImageError(f"{path}: damaged or truncated image ({e})") from None
     except MemoryError:
@@ -90,7 +92,7 @@ def _upright(image: Image.Image, orientation: int) -> Image.Image:
 def _eight_bit(image: Image.Image) -> Image.Image:
     """16- and 32-bit greys become 8-bit L (their own range kept); palettes and odd modes become L/RGB(A)."""
     if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I", "F"):
-        array = np.asarray(image)
+        array = np.nan_to_num(np.asarray(image), nan=0.0, posinf=0.0, neginf=0.0)  # a float TIFF's holes: no ink
         peak = float(array.max()) if array.size else 0.0
         if image.mode == "F" and peak <= 1.0:
             top = 1.0  # a float image in [0, 1] (scientific TIFFs)
