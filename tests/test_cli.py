@@ -95,6 +95,8 @@ def test_train_evaluate_export(tmp_path, mnist_root):
     np.testing.assert_allclose(scripted(torch.from_numpy(x)).detach().numpy(), expected, atol=1e-4)
     taken_for_a_model = digitpad("evaluate", str(tmp_path / "quick.torchscript.pt"), check=False)
     assert taken_for_a_model.returncode == 1 and "it is a TorchScript export" in taken_for_a_model.stderr
+    taken_for_a_model = digitpad("evaluate", str(tmp_path / "q.onnx"), check=False)
+    assert taken_for_a_model.returncode == 1 and "it is an ONNX export" in taken_for_a_model.stderr
 
 
 def test_train_refuses_bad_options_without_writing(tmp_path):

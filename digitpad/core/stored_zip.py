@@ -33,9 +33,13 @@ def read_stored_zip(path: Path, expected: str, error: type[Exception],
                 raise refuse("the file is empty")
             if not zipfile.is_zipfile(f):
                 f.seek(0)
-                if f.read(1) == b"\x80":  # the start of a pickle
+                head = f.read(3)
+                if head[:1] == b"\x80":  # the start of a pickle
                     raise error(f"{path}: refused; it is a bare pickle, not a zip file, and a pickle can run code, "
                                 "so it was not loaded")
+                if head[:1] == b"\x08" and head[2:] == b"\x12":  # an ONNX model: its IR version, then its producer
+                    raise refuse("it is an ONNX export, made for other programs; digitpad loads the checkpoints "
+                                 "that training and the app save")
                 raise refuse("it is another kind of file, or a damaged one; digitpad reads only its own zip "
                              "formats and never runs code from a file")
             try:
