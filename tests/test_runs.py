@@ -126,7 +126,8 @@ def test_an_unwritable_record_does_not_stop_training(small, tmp_path):
     events = run(recorder, train(settings, small), small)
     warnings = [e.text for e in events if isinstance(e, Message) and "could not be written" in e.text]
     assert len(warnings) == 1 and str(blocked / "runs") in warnings[0] and "training goes on" in warnings[0]
-    assert type(events[-1]).__name__ == "Finished"
+    assert not any(isinstance(e, Message) and "recording this run" in e.text for e in events), "it is not"
+    assert type(events[-1]).__name__ == "Finished" and not recorder.recording
 
 
 def test_damaged_records_are_skipped_with_a_note(small, tmp_path):

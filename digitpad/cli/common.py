@@ -89,7 +89,7 @@ def settings_given(args, settings) -> dict:
 def save_model(recorder, checkpoint, path: str) -> None:
     """Save the run's model and note it in the run's record; a record that cannot be updated is only mentioned."""
     problem = recorder.store.keep_model(recorder.id, checkpoint, path)
-    if problem:
+    if problem and recorder.recording:  # else the record's failure was said when it happened
         print(f"digitpad: the run record was not updated with the saved model: {problem}", file=sys.stderr)
 
 

@@ -323,6 +323,11 @@ class RunRecorder:
         self._bin: list[tuple[float, float]] = []
         self._write_failed = False
 
+    @property
+    def recording(self) -> bool:
+        """False once the record could not be written (said once, as a message, when it happened)."""
+        return not self._write_failed
+
     @classmethod
     def for_training(cls, config: TrainConfig, **options) -> RunRecorder:
         return cls(TRAIN, config.to_dict(), config.arch, preset_of(config), config.epochs, **options)
@@ -352,7 +357,8 @@ class RunRecorder:
             yield Message(f"TensorBoard log in {self._log.folder} (view: tensorboard --logdir "
                           f"{self.tensorboard_root})")
         yield from self._saved()
-        yield Message(f"recording this run as {record.id}")
+        if self.recording:
+            yield Message(f"recording this run as {record.id}")
         try:
             for event in events:
                 yield from self._observe(event)
