@@ -162,6 +162,13 @@ class DrawingCanvas(QWidget):
         if self._strokes and self._current is None:
             self._commit([])
 
+    def revert(self) -> None:
+        """Take back the last change, not to be redone and without `changed`: an opened file that could not be
+        read gives back the drawing its open cleared, and the caller says so."""
+        if self._undo and self._current is None:
+            self._strokes = self._undo.pop()
+            self.update()
+
     def resizeEvent(self, event) -> None:
         self._fit_drawing_to_height()
         super().resizeEvent(event)

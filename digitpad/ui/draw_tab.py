@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from functools import partial
 
-from PySide6.QtCore import QRectF, QSettings, QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QRectF, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
@@ -274,9 +274,7 @@ class DrawTab(QWidget):
             note = f"Could not read {os.path.basename(self._image_path)}"
             if self._open_cleared_drawing:
                 self._show_file(None)
-                with QSignalBlocker(self.canvas):  # the drawing back as it was, the reason left on show
-                    self.canvas.undo()
-                self.canvas.update()
+                self.canvas.revert()  # the drawing back as it was, the reason left on show
                 self._update_buttons()
                 note += "; the drawing is as it was"
             self.source_label.setText(note)

@@ -111,6 +111,7 @@ def test_bad_image_files_get_a_clear_message_and_the_app_goes_on(window, qtbot, 
     assert panel.bars.probabilities() is None and panel.model_input.image() is None, "the 4's answer is gone"
     assert not window.draw_tab.correction.isEnabled(), "no 'Right, a 4' offered for a file that was not read"
     assert len(window.draw_tab.canvas.strokes()) == len(STYLES[4]["closed"]), "the drawing the open cleared is back"
+    assert not window.draw_tab.redo_button.isEnabled(), "as it was: no Redo clearing it again"
     assert window.draw_tab.source_label.text() == "Could not read bad.png; the drawing is as it was"
     pause(300)
     assert message in panel.caption.text(), "the reason stays on show until the person draws again"
