@@ -31,9 +31,15 @@ class DigitGallery(QListWidget):
         self.setSelectionMode(QAbstractItemView.NoSelection)
         self.setAccessibleName(name)
 
+    def one_row_height(self) -> int:
+        """The height that shows one row of cells whole."""
+        return self.gridSize().height() + 2 * self.frameWidth() + 4
+
     def set_digits(self, digits: list[tuple]) -> None:
-        """(image uint8 28x28, caption, tooltip) for each digit."""
+        """(image uint8 28x28, caption, tooltip) for each digit; a caption may take two lines (the cells grow)."""
         self.clear()
+        lines = max((caption.count("\n") + 1 for _, caption, _ in digits), default=1)
+        self.setGridSize(QSize(28 * GALLERY_SCALE + 34, 28 * GALLERY_SCALE + 12 + lines * self.fontMetrics().height()))
         for image, caption, tooltip in digits:
             item = QListWidgetItem(digit_icon(image), caption)
             item.setToolTip(tooltip)

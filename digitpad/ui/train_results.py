@@ -206,7 +206,7 @@ class ResultsView(QWidget):
         self.finetune_summary.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.finetune_summary.setAccessibleName("Fine-tuning before and after")
         self.held_out = DigitGallery("Your held-out digits, before and after")
-        self.held_out.setFixedHeight(self.held_out.gridSize().height() + 2 * self.held_out.frameWidth() + 4)
+        self.held_out.setFixedHeight(self.held_out.one_row_height())
         self.finetune_box = QWidget()
         finetune_layout = QVBoxLayout(self.finetune_box)
         finetune_layout.setContentsMargins(0, 0, 0, 0)
@@ -235,7 +235,7 @@ class ResultsView(QWidget):
         layout.addLayout(buttons)
         layout.addLayout(self.tables, 3)
         layout.addWidget(self.gallery_title)
-        self.gallery.setMinimumHeight(self.gallery.gridSize().height() + 2 * self.gallery.frameWidth() + 4)
+        self.gallery.setMinimumHeight(self.gallery.one_row_height())
         layout.addWidget(self.gallery, 1)
         # In a small window (or at 200% scaling) the page scrolls instead of squeezing the matrix and table
         scroll = QScrollArea()
@@ -295,12 +295,13 @@ class ResultsView(QWidget):
                 for image, true, before, after in zip(report.held_out_images, report.held_out_labels, report.before,
                                                       report.after)]
         # when the held-out check cannot tell, the digits it learnt from too, marked as trained on
-        learnt = [(image, f"{true}: {before} → {after} {'✓' if after == true else '✗'} trained on",
+        learnt = [(image, f"{true}: {before} → {after} {'✓' if after == true else '✗'}\ntrained on",
                    f"Your {true}, one it learnt from (so not a fair check): read as {before} before and as "
                    f"{after} after")
                   for image, true, before, after in zip(report.learn_images, report.learn_labels, report.learn_before,
                                                         report.learn_after)] if report.too_small_to_tell else []
         self.held_out.set_digits(held + learnt)
+        self.held_out.setFixedHeight(self.held_out.one_row_height())  # two-line captions make taller cells
         self.held_out.setVisible(bool(held or learnt))
 
     def set_note(self, text: str, error: bool = False) -> None:

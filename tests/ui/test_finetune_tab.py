@@ -188,5 +188,10 @@ def test_the_digits_a_fine_tune_trained_on_say_whether_they_are_read_right_now(q
     qtbot.addWidget(results)
     results.show_finetune(report)
     captions = [results.held_out.item(i).text() for i in range(results.held_out.count())]
-    assert captions == ["8: 8 → 8 ✓", "8: 8 → 8 ✓", "8: 0 → 8 ✓ trained on", "5: 6 → 6 ✗ trained on",
-                        "5: 5 → 5 ✓ trained on"], "a digit still misread after is marked so, trained on or not"
+    assert captions == ["8: 8 → 8 ✓", "8: 8 → 8 ✓", "8: 0 → 8 ✓\ntrained on", "5: 6 → 6 ✗\ntrained on",
+                        "5: 5 → 5 ✓\ntrained on"], "a digit still misread after is marked so, trained on or not"
+    gallery, metrics = results.held_out, results.held_out.fontMetrics()
+    assert all(metrics.horizontalAdvance(line) < gallery.gridSize().width() for text in captions
+               for line in text.splitlines()), "each line fits its cell: nothing cut to '...'"
+    assert gallery.gridSize().height() >= gallery.iconSize().height() + 2 * metrics.height()
+    assert gallery.height() >= gallery.gridSize().height(), "the row shown whole"
