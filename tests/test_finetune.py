@@ -345,6 +345,7 @@ def test_cli_finetune(tmp_path, boxy_eights, mnist):
     assert tuned.finetune["held_out"] == 2 and tuned.finetune["forgot"] is False and forgot.finetune["forgot"]
     assert tuned.config["finetune"]["steps"] == 40 and tuned.config["train_limit"] > 0, "the settings trained with"
     assert tuned.settings_summary().endswith(": 40 steps, lr 0.0005")
+    assert tuned.data_summary() == f"MNIST, first {tuned.config['train_limit']:,} + pen drawings + your digits"
 
     insisted = digitpad("finetune", "--personal", "mine.pt", "--out", "forgot.pt", "--steps", "12", "--lr", "0.3",
                         "--csv", "small.csv", "--device", "cpu", "--force", cwd=tmp_path)

@@ -181,7 +181,9 @@ class RunRecord:
         elif source.startswith("CSV (") and source.endswith(")"):
             source = Path(source[5:-1]).name
         limit = self.config.get("train_limit")
-        return f"{source}, first {limit:,}" if isinstance(limit, int) else source
+        summary = f"{source}, first {limit:,}" if isinstance(limit, int) else source
+        # a fine-tune also trains on pen drawings and the person's digits: its results count all of them
+        return f"{summary} + pen drawings + your digits" if self.kind == FINETUNE else summary
 
     def settings_summary(self) -> str:
         """The preset's name, or the settings that make a custom recipe."""
