@@ -69,7 +69,7 @@ class Checkpoint:
             return None
         count, source = self.metrics.get("count"), self.metrics.get("dataset")
         if isinstance(source, str) and source.startswith("CSV"):
-            return f"{self.accuracy:.2%} on {count:,} test images of a CSV" if count else f"{self.accuracy:.2%} on a CSV"
+            return f"{self.accuracy:.2%} on {f'{count:,} test images of ' if count else ''}a CSV"
         if count is not None and count < MNIST_FILES["test"][2]:
             return f"{self.accuracy:.2%} on {count:,} MNIST test images"
         return f"{self.accuracy:.2%} on MNIST test"

@@ -371,7 +371,8 @@ class TrainTab(QWidget):
         self.form.preset.blockSignals(False)
         self.form.set_config(record.train_config())
         scored = (record.metrics or {}).get("count")
-        test_images = self.form.test_images() if scored is None else None if scored == MNIST_FILES["test"][2] else scored
+        whole_test = MNIST_FILES["test"][2]
+        test_images = self.form.test_images() if scored is None else None if scored == whole_test else scored
         self.form.set_data(DatasetChoice.of_source(record.data), test_images)
 
     # --- results ---------------------------------------------------------------------------------

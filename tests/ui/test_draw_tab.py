@@ -6,8 +6,8 @@ import re
 import numpy as np
 import pytest
 import torch
-from digit_strokes import STYLES, place
 from dialog_answers import answer_dialog
+from digit_strokes import STYLES, place
 from drawing import draw, pause, settle
 from hostile_files import bomb_png
 from message_boxes_shown import shown_box
