@@ -163,6 +163,7 @@ def test_an_output_that_is_the_commands_own_input_is_refused(tmp_path, digit_fil
     for args, said in (
             (["export", str(model), "--format", "onnx", "--out", str(model)], "this command's input"),
             (["explain", str(image), "--out", str(image)], "this command's input"),
+            (["explain", str(image), "--model", str(model), "--out", str(model)], "this command's input"),
             (["train", "--csv", str(csv), "--out", str(csv)], "this command's input"),
             (["train", "--csv", str(csv), "--out", str(tmp_path / "m.pt"), "--metrics-csv", str(csv)],
              "this command's input"),

@@ -70,7 +70,7 @@ def cmd_explain(args) -> int:
     from ..core.predictor import Predictor
     from ..core.preprocess import shown_view
 
-    check_outputs(args.out, inputs=(args.image,))
+    check_outputs(args.out, inputs=(args.image, args.model))
     checkpoint = Checkpoint.load(args.model or bundled_model_path())
     try:
         found = find_ink(load_image(args.image), args.ink)  # the ink `predict` reads, not the whole photo
