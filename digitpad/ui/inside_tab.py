@@ -377,10 +377,12 @@ class InsideTab(QWidget):
         """"Why not" offers every digit but the answer; a digit chosen that became the answer gives way to the
         runner-up, which the picture then shows (the combo showed the digit, the picture another). No reading:
         no runner-up to name."""
-        if reading is not None and self.other_choice.currentData() not in (None, reading.other):
+        if reading is not None and self.other_choice.currentData() == reading.answer:
             with QSignalBlocker(self.other_choice):
                 self.other_choice.setCurrentIndex(0)
-        self.other_choice.setItemText(0, "the runner-up" if reading is None else f"{reading.other}, the runner-up")
+        ranked = [] if reading is None else sorted(range(10), key=lambda digit: reading.probabilities[digit])
+        runner_up = ranked[-2] if ranked else None  # reading.other is the digit chosen, when one is
+        self.other_choice.setItemText(0, "the runner-up" if runner_up is None else f"{runner_up}, the runner-up")
         for digit in range(10):
             self.other_choice.model().item(digit + 1).setEnabled(reading is None or digit != reading.answer)
 

@@ -92,11 +92,14 @@ def test_click_a_map_and_ask_why_not(window, qtbot):
     qtbot.mouseClick(inside.input_view, Qt.LeftButton)  # the input takes it away again
     assert not inside.input_view.has_overlay()
 
-    other = next(d for d in range(10) if d not in (7, inside.reading.other))
+    runner_up = inside.reading.other
+    other = next(d for d in range(10) if d not in (7, runner_up))
     before = inside.updates
     inside.other_choice.setCurrentIndex(inside.other_choice.findData(other))
     qtbot.waitUntil(lambda: inside.updates > before and inside.reading.other == other, timeout=10_000)
     assert inside.why_not_caption.text() == f"why 7, not {other}"
+    assert inside.other_choice.itemText(0) == f"{runner_up}, the runner-up", "still the runner-up, not the choice"
+    assert inside.other_choice.currentData() == other
     items = inside.other_choice.model()
     assert not items.item(inside.other_choice.findData(7)).isEnabled(), "no 'why 7, not 7' to choose"
 
