@@ -1,5 +1,7 @@
 """The Train tab's data choice made again from what a run recorded (its Runs page's "Same settings again")."""
 
+from hostile_files import digit_csv
+
 from digitpad.core.dataset_files import mnist_raw_dir
 from digitpad.core.datasets import load_dataset
 from digitpad.ui.dataset_choice import CSV, DEFAULT, FOLDER, DatasetChoice
@@ -13,3 +15,13 @@ def test_a_recorded_source_gives_the_choice_that_loads_it_again(tmp_path, mnist_
     assert DatasetChoice.of_source("CSV (/home/me/train (2).csv)") == DatasetChoice(CSV, "/home/me/train (2).csv")
     assert DatasetChoice.of_source("something else") == DatasetChoice(DEFAULT)
     assert mnist_raw_dir().resolve() == mnist_raw_dir(mnist_root).resolve()
+
+
+def test_a_source_given_by_a_relative_path_is_recorded_whole(tmp_path, monkeypatch):
+    """`digitpad train --csv digits.csv` in one folder, "Same settings again" in an app started in another."""
+    (tmp_path / "digits.csv").write_text(digit_csv(20))
+    monkeypatch.chdir(tmp_path)
+    source = load_dataset(csv="digits.csv").source
+    monkeypatch.chdir("/")
+    assert DatasetChoice.of_source(source) == DatasetChoice(CSV, str(tmp_path / "digits.csv"))
+    assert DatasetChoice.of_source(source).problem() is None
