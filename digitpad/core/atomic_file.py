@@ -120,13 +120,15 @@ def _new_temporary(path: Path) -> tuple[Path, int]:
 
 
 def _keep_mode(path: Path, fd: int) -> None:
-    """Give the new file the permissions of the one it replaces: a set made private (0600) stays private."""
+    """Give the new file the permissions of the one it replaces: a set made private (0600) stays private. A new
+    file keeps what the umask gave it; on Windows (a read-only flag only) and where a disk refuses chmod, the save
+    goes on as before."""
+    if os.name == "nt":
+        return
     try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
+        os.fchmod(fd, stat.S_IMODE(os.stat(path).st_mode))
     except OSError:
-        return  # a new file: the umask decided
-    if hasattr(os, "fchmod"):  # POSIX; Windows keeps only a read-only flag
-        os.fchmod(fd, mode)
+        pass
 
 
 def _sync_folder(folder: Path) -> None:
@@ -152,8 +154,8 @@ def write_atomically(path: str | os.PathLike, data: bytes | memoryview | Callabl
     remove_stale_temporaries(path)
     tmp, fd = _new_temporary(path)
     try:
-        _keep_mode(path, fd)
         with open(fd, "wb") as f:
+            _keep_mode(path, f.fileno())
             if callable(data):
                 data(f)
             else:
