@@ -125,6 +125,7 @@ def test_kaggle_csv_round_trip(tmp_path, mnist):
 @pytest.mark.parametrize("rows,message", [
     ([[1] + [0] * 784, [2] + [0] * 783], "bad.csv: line 3 has 784 values, expected 785 (label + 784 pixels)"),
     ([[1] + [0] * 784] * 99 + [[1] + [0] * 783 + ["x"]], "bad.csv: line 101, value 785: 'x' is not a number"),
+    ([["# a note"], [1] + [0] * 784], "bad.csv: line 2 has 1 values, expected 785 (label + 784 pixels)"),
     ([[1] + [0] * 783 + [256]], "bad.csv: line 2: pixel value not a whole number from 0 to 255"),
     ([[1] + [0] * 784, [1] + [12.5] + [0] * 783], "bad.csv: line 3: pixel value not a whole number from 0 to 255"),
     ([[1] + [0] * 784, [12] + [0] * 784], "bad.csv: line 3: label not a whole number from 0 to 9"),

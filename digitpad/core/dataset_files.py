@@ -162,10 +162,10 @@ def read_digit_csv(path: str | os.PathLike, max_rows: int = MAX_SAMPLES) -> tupl
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)  # an empty body is reported below
                 try:
-                    rows = np.loadtxt(_csv_lines(f, path, max_rows), delimiter=",", dtype=np.int32, ndmin=2)
+                    rows = np.loadtxt(_csv_lines(f, path, max_rows), delimiter=",", dtype=np.int32, ndmin=2, comments=None)
                 except ValueError:  # values written with decimals, as spreadsheets may: read again, 6x slower
                     f.seek(body)
-                    rows = np.loadtxt(_csv_lines(f, path, max_rows), delimiter=",", dtype=np.float32, ndmin=2)
+                    rows = np.loadtxt(_csv_lines(f, path, max_rows), delimiter=",", dtype=np.float32, ndmin=2, comments=None)
     except (OSError, UnicodeDecodeError) as e:
         raise DatasetError(f"{path}: cannot be read ({e.strerror if isinstance(e, OSError) and e.strerror else e})"
                            ) from None
