@@ -133,5 +133,5 @@ def test_the_download_command_checks_the_files_already_there(mnist_root, tmp_pat
     result = digitpad("download", "--data-dir", str(tmp_path), check=False)
     assert result.returncode == 1 and result.stderr.startswith(f"digitpad: error: {raw / 't10k-images-idx3-ubyte'}: "
                                                                "not MNIST's file: 7000000 bytes, expected 7840016")
-    assert "remove it and run `digitpad download` again" in result.stderr
+    assert "mend or remove it and run `digitpad download` again" in result.stderr
     assert (raw / "t10k-images-idx3-ubyte").stat().st_size == 7_000_000

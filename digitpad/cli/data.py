@@ -36,7 +36,7 @@ def cmd_download(args) -> int:
 
     problems = damaged(mnist_raw_dir(args.data_dir))  # checked first: a damaged file is never fetched again
     if problems:
-        raise DatasetError(f"{'; '.join(problems)}. digitpad does not replace files it did not write: remove "
+        raise DatasetError(f"{'; '.join(problems)}. digitpad does not replace files it did not write: mend or remove "
                            f"{'it' if len(problems) == 1 else 'them'} and run `digitpad download` again")
     print(f"MNIST is in {download_mnist(args.data_dir, _print_download_progress)}")
     return 0

@@ -133,7 +133,8 @@ def damaged(raw: str | os.PathLike, files: dict = FILES) -> list[str]:
             with (gzip.open(path) if path.suffix == ".gz" else open(path, "rb")) as f:
                 problem = _content_problem(f.read(length + 1), length, md5)
         except (OSError, EOFError, zlib.error) as e:
-            problem = f"cannot be read ({e})"
+            problems.append(f"{path}: cannot be read ({e.strerror if isinstance(e, OSError) and e.strerror else e})")
+            continue
         if problem:
             problems.append(f"{path}: not MNIST's file: {problem}")
     return problems
