@@ -55,8 +55,8 @@ def load_image(path: str | os.PathLike) -> Image.Image:
     except UnidentifiedImageError:
         raise ImageError(f"{path}: not an image file digitpad can read (PNG, JPEG, BMP, GIF, TIFF, WebP...)") from None
     except Image.DecompressionBombError:
-        raise ImageError(f"{path}: too large to open safely (limit {MAX_PIXELS:,} pixels; a JPEG is decoded at up "
-                         "to 1/8 of its side)") from None
+        raise ImageError(f"{path}: too large to open safely (over {2 * Image.MAX_IMAGE_PIXELS:,} pixels, more than "
+                         "any file digitpad opens)") from None
     except (OSError, SyntaxError, ValueError, TypeError, IndexError, KeyError) as e:
         raise ImageError(f"{path}: damaged or truncated image ({e})") from None
     except MemoryError:
