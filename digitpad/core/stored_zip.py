@@ -25,6 +25,9 @@ def read_stored_zip(path: Path, expected: str, error: type[Exception],
     def refuse(why: str) -> Exception:
         return error(f"{path}: not {expected} ({why})")
 
+    def an_export(kind: str) -> Exception:
+        return refuse(f"it is {kind} export, made for other programs; digitpad reads {expected} here")
+
     try:
         # a Python file object: non-UTF-8 names work, and the loader never reopens it
         with opening(path, error), open(path, "rb") as f:
@@ -38,8 +41,7 @@ def read_stored_zip(path: Path, expected: str, error: type[Exception],
                     raise error(f"{path}: refused; it is a bare pickle, not a zip file, and a pickle can run code, "
                                 "so it was not loaded")
                 if head[:1] == b"\x08" and head[2:] == b"\x12":  # an ONNX model: its IR version, then its producer
-                    raise refuse("it is an ONNX export, made for other programs; digitpad loads the checkpoints "
-                                 "that training and the app save")
+                    raise an_export("an ONNX")
                 raise refuse("it is another kind of file, or a damaged one; digitpad reads only its own zip "
                              "formats and never runs code from a file")
             try:
@@ -48,8 +50,7 @@ def read_stored_zip(path: Path, expected: str, error: type[Exception],
             except (zipfile.BadZipFile, ValueError, OSError, EOFError):
                 raise refuse("it is a damaged zip file") from None
             if any("/code/__torch__/" in e.filename for e in entries):
-                raise refuse("it is a TorchScript export, made for other programs; digitpad loads the checkpoints "
-                             "that training and the app save")
+                raise an_export("a TorchScript")
             if any(e.compress_type != zipfile.ZIP_STORED for e in entries) or sum(e.file_size for e in entries) > size:
                 raise refuse("its parts are compressed, which digitpad never does")
             try:  # every part against its stored checksum: bytes changed on disk are caught here, not read as weights
