@@ -99,6 +99,16 @@ def test_a_point_tucked_under_a_digit_s_overhang_is_still_a_point(bundled, digit
     assert reading.separators[0].box[0] < reading.digits[0].box[0] + reading.digits[0].box[2], "under the overhang"
 
 
+@pytest.mark.parametrize("length", [24, 30, 40])
+def test_a_short_dash_is_a_dash(bundled, length):
+    """People draw a minus or a phone number's dash short: 12-20% of the digits' height (200 px) is a dash still
+    (down to 0.2 only, "555-1234" read as "5551234"; benchmarks/short_dashes.py)."""
+    dash = [[(420.0 - length / 2, 160.0), (420.0 + length / 2, 162.0)]]
+    assert bundled.read_number_strokes(write(FIVE, FIVE) + dash + write(ONE, TWO, x=460), PAD).text == "55-12"
+    minus = [[(30.0, 160.0), (30.0 + length, 161.0)]]
+    assert bundled.read_number_strokes(minus + write(FIVE, x=40 + length + 20), PAD).text == "-5"
+
+
 def test_one_separator_in_a_gap_and_none_beside_a_digit_left_out(bundled):
     two_points = bundled.read_number_strokes(write(ONE, ".", ".", TWO), PAD)
     assert two_points.text == "1.2" and len(two_points.separators) == 1

@@ -67,8 +67,10 @@ def write(*items, x=40.0, gap=40.0, height=200.0, y=60.0):
 
 def written_number(text: str, rng: np.random.Generator, pad_height: int = 320, gaps=(0.08, 0.5),
                    touch_share: float = 0.25, join_share: float = 0.3, size_change: float = 0.15,
-                   baseline_drift: float = 0.08, slant: float = 0.12, tilt: float = 6.0, wobble: float = 0.03):
-    """(strokes, pad size): `text` (digits, and "." "," "-" ":" between them) written on a wide pad (at least 3:1).
+                   baseline_drift: float = 0.08, slant: float = 0.12, tilt: float = 6.0, wobble: float = 0.03,
+                   dash_width=(0.25, 0.55)):
+    """(strokes, pad size): `text` (digits, and "." "," "-" ":" between them) written on a wide pad (at least 3:1);
+    a dash is `dash_width` of the digits' height long.
 
     Each gap is drawn from `gaps` (a share of the digit height), except that with `touch_share`
     a digit touches the one before (their ink overlaps a little); a touching pair is drawn as one
@@ -86,7 +88,7 @@ def written_number(text: str, rng: np.random.Generator, pad_height: int = 320, g
             left = x + rng.uniform(*SEPARATOR_GAPS) * height
             drift = top + rng.uniform(-baseline_drift, baseline_drift) * height
             marks = [_separator(".", rng, height), _separator(".", rng, height, 0.35)] if char == ":" else [
-                _separator(char, rng, height)]
+                _separator(char, rng, height, dash_width=dash_width)]
             strokes += [[(u + left, v + drift) for u, v in mark] for mark in marks]
             x, separator_gap = _ink_right(strokes[-len(marks):]), rng.uniform(*SEPARATOR_GAPS) * height
             continue
@@ -111,10 +113,11 @@ def written_number(text: str, rng: np.random.Generator, pad_height: int = 320, g
     return strokes, (width, pad_height)
 
 
-def _separator(char: str, rng: np.random.Generator, height: float, dot_at: float = 0.95) -> list[tuple[float, float]]:
+def _separator(char: str, rng: np.random.Generator, height: float, dot_at: float = 0.95,
+               dash_width=(0.25, 0.55)) -> list[tuple[float, float]]:
     """One stroke of a ".", "," or "-" as a hand writes it after a digit of `height`, from x = 0, the digits' top
     at y = 0: a dot is a tap that moves a little (about `dot_at` of the height down; a colon is two), a comma a
-    short tail down to the left, a dash a sloping bar."""
+    short tail down to the left, a dash a sloping bar `dash_width` of the height long."""
     if char == ".":
         r, y = rng.uniform(0.01, 0.035) * height, rng.uniform(dot_at - 0.05, dot_at + 0.05) * height
         turn = rng.uniform(0, 2 * math.pi)
@@ -123,7 +126,7 @@ def _separator(char: str, rng: np.random.Generator, height: float, dot_at: float
         top, reach = rng.uniform(0.88, 0.98) * height, rng.uniform(0.2, 0.35) * height
         lean = rng.uniform(0.03, 0.1) * height
         return [(lean * (1 - t * t), top + reach * t) for t in np.linspace(0, 1, 8)]
-    width, y = rng.uniform(0.25, 0.55) * height, rng.uniform(0.4, 0.6) * height
+    width, y = rng.uniform(*dash_width) * height, rng.uniform(0.4, 0.6) * height
     slope = rng.uniform(-0.08, 0.08) * width
     return [(width * t, y + slope * t) for t in np.linspace(0, 1, 10)]
 
