@@ -268,3 +268,15 @@ def test_a_photo_stays_and_is_read_the_other_way_when_the_mode_changes(window, q
     qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
     assert tab.panel.digit_label.text() == "7" and tab.source_label.text() == ""
     tab.number_toggle.setChecked(False)
+
+
+def test_a_file_that_cannot_be_read_gives_the_number_back(number_tab, qtbot, tmp_path):
+    tab = number_tab
+    draw(tab.canvas, number_strokes((2, "curved"), (0, "oval")), spacing=8, pace_ms=5)
+    assert settle_number(qtbot, tab) == "20"
+    drawn = tab.canvas.strokes()
+    (tmp_path / "notes.png").write_bytes(b"not an image")
+    tab.open_image(tmp_path / "notes.png")
+    settle_number(qtbot, tab)
+    assert tab.canvas.strokes() == drawn and "not an image file" in tab.number_view.caption.text()
+    assert tab.source_label.text() == "Could not read notes.png; the drawing is as it was"
