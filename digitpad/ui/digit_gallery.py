@@ -25,11 +25,15 @@ class DigitGallery(QListWidget):
         super().__init__(parent)
         self.setViewMode(QListView.IconMode)
         self.setIconSize(QSize(28 * GALLERY_SCALE, 28 * GALLERY_SCALE))
-        self.setGridSize(QSize(28 * GALLERY_SCALE + 34, 28 * GALLERY_SCALE + 26))
+        self._fit_cells(1)
         self.setResizeMode(QListView.Adjust)
         self.setMovement(QListView.Static)
         self.setSelectionMode(QAbstractItemView.NoSelection)
         self.setAccessibleName(name)
+
+    def _fit_cells(self, lines: int) -> None:
+        """Cells with room for a digit and `lines` lines of caption under it."""
+        self.setGridSize(QSize(28 * GALLERY_SCALE + 34, 28 * GALLERY_SCALE + 12 + lines * self.fontMetrics().height()))
 
     def one_row_height(self) -> int:
         """The height that shows one row of cells whole."""
@@ -38,8 +42,7 @@ class DigitGallery(QListWidget):
     def set_digits(self, digits: list[tuple]) -> None:
         """(image uint8 28x28, caption, tooltip) for each digit; a caption may take two lines (the cells grow)."""
         self.clear()
-        lines = max((caption.count("\n") + 1 for _, caption, _ in digits), default=1)
-        self.setGridSize(QSize(28 * GALLERY_SCALE + 34, 28 * GALLERY_SCALE + 12 + lines * self.fontMetrics().height()))
+        self._fit_cells(max((caption.count("\n") + 1 for _, caption, _ in digits), default=1))
         for image, caption, tooltip in digits:
             item = QListWidgetItem(digit_icon(image), caption)
             item.setToolTip(tooltip)
