@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from PySide6.QtCore import QLocale
 from PySide6.QtGui import QDoubleValidator
@@ -10,10 +11,12 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLab
 
 
 def read_number(edit: QLineEdit) -> float:
-    """The number typed; a decimal comma (0,004, as many countries write it) is read as the point."""
+    """The number typed; a decimal comma (0,004, as many countries write it) is read as the point, but not one
+    that could separate thousands (1,000 is refused, not read as 1)."""
     text = edit.text().strip()
+    decimal_comma = re.fullmatch(r"\d*,\d+", text) and not re.fullmatch(r"[1-9]\d{0,2},\d{3}", text)
     try:
-        return float(text.replace(",", ".") if text.count(",") == 1 and "." not in text else text)
+        return float(text.replace(",", ".") if decimal_comma else text)
     except ValueError:
         return math.nan  # reported by the config's problems() like any other out-of-range value
 

@@ -207,6 +207,9 @@ def test_invalid_values_are_refused_with_their_reasons(tab, qtbot):
     form.lr.clear()
     qtbot.keyClicks(form.lr, "0,004")  # a decimal comma, as many write it
     assert form.config().lr == 0.004 and tab.start_button.isEnabled()
+    form.lr.clear()
+    qtbot.keyClicks(form.lr, "1,000")  # a thousand, or one? Refused, not read as 1
+    assert not tab.start_button.isEnabled() and "Learning rate must be above 0" in tab.problems.text()
 
 
 def test_presets_fill_the_form_and_edits_make_it_custom(tab):
