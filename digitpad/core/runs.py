@@ -182,8 +182,10 @@ class RunRecord:
             source = Path(source[5:-1]).name
         limit = self.config.get("train_limit")
         summary = f"{source}, first {limit:,}" if isinstance(limit, int) else source
+        if self.kind != FINETUNE:
+            return summary
         # a fine-tune also trains on pen drawings and the person's digits: its results count all of them
-        return f"{summary} + pen drawings + your digits" if self.kind == FINETUNE else summary
+        return " + ".join(part for part in (summary, "pen drawings", "your digits") if part)
 
     def settings_summary(self) -> str:
         """The preset's name, or the settings that make a custom recipe."""
