@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from digitpad.core import mnist_download
-from digitpad.core.datasets import DatasetError, download_mnist, load_mnist
+from digitpad.core.datasets import DatasetError, download_mnist, load_dataset, load_mnist
 from digitpad.core.mnist_download import FILES, DownloadError, download_mnist_files
 from digitpad.ui.dataset_choice import DEFAULT, DatasetChoice
 
@@ -135,3 +135,11 @@ def test_the_download_command_checks_the_files_already_there(mnist_root, tmp_pat
                                                                "not MNIST's file: 7000000 bytes, expected 7840016")
     assert "mend or remove it and run `digitpad download` again" in result.stderr
     assert (raw / "t10k-images-idx3-ubyte").stat().st_size == 7_000_000
+
+
+def test_evaluating_downloads_only_the_test_files(gz_folder, serve, monkeypatch, tmp_path):
+    monkeypatch.setattr(mnist_download, "MIRRORS", (serve(gz_folder),))
+    data = load_dataset(tmp_path, download=True, test_only=True)
+    assert len(data.test_labels) == 10_000 and len(data.train_labels) == 0
+    assert sorted(p.name for p in (tmp_path / "MNIST" / "raw").iterdir()) == [
+        "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"], "not the 47 MB of training images"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import torch
 
-from .dataset_files import MNIST_FILES, DatasetError, mnist_present, mnist_raw_dir, read_digit_csv, read_mnist_split
+from .dataset_files import MNIST_FILES, DatasetError, mnist_raw_dir, read_digit_csv, read_mnist_split
 from .paths import DATA_DIR_ENV, default_data_root
 
 
@@ -40,13 +40,13 @@ def load_mnist(root: str | os.PathLike | None = None, download: bool = False,
                splits: tuple[str, ...] = ("train", "test")) -> DigitData:
     """MNIST from ROOT/MNIST/raw (ROOT defaults to $DIGITPAD_DATA_DIR, then the user data folder); only the
     `splits` asked for are read (evaluating needs no training images), the others left empty."""
-    from .mnist_download import missing
+    from .mnist_download import FILES, missing
 
     root = default_data_root(root)
     raw = mnist_raw_dir(root)
-    if download and not mnist_present(root):
-        download_mnist(root)
-    wanted = {name: None for split in splits for name in MNIST_FILES[split][:2]}
+    wanted = {name: FILES[name] for split in splits for name in MNIST_FILES[split][:2]}
+    if download and missing(raw, wanted):
+        download_mnist(root, files=wanted)  # only what is read: evaluating needs no training images
     absent = missing(raw, wanted)
     if len(absent) == len(wanted):
         raise DatasetError(
@@ -61,13 +61,14 @@ def load_mnist(root: str | os.PathLike | None = None, download: bool = False,
     return DigitData(*read.get("train", empty), *read.get("test", empty), source=f"MNIST ({raw.resolve()})")
 
 
-def download_mnist(root: str | os.PathLike | None = None, progress=None) -> Path:
-    """Download MNIST's missing files into ROOT/MNIST/raw (core.mnist_download: no torchvision needed)."""
-    from .mnist_download import DownloadError, download_mnist_files
+def download_mnist(root: str | os.PathLike | None = None, progress=None, files: dict | None = None) -> Path:
+    """Download MNIST's missing files (of `files`, default all four) into ROOT/MNIST/raw (core.mnist_download: no
+    torchvision needed)."""
+    from .mnist_download import FILES, DownloadError, download_mnist_files
 
     raw = mnist_raw_dir(root)
     try:
-        return download_mnist_files(raw, progress)
+        return download_mnist_files(raw, progress, files=FILES if files is None else files)
     except DownloadError as e:
         raise DatasetError(
             f"could not download MNIST into {raw}: {e}. If you are offline, copy the four MNIST files there, or "
