@@ -129,6 +129,7 @@ def test_kaggle_csv_round_trip(tmp_path, mnist):
     ([[1] + [0] * 783 + [256]], "bad.csv: line 2: pixel value not a whole number from 0 to 255"),
     ([[1] + [0] * 784, [1] + [12.5] + [0] * 783], "bad.csv: line 3: pixel value not a whole number from 0 to 255"),
     ([[1] + [0] * 784, [12] + [0] * 784], "bad.csv: line 3: label not a whole number from 0 to 9"),
+    ([[1] + [0] * 784, [""], [""], [12] + [0] * 784], "bad.csv: line 5: label not a whole number from 0 to 9"),
     ([], "bad.csv: has a header but no rows"),
 ])
 def test_bad_csv_rows_are_named_by_the_file_s_line(tmp_path, rows, message):

@@ -116,8 +116,9 @@ def read_mnist_split(raw: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
     return images.copy(), labels.astype(np.int64)
 
 
-def _csv_lines(f, path: Path, max_rows: int):
-    """The file's lines, each read with a bounded length, so a file without newlines is never held whole."""
+def _csv_lines(f, path: Path, max_rows: int, numbers: list[int] | None = None):
+    """The file's lines but blank ones, each read with a bounded length, so a file without newlines is never held
+    whole; the file's line number of each is added to `numbers`, for messages about a row."""
     for number in range(2, max_rows + 3):
         line = f.readline(MAX_CSV_LINE)
         if not line:
@@ -126,17 +127,19 @@ def _csv_lines(f, path: Path, max_rows: int):
             raise DatasetError(f"{path}: line {number} is longer than a row of {CSV_COLUMNS} values can be")
         if number == max_rows + 2:
             raise DatasetError(f"{path}: more than {max_rows:,} rows; digitpad reads at most that many")
-        yield line
+        if line.strip():
+            if numbers is not None:
+                numbers.append(number)
+            yield line
 
 
 def _first_bad_line(path: Path, max_rows: int) -> str:
     """What is wrong with the first row that cannot be read as numbers, by the file's line number."""
     with open(path, encoding="utf-8-sig") as f:
         f.readline(MAX_CSV_LINE)
-        for number, line in enumerate(_csv_lines(f, path, max_rows), start=2):
-            values = line.strip().split(",")
-            if values == [""]:
-                continue  # blank lines are skipped when reading
+        numbers = []
+        for line in _csv_lines(f, path, max_rows, numbers):
+            values, number = line.strip().split(","), numbers[-1]
             if len(values) != CSV_COLUMNS:
                 return f"line {number} has {len(values)} values, expected {CSV_COLUMNS} (label + 784 pixels)"
             for column, value in enumerate(values, start=1):
@@ -158,14 +161,17 @@ def read_digit_csv(path: str | os.PathLike, max_rows: int = MAX_SAMPLES) -> tupl
             if len(header) != CSV_COLUMNS or header[0].strip().lower() != "label":
                 raise DatasetError(f"{path}: expected a header 'label,pixel0,...,pixel783' ({CSV_COLUMNS} "
                                    f"comma-separated columns), found {len(header)} columns starting {header[0][:20]!r}")
-            body = f.tell()
+            body, lines = f.tell(), []
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)  # an empty body is reported below
                 try:
-                    rows = np.loadtxt(_csv_lines(f, path, max_rows), delimiter=",", dtype=np.int32, ndmin=2, comments=None)
+                    rows = np.loadtxt(_csv_lines(f, path, max_rows, lines), delimiter=",", dtype=np.int32,
+                                      ndmin=2, comments=None)
                 except ValueError:  # values written with decimals, as spreadsheets may: read again, 6x slower
                     f.seek(body)
-                    rows = np.loadtxt(_csv_lines(f, path, max_rows), delimiter=",", dtype=np.float32, ndmin=2, comments=None)
+                    lines.clear()
+                    rows = np.loadtxt(_csv_lines(f, path, max_rows, lines), delimiter=",", dtype=np.float32,
+                                      ndmin=2, comments=None)
     except (OSError, UnicodeDecodeError) as e:
         raise DatasetError(f"{path}: cannot be read ({e.strerror if isinstance(e, OSError) and e.strerror else e})"
                            ) from None
@@ -184,7 +190,7 @@ def read_digit_csv(path: str | os.PathLike, max_rows: int = MAX_SAMPLES) -> tupl
             bad |= values != np.round(values)
         bad = bad.any(axis=1)
         if bad.any():
-            raise DatasetError(f"{path}: line {int(np.flatnonzero(bad)[0]) + 2}: {what} not a whole number from "
+            raise DatasetError(f"{path}: line {lines[int(np.flatnonzero(bad)[0])]}: {what} not a whole number from "
                                f"{low} to {high}")
     if len(labels) < MIN_TRAIN + 1:
         raise DatasetError(f"{path}: only {len(labels)} rows; digitpad needs at least {MIN_TRAIN + 1} to train "
