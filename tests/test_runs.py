@@ -248,3 +248,17 @@ def test_without_tensorboard_the_cli_says_how_to_get_it(tmp_path):
     available = subprocess.run([sys.executable, "-c", "from digitpad.core.tensorboard_log import available; "
                                 "print(available())"], env=env, capture_output=True, text=True, check=True)
     assert available.stdout.strip() == "False"
+
+
+def test_the_data_column_says_what_a_run_trained_on():
+    from digitpad.core.runs import FINETUNE, TRAIN, RunRecord
+
+    def record(kind, data, limit):
+        return RunRecord("x", kind, "n", "2026-12-06T10:00:00", "cli", {"train_limit": limit}, "digitnet", "quick", 1,
+                         data=data)
+
+    assert record(TRAIN, "MNIST (/d/MNIST/raw)", 600).data_summary() == "MNIST, first 600"
+    assert record(TRAIN, "CSV (/home/me/train.csv)", None).data_summary() == "train.csv"
+    assert record(FINETUNE, "MNIST (/d/MNIST/raw)", 1915).data_summary() == \
+        "MNIST, first 1,915 + pen drawings + your digits"
+    assert record(FINETUNE, "", None).data_summary() == "pen drawings + your digits", "failed before its data loaded"
