@@ -115,7 +115,8 @@ def test_train_refuses_bad_options_without_writing(tmp_path):
     assert digitpad("runs").stdout.startswith("no runs recorded yet"), "nothing ran, so no run was recorded"
 
 
-def test_interrupted_training_keeps_the_existing_file(tmp_path):
+@pytest.mark.parametrize("signum", ["SIGINT", "SIGTERM"], ids=["ctrl+c", "kill"])
+def test_interrupted_training_keeps_the_existing_file_and_is_recorded_as_stopped(tmp_path, signum):
     import signal
     import time
 
@@ -126,10 +127,12 @@ def test_interrupted_training_keeps_the_existing_file(tmp_path):
     while "parameters" not in child.stderr.readline():  # the trainer has started its first epoch
         assert child.poll() is None
     time.sleep(1)
-    child.send_signal(signal.SIGINT)
+    child.send_signal(getattr(signal, signum))
     _, stderr = child.communicate(timeout=60)
     assert child.returncode == 130 and "nothing was saved" in stderr and "Traceback" not in stderr
     assert out.read_bytes() == b"the previous model"
+    (run,) = json.loads(digitpad("runs", "--json").stdout)
+    assert run["status"] == "stopped", "a polite kill is no crash"
 
 
 def test_errors_are_one_line(tmp_path):

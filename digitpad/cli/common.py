@@ -107,16 +107,21 @@ def print_scores(result: dict) -> None:
 
 @contextmanager
 def ctrl_c_stops(control):
-    """Ctrl+C asks the training loop to stop at its next step. Python's own KeyboardInterrupt is raised wherever
-    the main thread happens to be, and one raised inside a finaliser is printed and swallowed: the run went on.
-    A second Ctrl+C interrupts at once, as Python does."""
+    """Ctrl+C, or a polite `kill` (SIGTERM), asks the training loop to stop at its next step, so the run is
+    recorded as stopped, not crashed. Python's own KeyboardInterrupt is raised wherever the main thread happens to
+    be, and one raised inside a finaliser is printed and swallowed: the run went on. A second signal acts at once,
+    as it would without this."""
 
     def stop(signum, frame) -> None:
-        signal.signal(signal.SIGINT, previous)
+        restore()
         control.stop()
 
-    previous = signal.signal(signal.SIGINT, stop)
+    def restore() -> None:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        restore()
