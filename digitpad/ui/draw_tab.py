@@ -12,7 +12,8 @@ from functools import partial
 
 from PySide6.QtCore import QRectF, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QShortcut
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QAbstractButton, QApplication, QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider,
+                               QVBoxLayout, QWidget)
 
 from ..core.images import ORIGINAL_SIZE, load_image
 from ..core.personal import PersonalSetError, Sample
@@ -120,7 +121,7 @@ class DrawTab(QWidget):
         for digit, sequence in enumerate(shortcuts.KEEP_AS.sequences()):
             QShortcut(sequence, self, lambda d=digit: self._key_chosen(d))
         for sequence in shortcuts.KEEP_AS_READ.sequences():
-            QShortcut(sequence, self, lambda: self._key_chosen(self._shown.digit if self._shown else None))
+            QShortcut(sequence, self, self._enter_pressed)
 
         self.undo_button = QPushButton("Undo")
         self.redo_button = QPushButton("Redo")
@@ -297,6 +298,15 @@ class DrawTab(QWidget):
         elif prediction is None and not self.canvas.is_empty():
             self.panel.show_message(MARK_NOTE)
         self.predictionShown.emit(prediction)
+
+    def _enter_pressed(self) -> None:
+        """Enter keeps the drawing as read, unless one of this tab's buttons has the focus: then it presses that
+        button, as Enter does on a button (the shortcut took it, and "No, it was 3" kept the drawing as read)."""
+        focused = QApplication.focusWidget()
+        if isinstance(focused, QAbstractButton) and self.isAncestorOf(focused):
+            focused.click()
+            return
+        self._key_chosen(self._shown.digit if self._shown else None)
 
     def _key_chosen(self, digit: int | None) -> None:
         if digit is not None and self.correction.isEnabled():

@@ -361,3 +361,11 @@ def test_correcting_and_confirming_keep_the_drawing_in_the_personal_set(window, 
     assert [(s.label, s.predicted) for s in PersonalSet.load().samples] == [(1, 7), (3, 3), (4, 4)]
     assert tab.kept_note.text() == "✓ Kept as a 4 (read right), in place of the same drawing kept before; " \
                                    "3 of your digits kept"
+
+    draw(tab.canvas, place(STYLES[2]["curved"], 60, 30, 250))
+    assert settle(qtbot, tab) == "2"
+    window.activateWindow()
+    tab.correction.digit_buttons[3].setFocus()  # reached with Tab: Enter presses the button with the focus
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is tab.correction.digit_buttons[3], timeout=5000)
+    QTest.keyClick(tab.correction.digit_buttons[3], Qt.Key_Return)
+    assert PersonalSet.load().samples[-1].label == 3 and "Kept as a 3 (read as 2)" in tab.kept_note.text()
