@@ -12,8 +12,7 @@ from functools import partial
 
 from PySide6.QtCore import QRectF, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QShortcut
-from PySide6.QtWidgets import (QAbstractButton, QApplication, QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QApplication, QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
 from ..core.images import ORIGINAL_SIZE, load_image
 from ..core.personal import PersonalSetError, Sample
@@ -303,7 +302,7 @@ class DrawTab(QWidget):
         """Enter keeps the drawing as read, unless one of this tab's buttons has the focus: then it presses that
         button, as Enter does on a button (the shortcut took it, and "No, it was 3" kept the drawing as read)."""
         focused = QApplication.focusWidget()
-        if isinstance(focused, QAbstractButton) and self.isAncestorOf(focused):
+        if isinstance(focused, QPushButton) and self.isAncestorOf(focused):  # not a check box: Enter does not tick it
             focused.click()
             return
         self._key_chosen(self._shown.digit if self._shown else None)
