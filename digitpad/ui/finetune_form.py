@@ -60,11 +60,12 @@ class FinetuneForm(QWidget):
         guard.setEnabled(False)
 
         group, form = form_group("Fine-tune on my digits")
-        digits_row = QHBoxLayout()
-        digits_row.addWidget(self.digits, 1)
-        digits_row.addWidget(self.show_digits_button)
+        button_row = QHBoxLayout()  # under the count, not beside it: a wrapped count beside it was cut top and bottom
+        button_row.addWidget(self.show_digits_button)
+        button_row.addStretch(1)
         form.addRow(self.start_from)
-        form.addRow(digits_row)
+        form.addRow(self.digits)
+        form.addRow(button_row)
         form.addRow("Steps", self.steps)
         form.addRow("Learning rate", self.lr)
         form.addRow("Your digits per batch", self.share)
@@ -89,7 +90,7 @@ class FinetuneForm(QWidget):
         if error:
             self.digits.setText(f"Your digits cannot be read: {error}")
         else:
-            kept = ", ".join(f"{n} × {d}" for d, n in enumerate(counts) if n)
+            kept = ", ".join(f"{n}\u00a0×\u00a0{d}" for d, n in enumerate(counts) if n)  # never broken inside
             self.digits.setText(f"Your digits: {sum(counts)} kept" + (f" ({kept})" if kept else ""))
         self.changed.emit()
 

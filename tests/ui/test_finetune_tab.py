@@ -45,7 +45,9 @@ def test_a_misread_style_is_learnt_through_the_ui(window, qtbot, bundled):
     assert PersonalSet.load(window.personal.path).counts()[8] == 8
 
     tab = open_finetune(window, qtbot)
-    assert "9 kept (1 × 7, 8 × 8)" in tab.finetune_form.digits.text()
+    counted = tab.finetune_form.digits
+    assert "9 kept (1\u00a0×\u00a07, 8\u00a0×\u00a08)" in counted.text(), "no line break inside '8 × 8'"
+    assert counted.height() >= counted.heightForWidth(counted.width()), "the count shown whole, not cut"
     assert "digitnet (bundled)" in tab.finetune_form.start_from.text()
     fine_tune(qtbot, tab, steps=40)
 
