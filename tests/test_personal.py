@@ -211,3 +211,16 @@ def test_a_zip_without_arrays_is_refused(tmp_path):
     path = tmp_path / "notes.npz"
     zip_of_text(path)
     refused_in_one_line(PersonalSet.load, path, PersonalSetError)
+
+
+def test_a_model_and_a_set_of_digits_taken_for_each_other_are_named(tmp_path, three):
+    """A My digits export loaded as a model said 'damaged or truncated'; a model imported as digits said only
+    'not a digitpad personal set'."""
+    from digitpad.core.checkpoint import Checkpoint, CheckpointError
+    from digitpad.core.paths import bundled_model_path
+
+    with pytest.raises(CheckpointError, match=r"not a readable PyTorch checkpoint \(it is a set of digits, as My "
+                                              r"digits exports them\)"):
+        Checkpoint.load(three)
+    with pytest.raises(PersonalSetError, match=r"not a digitpad personal set \(it is a model checkpoint\)"):
+        PersonalSet.load(bundled_model_path())

@@ -210,6 +210,8 @@ class PersonalSet:
             return cls()
         raw = read_stored_zip(path, "a digitpad personal set", PersonalSetError,
                               lambda f, entries: _read_zip(f, entries, path))
+        if isinstance(raw, dict) and "state_dict" in raw:
+            raise PersonalSetError(f"{path}: not a digitpad personal set (it is a model checkpoint)")
         if not isinstance(raw, dict) or raw.get("format") != FORMAT or not isinstance(raw.get("samples"), list):
             raise PersonalSetError(f"{path}: not a digitpad personal set")
         version = raw.get("format_version", FORMAT_VERSION)

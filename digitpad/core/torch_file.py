@@ -13,5 +13,9 @@ from .stored_zip import read_stored_zip
 
 def read_torch_zip(path: Path, expected: str, error: type[Exception]):
     """The unpickled contents of `path`; any problem raises `error` with "PATH: not EXPECTED (why)"."""
-    return read_stored_zip(path, expected, error,
-                           lambda f, _entries: torch.load(f, map_location="cpu", weights_only=True))
+    def load(f, entries):
+        if entries and all(e.filename.endswith(".npy") for e in entries):  # numpy's archive: a personal set's
+            raise error(f"{path}: not {expected} (it is a set of digits, as My digits exports them)")
+        return torch.load(f, map_location="cpu", weights_only=True)
+
+    return read_stored_zip(path, expected, error, load)
