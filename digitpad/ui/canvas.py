@@ -36,6 +36,7 @@ DEFAULT_PEN_WIDTH = 22.0
 PEN_WIDTH_RANGE = (4.0, 60.0)
 NUMBER_MIN_WIDTH = 600  # Number mode's pad: at least this wide, a third as high
 CLICK_SLOP = 4.0  # in Number mode a press and release within this many pixels is a click, not a stroke
+TAP_FOOT = 0.2  # ...on a digit's box, above this share of its height at the foot: a tap there is a point
 UNDO_LIMIT = 100  # states kept for undo, so a day of drawing does not grow memory without end
 
 
@@ -303,7 +304,8 @@ class DrawingCanvas(QWidget):
         if max(xs) - min(xs) > CLICK_SLOP or max(ys) - min(ys) > CLICK_SLOP:
             return None
         for index, ((left, top, width, height), _) in enumerate(self._digit_boxes):
-            if left - 4 <= xs[0] <= left + width + 4 and top - 4 <= ys[0] <= top + height + 4:
+            # not at the digit's foot, where a tap is a decimal point (one under a 7's bar lies inside its box)
+            if left - 4 <= xs[0] <= left + width + 4 and top - 4 <= ys[0] <= top + (1 - TAP_FOOT) * height:
                 return index
         return None
 

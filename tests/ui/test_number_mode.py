@@ -280,3 +280,15 @@ def test_a_file_that_cannot_be_read_gives_the_number_back(number_tab, qtbot, tmp
     settle_number(qtbot, tab)
     assert tab.canvas.strokes() == drawn and "not an image file" in tab.number_view.caption.text()
     assert tab.source_label.text() == "Could not read notes.png; the drawing is as it was"
+
+
+def test_a_tap_at_a_digit_s_foot_is_a_point_not_a_click_on_its_box(number_tab, qtbot):
+    """A point tucked under a 7's bar lies inside the 7's box: tapped there, it is drawn, not taken for a click."""
+    tab = number_tab
+    draw(tab.canvas, number_strokes((7, "plain"), (5, "two strokes")))
+    assert settle_number(qtbot, tab) == "75"
+    (left, top, width, height), _ = tab.canvas._digit_boxes[0]
+    foot = (left + width - 6, top + height - 3)  # under the bar, right of the stem's foot
+    mouse(tab.canvas, QEvent.MouseButtonPress, foot, Qt.LeftButton, Qt.LeftButton)
+    mouse(tab.canvas, QEvent.MouseButtonRelease, foot, Qt.LeftButton, Qt.NoButton)
+    assert len(tab.canvas.strokes()) == 4 and (tab.number_view.menu is None or not tab.number_view.menu.isVisible())
