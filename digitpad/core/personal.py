@@ -199,8 +199,8 @@ class PersonalSet:
         try:
             return write_atomically(path, buffer.getbuffer())
         except OSError as e:
-            raise PersonalSetError(f"could not save your digits to {path}: {e.strerror or e}; "
-                                   "the previous file is untouched") from None
+            kept = "; the previous file is untouched" if path.exists() else ""
+            raise PersonalSetError(f"Could not save your digits to {path}: {e.strerror or e}{kept}") from None
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None, missing_ok: bool = False) -> PersonalSet:

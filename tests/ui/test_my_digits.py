@@ -187,7 +187,8 @@ def test_export_then_import_and_bad_files_change_nothing(window, qtbot, tmp_path
         assert kept_keys(window) == mine and len(shown(view)) == 3
 
     assert not view.export_to(tmp_path / "notes.txt" / "mine.pt")  # the folder is a file
-    assert "could not save your digits" in view.message.text()
+    assert "Could not save your digits" in view.message.text() and "previous file" not in view.message.text(), \
+        "there was none"
 
     saved = window.personal.path.read_bytes()
     window.personal.path.write_bytes(b"scribbled over")  # the set itself became unreadable
