@@ -416,8 +416,8 @@ class DrawTab(QWidget):
             verdict = "read right" if label == digit.digit else f"read as {digit.digit}"
             instead = (f", instead of the {earlier[0]} kept before" if earlier and earlier[0] != label
                        else ", in place of the same digit kept before" if kept[3] else "")
-            self.kept_note.show_text(f"✓ Digit {index + 1} kept as {a_digit(label)} ({verdict}{instead}); "
-                                     f"{kept[0]} of your digits kept")
+            self.kept_note.show_text(f"✓ Digit {index + 1} of {len(reading.digits)} kept as {a_digit(label)} "
+                                     f"({verdict}{instead}); {kept[0]} of your digits kept")
 
     def _update_buttons(self) -> None:
         self.undo_button.setEnabled(self.canvas.can_undo())

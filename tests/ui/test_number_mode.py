@@ -148,7 +148,7 @@ def test_correcting_one_digit_keeps_it_in_the_personal_set(number_tab, qtbot):
     assert kept[0].size[0] == kept[0].size[1] and kept[0].model_input.max() > 200
     xs = [x for x, _ in kept[0].strokes[0]]
     assert abs((min(xs) + max(xs)) / 2 - kept[0].size[0] / 2) < 1, "placed as if drawn alone"
-    assert "Digit 2 kept as a 6 (read as 0)" in tab.kept_note.text()
+    assert "Digit 2 of 4 kept as a 6 (read as 0)" in tab.kept_note.text()
     assert len(tab.canvas.strokes()) == 4, "the number stays on the pad"
 
     qtbot.mouseClick(tab.number_view.digit_buttons[3], Qt.LeftButton)  # or click the digit itself
@@ -222,7 +222,7 @@ def test_correcting_a_digit_again_replaces_the_first_correction(number_tab, qtbo
         tab.number_view.menu.actions()[label].trigger()
         tab.number_view.menu.close()
     assert [(s.label, s.predicted) for s in PersonalSet.load().samples] == [(9, 3)]
-    assert "Digit 2 kept as a 9 (read as 3, instead of the 8 kept before); 1 of your digits kept" in \
+    assert "Digit 2 of 3 kept as a 9 (read as 3, instead of the 8 kept before); 1 of your digits kept" in \
         tab.kept_note.text()
 
 
