@@ -38,7 +38,7 @@ ARRAYS = {  # name -> (dtype kind, dimensions): version 2's arrays; n samples, s
     "sizes": ("i", 2), "model_inputs": ("u", 3), "created": ("U", 1),  # (n, 2), (n, 28, 28) uint8, (n,)
     "strokes": ("i", 1), "points": ("i", 1), "xy": ("f", 2),  # strokes per sample (n,), points per stroke (s,), (p, 2)
 }
-MIN_SAMPLES = 2  # fine-tuning needs one to learn from and one to check
+MIN_SAMPLES = 2  # one to learn from and one more, held out to check the result when its digit is kept twice
 
 
 SAMPLE_KEYS = ("strokes", "size", "label", "predicted", "model_input", "created")
@@ -173,8 +173,8 @@ class PersonalSet:
         if n == 0:
             return ["you have kept no digits yet: draw on the Draw tab and answer \"Was it right?\""]
         if n < MIN_SAMPLES:
-            return [f"you have kept {n} digit; fine-tuning needs at least {MIN_SAMPLES} (one to learn from, "
-                    "one to check the result)"]
+            return [f"you have kept {n} digit; fine-tuning needs at least {MIN_SAMPLES} (a digit kept twice or "
+                    "more can also be held out, to check the result)"]
         return []
 
     def arrays(self) -> dict[str, np.ndarray]:
