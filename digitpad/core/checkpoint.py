@@ -18,7 +18,7 @@ from torch import nn
 
 from .. import __version__
 from .atomic_file import torch_save_atomically
-from .dataset_files import MNIST_FILES
+from .dataset_files import CSV_SOURCE, MNIST_FILES, source_location
 from .errors import UserError
 from .models import ARCHITECTURES, build_model
 from .normalization import Normalization
@@ -68,7 +68,7 @@ class Checkpoint:
         if self.accuracy is None:
             return None
         count, source = self.metrics.get("count"), self.metrics.get("dataset")
-        if isinstance(source, str) and source.startswith("CSV"):
+        if isinstance(source, str) and (source_location(source) or ("", ""))[0] == CSV_SOURCE:
             return f"{self.accuracy:.2%} on {f'{count:,} test images of ' if count else ''}a CSV"
         if count is not None and count < MNIST_FILES["test"][2]:
             return f"{self.accuracy:.2%} on {count:,} MNIST test images"

@@ -28,6 +28,7 @@ MNIST_FILES = {
 
 MAX_SAMPLES = 1_000_000  # images in one file (784 MB as uint8): more is refused before it is read
 MIN_TRAIN = 10  # training needs a few images beyond the ones it holds out to validate
+MNIST_SOURCE, CSV_SOURCE = "MNIST", "CSV"  # the kinds of data a dataset's source names (data_source)
 CSV_COLUMNS = 785
 MAX_CSV_LINE = CSV_COLUMNS * 12  # room for each value written as e.g. " 255.000000,"
 
@@ -114,6 +115,18 @@ def read_mnist_split(raw: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
         raise DatasetError(f"{image_path}: only {len(images)} images; digitpad needs at least {least} to "
                            f"{'train' if split == 'train' else 'test'}")
     return images.copy(), labels.astype(np.int64)
+
+
+def data_source(kind: str, path: str | os.PathLike) -> str:
+    """How a dataset names where it came from, "MNIST (its raw folder)" or "CSV (its file)": the path whole, so a
+    run recorded with it can be repeated from anywhere."""
+    return f"{kind} ({Path(path).resolve()})"
+
+
+def source_location(source: str) -> tuple[str, str] | None:
+    """(kind, path) of a `data_source` text, None for any other."""
+    kind, _, rest = source.partition(" (")
+    return (kind, rest[:-1]) if kind in (MNIST_SOURCE, CSV_SOURCE) and len(rest) > 1 and rest.endswith(")") else None
 
 
 def _csv_lines(f, path: Path, max_rows: int, numbers: list[int] | None = None):

@@ -12,7 +12,16 @@ from pathlib import Path
 
 import torch
 
-from .dataset_files import MNIST_FILES, DatasetError, mnist_raw_dir, read_digit_csv, read_mnist_split
+from .dataset_files import (
+    CSV_SOURCE,
+    MNIST_FILES,
+    MNIST_SOURCE,
+    DatasetError,
+    data_source,
+    mnist_raw_dir,
+    read_digit_csv,
+    read_mnist_split,
+)
 from .paths import DATA_DIR_ENV, default_data_root
 
 
@@ -57,8 +66,7 @@ def load_mnist(root: str | os.PathLike | None = None, download: bool = False,
                            "fetches what is missing")
     empty = torch.zeros(0, 28, 28, dtype=torch.uint8), torch.zeros(0, dtype=torch.int64)
     read = {split: [torch.from_numpy(array) for array in read_mnist_split(raw, split)] for split in splits}
-    # the source names the folder whole, so a run recorded with it can be repeated from anywhere
-    return DigitData(*read.get("train", empty), *read.get("test", empty), source=f"MNIST ({raw.resolve()})")
+    return DigitData(*read.get("train", empty), *read.get("test", empty), source=data_source(MNIST_SOURCE, raw))
 
 
 def download_mnist(root: str | os.PathLike | None = None, progress=None, files: dict | None = None) -> Path:
@@ -82,7 +90,7 @@ def load_digit_csv(path: str | os.PathLike, test_fraction: float = 1 / 7, seed: 
     order = torch.randperm(len(labels), generator=torch.Generator().manual_seed(seed))
     n_test = max(1, int(len(labels) * test_fraction))
     test, train = order[:n_test], order[n_test:]
-    return DigitData(images[train], labels[train], images[test], labels[test], source=f"CSV ({Path(path).resolve()})")
+    return DigitData(images[train], labels[train], images[test], labels[test], source=data_source(CSV_SOURCE, path))
 
 
 def load_dataset(data_dir: str | os.PathLike | None = None, csv: str | os.PathLike | None = None,

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .atomic_file import write_atomically
 from .config import PRESETS, TrainConfig, TrainingError
+from .dataset_files import CSV_SOURCE, source_location
 from .errors import UserError
 from .paths import user_data_dir
 
@@ -175,11 +176,8 @@ class RunRecord:
 
     def data_summary(self) -> str:
         """The dataset in a few words: "MNIST" or the CSV's name, and the subset trained on."""
-        source = self.data
-        if source.startswith("MNIST ("):
-            source = "MNIST"
-        elif source.startswith("CSV (") and source.endswith(")"):
-            source = Path(source[5:-1]).name
+        kind, path = source_location(self.data) or ("", "")
+        source = Path(path).name if kind == CSV_SOURCE else kind or self.data
         limit = self.config.get("train_limit")
         summary = f"{source}, first {limit:,}" if isinstance(limit, int) else source
         if self.kind != FINETUNE:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.dataset_files import DatasetError, mnist_files, mnist_raw_dir
+from ..core.dataset_files import CSV_SOURCE, MNIST_SOURCE, DatasetError, mnist_files, mnist_raw_dir, source_location
 from ..core.mnist_download import DownloadError, download_mnist_files
 from ..core.paths import default_data_root
 
@@ -35,11 +35,11 @@ class DatasetChoice:
     def of_source(cls, source: str) -> DatasetChoice:
         """The choice that loads the data a run recorded as `source` (core.datasets' "MNIST (its raw folder)" or
         "CSV (its file)"), to run it again."""
-        inner = source[source.find("(") + 1:-1] if source.endswith(")") else ""
-        if source.startswith("CSV (") and inner:
-            return cls(CSV, inner)
-        if source.startswith("MNIST (") and inner and Path(inner).resolve() != mnist_raw_dir().resolve():
-            return cls(FOLDER, inner)
+        kind, path = source_location(source) or ("", "")
+        if kind == CSV_SOURCE:
+            return cls(CSV, path)
+        if kind == MNIST_SOURCE and Path(path).resolve() != mnist_raw_dir().resolve():
+            return cls(FOLDER, path)
         return cls()
 
     def root(self) -> Path:
