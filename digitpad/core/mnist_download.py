@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .atomic_file import write_atomically
+from .dataset_files import DatasetError, find_raw
 
 # The same two mirrors torchvision tries first (yann.lecun.com, the original, now refuses most clients).
 MIRRORS = ("https://ossci-datasets.s3.amazonaws.com/mnist/", "https://storage.googleapis.com/cvdf-datasets/mnist/")
@@ -126,9 +127,10 @@ def damaged(raw: str | os.PathLike, files: dict = FILES) -> list[str]:
     would otherwise stay."""
     raw, problems = Path(raw), []
     for name, (length, md5) in files.items():
-        path = next((p for p in (raw / name, raw / f"{name}.gz") if p.is_file()), None)
-        if path is None:
-            continue
+        try:
+            path = find_raw(raw, name)  # the file datasets read: the plain one, else the .gz
+        except DatasetError:
+            continue  # missing: a download fetches it
         try:
             with (gzip.open(path) if path.suffix == ".gz" else open(path, "rb")) as f:
                 problem = _content_problem(f.read(length + 1), length, md5)
