@@ -62,6 +62,28 @@ def test_predict_bad_files_fail_cleanly_and_good_ones_still_print(digit_files, t
     assert f"{digit_files[0][0]}: {digit_files[0][1]}" in result.stdout and "blank.png: no digit found" in result.stdout
 
 
+def test_predict_reads_ink_on_a_transparent_png_whatever_its_colour(tmp_path, mnist):
+    """A digit exported from a drawing app or a web canvas: ink where the alpha is, white as often as black."""
+    index = int((mnist.test_labels == 7).nonzero()[0][0])
+    coverage = Image.fromarray(mnist.test_images[index].numpy()).resize((140, 140))
+    files = []
+    for name, mode, colour in (("white", "RGBA", (255, 255, 255)), ("yellow", "RGBA", (255, 220, 0)),
+                               ("black", "RGBA", (0, 0, 0)), ("white-grey", "LA", (255,))):
+        layer = Image.new(mode, coverage.size, (*colour, 0))
+        layer.putalpha(coverage)
+        layer.save(tmp_path / f"{name}.png")
+        files.append(str(tmp_path / f"{name}.png"))
+    rows = [json.loads(line) for line in digitpad("predict", "--json", *files).stdout.splitlines()]
+    assert [r["digit"] for r in rows] == [7, 7, 7, 7] and min(r["confidence"] for r in rows) > 0.9
+
+    opaque = Image.fromarray(255 - np.asarray(coverage)).convert("RGB")  # no transparency: read as it always was
+    opaque.save(tmp_path / "opaque.png")
+    opaque.convert("RGBA").save(tmp_path / "opaque-rgba.png")
+    rows = [json.loads(line) for line in digitpad("predict", "--json", str(tmp_path / "opaque.png"),
+                                                  str(tmp_path / "opaque-rgba.png")).stdout.splitlines()]
+    assert rows[0]["digit"] == 7 and rows[0]["probabilities"] == rows[1]["probabilities"]
+
+
 @pytest.mark.filterwarnings("ignore:`torch.jit.load` is deprecated:FutureWarning")
 def test_train_evaluate_export(tmp_path, mnist_root):
     model = tmp_path / "quick.pt"

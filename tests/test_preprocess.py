@@ -65,6 +65,18 @@ def test_accepts_common_image_modes():
         assert out is not None and np.corrcoef(out.ravel(), reference.ravel())[0, 1] > 0.9
 
 
+@pytest.mark.parametrize("colour", [(0, 0, 0), (255, 255, 255), (255, 220, 0)], ids=["black", "white", "yellow"])
+def test_ink_on_a_transparent_sheet_is_where_the_alpha_is_whatever_its_colour(colour):
+    """Drawing apps and web canvases export a white digit on nothing as often as a black one."""
+    coverage = render_strokes(place(STYLES[5]["one stroke"], 40, 30, 200), (280, 280))
+    reference = to_mnist(coverage)
+    layer = Image.new("RGBA", (280, 280), (*colour, 0))
+    layer.putalpha(Image.fromarray(coverage))
+    grey_and_alpha = np.stack([np.full((280, 280), np.mean(colour) / 255), coverage / 255], axis=-1)
+    for image in (layer, layer.convert("LA"), np.asarray(layer).astype(np.float32) / 255, grey_and_alpha):
+        np.testing.assert_allclose(to_mnist(image), reference, atol=0.02)
+
+
 def test_tiny_image():
     out = to_mnist(np.array([[255]], np.uint8), ink="light")
     assert out is not None and out.shape == (28, 28)

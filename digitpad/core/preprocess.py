@@ -17,20 +17,33 @@ INK_THRESHOLD = 0.1  # fraction of the strongest ink below which a pixel counts 
 Ink = Literal["auto", "dark", "light"]
 
 
-def on_white(image: Image.Image) -> Image.Image:
-    """The image with its transparent pixels made white paper (RGBA), so ink drawn on nothing stays visible;
+def on_paper(image: Image.Image) -> Image.Image:
+    """The image with its transparent pixels made paper (RGBA) that shows what is drawn on them: white under dark
+    ink, black under light ink (a white digit exported from a drawing app or a web canvas would vanish on white);
     an image without transparency is returned as it is."""
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
-        return Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+        alpha = np.asarray(rgba.getchannel("A"), dtype=np.float32) / 255.0
+        paper = round(255 * paper_under(np.asarray(rgba.convert("L"), dtype=np.float32) / 255.0, alpha))
+        return Image.alpha_composite(Image.new("RGBA", rgba.size, (paper, paper, paper, 255)), rgba)
     return image
+
+
+def paper_under(gray: np.ndarray, alpha: np.ndarray) -> float:
+    """The shade (0 black, 1 white) of the paper put under a drawing on a transparent sheet: the ink is where the
+    alpha is, whatever its colour, so the paper is the opposite of the ink's mean shade. A drawn layer covering
+    most of the sheet is itself the page (a scan with transparent corners): white, as it would print."""
+    drawn = float(alpha.sum())
+    if drawn == 0 or drawn > 0.5 * alpha.size:
+        return 1.0
+    return 0.0 if float((gray * alpha).sum()) / drawn > 0.5 else 1.0
 
 
 def to_float_gray(image) -> np.ndarray:
     """A 2-D float32 array in [0, 1] from a PIL image or a numpy array of any common dtype: grey (H, W) or
     (H, W, 1), grey and alpha (H, W, 2), RGB or RGBA. Transparent pixels are paper."""
     if isinstance(image, Image.Image):
-        image = on_white(image)
+        image = on_paper(image)
         if image.mode in ("I;16", "I;16B", "I;16L", "I"):
             array = np.asarray(image, dtype=np.float32)
             top = 65535.0 if array.max() > 255 else 255.0
@@ -43,7 +56,7 @@ def to_float_gray(image) -> np.ndarray:
         return to_float_gray(Image.fromarray(array, "RGBA"))  # as a PIL image is read
     if array.ndim == 3 and array.shape[-1] in (2, 4):
         colour, alpha = to_float_gray(array[..., :-1]), to_float_gray(array[..., -1])
-        return colour * alpha + (1 - alpha)
+        return colour * alpha + paper_under(colour, alpha) * (1 - alpha)
     if array.ndim == 3 and array.shape[-1] in (1, 3):
         array = array.mean(axis=-1) if array.shape[-1] == 3 else array[..., 0]
     if array.ndim != 2:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QHBoxLayout, QLabel, QPus
 
 from ..core.images import ORIGINAL_SIZE, load_image
 from ..core.personal import PersonalSetError, Sample
-from ..core.preprocess import on_white
+from ..core.preprocess import on_paper
 from ..core.strokes import is_mark
 from . import shortcuts
 from .canvas import PEN_WIDTH_RANGE, DrawingCanvas, PadArea
@@ -71,7 +71,7 @@ def photo_with_outline(image, boxes: list[tuple[tuple[int, int, int, int], bool]
                        original_size: tuple[int, int]) -> QImage:
     """The opened image as the pad shows it, each region that was read outlined: (box in the file's pixels,
     unsure) pairs; an unsure digit of a number is dashed in another colour."""
-    rgb = on_white(image).convert("RGB")  # a transparent PNG on the paper it would be printed on
+    rgb = on_paper(image).convert("RGB")  # a transparent PNG on paper its ink shows on
     data = rgb.tobytes()
     picture = QImage(data, rgb.width, rgb.height, 3 * rgb.width, QImage.Format_RGB888).copy()
     factor = rgb.width / original_size[0]

@@ -92,6 +92,24 @@ def test_ink_on_a_transparent_png_is_shown_on_white_paper(window, qtbot, tmp_pat
     assert min(shown.pixelColor(x, pad // 2).lightness() for x in range(pad)) < 60, "and the ink on it dark"
 
 
+def test_white_ink_on_a_transparent_png_is_read_and_shown_on_black_paper(window, qtbot, tmp_path):
+    """A white digit on nothing (a web canvas's export) is read, and shown where it can be seen: on black."""
+    from PIL import Image
+
+    coverage = Image.fromarray((stroke_ink(STYLES[2]["curved"]) * 255).astype(np.uint8)).resize((400, 400))
+    layer = Image.new("RGBA", (400, 400), (255, 255, 255, 0))
+    layer.putalpha(coverage)
+    layer.save(tmp_path / "canvas.png")
+    window.open_image(str(tmp_path / "canvas.png"))
+    tab = window.draw_tab
+    assert settle(qtbot, tab) == "2"
+    shown = tab.canvas.grab().toImage()
+    pad = tab.canvas.width()
+    corners = [shown.pixelColor(x, y).lightness() for x in (pad // 10, pad - pad // 10) for y in (pad // 10,)]
+    assert max(corners) < 60, "the transparent paper is shown black"
+    assert max(shown.pixelColor(x, pad // 2).lightness() for x in range(pad)) > 200, "and the ink on it white"
+
+
 def test_photo_of_a_number_in_number_mode_boxes_each_digit_on_the_photo(window, qtbot, tmp_path, mnist):
     from PIL import Image
     from written_numbers import photographed_number
