@@ -289,6 +289,37 @@ def test_runs_list_show_compare_and_delete(tmp_path, mnist):
     assert missing.returncode == 1 and missing.stderr.startswith(f"digitpad: error: no run '{ids[0]}'")
 
 
+@pytest.mark.parametrize("buffered", [True, False], ids=["buffered", "PYTHONUNBUFFERED"])
+def test_output_into_a_reader_that_stops_early_ends_quietly(tmp_path, buffered):
+    """`digitpad runs | head -1`: the reader goes away while the listing is written; like Unix tools, digitpad
+    stops quietly with exit 0, for every command (`--help` too); one that had failed keeps its status."""
+    from digitpad.core.runs import FINISHED, TRAIN, RunRecord, RunStore
+
+    store = RunStore()
+    store.folder.mkdir(parents=True)
+    ids = [f"20260101-000000-{i:04x}" for i in range(1000)]  # a listing of about 136 kB: more than a pipe holds
+    for run_id in ids:
+        record = RunRecord(run_id, TRAIN, "", "2026-01-01T00:00:00", "cli", {}, "lenet5", "quick", 1, status=FINISHED)
+        store.path(run_id).write_text(json.dumps(record.to_dict()))
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED" or not buffered}
+
+    def into_closing_pipe(*args, lines: int):
+        """Run digitpad with its output read by one that reads `lines` lines and stops: (exit status, stderr)."""
+        child = subprocess.Popen([sys.executable, "-m", "digitpad", *args], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True, env=env)
+        read = [child.stdout.readline() for _ in range(lines)]
+        child.stdout.close()
+        error = child.stderr.read()
+        assert all(read) or not lines
+        return child.wait(timeout=120), error
+
+    assert into_closing_pipe("runs", lines=1) == (0, "")
+    assert into_closing_pipe("--help", lines=0) == (0, "")
+    if buffered:  # the line saying the first run was deleted is written after the error, as Python exits
+        status, error = into_closing_pipe("runs", "delete", ids[0], "no-such-run", lines=0)
+        assert status == 1 and error.startswith("digitpad: error: no run 'no-such-run'") and "Broken" not in error
+
+
 def test_a_device_that_cannot_be_used_is_said_not_silently_replaced(digit_files):
     import torch
 

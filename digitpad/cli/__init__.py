@@ -2,7 +2,8 @@
 
 One module per command group; each is imported only when its command runs, and the parser
 (cli.parser) needs no torch. Errors from bad input (core.errors.UserError) end the command with one
-clear line on stderr and a non-zero exit; anything else is a bug and keeps its traceback.
+clear line on stderr and a non-zero exit; anything else is a bug and keeps its traceback. Output piped into a
+reader that stops early (`| head -1`) ends the command quietly, with exit 0.
 """
 
 from __future__ import annotations
@@ -23,15 +24,30 @@ COMMANDS = {  # command -> (module of this package, function)
 }
 
 
+def main(argv: list[str] | None = None) -> int:
+    """Run the command asked for. When the reader of its output goes away (`digitpad runs | head -1`), it stops
+    quietly with exit 0, as Unix tools do (Python's "Note on SIGPIPE"), whatever it was printing, `--help` too."""
+    status = 0  # a command stopped by the closed pipe ends 0; one that had already failed keeps its status
+    try:
+        try:
+            status = _run(build_parser().parse_args(argv))
+        finally:
+            if sys.stdout is not None:  # None in a windowed bundle
+                sys.stdout.flush()  # a closed pipe shows here, not as a warning when Python exits
+    except BrokenPipeError:
+        _quiet_stdout()
+    return status
+
+
 def _quiet_stdout() -> None:
-    """The reader of our output went away (`digitpad personal stats | head -1`): print nothing more."""
+    """The reader of our output went away: print nothing more (Python flushes stdout again when it exits)."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     os.close(devnull)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def _run(args) -> int:
+    """The command's exit status; bad input ends it with one clear line on stderr."""
     if args.command in (None, "gui"):
         from ..ui.app import run
 
@@ -42,12 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.reconfigure(errors="backslashreplace")  # file names that are not UTF-8 print, escaped
     try:
         module, function = COMMANDS[args.command]
-        status = getattr(importlib.import_module(f".{module}", __name__), function)(args)
-        sys.stdout.flush()  # a closed pipe shows here, not as a warning when Python exits
-        return status
+        return getattr(importlib.import_module(f".{module}", __name__), function)(args)
     except BrokenPipeError:
-        _quiet_stdout()
-        return EXIT_ERROR
+        raise  # the reader went away: main ends quietly
     except UserError as e:  # bad input or a fixable problem (a bad file, a diverged run); anything else is a bug
         print(f"digitpad: error: {e}", file=sys.stderr)
         return EXIT_ERROR
