@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -60,6 +61,27 @@ def test_predict_bad_files_fail_cleanly_and_good_ones_still_print(digit_files, t
     assert "Traceback" not in result.stderr
     assert "text.png: not an image file" in result.stderr and "missing.png: no such file" in result.stderr
     assert f"{digit_files[0][0]}: {digit_files[0][1]}" in result.stdout and "blank.png: no digit found" in result.stdout
+
+
+def test_predict_reads_an_image_from_standard_input_given_as_a_dash(digit_files, tmp_path):
+    """`curl ... | digitpad predict -`: the bytes on stdin are read as a file is, and called "stdin"."""
+    def predict(*args, stdin: bytes) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "digitpad", "predict", *args], input=stdin, capture_output=True,
+                              timeout=600)
+
+    (path, label), (other, other_label) = digit_files[:2]
+    read = predict(other, "-", stdin=Path(path).read_bytes())
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.decode().splitlines()[0].startswith(f"{other}: {other_label} (")
+    assert read.stdout.decode().splitlines()[1].startswith(f"stdin: {label} (")
+    assert json.loads(predict("--json", "-", stdin=Path(path).read_bytes()).stdout)["file"] == "stdin"
+
+    (tmp_path / "notes.png").write_text("these are words, not pixels")
+    as_file = predict(str(tmp_path / "notes.png"), stdin=b"")
+    as_stdin = predict("-", other, stdin=(tmp_path / "notes.png").read_bytes())
+    assert as_stdin.returncode == 1 and as_stdin.stdout.decode().startswith(f"{other}: {other_label} (")
+    assert as_stdin.stderr.decode() == as_file.stderr.decode().replace(str(tmp_path / "notes.png"), "stdin")
+    assert as_stdin.stderr.decode().startswith("digitpad: error: stdin: not an image file digitpad can read")
 
 
 def test_predict_reads_ink_on_a_transparent_png_whatever_its_colour(tmp_path, mnist):

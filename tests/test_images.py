@@ -8,7 +8,7 @@ import pytest
 from hostile_files import bomb_png, png_bytes
 from PIL import Image
 
-from digitpad.core.images import MAX_PIXELS, ImageError, load_image
+from digitpad.core.images import MAX_PIXELS, ORIGINAL_SIZE, ImageError, load_image, load_image_from
 
 
 @pytest.fixture
@@ -27,6 +27,20 @@ def test_bad_files_are_refused_with_the_reason(tmp_path, name, content, message)
     with pytest.raises(ImageError, match=message) as info:
         load_image(tmp_path / name)
     assert name in str(info.value)
+
+
+def test_an_image_from_a_stream_reads_as_its_file_does(tmp_path, seven):
+    """`digitpad predict -` reads standard input: the same image, messages naming the stream, an endless one cut off."""
+    seven.save(tmp_path / "seven.png")
+    with open(tmp_path / "seven.png", "rb") as stream:
+        from_stream = load_image_from(stream, "stdin")
+    from_file = load_image(tmp_path / "seven.png")
+    assert np.array_equal(np.asarray(from_stream), np.asarray(from_file))
+    assert from_stream.info[ORIGINAL_SIZE] == from_file.info[ORIGINAL_SIZE]
+    with pytest.raises(ImageError, match=r"^stdin: not an image file digitpad can read"):
+        load_image_from(io.BytesIO(b"these are words, not pixels"), "stdin")
+    with open("/dev/zero", "rb") as endless, pytest.raises(ImageError, match=r"^stdin: over 256 MB, larger than"):
+        load_image_from(endless, "stdin")
 
 
 def test_truncated_png_and_jpeg(tmp_path, seven):

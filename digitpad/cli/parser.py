@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("gui", help="open the desktop app (the default)")
 
     predict = commands.add_parser("predict", help="read the digit in image files")
-    predict.add_argument("images", nargs="+", metavar="IMAGE")
+    predict.add_argument("images", nargs="+", metavar="IMAGE", help="an image file; - reads one from standard input")
     predict.add_argument("--model", help="checkpoint file (default: the bundled model)")
     predict.add_argument("--ink", default="auto", choices=("auto", "dark", "light"),
                          help="dark ink on light paper, light on dark, or guess from the border")

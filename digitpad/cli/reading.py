@@ -8,18 +8,22 @@ import sys
 from pathlib import Path
 
 from ..core.atomic_file import write_atomically
-from ..core.images import ImageError, load_image
+from ..core.images import ImageError, load_image, load_image_from
 from ..core.paths import bundled_model_path
 from .common import EXIT_ERROR, check_outputs, load_predictor
+
+STDIN = "-"  # the IMAGE that means standard input, as for most command-line tools (`curl ... | digitpad predict -`)
 
 
 def cmd_predict(args) -> int:
     """One line per file; a file that cannot be read gets a one-line error naming it and the rest go on."""
     predictor = load_predictor(args.model, args.device)
     failures = 0
-    for name in args.images:
+    for given in args.images:
+        name = "stdin" if given == STDIN else given
         try:
-            reading = (predictor.read_number if args.number else predictor.read)(name, ink=args.ink)
+            image = load_image_from(sys.stdin.buffer, name) if given == STDIN else given
+            reading = (predictor.read_number if args.number else predictor.read)(image, ink=args.ink)
         except (ImageError, OSError, ValueError, MemoryError) as e:  # what one file can do must not stop the batch
             message = str(e) if isinstance(e, ImageError) else f"{name}: cannot be read ({e or type(e).__name__})"
             print(f"digitpad: error: {message}", file=sys.stderr)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import os
 import warnings
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -12,6 +14,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from .errors import UserError, opening
 
 MAX_PIXELS = 40_000_000  # about 40 MB as grayscale; larger files are refused, not decoded
+MAX_STREAM_BYTES = 256 * 2**20  # an image read from a stream is held whole: a 108-megapixel JPEG is about 40 MB, and a
+# larger file would be refused by MAX_PIXELS or Pillow's own limit once read
 WORKING_SIDE = 512  # the ink is looked for at about this size: digits of a usual size read as well at 400 as
 # at 1024 (photo_reading.py), and writing found small here is looked at again at FINE_SIDE
 FINE_SIDE = 2 * WORKING_SIDE  # files are decoded to about this (a 12-megapixel JPEG at 1/4 scale straight to it),
@@ -31,19 +35,33 @@ def load_image(path: str | os.PathLike) -> Image.Image:
     shrunk image can be given in the file's pixels.
     """
     path = Path(path)
+    return _decoded(path, str(path))
+
+
+def load_image_from(stream: BinaryIO, name: str) -> Image.Image:
+    """The image in a stream (`digitpad predict -` reads standard input), as load_image reads a file; `name` is
+    what messages call it. Decoding seeks, so the stream is read whole first, up to MAX_STREAM_BYTES."""
+    data = stream.read(MAX_STREAM_BYTES + 1)
+    if len(data) > MAX_STREAM_BYTES:
+        raise ImageError(f"{name}: over {MAX_STREAM_BYTES // 2**20} MB, larger than any image digitpad opens")
+    return _decoded(io.BytesIO(data), name)
+
+
+def _decoded(source: Path | BinaryIO, name: str) -> Image.Image:
+    """load_image's work on a file or a stream; every message starts with `name`."""
     try:
-        with opening(path, ImageError, "an image"), warnings.catch_warnings():
+        with opening(name, ImageError, "an image"), warnings.catch_warnings():
             # Pillow's own warning is about the full size, but a JPEG is decoded smaller: the limit below is on
             # what is decoded (a 50- or 108-megapixel phone photo is decoded at 1/8 scale).
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             warnings.simplefilter("ignore", UserWarning)  # "Corrupt EXIF data" and the like: read, or refused in words
-            with Image.open(path) as opened:
+            with Image.open(source) as opened:
                 width, height = opened.size
                 shrink = max(width, height) / FINE_SIDE
                 if shrink > 1:  # JPEG decodes at 1/2, 1/4 or 1/8 size directly: the scale nearest FINE_SIDE
                     opened.draft(opened.mode, (int(0.8 * width / shrink), int(0.8 * height / shrink)))
                 if opened.size[0] * opened.size[1] > MAX_PIXELS:
-                    raise ImageError(f"{path}: {width}x{height} is too large to open safely "
+                    raise ImageError(f"{name}: {width}x{height} is too large to open safely "
                                      f"(limit {MAX_PIXELS:,} pixels; a JPEG is decoded at up to 1/8 of its side)")
                 image = opened.copy()
                 image.load()
@@ -53,16 +71,16 @@ def load_image(path: str | os.PathLike) -> Image.Image:
     except ImageError:
         raise
     except UnidentifiedImageError:
-        raise ImageError(f"{path}: not an image file digitpad can read (PNG, JPEG, BMP, GIF, TIFF, WebP...)") from None
+        raise ImageError(f"{name}: not an image file digitpad can read (PNG, JPEG, BMP, GIF, TIFF, WebP...)") from None
     except Image.DecompressionBombError:
-        raise ImageError(f"{path}: too large to open safely (over {2 * Image.MAX_IMAGE_PIXELS:,} pixels, more than "
+        raise ImageError(f"{name}: too large to open safely (over {2 * Image.MAX_IMAGE_PIXELS:,} pixels, more than "
                          "any file digitpad opens)") from None
     except (OSError, SyntaxError, ValueError, TypeError, IndexError, KeyError) as e:
-        raise ImageError(f"{path}: damaged or truncated image ({e})") from None
+        raise ImageError(f"{name}: damaged or truncated image ({e})") from None
     except MemoryError:
-        raise ImageError(f"{path}: not enough memory to open it") from None
+        raise ImageError(f"{name}: not enough memory to open it") from None
     if image.width == 0 or image.height == 0:
-        raise ImageError(f"{path}: the image is empty")
+        raise ImageError(f"{name}: the image is empty")
     original = (height, width) if orientation in TURNED else (width, height)
     if max(image.size) > FINE_SIDE:
         image.thumbnail((FINE_SIDE, FINE_SIDE), Image.BILINEAR)
