@@ -8,7 +8,7 @@ import pytest
 import torch
 from hostile_files import CSV_HEADER, digit_csv, gzip_bomb, idx_images, idx_labels
 
-from digitpad.core.dataset_files import read_idx
+from digitpad.core.dataset_files import CSV_CHUNK, read_digit_csv, read_idx
 from digitpad.core.datasets import DatasetError, load_dataset, load_digit_csv, load_mnist
 
 RAW_NAMES = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
@@ -137,6 +137,36 @@ def test_bad_csv_rows_are_named_by_the_file_s_line(tmp_path, rows, message):
     with pytest.raises(DatasetError) as info:
         load_digit_csv(tmp_path / "bad.csv")
     assert str(info.value) == f"{tmp_path / message}"
+
+
+def test_the_first_problem_past_the_first_chunk_is_named_as_in_a_small_file(tmp_path):
+    """A file the fast whole-number parse refuses is read again CSV_CHUNK rows at a time, and only a chunk numpy
+    cannot read is looked at in Python: the problem named is still the first in the file, whatever chunk it is in."""
+    def rows(*changes, short=range(0)):
+        kept = [[i % 10] + [0] * (783 if i in short else 784) for i in range(2 * CSV_CHUNK + 500)]
+        for line, column, value in changes:  # the file's line (the header is line 1), the value's place in it
+            kept[line - 2][column - 1] = value
+        return kept
+
+    decimals = [(line, 2, "7.0") for line in range(CSV_CHUNK + 100, CSV_CHUNK + 200)]
+    cases = [
+        (rows((2 * CSV_CHUNK + 300, 501, "abc")), f"line {2 * CSV_CHUNK + 300}, value 501: 'abc' is not a number"),
+        (rows(*decimals, (2 * CSV_CHUNK + 300, 9, "")), f"line {2 * CSV_CHUNK + 300}, value 9: '' is not a number"),
+        (rows((CSV_CHUNK + 1, 1, "x")), f"line {CSV_CHUNK + 1}, value 1: 'x' is not a number"),
+        (rows((2 * CSV_CHUNK + 300, 3, "q"), short=range(CSV_CHUNK, 2 * CSV_CHUNK)),  # a whole chunk of short rows
+         f"line {CSV_CHUNK + 2} has 784 values, expected 785 (label + 784 pixels)"),
+        (rows(*decimals, (CSV_CHUNK + 150, 1, "12.0")),
+         f"line {CSV_CHUNK + 150}: label not a whole number from 0 to 9"),
+    ]
+    for written, message in cases:
+        write_csv(tmp_path / "bad.csv", written)
+        with pytest.raises(DatasetError) as info:
+            read_digit_csv(tmp_path / "bad.csv")
+        assert str(info.value) == f"{tmp_path / 'bad.csv'}: {message}"
+    write_csv(tmp_path / "good.csv", rows(*decimals))  # whole numbers written with decimals in one chunk: read
+    images, labels = read_digit_csv(tmp_path / "good.csv")
+    assert images.shape == (2 * CSV_CHUNK + 500, 28, 28) and images[CSV_CHUNK + 100 - 2, 0, 0] == 7
+    assert images.sum() == 100 * 7 and labels.tolist() == [i % 10 for i in range(2 * CSV_CHUNK + 500)]
 
 
 def test_a_spreadsheet_s_csv_reads_a_byte_order_mark_and_whole_numbers_written_with_decimals(tmp_path, mnist):

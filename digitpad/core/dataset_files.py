@@ -8,9 +8,11 @@ broken file gets a message naming it and the problem; core.datasets turns the ar
 from __future__ import annotations
 
 import gzip
+import itertools
 import os
 import warnings
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +33,7 @@ MIN_TRAIN = 10  # training needs a few images beyond the ones it holds out to va
 MNIST_SOURCE, CSV_SOURCE = "MNIST", "CSV"  # the kinds of data a dataset's source names (data_source)
 CSV_COLUMNS = 785
 MAX_CSV_LINE = CSV_COLUMNS * 12  # room for each value written as e.g. " 255.000000,"
+CSV_CHUNK = 1000  # rows parsed at once when a file is read again: a bad value is looked for among these in Python
 
 
 class DatasetError(UserError):
@@ -146,21 +149,57 @@ def _csv_lines(f, path: Path, max_rows: int, numbers: list[int] | None = None):
             yield line
 
 
-def _first_bad_line(path: Path, max_rows: int) -> str:
-    """What is wrong with the first row that cannot be read as numbers, by the file's line number."""
-    with open(path, encoding="utf-8-sig") as f:
-        f.readline(MAX_CSV_LINE)
-        numbers = []
-        for line in _csv_lines(f, path, max_rows, numbers):
-            values, number = line.strip().split(","), numbers[-1]
-            if len(values) != CSV_COLUMNS:
-                return f"line {number} has {len(values)} values, expected {CSV_COLUMNS} (label + 784 pixels)"
-            for column, value in enumerate(values, start=1):
-                try:
-                    float(value)
-                except ValueError:
-                    return f"line {number}, value {column}: {value.strip()[:20]!r} is not a number"
-    return "a row could not be read as numbers"
+def _read_in_chunks(lines: Iterator[str], path: Path, numbers: list[int]) -> np.ndarray:
+    """The rows of a file the one fast whole-number parse refused: CSV_CHUNK rows at a time, as whole numbers, else
+    as decimals (as spreadsheets may write them). Only a chunk numpy reads as neither is looked at value by value
+    in Python, so a bad value near the end of a big file is named in about the time the file takes to read. The
+    first problem is the first in the file: a value that is not a number, or a row of another length."""
+    chunks, first_odd, unreadable = [], None, False
+    while chunk := list(itertools.islice(lines, CSV_CHUNK)):
+        chunk_numbers = numbers[-len(chunk):]
+        rows = _parsed(chunk)
+        if rows is None:
+            problem = first_odd or next(filter(None, map(_line_problem, chunk, chunk_numbers)), None)
+            if problem:
+                raise DatasetError(f"{path}: {problem}")
+            unreadable = True  # numpy refuses a value Python reads (such as 1_000): said below if nothing else is
+            continue
+        if rows.shape[1] != CSV_COLUMNS and first_odd is None:  # a whole chunk of rows of another length
+            first_odd = _length_problem(chunk_numbers[0], rows.shape[1])
+        chunks.append(rows)
+    if first_odd and (unreadable or len({rows.shape[1] for rows in chunks}) > 1):
+        raise DatasetError(f"{path}: {first_odd}")  # (every row of one other length is said by the caller)
+    if unreadable:
+        raise DatasetError(f"{path}: a row could not be read as numbers")
+    decimals = any(rows.dtype.kind == "f" for rows in chunks)
+    return np.concatenate(chunks, dtype=np.float32 if decimals else np.int32)
+
+
+def _parsed(chunk: list[str]) -> np.ndarray | None:
+    """The chunk's rows as whole numbers, else as decimals; None when numpy reads them as neither."""
+    for dtype in (np.int32, np.float32):
+        try:
+            return np.loadtxt(chunk, delimiter=",", dtype=dtype, ndmin=2, comments=None)
+        except ValueError:
+            continue
+    return None
+
+
+def _line_problem(line: str, number: int) -> str | None:
+    """What is wrong with one row that cannot be read as numbers, by the file's line number; None if nothing is."""
+    values = line.strip().split(",")
+    if len(values) != CSV_COLUMNS:
+        return _length_problem(number, len(values))
+    for column, value in enumerate(values, start=1):
+        try:
+            float(value)
+        except ValueError:
+            return f"line {number}, value {column}: {value.strip()[:20]!r} is not a number"
+    return None
+
+
+def _length_problem(number: int, count: int) -> str:
+    return f"line {number} has {count} values, expected {CSV_COLUMNS} (label + 784 pixels)"
 
 
 def read_digit_csv(path: str | os.PathLike, max_rows: int = MAX_SAMPLES) -> tuple[np.ndarray, np.ndarray]:
@@ -180,18 +219,13 @@ def read_digit_csv(path: str | os.PathLike, max_rows: int = MAX_SAMPLES) -> tupl
                 try:
                     rows = np.loadtxt(_csv_lines(f, path, max_rows, lines), delimiter=",", dtype=np.int32,
                                       ndmin=2, comments=None)
-                except ValueError:  # values written with decimals, as spreadsheets may: read again, 6x slower
+                except ValueError:  # values written with decimals, as spreadsheets may, or a bad row: read again
                     f.seek(body)
                     lines.clear()
-                    rows = np.loadtxt(_csv_lines(f, path, max_rows, lines), delimiter=",", dtype=np.float32,
-                                      ndmin=2, comments=None)
+                    rows = _read_in_chunks(_csv_lines(f, path, max_rows, lines), path, lines)
     except (OSError, UnicodeDecodeError) as e:
         raise DatasetError(f"{path}: cannot be read ({e.strerror if isinstance(e, OSError) and e.strerror else e})"
                            ) from None
-    except DatasetError:
-        raise
-    except ValueError:  # numpy's own message counts rows its own ways; the file's line is found again
-        raise DatasetError(f"{path}: {_first_bad_line(path, max_rows)}") from None
     if rows.shape[0] == 0:
         raise DatasetError(f"{path}: has a header but no rows")
     if rows.shape[1] != CSV_COLUMNS:
