@@ -4,13 +4,16 @@ The pad grows with the window (`PadArea` keeps it square, or 3:1 in Number mode)
 strokes are scaled with it, keeping their shape, and what the model reads does not change, since its input is cropped and scaled from the
 drawing's own bounding box (`core.preprocess`), whatever the pad's size.
 
-Strokes are kept as point lists; what the person sees is painted with Qt (smooth curves through
-the points, their chosen pen width), and what the model sees comes from `to_array()`, which
-renders the same points with the MNIST-like pen of `digitpad.core.strokes`. Mouse, tablet and
-touch all arrive here (Qt turns unhandled touch into mouse events).
+Strokes are kept as point lists, or a `Photo` (an opened image) in their place: each is a state of the
+pad, so Undo and Redo bring back a photo as they do a drawing. What the person sees of the strokes is
+painted with Qt (smooth curves through the points, their chosen pen width), and what the model sees
+comes from `to_array()`, which renders the same points with the MNIST-like pen of `digitpad.core.strokes`.
+Mouse, tablet and touch all arrive here (Qt turns unhandled touch into mouse events).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
@@ -40,6 +43,17 @@ TAP_FOOT = 0.2  # ...on a digit's box, above this share of its height at the foo
 UNDO_LIMIT = 100  # states kept for undo, so a day of drawing does not grow memory without end
 
 
+@dataclass(eq=False)
+class Photo:
+    """An image file on the pad in place of a drawing. The pad only shows `picture` (once the file is read: the
+    image with what was read outlined); `image`, the decoded file once read, is kept so that a photo brought back
+    by Undo or Redo is read again without the file, which may be gone (a pasted image's is)."""
+
+    path: str
+    image: object = None
+    picture: QImage | None = None
+
+
 def smooth_path(points: list[Point]) -> QPainterPath:
     """A curve through the points' midpoints with the points as control points (no corners, no gaps)."""
     path = QPainterPath(QPointF(*points[0]))
@@ -59,13 +73,13 @@ class DrawingCanvas(QWidget):
     def __init__(self, parent: QWidget | None = None, size: int = DEFAULT_SIZE, pen_width: float = DEFAULT_PEN_WIDTH):
         super().__init__(parent)
         self._strokes: list[list[Point]] = []
-        self._undo: list[list[list[Point]]] = []
-        self._redo: list[list[list[Point]]] = []
+        self._photo: Photo | None = None  # on the pad in place of strokes
+        self._undo: list[tuple[list[list[Point]], Photo | None]] = []  # (strokes, photo) states
+        self._redo: list[tuple[list[list[Point]], Photo | None]] = []
         self._current: list[Point] | None = None
         self._pen_width = pen_width
-        self._background: QImage | None = None
         self._number_mode = False
-        self._other_drawing: tuple | None = None  # the other mode's (strokes, undo, redo), in its pad's heights
+        self._other_drawing: tuple | None = None  # the other mode's strokes, undo, redo (in its pad's heights), photo
         self._digit_boxes: list[tuple[tuple[int, int, int, int], bool]] = []  # ((x, y, w, h), unsure) per digit
         self.setMinimumSize(MIN_SIZE, MIN_SIZE)
         self.resize(size, size)
@@ -113,10 +127,14 @@ class DrawingCanvas(QWidget):
         self._pen_width = float(min(max(width, PEN_WIDTH_RANGE[0]), PEN_WIDTH_RANGE[1]))
         self.update()
 
-    def set_background(self, image: QImage | None) -> None:
-        """Show an image (e.g. an opened file) under the ink; it is not part of `to_array()`."""
-        self._background = image
-        self.update()
+    def photo(self) -> Photo | None:
+        """The photo on the pad; None while a stroke is drawn, which takes its place."""
+        return self._photo if self._current is None else None
+
+    def show_photo(self, photo: Photo) -> None:
+        """Put a photo on the pad in place of what is there (Undo gives that back). It is not part of `to_array()`."""
+        self._pen_up()
+        self._commit([], photo)
 
     def to_array(self) -> np.ndarray:
         """What the model should see: the strokes rendered white on black at the canvas size (uint8)."""
@@ -134,13 +152,13 @@ class DrawingCanvas(QWidget):
 
     # --- editing ---------------------------------------------------------------------------------
     def _push_undo(self) -> None:
-        self._undo.append(self._strokes)
+        self._undo.append((self._strokes, self._photo))
         del self._undo[:-UNDO_LIMIT]
         self._redo.clear()
 
-    def _commit(self, strokes: list[list[Point]]) -> None:
+    def _commit(self, strokes: list[list[Point]], photo: Photo | None = None) -> None:
         self._push_undo()
-        self._strokes = strokes
+        self._strokes, self._photo = strokes, photo
         self._changed()
 
     def _changed(self) -> None:
@@ -149,25 +167,25 @@ class DrawingCanvas(QWidget):
 
     def undo(self) -> None:
         if self._undo and self._current is None:
-            self._redo.append(self._strokes)
-            self._strokes = self._undo.pop()
+            self._redo.append((self._strokes, self._photo))
+            self._strokes, self._photo = self._undo.pop()
             self._changed()
 
     def redo(self) -> None:
         if self._redo and self._current is None:
-            self._undo.append(self._strokes)
-            self._strokes = self._redo.pop()
+            self._undo.append((self._strokes, self._photo))
+            self._strokes, self._photo = self._redo.pop()
             self._changed()
 
     def clear(self) -> None:
-        if self._strokes and self._current is None:
+        if (self._strokes or self._photo) and self._current is None:
             self._commit([])
 
     def revert(self) -> None:
         """Take back the last change, not to be redone and without `changed`: an opened file that could not be
-        read gives back the drawing its open cleared, and the caller says so."""
+        read gives back the drawing (or photo) it replaced, and the caller says so."""
         if self._undo and self._current is None:
-            self._strokes = self._undo.pop()
+            self._strokes, self._photo = self._undo.pop()
             self.update()
 
     def resizeEvent(self, event) -> None:
@@ -192,13 +210,15 @@ class DrawingCanvas(QWidget):
         self._digit_boxes = [(tuple(round(v * factor) for v in box), unsure) for box, unsure in self._digit_boxes]
 
     def _scaled_drawing(self, factor: float, drawing: tuple | None = None) -> tuple:
-        """(strokes, undo, redo), this drawing's or the one given, with every point times `factor`."""
+        """(strokes, undo, redo), this drawing's or the one given, with every point times `factor` (a photo is
+        shown at the pad's size whatever it is)."""
         strokes, undo, redo = drawing or (self._strokes, self._undo, self._redo)
 
-        def scaled(state: list[list[Point]]) -> list[list[Point]]:
-            return [[(x * factor, y * factor) for x, y in stroke] for stroke in state]
+        def scaled(strokes: list[list[Point]]) -> list[list[Point]]:
+            return [[(x * factor, y * factor) for x, y in stroke] for stroke in strokes]
 
-        return scaled(strokes), [scaled(state) for state in undo], [scaled(state) for state in redo]
+        return (scaled(strokes), [(scaled(s), photo) for s, photo in undo],
+                [(scaled(s), photo) for s, photo in redo])
 
     # --- input -----------------------------------------------------------------------------------
     def _pen_down(self, point: QPointF) -> None:
@@ -227,7 +247,7 @@ class DrawingCanvas(QWidget):
             self.boxClicked.emit(clicked)
             return
         self._push_undo()
-        self._strokes = self._strokes + [stroke]
+        self._strokes, self._photo = self._strokes + [stroke], None  # a stroke on a photo takes its place
         self.update()
         self.strokeFinished.emit()
 
@@ -274,9 +294,9 @@ class DrawingCanvas(QWidget):
             self._pen_up()
             self._fit_drawing_to_height()
             height = self._drawn_height
-            leaving = self._scaled_drawing(1 / height)
-            self._strokes, self._undo, self._redo = (self._scaled_drawing(height, self._other_drawing)
-                                                     if self._other_drawing else ([], [], []))
+            leaving = (*self._scaled_drawing(1 / height), self._photo)
+            strokes, undo, redo, self._photo = self._other_drawing or ([], [], [], None)
+            self._strokes, self._undo, self._redo = self._scaled_drawing(height, (strokes, undo, redo))
             self._other_drawing = leaving
             self.update()
         self._number_mode = on
@@ -347,9 +367,12 @@ class DrawingCanvas(QWidget):
         painter.fillRect(self.rect(), paper)
         painter.setPen(QPen(palette.color(QPalette.Mid), 1))
         painter.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
-        if self._background is not None:  # a photo: no guide round it, it is not drawn on
-            scaled = self._background.scaled(self.size(), Qt.KeepAspectRatio, Qt.SmoothTransformation)
-            painter.drawImage((self.width() - scaled.width()) // 2, (self.height() - scaled.height()) // 2, scaled)
+        photo = self.photo()
+        if photo is not None:  # a photo: no guide round it, it is not drawn on
+            if photo.picture is not None:  # read
+                scaled = photo.picture.scaled(self.size(), Qt.KeepAspectRatio, Qt.SmoothTransformation)
+                painter.drawImage((self.width() - scaled.width()) // 2, (self.height() - scaled.height()) // 2,
+                                  scaled)
         else:
             guide = QColor(ink)
             guide.setAlpha(40)

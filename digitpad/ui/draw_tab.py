@@ -19,7 +19,7 @@ from ..core.personal import PersonalSetError, Sample
 from ..core.preprocess import on_paper
 from ..core.strokes import is_mark
 from . import shortcuts
-from .canvas import PEN_WIDTH_RANGE, DrawingCanvas, PadArea
+from .canvas import PEN_WIDTH_RANGE, DrawingCanvas, PadArea, Photo
 from .correction_row import CorrectionRow, KeptNote
 from .latest_request import LatestRequest
 from .model_manager import ModelManager
@@ -55,15 +55,16 @@ def _attempt(generation, job):
         return generation, _Failed(str(e) or type(e).__name__)
 
 
-def _read_file(predictor, path: str):
-    """(Reading, the upright decoded image shown under the outline), in the prediction thread."""
-    image = load_image(path)
+def _read_file(predictor, path: str, image=None):
+    """(Reading, the upright decoded image shown under the outline), in the prediction thread; the file is decoded
+    unless its `image` is given (a photo read before)."""
+    image = load_image(path) if image is None else image
     return predictor.read(image), image
 
 
-def _read_number_file(predictor, path: str):
-    """(NumberReading, the upright decoded image shown under the digits' boxes), in the prediction thread."""
-    image = load_image(path)
+def _read_number_file(predictor, path: str, image=None):
+    """(NumberReading, the upright decoded image shown under the digits' boxes), as `_read_file`."""
+    image = load_image(path) if image is None else image
     return predictor.read_number(image), image
 
 
@@ -106,8 +107,7 @@ class DrawTab(QWidget):
         self.source_label = QLabel("")
         self.source_label.setEnabled(False)
         self._generation = LatestRequest()  # renewed whenever what is predicted is replaced: late answers are dropped
-        self._image_path: str | None = None
-        self._open_cleared_drawing = False  # the image being read replaced a drawing on the pad
+        self._photo: Photo | None = None  # the pad's photo being read or shown (see _follow_pad)
         self.reading = None  # the last Reading of an opened image, with its box and marks
         self._shown = None  # the prediction on the panel, for the correction row
         self.correction = CorrectionRow()
@@ -187,16 +187,15 @@ class DrawTab(QWidget):
 
     # --- what to predict -------------------------------------------------------------------------
     def _on_canvas_changed(self) -> None:
-        if self._image_path is not None:
-            self._show_file(None)
-        self.source_label.setText("")  # also a note that an opened file could not be read
+        self._follow_pad()
+        if self._photo is None:
+            self.source_label.setText("")  # also a note that an opened file could not be read
         self.kept_note.show_text("")  # the note about the last kept digit
         self._update_buttons()
         if not self._throttle.isActive():
             self._throttle.start()
 
     def clear(self) -> None:
-        self._show_file(None)
         self.canvas.clear()
         self.predict_now()
 
@@ -208,8 +207,8 @@ class DrawTab(QWidget):
             self.panel.show_message("Loading the model...")
             return
         number = self.canvas.number_mode()
-        if self._image_path is not None:
-            job = partial(_read_number_file if number else _read_file, predictor, self._image_path)
+        if self._photo is not None:
+            job = partial(_read_number_file if number else _read_file, predictor, self._photo.path, self._photo.image)
         elif self.canvas.is_empty():
             self._generation.new()
             self._show_number(None) if number else self._show(None)
@@ -224,21 +223,27 @@ class DrawTab(QWidget):
         self.service.submit(partial(_attempt, generation, job))
 
     def open_image(self, path: str | os.PathLike) -> None:
-        """Predict an image file; the pad shows it until the person draws again (a file that cannot be read
-        gives back the drawing it cleared)."""
-        self._open_cleared_drawing = not self.canvas.is_empty()
-        self.canvas.clear()
-        self._show_file(str(path))
+        """Predict an image file; the pad shows it until the person draws again, or Undo gives back what it
+        replaced (as does a file that cannot be read)."""
+        self.canvas.show_photo(Photo(str(path)))
         self.predict_now()
 
-    def _show_file(self, path: str | None) -> None:
-        if path == self._image_path:
+    def _follow_pad(self) -> None:
+        """A photo came on the pad (opened, or brought back by Undo or Redo) or left it: what is read changes."""
+        photo = self.canvas.photo()
+        if photo is self._photo:
             return
         self._generation.new()
-        self._image_path = path
+        self._photo = photo
         self.reading = None
-        self.canvas.set_background(None)
-        self.source_label.setText(f"Reading {os.path.basename(path)}..." if path else "")
+        self.source_label.setText(f"Reading {os.path.basename(photo.path)}..." if photo else "")
+
+    def _show_picture(self, image, boxes: list[tuple[tuple[int, int, int, int], bool]],
+                      original_size: tuple[int, int]) -> None:
+        """The photo read: shown with what was read outlined, its decoded image kept to read it again."""
+        self._photo.image = image
+        self._photo.picture = photo_with_outline(image, boxes, original_size)
+        self.canvas.update()
 
     # --- answers ---------------------------------------------------------------------------------
     def _on_predicted(self, result, seconds: float) -> None:
@@ -251,18 +256,17 @@ class DrawTab(QWidget):
         if self.canvas.number_mode():
             self._show_number(answer)
             return
-        if self._image_path is None:
+        if self._photo is None:
             self._show(answer)
             return
         self.reading, image = answer
-        boxes = [(self.reading.box, False)] if self.reading.found else []
-        self.canvas.set_background(photo_with_outline(image, boxes, self.reading.size))
+        self._show_picture(image, [(self.reading.box, False)] if self.reading.found else [], self.reading.size)
         self.source_label.setText(self._photo_note(self.reading))
         self._show(self.reading.prediction)
 
     def _photo_note(self, reading) -> str:
         """What the pad's caption says about an opened image once it has been read."""
-        name = os.path.basename(self._image_path)
+        name = os.path.basename(self._photo.path)
         if not reading.found:
             return f"{name}: no digit found"
         if reading.marks > 1:
@@ -270,13 +274,14 @@ class DrawTab(QWidget):
         return f"{name}: the outlined ink was read"
 
     def _on_failed(self, message: str) -> None:
-        if self._image_path is not None:
-            note = f"Could not read {os.path.basename(self._image_path)}"
-            if self._open_cleared_drawing:
-                self._show_file(None)
-                self.canvas.revert()  # the drawing back as it was, the reason left on show
+        if self._photo is not None:
+            note = f"Could not read {os.path.basename(self._photo.path)}"
+            if self._photo.image is None:  # its file could not be read: the photo leaves the pad
+                self.canvas.revert()  # the drawing or photo back as it was, not read again: the reason left on show
+                self._photo = self.canvas.photo()
                 self._update_buttons()
-                note += "; the drawing is as it was"
+                if self._photo is not None or not self.canvas.is_empty():
+                    note += "; the drawing is as it was"
             self.source_label.setText(note)
         if self.canvas.number_mode():
             self.number_view.show_message(message)
@@ -289,11 +294,11 @@ class DrawTab(QWidget):
 
     def _show(self, prediction) -> None:
         self._shown = prediction
-        from_drawing = prediction is not None and self._image_path is None and not self.canvas.is_empty()
+        from_drawing = prediction is not None and self._photo is None and not self.canvas.is_empty()
         self.correction.set_predicted(prediction.digit if from_drawing else None)
         self.panel.show_prediction(prediction)
-        if prediction is None and self._image_path is not None:
-            self.panel.show_message(f"No digit found in {os.path.basename(self._image_path)}")
+        if prediction is None and self._photo is not None:
+            self.panel.show_message(f"No digit found in {os.path.basename(self._photo.path)}")
         elif prediction is None and not self.canvas.is_empty():
             self.panel.show_message(MARK_NOTE)
         self.predictionShown.emit(prediction)
@@ -349,6 +354,7 @@ class DrawTab(QWidget):
         """Switch between one digit on a square pad and a whole number on a wide one (remembered)."""
         self.number_toggle.setChecked(on)
         self._generation.new()  # an answer of the other kind still on its way is dropped
+        photo = self.canvas.photo()
         self.canvas.set_number_mode(on)  # each mode has its own drawing and undo history
         self._left.setStretchFactor(self.pad, 0 if on else 1)
         self._left.setStretch(self._left.count() - 1, 1 if on else 0)
@@ -360,10 +366,13 @@ class DrawTab(QWidget):
         self.correction.set_predicted(None)
         self.number_view.setVisible(on)
         QSettings().setValue("number_mode", on)
-        if self._image_path is not None:  # the photo stays and is read the other way, over nothing drawn (as opened)
-            self.open_image(self._image_path)
-        else:
-            self.predict_now()
+        shown = self.canvas.photo()
+        if photo is not None and (shown is None or shown.path != photo.path):
+            # the photo stays, in place of this mode's drawing (as opened), and is read the other way
+            self.canvas.show_photo(Photo(photo.path, photo.image, photo.picture))
+        self._photo = None  # read again, whichever photo is on the pad now
+        self._follow_pad()
+        self.predict_now()
 
     def _keep_room_for_the_answer(self) -> None:
         """The tab's minimum height: the answer panel's at its width now (none in Number mode, which hides it).
@@ -375,18 +384,18 @@ class DrawTab(QWidget):
         self.setMinimumHeight(0 if self.canvas.number_mode() else needed)
 
     def _show_number(self, reading) -> None:
-        if self._image_path is not None and reading is not None:  # a photo: its digits are boxed on the photo itself
+        if self._photo is not None and reading is not None:  # a photo: its digits are boxed on the photo itself
             reading, image = reading
             boxes = [(d.box, d.unsure) for d in reading.digits]
-            self.canvas.set_background(photo_with_outline(image, boxes, image.info[ORIGINAL_SIZE]))
-            name = os.path.basename(self._image_path)
+            self._show_picture(image, boxes, image.info[ORIGINAL_SIZE])
+            name = os.path.basename(self._photo.path)
             self.source_label.setText(f"{name}: {len(boxes)} digit{'s' * (len(boxes) != 1)} read, each outlined"
                                       if boxes else f"{name}: no digits found")
-        from_drawing = reading is not None and self._image_path is None and not self.canvas.is_empty()
+        from_drawing = reading is not None and self._photo is None and not self.canvas.is_empty()
         self.canvas.set_digit_boxes([(d.box, d.unsure) for d in reading.digits] if from_drawing else [])
-        self.number_view.show_reading(reading, correctable=self._image_path is None)
+        self.number_view.show_reading(reading, correctable=self._photo is None)
         if not (reading and reading.digits):
-            if self._image_path is not None:
+            if self._photo is not None:
                 self.number_view.show_message("No digits found in this image")
             elif not self.canvas.is_empty():
                 self.number_view.show_message(MARK_NOTE)
@@ -401,7 +410,7 @@ class DrawTab(QWidget):
         from ..core.stroke_marks import as_single_drawing  # not at start-up: only keeping a number needs it
 
         predictor = self.models.predictor
-        if self.canvas.is_drawing() or predictor is None or self._image_path is not None:
+        if self.canvas.is_drawing() or predictor is None or self._photo is not None:
             return
         reading = predictor.read_number_strokes(self.canvas.strokes(), (self.canvas.width(), self.canvas.height()))
         if not 0 <= index < len(reading.digits):

@@ -7,7 +7,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QImage, QPalette, QPointingDevice, QTabletEvent
 from PySide6.QtWidgets import QApplication
 
-from digitpad.ui.canvas import DrawingCanvas
+from digitpad.ui.canvas import DrawingCanvas, Photo
 
 
 def test_canvas_works_standalone_and_to_array_is_what_the_model_reads(qtbot, bundled):
@@ -106,7 +106,7 @@ def test_a_photo_on_the_pad_has_no_drawing_guide_round_it(qtbot):
     canvas.resize(320, 320)
     photo = QImage(20, 60, QImage.Format_RGB32)  # a tall photo: the pad shows paper either side of it
     photo.fill(QColor("gray"))
-    canvas.set_background(photo)
+    canvas.show_photo(Photo("tall.png", picture=photo))
     shown = canvas.grab().toImage()
     paper = canvas.palette().color(QPalette.Base)
     left_of_photo = {shown.pixelColor(x, y).name() for x in range(2, 100) for y in range(2, 318)}

@@ -164,7 +164,56 @@ def test_photo_of_a_number_in_number_mode_boxes_each_digit_on_the_photo(window, 
         (tmp_path / "broken.jpg").write_bytes(b"\xff\xd8 not really a JPEG")
         window.open_image(str(tmp_path / "broken.jpg"))
         settle(qtbot, tab)
-        assert tab.source_label.text() == "Could not read broken.jpg", "not 'Reading broken.jpg...' forever"
+        assert tab.source_label.text() == "Could not read broken.jpg; the drawing is as it was", \
+            "not 'Reading broken.jpg...' forever"
+        assert tab.canvas.photo().path == str(tmp_path / "blank.jpg"), "the photo it replaced is back"
         assert "broken.jpg" in tab.number_view.caption.text()
     finally:
         tab.number_toggle.setChecked(False)  # the mode is remembered: the next test starts as the others expect
+
+
+def test_undo_takes_a_photo_off_the_pad_and_redo_brings_it_back_read(window, qtbot, tmp_path, mnist):
+    """The photo is a state of the pad like a drawing: Redo after Undo gives back the photo and its reading,
+    not an empty pad."""
+    from test_draw_tab import save_digit_png
+
+    tab = window.draw_tab
+    label = save_digit_png(tmp_path / "digit.png", mnist, 0)
+    draw(tab.canvas, place(STYLES[4]["closed"], 60, 30, 250))
+    assert settle(qtbot, tab) == "4"
+    window.open_image(str(tmp_path / "digit.png"))
+    assert settle(qtbot, tab) == str(label) and len(outline_pixels(tab.canvas)[0]) > 0
+    qtbot.mouseClick(tab.undo_button, Qt.LeftButton)
+    assert settle(qtbot, tab) == "4" and tab.source_label.text() == "" and len(outline_pixels(tab.canvas)[0]) == 0
+    assert tab.redo_button.isEnabled()
+    qtbot.mouseClick(tab.redo_button, Qt.LeftButton)
+    assert settle(qtbot, tab) == str(label), "the photo is read again"
+    assert tab.source_label.text() == "digit.png: the outlined ink was read" and tab.canvas.is_empty()
+    assert len(outline_pixels(tab.canvas)[0]) > 100, "the photo is back on the pad, outlined"
+    qtbot.mouseClick(tab.undo_button, Qt.LeftButton)  # and taken off again
+    assert settle(qtbot, tab) == "4"
+    tab.clear()
+    window.open_image(str(tmp_path / "digit.png"))  # on an empty pad, Undo takes it off too
+    assert settle(qtbot, tab) == str(label) and tab.undo_button.isEnabled()
+    qtbot.mouseClick(tab.undo_button, Qt.LeftButton)
+    assert settle(qtbot, tab) == "–" and tab.canvas.is_empty() and len(outline_pixels(tab.canvas)[0]) == 0
+    qtbot.mouseClick(tab.redo_button, Qt.LeftButton)
+    assert settle(qtbot, tab) == str(label) and len(outline_pixels(tab.canvas)[0]) > 100
+
+
+def test_a_file_that_cannot_be_read_gives_back_the_photo_it_replaced(window, qtbot, tmp_path, mnist):
+    from test_draw_tab import save_digit_png
+
+    tab = window.draw_tab
+    label = save_digit_png(tmp_path / "digit.png", mnist, 0)
+    window.open_image(str(tmp_path / "digit.png"))
+    assert settle(qtbot, tab) == str(label)
+    (tmp_path / "bad.png").write_bytes(b"not an image")
+    window.open_image(str(tmp_path / "bad.png"))
+    settle(qtbot, tab)
+    assert tab.source_label.text() == "Could not read bad.png; the drawing is as it was"
+    assert "not an image file" in tab.panel.caption.text(), "the reason is on show"
+    assert len(outline_pixels(tab.canvas)[0]) > 100, "the photo is back on the pad, not an empty pad"
+    assert not tab.redo_button.isEnabled(), "as it was: no Redo opening the bad file again"
+    qtbot.mouseClick(tab.undo_button, Qt.LeftButton)  # the photo's own Undo still works
+    assert settle(qtbot, tab) == "–" and len(outline_pixels(tab.canvas)[0]) == 0
