@@ -142,9 +142,9 @@ class MyDigitsView(QDialog):
         self.pages.addWidget(self.empty_label)
         self.pages.addWidget(self.scroll)
 
-        self.delete_button = QPushButton("Delete")
+        self.delete_button = QPushButton("Delete...")
         self.delete_button.setToolTip(f"Delete the selected digits ({shortcuts.DELETE_DIGITS.shown()})")
-        self.delete_button.clicked.connect(self.delete_selected)
+        self.delete_button.clicked.connect(self.ask_to_delete)
         self.clear_button = QPushButton("Clear all...")
         self.clear_button.setToolTip("Delete every kept digit")
         self.clear_button.clicked.connect(self.ask_to_clear)
@@ -160,7 +160,7 @@ class MyDigitsView(QDialog):
         for button in (self.delete_button, self.clear_button, self.import_button, self.export_button):
             button.setAutoDefault(False)  # Enter must never delete
         for sequence in shortcuts.DELETE_DIGITS.sequences():
-            QShortcut(sequence, self, self.delete_selected)
+            QShortcut(sequence, self, self.ask_to_delete)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.delete_button)
@@ -187,10 +187,14 @@ class MyDigitsView(QDialog):
 
     # --- what is shown ---------------------------------------------------------------------------
     def showEvent(self, event) -> None:
+        self.show_message("")  # what was done when it was last open is no news
         self.refresh()  # the file may have changed while the view was closed (e.g. `digitpad personal import`)
         super().showEvent(event)
 
     def _on_set_changed(self) -> None:
+        """Also after this view's own changes, which then say what they did: a message about the set as it was
+        ('Deleted 1 digit' before a digit is kept on the Draw tab) is stale."""
+        self.show_message("")
         if self.isVisible():
             self.refresh()
 
@@ -308,9 +312,17 @@ class MyDigitsView(QDialog):
         return [samples[item.data(Qt.UserRole)].key()
                 for _, gallery in self.sections.values() for item in gallery.selectedItems()]
 
-    def delete_selected(self) -> None:
+    def ask_to_delete(self) -> None:
+        """Ask before deleting the selected digits, as Clear all does: nothing brings them back, and the Delete key
+        is easy to press by mistake."""
         keys = self.selected_keys()
-        if not keys:
+        if keys:
+            ask_yes_no(self, QMessageBox.Question, "Delete the selected digits?",
+                       f"Delete {plural(len(keys), 'selected digit')}? This cannot be undone; Export first to keep "
+                       "a copy.", partial(self._delete_answered, keys))
+
+    def _delete_answered(self, keys: list[tuple], yes: bool) -> None:
+        if not yes:
             return
         try:
             deleted = self.personal.remove(keys)

@@ -102,6 +102,13 @@ def test_delete_selected_and_clear_all(window, qtbot):
     click_item(ones, 0)  # the newest 1, the flagged one
     assert view.delete_button.isEnabled()
     qtbot.mouseClick(view.delete_button, Qt.LeftButton)
+    question = shown_box(view)  # asked first, as Clear all does: a stray Delete key lost kept digits
+    assert question.text() == "Delete 1 selected digit? This cannot be undone; Export first to keep a copy."
+    assert question.defaultButton() is question.button(QMessageBox.No)
+    qtbot.mouseClick(question.button(QMessageBox.No), Qt.LeftButton)
+    assert kept_keys(window) == before and len(ones.selectedItems()) == 1 and view.message.text() == ""
+    qtbot.mouseClick(view.delete_button, Qt.LeftButton)
+    qtbot.mouseClick(shown_box(view).button(QMessageBox.Yes), Qt.LeftButton)
     assert kept_keys(window) == [before[0], before[1], before[3]]
     assert shown(view)[1][0].startswith("1 · 1 kept") and view.message.text() == "Deleted 1 digit"
     assert window.draw_tab.kept_note.text() == "", "the Draw tab's note of 4 kept digits is gone, not left stale"
@@ -115,6 +122,10 @@ def test_delete_selected_and_clear_all(window, qtbot):
     view.activateWindow()
     wait_for(view.isActiveWindow, 10)
     QTest.keyClick(sevens, Qt.Key_Delete)
+    assert kept_keys(window) == [before[0], before[1], before[3]], "the key asks too"
+    question = shown_box(view)
+    assert question.text().startswith("Delete 1 selected digit?")
+    qtbot.mouseClick(question.button(QMessageBox.Yes), Qt.LeftButton)
     assert kept_keys(window) == [before[0], before[1]]
     assert sorted(shown(view)) == [0, 1]
 
@@ -221,3 +232,21 @@ def test_the_file_named_is_the_one_holding_the_digits(window, qtbot):
     keep(window, qtbot, place(STYLES[4]["open"], 60, 30, 250), 4)
     wait_for(lambda: view.summary.text().startswith("4 digits kept"), 10)
     assert view.path_label.text() == f"Kept in {default_path()}"
+
+
+def test_the_status_line_says_nothing_stale_after_a_change_made_elsewhere(window, qtbot):
+    """'Deleted 1 digit' told of this view's last change: once the set changes elsewhere (a digit kept on the Draw
+    tab) or the view is opened again, it no longer tells what happened last."""
+    view = open_with(window, qtbot, [(0, "oval", 0), (1, "stick", 1)])
+    click_item(view.sections[0][1], 0)
+    qtbot.mouseClick(view.delete_button, Qt.LeftButton)
+    qtbot.mouseClick(shown_box(view).button(QMessageBox.Yes), Qt.LeftButton)
+    assert view.message.text() == "Deleted 1 digit"
+    keep(window, qtbot, place(STYLES[7]["plain"], 60, 30, 250), 7)
+    wait_for(lambda: view.summary.text().startswith("2 digits kept"), 10)
+    assert view.message.text() == "", "not 'Deleted 1 digit' under a set that has just grown"
+    view.export_to(window.personal.path.parent / "copy.npz")
+    assert view.message.text().startswith("Exported 2 digits")
+    view.close()
+    window.show_my_digits()
+    assert view.message.text() == "", "an old message is not shown again days later"
