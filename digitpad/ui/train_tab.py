@@ -128,7 +128,6 @@ class TrainTab(QWidget):
         self.models.changed.connect(self._model_in_use_changed)
         for signal in (self.models.loading, self.models.changed, self.models.failed):
             signal.connect(self._update_controls)  # a fine-tune waits for the model in use to settle
-        self._show_start()
 
         settings = QWidget()
         settings_layout = QVBoxLayout(settings)
@@ -156,9 +155,11 @@ class TrainTab(QWidget):
         task_row.addStretch(1)
         left_layout.addLayout(task_row)
         left_layout.addWidget(scroll, 1)
+        # Under the settings they are mostly about, taking their room from the scroll: below the buttons, each line
+        # coming or going moved the Start row.
+        left_layout.addWidget(self.problems)
         left_layout.addWidget(self.tensorboard)
         left_layout.addLayout(buttons)
-        left_layout.addWidget(self.problems)
         self.pages = QTabWidget()
         self.pages.addTab(self.monitor, "Progress")
         self.pages.addTab(self.results, "Results")
@@ -174,6 +175,8 @@ class TrainTab(QWidget):
         self._layout.addWidget(splitter)
         name_fields_by_their_labels(settings)
         self.pages.setAccessibleName("Training progress and results")
+        # Once laid out: both show or hide the problems line, which shown with no parent opens as a window of its own
+        self._show_start()
         self._update_controls()
 
     def _tensorboard_choice(self) -> QCheckBox:
@@ -357,6 +360,7 @@ class TrainTab(QWidget):
         self.tensorboard.setEnabled(not running and self.tensorboard_available)
         self.runs_page.set_busy(running)
         self.problems.setText("\n".join(f"• {p[0].upper()}{p[1:]}" for p in problems))
+        self.problems.setVisible(bool(problems))
         # while a run goes, its result would replace the one these buttons are about
         self.results.save_button.setEnabled(self.outcome is not None and not running)
         self.results.use_button.setEnabled(self.outcome is not None and not running)

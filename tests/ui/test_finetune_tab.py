@@ -10,7 +10,7 @@ from digit_strokes import BOXY_EIGHT, STYLES, jittered, place
 from drawing import draw, keep, settle, wait_for
 from message_boxes_shown import shown_box
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from digitpad.core.finetune import FinetuneReport
 from digitpad.core.paths import bundled_model_path
@@ -197,3 +197,32 @@ def test_the_digits_a_fine_tune_trained_on_say_whether_they_are_read_right_now(q
                for line in text.splitlines()), "each line fits its cell: nothing cut to '...'"
     assert gallery.gridSize().height() >= gallery.iconSize().height() + 2 * metrics.height()
     assert gallery.height() >= gallery.gridSize().height(), "the row shown whole"
+
+
+
+def test_the_start_row_stays_put_when_problems_show_or_go(window, qtbot):
+    """The lines saying why Start is disabled do not push the Start row (nor the TensorBoard box) about: each line
+    that came or went (a reason wrapped to two) moved them 14 px."""
+    from PySide6.QtCore import QPoint
+
+    tab = open_finetune(window, qtbot)
+
+    def places():
+        QApplication.processEvents()
+        return [widget.mapTo(tab, QPoint(0, 0)).y() for widget in (tab.start_button, tab.tensorboard)]
+
+    def reasons_shown_whole():
+        shown = tab.problems
+        lines = tab.problems.text().count("\n") + 1
+        return (shown.isVisible() and shown.height() >= lines * shown.fontMetrics().height()
+                and shown.mapTo(tab, QPoint(0, shown.height())).y() <= tab.height())
+
+    assert "kept no digits" in tab.problems.text()
+    held = places()
+    assert reasons_shown_whole()
+    tab.finetune_form.lr.setText("0")  # a second reason
+    assert "Learning rate must be above 0" in tab.problems.text() and places() == held and reasons_shown_whole()
+    qtbot.mouseClick(tab.new_model_choice, Qt.LeftButton)  # no reason at all
+    assert tab.start_button.isEnabled() and tab.problems.text() == "" and places() == held
+    qtbot.mouseClick(tab.finetune_choice, Qt.LeftButton)
+    assert places() == held and reasons_shown_whole()
