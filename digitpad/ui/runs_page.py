@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyqtgraph as pg
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,7 +38,9 @@ from .train_results import ResultsView
 # about 620 px, enough for the columns up to Status; the data, the settings and the file scroll in from the right.
 COLUMNS = ("Date", "Architecture", "Test accuracy", "Epochs", "Time", "Status", "Data", "Preset / settings",
            "Saved model")
+STATUS_COLUMN = COLUMNS.index("Status")
 SETTINGS_COLUMN = COLUMNS.index("Preset / settings")
+STATUS_MIN_WIDTH = 120  # in a window too narrow for all of Status, this much of it still shows
 RUN_COLORS = ("#1f77b4", "#e6550d", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
               "#17becf")
 SORT_ROLE = Qt.UserRole + 1
@@ -119,6 +121,8 @@ class RunsPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(SETTINGS_COLUMN, QHeaderView.Interactive)
         self.table.setColumnWidth(SETTINGS_COLUMN, 200)  # the settings in full are in the cell's tooltip
+        self.table.horizontalHeader().setSectionResizeMode(STATUS_COLUMN, QHeaderView.Interactive)  # _fit_status
+        self.table.viewport().installEventFilter(self)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.DescendingOrder)
         self.table.setAccessibleName("Recorded runs")
@@ -212,7 +216,25 @@ class RunsPage(QWidget):
                 self.table.selectionModel().select(self.table.model().index(row, 0),
                                                    QItemSelectionModel.Select | QItemSelectionModel.Rows)
         self.table.blockSignals(False)
+        self._fit_status()
         self._selection_changed()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Resize:
+            self._fit_status()
+        return super().eventFilter(watched, event)
+
+    def _fit_status(self) -> None:
+        """Status as wide as its text, but no wider than the room the columns before it leave in view: sized to a
+        crash's message, it was read only by scrolling sideways. There the text wraps to the row's height, and a
+        longer one ends in an ellipsis (the cell's tooltip has it whole)."""
+        header = self.table.horizontalHeader()
+
+        def wanted(column: int) -> int:  # what ResizeToContents gives the column
+            return max(self.table.sizeHintForColumn(column), header.sectionSizeHint(column))
+
+        room = self.table.viewport().width() - sum(wanted(column) for column in range(STATUS_COLUMN))
+        self.table.setColumnWidth(STATUS_COLUMN, max(STATUS_MIN_WIDTH, min(wanted(STATUS_COLUMN), room)))
 
     @staticmethod
     def _cells(record: RunRecord) -> list[QTableWidgetItem]:

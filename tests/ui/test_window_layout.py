@@ -39,17 +39,36 @@ def test_the_first_window_shows_the_train_tab_s_settings_whole_where_the_screen_
 
 
 def test_the_first_window_s_runs_table_shows_what_runs_are_compared_by(window, qtbot, tmp_path):
+    """Status too, however long a crash's message: sized to it, the column was read only by scrolling sideways."""
+    from dataclasses import replace
+
+    from digitpad.core.runs import RunStore
+
     digitpad("train", "--out", str(tmp_path / "tiny.pt"), "--preset", "quick", "--epochs", "1", "--limit", "300")
+    store = RunStore()
+    (finished,) = store.records()[0]
+    crash = "the loss became nan at epoch 2, step 118: training diverged. Try a lower learning rate (it was 0.004)."
+    store.save(replace(finished, id="stopped", status="stopped", stopped_at="in epoch 3 after step 412"))
+    store.save(replace(finished, id="crashed", status="crashed", error=crash))
     window.resize(*first_size(QSize(1280, 900)))
     window.tabs.setCurrentWidget(window.train_tab)
     page = window.train_tab.runs_page
     window.train_tab.pages.setCurrentWidget(page)
-    wait_for(lambda: page.table.rowCount() == 1)
+    wait_for(lambda: page.table.rowCount() == 3)
     pause(100)
     header, shown = page.table.horizontalHeader(), page.table.viewport().width()
     for name in ("Date", "Architecture", "Test accuracy", "Epochs", "Time", "Status"):
         column = COLUMNS.index(name)
         assert header.sectionViewportPosition(column) + header.sectionSize(column) <= shown, f"{name} is hidden"
+    status = COLUMNS.index("Status")
+    assert header.sectionSize(status) >= QFontMetrics(page.table.font()).horizontalAdvance("stopped in epoch 3"), \
+        "room for a status's words"
+    crashed = next(page.table.item(row, status) for row in range(3)
+                   if page.table.item(row, status).text().startswith("crashed"))
+    assert crashed.toolTip() == f"crashed: {crash}", "the message whole where the cell cuts it short"
+    window.resize(1500, 720)  # a wider window: Status takes the room it gets
+    pause(100)
+    assert header.sectionSize(status) > QFontMetrics(page.table.font()).horizontalAdvance("stopped in epoch 3 after")
 
 
 def test_the_pad_grows_with_the_window_and_the_model_reads_the_same(window, qtbot):
