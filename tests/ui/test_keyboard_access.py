@@ -3,7 +3,7 @@
 from digit_strokes import STYLES, place
 from drawing import draw, pause, settle, wait_for
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible
+from PySide6.QtGui import QAccessible, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -66,3 +66,47 @@ def test_the_train_tab_is_walked_with_tab_and_its_fields_are_named_by_their_labe
     assert spoken_name(tab.monitor.charts.loss) == "Loss chart"
     QTest.keyClick(window, Qt.Key_1, Qt.ControlModifier)
     assert window.tabs.currentWidget() is window.draw_tab
+
+
+def press_tab_until(widget, target, key=Qt.Key_Tab, presses: int = 40) -> None:
+    """Press Tab (or `key`) from `widget` until `target` has the focus, as a keyboard user moves there."""
+    widget.setFocus(Qt.TabFocusReason)
+    for _ in range(presses):
+        if QApplication.focusWidget() is target:
+            return
+        QTest.keyClick(QApplication.focusWidget(), key)
+    raise AssertionError(f"{key} from {type(widget).__name__} never reached {type(target).__name__}")
+
+
+def frame_colours(canvas) -> set:
+    """The colours of the pad's outermost two pixels, at the middle of each side, as painted."""
+    image = canvas.grab().toImage()
+    w, h = image.width(), image.height()
+    points = [(x, h // 2) for x in (0, 1, w - 2, w - 1)] + [(w // 2, y) for y in (0, 1, h - 2, h - 1)]
+    return {image.pixelColor(x, y).name() for x, y in points}
+
+
+def test_the_pad_shows_a_focus_ring_while_its_keys_work_in_both_modes(window, qtbot):
+    window.activateWindow()
+    wait_for(window.isActiveWindow, 10)
+    tab = window.draw_tab
+    canvas = tab.canvas
+    highlight = canvas.palette().color(QPalette.Highlight).name()
+    draw(canvas, place(STYLES[7]["crossbar"], 60, 30, 250))
+    settle(qtbot, tab)
+    for number_mode in (False, True):
+        press_tab_until(tab.pen_slider, canvas, Qt.Key_Backtab)
+        assert canvas.hasFocus()
+        assert frame_colours(canvas) == {highlight}, f"no focus ring round the pad (Number mode {number_mode})"
+        QTest.keyClick(canvas, Qt.Key_Tab)
+        assert not canvas.hasFocus()
+        assert highlight not in frame_colours(canvas), "the ring stays after the focus has gone"
+        if not number_mode:
+            press_tab_until(tab.pen_slider, tab.number_toggle)
+            QTest.keyClick(tab.number_toggle, Qt.Key_Space)
+            assert canvas.number_mode()
+    draw(canvas, [[(100, 60), (100, 150)]])  # a 1 on the wide pad, then Esc with the focus on it clears it
+    press_tab_until(tab.pen_slider, canvas, Qt.Key_Backtab)
+    QTest.keyClick(canvas, Qt.Key_Escape)
+    assert canvas.is_empty()
+    tab.number_toggle.setChecked(False)  # the mode is remembered: the next window starts as the others expect
