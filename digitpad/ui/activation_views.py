@@ -10,11 +10,12 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen, QPixmap
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QScrollArea, QSizePolicy, QWidget
 
 from ..core.inside_pictures import PALETTE, grid_shape, mosaic
 
 GAP = 2
+FOCUS_INSET = 4  # px inside a map's edge: the keys' mark, inside the frame of the map chosen
 
 
 def rgb_image(rgb: np.ndarray) -> QImage:
@@ -47,9 +48,12 @@ def rgb_pixmap(rgb: np.ndarray, scale: int) -> QPixmap:
 
 
 class MapGrid(QWidget):
-    """Small pictures in rows (feature maps or filters); `clicked(index)` when one is clicked."""
+    """Small pictures in rows (feature maps or filters); `chosen(index)` when one is clicked (or chosen by key).
 
-    clicked = Signal(int)
+    Given a focus policy, it is a grid of tiles for the keyboard too: the arrow keys (Home, End) move a mark over
+    the maps and Enter or Space chooses the one under it."""
+
+    chosen = Signal(int)
 
     def __init__(self, cell: int, parent: QWidget | None = None, columns: int | None = None):
         super().__init__(parent)
@@ -58,10 +62,14 @@ class MapGrid(QWidget):
         self._image: QImage | None = None  # the whole grid, at its size on screen
         self._count = 0
         self._selected: int | None = None
+        self._current = 0  # the map the keys are on, marked while the grid has the focus
         self.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
 
     def count(self) -> int:
         return self._count
+
+    def current(self) -> int:
+        return self._current
 
     def set_maps(self, rgb: np.ndarray | None) -> None:
         """(n, h, w, 3) uint8, or None for nothing."""
@@ -79,6 +87,7 @@ class MapGrid(QWidget):
         else:
             self._image = None
         self._count = count if grid is not None else 0
+        self._current = min(self._current, max(self._count - 1, 0))
         if self._count and self.size() != self.sizeHint():
             self.setFixedSize(self.sizeHint())
         self.update()
@@ -105,7 +114,34 @@ class MapGrid(QWidget):
     def mousePressEvent(self, event) -> None:
         index = self.index_at(event.position().x(), event.position().y())
         if index is not None and event.button() == Qt.LeftButton:
-            self.clicked.emit(index)
+            self._current = index
+            self.chosen.emit(index)
+
+    def keyPressEvent(self, event) -> None:
+        if not self._count:
+            super().keyPressEvent(event)
+            return
+        key, columns = event.key(), grid_shape(self._count, self.columns)[1]
+        if key in (Qt.Key_Return, Qt.Key_Enter, Qt.Key_Space):
+            self.chosen.emit(self._current)
+            return
+        to = {Qt.Key_Left: self._current - 1, Qt.Key_Right: self._current + 1, Qt.Key_Up: self._current - columns,
+              Qt.Key_Down: self._current + columns, Qt.Key_Home: 0, Qt.Key_End: self._count - 1}.get(key)
+        if to is None:
+            super().keyPressEvent(event)
+        elif 0 <= to < self._count:  # a step off the grid's edge stays put
+            self._current = to
+            self._scroll_to(to)
+            self.update()
+
+    def _scroll_to(self, index: int) -> None:
+        """Bring the map the keys moved to into view, when the grid is in a scroll area (it may be wider than it)."""
+        area = self.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is not None:
+            centre = self.mapTo(area.widget(), self._cell_rect(index).center())
+            area.ensureVisible(centre.x(), centre.y(), self.cell, self.cell)
 
     def paintEvent(self, event) -> None:
         if self._image is None:
@@ -115,6 +151,13 @@ class MapGrid(QWidget):
         if self._selected is not None and self._selected < self._count:
             painter.setPen(QPen(self.palette().color(QPalette.Highlight), 3))
             painter.drawRect(QRectF(self._cell_rect(self._selected)).adjusted(-0.5, -0.5, 0.5, 0.5))
+        if self.hasFocus():  # where the keys are: a dotted frame, dark under light, seen on any map
+            mark = QRectF(self._cell_rect(self._current)).adjusted(FOCUS_INSET, FOCUS_INSET, -FOCUS_INSET,
+                                                                   -FOCUS_INSET)
+            painter.setPen(QPen(self.palette().color(QPalette.Text), 2))
+            painter.drawRect(mark)
+            painter.setPen(QPen(self.palette().color(QPalette.Base), 2, Qt.DotLine))
+            painter.drawRect(mark)
         painter.end()
 
 

@@ -135,8 +135,10 @@ class LayerSection(QWidget):
             self.view.setToolTip("One bar per unit: how strongly it fires for this drawing")
         else:
             self.view = MapGrid(_cell(layer.shape[1]))
-            self.view.setToolTip("One map per channel: bright where its pattern is found. Click a map to lay it "
-                                 "over the input.")
+            self.view.setFocusPolicy(Qt.StrongFocus)  # a map is chosen with the keys too
+            self.view.setAccessibleName(f"{layer.name} feature maps")
+            self.view.setToolTip("One map per channel: bright where its pattern is found. Click a map, or move to "
+                                 "it with the arrow keys and press Enter, to lay it over the input.")
         layout.addWidget(self.view, 0, Qt.AlignLeft)
 
     def show_values(self, values, levels, grid) -> None:
@@ -397,7 +399,7 @@ class InsideTab(QWidget):
                 continue  # the probabilities on the left are the output
             section = LayerSection(layer, index)
             if isinstance(section.view, MapGrid):
-                section.view.clicked.connect(lambda channel, i=len(self.sections): self._select((i, channel)))
+                section.view.chosen.connect(lambda channel, i=len(self.sections): self._select((i, channel)))
             self.stages_layout.insertWidget(self.stages_layout.count() - 1, section)
             self.sections.append(section)
 
@@ -412,7 +414,7 @@ class InsideTab(QWidget):
     def _show_overlay(self) -> None:
         if self._selected is None or self.reading is None:
             self.input_view.set_overlay(None)
-            sees = "the model sees (28×28). Click a feature map to lay it over this."
+            sees = "the model sees (28×28). Click a feature map (or Tab to the maps) to lay it over this."
             self.input_caption.setText(f"{self._source}: what {sees}" if self._source and self.reading is not None
                                        else f"What {sees}")
             return
@@ -421,7 +423,7 @@ class InsideTab(QWidget):
         self.input_view.set_overlay(colors(self.pictures.levels[section.index][channel]))
         where = f"{self._source}: " if self._source else ""  # which digit of a number: still said
         self.input_caption.setText(f"{where}{section.layer.name} map {channel + 1} of {section.layer.shape[0]} over "
-                                   "the input; click it again, or the input, to go back")
+                                   "the input; choose it again, or click the input, to go back")
 
     def shutdown(self) -> None:
         self._throttle.stop()

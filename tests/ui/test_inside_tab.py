@@ -3,11 +3,13 @@
 import numpy as np
 from digit_strokes import STYLES, place
 from drawing import draw, pause, settle
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QImage, QPalette
+from PySide6.QtTest import QTest
 from quick_run import prepare_quick_run
 
 from digitpad.core.checkpoint import Checkpoint
+from digitpad.core.inside_pictures import grid_shape
 from digitpad.core.models import build_model
 from digitpad.core.predictor import Predictor
 
@@ -111,6 +113,45 @@ def test_click_a_map_and_ask_why_not(window, qtbot):
         "the runner-up"
     assert inside.why_not_caption.text() == f"why 1, not {runner_up}" and runner_up != 1
     assert items.item(inside.other_choice.findData(7)).isEnabled() and not items.item(2).isEnabled()
+
+
+def test_a_map_is_chosen_with_the_keyboard(window, qtbot):
+    """Tab to a grid of maps, arrow keys to a map, Enter or Space to lay it over the input, as in any grid of tiles."""
+    from test_keyboard_access import press_tab_until
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=10_000)
+    draw_digit(qtbot, window, 7, "crossbar")
+    inside = look(qtbot, window)
+    conv1, conv2 = inside.sections[0].view, inside.sections[1].view
+    press_tab_until(inside.other_choice, conv1)
+    assert conv1.accessibleName() == "conv1 feature maps"
+    for key in (Qt.Key_Right, Qt.Key_Right, Qt.Key_Down, Qt.Key_Left):
+        QTest.keyClick(conv1, key)
+    columns = grid_shape(48)[1]  # maps in a row
+    assert conv1.current() == columns + 1
+    QTest.keyClick(conv1, Qt.Key_Return)
+    assert inside.input_view.has_overlay()
+    assert inside.input_caption.text().startswith(f"conv1 map {columns + 2} of 48 over the input")
+    cell = conv1._cell_rect(columns + 1)
+    image = conv1.grab().toImage()
+    highlight, text, base = (conv1.palette().color(role).name()
+                             for role in (QPalette.Highlight, QPalette.Text, QPalette.Base))
+    assert image.pixelColor(cell.left(), cell.center().y()).name() == highlight, "the map chosen is framed"
+    inset = cell.left() + 4  # the keys' mark: a dark frame with light dots, inside the chosen one's
+    assert {text, base} <= {image.pixelColor(inset, y).name() for y in range(cell.top() + 4, cell.bottom() - 4)}
+
+    QTest.keyClick(conv1, Qt.Key_Space)  # chosen again: taken away
+    assert not inside.input_view.has_overlay()
+    QTest.keyClick(conv1, Qt.Key_Tab)
+    assert conv2.hasFocus()
+    QTest.keyClick(conv2, Qt.Key_End)  # the last map, at the right of a grid wider than its pane: scrolled to
+    QTest.keyClick(conv2, Qt.Key_Enter)
+    assert inside.input_caption.text().startswith("conv2 map 48 of 48 over the input")
+    last = conv2._cell_rect(47)
+    viewport = conv2.parentWidget().parentWidget().parentWidget()  # section, stages, the scroll area's viewport
+    shown = QRect(conv2.mapTo(viewport, last.topLeft()), last.size())
+    assert viewport.rect().contains(shown), "the map the keys are on is in view"
 
 
 def test_follows_a_model_used_for_drawing_and_one_loaded(window, qtbot, tmp_path):

@@ -3,7 +3,7 @@
 from digit_strokes import STYLES, place
 from drawing import draw, pause, settle, wait_for
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible, QPalette
+from PySide6.QtGui import QAccessible, QKeySequence, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -75,7 +75,8 @@ def press_tab_until(widget, target, key=Qt.Key_Tab, presses: int = 40) -> None:
         if QApplication.focusWidget() is target:
             return
         QTest.keyClick(QApplication.focusWidget(), key)
-    raise AssertionError(f"{key} from {type(widget).__name__} never reached {type(target).__name__}")
+    raise AssertionError(f"{QKeySequence(key).toString()} from {type(widget).__name__} never reached "
+                         f"{type(target).__name__}")
 
 
 def frame_colours(canvas) -> set:
