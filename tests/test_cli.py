@@ -106,6 +106,18 @@ def test_predict_reads_ink_on_a_transparent_png_whatever_its_colour(tmp_path, mn
     assert rows[0]["digit"] == 7 and rows[0]["probabilities"] == rows[1]["probabilities"]
 
 
+def test_evaluate_names_the_file_given_with_the_name_inside_it(tmp_path):
+    """Two files trained alike carry one name inside: the file named is the one the person gave."""
+    from digitpad.core.models import build_model
+
+    Checkpoint.from_model(build_model("simple"), "simple", {}, name="mine").save(tmp_path / "copy.pt")
+    digits = tmp_path / "digits.csv"  # 20 blank digits: enough to score, quick to read
+    digits.write_text("label," + ",".join(f"pixel{i}" for i in range(784)) + "\n"
+                      + "".join(f"{i % 10}" + ",0" * 784 + "\n" for i in range(20)))
+    first = digitpad("evaluate", str(tmp_path / "copy.pt"), "--csv", str(digits)).stdout.splitlines()[0]
+    assert first.startswith("copy.pt (mine) on "), first
+
+
 @pytest.mark.filterwarnings("ignore:`torch.jit.load` is deprecated:FutureWarning")
 def test_train_evaluate_export(tmp_path, mnist_root):
     model = tmp_path / "quick.pt"

@@ -21,7 +21,7 @@ def cmd_evaluate(args) -> int:
     if args.json:
         print(json.dumps({"model": str(predictor.path), **result}))
         return 0
-    print(f"{predictor.name} on {result['count']:,} test images of {data.source}")
+    print(f"{predictor.shown_name(detail=True)} on {result['count']:,} test images of {data.source}")
     print_scores(result)
     return 0
 

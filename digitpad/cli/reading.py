@@ -87,9 +87,10 @@ def cmd_explain(args) -> int:
         return EXIT_ERROR
     model_input = shown_view(views)  # the view shown; `predict` also averages in the ink as found (core.ink)
     reading = Probe.from_checkpoint(checkpoint).read(model_input, args.why_not)
-    predicted = int(Predictor(checkpoint, device="cpu").probabilities(views[None]).argmax())  # `predict`'s answer
+    predictor = Predictor(checkpoint, device="cpu", path=args.model or bundled_model_path())
+    predicted = int(predictor.probabilities(views[None]).argmax())  # `predict`'s answer
     buffer = io.BytesIO()
-    render_figure(reading, f"{Path(args.image).name} read by {checkpoint.display_name}").save(buffer, "PNG")
+    render_figure(reading, f"{Path(args.image).name} read by {predictor.shown_name(detail=True)}").save(buffer, "PNG")
     try:
         write_atomically(args.out, buffer.getbuffer())
     except OSError as e:

@@ -6,6 +6,7 @@ import os
 import threading
 from dataclasses import dataclass, replace
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -15,7 +16,7 @@ from .device import resolve_device
 from .images import opened
 from .models import for_inference
 from .onnx_reader import onnx_reader
-from .paths import bundled_model_path
+from .paths import bundled_model_path, is_bundled_model
 from .preprocess import Ink, shown_view, view_count
 from .quantized import int8_reader
 from .stroke_marks import StrokeMarks, StrokeMemo
@@ -73,7 +74,19 @@ class Predictor:
 
     @property
     def name(self) -> str:
+        """The name saved in the checkpoint (its architecture when it has none)."""
         return self.checkpoint.display_name
+
+    def shown_name(self, detail: bool = False) -> str:
+        """The model as the person knows it: the file they loaded ("mine.pt"), "the bundled model", or the name of
+        one never saved. Two files trained alike carry the same name inside; `detail` adds it where it says more
+        than the file's name ("copy.pt (mine)")."""
+        if self.path is None:
+            return self.name
+        if is_bundled_model(self.path):
+            return "the bundled model"
+        file = Path(self.path)
+        return f"{file.name} ({self.name})" if detail and self.name != file.stem else file.name
 
     @property
     def int8(self) -> bool:

@@ -81,7 +81,7 @@ class FinetuneForm(QWidget):
 
     def set_start(self, predictor) -> None:
         accuracy = f", {predictor.accuracy_note}" if predictor.accuracy_note else ""
-        self.start_from.setText(f"Starts from the model in use: {predictor.name}{accuracy}")
+        self.start_from.setText(f"Starts from the model in use: {predictor.shown_name(detail=True)}{accuracy}")
         self.changed.emit()
 
     def set_digits(self, counts: list[int] | None, problems: list[str], error: str = "") -> None:

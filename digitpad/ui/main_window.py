@@ -174,8 +174,9 @@ class MainWindow(QMainWindow):
     def _on_model_changed(self, predictor) -> None:
         accuracy = predictor.accuracy_note or "accuracy unknown"
         device = str(predictor.device).upper()
-        self.model_status.setText(f"Model: {predictor.name} · {accuracy} · {device}")
-        self.model_status.setToolTip(str(predictor.path or "in memory"))
+        self.model_status.setText(f"Model: {predictor.shown_name()} · {accuracy} · {device}")
+        where = str(predictor.path) if predictor.path else "Trained here, not saved to a file"
+        self.model_status.setToolTip(f"{where}\nName in the checkpoint: {predictor.name}")
         self.status_message.show_message(predictor.device_note or "Model ready", 5000)
         reason = self.models.cuda_unavailable
         self.device_actions["cuda"].setEnabled(reason is None)

@@ -234,7 +234,7 @@ def test_a_slow_load_counts_its_seconds_and_its_failure_keeps_the_model(window, 
     assert window.models.predictor is before and not window.models.busy
     assert "stalled.pt" in shown_box(window).text() and "empty" in shown_box(window).text()
     qtbot.wait(1500)
-    assert window.model_status.text().startswith("Model: digitnet (bundled)"), "the count stopped with the load"
+    assert window.model_status.text().startswith("Model: the bundled model"), "the count stopped with the load"
 
 
 def test_only_the_first_load_says_pytorch_is_starting(qtbot):
@@ -250,6 +250,8 @@ def test_only_the_first_load_says_pytorch_is_starting(qtbot):
 
 
 def test_load_checkpoint_and_revert(window, qtbot, tmp_path):
+    from test_finetune_tab import open_finetune
+
     from digitpad.core.checkpoint import Checkpoint
     from digitpad.core.paths import bundled_model_path
 
@@ -258,13 +260,20 @@ def test_load_checkpoint_and_revert(window, qtbot, tmp_path):
     copy.name = "my copy"
     copy.metrics.update(accuracy=0.838, count=1000)  # as a run scored on the Test subset's first 1,000 images
     copy.save(tmp_path / "copy.pt")
+    copy.save(tmp_path / "again.pt")  # trained the same way: the same name inside
     with qtbot.waitSignal(window.models.changed, timeout=10_000):
         window.load_model(str(tmp_path / "copy.pt"))
-    assert "my copy" in window.model_status.text()
+    assert window.model_status.text().startswith("Model: copy.pt · "), "the file the person loaded, not the name in it"
     assert "83.80% on 1,000 MNIST test images" in window.model_status.text(), "not as if scored on all 10,000"
+    assert window.model_status.toolTip() == f"{tmp_path / 'copy.pt'}\nName in the checkpoint: my copy"
+    with qtbot.waitSignal(window.models.changed, timeout=10_000):
+        window.load_model(str(tmp_path / "again.pt"))
+    assert window.model_status.text().startswith("Model: again.pt · ")
+    start = open_finetune(window, qtbot).finetune_form.start_from.text()  # where there is room for more
+    assert start.startswith("Starts from the model in use: again.pt (my copy), 83.80%")
     with qtbot.waitSignal(window.models.changed, timeout=10_000):
         window.load_model(None)
-    assert "my copy" not in window.model_status.text()
+    assert window.model_status.text().startswith("Model: the bundled model · 99.65% on MNIST test")
 
 
 def test_device_menu(window, qtbot):
@@ -313,7 +322,7 @@ def test_the_last_model_asked_for_wins(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: QThreadPool.globalInstance().activeThreadCount() == 0, timeout=180_000)
     qtbot.wait(50)
     assert window.models.predictor.name == "digitnet (bundled)"
-    assert window.model_status.text().startswith("Model: digitnet (bundled)"), "no count left running"
+    assert window.model_status.text().startswith("Model: the bundled model"), "no count left running"
 
     # a model handed over directly (Use for drawing) also wins over a load still under way
     window.load_model(str(tmp_path / "slow.pt"))

@@ -48,7 +48,7 @@ def test_a_misread_style_is_learnt_through_the_ui(window, qtbot, bundled):
     counted = tab.finetune_form.digits
     assert "9 kept (1\u00a0×\u00a07, 8\u00a0×\u00a08)" in counted.text(), "no line break inside '8 × 8'"
     assert counted.height() >= counted.heightForWidth(counted.width()), "the count shown whole, not cut"
-    assert "digitnet (bundled)" in tab.finetune_form.start_from.text()
+    assert "the model in use: the bundled model, 99.65%" in tab.finetune_form.start_from.text()
     fine_tune(qtbot, tab, steps=40)
 
     assert tab.pages.currentWidget() is tab.results and tab.results.finetune_box.isVisible()
