@@ -2,6 +2,7 @@
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -82,6 +83,28 @@ def test_predict_reads_an_image_from_standard_input_given_as_a_dash(digit_files,
     assert as_stdin.returncode == 1 and as_stdin.stdout.decode().startswith(f"{other}: {other_label} (")
     assert as_stdin.stderr.decode() == as_file.stderr.decode().replace(str(tmp_path / "notes.png"), "stdin")
     assert as_stdin.stderr.decode().startswith("digitpad: error: stdin: not an image file digitpad can read")
+
+
+def test_a_closed_standard_input_is_said_in_one_line_and_explain_reads_a_dash_too(digit_files, tmp_path):
+    """`digitpad predict - <&-` as typed in a shell: no stdin to read is an error like a missing file's (it was an
+    AttributeError traceback); `explain -` reads the image on stdin as `predict -` does (it said "-: no such file")."""
+    def shell(command: str, stdin=None) -> subprocess.CompletedProcess:
+        return subprocess.run(f"{shlex.quote(sys.executable)} -m digitpad {command}", shell=True, stdin=stdin,
+                              capture_output=True, text=True, timeout=600)
+
+    (path, label), (other, other_label) = digit_files[:2]
+    closed = shell(f"predict - {shlex.quote(other)} <&-")
+    assert closed.returncode == 1 and closed.stdout.startswith(f"{other}: {other_label} (")
+    assert closed.stderr == "digitpad: error: stdin: no input to read (standard input is closed)\n"
+
+    figure = tmp_path / "inside.png"
+    with open(path, "rb") as image:
+        explained = shell(f"explain - --out {shlex.quote(str(figure))}", stdin=image)
+    assert explained.returncode == 0, explained.stderr
+    assert explained.stdout.startswith(f"stdin: {label} (") and Image.open(figure).size[0] > 500
+    closed = shell(f"explain - --out {shlex.quote(str(tmp_path / 'none.png'))} <&-")
+    assert closed.returncode == 1 and not (tmp_path / "none.png").exists()
+    assert closed.stderr == "digitpad: error: stdin: no input to read (standard input is closed)\n"
 
 
 def test_predict_reads_ink_on_a_transparent_png_whatever_its_colour(tmp_path, mnist):

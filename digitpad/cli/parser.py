@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     explain = commands.add_parser("explain", help="draw what the model does with an image: feature maps, "
                                   "filters, and the ink that made its answer")
-    explain.add_argument("image", metavar="IMAGE")
+    explain.add_argument("image", metavar="IMAGE", help="an image file; - reads one from standard input")
     explain.add_argument("--model", help="checkpoint file (default: the bundled model)")
     explain.add_argument("--out", required=True, help="PNG file to write the figure to")
     explain.add_argument("--why-not", type=int, choices=range(10), metavar="DIGIT",

@@ -15,6 +15,16 @@ from .common import EXIT_ERROR, check_outputs, load_predictor
 STDIN = "-"  # the IMAGE that means standard input, as for most command-line tools (`curl ... | digitpad predict -`)
 
 
+def stdin_image():
+    """The image on standard input, called "stdin" in messages; refused in words when there is no input to read."""
+    if sys.stdin is None:  # closed (`digitpad predict - <&-`): Python has no stream for it
+        raise ImageError("stdin: no input to read (standard input is closed)")
+    try:
+        return load_image_from(sys.stdin.buffer, "stdin")
+    except OSError as e:  # open for writing only (`0>file`), say
+        raise ImageError(f"stdin: cannot be read ({e.strerror or e})") from None
+
+
 def cmd_predict(args) -> int:
     """One line per file; a file that cannot be read gets a one-line error naming it and the rest go on."""
     predictor = load_predictor(args.model, args.device)
@@ -22,7 +32,7 @@ def cmd_predict(args) -> int:
     for given in args.images:
         name = "stdin" if given == STDIN else given
         try:
-            image = load_image_from(sys.stdin.buffer, name) if given == STDIN else given
+            image = stdin_image() if given == STDIN else given
             reading = (predictor.read_number if args.number else predictor.read)(image, ink=args.ink)
         except (ImageError, OSError, ValueError, MemoryError) as e:  # what one file can do must not stop the batch
             message = str(e) if isinstance(e, ImageError) else f"{name}: cannot be read ({e or type(e).__name__})"
@@ -74,23 +84,26 @@ def cmd_explain(args) -> int:
     from ..core.predictor import Predictor
     from ..core.preprocess import shown_view
 
-    check_outputs(args.out, inputs=(args.image, args.model))
+    from_stdin = args.image == STDIN
+    name = "stdin" if from_stdin else args.image
+    check_outputs(args.out, inputs=(None if from_stdin else args.image, args.model))
     checkpoint = Checkpoint.load(args.model or bundled_model_path())
     try:
-        found = find_ink(load_image(args.image), args.ink)  # the ink `predict` reads, not the whole photo
+        image = stdin_image() if from_stdin else load_image(args.image)
+        found = find_ink(image, args.ink)  # the ink `predict` reads, not the whole photo
     except ImageError as e:
         print(f"digitpad: error: {e}", file=sys.stderr)
         return EXIT_ERROR
     views = largest_mark_views(found)
     if views is None:
-        print(f"digitpad: error: {args.image}: no digit found, nothing to explain", file=sys.stderr)
+        print(f"digitpad: error: {name}: no digit found, nothing to explain", file=sys.stderr)
         return EXIT_ERROR
     model_input = shown_view(views)  # the view shown; `predict` also averages in the ink as found (core.ink)
     reading = Probe.from_checkpoint(checkpoint).read(model_input, args.why_not)
     predictor = Predictor(checkpoint, device="cpu", path=args.model or bundled_model_path())
     predicted = int(predictor.probabilities(views[None]).argmax())  # `predict`'s answer
     buffer = io.BytesIO()
-    render_figure(reading, f"{Path(args.image).name} read by {predictor.shown_name(detail=True)}").save(buffer, "PNG")
+    render_figure(reading, f"{Path(name).name} read by {predictor.shown_name(detail=True)}").save(buffer, "PNG")
     try:
         write_atomically(args.out, buffer.getbuffer())
     except OSError as e:
@@ -98,7 +111,7 @@ def cmd_explain(args) -> int:
         return EXIT_ERROR
     if args.json:
         print(json.dumps({
-            "file": args.image, "model": checkpoint.display_name, "figure": args.out, "answer": reading.answer,
+            "file": name, "model": checkpoint.display_name, "figure": args.out, "answer": reading.answer,
             "confidence": round(float(reading.probabilities[reading.answer]), 6), "predict_answer": predicted,
             "probabilities": [round(float(p), 6) for p in reading.probabilities],
             "layers": [{"name": layer.name, "kind": layer.kind, "shape": list(layer.shape)} for layer in reading.layers],
@@ -106,7 +119,7 @@ def cmd_explain(args) -> int:
                          "ink_share_of_image": round(ink_fraction(model_input), 4), "why_not": reading.other},
         }))
     else:
-        print(f"{args.image}: {reading.answer} ({reading.probabilities[reading.answer]:.1%}); wrote {args.out}")
+        print(f"{name}: {reading.answer} ({reading.probabilities[reading.answer]:.1%}); wrote {args.out}")
         if predicted != reading.answer:
             print(f"`digitpad predict` answers {predicted}: it reads a photo from this input and from its ink as "
                   "found, and averages the two. The figure shows the network at work on this input alone.")
