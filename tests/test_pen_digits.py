@@ -14,6 +14,10 @@ def test_every_design_draws_ink_in_the_model_frame():
                 assert all(0 <= x <= 280 and 0 <= y <= 280 for stroke in strokes for x, y in stroke), (digit, name)
                 image = pen_digits.model_input(strokes)
                 assert image.shape == (28, 28) and image.dtype == np.uint8 and image.max() > 200, (digit, name)
+    for name, design in pen_digits.SCRIBBLES.items():  # as wide as the pad: a wide writer's may run off it, as on paper
+        for _ in range(5):
+            image = pen_digits.model_input(pen_digits.hand_drawn(design(rng), pen_digits.Writer.random(rng), rng))
+            assert image.shape == (28, 28) and image.max() > 200 and (image > 100).mean() > 0.1, name
 
 
 def test_sets_repeat_with_their_seed_and_writers_keep_their_style():
@@ -37,3 +41,15 @@ def test_the_pen_stage_set_is_digits_then_dots_and_dashes_with_random_labels():
     assert len(set(labels[40:].tolist())) > 3, "a mark gets any label, so the model learns to be unsure of it"
     again = pen_digits.pen_stage_set(40, 20, seed=5)
     assert np.array_equal(images, again[0]) and np.array_equal(labels, again[1])
+
+
+def test_scribbles_come_after_the_dots_and_dashes_every_kind_in_turn_with_random_labels():
+    images, labels = pen_digits.pen_stage_set(40, 20, seed=5, scribbles=30)
+    assert images.shape == (90, 28, 28) and labels.shape == (90,)
+    without = pen_digits.pen_stage_set(40, 20, seed=5)
+    assert np.array_equal(images[:60], without[0]) and np.array_equal(labels[:60], without[1])
+    kinds = len(pen_digits.SCRIBBLES)
+    assert np.array_equal(images[60:], pen_digits.non_digit_set(30, seed=8, kinds=pen_digits.SCRIBBLES))
+    assert len(set(labels[60:].tolist())) > 3
+    tangles = images[60 + kinds - 1::kinds]  # the last kind, every `kinds` drawings
+    assert len(tangles) == 30 // kinds and all(image.max() > 200 for image in tangles)

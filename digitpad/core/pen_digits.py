@@ -6,7 +6,8 @@ each digit has several designs (European ones with a long up-stroke, zeros slash
 up to vertical, open-top fours, looped twos, flat-topped threes...), each with random proportions,
 drawn by a *writer* (a slant, a width, a tilt, a pen speed kept for all their digits) with a
 wobbly hand, placed anywhere on the pad at any size, and rendered and preprocessed as any drawing
-on the pad is (`strokes.drawing_input`). `NON_DIGITS` draws what is not a digit (a dot, a short dash) for the rejection signal.
+on the pad is (`strokes.drawing_input`). `NON_DIGITS` (a dot, a short dash) and `SCRIBBLES` (zigzags, hatching,
+crossings-out, loops in a row) draw what is not a digit, for the rejection signal.
 
 Designs marked in `EXOTIC` (seven-segment, boxy shapes) are never used for training: they stand
 in for the writers whose style no training set has, to measure learning a writer.
@@ -290,7 +291,69 @@ def _dash(r):
              (0.5 + half * math.cos(angle), 0.5 + half * math.sin(angle))]]
 
 
-NON_DIGITS: dict[str, Design] = {"dot": _dot, "dash": _dash}
+def _zigzag(r):
+    turns, low, high = r.integers(4, 10), r.uniform(0.0, 0.3), r.uniform(0.7, 1.0)
+    return [[(k / turns, (low, high)[k % 2] + r.uniform(-0.08, 0.08)) for k in range(turns + 1)]]
+
+
+def _scrawl(r):
+    """Back and forth over an area, as when crossing something out."""
+    rows = r.integers(6, 12)
+    return [[(float(x) + r.uniform(-0.1, 0.1), (k + r.uniform(0, 1)) / rows)
+             for k in range(rows) for x in ((0, 1) if k % 2 == 0 else (1, 0))]]
+
+
+def _loop_chain(r):
+    """Cursive loops in a row, like "eee" or "lll": never one digit."""
+    loops, tall = r.integers(3, 7), r.uniform(0.15, 0.45)
+    t = np.linspace(0, loops * 2 * math.pi, loops * 24)
+    return [[(0.05 + 0.9 * s / t[-1] - 0.08 * math.sin(s),
+              0.5 - tall * math.sin(s + math.pi / 2) * r.uniform(0.95, 1.05)) for s in t]]
+
+
+def _hatch(r):
+    lines, lean = r.integers(3, 8), r.uniform(-0.4, 0.4)
+    return [[(k / (lines - 1) * 0.8 + 0.1 + lean / 2, 0.0), (k / (lines - 1) * 0.8 + 0.1 - lean / 2, 1.0)]
+            for k in range(lines)]
+
+
+def _grid(r):
+    across, down = r.integers(2, 4), r.integers(2, 4)
+    return ([[(0.0, (k + 0.5) / across + r.uniform(-0.05, 0.05)), (1.0, (k + 0.5) / across + r.uniform(-0.05, 0.05))]
+             for k in range(across)] +
+            [[((k + 0.5) / down + r.uniform(-0.05, 0.05), 0.0), ((k + 0.5) / down + r.uniform(-0.05, 0.05), 1.0)]
+             for k in range(down)])
+
+
+def _tangle(r):
+    """A smooth pen wandering about the box with many turns."""
+    points = np.cumsum(r.normal(0, 1, (r.integers(25, 45), 2)), axis=0)
+    points = (points - points.min(0)) / np.maximum(np.ptp(points, 0), 1e-6)
+    return [[(float(x), float(y)) for x, y in points]]
+
+
+def _arches(r):
+    """Humps in a row, like "mmm" or "www" written fast."""
+    humps, up = r.integers(3, 7), r.choice([-1, 1])
+    t = np.linspace(0, humps * math.pi, humps * 12)
+    return [[(s / t[-1], 0.5 - up * 0.4 * abs(math.sin(s))) for s in t]]
+
+
+def _crossing_strokes(r):
+    """Three to five straight strokes at angles far apart, crossing near the middle: no digit has as many."""
+    strokes, count, turn = [], r.integers(3, 6), r.uniform(0, math.pi)
+    for k in range(count):
+        angle = turn + (k + r.uniform(-0.2, 0.2)) * math.pi / count
+        cx, cy, half = r.uniform(0.35, 0.65), r.uniform(0.35, 0.65), r.uniform(0.3, 0.5)
+        strokes.append([(cx - half * math.cos(angle), cy - half * math.sin(angle)),
+                        (cx + half * math.cos(angle), cy + half * math.sin(angle))])
+    return strokes
+
+
+NON_DIGITS: dict[str, Design] = {"dot": _dot, "dash": _dash}  # what strokes.is_mark turns away before the model
+SCRIBBLES: dict[str, Design] = {"zigzag": _zigzag, "scrawl": _scrawl, "loop chain": _loop_chain, "hatch": _hatch,
+                                "grid": _grid, "tangle": _tangle, "arches": _arches,
+                                "crossing strokes": _crossing_strokes}  # what only the model can doubt
 
 
 def model_input(strokes: list[Stroke], pad: tuple[int, int] = PAD) -> np.ndarray | None:
@@ -321,25 +384,28 @@ def digit_set(count: int, seed: int, designs: dict[int, dict[str, Design]] = DES
     return np.stack(images[:count]), np.array(labels[:count], dtype=np.int64)
 
 
-def non_digit_drawings(count: int, seed: int) -> list[list[Stroke]]:
-    """`count` dots and short dashes as writers put them on the pad (alternately)."""
+def non_digit_drawings(count: int, seed: int, kinds: dict[str, Design] = NON_DIGITS) -> list[list[Stroke]]:
+    """`count` non-digits as writers put them on the pad, each of `kinds` in turn (by default dots and short
+    dashes; `SCRIBBLES` for scribbles)."""
     rng = np.random.default_rng(seed)
-    names = list(NON_DIGITS)
-    return [hand_drawn(NON_DIGITS[names[i % len(names)]](rng), Writer.random(rng), rng) for i in range(count)]
+    names = list(kinds)
+    return [hand_drawn(kinds[names[i % len(names)]](rng), Writer.random(rng), rng) for i in range(count)]
 
 
-def non_digit_set(count: int, seed: int) -> np.ndarray:
-    """`count` pad-rendered dots and short dashes (uint8 N x 28 x 28) for the rejection signal."""
-    return np.stack([model_input(strokes) for strokes in non_digit_drawings(count, seed)])
+def non_digit_set(count: int, seed: int, kinds: dict[str, Design] = NON_DIGITS) -> np.ndarray:
+    """`count` pad-rendered non-digits (uint8 N x 28 x 28) for the rejection signal."""
+    return np.stack([model_input(strokes) for strokes in non_digit_drawings(count, seed, kinds)])
 
 
-def pen_stage_set(count: int, non_digits: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def pen_stage_set(count: int, non_digits: int, seed: int, scribbles: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """What the bundled model's pen stage learns besides MNIST (uint8 N x 28 x 28, int64 labels): `count`
-    pen-drawn digits and `non_digits` dots and dashes, each with a uniformly random label, so a model learns to
-    be unsure of them. A fine-tune mixes a few in to keep what that stage taught."""
+    pen-drawn digits, `non_digits` dots and dashes and `scribbles` scribbles, each non-digit with a uniformly
+    random label, so a model learns to be unsure of them. A fine-tune mixes a few in to keep what that stage
+    taught."""
     images, labels = digit_set(count, seed)
-    if non_digits:
-        marks = non_digit_set(non_digits, seed + 1)
-        guesses = np.random.default_rng(seed).integers(0, 10, non_digits)
-        images, labels = np.concatenate([images, marks]), np.concatenate([labels, guesses])
+    for kinds, number, offset in ((NON_DIGITS, non_digits, 1), (SCRIBBLES, scribbles, 3)):
+        if number:
+            marks = non_digit_set(number, seed + offset, kinds)
+            guesses = np.random.default_rng(seed + offset - 1).integers(0, 10, number)
+            images, labels = np.concatenate([images, marks]), np.concatenate([labels, guesses])
     return images, labels.astype(np.int64)
