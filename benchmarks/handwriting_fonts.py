@@ -82,11 +82,11 @@ def fetch(folder: Path) -> list[str]:
     return failed
 
 
-def centre_line(font: ImageFont.FreeTypeFont, digit: int) -> np.ndarray:
-    """(N, 2) x, y points of the digit's thinned glyph, in pixels."""
-    left, top, right, bottom = font.getbbox(str(digit))
+def centre_line(font: ImageFont.FreeTypeFont, character: str) -> np.ndarray:
+    """(N, 2) x, y points of the character's thinned glyph, in pixels."""
+    left, top, right, bottom = font.getbbox(character)
     canvas = Image.new("L", (right - left + 8, bottom - top + 8), 0)
-    ImageDraw.Draw(canvas).text((4 - left, 4 - top), str(digit), fill=255, font=font)
+    ImageDraw.Draw(canvas).text((4 - left, 4 - top), character, fill=255, font=font)
     ys, xs = np.nonzero(thin(np.asarray(canvas) > 127))
     return np.stack([xs, ys], 1).astype(np.float64)
 
@@ -113,7 +113,7 @@ def drawings(folder: Path) -> list[tuple[str, str, int, np.ndarray]]:
     for path in sorted(folder.glob("*.woff")):
         font = ImageFont.truetype(str(path), GLYPH_SIZE)
         for digit in range(10):
-            points = centre_line(font, digit)
+            points = centre_line(font, str(digit))
             for writer, (slant, degrees) in WRITERS.items():
                 image = drawing_input(as_strokes(points, slant, degrees), PAD)
                 if image is not None:

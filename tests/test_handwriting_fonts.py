@@ -17,7 +17,7 @@ import handwriting_fonts  # noqa: E402
 
 def test_a_typefaces_digits_drawn_on_the_pad_read_as_themselves(bundled):
     font = ImageFont.load_default(size=handwriting_fonts.GLYPH_SIZE)
-    lines = [handwriting_fonts.centre_line(font, digit) for digit in range(10)]
+    lines = [handwriting_fonts.centre_line(font, str(digit)) for digit in range(10)]
     strokes = handwriting_fonts.as_strokes(lines[8], 0.0, 0.0)
     assert len(strokes) >= len(lines[8]) - 1 and all(len(stroke) == 2 for stroke in strokes)  # one connected line
     height = np.ptp(np.concatenate(strokes)[:, 1])
