@@ -150,8 +150,8 @@ def test_fine_tuning_learns_the_style_without_forgetting_mnist(bundled, mnist, b
     tuned = Predictor(loaded, device="cpu")
     rng = random.Random(99)  # new drawings of the style, never seen in training
     fresh = [(jittered(BOXY_EIGHT, rng), PAD) for _ in range(20)]
-    assert sum(p.digit == 8 for p in bundled.predict_drawings(fresh)) <= 10
-    assert sum(p.digit == 8 for p in tuned.predict_drawings(fresh)) >= 19
+    before = sum(p.digit == 8 for p in bundled.predict_drawings(fresh))  # 11 since Round 25's model (Round 21's: 6)
+    assert before <= 12 and sum(p.digit == 8 for p in tuned.predict_drawings(fresh)) >= 19
     # nor what the bundled model's pen stage taught: it is hardly surer of lone dots and dashes than it was (the
     # width-32 model of Round 3, sure of 61% of these, was sure of 66% after a fine-tune without the pen drawings
     # mixed in, and of no more with them; the width-48 model is sure of 15%, and of 16% after this fine-tune)

@@ -132,12 +132,12 @@ def test_explain_explains_what_predict_reads_in_a_photo(tmp_path, mnist):
 
 
 def test_explain_says_when_predict_answers_a_photo_otherwise(tmp_path, mnist):
-    """A bold 3 photographed (MNIST test 1114): `predict` averages its redrawn strokes with its ink as found and
-    answers 3; the figure shows the redrawn input, which alone reads 2, and explain says why the two differ. Where
-    they agree (MNIST test 1, a 2) it says nothing more."""
+    """A 3 photographed (MNIST test 450): `predict` averages its redrawn strokes with its ink as found and answers 3;
+    the figure shows the redrawn input, which alone reads 5, and explain says why the two differ. Where they agree
+    (MNIST test 1, a 2) it says nothing more."""
     from written_numbers import photographed_number
 
-    for index, shown, answered in ((1114, 2, 3), (1, 2, 2)):
+    for index, shown, answered in ((450, 5, 3), (1, 2, 2)):
         image = tmp_path / f"{index}.png"
         photographed_number([mnist.test_images[index].numpy()], np.random.default_rng(index)).save(image)
         assert json.loads(digitpad("predict", "--json", str(image)).stdout)["digit"] == answered
