@@ -14,7 +14,9 @@ paper under uneven light (tests/written_numbers.py pen_photo_number), built diff
 photos. A fourth, "pen on paper, two lines" (seed 4, 100 photos), writes two such numbers one below the other;
 a fifth (seed 21, 150 photos) writes them small in the frame, read with and without the ink path's finer second look.
 A sixth (seed 31) writes numbers with a separator ("12.50", "1,250", "555-1234", "9:30") on the pad and as pen photos,
-a seventh (seed 41, 150 numbers) numbers below zero ("-5", "-3.75").
+a seventh (seed 41, 150 numbers) numbers below zero ("-5", "-3.75"). An eighth, "lined paper" (seeds 51-54, 150 pen
+photos each), writes them on a notebook's ruled and squared paper (faint lines 0.8-1.2 of the digits' height apart,
+through the digits or under them), underlined, and with a pen line drawn through them.
 The baseline in the same run reads each group of overlapping marks as one digit, without cutting
 touching digits. Photos are also read without seams (straight cuts only), without the several-digits gate
 (core.several_digits) and from one view of each piece (its strokes normalised, without the ink as found:
@@ -25,8 +27,9 @@ events come), one torch thread, p50/p95 on the wall clock and in the thread's CP
 separate digits and with touching ones: live, while its last stroke is drawn (the digits before
 it were read already and are remembered), and the whole number from scratch; beside one
 single-digit read on the square pad.
-Run: python benchmarks/number_reading.py [--numbers N] [--latency-only]   (prints JSON and saves it beside
-this file; --latency-only measures the latency alone and updates only that part of the saved JSON)
+Run: python benchmarks/number_reading.py [--numbers N] [--latency-only] [--only SET]   (prints JSON and saves it
+beside this file; --latency-only measures the latency alone and updates only that part of the saved JSON; --only
+measures one set of numbers and saves nothing)
 """
 
 from __future__ import annotations
@@ -173,6 +176,22 @@ def small_writing_accuracy(predictor: Predictor, count: int, seed: int = 21) -> 
     return out
 
 
+LINED_PAPER = {"ruled": {"paper": "ruled"}, "squared": {"paper": "squared"}, "underlined": {"pen_line": "underline"},
+               "crossed_out": {"pen_line": "crossing"}}
+
+
+def lined_paper_accuracy(predictor: Predictor, count: int, seed: int = 51) -> dict:
+    """Pen-on-paper photos of numbers on a notebook's ruled or squared paper, underlined, or with a pen line drawn
+    through them (tests/written_numbers.py pen_photo_number's `paper` and `pen_line`), one seed for each kind."""
+    out = {}
+    for offset, (kind, lines) in enumerate(LINED_PAPER.items()):
+        rng = np.random.default_rng(seed + offset)
+        texts = numbers(rng, count)
+        photos = [pen_photo_number(text, rng, touch_share=0.15, **lines) for text in texts]
+        out[kind] = score([(t, predictor.read_number(p).text) for t, p in zip(texts, photos)])
+    return out
+
+
 def separated_numbers(rng: np.random.Generator, count: int) -> list[str]:
     """Numbers with a separator, a quarter of each kind: amounts ("12.50"), thousands ("1,250"), phone numbers and
     dates ("555-1234", "12-05"), times ("9:30")."""
@@ -258,29 +277,42 @@ def latency(predictor: Predictor, repeats: int) -> dict:
     return out
 
 
+# The sets of numbers, by their names in the JSON: each is measured from (predictor, the command's arguments).
+SETS = {
+    **{name: lambda predictor, args, variant=variant: accuracy(predictor, load_mnist(args.data_dir), variant,
+                                                               args.numbers) for name, variant in VARIANTS.items()},
+    "pen_on_paper": lambda predictor, args: pen_accuracy(predictor, args.numbers),
+    "pen_on_paper_two_lines": lambda predictor, args: two_lines_accuracy(predictor, max(1, args.numbers // 3)),
+    "pen_on_paper_small": lambda predictor, args: small_writing_accuracy(predictor, max(1, args.numbers // 2)),
+    "separators": lambda predictor, args: separators_accuracy(predictor, args.numbers),
+    "minus_signs": lambda predictor, args: separators_accuracy(predictor, max(1, args.numbers // 2), 41,
+                                                               signed_numbers),
+    "lined_paper": lambda predictor, args: lined_paper_accuracy(predictor, max(1, args.numbers // 2)),
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--numbers", type=int, default=300, help="numbers per variant and kind")
     parser.add_argument("--repeats", type=int, default=10, help="passes over the 20 latency drawings")
     parser.add_argument("--data-dir", default=os.environ.get("DIGITPAD_DATA_DIR"))
     parser.add_argument("--latency-only", action="store_true", help="skip the accuracy part")
+    parser.add_argument("--only", choices=SETS, help="measure one set (while working on it; nothing is saved)")
     args = parser.parse_args()
     torch.set_num_threads(1)
     predictor = Predictor.load(device="cpu")
     saved = HERE / "number_reading.json"
     result = {"model": predictor.name, "torch_threads": 1, "load_average": load_average(),
               "goals": {"strokes_whole_number": 0.95, "photos_whole_number": 0.90, "live_read_p95_ms": 15}}
+    if args.only:
+        result[args.only] = SETS[args.only](predictor, args)
+        print(json.dumps(result, indent=1))
+        return
     if args.latency_only:
         result = json.loads(saved.read_text()) | {"latency_load_average": result["load_average"]}
     else:
-        mnist = load_mnist(args.data_dir)
-        for name, variant in VARIANTS.items():
-            result[name] = accuracy(predictor, mnist, variant, args.numbers)
-        result["pen_on_paper"] = pen_accuracy(predictor, args.numbers)
-        result["pen_on_paper_two_lines"] = two_lines_accuracy(predictor, max(1, args.numbers // 3))
-        result["pen_on_paper_small"] = small_writing_accuracy(predictor, max(1, args.numbers // 2))
-        result["separators"] = separators_accuracy(predictor, args.numbers)
-        result["minus_signs"] = separators_accuracy(predictor, max(1, args.numbers // 2), 41, signed_numbers)
+        for name, measure in SETS.items():
+            result[name] = measure(predictor, args)
     result["live_read_latency"] = latency(predictor, args.repeats)
     result["load_average_after"] = load_average()
     report(result, saved)

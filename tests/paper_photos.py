@@ -40,6 +40,8 @@ class Look:
     blur: float = 0.0  # gaussian blur radius in pixels at 800 px wide
     jpeg: int | None = 90
     lines: str | None = None  # None, "ruled" or "squared"
+    line_spacing: float | None = None  # px between the lines (None: 28-45 px at 800 px wide, drawn at random)
+    line_at: float | None = None  # the y of one line in px, the others spacing apart (None: drawn at random)
     desk: float = 0.0  # share of the image beyond the paper's edge
     board: bool = False  # chalk on a dark board instead of ink on paper
     exif_orientation: int | None = None
@@ -140,13 +142,14 @@ def _lines(image, look, rng, unit):
     height, width = image.shape[:2]
     layer = Image.new("L", (width, height), 0)
     draw = ImageDraw.Draw(layer)
-    spacing = rng.uniform(28, 45) * unit
+    spacing = look.line_spacing or rng.uniform(28, 45) * unit
     thick = max(1, round(rng.uniform(1, 2.5) * unit))
-    offset = rng.uniform(0, spacing)
+    offset = rng.uniform(0, spacing) if look.line_at is None else look.line_at % spacing
     for y in np.arange(offset, height, spacing):
         draw.line([(0, y), (width, y)], fill=255, width=thick)
     if look.lines == "squared":
-        for x in np.arange(offset, width, spacing):
+        across = offset if look.line_at is None else rng.uniform(0, spacing)
+        for x in np.arange(across, width, spacing):
             draw.line([(x, 0), (x, height)], fill=255, width=thick)
     alpha = np.asarray(layer, np.float32)[..., None] / 255.0 * rng.uniform(0.35, 0.7)
     colour = np.array((120, 150, 210) if rng.random() < 0.7 else (150, 150, 150), np.float32)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import math
+from dataclasses import replace
 
 import numpy as np
 from digit_strokes import STYLES, place
@@ -177,10 +178,16 @@ def photographed_number(images, rng: np.random.Generator, digit_height: int = 60
     return result
 
 
-def pen_photo_number(text: str, rng: np.random.Generator, height_share: float = 0.4, **hand) -> Image.Image:
+def pen_photo_number(text: str, rng: np.random.Generator, height_share: float = 0.4, paper: str | None = None,
+                     pen_line: str | None = None, **hand) -> Image.Image:
     """A photo of `text` (lines parted by "\n") written as `written_number` writes it, in pen on paper
     (tests/paper_photos.py): a pen from fine to broad, black, blue or pencil, on white, cream or ruled paper under
-    uneven light, grain and JPEG. The writing is at most `height_share` of the photo's height."""
+    uneven light, grain and JPEG. The writing is at most `height_share` of the photo's height.
+
+    `paper` "ruled" or "squared" is a notebook's: faint lines 0.8-1.2 of the writing's height apart (one line of
+    writing), half the time one of them at the digits' foot (written on the line), else anywhere (through them).
+    `pen_line` is a straight line drawn with the same pen: "underline" just under the digits, "crossing" through
+    them."""
     from paper_photos import Look, photo
 
     from digitpad.core.strokes import render_strokes
@@ -190,6 +197,9 @@ def pen_photo_number(text: str, rng: np.random.Generator, height_share: float = 
         written, (width, height) = written_number(line, rng, **hand)
         strokes += [[(x, y + size[1]) for x, y in stroke] for stroke in written]
         size = (max(size[0], width), size[1] + height)
+    top, foot = min(y for s in strokes for _, y in s), max(y for s in strokes for _, y in s)
+    if pen_line:
+        strokes.append(_pen_line(strokes, pen_line, rng))
     ink = render_strokes(strokes, size, pen_width=rng.uniform(0.015, 0.045) * height).astype(np.float32) / 255
     rows, cols = np.flatnonzero(ink.max(axis=1) > 0.05), np.flatnonzero(ink.max(axis=0) > 0.05)
     aspect = (cols[-1] - cols[0] + 1) / (rows[-1] - rows[0] + 1)
@@ -200,4 +210,24 @@ def pen_photo_number(text: str, rng: np.random.Generator, height_share: float = 
                 gradient=rng.uniform(0, 0.35), gradient_angle=rng.uniform(0, 360), shadow=rng.uniform(0, 0.3),
                 grain=rng.uniform(2, 6), blur=rng.uniform(0, 1.2), jpeg=int(rng.integers(60, 92)),
                 lines="ruled" if rng.random() < 0.3 else None)
+    if paper:  # where the digits' top and foot land in the photo (the ink is scaled and centred there)
+        scale = look.digit_height * height / (rows[-1] - rows[0] + 1)
+        middle = (rows[0] + rows[-1]) / 2
+        digits = (foot - top) * scale
+        on_line = look.place[1] * height + (foot - middle) * scale + rng.uniform(0.0, 0.08) * digits
+        look = replace(look, lines=paper, line_spacing=rng.uniform(0.8, 1.2) * digits,
+                       line_at=on_line if rng.random() < 0.5 else rng.uniform(0, height))
     return photo(ink, look, rng).convert("L")
+
+
+def _pen_line(strokes, kind: str, rng: np.random.Generator) -> list[tuple[float, float]]:
+    """A straight stroke drawn with the pen across all of the writing: an underline just under its foot, or a line
+    through its middle, a little past both ends, slightly sloping and bowed."""
+    xs, ys = [x for s in strokes for x, _ in s], [y for s in strokes for _, y in s]
+    left, right, top, foot = min(xs), max(xs), min(ys), max(ys)
+    tall = foot - top
+    y = foot + rng.uniform(0.03, 0.12) * tall if kind == "underline" else top + rng.uniform(0.3, 0.7) * tall
+    start, end = left - rng.uniform(0.0, 0.2) * tall, right + rng.uniform(0.0, 0.2) * tall
+    slope, bow = rng.uniform(-0.03, 0.03), rng.uniform(-0.04, 0.04) * tall
+    return [(x, y + slope * (x - start) + bow * math.sin(math.pi * t))
+            for t, x in zip(np.linspace(0, 1, 40), np.linspace(start, end, 40))]
