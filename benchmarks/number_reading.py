@@ -16,7 +16,8 @@ a fifth (seed 21, 150 photos) writes them small in the frame, read with and with
 A sixth (seed 31) writes numbers with a separator ("12.50", "1,250", "555-1234", "9:30") on the pad and as pen photos,
 a seventh (seed 41, 150 numbers) numbers below zero ("-5", "-3.75"). An eighth, "lined paper" (seeds 51-54, 150 pen
 photos each), writes them on a notebook's ruled and squared paper (faint lines 0.8-1.2 of the digits' height apart,
-through the digits or under them), underlined, and with a pen line drawn through them.
+through the digits or under them), underlined, and with a pen line drawn through them, read with and without dropping
+lines drawn through or under the writing.
 The baseline in the same run reads each group of overlapping marks as one digit, without cutting
 touching digits. Photos are also read without seams (straight cuts only), without the several-digits gate
 (core.several_digits) and from one view of each piece (its strokes normalised, without the ink as found:
@@ -182,13 +183,18 @@ LINED_PAPER = {"ruled": {"paper": "ruled"}, "squared": {"paper": "squared"}, "un
 
 def lined_paper_accuracy(predictor: Predictor, count: int, seed: int = 51) -> dict:
     """Pen-on-paper photos of numbers on a notebook's ruled or squared paper, underlined, or with a pen line drawn
-    through them (tests/written_numbers.py pen_photo_number's `paper` and `pen_line`), one seed for each kind."""
+    through them (tests/written_numbers.py pen_photo_number's `paper` and `pen_line`), one seed for each kind; read
+    as shipped and, in the same run, without dropping the lines through the writing (core/ink.py
+    _lines_through_writing), as before it."""
     out = {}
     for offset, (kind, lines) in enumerate(LINED_PAPER.items()):
         rng = np.random.default_rng(seed + offset)
         texts = numbers(rng, count)
         photos = [pen_photo_number(text, rng, touch_share=0.15, **lines) for text in texts]
         out[kind] = score([(t, predictor.read_number(p).text) for t, p in zip(texts, photos)])
+        with baseline(ink, "_lines_through_writing", np.zeros_like):
+            out[kind]["without_lines_through_writing"] = score([(t, predictor.read_number(p).text)
+                                                                for t, p in zip(texts, photos)])
     return out
 
 

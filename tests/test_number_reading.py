@@ -340,6 +340,23 @@ def test_a_photo_keeps_a_dash_or_a_comma_between_digits_and_a_minus_before_them(
     assert bundled.read_number(photo).text == text
 
 
+@pytest.mark.parametrize("pen_line", ["crossing", "underline"])
+def test_a_number_on_ruled_paper_with_a_pen_line_through_or_under_it_is_read_without_the_line(bundled, pen_line):
+    """A line as dark as the ink through every digit, or under them all, joined them into one wide mark that was cut
+    into 1s and 7s ('2026' read as '7026', and underlined as '31226')."""
+    photo = pen_photo_number("2026", np.random.default_rng(1), touch_share=0, paper="ruled", pen_line=pen_line)
+    reading = bundled.read_number(photo)
+    assert reading.text == "2026"
+    assert all(d.box[3] > 0.8 * max(d.box[3] for d in reading.digits) for d in reading.digits), "whole digits"
+
+
+def test_a_short_number_underlined_is_read_without_the_line(bundled):
+    """An underline under two digits is shorter than the long lines through a number, but it stands on its own under
+    both (it was read as part of the 7: '47' read as '41')."""
+    photo = pen_photo_number("47", np.random.default_rng(0), touch_share=0, pen_line="underline")
+    assert bundled.read_number(photo).text == "47"
+
+
 def test_a_photo_of_an_amount_keeps_its_decimal_point_through_the_cli(tmp_path):
     """The point is too small to be a mark of its own (core.ink keeps it aside as a speck)."""
     from cli_runner import digitpad

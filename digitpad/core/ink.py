@@ -5,9 +5,10 @@ shrink big photos to a working size (and look again at twice that when all the i
 a number far off in the frame), flatten uneven lighting by dividing out a background
 estimated on a tiny copy (a grey closing: strokes are narrower than its window, light and
 shadow are wider), decide the polarity (dark ink on paper or chalk on a board), threshold at
-half the ink's strength, drop ruled/squared lines and paper edges (long straight runs), specks
-and the page border, group the rest into marks (a digit's separate strokes stay together),
-and render the chosen mark(s) with an MNIST-like stroke width before the usual MNIST placement.
+half the ink's strength, drop ruled/squared lines and paper edges (long straight runs), lines drawn
+through or under the writing (long for its height), specks and the page border, group the rest
+into marks (a digit's separate strokes stay together), and render the chosen mark(s) with an
+MNIST-like stroke width before the usual MNIST placement.
 
 `find_ink` gives an `InkMap` whose `marks` carry boxes in the original image's pixels;
 `mark_to_mnist` turns one mark or several into the 28x28 model input, `mark_views` into that input and the ink
@@ -42,6 +43,10 @@ LINE_THICKNESS = 0.025  # lines are at most this share of the image's side thick
 LINE_END = 0.008  # a level run this thin (share of the image's height) reaching its left or right edge is a line's end
 ACROSS = 0.85  # a lone straight run covering this share of the side crosses the whole image: a line, not a stroke
 LINE_ANGLES = np.radians(np.arange(-12.0, 12.01, 1.5))
+THROUGH_LENGTH = 1.5  # a straight line through the writing this many times its tallest mark is no digit's stroke (a
+# dash or a minus is at most 1.2 of a digit's height: number_reading.DASH_WIDTH)
+THROUGH_THICKNESS = 0.2  # and at most this share of it thick
+THROUGH_ANGLES = np.radians(np.arange(-10.0, 10.01, 1.0))
 STROKE_SHARE = 0.13  # MNIST's stroke width as a share of the digit's longer side (as the pad renders it)
 STROKE_BAND = (0.7, 1.35)  # strokes within this factor of it are kept as written; others are redrawn
 WIDER_THAN_STROKE = 1.5  # ink this many times wider than the mark's usual stroke (a filled loop) is redrawn as wide
@@ -140,6 +145,7 @@ def _find_at(gray: np.ndarray, side: int, ink: Ink, original_size: tuple[int, in
     polarity, strength = _flatten(gray, ink)
     mask, darkness = _threshold(strength)
     mask &= ~_straight_lines(mask)
+    mask &= ~_lines_through_writing(mask)
     tone = gray if polarity == "dark" else 1.0 - gray  # ink is darker than its surroundings in `tone`
     labels, marks, specks = _marks(mask, darkness, tone, scale, original_size)
     return InkMap(tuple(original_size), scale, polarity, darkness, labels, tuple(marks), tuple(specks))
@@ -336,6 +342,112 @@ def _straight_lines(mask: np.ndarray) -> np.ndarray:
     if lines.any() and _specks_only(mask & ~lines):
         return np.zeros_like(mask)  # a lone long stroke and nothing else: a 1 filling a tight crop
     return lines
+
+
+def _lines_through_writing(mask: np.ndarray) -> np.ndarray:
+    """Pixels of straight lines along the writing, long for its height: an underline, a line drawn through the
+    digits, a ruled line too short or too alone for _straight_lines.
+
+    A line is a band about a pen's width thick with ink all along it (a row of 2s has paper between their bases),
+    THROUGH_LENGTH times as long as the tallest mark left without it and through or under the digits, or, on its own,
+    as long as that mark and under two of them side by side (a short number underlined). Its ink goes where it is
+    no thicker than the line; a stroke that crosses it (its ink reaches out of the band) keeps its pixels, so the
+    digits stay whole.
+    """
+    ys, xs = np.nonzero(mask)
+    if ys.size == 0:
+        return np.zeros_like(mask)
+    columns, _ = ndimage.label(mask, structure=[[0, 1, 0], [0, 1, 0], [0, 1, 0]])  # the runs of ink down columns
+    lengths = np.bincount(columns.ravel())
+    runs = lengths[columns[ys, xs]]  # each ink pixel's run
+    # Most runs cross a stroke (a digit's upright strokes are few columns wide): the commonest is the pen's width.
+    pen = int(np.bincount(lengths[1:]).argmax())
+    half = max(2, int(np.ceil(pen / 2)) + 1)  # the band's half-width: a pen's line, bowed a little
+    thin = runs <= 2 * half + 1
+    # The mark holding the longest run down a column is at least that tall, and a line at least as long.
+    shortest = max(6 * half, runs.max())
+    tilt = np.tan(THROUGH_ANGLES)
+    lift = int(np.ceil(mask.shape[1] * np.abs(tilt).max()))
+    across = ys[None, :] - np.round(xs[None, :] * tilt[:, None]).astype(np.int64) + lift  # angle x pixel
+    size = mask.shape[0] + 2 * lift + 1
+    # A line's ink is thin (a digit's upright strokes are not), about a pen's width of it in each column it crosses.
+    counts = np.stack([np.bincount(a[thin], minlength=size) for a in across])
+    banded = ndimage.uniform_filter1d(counts * (2 * half + 1), 2 * half + 1, axis=1, mode="constant")
+    best = ndimage.maximum_filter(banded, size=(len(tilt), 2 * half + 1))  # each place across at its best angle only
+    peaks = (banded >= 0.7 * pen * shortest) & (banded == best)
+    found = [line for a, centre in zip(*np.nonzero(peaks))
+             if (line := _traced_line(across[a], xs, runs, thin, centre, half, shortest)) is not None]
+    if not found:
+        return np.zeros_like(mask)
+    taken = np.zeros(ys.size, bool)
+    lines = []
+    for left, right, thickness, pixels in sorted(found, key=lambda line: line[0] - line[1]):  # the longest first
+        if taken[pixels].mean() <= 0.5:  # not the same line seen at a neighbouring angle or place
+            lines.append((left, right, thickness, pixels))
+            taken[pixels] = True
+    rest = mask.copy()
+    rest[ys[taken], xs[taken]] = False
+    labels, count = ndimage.label(rest, structure=np.ones((3, 3), bool))
+    if count == 0:
+        return np.zeros_like(mask)  # a lone line and nothing else: it is the mark (a 1 or a dash filling the crop)
+    areas = np.bincount(labels.ravel())[1:]
+    parts = [(rows.start, rows.stop, (cols.start + cols.stop) / 2)
+             for (rows, cols), area in zip(ndimage.find_objects(labels), areas) if area >= SPECK_SHARE * areas.max()]
+    tallest = max(bottom - top for top, bottom, _ in parts)
+    digits = np.array([part for part in parts if part[1] - part[0] >= 0.5 * tallest]).reshape(-1, 3)
+    pieces, _ = ndimage.label(mask, structure=np.ones((3, 3), bool))
+    sizes = np.bincount(pieces.ravel())
+    out = np.zeros_like(mask)
+    for left, right, thickness, pixels in lines:
+        length, y = right - left + 1, ys[pixels].mean()
+        # The digit-tall parts of the row of writing it runs along (not of one above it), and those it runs across.
+        row = digits[(digits[:, 1] >= y - 0.3 * tallest) & (digits[:, 0] <= y + 0.3 * tallest)]
+        over = (row[:, 2] >= left) & (row[:, 2] <= right)
+        if thickness > THROUGH_THICKNESS * tallest or not over.any():
+            continue  # a band as thick as a digit's part (the desk beyond the paper), or a line beside the writing
+        if pixels.size >= 0.8 * sizes[np.bincount(pieces[ys[pixels], xs[pixels]]).argmax()]:  # a line on its own
+            # Under two digits or more, even a short number's underline is no digit's stroke.
+            if length < tallest or (length < THROUGH_LENGTH * tallest and np.ptp(row[over, 2]) < 0.5 * tallest):
+                continue
+        else:  # joined to the digits, it runs through two of them or more, or under all of them, which stand on it
+            # (touching 7s' bars or 2s' bases run on as one)
+            through = (row[over, 0] < y - 0.25 * tallest) & (row[over, 1] > y + 0.25 * tallest)
+            under = over.all() and (row[:, 1] <= y + 0.25 * tallest).all()
+            if length < THROUGH_LENGTH * tallest or not (through.sum() >= 2 or under):
+                continue
+        out[ys[pixels], xs[pixels]] = True
+    return out
+
+
+def _traced_line(across: np.ndarray, xs: np.ndarray, runs: np.ndarray, thin: np.ndarray, centre: int, half: int,
+                 shortest: float) -> tuple[int, int, float, np.ndarray] | None:
+    """(left, right, thickness, its pixels among xs) of the line in the band `half` either side of `centre` (`across`
+    is each pixel's place across the band's direction): its longest stretch with ink in every column or two, followed
+    along its bow, and only where the ink is as thin as the line. None when no stretch is `shortest` long, or the ink
+    along it is thicker than a line over half of it."""
+    inside = np.flatnonzero(np.abs(across - centre) <= half)
+    columns = np.flatnonzero(np.bincount(xs[inside]))
+    breaks = np.flatnonzero(np.diff(columns) > 2)
+    starts, ends = np.r_[0, breaks + 1], np.r_[breaks, columns.size - 1]
+    longest = int(np.argmax(columns[ends] - columns[starts]))
+    left, right = int(columns[starts[longest]]), int(columns[ends[longest]])
+    if right - left + 1 < shortest:
+        return None  # ink along the band, but with paper between: strokes side by side (a row of 2s' bases)
+    line = inside[(xs[inside] >= left) & (xs[inside] <= right) & thin[inside]]
+    at = xs[line] - left
+    weight = np.bincount(at, minlength=right - left + 1)
+    middle = np.bincount(at, weights=across[line], minlength=right - left + 1)
+    have = np.flatnonzero(weight)
+    if have.size < 0.5 * (right - left + 1):
+        return None  # thick along most of it: strokes or a dark region, not a line
+    # Its middle: a smooth bow through the thin ink's middle in each column (a digit's stroke along it for a while,
+    # a 9's top, does not bend it).
+    middle = np.polyval(np.polyfit(have, middle[have] / weight[have], 2, w=np.sqrt(weight[have])),
+                        np.arange(right - left + 1))
+    thickness = float(np.median(runs[line]))
+    near = np.flatnonzero((np.abs(across - centre) <= 2 * half) & (xs >= left) & (xs <= right))
+    on_line = np.abs(across[near] - middle[xs[near] - left]) <= thickness / 2 + 1
+    return left, right, thickness, near[on_line & (runs[near] <= thickness + max(2.0, thickness / 2))]
 
 
 def _lattice(found, positions) -> np.ndarray:
