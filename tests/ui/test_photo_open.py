@@ -1,6 +1,7 @@
 """Opening a photo of paper in the window: the photo on the pad, the read region outlined, the answer."""
 
 import numpy as np
+import pytest
 from digit_strokes import STYLES, place
 from drawing import draw, settle
 from paper_photos import Look, photo, save, stroke_ink
@@ -73,13 +74,14 @@ def test_photo_with_several_marks_says_so_and_a_blank_one_finds_no_digit(window,
     assert tab.panel.model_input.image() is None
 
 
-def test_ink_on_a_transparent_png_is_shown_on_white_paper(window, qtbot, tmp_path):
-    """A PNG of black ink on nothing (as drawing programs export it) is shown as it would print, not as a black
-    square with the ink lost in it."""
+@pytest.mark.parametrize("ink", [(0, 0, 0), (255, 255, 255)], ids=["black ink", "white ink"])
+def test_ink_on_a_transparent_png_is_read_and_shown_on_paper_it_shows_on(window, qtbot, tmp_path, ink):
+    """A PNG of ink on nothing, as drawing programs and web canvases export it, is read and shown as it would print:
+    black ink on white paper, white ink on black, not lost in a square of its own colour."""
     from PIL import Image
 
     coverage = Image.fromarray((stroke_ink(STYLES[2]["curved"]) * 255).astype(np.uint8)).resize((400, 400))
-    layer = Image.new("RGBA", (400, 400), (0, 0, 0, 0))
+    layer = Image.new("RGBA", (400, 400), (*ink, 0))
     layer.putalpha(coverage)
     layer.save(tmp_path / "exported.png")
     window.open_image(str(tmp_path / "exported.png"))
@@ -87,27 +89,12 @@ def test_ink_on_a_transparent_png_is_shown_on_white_paper(window, qtbot, tmp_pat
     assert settle(qtbot, tab) == "2"
     shown = tab.canvas.grab().toImage()
     pad = tab.canvas.width()
-    corners = [shown.pixelColor(x, y).lightness() for x in (pad // 10, pad - pad // 10) for y in (pad // 10,)]
-    assert min(corners) > 200, "the transparent paper is shown white"
-    assert min(shown.pixelColor(x, pad // 2).lightness() for x in range(pad)) < 60, "and the ink on it dark"
-
-
-def test_white_ink_on_a_transparent_png_is_read_and_shown_on_black_paper(window, qtbot, tmp_path):
-    """A white digit on nothing (a web canvas's export) is read, and shown where it can be seen: on black."""
-    from PIL import Image
-
-    coverage = Image.fromarray((stroke_ink(STYLES[2]["curved"]) * 255).astype(np.uint8)).resize((400, 400))
-    layer = Image.new("RGBA", (400, 400), (255, 255, 255, 0))
-    layer.putalpha(coverage)
-    layer.save(tmp_path / "canvas.png")
-    window.open_image(str(tmp_path / "canvas.png"))
-    tab = window.draw_tab
-    assert settle(qtbot, tab) == "2"
-    shown = tab.canvas.grab().toImage()
-    pad = tab.canvas.width()
-    corners = [shown.pixelColor(x, y).lightness() for x in (pad // 10, pad - pad // 10) for y in (pad // 10,)]
-    assert max(corners) < 60, "the transparent paper is shown black"
-    assert max(shown.pixelColor(x, pad // 2).lightness() for x in range(pad)) > 200, "and the ink on it white"
+    corners = [shown.pixelColor(x, pad // 10).lightness() for x in (pad // 10, pad - pad // 10)]
+    across = [shown.pixelColor(x, pad // 2).lightness() for x in range(pad)]
+    if ink == (0, 0, 0):
+        assert min(corners) > 200 and min(across) < 60, "dark ink shown on white paper"
+    else:
+        assert max(corners) < 60 and max(across) > 200, "light ink shown on black paper"
 
 
 def test_photo_of_a_number_in_number_mode_boxes_each_digit_on_the_photo(window, qtbot, tmp_path, mnist):
