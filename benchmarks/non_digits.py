@@ -2,14 +2,14 @@
 
 The Draw tab shows "?" for a reading under `number_reading.UNSURE_BELOW` (60%). Dots and dashes never reach the model
 (`strokes.is_mark` turns them away; `pen_proxy.py` measures them); everything else a person puts on the pad does.
-Non-digits, by how far they are from what a model was taught (`pen_digits.SCRIBBLES` is what the pen stage may learn
-to doubt):
+Non-digits, by how far they are from what a model was taught (`pen_digits.SCRIBBLES` is what the bundled model's
+scribble stage learnt to doubt, training/README.md Round 25):
 - `letters`: letters of the 77 handwriting fonts of `handwriting_fonts.py` whose shape is not a digit's (no O, I, S,
   Z, B, g, q...), thinned and drawn on the pad upright and slanted right. No generator of ours drew them, and none
   is trained on;
 - `shapes`: ten shapes people doodle, drawn by the pen writers of `pen_digits` and never trained on (star, heart,
-  tick, cross, smiley, triangle, square, arrow, plus, spiral). The cross and the plus are two crossing lines, as
-  the grid scribble's are;
+  tick, cross, smiley, triangle, square, arrow, plus, spiral). The star, the cross and the plus are straight strokes
+  crossing, near the taught "crossing strokes" and grids: those three flatter a model taught them;
 - `scribbles`: the scribble kinds themselves, drawings no training set holds (seed 9009): a model taught them is
   flattered here.
 Digits, where "unsure" is a doubt shown to a person who wrote well: MNIST test, the fonts' digits (four writers, as

@@ -14,7 +14,7 @@ def test_every_design_draws_ink_in_the_model_frame():
                 assert all(0 <= x <= 280 and 0 <= y <= 280 for stroke in strokes for x, y in stroke), (digit, name)
                 image = pen_digits.model_input(strokes)
                 assert image.shape == (28, 28) and image.dtype == np.uint8 and image.max() > 200, (digit, name)
-    for name, design in pen_digits.SCRIBBLES.items():  # as wide as the pad: a wide writer's may run off it, as on paper
+    for name, design in pen_digits.SCRIBBLES.items():  # wide ones by a wide writer may reach past the pad's edge
         for _ in range(5):
             image = pen_digits.model_input(pen_digits.hand_drawn(design(rng), pen_digits.Writer.random(rng), rng))
             assert image.shape == (28, 28) and image.max() > 200 and (image > 100).mean() > 0.1, name
