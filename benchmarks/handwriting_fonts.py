@@ -107,24 +107,26 @@ def as_strokes(points: np.ndarray, slant: float, degrees: float) -> list[np.ndar
     return strokes or [xy]  # a line of one pixel is a dot
 
 
-def drawings(folder: Path) -> list[tuple[str, str, int, np.ndarray]]:
-    """(font, writer, digit, model input) for every font in `folder`, digit and writer."""
+def drawings(folder: Path, characters: str = "0123456789", writers: dict = WRITERS
+             ) -> list[tuple[str, str, str, np.ndarray]]:
+    """(font, writer, character, model input) for every font in `folder`, character and writer (the digits and
+    all four writers unless told; benchmarks/non_digits.py draws letters)."""
     out = []
     for path in sorted(folder.glob("*.woff")):
         font = ImageFont.truetype(str(path), GLYPH_SIZE)
-        for digit in range(10):
-            points = centre_line(font, str(digit))
-            for writer, (slant, degrees) in WRITERS.items():
+        for character in characters:
+            points = centre_line(font, character)
+            for writer, (slant, degrees) in writers.items():
                 image = drawing_input(as_strokes(points, slant, degrees), PAD)
                 if image is not None:
-                    out.append((path.stem, writer, digit, image))
+                    out.append((path.stem, writer, character, image))
     return out
 
 
 def score(path: str | None, sets: list) -> dict:
     predictor = Predictor.load(path, device="cpu")
     probabilities = predictor.probabilities(np.stack([image for *_, image in sets]).astype(np.float32))
-    labels = np.array([digit for _, _, digit, _ in sets])
+    labels = np.array([int(digit) for _, _, digit, _ in sets])
     read = probabilities.argmax(1)
     right = read == labels
     fonts = sorted({font for font, *_ in sets})

@@ -29,7 +29,6 @@ from pathlib import Path
 import handwriting_fonts
 import numpy as np
 import pen_proxy
-from PIL import ImageFont
 
 from digitpad.core import pen_digits
 from digitpad.core.datasets import load_mnist
@@ -37,7 +36,6 @@ from digitpad.core.number_reading import UNSURE_BELOW
 from digitpad.core.paths import default_data_root
 from digitpad.core.predictor import Predictor
 from digitpad.core.preprocess import to_uint8
-from digitpad.core.strokes import drawing_input
 
 HERE = Path(__file__).resolve().parent
 LETTERS = "ACEFHKMNPRUVWXYacefhkmnrvwxy"  # not shaped like a digit in most hands
@@ -96,17 +94,8 @@ SHAPES = {"star": _star, "heart": _heart, "tick": _tick, "cross": _cross, "smile
 
 def letter_drawings(folder: Path) -> list[tuple[str, np.ndarray]]:
     """(letter, uint8 model input) for every font in `folder`, letter and the first two writers."""
-    out = []
-    writers = list(handwriting_fonts.WRITERS.values())[:2]
-    for path in sorted(folder.glob("*.woff")):
-        font = ImageFont.truetype(str(path), handwriting_fonts.GLYPH_SIZE)
-        for letter in LETTERS:
-            points = handwriting_fonts.centre_line(font, letter)
-            for slant, degrees in writers:
-                image = drawing_input(handwriting_fonts.as_strokes(points, slant, degrees), pen_digits.PAD)
-                if image is not None:
-                    out.append((letter, to_uint8(image)))
-    return out
+    writers = dict(list(handwriting_fonts.WRITERS.items())[:2])
+    return [(letter, to_uint8(image)) for _, _, letter, image in handwriting_fonts.drawings(folder, LETTERS, writers)]
 
 
 def drawn(kinds: dict, per_kind: int, seed: int) -> list[tuple[str, np.ndarray]]:
@@ -160,7 +149,7 @@ def main() -> None:
     sets = {"letters": letters, "shapes": drawn(SHAPES, SHAPES_PER_KIND, seed=7007),
             "scribbles": drawn(pen_digits.SCRIBBLES, SCRIBBLES_PER_KIND, seed=9009),
             "font_digits": (np.stack([image for *_, image in font_digits]).astype(np.float32),
-                            np.array([digit for _, _, digit, _ in font_digits])),
+                            np.array([int(digit) for _, _, digit, _ in font_digits])),
             "pen_digits": (np.stack([image for *_, image in pen]), np.array([digit for _, digit, _ in pen]))}
     mnist = load_mnist(args.data_dir, splits=("test",))
     result = {"unsure_below": UNSURE_BELOW, "fonts": len(list(args.fonts.glob("*.woff"))),
