@@ -38,28 +38,37 @@ class KeptNote(QLabel):
 
 
 class CorrectionRow(QWidget):
-    """Emits `chosen(label)`: the predicted digit for "Right", else the digit button pressed."""
+    """Emits `chosen(label)`: the predicted digit for "Right", else the digit button pressed.
+
+    For a reading the panel shows as "?" the row asks what the drawing was: "Right" would confirm a digit the
+    app never claimed, so it is hidden (its room kept, so nothing jumps) and only a digit keeps the drawing."""
 
     chosen = Signal(int)
+    ASKS = {False: ("Was it right?", "No, it was"), True: ("Not sure. What was it?", "It was")}  # by unsure
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._predicted: int | None = None
+        self.question = QLabel()
         self.right_button = QPushButton("Right")
         self.right_button.setToolTip("Keep this drawing as an example of the digit it was read as (Enter)")
         self.right_button.setAccessibleName("Right: keep the drawing as the digit it was read as")
         self.right_button.clicked.connect(lambda: self.chosen.emit(self._predicted))
+        policy = self.right_button.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.right_button.setSizePolicy(policy)
+        self.lead = QLabel(max((lead for _, lead in self.ASKS.values()), key=len))
+        self.lead.setMinimumWidth(self.lead.sizeHint().width())  # the digit buttons stay put as the lead changes
         self.digit_buttons = []
         confirm, correct = QHBoxLayout(), QHBoxLayout()
-        confirm.addWidget(QLabel("Was it right?"))
+        confirm.addWidget(self.question)
         confirm.addWidget(self.right_button)
         confirm.addStretch(1)
-        correct.addWidget(QLabel("No, it was"))
+        correct.addWidget(self.lead)
         for digit in range(10):
             button = QPushButton(str(digit))
             button.setFixedWidth(28)
             button.setToolTip(f"Keep this drawing as {a_digit(digit)} (or press {digit})")
-            button.setAccessibleName(f"No, it was {a_digit(digit)}")
             button.clicked.connect(lambda _=False, d=digit: self.chosen.emit(d))
             correct.addWidget(button)
             self.digit_buttons.append(button)
@@ -70,8 +79,19 @@ class CorrectionRow(QWidget):
         layout.addLayout(correct)
         self.set_predicted(None)
 
-    def set_predicted(self, digit: int | None) -> None:
-        """Offer the row for a drawing read as `digit`; None disables it (nothing drawn)."""
-        self._predicted = digit
+    def set_predicted(self, digit: int | None, unsure: bool = False) -> None:
+        """Offer the row for a drawing read as `digit`, or shown as "?" when `unsure` (the row asks what it was);
+        None disables it (nothing drawn)."""
+        self._predicted = None if unsure else digit
         self.setEnabled(digit is not None)
-        self.right_button.setText("Right" if digit is None else f"Right, {a_digit(digit)}")
+        question, lead = self.ASKS[unsure]
+        self.question.setText(question)
+        self.lead.setText(lead)
+        for label, button in enumerate(self.digit_buttons):
+            button.setAccessibleName(f"{lead} {a_digit(label)}")
+        self.right_button.setVisible(not unsure)
+        self.right_button.setText("Right" if self._predicted is None else f"Right, {a_digit(self._predicted)}")
+
+    def read_as(self) -> int | None:
+        """The digit "Right" (and Enter) keeps the drawing as; None when the row claims none."""
+        return self._predicted

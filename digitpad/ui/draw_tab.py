@@ -26,7 +26,7 @@ from .model_manager import ModelManager
 from .number_view import NumberView
 from .personal_store import PersonalDigits
 from .prediction_service import PredictionService
-from .prediction_view import PredictionPanel
+from .prediction_view import PredictionPanel, is_unsure
 from .wording import a_digit
 
 THROTTLE_MS = 40  # at most 25 predictions a second while the pen moves
@@ -109,7 +109,6 @@ class DrawTab(QWidget):
         self._generation = LatestRequest()  # renewed whenever what is predicted is replaced: late answers are dropped
         self._photo: Photo | None = None  # the pad's photo being read or shown (see _follow_pad)
         self.reading = None  # the last Reading of an opened image, with its box and marks
-        self._shown = None  # the prediction on the panel, for the correction row
         self.correction = CorrectionRow()
         self.correction.chosen.connect(self.keep_drawing)
         self.kept_note = KeptNote()
@@ -287,15 +286,16 @@ class DrawTab(QWidget):
             self.number_view.show_message(message)
             self.numberShown.emit(None)
             return
-        self._shown = None
         self.correction.set_predicted(None)  # nothing read to keep
         self.panel.show_message(message)
         self.predictionShown.emit(None)
 
     def _show(self, prediction) -> None:
-        self._shown = prediction
         from_drawing = prediction is not None and self._photo is None and not self.canvas.is_empty()
-        self.correction.set_predicted(prediction.digit if from_drawing else None)
+        if from_drawing:  # a "?" on the panel: the row asks what it was
+            self.correction.set_predicted(prediction.digit, unsure=is_unsure(prediction.probabilities))
+        else:
+            self.correction.set_predicted(None)
         self.panel.show_prediction(prediction)
         if prediction is None and self._photo is not None:
             self.panel.show_message(f"No digit found in {os.path.basename(self._photo.path)}")
@@ -310,7 +310,7 @@ class DrawTab(QWidget):
         if isinstance(focused, QPushButton) and self.isAncestorOf(focused):  # not a check box: Enter does not tick it
             focused.click()
             return
-        self._key_chosen(self._shown.digit if self._shown else None)
+        self._key_chosen(self.correction.read_as())  # none while the row asks what an unsure drawing was
 
     def _key_chosen(self, digit: int | None) -> None:
         if digit is not None and self.correction.isEnabled():

@@ -140,10 +140,12 @@ class NumberView(QWidget):
         self.caption.setText(text)
 
     def ask_correction(self, index: int) -> None:
-        """Offer "It was a 0..9" for digit `index` (non-blocking, under its button)."""
+        """Offer "It was a 0..9" for digit `index` (non-blocking, under its button); the digit it was read as is marked
+        "(as read)", unless it is shown as "?": the app claimed no digit there."""
         if self._reading is None or not self._correctable or not 0 <= index < len(self._reading.digits):
             return
-        read = self._reading.digits[index].digit
+        digit = self._reading.digits[index]
+        read = None if digit.unsure else digit.digit
         self.menu = QMenu(self)
         self.menu.setTitle(f"Digit {index + 1}")
         for label in range(10):

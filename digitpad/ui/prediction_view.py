@@ -13,12 +13,17 @@ SEES = "What the model sees (28×28)"
 SEES_IN_A_PHOTO = f"{SEES}. It also reads the photo's ink as found, and the answer averages the two readings."
 
 
+def is_unsure(probabilities: tuple[float, ...]) -> bool:
+    """Whether the panel shows "?" for these probabilities: the correction row then asks instead of confirming."""
+    return max(probabilities) < UNSURE_BELOW
+
+
 def verdict(probabilities: tuple[float, ...]) -> tuple[str, str]:
     """(big text, caption) for a prediction: the digit and its confidence, or an honest doubt."""
     order = np.argsort(probabilities)[::-1]
     best, second = int(order[0]), int(order[1])
     confidence = probabilities[best]
-    if confidence < UNSURE_BELOW:
+    if is_unsure(probabilities):
         return "?", f"Not sure: {best} ({confidence:.0%}) or {second} ({probabilities[second]:.0%})"
     return str(best), ("over 99.9% sure" if confidence > 0.999 else f"{confidence:.1%} sure")
 

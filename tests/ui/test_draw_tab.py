@@ -16,7 +16,7 @@ from PIL import Image
 from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent, QGuiApplication, QImage
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
 
 @pytest.mark.parametrize("digit,style", [(0, "oval"), (1, "flag"), (3, "round"), (4, "open"), (7, "crossbar"),
@@ -71,6 +71,35 @@ def test_a_scribble_is_shown_as_unsure(window, qtbot, name):
     assert settle(qtbot, tab) == "?"  # the model before scribbles were taught read them as a sure 4, 7, 4 and 4
     assert tab.panel.caption.text().startswith("Not sure: ")
     assert max(tab.panel.bars.probabilities()) < 0.6
+
+
+def shown_words(row) -> list[str]:
+    """The row's labels and buttons a person sees, in reading order."""
+    shown = [w for w in row.findChildren(QWidget) if isinstance(w, (QLabel, QPushButton)) and w.isVisible()]
+    return [w.text() for w in sorted(shown, key=lambda w: (w.geometry().center().y(), w.x()))]
+
+
+def test_a_reading_shown_as_unsure_is_asked_about_not_confirmed(window, qtbot):
+    from digitpad.core.personal import PersonalSet
+
+    tab, row = window.draw_tab, window.draw_tab.correction
+    draw(tab.canvas, place(STYLES[7]["crossbar"], 60, 30, 250))
+    assert settle(qtbot, tab) == "7"
+    assert shown_words(row)[:3] == ["Was it right?", "Right, a 7", "No, it was"]
+    sure_height, sure_zero = row.height(), row.digit_buttons[0].geometry()
+    tab.clear()
+    draw(tab.canvas, SCRIBBLES["zigzag"])
+    assert settle(qtbot, tab) == "?"
+    QTest.keyClick(window, Qt.Key_Return)  # Enter keeps nothing: the panel claimed no digit
+    assert not tab.canvas.is_empty() and not tab.kept_note.text()
+    assert shown_words(row)[:2] == ["Not sure. What was it?", "It was"], "no 'Right' for a digit never claimed"
+    assert row.isEnabled() and row.digit_buttons[3].accessibleName() == "It was a 3"
+    pause(20)  # laid out again
+    assert row.height() == sure_height and row.digit_buttons[0].geometry() == sure_zero, "nothing jumps"
+    QTest.keyClick(window, Qt.Key_3)  # the digit's key still keeps the drawing
+    assert tab.canvas.is_empty() and [s.label for s in PersonalSet.load().samples] == [3]
+    draw(tab.canvas, place(STYLES[7]["crossbar"], 60, 30, 250))  # a sure reading is confirmed again
+    assert settle(qtbot, tab) == "7" and shown_words(row)[:2] == ["Was it right?", "Right, a 7"]
 
 
 def test_undo_redo_clear_with_buttons_and_keys(window, qtbot):

@@ -157,6 +157,20 @@ def test_correcting_one_digit_keeps_it_in_the_personal_set(number_tab, qtbot):
     assert [(s.label, s.predicted) for s in PersonalSet.load().samples] == [(6, 0), (6, 6)]
 
 
+def test_a_digit_shown_as_unsure_is_not_offered_as_read(number_tab, qtbot):
+    tab = number_tab
+    crossing_out = [[(220 + k * 6, 60 + (k % 2) * 120) for k in range(20)]]
+    draw(tab.canvas, number_strokes((2, "curved")) + crossing_out)
+    assert settle_number(qtbot, tab) == "2?"
+    qtbot.mouseClick(tab.number_view.digit_buttons[1], Qt.LeftButton)  # the "?"
+    offered = [action.text() for action in tab.number_view.menu.actions()]
+    tab.number_view.menu.close()
+    assert offered[3] == "It was a 3" and not [t for t in offered if "as read" in t], "no digit was claimed there"
+    qtbot.mouseClick(tab.number_view.digit_buttons[0], Qt.LeftButton)  # the sure 2 is still marked as read
+    assert tab.number_view.menu.actions()[2].text() == "It was a 2 (as read)"
+    tab.number_view.menu.close()
+
+
 def test_number_mode_is_remembered_and_single_digit_mode_is_unchanged(window, qtbot):
     from digitpad.ui.app import create_window
 
