@@ -144,6 +144,12 @@ class DrawTab(QWidget):
         self.number_view.setAccessibleName("The number read")
         self.number_view.corrected.connect(self.keep_number_digit)
         self.canvas.boxClicked.connect(self.number_view.ask_correction)
+        # A click on one of these leaves the keyboard focus on the pad, as it does on a drawing app's tools: its focus
+        # ring stays, and Enter keeps the drawing as read (with the focus on Undo, Enter undid another stroke).
+        # Tab still reaches each of them, and Enter or Space presses the one tabbed to.
+        for control in (self.undo_button, self.redo_button, self.clear_button, self.pen_slider, self.number_toggle,
+                        self.correction.right_button, *self.correction.digit_buttons, self.my_digits_button):
+            control.setFocusPolicy(Qt.TabFocus)
 
         tools = QHBoxLayout()
         for button in (self.undo_button, self.redo_button, self.clear_button):
@@ -330,6 +336,9 @@ class DrawTab(QWidget):
         count, read, _, replaced = kept
         verdict = "read right" if label == read else f"read as {read}"
         again = ", in place of the same drawing kept before" if replaced else ""
+        focused = QApplication.focusWidget()
+        if focused is not None and self.correction.isAncestorOf(focused):  # tabbed to: the row greys out, the focus
+            self.canvas.setFocus(Qt.OtherFocusReason)  # would be lost; it goes to the pad, for the next drawing
         self.clear()
         self.kept_note.show_text(f"✓ Kept as {a_digit(label)} ({verdict}){again}; {count} of your digits kept")
 

@@ -111,3 +111,45 @@ def test_the_pad_shows_a_focus_ring_while_its_keys_work_in_both_modes(window, qt
     QTest.keyClick(canvas, Qt.Key_Escape)
     assert canvas.is_empty()
     tab.number_toggle.setChecked(False)  # the mode is remembered: the next window starts as the others expect
+
+
+def press(window, key, modifiers=Qt.NoModifier) -> None:
+    """A key pressed as a person presses it: it goes to the widget with the focus (or the window, if none has)."""
+    QTest.keyClick(QApplication.focusWidget() or window, key, modifiers)
+
+
+def test_the_pad_keeps_the_focus_when_the_buttons_beside_it_are_clicked(window, qtbot):
+    window.activateWindow()
+    wait_for(window.isActiveWindow, 10)
+    tab, canvas = window.draw_tab, window.draw_tab.canvas
+    draw(canvas, place(STYLES[7]["crossbar"], 60, 30, 250))  # two strokes
+    canvas.setFocus(Qt.MouseFocusReason)  # as the pen's press on the pad gives it (events sent to it skip that)
+    highlight = canvas.palette().color(QPalette.Highlight).name()
+    qtbot.mouseClick(tab.undo_button, Qt.LeftButton)
+    assert len(canvas.strokes()) == 1 and settle(qtbot, tab) == "7"
+    press(window, Qt.Key_Return)  # keeps the 7 as read (it pressed Undo again, the button clicked last)
+    assert canvas.is_empty() and "Kept as a 7 (read right)" in tab.kept_note.text()
+    press(window, Qt.Key_Z, Qt.ControlModifier)  # the kept drawing back on the pad
+    qtbot.mouseClick(tab.redo_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.undo_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.pen_slider, Qt.LeftButton)
+    assert canvas.hasFocus() and frame_colours(canvas) == {highlight}, "the pad's focus ring went with the focus"
+    qtbot.mouseClick(tab.clear_button, Qt.LeftButton)
+    press(window, Qt.Key_Z, Qt.ControlModifier)
+    assert len(canvas.strokes()) == 1 and settle(qtbot, tab) == "7"
+    qtbot.mouseClick(tab.correction.digit_buttons[1], Qt.LeftButton)
+    assert canvas.is_empty() and "Kept as a 1 (read as 7)" in tab.kept_note.text() and canvas.hasFocus()
+
+
+def test_after_a_digit_is_kept_with_the_keyboard_the_focus_is_back_on_the_pad(window, qtbot):
+    window.activateWindow()
+    wait_for(window.isActiveWindow, 10)
+    tab, canvas = window.draw_tab, window.draw_tab.canvas
+    draw(canvas, place(STYLES[7]["crossbar"], 60, 30, 250))
+    assert settle(qtbot, tab) == "7"
+    press_tab_until(canvas, tab.correction.digit_buttons[1])  # a keyboard user's way to say "No, it was a 1"
+    press(window, Qt.Key_Space)
+    assert canvas.is_empty() and "Kept as a 1 (read as 7)" in tab.kept_note.text()
+    assert canvas.hasFocus(), "the row it was in is greyed out: the focus goes back to the pad, ready for the next"
+    press(window, Qt.Key_Z, Qt.ControlModifier)
+    assert len(canvas.strokes()) == 2
