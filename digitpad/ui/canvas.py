@@ -96,7 +96,7 @@ class DrawingCanvas(QWidget):
             for sequence in bound.sequences():
                 if sequence.toString() not in seen:  # a key bound twice would make Qt fire neither
                     seen.add(sequence.toString())
-                    QShortcut(sequence, self, slot, context=Qt.WidgetWithChildrenShortcut)
+                    QShortcut(sequence, self, slot)  # the window's, while the pad shows: whatever has the focus
 
     # --- state -----------------------------------------------------------------------------------
     def strokes(self) -> list[list[Point]]:
