@@ -27,7 +27,7 @@ from .number_view import NumberView
 from .personal_store import PersonalDigits
 from .prediction_service import PredictionService
 from .prediction_view import PredictionPanel, is_unsure
-from .wording import a_digit
+from .wording import a_digit, how_read
 
 THROTTLE_MS = 40  # at most 25 predictions a second while the pen moves
 OUTLINE_COLOR = "#e8412c"  # the region of a photo that was read
@@ -333,8 +333,8 @@ class DrawTab(QWidget):
         kept = self._keep(self.canvas.strokes(), (self.canvas.width(), self.canvas.height()), label)
         if kept is None:
             return
-        count, read, _, replaced = kept
-        verdict = "read right" if label == read else f"read as {read}"
+        count, read, _, replaced, unsure = kept
+        verdict = how_read(label, read, unsure)
         again = ", in place of the same drawing kept before" if replaced else ""
         focused = QApplication.focusWidget()
         if focused is not None and self.correction.isAncestorOf(focused):  # tabbed to: the row greys out, the focus
@@ -343,10 +343,11 @@ class DrawTab(QWidget):
         self.kept_note.show_text(f"✓ Kept as {a_digit(label)} ({verdict}){again}; {count} of your digits kept")
 
     def _keep(self, strokes, size, label: int, read: int | None = None,
-              replacing: tuple | None = None) -> tuple[int, int, tuple, bool] | None:
+              replacing: tuple | None = None) -> tuple[int, int, tuple, bool, bool] | None:
         """Keep a drawing in the person's set with its true label and the model's reading (`read`, else the
         drawing's own, taken now), in place of the sample whose key is `replacing` if it is still kept; (how many
-        are kept now, the reading, the new sample's key, whether it replaced one), or None when nothing was kept."""
+        are kept now, the reading, the new sample's key, whether it replaced one, whether the drawing's own reading
+        is shown as "?"), or None when nothing was kept."""
         prediction = _predict_strokes(self.models.predictor, strokes, size)
         if prediction is None:
             return None
@@ -356,7 +357,7 @@ class DrawTab(QWidget):
         except PersonalSetError as e:
             (self.number_view if self.canvas.number_mode() else self.panel).show_message(str(e))
             return None
-        return count, sample.predicted, sample.key(), replaced
+        return count, sample.predicted, sample.key(), replaced, is_unsure(prediction.probabilities)
 
     # --- Number mode -----------------------------------------------------------------------------
     def set_number_mode(self, on: bool) -> None:
@@ -431,7 +432,7 @@ class DrawTab(QWidget):
         kept = self._keep(*as_single_drawing(digit.strokes, height), label, digit.digit, replacing=earlier)
         if kept is not None:
             self._kept_digits[which] = kept[2]
-            verdict = "read right" if label == digit.digit else f"read as {digit.digit}"
+            verdict = how_read(label, digit.digit, digit.unsure)
             instead = (f", instead of the {earlier[0]} kept before" if earlier and earlier[0] != label
                        else ", in place of the same digit kept before" if kept[3] else "")
             self.kept_note.show_text(f"✓ Digit {index + 1} of {len(reading.digits)} kept as {a_digit(label)} "

@@ -169,6 +169,9 @@ def test_a_digit_shown_as_unsure_is_not_offered_as_read(number_tab, qtbot):
     qtbot.mouseClick(tab.number_view.digit_buttons[0], Qt.LeftButton)  # the sure 2 is still marked as read
     assert tab.number_view.menu.actions()[2].text() == "It was a 2 (as read)"
     tab.number_view.menu.close()
+    qtbot.mouseClick(tab.number_view.digit_buttons[1], Qt.LeftButton)
+    tab.number_view.menu.actions()[5].trigger()  # "It was a 5": kept, and the note does not say it was read as one
+    assert tab.kept_note.text().startswith('✓ Digit 2 of 2 kept as a 5 (shown as "?")')
 
 
 def test_number_mode_is_remembered_and_single_digit_mode_is_unchanged(window, qtbot):
