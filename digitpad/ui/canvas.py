@@ -41,7 +41,7 @@ NUMBER_MIN_WIDTH = 600  # Number mode's pad: at least this wide, a third as high
 CLICK_SLOP = 4.0  # in Number mode a press and release within this many pixels is a click, not a stroke
 TAP_FOOT = 0.2  # ...on a digit's box, above this share of its height at the foot: a tap there is a point
 UNDO_LIMIT = 100  # states kept for undo, so a day of drawing does not grow memory without end
-FOCUS_RING = 2  # px: the frame in the highlight colour round the pad while its keys work
+FOCUS_RING = 2  # px: the frame in the highlight colour round the pad while it has the keyboard focus
 
 
 @dataclass(eq=False)
@@ -388,7 +388,7 @@ class DrawingCanvas(QWidget):
                                  "Write a number here, left to right" if self._number_mode else "Draw a digit here")
         self._paint_strokes(painter, ink)
         self._paint_digit_boxes(painter, palette)
-        if self.hasFocus():  # painted last, over ink at the edge: a keyboard user sees where Esc and Ctrl+Z go
+        if self.hasFocus():  # painted last, over ink at the edge: a keyboard user sees that Enter keeps the drawing
             painter.setPen(QPen(palette.color(QPalette.Highlight), FOCUS_RING))
             painter.setBrush(Qt.NoBrush)
             painter.drawRect(QRectF(self.rect()).adjusted(FOCUS_RING / 2, FOCUS_RING / 2, -FOCUS_RING / 2,

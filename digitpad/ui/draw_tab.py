@@ -292,16 +292,26 @@ class DrawTab(QWidget):
             self.number_view.show_message(message)
             self.numberShown.emit(None)
             return
-        self.correction.set_predicted(None)  # nothing read to keep
+        self._offer_row(None)  # nothing read to keep
         self.panel.show_message(message)
         self.predictionShown.emit(None)
+
+    def _offer_row(self, digit: int | None, unsure: bool = False) -> None:
+        """The correction row set for a drawing read as `digit` (see CorrectionRow.set_predicted). A button of the row
+        with the focus that is about to grey out or hide hands the focus to the pad first: Qt would pass it to the
+        next button, and Enter would then press "0" or open My digits."""
+        focused = QApplication.focusWidget()
+        if focused is not None and self.correction.isAncestorOf(focused) and (
+                digit is None or (unsure and focused is self.correction.right_button)):
+            self.canvas.setFocus(Qt.OtherFocusReason)
+        self.correction.set_predicted(digit, unsure)
 
     def _show(self, prediction) -> None:
         from_drawing = prediction is not None and self._photo is None and not self.canvas.is_empty()
         if from_drawing:  # a "?" on the panel: the row asks what it was
-            self.correction.set_predicted(prediction.digit, unsure=is_unsure(prediction.probabilities))
+            self._offer_row(prediction.digit, unsure=is_unsure(prediction.probabilities))
         else:
-            self.correction.set_predicted(None)
+            self._offer_row(None)
         self.panel.show_prediction(prediction)
         if prediction is None and self._photo is not None:
             self.panel.show_message(f"No digit found in {os.path.basename(self._photo.path)}")
@@ -336,10 +346,7 @@ class DrawTab(QWidget):
         count, read, _, replaced, unsure = kept
         verdict = how_read(label, read, unsure)
         again = ", in place of the same drawing kept before" if replaced else ""
-        focused = QApplication.focusWidget()
-        if focused is not None and self.correction.isAncestorOf(focused):  # tabbed to: the row greys out, the focus
-            self.canvas.setFocus(Qt.OtherFocusReason)  # would be lost; it goes to the pad, for the next drawing
-        self.clear()
+        self.clear()  # the empty pad greys the row out: a button of it tabbed to hands the focus to the pad
         self.kept_note.show_text(f"✓ Kept as {a_digit(label)} ({verdict}){again}; {count} of your digits kept")
 
     def _keep(self, strokes, size, label: int, read: int | None = None,
@@ -372,8 +379,8 @@ class DrawTab(QWidget):
         self._update_buttons()
         self.panel.setVisible(not on)
         self._keep_room_for_the_answer()
+        self._offer_row(None)
         self.correction.setVisible(not on)
-        self.correction.set_predicted(None)
         self.number_view.setVisible(on)
         QSettings().setValue("number_mode", on)
         shown = self.canvas.photo()

@@ -87,7 +87,7 @@ def frame_colours(canvas) -> set:
     return {image.pixelColor(x, y).name() for x, y in points}
 
 
-def test_the_pad_shows_a_focus_ring_while_its_keys_work_in_both_modes(window, qtbot):
+def test_the_pad_shows_a_focus_ring_while_it_has_the_focus_in_both_modes(window, qtbot):
     window.activateWindow()
     wait_for(window.isActiveWindow, 10)
     tab = window.draw_tab
@@ -106,7 +106,7 @@ def test_the_pad_shows_a_focus_ring_while_its_keys_work_in_both_modes(window, qt
             press_tab_until(tab.pen_slider, tab.number_toggle)
             QTest.keyClick(tab.number_toggle, Qt.Key_Space)
             assert canvas.number_mode()
-    draw(canvas, [[(100, 60), (100, 150)]])  # a 1 on the wide pad, then Esc with the focus on it clears it
+    draw(canvas, [[(100, 60), (100, 150)]])  # a 1 on the wide pad, then Esc clears it
     press_tab_until(tab.pen_slider, canvas, Qt.Key_Backtab)
     QTest.keyClick(canvas, Qt.Key_Escape)
     assert canvas.is_empty()
@@ -153,3 +153,38 @@ def test_after_a_digit_is_kept_with_the_keyboard_the_focus_is_back_on_the_pad(wi
     assert canvas.hasFocus(), "the row it was in is greyed out: the focus goes back to the pad, ready for the next"
     press(window, Qt.Key_Z, Qt.ControlModifier)
     assert len(canvas.strokes()) == 2
+
+
+def test_a_row_button_about_to_hide_or_grey_out_hands_the_focus_to_the_pad(window, qtbot):
+    """Else Qt hands it to the next button, and Enter kept a "?" as a 0 or opened My digits."""
+    window.activateWindow()
+    wait_for(window.isActiveWindow, 10)
+    tab, canvas, row = window.draw_tab, window.draw_tab.canvas, window.draw_tab.correction
+    draw(canvas, place(STYLES[7]["crossbar"], 60, 30, 250))
+    assert settle(qtbot, tab) == "7"
+    press_tab_until(canvas, row.right_button)
+    press(window, Qt.Key_Escape)  # the pad cleared: the row greys out
+    wait_for(lambda: not row.isEnabled(), 5)
+    assert canvas.is_empty() and canvas.hasFocus()
+    press(window, Qt.Key_Z, Qt.ControlModifier)
+    assert settle(qtbot, tab) == "7"
+    press_tab_until(canvas, row.right_button)
+    draw(canvas, [[(60 + k * 12, 60 + (k % 2) * 200) for k in range(20)]])  # a tablet's pen takes no focus
+    assert settle(qtbot, tab) == "?" and canvas.hasFocus(), "'Right' hid, and the focus went to the pad"
+    press(window, Qt.Key_Return)
+    assert not canvas.is_empty() and not tab.kept_note.text(), "Enter keeps nothing under a '?'"
+
+
+def test_the_pads_keys_work_whenever_the_draw_tab_shows_and_not_elsewhere(window, qtbot):
+    window.activateWindow()
+    wait_for(window.isActiveWindow, 10)
+    tab, canvas = window.draw_tab, window.draw_tab.canvas
+    draw(canvas, place(STYLES[7]["crossbar"], 60, 30, 250))
+    window.tabs.tabBar().setFocus(Qt.TabFocusReason)  # the focus on the tab bar, not the pad
+    press(window, Qt.Key_Z, Qt.ControlModifier)
+    assert len(canvas.strokes()) == 1, "Ctrl+Z undid a stroke with the focus off the pad"
+    window.tabs.setCurrentWidget(window.train_tab)
+    press(window, Qt.Key_Escape)
+    press(window, Qt.Key_Z, Qt.ControlModifier)
+    window.tabs.setCurrentWidget(tab)
+    assert len(canvas.strokes()) == 1, "keys pressed on the Train tab left the pad alone"
