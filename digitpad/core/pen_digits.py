@@ -400,8 +400,8 @@ def non_digit_set(count: int, seed: int, kinds: dict[str, Design] = NON_DIGITS) 
 def pen_stage_set(count: int, non_digits: int, seed: int, scribbles: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """What the bundled model's pen stage learns besides MNIST (uint8 N x 28 x 28, int64 labels): `count`
     pen-drawn digits, `non_digits` dots and dashes and `scribbles` scribbles, each non-digit with a uniformly
-    random label, so a model learns to be unsure of them. A fine-tune mixes a few digits, dots and dashes in (no
-    scribbles) to keep what the pen stage taught."""
+    random label, so a model learns to be unsure of them. A fine-tune mixes a few of each in to keep what the pen
+    and scribble stages taught."""
     images, labels = digit_set(count, seed)
     for kinds, number, offset in ((NON_DIGITS, non_digits, 1), (SCRIBBLES, scribbles, 3)):
         if number:
