@@ -51,6 +51,8 @@ def smoke_run() -> int:
               "steps": [], "timings_s": {}}
     started = time.time()
     window = app_module.create_window()
+    latest = {"prediction": None}  # what the Draw tab's panel shows now, as its predictionShown signal says
+    window.draw_tab.predictionShown.connect(lambda prediction: latest.update(prediction=prediction))
     app = QApplication.instance()
 
     def step(text: str) -> None:
@@ -96,7 +98,7 @@ def smoke_run() -> int:
         return not tab.service.busy() and not tab._throttle.isActive()
 
     def shown() -> dict:
-        prediction = window.draw_tab._shown
+        prediction = latest["prediction"]
         if prediction is None:
             raise AssertionError("no prediction shown")
         return {"digit": prediction.digit, "confidence": round(prediction.confidence, 4)}
@@ -157,7 +159,7 @@ def smoke_run() -> int:
         photo = os.path.join(os.path.dirname(os.path.abspath(REPORT)), "photo-of-a-3.jpg")
         report["photo"] = {"path": photo, "written": make_photo(photo), "drawn_digit": 3}
         window.open_image(photo)
-        yield lambda: settled() and window.draw_tab._shown is not None, "the photo's prediction", 30
+        yield lambda: settled() and latest["prediction"] is not None, "the photo's prediction", 30
         report["photo"]["read_as"] = shown()
         report["timings_s"]["open_photo"] = round(time.time() - began, 3)
         step(f"opened a photo of a 3: read as {report['photo']['read_as']}")

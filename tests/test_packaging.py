@@ -88,6 +88,25 @@ def test_the_check_fails_when_the_spec_leaves_out_what_pyqtgraph_needs(tmp_path)
     assert "PySide6.QtOpenGL" in report["error"]
 
 
+def test_the_bundles_gui_scenario_runs_on_the_source_tree(tmp_path):
+    """packaging/smoke_gui.py drives the app as the bundle's smoke test does (draw and keep two 7s, open a photo of
+    a 3, My digits, the Train tab built; the training steps need DIGITPAD_SMOKE_DATA, left out here), run as the
+    bundle's run-time hook runs it: a change to the app that breaks the scenario shows here, not at the next build
+    (a renamed attribute of the Draw tab once failed the build's smoke test)."""
+    report = tmp_path / "smoke.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen",
+           "DIGITPAD_SMOKE_SCRIPT": str(ROOT / "packaging" / "smoke_gui.py"), "DIGITPAD_SMOKE_REPORT": str(report),
+           **{f"XDG_{kind}_HOME": str(tmp_path / kind.lower()) for kind in ("CONFIG", "DATA", "CACHE")}}
+    env.pop("DIGITPAD_SMOKE_DATA", None)
+    hook = ("import os, runpy, sys; runpy.run_path(os.environ['DIGITPAD_SMOKE_SCRIPT'], run_name='digitpad_smoke'); "
+            "from digitpad.cli import main; sys.exit(main())")
+    result = subprocess.run([sys.executable, "-c", hook], capture_output=True, text=True, timeout=300, env=env)
+    assert report.is_file(), result.stderr[-3000:]
+    outcome = json.loads(report.read_text(encoding="utf-8"))
+    assert result.returncode == 0 and outcome["ok"], outcome.get("error") or outcome["steps"]
+    assert outcome["prediction"]["digit"] == 7 and outcome["photo"]["read_as"]["digit"] == 3
+
+
 def _smoke_module():
     spec = importlib.util.spec_from_file_location("digitpad_packaging_smoke", ROOT / "packaging" / "smoke.py")
     module = importlib.util.module_from_spec(spec)
