@@ -42,6 +42,7 @@ import random
 import sys
 import time
 from contextlib import nullcontext
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -283,9 +284,11 @@ def latency(predictor: Predictor, repeats: int) -> dict:
     return out
 
 
+mnist = lru_cache(maxsize=1)(load_mnist)  # read once for the variants, which both draw their digits from it
+
 # The sets of numbers, by their names in the JSON: each is measured from (predictor, the command's arguments).
 SETS = {
-    **{name: lambda predictor, args, variant=variant: accuracy(predictor, load_mnist(args.data_dir), variant,
+    **{name: lambda predictor, args, variant=variant: accuracy(predictor, mnist(args.data_dir), variant,
                                                                args.numbers) for name, variant in VARIANTS.items()},
     "pen_on_paper": lambda predictor, args: pen_accuracy(predictor, args.numbers),
     "pen_on_paper_two_lines": lambda predictor, args: two_lines_accuracy(predictor, max(1, args.numbers // 3)),
