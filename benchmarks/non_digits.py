@@ -2,14 +2,16 @@
 
 The Draw tab shows "?" for a reading under `number_reading.UNSURE_BELOW` (60%). Dots and dashes never reach the model
 (`strokes.is_mark` turns them away; `pen_proxy.py` measures them); everything else a person puts on the pad does.
-Non-digits, by how far they are from what a model was taught (`pen_digits.SCRIBBLES` is what the bundled model's
-scribble stage learnt to doubt, training/README.md Round 25):
+Non-digits, by how far they are from what a model was taught (`pen_digits.SCRIBBLES` and `pen_digits.DOODLES` are
+what the bundled model's scribble stage learnt to doubt, training/README.md Rounds 25 and 27):
 - `letters`: letters of the 77 handwriting fonts of `handwriting_fonts.py` whose shape is not a digit's (no O, I, S,
   Z, B, g, q...), thinned and drawn on the pad upright and slanted right. No generator of ours drew them, and none
-  is trained on;
+  is trained on. `by_group` splits them: `taught` are the letters `pen_digits.DOODLES` draws by pen (A, E, F...:
+  the same letters, other hands), `never taught` the rest (C, P, U, V, X, a, c, f, v, x, y);
 - `shapes`: ten shapes people doodle, drawn by the pen writers of `pen_digits` and never trained on (star, heart,
   tick, cross, smiley, triangle, square, arrow, plus, spiral). The star, the cross and the plus are straight strokes
-  crossing, near the taught "crossing strokes" and grids: those three flatter a model taught them;
+  crossing, near the taught "crossing strokes" and grids, and the triangle and the square are near the taught house
+  and envelope: those five flatter a model taught them;
 - `scribbles`: the scribble kinds themselves, drawings no training set holds (seed 9009): a model taught them is
   flattered here.
 Digits, where "unsure" is a doubt shown to a person who wrote well: MNIST test, the fonts' digits (four writers, as
@@ -39,6 +41,8 @@ from digitpad.core.preprocess import to_uint8
 
 HERE = Path(__file__).resolve().parent
 LETTERS = "ACEFHKMNPRUVWXYacefhkmnrvwxy"  # not shaped like a digit in most hands
+LETTER_GROUPS = {"taught": {c for c in LETTERS if c in pen_digits.DOODLES},
+                 "never taught": {c for c in LETTERS if c not in pen_digits.DOODLES}}
 SHAPES_PER_KIND, SCRIBBLES_PER_KIND = 40, 40
 
 
@@ -105,13 +109,17 @@ def drawn(kinds: dict, per_kind: int, seed: int) -> list[tuple[str, np.ndarray]]
             for name, design in kinds.items() for _ in range(per_kind)]
 
 
-def unsure_share(predictor: Predictor, drawings: list[tuple[str, np.ndarray]]) -> dict:
+def unsure_share(predictor: Predictor, drawings: list[tuple[str, np.ndarray]], groups: dict | None = None) -> dict:
+    """The share shown "?", in all, by kind and, when `groups` ({name: kinds}) is given, by group of kinds."""
     confidence = predictor.probabilities(np.stack([image for _, image in drawings]).astype(np.float32) / 255).max(1)
     unsure = confidence < UNSURE_BELOW
     kinds = list(dict.fromkeys(kind for kind, _ in drawings))
     of_kind = np.array([kind for kind, _ in drawings])
-    return {"count": len(drawings), "shown_unsure": round(float(unsure.mean()), 4),
-            "by_kind": {kind: round(float(unsure[of_kind == kind].mean()), 3) for kind in kinds}}
+    share = {"count": len(drawings), "shown_unsure": round(float(unsure.mean()), 4)}
+    if groups:
+        share["by_group"] = {name: round(float(unsure[np.isin(of_kind, list(members))].mean()), 4)
+                             for name, members in groups.items()}
+    return {**share, "by_kind": {kind: round(float(unsure[of_kind == kind].mean()), 3) for kind in kinds}}
 
 
 def digit_scores(probabilities: np.ndarray, labels: np.ndarray) -> dict:
@@ -126,7 +134,8 @@ def evaluate(path: str | None, sets: dict, mnist) -> dict:
     pen = predictor.probabilities(sets["pen_digits"][0].astype(np.float32) / 255)
     mnist_probabilities = predictor.probabilities(mnist.test_images.numpy().astype(np.float32) / 255)
     return {"model": path or "bundled", "name": predictor.name,
-            "non_digits": {name: unsure_share(predictor, sets[name]) for name in ("letters", "shapes", "scribbles")},
+            "non_digits": {"letters": unsure_share(predictor, sets["letters"], LETTER_GROUPS),
+                           **{name: unsure_share(predictor, sets[name]) for name in ("shapes", "scribbles")}},
             "digits": {"mnist_test": digit_scores(mnist_probabilities, mnist.test_labels.numpy()),
                        "font_digits": digit_scores(fonts, sets["font_digits"][1]),
                        "pen_held_out": digit_scores(pen, sets["pen_digits"][1])}}

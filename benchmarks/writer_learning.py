@@ -10,7 +10,8 @@ first). Reported per writer: how many kept drawings the model misread, misreads 
 MNIST test before and after, the share of the fine-tune's change kept (below 1 where the guard against
 forgetting acted), whether the model is offered for drawing (not when it lost more MNIST than allowed or reads
 the writer's held-out digits worse), what a fine-tune must not lose besides MNIST (1,000 digits by other pen
-writers misread, 400 lone dots and dashes and 400 scribbles the model alone is sure of), wall and CPU time
+writers misread, 400 lone dots and dashes, 400 scribbles and 400 letters and doodles the model alone is sure of),
+wall and CPU time
 (rendering, scoring and training) with the load average; and the average and worst cut, the writers whose model
 is not offered, and the average and worst cut as used (a model not offered cuts nothing: the writer keeps the model
 before).
@@ -112,13 +113,13 @@ def misreads(predictor: Predictor, scored: list) -> int:
     return int((predictor.probabilities(images).argmax(1) != np.array([d for _, d in scored])).sum())
 
 
-def others_kept(predictor: Predictor, others: tuple[np.ndarray, np.ndarray], marks: np.ndarray,
-                scribbles: np.ndarray) -> tuple[int, int, int]:
-    """(other pen writers' digits misread, lone dots and dashes the model alone is sure of, scribbles it is sure of)."""
+def others_kept(predictor: Predictor, others: tuple[np.ndarray, np.ndarray],
+                non_digits: dict[str, np.ndarray]) -> tuple[int, dict[str, int]]:
+    """(other pen writers' digits misread, {kind: how many of these non-digits the model alone is sure of})."""
     read = predictor.probabilities(others[0].astype(np.float32) / 255).argmax(1)
-    sure = [int((predictor.probabilities(images.astype(np.float32) / 255).max(1) >= UNSURE_BELOW).sum())
-            for images in (marks, scribbles)]
-    return int((read != others[1]).sum()), *sure
+    sure = {kind: int((predictor.probabilities(images.astype(np.float32) / 255).max(1) >= UNSURE_BELOW).sum())
+            for kind, images in non_digits.items()}
+    return int((read != others[1]).sum()), sure
 
 
 def learn(predictor: Predictor, kept: list, data, config: FinetuneConfig) -> tuple[Predictor, dict]:
@@ -161,26 +162,27 @@ def main() -> None:
     result = {"model": predictor.name, "machine": {"threads": torch.get_num_threads(), "torch": torch.__version__},
               "kept_per_digit": KEPT, "keep": args.keep, "scored_per_digit": SCORED, "seed": args.seed,
               "config": vars(config), "writers": {}}
-    others, marks = pen_digits.digit_set(1000, seed=OTHERS_SEED), pen_digits.non_digit_set(400, seed=OTHERS_SEED + 1)
-    scribbles = pen_digits.non_digit_set(400, seed=OTHERS_SEED + 2, kinds=pen_digits.SCRIBBLES)
-    others_before, marks_before, scribbles_before = others_kept(predictor, others, marks, scribbles)
-    result["other_writers"] = {"digits": len(others[1]), "misread_before": others_before, "marks": len(marks),
-                               "marks_sure_before": marks_before, "scribbles": len(scribbles),
-                               "scribbles_sure_before": scribbles_before}
+    others = pen_digits.digit_set(1000, seed=OTHERS_SEED)
+    non_digits = {kind: pen_digits.non_digit_set(400, seed=OTHERS_SEED + offset, kinds=kinds) for kind, kinds, offset
+                  in (("marks", pen_digits.NON_DIGITS, 1), ("scribbles", pen_digits.SCRIBBLES, 2),
+                      ("doodles", pen_digits.DOODLES, 3))}
+    others_before, sure_before = others_kept(predictor, others, non_digits)
+    result["other_writers"] = {"digits": len(others[1]), "misread_before": others_before,
+                               **{kind: len(images) for kind, images in non_digits.items()},
+                               **{f"{kind}_sure_before": sure for kind, sure in sure_before.items()}}
     styles = [(f"{style} ({copy + 1})", own) for copy in range(WRITERS_PER_STYLE) for style, own in WRITERS.items()]
     for seed, (name, own) in enumerate(styles):
         kept, scored = drawings(own, args.seed + seed, predictor if args.keep == "misread-first" else None)
         before = misreads(predictor, scored)
         tuned, run = learn(predictor, kept, data, config)
         after = misreads(tuned, scored)
-        others_after, marks_after, scribbles_after = others_kept(tuned, others, marks, scribbles)
+        others_after, sure_after = others_kept(tuned, others, non_digits)
         cut = (before - after) / before if before else None
         result["writers"][name] = {"scored": len(scored), "misread_before": before, "misread_after": after,
                                    "misreads_cut": None if cut is None else round(cut, 3),
                                    "mnist_drop_points": round((run["mnist_before"] - run["mnist_after"]) * 100, 2),
-                                   "other_writers_misread_after": others_after, "marks_sure_after": marks_after,
-                                   "scribbles_sure_after": scribbles_after,
-                                   **run}
+                                   "other_writers_misread_after": others_after,
+                                   **{f"{kind}_sure_after": sure for kind, sure in sure_after.items()}, **run}
         print(name, result["writers"][name], file=sys.stderr, flush=True)
     cuts = [w["misreads_cut"] for w in result["writers"].values() if w["misreads_cut"] is not None]
     result["average_cut"] = round(float(np.mean(cuts)), 3) if cuts else None
@@ -194,7 +196,7 @@ def main() -> None:
     result["not_offered"] = [name for name, w in result["writers"].items() if not w["offered"]]
     result["other_writers"]["misread_after_at_most"] = max(w["other_writers_misread_after"]
                                                            for w in result["writers"].values())
-    for kind in ("marks", "scribbles"):
+    for kind in non_digits:
         result["other_writers"][f"{kind}_sure_after_at_most"] = max(w[f"{kind}_sure_after"]
                                                                     for w in result["writers"].values())
     result["slowest_seconds"] = max(w["wall_seconds"] for w in result["writers"].values())

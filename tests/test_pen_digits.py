@@ -14,10 +14,11 @@ def test_every_design_draws_ink_in_the_model_frame():
                 assert all(0 <= x <= 280 and 0 <= y <= 280 for stroke in strokes for x, y in stroke), (digit, name)
                 image = pen_digits.model_input(strokes)
                 assert image.shape == (28, 28) and image.dtype == np.uint8 and image.max() > 200, (digit, name)
-    for name, design in pen_digits.SCRIBBLES.items():  # wide ones by a wide writer may reach past the pad's edge
-        for _ in range(5):
-            image = pen_digits.model_input(pen_digits.hand_drawn(design(rng), pen_digits.Writer.random(rng), rng))
-            assert image.shape == (28, 28) and image.max() > 200 and (image > 100).mean() > 0.1, name
+    for kinds, least_ink in ((pen_digits.SCRIBBLES, 0.1), (pen_digits.DOODLES, 0.05)):  # may reach past the edge
+        for name, design in kinds.items():
+            for _ in range(5):
+                image = pen_digits.model_input(pen_digits.hand_drawn(design(rng), pen_digits.Writer.random(rng), rng))
+                assert image.shape == (28, 28) and image.max() > 200 and (image > 100).mean() > least_ink, name
 
 
 def test_sets_repeat_with_their_seed_and_writers_keep_their_style():
@@ -53,3 +54,15 @@ def test_scribbles_come_after_the_dots_and_dashes_every_kind_in_turn_with_random
     assert len(set(labels[60:].tolist())) > 3
     tangles = images[60 + kinds - 1::kinds]  # the last kind, every `kinds` drawings
     assert len(tangles) == 30 // kinds and all(image.max() > 200 for image in tangles)
+
+
+def test_letters_and_doodles_come_last_with_random_labels_and_leave_the_benchmarks_letters_untaught():
+    images, labels = pen_digits.pen_stage_set(40, 20, seed=5, scribbles=30, doodles=44)
+    assert images.shape == (134, 28, 28) and labels.shape == (134,)
+    before = pen_digits.pen_stage_set(40, 20, seed=5, scribbles=30)
+    assert np.array_equal(images[:90], before[0]) and np.array_equal(labels[:90], before[1])
+    assert np.array_equal(images[90:], pen_digits.non_digit_set(44, seed=10, kinds=pen_digits.DOODLES))
+    assert len(set(labels[90:].tolist())) > 3
+    # Letters a person may mean as a digit are never taught as doubt, nor those benchmarks/non_digits.py keeps apart
+    # to see how far the doubt reaches.
+    assert not set(pen_digits.DOODLES) & set("OoIlSsZzBbgqDGTJL" + "CPUVXacfvxy")

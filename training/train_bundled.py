@@ -8,7 +8,8 @@ is the `full` preset on MNIST and its style variants, seed 0, at width 48: the b
 `--stage pen [--start M.pt]` continues a model (default: the bundled one; `PEN_STAGE`) on MNIST
 plus digits drawn by synthetic writers and rendered as the Draw tab renders strokes
 (`digitpad/core/pen_digits.py`), and dots and dashes with random labels, so a non-digit gets no
-confident answer; `--scribbles N` adds N scribbles (zigzags, hatching, crossings-out), random labels too;
+confident answer; `--scribbles N` adds N scribbles (zigzags, hatching, crossings-out), random labels too, and
+`--doodles N` N letters and doodles (`pen_digits.DOODLES`: A, E, F, H, K, M, N... a house, a sun), as scribbles;
 `--long-ones N` adds N European ones whose up-stroke reaches far left, and sevens, half each (the real pen
 data's most common misread). `--teacher A.pt B.pt --distill 0.9` trains towards those
 models' averaged soft targets (`digitpad/core/distill.py`). `--log` writes the log and report elsewhere
@@ -44,19 +45,21 @@ LONG_ONES = {1: {"long-reach european": lambda r: european_one(r, r.uniform(0.25
 
 
 def pen_extra(count: int, non_digits: int, seed: int, cache: Path | None = None,
-              long_ones: int = 0, scribbles: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+              long_ones: int = 0, scribbles: int = 0, doodles: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
     """Pen-drawn digits, plus non-digits with uniformly random labels (the model learns to be unsure of them),
-    plus `long_ones` long-reach European ones and sevens, plus `scribbles` scribbles (random labels too).
+    plus `long_ones` long-reach European ones and sevens, plus `scribbles` scribbles and `doodles` letters and
+    doodles (random labels too).
 
     Drawing them takes minutes on a busy machine: `cache` (an .npz) keeps them for the next run with the same
     counts and seed.
     """
-    made = np.array([count, non_digits, long_ones, seed, scribbles])
+    made = np.array([count, non_digits, long_ones, seed, scribbles, doodles])
     if cache and cache.exists():
         saved = np.load(cache)
         if "made" in saved and np.array_equal(saved["made"], made):
             return torch.from_numpy(saved["images"]), torch.from_numpy(saved["labels"])
-    images, labels = pen_stage_set(count, non_digits, seed=TRAINING_WRITERS_SEED + seed, scribbles=scribbles)
+    images, labels = pen_stage_set(count, non_digits, seed=TRAINING_WRITERS_SEED + seed, scribbles=scribbles,
+                                   doodles=doodles)
     if long_ones:
         ones, ones_labels = digit_set(long_ones, seed=TRAINING_WRITERS_SEED + seed + 2, designs=LONG_ONES)
         images, labels = np.concatenate([images, ones]), np.concatenate([labels, ones_labels])
@@ -80,6 +83,7 @@ def main() -> None:
     parser.add_argument("--pen", type=int, default=40_000, help="pen-drawn digits for the pen stage")
     parser.add_argument("--non-digits", type=int, default=4_000, help="dots and dashes for the pen stage")
     parser.add_argument("--scribbles", type=int, default=0, help="scribbles (zigzags, hatching...) for the pen stage")
+    parser.add_argument("--doodles", type=int, default=0, help="letters and doodles (A, E, a house...), as scribbles")
     parser.add_argument("--long-ones", type=int, default=0, help="long-reach European ones and sevens, half each")
     parser.add_argument("--teacher", nargs="+", default=[], help="checkpoints whose averaged soft targets to learn")
     parser.add_argument("--distill", type=float, help="share of the loss on the teachers' soft targets")
@@ -107,9 +111,11 @@ def main() -> None:
             f"{torch.get_num_threads()} threads; stage {args.stage}; config {json.dumps(config.to_dict())}")
         if args.stage == "pen":
             start = Checkpoint.load(args.start or HERE.parent / "resources" / "digitnet.pt")
-            extra = pen_extra(args.pen, args.non_digits, args.seed, args.cache, args.long_ones, args.scribbles)
+            extra = pen_extra(args.pen, args.non_digits, args.seed, args.cache, args.long_ones, args.scribbles,
+                              args.doodles)
             say(f"continuing {start.display_name} ({start.accuracy:.4f} on MNIST test) with {args.pen:,} pen-drawn "
-                f"digits, {args.non_digits:,} dots and dashes, {args.scribbles:,} scribbles and {args.long_ones:,} "
+                f"digits, {args.non_digits:,} dots and dashes, {args.scribbles:,} scribbles, {args.doodles:,} letters "
+                f"and doodles and {args.long_ones:,} "
                 f"long-reach ones and sevens ({time.time() - started:.0f}s to draw them)")
         if args.teacher:
             teachers = [Checkpoint.load(path) for path in args.teacher]
@@ -133,7 +139,8 @@ def main() -> None:
               "pen_digits": args.pen if args.stage == "pen" else 0,
               "non_digits": args.non_digits if args.stage == "pen" else 0,
               "long_ones": args.long_ones if args.stage == "pen" else 0,
-              "scribbles": args.scribbles if args.stage == "pen" else 0, "teachers": args.teacher,
+              "scribbles": args.scribbles if args.stage == "pen" else 0,
+              "doodles": args.doodles if args.stage == "pen" else 0, "teachers": args.teacher,
               "torch": torch.__version__, "digitpad": __version__, "wall_seconds": round(time.time() - started, 1),
               "test_accuracy": metrics["accuracy"], "test_loss": metrics["loss"],
               "precision": metrics["precision"], "recall": metrics["recall"], "confusion": metrics["confusion"],

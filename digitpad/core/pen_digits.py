@@ -6,8 +6,9 @@ each digit has several designs (European ones with a long up-stroke, zeros slash
 up to vertical, open-top fours, looped twos, flat-topped threes...), each with random proportions,
 drawn by a *writer* (a slant, a width, a tilt, a pen speed kept for all their digits) with a
 wobbly hand, placed anywhere on the pad at any size, and rendered and preprocessed as any drawing
-on the pad is (`strokes.drawing_input`). `NON_DIGITS` (a dot, a short dash) and `SCRIBBLES` (zigzags, hatching,
-crossings-out, loops in a row) draw what is not a digit, for the rejection signal.
+on the pad is (`strokes.drawing_input`). `NON_DIGITS` (a dot, a short dash), `SCRIBBLES` (zigzags, hatching,
+crossings-out, loops in a row) and `DOODLES` (letters not shaped like a digit, a house, a sun...) draw what is not a
+digit, for the rejection signal.
 
 Designs marked in `EXOTIC` (seven-segment, boxy shapes) are never used for training: they stand
 in for the writers whose style no training set has, to measure learning a writer.
@@ -350,10 +351,123 @@ def _crossing_strokes(r):
     return strokes
 
 
+def _cap_a(r):
+    bar = r.uniform(0.5, 0.7)
+    return [[(0.05, 1.0), (0.5, 0.0), (0.95, 1.0)], [(0.5 - 0.45 * (1 - bar), bar), (0.5 + 0.45 * (1 - bar), bar)]]
+
+
+def _cap_e(r):
+    middle = r.uniform(0.4, 0.55)
+    return [[(0.85, 0.0), (0.15, 0.0), (0.15, 1.0), (0.85, 1.0)], [(0.15, middle), (r.uniform(0.55, 0.8), middle)]]
+
+
+def _cap_f(r):
+    middle = r.uniform(0.4, 0.55)
+    return [[(0.85, 0.0), (0.15, 0.0), (0.15, 1.0)], [(0.15, middle), (r.uniform(0.55, 0.75), middle)]]
+
+
+def _cap_h(r):
+    middle = r.uniform(0.4, 0.6)
+    return [[(0.15, 0.0), (0.15, 1.0)], [(0.85, 0.0), (0.85, 1.0)], [(0.15, middle), (0.85, middle)]]
+
+
+def _cap_k(r):
+    joint = r.uniform(0.45, 0.6)
+    return [[(0.2, 0.0), (0.2, 1.0)], [(0.85, 0.0), (0.2, joint), (0.85, 1.0)]]
+
+
+def _cap_m(r):
+    dip = r.uniform(0.4, 0.8)
+    return [[(0.08, 1.0), (0.15, 0.0), (0.5, dip), (0.85, 0.0), (0.92, 1.0)]]
+
+
+def _cap_n(r):
+    return [[(0.15, 1.0), (0.15, 0.0), (0.85, 1.0), (0.85, 0.0)]]
+
+
+def _cap_r(r):
+    waist = r.uniform(0.45, 0.55)
+    return [[(0.2, 1.0), (0.2, 0.0), (0.55, 0.0)] + arc(0.55, waist / 2, 0.3, waist / 2, -90, 90)
+            + [(0.2, waist), (0.85, 1.0)]]
+
+
+def _cap_w(r):
+    middle = r.uniform(0.0, 0.5)
+    return [[(0.02, 0.0), (0.27, 1.0), (0.5, middle), (0.73, 1.0), (0.98, 0.0)]]
+
+
+def _cap_y(r):
+    fork = r.uniform(0.4, 0.55)
+    return [[(0.1, 0.0), (0.5, fork)], [(0.9, 0.0), (0.5, fork), (0.5, 1.0)]]
+
+
+def _small_e(r):
+    return [[(0.12, 0.5), (0.88, 0.5)] + arc(0.5, 0.5, 0.38, 0.48, 0, -300)]
+
+
+def _small_h(r):
+    return [[(0.2, 0.0), (0.2, 1.0), (0.2, 0.65)] + arc(0.5, 0.65, 0.3, 0.25, 180, 360) + [(0.8, 1.0)]]
+
+
+def _small_k(r):
+    return [[(0.2, 0.0), (0.2, 1.0)], [(0.75, 0.4), (0.2, 0.72), (0.8, 1.0)]]
+
+
+def _small_m(r):
+    return [[(0.05, 1.0), (0.05, 0.1)] + arc(0.27, 0.35, 0.22, 0.3, 180, 360) + [(0.5, 1.0), (0.5, 0.35)]
+            + arc(0.72, 0.35, 0.22, 0.3, 180, 360) + [(0.94, 1.0)]]
+
+
+def _small_n(r):
+    return [[(0.15, 1.0), (0.15, 0.05)] + arc(0.5, 0.4, 0.35, 0.35, 180, 360) + [(0.85, 1.0)]]
+
+
+def _small_r(r):
+    return [[(0.2, 1.0), (0.2, 0.0), (0.2, 0.4)] + arc(0.6, 0.4, 0.4, 0.35, 180, r.uniform(270, 310))]
+
+
+def _small_w(r):
+    return [arc(0.27, 0.0, 0.22, 1.0, 180, 0) + arc(0.73, 0.0, 0.22, 1.0, 180, 0)]
+
+
+def _house(r):
+    eaves = r.uniform(0.3, 0.55)
+    return [[(0.1, 1.0), (0.1, eaves), (0.5, 0.0), (0.9, eaves), (0.9, 1.0), (0.1, 1.0)]]
+
+
+def _envelope(r):
+    return [[(0.0, 0.0), (1.0, 0.0), (1.0, 0.7), (0.0, 0.7), (0.0, 0.0)], [(0.0, 0.0), (0.5, 0.4), (1.0, 0.0)]]
+
+
+def _sun(r):
+    rays, size = int(r.integers(6, 11)), r.uniform(0.15, 0.25)
+    return [arc(0.5, 0.5, size, size, 0, 360)] + [
+        [(0.5 + (size + 0.08) * math.cos(a), 0.5 + (size + 0.08) * math.sin(a)),
+         (0.5 + 0.5 * math.cos(a), 0.5 + 0.5 * math.sin(a))] for a in np.linspace(0, 2 * math.pi, rays + 1)[:-1]]
+
+
+def _flower(r):
+    petals = int(r.integers(5, 8))
+    t = np.linspace(0, 2 * math.pi, petals * 20 + 1)
+    return [[(float(0.5 + 0.45 * abs(math.sin(petals * a / 2)) * math.cos(a)),
+              float(0.5 + 0.45 * abs(math.sin(petals * a / 2)) * math.sin(a))) for a in t]]
+
+
+def _moon(r):
+    return [arc(0.5, 0.5, 0.5, 0.5, 60, 300) + arc(0.9, 0.5, 0.45, 0.44, 240, 120)]
+
+
 NON_DIGITS: dict[str, Design] = {"dot": _dot, "dash": _dash}  # what strokes.is_mark turns away before the model
 SCRIBBLES: dict[str, Design] = {"zigzag": _zigzag, "scrawl": _scrawl, "loop chain": _loop_chain, "hatch": _hatch,
                                 "grid": _grid, "tangle": _tangle, "arches": _arches,
                                 "crossing strokes": _crossing_strokes}  # what only the model can doubt
+# Letters and doodles to doubt as well. Letters a person might mean as a digit (O, I, S, Z, B, g, q, a...) are not
+# among them, and some are left out on purpose (C, P, U, V, X, c, f, v, x, y): benchmarks/non_digits.py measures
+# those apart, with the ten doodles it draws, to see how far the doubt reaches beyond what was taught.
+DOODLES: dict[str, Design] = {"A": _cap_a, "E": _cap_e, "F": _cap_f, "H": _cap_h, "K": _cap_k, "M": _cap_m,
+                              "N": _cap_n, "R": _cap_r, "W": _cap_w, "Y": _cap_y, "e": _small_e, "h": _small_h,
+                              "k": _small_k, "m": _small_m, "n": _small_n, "r": _small_r, "w": _small_w,
+                              "house": _house, "envelope": _envelope, "sun": _sun, "flower": _flower, "moon": _moon}
 
 
 def model_input(strokes: list[Stroke], pad: tuple[int, int] = PAD) -> np.ndarray | None:
@@ -397,13 +511,14 @@ def non_digit_set(count: int, seed: int, kinds: dict[str, Design] = NON_DIGITS) 
     return np.stack([model_input(strokes) for strokes in non_digit_drawings(count, seed, kinds)])
 
 
-def pen_stage_set(count: int, non_digits: int, seed: int, scribbles: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def pen_stage_set(count: int, non_digits: int, seed: int, scribbles: int = 0,
+                  doodles: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """What the bundled model's pen stage learns besides MNIST (uint8 N x 28 x 28, int64 labels): `count`
-    pen-drawn digits, `non_digits` dots and dashes and `scribbles` scribbles, each non-digit with a uniformly
-    random label, so a model learns to be unsure of them. A fine-tune mixes a few of each in to keep what the pen
-    and scribble stages taught."""
+    pen-drawn digits, `non_digits` dots and dashes, `scribbles` scribbles and `doodles` letters and doodles, each
+    non-digit with a uniformly random label, so a model learns to be unsure of them. A fine-tune mixes a few of
+    each in to keep what the pen and scribble stages taught."""
     images, labels = digit_set(count, seed)
-    for kinds, number, offset in ((NON_DIGITS, non_digits, 1), (SCRIBBLES, scribbles, 3)):
+    for kinds, number, offset in ((NON_DIGITS, non_digits, 1), (SCRIBBLES, scribbles, 3), (DOODLES, doodles, 5)):
         if number:
             marks = non_digit_set(number, seed + offset, kinds)
             guesses = np.random.default_rng(seed + offset - 1).integers(0, 10, number)
