@@ -18,8 +18,8 @@ def test_bundled_model_reaches_the_target_on_all_10000_test_images(bundled, mnis
 
 
 def test_bundled_model_is_small_and_documented():
-    """training/ records how the shipped file was made: the first stage, the pen stage, the scribble stage that
-    continued it, and the blend of the last two."""
+    """training/ records how the shipped file was made: the first stage, the pen stage, the scribble stage (scribbles,
+    letters and doodles) that continued it, and the blend of the last two."""
     path = bundled_model_path()
     assert path.stat().st_size < 3_000_000
     checkpoint = Checkpoint.load(path)
@@ -27,7 +27,8 @@ def test_bundled_model_is_small_and_documented():
     first, pen, scribbles, blend = (json.loads((records / name).read_text())
                                     for name in ("full-run.json", "pen-run.json", "scribbles-run.json", "bundled.json"))
     assert first["stage"] == "mnist" and pen["stage"] == scribbles["stage"] == "pen"
-    assert scribbles["scribbles"] > 0 and scribbles["config"]["epochs"] == checkpoint.train_config["epochs"]
+    assert scribbles["scribbles"] > 0 and scribbles["doodles"] > 0
+    assert scribbles["config"]["epochs"] == checkpoint.train_config["epochs"]
     assert checkpoint.arch == "digitnet" and checkpoint.train_config["seed"] == scribbles["seed"]
     assert blend["test_accuracy"] == checkpoint.accuracy
     assert checkpoint.train_config["blend"]["share_of_second"] == blend["share_of_second"]

@@ -34,11 +34,13 @@ from .trainer import Event, Finished, Message, Step, Stopped, TrainControl, scor
 
 RENDER_CHUNK = 16  # drawings rendered between two checks for a stop
 # Of each epoch's images that are not the person's, the share drawn by synthetic pen writers (a tenth of them
-# dots and dashes and a tenth scribbles, with random labels; MNIST's part gets the trainer's style variants).
+# dots and dashes, a tenth scribbles and a tenth letters and doodles, with random labels; MNIST's part gets the
+# trainer's style variants).
 # Without them a fine-tune on MNIST and one person's digits forgot what the bundled model's pen stage taught: it
 # misread other pen writers more, grew surer of lone dots, and could read more of a writer's own ones as 7 than
-# before; without the scribbles it grew surer of them too, the scribble stage's lesson (training/README.md).
-PEN_SHARE, NON_DIGIT_SHARE, SCRIBBLE_SHARE = 0.3, 0.1, 0.1
+# before; without the scribbles, or the letters and doodles, it grew surer of those too, the scribble stage's lesson
+# (training/README.md, Rounds 26 and 27).
+PEN_SHARE, NON_DIGIT_SHARE, SCRIBBLE_SHARE, DOODLE_SHARE = 0.3, 0.1, 0.1, 0.1
 PEN_SEED = 20_000  # their writers' seeds start here, apart from every benchmark's
 PEN_CHUNK = 200  # pen drawings made between two checks for a stop
 # A rendering the start model reads right for sure weighs this much; one it misreads for sure weighs 1 + this, so
@@ -389,9 +391,9 @@ def _pen_drawings(count: int, seed: int, control: TrainControl) -> tuple[torch.T
         if control.should_stop():
             return None
         n = min(PEN_CHUNK, count - first)
-        marks, scribbles = round(n * NON_DIGIT_SHARE), round(n * SCRIBBLE_SHARE)
-        parts.append(pen_stage_set(n - marks - scribbles, marks, seed=PEN_SEED + 1000 * seed + 4 * (first // PEN_CHUNK),
-                                   scribbles=scribbles))
+        marks, scribbles, doodles = (round(n * share) for share in (NON_DIGIT_SHARE, SCRIBBLE_SHARE, DOODLE_SHARE))
+        parts.append(pen_stage_set(n - marks - scribbles - doodles, marks, scribbles=scribbles, doodles=doodles,
+                                   seed=PEN_SEED + 1000 * seed + 6 * (first // PEN_CHUNK)))
     return tuple(torch.from_numpy(np.concatenate([p[i] for p in parts])) for i in range(2))
 
 

@@ -55,12 +55,12 @@ def test_a_misread_style_is_learnt_through_the_ui(window, qtbot, bundled):
     report = tab.outcome.finetune
     assert report.held_out_labels == [8, 8] and report.personal_after == 1.0 >= report.personal_before
     # Which two are held out depends on when they were kept: both may be among the few read right before. Of all
-    # eight, at most five were read right before the fine-tune (as the fine-tune reads them: Round 25's model reads
-    # five, shown as "?" for some of them on the pad, Round 21's three) and all eight are after.
+    # eight, at most six were read right before the fine-tune (as the fine-tune reads them: Round 27's model reads
+    # six, shown as "?" for some of them on the pad, Round 25's five, Round 21's three) and all eight are after.
     labels = report.learn_labels + report.held_out_labels
     eights = [[r for r, label in zip(readings, labels) if label == 8]
               for readings in (report.learn_before + report.before, report.learn_after + report.after)]
-    assert eights[0].count(8) <= 5 and eights[1] == [8] * 8, eights
+    assert eights[0].count(8) <= 6 and eights[1] == [8] * 8, eights
     assert report.mnist_before == bundled.checkpoint.accuracy and abs(report.mnist_drop) <= 0.003
     assert not report.forgot
     summary = tab.results.finetune_summary.text()

@@ -259,7 +259,8 @@ def test_a_photo_read_from_two_views_says_why_its_first_view_reads_otherwise(win
     assert tab.panel.digit_label.text() == "3"
     assert "the answer averages the two readings" in tab.panel.input_caption.text()
     inside = look(qtbot, window)
-    assert inside.answer.text().startswith("It reads 5, ") and inside.photo_note.isVisible()  # 70% (Round 21's: 57%)
+    # 5 at 52%, shown as "Not sure: 5 (52%) or 3 (48%)" (Round 25's model: "It reads 5", 70%; Round 21's: 57%)
+    assert inside.answer.text().startswith(("It reads 5, ", "Not sure: 5 (")) and inside.photo_note.isVisible()
     assert inside.photo_note.text().startswith("The Draw tab answers 3: it reads a photo from this input and from its "
                                                "ink as found, and averages the two.")
 
