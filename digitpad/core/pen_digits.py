@@ -461,8 +461,8 @@ NON_DIGITS: dict[str, Design] = {"dot": _dot, "dash": _dash}  # what strokes.is_
 SCRIBBLES: dict[str, Design] = {"zigzag": _zigzag, "scrawl": _scrawl, "loop chain": _loop_chain, "hatch": _hatch,
                                 "grid": _grid, "tangle": _tangle, "arches": _arches,
                                 "crossing strokes": _crossing_strokes}  # what only the model can doubt
-# Letters and doodles to doubt as well. Letters a person might mean as a digit (O, I, S, Z, B, g, q, a...) are not
-# among them, and some are left out on purpose (C, P, U, V, X, c, f, v, x, y): benchmarks/non_digits.py measures
+# Letters and doodles to doubt as well. Letters a person might mean as a digit (O, I, S, Z, B, g, q, l...) are not
+# among them, and some are left out on purpose (C, P, U, V, X, a, c, f, v, x, y): benchmarks/non_digits.py measures
 # those apart, with the ten doodles it draws, to see how far the doubt reaches beyond what was taught.
 DOODLES: dict[str, Design] = {"A": _cap_a, "E": _cap_e, "F": _cap_f, "H": _cap_h, "K": _cap_k, "M": _cap_m,
                               "N": _cap_n, "R": _cap_r, "W": _cap_w, "Y": _cap_y, "e": _small_e, "h": _small_h,
