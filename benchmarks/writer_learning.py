@@ -11,10 +11,9 @@ MNIST test before and after, the share of the fine-tune's change kept (below 1 w
 forgetting acted), whether the model is offered for drawing (not when it lost more MNIST than allowed or reads
 the writer's held-out digits worse), what a fine-tune must not lose besides MNIST (1,000 digits by other pen
 writers misread, 400 lone dots and dashes, 400 scribbles and 400 letters and doodles the model alone is sure of),
-wall and CPU time
-(rendering, scoring and training) with the load average; and the average and worst cut, the writers whose model
-is not offered, and the average and worst cut as used (a model not offered cuts nothing: the writer keeps the model
-before).
+wall and CPU time (rendering, scoring and training) with the load average; and the average and worst cut, the
+writers whose model is not offered, and the average and worst cut as used (a model not offered cuts nothing: the
+writer keeps the model before).
 Prints one JSON object.
 
 The reported writers are drawn from seeds 6000-6011; `--seed 7000` draws other writers of the same
