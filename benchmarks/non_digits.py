@@ -6,8 +6,8 @@ Non-digits, by how far they are from what a model was taught (`pen_digits.SCRIBB
 what the bundled model's scribble stage learnt to doubt, training/README.md Rounds 25 and 27):
 - `letters`: letters of the 77 handwriting fonts of `handwriting_fonts.py` whose shape is not a digit's (no O, I, S,
   Z, B, g, q...), thinned and drawn on the pad upright and slanted right. No generator of ours drew them, and none
-  is trained on. `by_group` splits them: `taught` are the letters `pen_digits.DOODLES` draws by pen (A, E, F...:
-  the same letters, other hands), `never taught` the rest (C, P, U, V, X, a, c, f, v, x, y);
+  of these drawings is trained on. `by_group` splits them: `taught` are the letters `pen_digits.DOODLES` draws by
+  pen (A, E, F...: the same letters, other hands), `never taught` the rest (C, P, U, V, X, a, c, f, v, x, y);
 - `shapes`: ten shapes people doodle, drawn by the pen writers of `pen_digits` and never trained on (star, heart,
   tick, cross, smiley, triangle, square, arrow, plus, spiral). The star, the cross and the plus are straight strokes
   crossing, near the taught "crossing strokes" and grids, and the triangle and the square are near the taught house

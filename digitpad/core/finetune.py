@@ -309,8 +309,8 @@ def finetune(start: Checkpoint, personal: PersonalSet, data: DigitData, config: 
     data_train, _ = train_config.split_sizes(len(data.train_labels))  # as the trainer will split them
     data_train_styled = round(data_train * (1 + styled))
     pen_count = max(1, round(data_train_styled * PEN_SHARE / (1 - PEN_SHARE)))
-    yield Message(f"drawing {pen_count:,} digits, dots, dashes and scribbles by other pen writers, as the bundled "
-                  "model last learnt...")
+    yield Message(f"drawing {pen_count:,} digits, dots, dashes, scribbles, letters and doodles by other pen writers, "
+                  "as the bundled model last learnt...")
     pen = _pen_drawings(pen_count, config.seed, control)
     if pen is None:
         yield Stopped(0, 0)

@@ -352,6 +352,8 @@ def _crossing_strokes(r):
 
 
 def _cap_a(r):
+    """An A whose bar floats inside it, short of the legs (the shipped model learnt this A: training/README.md Round
+    27); a bar reaching the legs would be 0.45 * bar to each side."""
     bar = r.uniform(0.5, 0.7)
     return [[(0.05, 1.0), (0.5, 0.0), (0.95, 1.0)], [(0.5 - 0.45 * (1 - bar), bar), (0.5 + 0.45 * (1 - bar), bar)]]
 
