@@ -91,6 +91,7 @@ def test_a_letter_or_doodle_is_shown_as_unsure(window, qtbot, name):
     tab = window.draw_tab
     draw(tab.canvas, LETTERS_AND_DOODLES[name])
     assert settle(qtbot, tab) == "?"
+    assert tab.panel.caption.text().startswith("Not sure: ")
     assert max(tab.panel.bars.probabilities()) < 0.6
 
 
