@@ -139,6 +139,12 @@ class Ink(Protocol):
         out (asked only by a prior with a seam_reach)."""
 
 
+def is_unsure(probabilities) -> bool:
+    """Whether a reading with these probabilities is shown as "?": its likeliest digit is under UNSURE_BELOW. The Draw
+    tab's panel, its correction row and a number's digits all ask this, so they agree."""
+    return max(probabilities) < UNSURE_BELOW
+
+
 @dataclass(frozen=True)
 class NumberDigit:
     digit: int
@@ -158,7 +164,7 @@ class NumberDigit:
 
     @property
     def unsure(self) -> bool:
-        return self.confidence < UNSURE_BELOW
+        return is_unsure(self.probabilities)
 
 
 @dataclass(frozen=True)

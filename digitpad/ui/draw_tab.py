@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import QApplication, QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
 from ..core.images import ORIGINAL_SIZE, load_image
+from ..core.number_reading import is_unsure
 from ..core.personal import PersonalSetError, Sample
 from ..core.preprocess import on_paper
 from ..core.strokes import is_mark
@@ -26,7 +27,7 @@ from .model_manager import ModelManager
 from .number_view import NumberView
 from .personal_store import PersonalDigits
 from .prediction_service import PredictionService
-from .prediction_view import PredictionPanel, is_unsure
+from .prediction_view import PredictionPanel
 from .wording import a_digit, how_read
 
 THROTTLE_MS = 40  # at most 25 predictions a second while the pen moves

@@ -7,15 +7,10 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from ..core.number_reading import UNSURE_BELOW  # under it the panel says it is unsure instead of pretending
+from ..core.number_reading import is_unsure  # the panel then says it is unsure instead of pretending
 
 SEES = "What the model sees (28×28)"
 SEES_IN_A_PHOTO = f"{SEES}. It also reads the photo's ink as found, and the answer averages the two readings."
-
-
-def is_unsure(probabilities: tuple[float, ...]) -> bool:
-    """Whether the panel shows "?" for these probabilities: the correction row then asks instead of confirming."""
-    return max(probabilities) < UNSURE_BELOW
 
 
 def verdict(probabilities: tuple[float, ...]) -> tuple[str, str]:
