@@ -42,6 +42,17 @@ def _predict_strokes(predictor, strokes, size):
 
 
 @dataclass(frozen=True)
+class _Kept:
+    """What keeping a drawing did (DrawTab._keep)."""
+
+    count: int  # the person's digits kept now
+    read: int  # the reading kept with it
+    key: tuple  # the new sample's
+    replaced: bool  # it took the place of a sample kept before
+    unsure: bool  # the drawing's own reading is shown as "?"
+
+
+@dataclass(frozen=True)
 class _Failed:
     """A read that raised (a file that cannot be read), kept with its request so a late one is dropped too."""
 
@@ -344,18 +355,16 @@ class DrawTab(QWidget):
         kept = self._keep(self.canvas.strokes(), (self.canvas.width(), self.canvas.height()), label)
         if kept is None:
             return
-        count, read, _, replaced, unsure = kept
-        verdict = how_read(label, read, unsure)
-        again = ", in place of the same drawing kept before" if replaced else ""
+        verdict = how_read(label, kept.read, kept.unsure)
+        again = ", in place of the same drawing kept before" if kept.replaced else ""
         self.clear()  # the empty pad greys the row out: a button of it tabbed to hands the focus to the pad
-        self.kept_note.show_text(f"✓ Kept as {a_digit(label)} ({verdict}){again}; {count} of your digits kept")
+        self.kept_note.show_text(f"✓ Kept as {a_digit(label)} ({verdict}){again}; {kept.count} of your digits kept")
 
     def _keep(self, strokes, size, label: int, read: int | None = None,
-              replacing: tuple | None = None) -> tuple[int, int, tuple, bool, bool] | None:
+              replacing: tuple | None = None) -> _Kept | None:
         """Keep a drawing in the person's set with its true label and the model's reading (`read`, else the
-        drawing's own, taken now), in place of the sample whose key is `replacing` if it is still kept; (how many
-        are kept now, the reading, the new sample's key, whether it replaced one, whether the drawing's own reading
-        is shown as "?"), or None when nothing was kept."""
+        drawing's own, taken now), in place of the sample whose key is `replacing` if it is still kept; None when
+        nothing was kept."""
         prediction = _predict_strokes(self.models.predictor, strokes, size)
         if prediction is None:
             return None
@@ -365,7 +374,7 @@ class DrawTab(QWidget):
         except PersonalSetError as e:
             (self.number_view if self.canvas.number_mode() else self.panel).show_message(str(e))
             return None
-        return count, sample.predicted, sample.key(), replaced, is_unsure(prediction.probabilities)
+        return _Kept(count, sample.predicted, sample.key(), replaced, is_unsure(prediction.probabilities))
 
     # --- Number mode -----------------------------------------------------------------------------
     def set_number_mode(self, on: bool) -> None:
@@ -439,12 +448,12 @@ class DrawTab(QWidget):
         earlier = self._kept_digits.get(which)  # this digit corrected before: the new label replaces that one
         kept = self._keep(*as_single_drawing(digit.strokes, height), label, digit.digit, replacing=earlier)
         if kept is not None:
-            self._kept_digits[which] = kept[2]
+            self._kept_digits[which] = kept.key
             verdict = how_read(label, digit.digit, digit.unsure)
             instead = (f", instead of the {earlier[0]} kept before" if earlier and earlier[0] != label
-                       else ", in place of the same digit kept before" if kept[3] else "")
+                       else ", in place of the same digit kept before" if kept.replaced else "")
             self.kept_note.show_text(f"✓ Digit {index + 1} of {len(reading.digits)} kept as {a_digit(label)} "
-                                     f"({verdict}{instead}); {kept[0]} of your digits kept")
+                                     f"({verdict}{instead}); {kept.count} of your digits kept")
 
     def _update_buttons(self) -> None:
         self.undo_button.setEnabled(self.canvas.can_undo())
