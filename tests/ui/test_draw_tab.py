@@ -18,6 +18,8 @@ from PySide6.QtGui import QDropEvent, QGuiApplication, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
+from digitpad.core.pen_digits import arc
+
 
 @pytest.mark.parametrize("digit,style", [(0, "oval"), (1, "flag"), (3, "round"), (4, "open"), (7, "crossbar"),
                                          (8, "two circles")])
@@ -73,15 +75,10 @@ def test_a_scribble_is_shown_as_unsure(window, qtbot, name):
     assert max(tab.panel.bars.probabilities()) < 0.6
 
 
-def _arc(cx: float, cy: float, r: float, start: float, end: float) -> list[tuple[float, float]]:
-    return [(cx + r * math.cos(math.radians(a)), cy + r * math.sin(math.radians(a)))
-            for a in range(start, end, 10 if end > start else -10)]
-
-
 LETTERS_AND_DOODLES = {  # drawn by hand here, not by pen_digits.DOODLES; Round 25's model read them as a sure
     "K": [[(100, 50), (100, 230)], [(190, 50), (100, 150), (195, 230)]],  # 8 (0.63),
     "k": [[(100, 40), (100, 230)], [(180, 110), (100, 170), (185, 230)]],  # 6 (0.81),
-    "moon": [_arc(140, 140, 90, 60, 300) + _arc(200, 140, 75, 240, 120)],  # 0 (0.99)
+    "moon": [arc(140, 140, 90, 90, 60, 300) + arc(200, 140, 75, 75, 240, 120)],  # 0 (0.99)
     "envelope": [[(50, 80), (230, 80), (230, 200), (50, 200), (50, 80)], [(50, 80), (140, 150), (230, 80)]],  # 0 (0.99)
 }
 
