@@ -98,9 +98,10 @@ def test_the_bundles_gui_scenario_runs_on_the_source_tree(tmp_path):
            "DIGITPAD_SMOKE_SCRIPT": str(ROOT / "packaging" / "smoke_gui.py"), "DIGITPAD_SMOKE_REPORT": str(report),
            **{f"XDG_{kind}_HOME": str(tmp_path / kind.lower()) for kind in ("CONFIG", "DATA", "CACHE")}}
     env.pop("DIGITPAD_SMOKE_DATA", None)
-    hook = ("import os, runpy, sys; runpy.run_path(os.environ['DIGITPAD_SMOKE_SCRIPT'], run_name='digitpad_smoke'); "
-            "from digitpad.cli import main; sys.exit(main())")
-    result = subprocess.run([sys.executable, "-c", hook], capture_output=True, text=True, timeout=300, env=env)
+    hook, entry = ROOT / "packaging" / "hooks" / "rthook_digitpad_smoke.py", ROOT / "packaging" / "launch.py"
+    as_the_bundle = f"import runpy; runpy.run_path({str(hook)!r}); runpy.run_path({str(entry)!r}, run_name='__main__')"
+    result = subprocess.run([sys.executable, "-c", as_the_bundle], capture_output=True, text=True, timeout=300,
+                            env=env)
     assert report.is_file(), result.stderr[-3000:]
     outcome = json.loads(report.read_text(encoding="utf-8"))
     assert result.returncode == 0 and outcome["ok"], outcome.get("error") or outcome["steps"]
