@@ -8,6 +8,12 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 
+def activate(window) -> None:
+    """The window made the active one, as a person's click on it does: keys and focus go to it only then."""
+    window.activateWindow()
+    wait_for(window.isActiveWindow, 10)
+
+
 def spoken_name(widget) -> str:
     """What a screen reader announces for the widget (its accessible name, else Qt's derived one)."""
     interface = QAccessible.queryAccessibleInterface(widget)
@@ -34,8 +40,7 @@ def assert_named(visited) -> None:
 
 
 def test_the_draw_tab_is_walked_with_tab_and_every_stop_has_a_name(window, qtbot):
-    window.activateWindow()
-    wait_for(window.isActiveWindow, 10)
+    activate(window)
     tab = window.draw_tab
     draw(tab.canvas, place(STYLES[7]["crossbar"], 60, 30, 250))
     assert settle(qtbot, tab) == "7"  # now Undo and the correction row are enabled too
@@ -49,8 +54,7 @@ def test_the_draw_tab_is_walked_with_tab_and_every_stop_has_a_name(window, qtbot
 
 
 def test_the_train_tab_is_walked_with_tab_and_its_fields_are_named_by_their_labels(window, qtbot):
-    window.activateWindow()
-    wait_for(window.isActiveWindow, 10)
+    activate(window)
     QTest.keyClick(window, Qt.Key_2, Qt.ControlModifier)  # Ctrl+2: the Train tab
     tab = window.train_tab
     assert window.tabs.currentWidget() is tab
@@ -88,8 +92,7 @@ def frame_colours(canvas) -> set:
 
 
 def test_the_pad_shows_a_focus_ring_while_it_has_the_focus_in_both_modes(window, qtbot):
-    window.activateWindow()
-    wait_for(window.isActiveWindow, 10)
+    activate(window)
     tab = window.draw_tab
     canvas = tab.canvas
     highlight = canvas.palette().color(QPalette.Highlight).name()
@@ -119,8 +122,7 @@ def press(window, key, modifiers=Qt.NoModifier) -> None:
 
 
 def test_the_pad_keeps_the_focus_when_the_buttons_beside_it_are_clicked(window, qtbot):
-    window.activateWindow()
-    wait_for(window.isActiveWindow, 10)
+    activate(window)
     tab, canvas = window.draw_tab, window.draw_tab.canvas
     draw(canvas, place(STYLES[7]["crossbar"], 60, 30, 250))  # two strokes
     canvas.setFocus(Qt.MouseFocusReason)  # as the pen's press on the pad gives it (events sent to it skip that)
@@ -142,8 +144,7 @@ def test_the_pad_keeps_the_focus_when_the_buttons_beside_it_are_clicked(window, 
 
 
 def test_after_a_digit_is_kept_with_the_keyboard_the_focus_is_back_on_the_pad(window, qtbot):
-    window.activateWindow()
-    wait_for(window.isActiveWindow, 10)
+    activate(window)
     tab, canvas = window.draw_tab, window.draw_tab.canvas
     draw(canvas, place(STYLES[7]["crossbar"], 60, 30, 250))
     assert settle(qtbot, tab) == "7"
@@ -157,8 +158,7 @@ def test_after_a_digit_is_kept_with_the_keyboard_the_focus_is_back_on_the_pad(wi
 
 def test_a_row_button_about_to_hide_or_grey_out_hands_the_focus_to_the_pad(window, qtbot):
     """Else Qt hands it to the next button, and Enter kept a "?" as a 0 or opened My digits."""
-    window.activateWindow()
-    wait_for(window.isActiveWindow, 10)
+    activate(window)
     tab, canvas, row = window.draw_tab, window.draw_tab.canvas, window.draw_tab.correction
     draw(canvas, place(STYLES[7]["crossbar"], 60, 30, 250))
     assert settle(qtbot, tab) == "7"
@@ -176,8 +176,7 @@ def test_a_row_button_about_to_hide_or_grey_out_hands_the_focus_to_the_pad(windo
 
 
 def test_the_pads_keys_work_whenever_the_draw_tab_shows_and_not_elsewhere(window, qtbot):
-    window.activateWindow()
-    wait_for(window.isActiveWindow, 10)
+    activate(window)
     tab, canvas = window.draw_tab, window.draw_tab.canvas
     draw(canvas, place(STYLES[7]["crossbar"], 60, 30, 250))
     window.tabs.tabBar().setFocus(Qt.TabFocusReason)  # the focus on the tab bar, not the pad
