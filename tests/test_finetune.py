@@ -74,6 +74,23 @@ def test_held_out_digits_come_from_each_digit_with_two_or_more(boxy_eights):
     assert split_held_out(boxy_eights.samples, 0.25, every_eight)[1] == []
 
 
+def test_a_digits_only_corrected_drawing_is_learnt_and_corrected_ones_are_held_out_in_proportion(boxy_eights):
+    eights = [s for s in boxy_eights.samples if s.label == 8]
+    five = eights[:5]
+    for i in range(5):  # whichever of five drawings the model misread when it was kept, it is learnt from
+        drawings = [replace(s, predicted=0 if j == i else 8) for j, s in enumerate(five)]
+        learn, held = split_held_out(drawings, 0.25)
+        assert len(held) == 1 and held[0].predicted == 8 and drawings[i] in learn
+    all_corrected = [replace(s, predicted=0) for s in five]
+    assert len(split_held_out(all_corrected, 0.25)[1]) == 1, "all misread: one of them checks the result"
+    half = [replace(s, predicted=0 if j % 2 else 8) for j, s in enumerate(eights)]  # 4 of 8 corrected
+    learn, held = split_held_out(half, 0.5)
+    assert sorted(s.predicted for s in held) == [0, 0, 8, 8], "half of the held-out ones were corrected, as kept"
+    assert sorted(s.predicted for s in learn) == [0, 0, 8, 8]
+    one_of_two = [replace(eights[0], predicted=0), replace(eights[1], predicted=8)]
+    assert split_held_out(one_of_two, 0.25)[1] == [one_of_two[1]]
+
+
 def test_each_drawing_is_rendered_again_at_other_pen_widths_and_sizes(boxy_eights):
     images, labels, owners = renderings(boxy_eights.samples[:2])
     per_sample = len(PEN_FACTORS) * len(SCALES)

@@ -52,7 +52,8 @@ class FinetuneForm(QWidget):
                               "rest MNIST and digits drawn by other pen writers, which keep the model from "
                               "forgetting")
         self.holdout = _percent(DEFAULTS.holdout, 0, 90, "This share of each digit you kept two or more times is "
-                                "not trained on, to check the result honestly")
+                                "not trained on, to check the result honestly (corrected ones in proportion: a "
+                                "digit's only corrected drawing is always trained on)")
         guard = QLabel(f"MNIST test accuracy and your held-out digits are read before and after: a model that "
                        f"loses more than {DEFAULTS.max_mnist_drop * 100:.1f} points, or reads fewer of your digits "
                        "right, is not offered for drawing.")
