@@ -152,6 +152,7 @@ def spoiled_personal_sets() -> dict:
         "a sample that is a number": {**personal_set_dict(), "samples": [7]},
         "a created of 200,000 characters": personal_set_dict(created="2026-01-01T00:00:00" + "9" * 200_000),
         "a created with a null inside": personal_set_dict(created="2026-01-01\x00T00:00:00"),
+        "unsure as text": personal_set_dict(unsure="yes"),
     }
 
 
@@ -191,6 +192,8 @@ def spoiled_personal_arrays() -> dict:
         "a pad of 100,000": spoil(sizes=np.array([[100_000, 100_000], [320, 320]])),
         "a created of 200,000 characters": spoil(created=np.array(["2026-01-01T00:00:00" + "9" * 200_000, ""])),
         "a created with a null inside": spoil(created=np.array(["2026-01-01\x00T00:00:00", "x"])),
+        "unsure as numbers": spoil(unsure=np.array([1, 0])),
+        "one unsure for two samples": spoil(unsure=np.array([True])),
         "format_version 99": spoil(format_version=np.array(99)),
         "another format": spoil(format=np.array("digitpad-checkpoint")),
     }

@@ -36,6 +36,15 @@ def test_round_trip_keeps_strokes_inputs_and_labels(three):
     assert loaded.counts() == [1, 1, 0, 0, 0, 0, 0, 1, 0, 0]
 
 
+def test_a_reading_shown_as_unsure_is_kept_and_a_set_from_before_has_none(tmp_path):
+    from dataclasses import replace
+
+    path = PersonalSet([replace(sample(3, "round", 3), unsure=True), sample(7, "plain", 7)]).save(tmp_path / "a.npz")
+    assert [s.unsure for s in PersonalSet.load(path).samples] == [True, False]
+    write_npz(tmp_path / "before.npz", {k: v for k, v in personal_arrays().items() if k != "unsure"})
+    assert [s.unsure for s in PersonalSet.load(tmp_path / "before.npz").samples] == [False, False]
+
+
 def test_a_missing_set_is_empty_only_when_allowed(tmp_path):
     assert PersonalSet.load(tmp_path / "none.pt", missing_ok=True).counts() == [0] * 10
     with pytest.raises(PersonalSetError, match="no such file"):

@@ -26,6 +26,7 @@ import numpy as np
 
 from .atomic_file import write_atomically
 from .errors import UserError
+from .number_reading import is_unsure
 from .paths import user_data_dir
 from .preprocess import to_uint8
 from .stored_zip import read_stored_zip
@@ -38,6 +39,7 @@ ARRAYS = {  # name -> (dtype kind, dimensions): version 2's arrays; n samples, s
     "sizes": ("i", 2), "model_inputs": ("u", 3), "created": ("U", 1),  # (n, 2), (n, 28, 28) uint8, (n,)
     "strokes": ("i", 1), "points": ("i", 1), "xy": ("f", 2),  # strokes per sample (n,), points per stroke (s,), (p, 2)
 }
+UNSURE = ("unsure", "b")  # (n,) bool, since Round 28: a set without it was kept with every reading shown as a digit
 MIN_SAMPLES = 2  # one to learn from and one more, held out to check the result when its digit is kept twice
 
 
@@ -113,14 +115,17 @@ class Sample:
     predicted: int | None
     model_input: np.ndarray  # 28x28 uint8, white ink on black
     created: str = field(default_factory=lambda: _dt.datetime.now(_dt.timezone.utc).isoformat())
+    unsure: bool = False  # the reading was shown as "?" (`predicted` is then the likeliest digit)
 
     @classmethod
     def of_reading(cls, strokes: list[list[tuple[float, float]]], size: tuple[int, int], label: int,
-                   prediction, read: int | None = None) -> Sample:
+                   prediction, read: int | None = None, unsure: bool | None = None) -> Sample:
         """A drawing kept with its true `label`, the model input `prediction` (a core.predictor Prediction) was
-        read from, and the reading: `read`, else the prediction's digit."""
+        read from, and the reading: `read`, else the prediction's digit, shown as "?" when `unsure` (else when the
+        prediction is)."""
         return cls(strokes, size, label, prediction.digit if read is None else read,
-                   to_uint8(prediction.model_input))
+                   to_uint8(prediction.model_input),
+                   unsure=is_unsure(prediction.probabilities) if unsure is None else unsure)
 
     def key(self) -> tuple:
         """What makes two samples the same sample: label, time kept and points (for merging imports)."""
@@ -149,7 +154,10 @@ class Sample:
         if not (isinstance(created, str) and len(created) <= MAX_CREATED and created.isprintable()):
             raise PersonalSetError(f"{where}: its creation time must be text of at most {MAX_CREATED} printable "
                                    "characters")
-        return cls(strokes, (size[0], size[1]), label, predicted, model_input.copy(), created)
+        unsure = raw.get("unsure", False)
+        if not isinstance(unsure, bool):
+            raise PersonalSetError(f"{where}: whether its reading was shown as \"?\" must be true or false")
+        return cls(strokes, (size[0], size[1]), label, predicted, model_input.copy(), created, unsure)
 
 
 @dataclass
@@ -190,6 +198,7 @@ class PersonalSet:
             "strokes": np.array([len(s.strokes) for s in self.samples], np.int64),
             "points": np.array([len(stroke) for stroke in strokes], np.int64),
             "xy": np.array([point for stroke in strokes for point in stroke], np.float64).reshape(-1, 2),
+            UNSURE[0]: np.array([s.unsure for s in self.samples], bool),
         }
 
     def save(self, path: str | os.PathLike | None = None) -> Path:
@@ -271,6 +280,9 @@ def _samples_from_arrays(arrays: dict[str, np.ndarray], path: Path) -> dict:
             or (strokes > len(points)).any() or (points > len(xy)).any()  # so the sums below cannot wrap
             or strokes.sum() != len(points) or points.sum() != len(xy)):
         raise PersonalSetError(f"{path}: not a digitpad personal set (its arrays do not agree in length)")
+    unsure = arrays.get(UNSURE[0], np.zeros(n, bool))
+    if unsure.dtype.kind != UNSURE[1] or unsure.shape != (n,):
+        raise PersonalSetError(f"{path}: not a digitpad personal set (its {UNSURE[0]} are of a wrong kind)")
     stroke_ends = np.cumsum(strokes)
     point_ends = np.cumsum(points)
     samples = []
@@ -283,7 +295,8 @@ def _samples_from_arrays(arrays: dict[str, np.ndarray], path: Path) -> dict:
         samples.append({"strokes": [xy[a:b].tolist() for a, b in zip(starts, bounds)],
                         "size": arrays["sizes"][i].tolist(), "label": int(arrays["labels"][i]),
                         "predicted": None if arrays["predicted"][i] == -1 else int(arrays["predicted"][i]),
-                        "model_input": arrays["model_inputs"][i], "created": str(arrays["created"][i])})
+                        "model_input": arrays["model_inputs"][i], "created": str(arrays["created"][i]),
+                        "unsure": bool(unsure[i])})
     return {"format": FORMAT, "format_version": int(arrays["format_version"]), "samples": samples}
 
 

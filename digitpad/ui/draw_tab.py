@@ -49,7 +49,7 @@ class _Kept:
     read: int  # the reading kept with it
     key: tuple  # the new sample's
     replaced: bool  # it took the place of a sample kept before
-    unsure: bool  # the drawing's own reading is shown as "?"
+    unsure: bool  # the reading kept was shown as "?"
 
 
 @dataclass(frozen=True)
@@ -360,21 +360,21 @@ class DrawTab(QWidget):
         self.clear()  # the empty pad greys the row out: a button of it tabbed to hands the focus to the pad
         self.kept_note.show_text(f"✓ Kept as {a_digit(label)} ({verdict}){again}; {kept.count} of your digits kept")
 
-    def _keep(self, strokes, size, label: int, read: int | None = None,
+    def _keep(self, strokes, size, label: int, read: int | None = None, unsure: bool | None = None,
               replacing: tuple | None = None) -> _Kept | None:
-        """Keep a drawing in the person's set with its true label and the model's reading (`read`, else the
-        drawing's own, taken now), in place of the sample whose key is `replacing` if it is still kept; None when
-        nothing was kept."""
+        """Keep a drawing in the person's set with its true label and the model's reading (`read` and whether it
+        was shown as "?", `unsure`, else the drawing's own, taken now), in place of the sample whose key is
+        `replacing` if it is still kept; None when nothing was kept."""
         prediction = _predict_strokes(self.models.predictor, strokes, size)
         if prediction is None:
             return None
-        sample = Sample.of_reading(strokes, size, label, prediction, read)
+        sample = Sample.of_reading(strokes, size, label, prediction, read, unsure)
         try:
             count, replaced = self.personal.add(sample, replacing=replacing)
         except PersonalSetError as e:
             (self.number_view if self.canvas.number_mode() else self.panel).show_message(str(e))
             return None
-        return _Kept(count, sample.predicted, sample.key(), replaced, is_unsure(prediction.probabilities))
+        return _Kept(count, sample.predicted, sample.key(), replaced, sample.unsure)
 
     # --- Number mode -----------------------------------------------------------------------------
     def set_number_mode(self, on: bool) -> None:
@@ -446,10 +446,10 @@ class DrawTab(QWidget):
         height = self.canvas.height()  # the digit's strokes in shares of it: the same digit after a resize
         which = tuple(round(v / height, 4) for stroke in digit.strokes for point in stroke for v in point)
         earlier = self._kept_digits.get(which)  # this digit corrected before: the new label replaces that one
-        kept = self._keep(*as_single_drawing(digit.strokes, height), label, digit.digit, replacing=earlier)
+        kept = self._keep(*as_single_drawing(digit.strokes, height), label, digit.digit, digit.unsure, earlier)
         if kept is not None:
             self._kept_digits[which] = kept.key
-            verdict = how_read(label, digit.digit, digit.unsure)
+            verdict = how_read(label, kept.read, kept.unsure)
             instead = (f", instead of the {earlier[0]} kept before" if earlier and earlier[0] != label
                        else ", in place of the same digit kept before" if kept.replaced else "")
             self.kept_note.show_text(f"✓ Digit {index + 1} of {len(reading.digits)} kept as {a_digit(label)} "

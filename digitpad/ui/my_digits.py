@@ -248,7 +248,9 @@ class MyDigitsView(QDialog):
             for row in range(gallery.count()):
                 item = gallery.item(row)
                 sample = samples[item.data(Qt.UserRole)]
-                then = "not read" if sample.predicted is None else f"read as {sample.predicted}"
+                then = ("not read" if sample.predicted is None
+                        else f'shown as "?" (likeliest {sample.predicted})' if sample.unsure
+                        else f"read as {sample.predicted}")
                 tip = f"A {digit} kept {local_time(sample.created)}, {then} then"
                 if sample.key() not in self.readings:
                     item.setText("…")

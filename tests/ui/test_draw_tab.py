@@ -116,8 +116,12 @@ def test_a_reading_shown_as_unsure_is_asked_about_not_confirmed(window, qtbot):
     pause(20)  # laid out again
     assert row.height() == sure_height and row.digit_buttons[0].geometry() == sure_zero, "nothing jumps"
     QTest.keyClick(window, Qt.Key_3)  # the digit's key still keeps the drawing
-    assert tab.canvas.is_empty() and [s.label for s in PersonalSet.load().samples] == [3]
+    assert tab.canvas.is_empty() and [(s.label, s.unsure) for s in PersonalSet.load().samples] == [(3, True)]
     assert tab.kept_note.text().startswith('✓ Kept as a 3 (shown as "?")'), "not 'read as' a digit never claimed"
+    qtbot.mouseClick(tab.my_digits_button, Qt.LeftButton)  # and My digits says so too, not "read as" its likeliest
+    kept = window.my_digits.sections[3][1].item(0)
+    assert 'shown as "?" (likeliest ' in kept.toolTip() and "read as" not in kept.toolTip().split(" then")[0]
+    window.my_digits.close()
     draw(tab.canvas, place(STYLES[7]["crossbar"], 60, 30, 250))  # a sure reading is confirmed again
     assert settle(qtbot, tab) == "7" and shown_words(row)[:2] == ["Was it right?", "Right, a 7"]
 

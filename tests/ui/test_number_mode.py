@@ -158,6 +158,8 @@ def test_correcting_one_digit_keeps_it_in_the_personal_set(number_tab, qtbot):
 
 
 def test_a_digit_shown_as_unsure_is_not_offered_as_read(number_tab, qtbot):
+    from digitpad.core.personal import PersonalSet
+
     tab = number_tab
     crossing_out = [[(220 + k * 6, 60 + (k % 2) * 120) for k in range(20)]]
     draw(tab.canvas, number_strokes((2, "curved")) + crossing_out)
@@ -172,6 +174,8 @@ def test_a_digit_shown_as_unsure_is_not_offered_as_read(number_tab, qtbot):
     qtbot.mouseClick(tab.number_view.digit_buttons[1], Qt.LeftButton)
     tab.number_view.menu.actions()[5].trigger()  # "It was a 5": kept, and the note does not say it was read as one
     assert tab.kept_note.text().startswith('✓ Digit 2 of 2 kept as a 5 (shown as "?")')
+    kept = PersonalSet.load().samples
+    assert [(s.label, s.unsure) for s in kept] == [(5, True)], "kept as shown: a \"?\", not a sure reading"
 
 
 def test_number_mode_is_remembered_and_single_digit_mode_is_unchanged(window, qtbot):
