@@ -41,6 +41,8 @@ NUMBER_MIN_WIDTH = 600  # Number mode's pad: at least this wide, a third as high
 CLICK_SLOP = 4.0  # in Number mode a press and release within this many pixels is a click, not a stroke
 TAP_FOOT = 0.2  # ...on a digit's box, above this share of its height at the foot: a tap there is a point
 UNDO_LIMIT = 100  # states kept for undo, so a day of drawing does not grow memory without end
+PHOTO_UNDO_LIMIT = 10  # photos among them, besides the one on the pad: each holds its decoded image and the picture
+# shown, up to 8 MB together
 FOCUS_RING = 2  # px: the frame in the highlight colour round the pad while it has the keyboard focus
 
 
@@ -153,8 +155,13 @@ class DrawingCanvas(QWidget):
 
     # --- editing ---------------------------------------------------------------------------------
     def _push_undo(self) -> None:
+        """Remember the pad as it is for Undo: the newest UNDO_LIMIT states, the states before the newest
+        PHOTO_UNDO_LIMIT photos' forgotten (a hundred photos opened one after another held hundreds of MB)."""
         self._undo.append((self._strokes, self._photo))
         del self._undo[:-UNDO_LIMIT]
+        while len({id(photo) for _, photo in self._undo if photo is not None}) > PHOTO_UNDO_LIMIT:
+            oldest = next(i for i, (_, photo) in enumerate(self._undo) if photo is not None)
+            del self._undo[:oldest + 1]
         self._redo.clear()
 
     def _commit(self, strokes: list[list[Point]], photo: Photo | None = None) -> None:

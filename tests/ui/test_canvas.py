@@ -100,6 +100,28 @@ def test_undo_history_is_bounded(qtbot):
     assert undone == UNDO_LIMIT and len(canvas.strokes()) == 20
 
 
+def test_undo_keeps_the_newest_photos_only(qtbot):
+    from digitpad.ui.canvas import PHOTO_UNDO_LIMIT, Photo
+
+    canvas = DrawingCanvas()
+    qtbot.addWidget(canvas)
+    opened = PHOTO_UNDO_LIMIT + 5
+    for i in range(opened):  # a stroke, then a photo in its place, again and again
+        draw(canvas, [[(10, 10 + i), (50, 10 + i)]], process_events=False)
+        canvas.show_photo(Photo(f"photo {i}.png", picture=QImage(40, 30, QImage.Format_RGB888)))
+    seen = []
+    while canvas.can_undo():
+        canvas.undo()
+        if canvas.photo() is not None:
+            seen.append(canvas.photo().path)
+    assert seen == [f"photo {i}.png" for i in range(opened - 2, 3, -1)], "the newest photos before it, newest first"
+    assert canvas.photo() is None and [(s[0], s[-1]) for s in canvas.strokes()] == [((10.0, 14.0), (50.0, 14.0))], \
+        "back to the stroke drawn after the last photo forgotten"
+    while canvas.can_redo():
+        canvas.redo()
+    assert canvas.photo().path == f"photo {opened - 1}.png", "and Redo brings them all back"
+
+
 def test_a_photo_on_the_pad_has_no_drawing_guide_round_it(qtbot):
     canvas = DrawingCanvas()
     qtbot.addWidget(canvas)
