@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 from superqt.utils import create_worker
 
+from ..core.number_reading import is_unsure
 from ..core.personal import PersonalSetError, export_path
 from . import shortcuts
 from .digit_gallery import CORRECT_COLOR, ERROR_COLOR, DigitGallery, digit_icon
@@ -47,12 +48,14 @@ EMPTY_TEXT = "No digits kept yet: draw a digit on the Draw tab and say whether i
 READ_BATCH = 64  # drawings rendered at a time, so a large set never holds all its pad-sized renders at once
 
 
-def read_drawings(predictor, drawings: list) -> list[int | None]:
-    """The digit the model reads in each (strokes, pad size), read as the Draw tab reads the pad."""
-    digits = []
+def read_drawings(predictor, drawings: list) -> list[tuple[int, bool] | None]:
+    """(the likeliest digit, whether the Draw tab shows it as "?") the model reads in each (strokes, pad size), read
+    as the Draw tab reads the pad; None where it finds no digit."""
+    readings = []
     for start in range(0, len(drawings), READ_BATCH):
-        digits += [p.digit if p else None for p in predictor.predict_drawings(drawings[start:start + READ_BATCH])]
-    return digits
+        readings += [(p.digit, is_unsure(p.probabilities)) if p else None
+                     for p in predictor.predict_drawings(drawings[start:start + READ_BATCH])]
+    return readings
 
 
 def plural(count: int, noun: str) -> str:
@@ -102,7 +105,8 @@ class MyDigitsView(QDialog):
         self.personal = personal
         self.models = models
         self.personal_set = None  # the set as last read from its file
-        self.readings: dict[tuple, int | None] = {}  # Sample.key() -> the current model's digit (None: blank)
+        # Sample.key() -> the current model's (likeliest digit, shown as "?"), None where it finds no digit
+        self.readings: dict[tuple, tuple[int, bool] | None] = {}
         self._request = LatestRequest()  # reading the set; an older reading finishing later is ignored
 
         self.summary = QLabel("")
@@ -259,10 +263,14 @@ class MyDigitsView(QDialog):
                     continue
                 now = self.readings[sample.key()]
                 read += 1
-                right += now == digit
-                item.setText(f"✓ {digit}" if now == digit else f"✗ read {'nothing' if now is None else now}")
-                item.setForeground(CORRECT_COLOR if now == digit else ERROR_COLOR)
-                item.setToolTip(f"{tip}; {'no digit found' if now is None else f'read as {now}'} now")
+                is_right = now == (digit, False)  # a "?" claims no digit, the right one neither
+                right += is_right
+                item.setText(f"✓ {digit}" if is_right else "✗ ?" if now and now[1]
+                             else f"✗ read {'nothing' if now is None else now[0]}")
+                item.setForeground(CORRECT_COLOR if is_right else ERROR_COLOR)
+                item.setToolTip(f"{tip}; " + ("no digit found" if now is None
+                                              else f'shown as "?" (likeliest {now[0]})' if now[1]
+                                              else f"read as {now[0]}") + " now")
             kept = f"{digit} · {gallery.count()} kept"
             header.setText(f"{kept} · {right} read right now" if read == gallery.count() else f"{kept} · {waiting}")
         if not samples:
@@ -270,7 +278,7 @@ class MyDigitsView(QDialog):
             self.summary.setText("Your kept digits cannot be read" if unreadable else "No digits kept yet")
             return
         counts = " ".join(f"{digit}:{count}" for digit, count in enumerate(self.personal_set.counts()))
-        right = sum(self.readings.get(s.key(), -1) == s.label for s in samples)
+        right = sum(self.readings.get(s.key(), -1) == (s.label, False) for s in samples)
         done = all(s.key() in self.readings for s in samples)
         self.summary.setText(f"{plural(len(samples), 'digit')} kept: {counts} · "
                              + (f"{right} read right by the current model" if done else waiting))
@@ -282,12 +290,12 @@ class MyDigitsView(QDialog):
             return
         request, keys = self._request.new(), [s.key() for s in missing]
         create_worker(read_drawings, predictor, [(s.strokes, s.size) for s in missing],
-                      _connect={"returned": lambda digits: self._on_read(request, keys, digits),
+                      _connect={"returned": lambda readings: self._on_read(request, keys, readings),
                                 "errored": lambda error: self._on_read_failed(request, error)})
 
-    def _on_read(self, request: int, keys: list[tuple], digits: list[int | None]) -> None:
+    def _on_read(self, request: int, keys: list[tuple], readings: list[tuple[int, bool] | None]) -> None:
         if self._request.is_current(request):
-            self.readings.update(zip(keys, digits))
+            self.readings.update(zip(keys, readings))
             self._show_readings()
 
     def _on_read_failed(self, request: int, error: Exception) -> None:

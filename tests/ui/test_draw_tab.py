@@ -9,7 +9,7 @@ import pytest
 import torch
 from dialog_answers import answer_dialog
 from digit_strokes import STYLES, place
-from drawing import draw, pause, settle
+from drawing import draw, pause, settle, wait_for
 from hostile_files import bomb_png
 from message_boxes_shown import shown_box
 from PIL import Image
@@ -119,8 +119,10 @@ def test_a_reading_shown_as_unsure_is_asked_about_not_confirmed(window, qtbot):
     assert tab.canvas.is_empty() and [(s.label, s.unsure) for s in PersonalSet.load().samples] == [(3, True)]
     assert tab.kept_note.text().startswith('✓ Kept as a 3 (shown as "?")'), "not 'read as' a digit never claimed"
     qtbot.mouseClick(tab.my_digits_button, Qt.LeftButton)  # and My digits says so too, not "read as" its likeliest
+    wait_for(lambda: "read right by" in window.my_digits.summary.text(), 10)
     kept = window.my_digits.sections[3][1].item(0)
-    assert 'shown as "?" (likeliest ' in kept.toolTip() and "read as" not in kept.toolTip().split(" then")[0]
+    assert 'shown as "?" (likeliest ' in kept.toolTip() and "read as" not in kept.toolTip()
+    assert kept.text() == "✗ ?" and window.my_digits.summary.text().endswith("0 read right by the current model")
     window.my_digits.close()
     draw(tab.canvas, place(STYLES[7]["crossbar"], 60, 30, 250))  # a sure reading is confirmed again
     assert settle(qtbot, tab) == "7" and shown_words(row)[:2] == ["Was it right?", "Right, a 7"]
