@@ -75,7 +75,7 @@ def test_held_out_digits_come_from_each_digit_with_two_or_more(boxy_eights):
 
 
 def test_a_digits_only_corrected_drawing_is_learnt_and_corrected_ones_are_held_out_in_proportion(boxy_eights):
-    eights = [s for s in boxy_eights.samples if s.label == 8]
+    eights = [replace(s, unsure=False) for s in boxy_eights.samples if s.label == 8]  # none shown as "?" here
     five = eights[:5]
     for i in range(5):  # whichever of five drawings the model misread when it was kept, it is learnt from
         drawings = [replace(s, predicted=0 if j == i else 8) for j, s in enumerate(five)]
@@ -89,6 +89,8 @@ def test_a_digits_only_corrected_drawing_is_learnt_and_corrected_ones_are_held_o
     assert sorted(s.predicted for s in learn) == [0, 0, 8, 8]
     one_of_two = [replace(eights[0], predicted=0), replace(eights[1], predicted=8)]
     assert split_held_out(one_of_two, 0.25)[1] == [one_of_two[1]]
+    shown_unsure = [replace(eights[0], predicted=8, unsure=True), replace(eights[1], predicted=8)]
+    assert split_held_out(shown_unsure, 0.25)[1] == [shown_unsure[1]], "a \"?\" told what it was is corrected too"
 
 
 def test_each_drawing_is_rendered_again_at_other_pen_widths_and_sizes(boxy_eights):

@@ -193,20 +193,20 @@ def split_held_out(samples: list[Sample], fraction: float,
                    learnt: set[str] = frozenset()) -> tuple[list[Sample], list[Sample]]:
     """(to learn from, held out): `fraction` (at least one) of each digit kept at least twice.
 
-    The drawings the model misread when they were kept (corrected ones) and the ones it read right are held out in
-    proportion (stratified), rounded down for the corrected ones and never all of them: a digit's only corrected
-    drawing, often the very one kept to teach the model, is learnt from, not set aside. The choice depends on the
-    drawings alone (their fingerprints and readings when kept), not on a seed or on which other digits were kept,
-    and never holds out a drawing in `learnt` (one an earlier fine-tune of the model learnt), so the before/after
-    check stays honest across repeated fine-tunes.
+    The drawings the model misread or showed as "?" when they were kept (corrected ones) and the ones it read right
+    are held out in proportion (stratified), rounded down for the corrected ones and never all of them: a digit's
+    only corrected drawing, often the very one kept to teach the model, is learnt from, not set aside. The choice
+    depends on the drawings alone (their fingerprints and readings when kept), not on a seed or on which other
+    digits were kept, and never holds out a drawing in `learnt` (one an earlier fine-tune of the model learnt), so
+    the before/after check stays honest across repeated fine-tunes.
     """
     learn, held = [], []
     for label in range(10):
         group = sorted((s for s in samples if s.label == label), key=sample_id)
         candidates = [s for s in group if sample_id(s) not in learnt]
         k = min(len(candidates), max(1, int(len(group) * fraction))) if len(group) >= 2 and fraction > 0 else 0
-        corrected = [s for s in candidates if s.predicted is not None and s.predicted != label]
-        confirmed = [s for s in candidates if s.predicted is None or s.predicted == label]
+        corrected = [s for s in candidates if s.unsure or (s.predicted is not None and s.predicted != label)]
+        confirmed = [s for s in candidates if not s.unsure and (s.predicted is None or s.predicted == label)]
         in_proportion = k * len(corrected) // max(1, len(candidates))
         from_corrected = max(k - len(confirmed), min(len(corrected) - 1, in_proportion), 0)
         chosen = {id(s) for s in corrected[:from_corrected] + confirmed[:k - from_corrected]}
