@@ -50,8 +50,9 @@ def one_variant(photos: int, limited: bool) -> dict:
         picture = photo_with_outline(image, [((1000, 1000, 400, 600), False)], (4032, 3024))
         canvas.show_photo(pad.Photo(f"photo {i}.jpg", image, picture))
         app.processEvents()
+    after = resident_mb()
     return {"photos_opened": photos, "photo_undo_limit": pad.PHOTO_UNDO_LIMIT, "rss_before_mb": round(before, 1),
-            "rss_after_mb": round(resident_mb(), 1), "grew_mb": round(resident_mb() - before, 1)}
+            "rss_after_mb": round(after, 1), "grew_mb": round(after - before, 1)}
 
 
 if __name__ == "__main__":

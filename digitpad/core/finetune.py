@@ -205,8 +205,9 @@ def split_held_out(samples: list[Sample], fraction: float,
         group = sorted((s for s in samples if s.label == label), key=sample_id)
         candidates = [s for s in group if sample_id(s) not in learnt]
         k = min(len(candidates), max(1, int(len(group) * fraction))) if len(group) >= 2 and fraction > 0 else 0
-        corrected = [s for s in candidates if s.unsure or (s.predicted is not None and s.predicted != label)]
-        confirmed = [s for s in candidates if not s.unsure and (s.predicted is None or s.predicted == label)]
+        was_corrected = [s.unsure or s.predicted not in (None, label) for s in candidates]
+        corrected = [s for s, c in zip(candidates, was_corrected) if c]
+        confirmed = [s for s, c in zip(candidates, was_corrected) if not c]
         in_proportion = k * len(corrected) // max(1, len(candidates))
         from_corrected = max(k - len(confirmed), min(len(corrected) - 1, in_proportion), 0)
         chosen = {id(s) for s in corrected[:from_corrected] + confirmed[:k - from_corrected]}

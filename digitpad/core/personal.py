@@ -39,7 +39,6 @@ ARRAYS = {  # name -> (dtype kind, dimensions): version 2's arrays; n samples, s
     "sizes": ("i", 2), "model_inputs": ("u", 3), "created": ("U", 1),  # (n, 2), (n, 28, 28) uint8, (n,)
     "strokes": ("i", 1), "points": ("i", 1), "xy": ("f", 2),  # strokes per sample (n,), points per stroke (s,), (p, 2)
 }
-UNSURE = ("unsure", "b")  # (n,) bool, since Round 28: a set without it was kept with every reading shown as a digit
 MIN_SAMPLES = 2  # one to learn from and one more, held out to check the result when its digit is kept twice
 
 
@@ -198,7 +197,7 @@ class PersonalSet:
             "strokes": np.array([len(s.strokes) for s in self.samples], np.int64),
             "points": np.array([len(stroke) for stroke in strokes], np.int64),
             "xy": np.array([point for stroke in strokes for point in stroke], np.float64).reshape(-1, 2),
-            UNSURE[0]: np.array([s.unsure for s in self.samples], bool),
+            "unsure": np.array([s.unsure for s in self.samples], bool),  # (n,), since Round 28: optional, see below
         }
 
     def save(self, path: str | os.PathLike | None = None) -> Path:
@@ -280,9 +279,9 @@ def _samples_from_arrays(arrays: dict[str, np.ndarray], path: Path) -> dict:
             or (strokes > len(points)).any() or (points > len(xy)).any()  # so the sums below cannot wrap
             or strokes.sum() != len(points) or points.sum() != len(xy)):
         raise PersonalSetError(f"{path}: not a digitpad personal set (its arrays do not agree in length)")
-    unsure = arrays.get(UNSURE[0], np.zeros(n, bool))
-    if unsure.dtype.kind != UNSURE[1] or unsure.shape != (n,):
-        raise PersonalSetError(f"{path}: not a digitpad personal set (its {UNSURE[0]} are of a wrong kind)")
+    unsure = arrays.get("unsure", np.zeros(n, bool))  # a set from before Round 28: every reading was shown as a digit
+    if unsure.dtype.kind != "b" or unsure.shape != (n,):
+        raise PersonalSetError(f"{path}: not a digitpad personal set (its unsure are of a wrong kind)")
     stroke_ends = np.cumsum(strokes)
     point_ends = np.cumsum(points)
     samples = []

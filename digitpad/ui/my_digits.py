@@ -41,6 +41,7 @@ from .latest_request import LatestRequest
 from .message_boxes import ask_yes_no
 from .model_manager import ModelManager
 from .personal_store import PersonalDigits
+from .wording import as_read
 
 PERSONAL_FILTER = "digitpad personal sets (*.npz *.pt)"
 EXPORT_FILTER = "digitpad personal sets (*.npz)"  # what an export is written as (core.personal.export_path)
@@ -252,9 +253,7 @@ class MyDigitsView(QDialog):
             for row in range(gallery.count()):
                 item = gallery.item(row)
                 sample = samples[item.data(Qt.UserRole)]
-                then = ("not read" if sample.predicted is None
-                        else f'shown as "?" (likeliest {sample.predicted})' if sample.unsure
-                        else f"read as {sample.predicted}")
+                then = "not read" if sample.predicted is None else as_read(sample.predicted, sample.unsure)
                 tip = f"A {digit} kept {local_time(sample.created)}, {then} then"
                 if sample.key() not in self.readings:
                     item.setText("…")
@@ -268,9 +267,7 @@ class MyDigitsView(QDialog):
                 item.setText(f"✓ {digit}" if is_right else "✗ ?" if now and now[1]
                              else f"✗ read {'nothing' if now is None else now[0]}")
                 item.setForeground(CORRECT_COLOR if is_right else ERROR_COLOR)
-                item.setToolTip(f"{tip}; " + ("no digit found" if now is None
-                                              else f'shown as "?" (likeliest {now[0]})' if now[1]
-                                              else f"read as {now[0]}") + " now")
+                item.setToolTip(f"{tip}; {'no digit found' if now is None else as_read(*now)} now")
             kept = f"{digit} · {gallery.count()} kept"
             header.setText(f"{kept} · {right} read right now" if read == gallery.count() else f"{kept} · {waiting}")
         if not samples:
