@@ -48,7 +48,7 @@ class FinetuneForm(QWidget):
         self.lr = number_edit("Peak learning rate; fine-tuning wants a small one, e.g. 5e-4")
         self.lr.setText(f"{DEFAULTS.lr:g}")
         self.share = _percent(DEFAULTS.personal_share, 1, 99, "About this share of every batch is your digits "
-                              "(re-rendered and distorted; the ones the model misreads come up most often), the "
+                              "(drawn again at other pen widths and sizes; the ones the model misreads come up most often), the "
                               "rest MNIST and digits drawn by other pen writers, which keep the model from "
                               "forgetting")
         self.holdout = _percent(DEFAULTS.holdout, 0, 90, "This share of each digit you kept two or more times is "
