@@ -48,9 +48,9 @@ class FinetuneForm(QWidget):
         self.lr = number_edit("Peak learning rate; fine-tuning wants a small one, e.g. 5e-4")
         self.lr.setText(f"{DEFAULTS.lr:g}")
         self.share = _percent(DEFAULTS.personal_share, 1, 99, "About this share of every batch is your digits "
-                              "(drawn again at other pen widths and sizes; the ones the model misreads come up most often), the "
-                              "rest MNIST and digits drawn by other pen writers, which keep the model from "
-                              "forgetting")
+                              "(drawn again at other pen widths and sizes; the ones the model misreads come up "
+                              "most often), the rest MNIST and digits drawn by other pen writers, which keep the "
+                              "model from forgetting")
         self.holdout = _percent(DEFAULTS.holdout, 0, 90, "This share of each digit you kept two or more times is "
                                 "not trained on, to check the result honestly (corrected ones in proportion: a "
                                 "digit's only corrected drawing is always trained on)")
