@@ -115,7 +115,7 @@ def wait_for_answer(tab) -> None:
 
 
 def correcting(window) -> None:
-    """Keep boxy 8s (read as 0) and a few ordinary digits; shoot the correction row, then My digits."""
+    """Keep boxy 8s (most read as 0 or "?") and a few ordinary digits; shoot the correction row, then My digits."""
     window.resize(900, 620)
     tab = window.draw_tab
     rng = random.Random(5)
@@ -125,12 +125,14 @@ def correcting(window) -> None:
         draw(tab.canvas, strokes, spacing=6)
         wait_for_answer(tab)
         tab.correction.digit_buttons[label].click()
-    while True:  # one more, drawn until the model reads it as a 0 outright, as most are
+    for _ in range(50):  # one more, drawn until the model misreads it or shows "?", as it does most
         draw(tab.canvas, jittered(BOXY_EIGHT, rng, tab.canvas.width()), spacing=5, pace_ms=2)
         wait_for_answer(tab)
-        if tab.panel.digit_label.text() == "0":
+        if tab.panel.digit_label.text() != "8":
             break
         tab.clear()
+    else:
+        raise SystemExit("the model read 50 boxy 8s in a row right: no misread one to correct")
     pause(300)
     tab.correction.digit_buttons[8].setFocus(Qt.TabFocusReason)  # as if about to say "no, it was an 8"
     window.grab().save(str(HERE / "screenshot-correction.png"))
