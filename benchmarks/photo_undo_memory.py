@@ -3,7 +3,7 @@
 Each photo is what the Draw tab keeps for one opened file: the decoded image (a 1024x768 RGB photo, as load_image
 shrinks a phone's) and the picture shown with what was read outlined (draw_tab.photo_with_outline). The pad
 (DrawingCanvas, offscreen) is shown each in turn, as opening a file does. Each variant runs in a fresh process;
-resident memory (VmRSS) is read before the first photo and after the last. Prints JSON and saves it
+resident memory is read before the first photo and after the last. Prints JSON and saves it
 (photo_undo_memory.json beside this script unless `--out` says otherwise).
 Run: python benchmarks/photo_undo_memory.py [--photos 100] [--out FILE]
 """
@@ -20,11 +20,8 @@ from pathlib import Path
 from _common import load_average, report
 
 HERE = Path(__file__).resolve().parent
-
-
-def resident_mb() -> float:
-    with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS")) / 1024
+sys.path.insert(0, str(HERE.parent / "tests"))
+from process_memory import rss_mb  # noqa: E402
 
 
 def one_variant(photos: int, limited: bool) -> dict:
@@ -43,14 +40,14 @@ def one_variant(photos: int, limited: bool) -> dict:
     canvas.show()
     rng = np.random.default_rng(0)
     app.processEvents()
-    before = resident_mb()
+    before = rss_mb()
     for i in range(photos):
         image = Image.fromarray(rng.integers(0, 256, (768, 1024, 3), dtype=np.uint8))
         image.info[ORIGINAL_SIZE] = (4032, 3024)
         picture = photo_with_outline(image, [((1000, 1000, 400, 600), False)], (4032, 3024))
         canvas.show_photo(pad.Photo(f"photo {i}.jpg", image, picture))
         app.processEvents()
-    after = resident_mb()
+    after = rss_mb()
     return {"photos_opened": photos, "photo_undo_limit": pad.PHOTO_UNDO_LIMIT, "rss_before_mb": round(before, 1),
             "rss_after_mb": round(after, 1), "grew_mb": round(after - before, 1)}
 
