@@ -59,6 +59,12 @@ def read_drawings(predictor, drawings: list) -> list[tuple[int, bool] | None]:
     return readings
 
 
+def read_right(reading: tuple[int, bool] | None, digit: int) -> bool:
+    """Whether a reading (read_drawings) is `digit`, as the pad would show it: a "?" claims no digit, the right one
+    neither."""
+    return reading == (digit, False)
+
+
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
@@ -262,7 +268,7 @@ class MyDigitsView(QDialog):
                     continue
                 now = self.readings[sample.key()]
                 read += 1
-                is_right = now == (digit, False)  # a "?" claims no digit, the right one neither
+                is_right = read_right(now, digit)
                 right += is_right
                 item.setText(f"✓ {digit}" if is_right else "✗ ?" if now and now[1]
                              else f"✗ read {'nothing' if now is None else now[0]}")
@@ -275,7 +281,7 @@ class MyDigitsView(QDialog):
             self.summary.setText("Your kept digits cannot be read" if unreadable else "No digits kept yet")
             return
         counts = " ".join(f"{digit}:{count}" for digit, count in enumerate(self.personal_set.counts()))
-        right = sum(self.readings.get(s.key(), -1) == (s.label, False) for s in samples)
+        right = sum(read_right(self.readings.get(s.key()), s.label) for s in samples)
         done = all(s.key() in self.readings for s in samples)
         self.summary.setText(f"{plural(len(samples), 'digit')} kept: {counts} · "
                              + (f"{right} read right by the current model" if done else waiting))
