@@ -189,7 +189,7 @@ class DrawTab(QWidget):
         layout.addSpacing(16)
         layout.addWidget(self.panel, 2)
 
-        self.panel.resized.connect(self._keep_room_for_the_answer)  # narrower, its captions take more lines
+        self.panel.room_changed.connect(self._keep_room_for_the_answer)  # narrower, or longer text: more lines
 
         self._throttle = QTimer(self, singleShot=True, interval=THROTTLE_MS)
         self._throttle.timeout.connect(self.predict_now)

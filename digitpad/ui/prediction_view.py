@@ -108,9 +108,10 @@ class ModelInputView(QLabel):
 
 class PredictionPanel(QWidget):
     """Big digit, caption, probability bars and model input; `show_prediction(None)` shows the prompt.
-    Signal: `resized` after every change of size."""
+    Signal: `room_changed` after every change of size or of the captions' text (their wrapped lines, and so the
+    height the panel needs at its width, may have changed: a photo's caption is three times a drawing's)."""
 
-    resized = Signal()
+    room_changed = Signal()
 
     PROMPT = "Draw a digit on the pad"
 
@@ -147,7 +148,7 @@ class PredictionPanel(QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self.resized.emit()
+        self.room_changed.emit()
 
     def show_prediction(self, prediction) -> None:
         self.digit_label.setEnabled(prediction is not None)  # the placeholder dash is drawn greyed out
@@ -157,15 +158,17 @@ class PredictionPanel(QWidget):
             self.bars.set_probabilities(None)
             self.model_input.set_image(None)
             self.input_caption.setText(SEES)
-            return
-        big, caption = verdict(prediction.probabilities)
-        self.digit_label.setText(big)
-        self.caption.setText(caption)
-        self.bars.set_probabilities(prediction.probabilities)
-        self.model_input.set_image(prediction.model_input)
-        self.input_caption.setText(SEES if prediction.views == 1 else SEES_IN_A_PHOTO)
+        else:
+            big, caption = verdict(prediction.probabilities)
+            self.digit_label.setText(big)
+            self.caption.setText(caption)
+            self.bars.set_probabilities(prediction.probabilities)
+            self.model_input.set_image(prediction.model_input)
+            self.input_caption.setText(SEES if prediction.views == 1 else SEES_IN_A_PHOTO)
+        self.room_changed.emit()
 
     def show_message(self, text: str) -> None:
         """No answer, and why: the last answer's bars and model input go with it, never left under the message."""
         self.show_prediction(None)
         self.caption.setText(text)
+        self.room_changed.emit()

@@ -8,6 +8,7 @@ from message_boxes_shown import shown_box
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QScrollArea
+from written_numbers import photographed_number
 
 from digitpad.ui.main_window import first_size
 from digitpad.ui.runs_page import COLUMNS
@@ -112,7 +113,7 @@ def test_a_long_status_message_ends_at_a_word_and_keeps_clear_of_the_model_label
     assert message.toolTip() == text, "the whole message is a hover away"
 
 
-def test_the_smallest_window_keeps_the_answer_s_parts_apart(window, qtbot):
+def test_the_smallest_window_keeps_the_answer_s_parts_apart(window, qtbot, mnist, tmp_path):
     tab, panel = window.draw_tab, window.draw_tab.panel
 
     def parts_apart() -> bool:
@@ -129,6 +130,14 @@ def test_the_smallest_window_keeps_the_answer_s_parts_apart(window, qtbot):
     pause(100)
     assert parts_apart() and panel.bars.height() >= panel.bars.minimumHeight(), "and so with an answer"
 
+    photographed_number([mnist.test_images[450].numpy()], np.random.default_rng(450)).save(tmp_path / "three.png")
+    window.open_image(str(tmp_path / "three.png"))
+    qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
+    assert "averages the two readings" in panel.input_caption.text(), "a photo's caption is three times as long"
+    for size in ((400, 300), (900, 620)):
+        window.resize(*size)
+        pause(100)
+        assert parts_apart(), f"and so under a photo's three-line caption, at {size}"
 
 def test_the_drawing_keeps_its_place_when_the_window_is_resized_on_another_tab(window, qtbot):
     tab, canvas = window.draw_tab, window.draw_tab.canvas
