@@ -103,10 +103,11 @@ def letter_drawings(folder: Path) -> list[tuple[str, np.ndarray]]:
 
 
 def drawn(kinds: dict, per_kind: int, seed: int) -> list[tuple[str, np.ndarray]]:
-    """(kind, uint8 model input): `per_kind` drawings of each kind, each by another pen writer."""
-    rng = np.random.default_rng(seed)
-    return [(name, pen_digits.model_input(pen_digits.hand_drawn(design(rng), pen_digits.Writer.random(rng), rng)))
-            for name, design in kinds.items() for _ in range(per_kind)]
+    """(kind, uint8 model input): `per_kind` drawings of each kind, each by another pen writer, drawn as the
+    training's non-digits are (`pen_digits.non_digit_drawings`: the kinds in turn)."""
+    names = list(kinds)
+    drawings = pen_digits.non_digit_drawings(per_kind * len(names), seed, kinds)
+    return [(names[i % len(names)], pen_digits.model_input(strokes)) for i, strokes in enumerate(drawings)]
 
 
 def unsure_share(predictor: Predictor, drawings: list[tuple[str, np.ndarray]], groups: dict | None = None) -> dict:
