@@ -1,10 +1,11 @@
 """Regenerate README's screenshots from a real window (run under a real X server).
 
-    DIGITPAD_DATA_DIR=../shared/data xvfb-run -a -s "-screen 0 2600x1900x24" .venv/bin/python docs/screenshots.py [runs dark ...]
+    DIGITPAD_DATA_DIR=../shared/data xvfb-run -a -s "-screen 0 2600x1900x24" \
+        .venv/bin/python docs/screenshots.py [runs dark ...]
 
-Names on the command line take only those shots. The normal shots come first; then the script runs itself twice more for screenshot-dark.png (a dark
-palette) and screenshot-scale200.png (QT_SCALE_FACTOR=2, as on a 200% display; the screen must
-be large enough for a window at twice the size).
+Names on the command line take only those shots. The normal shots come first; then the script runs itself twice
+more for screenshot-dark.png (a dark palette) and screenshot-scale200.png (QT_SCALE_FACTOR=2, as on a 200%
+display; the screen must be large enough for a window at twice the size).
 
 Digits are drawn with mouse events and runs are started with their buttons, exactly as a person
 would; the Train shots use the quick preset on MNIST ($DIGITPAD_DATA_DIR), the fine-tune shot
@@ -28,8 +29,8 @@ os.environ["XDG_CONFIG_HOME"] = os.path.join(USER_FOLDERS, "config")
 from digit_strokes import BOXY_EIGHT, STYLES, jittered, place  # noqa: E402
 from drawing import draw, pause  # noqa: E402
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint, Qt  # noqa: E402
-from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtGui import QColor, QPalette  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
 from digitpad.ui.app import create_window  # noqa: E402
@@ -72,7 +73,7 @@ def inside_tab(window) -> None:
         pause(20)
     pause(300)
     grid = inside.sections[1].view
-    QTest.mouseClick(grid, Qt.LeftButton, pos=QPoint(grid.cell * 5 + 4, 4))  # a map of conv2 (the fifth: cells have gaps)
+    QTest.mouseClick(grid, Qt.LeftButton, pos=QPoint(grid.cell * 5 + 4, 4))  # conv2's fifth map (cells have gaps)
     pause(300)
     window.grab().save(str(HERE / "screenshot-inside.png"))
     window.tabs.setCurrentWidget(window.draw_tab)
