@@ -132,12 +132,13 @@ def test_the_smallest_window_keeps_the_answer_s_parts_apart(window, qtbot, mnist
 
     photographed_number([mnist.test_images[450].numpy()], np.random.default_rng(450)).save(tmp_path / "three.png")
     window.open_image(str(tmp_path / "three.png"))
-    qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
+    settle(qtbot, tab)
     assert "averages the two readings" in panel.input_caption.text(), "a photo's caption is three times as long"
     for size in ((400, 300), (900, 620)):
         window.resize(*size)
         pause(100)
         assert parts_apart(), f"and so under a photo's three-line caption, at {size}"
+
 
 def test_the_drawing_keeps_its_place_when_the_window_is_resized_on_another_tab(window, qtbot):
     tab, canvas = window.draw_tab, window.draw_tab.canvas
