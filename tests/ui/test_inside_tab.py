@@ -255,7 +255,7 @@ def test_a_photo_read_from_two_views_says_why_its_first_view_reads_otherwise(win
     photographed_number([mnist.test_images[450].numpy()], np.random.default_rng(450)).save(tmp_path / "three.png")
     window.open_image(str(tmp_path / "three.png"))
     tab = window.draw_tab
-    qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
+    settle(qtbot, tab)
     assert tab.panel.digit_label.text() == "3"
     assert "the answer averages the two readings" in tab.panel.input_caption.text()
     inside = look(qtbot, window)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from digit_strokes import STYLES, place
-from drawing import draw, mouse
+from drawing import draw, mouse, settle
 from paper_photos import stroke_ink
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtTest import QTest
@@ -19,8 +19,7 @@ def number_strokes(*items, x=30.0, gap=35.0):
 
 def settle_number(qtbot, tab) -> str:
     """Wait until no reading is pending or running; return the number shown ("2?26" style)."""
-    qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
-    qtbot.wait(20)
+    settle(qtbot, tab)
     return tab.number_view.text()
 
 
@@ -193,7 +192,7 @@ def test_number_mode_is_remembered_and_single_digit_mode_is_unchanged(window, qt
     second.close()
     tab.number_toggle.setChecked(False)
     draw(tab.canvas, place(STYLES[7]["crossbar"], 60, 30, 250))
-    qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
+    settle(qtbot, tab)
     assert tab.panel.digit_label.text() == "7" and tab.canvas._digit_boxes == []
     assert tab.canvas.to_array().shape == (tab.canvas.height(), tab.canvas.width()) and tab.canvas.width() == tab.canvas.height()
 
@@ -207,11 +206,11 @@ def test_each_mode_keeps_its_own_drawing(number_tab, qtbot):
     number_ink = tab.canvas.strokes()
     qtbot.mouseClick(tab.number_toggle, Qt.LeftButton)  # to one digit
     assert not tab.canvas.number_mode() and tab.canvas.is_empty() and not tab.undo_button.isEnabled()
-    qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
+    settle(qtbot, tab)
     assert tab.panel.digit_label.text() == "–" and tab.canvas._digit_boxes == []  # a blank pad, no "no digit"
     side = tab.canvas.height()
     draw(tab.canvas, place(STYLES[7]["crossbar"], 0.2 * side, 0.1 * side, 0.8 * side))
-    qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
+    settle(qtbot, tab)
     assert tab.panel.digit_label.text() == "7"
 
     qtbot.mouseClick(tab.number_toggle, Qt.LeftButton)  # back to the number, as it was
@@ -219,7 +218,7 @@ def test_each_mode_keeps_its_own_drawing(number_tab, qtbot):
     np.testing.assert_allclose(tab.canvas.strokes()[0], number_ink[0], atol=1e-6)
     assert tab.undo_button.isEnabled()
     qtbot.mouseClick(tab.number_toggle, Qt.LeftButton)  # and the 7 is still on the square pad
-    qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
+    settle(qtbot, tab)
     assert tab.panel.digit_label.text() == "7" and len(tab.canvas.strokes()) == 2
     qtbot.mouseClick(tab.undo_button, Qt.LeftButton)  # its own history: the crossbar goes
     assert len(tab.canvas.strokes()) == 1
@@ -271,7 +270,7 @@ def test_a_photo_stays_and_is_read_the_other_way_when_the_mode_changes(window, q
 
     tab = window.draw_tab
     draw(tab.canvas, place(STYLES[7]["plain"], 60, 30, 200))
-    qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
+    settle(qtbot, tab)
     assert tab.panel.digit_label.text() == "7"
     page = np.full((300, 700), 235, np.uint8)
     for left, (digit, style) in zip((40, 260, 480), ((3, "round"), (1, "stick"), (5, "two strokes"))):
@@ -282,11 +281,11 @@ def test_a_photo_stays_and_is_read_the_other_way_when_the_mode_changes(window, q
     window.open_image(str(tmp_path / "315.png"))
     assert settle_number(qtbot, tab) == "315" and "3 digits read" in tab.source_label.text()
     tab.number_toggle.setChecked(False)
-    qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
+    settle(qtbot, tab)
     assert tab.canvas.is_empty() and "3 separate marks" in tab.source_label.text(), "the 7 is not laid over it"
     assert tab.panel.digit_label.text() == "5"  # the largest mark, as the note says
     qtbot.mouseClick(tab.undo_button, Qt.LeftButton)
-    qtbot.waitUntil(lambda: not tab.service.busy() and not tab._throttle.isActive(), timeout=10_000)
+    settle(qtbot, tab)
     assert tab.panel.digit_label.text() == "7" and tab.source_label.text() == ""
     tab.number_toggle.setChecked(False)
 
