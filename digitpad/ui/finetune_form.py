@@ -56,7 +56,7 @@ class FinetuneForm(QWidget):
                                 "digit's only corrected drawing is always trained on)")
         guard = QLabel(f"MNIST test accuracy and your held-out digits are read before and after: a model that "
                        f"loses more than {DEFAULTS.max_mnist_drop * 100:.1f} points, or reads fewer of your digits "
-                       "right, is not offered for drawing.")
+                       "right, is offered for drawing only with a warning (\"Use anyway...\").")
         guard.setWordWrap(True)
         guard.setEnabled(False)
 
