@@ -1,7 +1,8 @@
 """The Train tab's Runs page: every recorded run in a sortable table, chosen runs' curves overlaid.
 
 The records come from core.runs (the same files `digitpad runs` reads). Selecting runs draws their
-loss and accuracy on shared charts, one colour per run with a legend; a run's test results open in
+loss and accuracy on shared charts, one colour per run, named in one legend under both charts (inside a chart
+it covered the curves); a run's test results open in
 the same ResultsView the Results page uses. What "Use for drawing" and "Same settings again" do
 is the tab's business: the page only asks, through its signals.
 """
@@ -12,7 +13,6 @@ from pathlib import Path
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from ..core.runs import FINETUNE, RunRecord, RunRecordError, RunStore
 from .message_boxes import ask_yes_no
-from .train_charts import MetricChart
+from .train_charts import MetricChart, legend_html
 from .train_monitor import duration
 from .train_results import ResultsView
 
@@ -65,32 +65,28 @@ class SortableItem(QTableWidgetItem):
 class ComparisonChart(MetricChart):
     """One metric of several runs: each run's training curve and validation points in its own colour.
 
-    `step_field` is the metric's place in a record's step points, `epoch_key` its name in the history;
-    the legend sits at `legend_offset` (pyqtgraph: negative x from the right, negative y from the bottom),
-    a corner the curves leave empty.
+    `step_field` is the metric's place in a record's step points, `epoch_key` its name in the history.
     """
 
-    def __init__(self, title: str, unit: str, step_field: int, epoch_key: str, legend_offset: tuple[int, int],
-                 scale: float = 1.0, parent: QWidget | None = None):
+    def __init__(self, title: str, unit: str, step_field: int, epoch_key: str, scale: float = 1.0,
+                 parent: QWidget | None = None):
         super().__init__(title, unit, scale, empty_range=(0.0, scale), parent=parent)
         self.step_field, self.epoch_key = step_field, epoch_key
         item = self.getPlotItem()
         item.setClipToView(False)  # the curves are drawn once, whole: the range must fit all of them
         item.enableAutoRange()
-        self.legend = item.addLegend(offset=legend_offset, labelTextColor=self.palette().color(QPalette.Text))
         self.run_curves: list = []
 
     def show_runs(self, records: list[RunRecord]) -> None:
         item = self.getPlotItem()
         for curve in self.run_curves:
             item.removeItem(curve)
-        self.legend.clear()
         self.run_curves = []
         for index, record in enumerate(records):
             color = RUN_COLORS[index % len(RUN_COLORS)]
             x = [s[0] for s in record.steps]
             training = item.plot(x, [s[self.step_field] * self.scale for s in record.steps],
-                                 pen=pg.mkPen(color, width=1.5), name=record.label())
+                                 pen=pg.mkPen(color, width=1.5))
             validation = item.plot([e["epoch"] for e in record.history],
                                    [e[self.epoch_key] * self.scale for e in record.history],
                                    pen=pg.mkPen(color, width=2, style=Qt.DashLine), symbol="o", symbolSize=7,
@@ -148,8 +144,12 @@ class RunsPage(QWidget):
         self.note = QLabel("")
         self.note.setWordWrap(True)
 
-        self.loss_chart = ComparisonChart("Loss", "cross-entropy", 1, "val_loss", (-10, 10), parent=self)
-        self.accuracy_chart = ComparisonChart("Accuracy", "%", 2, "val_accuracy", (-10, -10), scale=100, parent=self)
+        self.loss_chart = ComparisonChart("Loss", "cross-entropy", 1, "val_loss", parent=self)
+        self.accuracy_chart = ComparisonChart("Accuracy", "%", 2, "val_accuracy", scale=100, parent=self)
+        self.legend = QLabel("")
+        self.legend.setTextFormat(Qt.RichText)
+        self.legend.setAlignment(Qt.AlignCenter)
+        self.legend.setWordWrap(True)  # wraps in a narrow window rather than widening it
         charts = QSplitter(Qt.Horizontal)
         charts.addWidget(self.loss_chart)
         charts.addWidget(self.accuracy_chart)
@@ -158,6 +158,7 @@ class RunsPage(QWidget):
         curves_layout = QVBoxLayout(curves)
         curves_layout.setContentsMargins(0, 0, 0, 0)
         curves_layout.addWidget(charts, 1)
+        curves_layout.addWidget(self.legend)
         caption = QLabel(CURVES_NOTE)
         caption.setAlignment(Qt.AlignCenter)
         caption.setWordWrap(True)  # on one line it held the whole Train tab's right side 563 px wide at least
@@ -281,6 +282,8 @@ class RunsPage(QWidget):
         chosen = self.selected()
         self.loss_chart.show_runs(chosen)
         self.accuracy_chart.show_runs(chosen)
+        self.legend.setText(legend_html([(RUN_COLORS[i % len(RUN_COLORS)], "━━", record.label())
+                                         for i, record in enumerate(chosen)]))
         self.note.setText("")
         self._update_buttons()
 

@@ -9,6 +9,8 @@ UI thread noticing.
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -20,10 +22,18 @@ from .activation_views import MapGrid
 
 TRAINING_COLOR = "#1f77b4"
 VALIDATION_COLOR = "#e6550d"
+
+
+def legend_html(entries: list[tuple[str, str, str]]) -> str:
+    """(colour, mark, name) entries on a line that wraps between entries, never inside one."""
+    return " &nbsp; ".join(f'<span style="color:{color}">{mark}</span>&nbsp;{html.escape(name).replace(" ", "&nbsp;")}'
+                           for color, mark, name in entries)
+
+
 # One legend under both charts: inside a small plot a legend always ends up covering a curve.
-LEGEND_HTML = (f'<span style="color:{TRAINING_COLOR}">━━</span> training, smoothed per step &nbsp; '
-               f'<span style="color:{TRAINING_COLOR}">●</span> training, epoch mean &nbsp; '
-               f'<span style="color:{VALIDATION_COLOR}">━■━</span> validation, per epoch')
+LEGEND_HTML = legend_html([(TRAINING_COLOR, "━━", "training, smoothed per step"),
+                           (TRAINING_COLOR, "●", "training, epoch mean"),
+                           (VALIDATION_COLOR, "━■━", "validation, per epoch")])
 
 
 class SmoothedSeries:

@@ -59,11 +59,14 @@ def test_two_runs_are_recorded_and_compared_on_the_runs_page(tab, qtbot, tmp_pat
     click_row(qtbot, table, 0)
     click_row(qtbot, table, 1, Qt.ControlModifier)
     assert {r.id for r in page.selected()} == {first.id, second.id}
+    legend = page.legend.text()
     for chart in (page.loss_chart, page.accuracy_chart):
-        labels = [label.text for _, label in chart.legend.items]
-        assert sorted(labels) == sorted([first.label(), second.label()]) and len(chart.run_curves) == 4
-        colors = {curve.opts["pen"].color().name() for curve in chart.run_curves}
-        assert len(colors) == 2, "each run in its own colour"
+        assert len(chart.run_curves) == 4
+        colors = [curve.opts["pen"].color().name() for curve in chart.run_curves[::2]]
+        assert len(set(colors)) == 2, "each run in its own colour"
+        for color, record in zip(colors, page.selected()):
+            assert f'color:{color}">━━</span>&nbsp;{record.label().replace(" ", "&nbsp;")}' in legend, \
+                "named under the charts in its colour"
         training = chart.run_curves[0]
         assert len(training.xData) == len(second.steps) > 1
     assert list(page.accuracy_chart.run_curves[1].yData) == [100 * h["val_accuracy"] for h in second.history]
