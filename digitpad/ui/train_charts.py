@@ -124,13 +124,19 @@ class MetricChart(pg.PlotWidget):
 
 
 class FiltersPanel(QWidget):
-    """The first layer's filters as they stand after each epoch: watch them turn from noise into stroke detectors."""
+    """The first layer's filters as they stand after each epoch: watch them turn from noise into stroke detectors.
+
+    `set_compact(True)` draws them smaller, six to a row, for a narrow window: at full size they took a third of
+    the charts' row and squeezed the charts' titles and ticks together."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.title = QLabel()
         self.title.setAlignment(Qt.AlignCenter)
+        self.title.setWordWrap(True)
         self.grid = MapGrid(22, columns=8)
+        self.compact = False
+        self.filters: np.ndarray | None = None
         self.grid.setToolTip("Each filter is one of the first layer's pattern detectors: warm weights add the ink "
                              "under them, blue ones subtract it")
         layout = QVBoxLayout(self)
@@ -140,10 +146,16 @@ class FiltersPanel(QWidget):
         self.epoch = 0
         self.show_filters(None, 0)
 
+    def set_compact(self, compact: bool) -> None:
+        if compact != self.compact:
+            self.compact = compact
+            self.show_filters(self.filters, self.epoch)
+
     def show_filters(self, filters: np.ndarray | None, epoch: int) -> None:
-        self.epoch = epoch
-        if filters is not None:
-            self.grid.cell = 40 if len(filters) <= 8 else 22  # LeNet-5's six filters get room to be seen
+        self.epoch, self.filters = epoch, filters
+        self.grid.columns = 6 if self.compact else 8
+        if filters is not None:  # LeNet-5's six filters get room to be seen
+            self.grid.cell = 16 if self.compact else 40 if len(filters) <= 8 else 22
         self.grid.set_maps(None if filters is None else filter_colors(filters))
         self.title.setText(f"First-layer filters\nafter epoch {epoch}" if filters is not None
                            else "First-layer filters\n(after each epoch)")

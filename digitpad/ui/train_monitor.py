@@ -14,6 +14,7 @@ from .train_charts import LEGEND_HTML, TrainingCharts
 
 FLUSH_MS = 250  # charts and progress redraw at 4 Hz at most
 LOG_LINES = 5000
+COMPACT_BELOW = 640  # px of the charts' row under which the filters are drawn small
 
 
 def duration(seconds: float) -> str:
@@ -48,11 +49,13 @@ class TrainingMonitor(QWidget):
         self.log.setPlaceholderText("One line per epoch, and what the trainer reports")
         self.log.setAccessibleName("Training log")
 
-        charts = QSplitter(Qt.Horizontal)
+        self.charts_row = charts = QSplitter(Qt.Horizontal)
         charts.addWidget(self.charts.loss)
         charts.addWidget(self.charts.accuracy)
         charts.addWidget(self.charts.filters)
         charts.setChildrenCollapsible(False)
+        self._split_by_hand = False  # a person's split stays; until then each resize shares the row out anew
+        charts.splitterMoved.connect(lambda *_: setattr(self, "_split_by_hand", True))
         legend = QLabel(LEGEND_HTML)
         legend.setAlignment(Qt.AlignCenter)
         legend.setWordWrap(True)  # wraps in a narrow window rather than widening it
@@ -77,6 +80,18 @@ class TrainingMonitor(QWidget):
         self._epochs: list = []
         self._timer = QTimer(self, interval=FLUSH_MS)
         self._timer.timeout.connect(self.flush)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._share_the_charts_row()
+
+    def _share_the_charts_row(self) -> None:
+        """Small filters in a narrow row, and the two charts share what the filters leave."""
+        width = self.charts_row.width()
+        self.charts.filters.set_compact(width < COMPACT_BELOW)
+        if not self._split_by_hand:
+            filters = self.charts.filters.sizeHint().width()
+            self.charts_row.setSizes([(width - filters) // 2, (width - filters) // 2, filters])
 
     def begin(self) -> None:
         """Clear everything for a new run and start the redraw timer."""

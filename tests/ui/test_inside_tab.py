@@ -179,6 +179,7 @@ def test_follows_a_model_used_for_drawing_and_one_loaded(window, qtbot, tmp_path
 def test_train_tab_shows_the_filters_after_each_epoch(qtbot):
     from PySide6.QtCore import QThreadPool
 
+    from digitpad.ui.activation_views import GAP
     from digitpad.ui.model_manager import ModelManager
     from digitpad.ui.personal_store import PersonalDigits
     from digitpad.ui.train_tab import TrainTab
@@ -197,6 +198,15 @@ def test_train_tab_shows_the_filters_after_each_epoch(qtbot):
     assert shown == [1, 2] and panel.epoch == 2 and panel.grid.count() == 6
     assert "after epoch 2" in panel.title.text()
     assert pixels(panel.grid).std() > 5
+    charts = tab.monitor.charts
+    tab.pages.setCurrentWidget(tab.monitor)
+    for width, compact in ((1600, False), (760, True)):  # the Train tab's part of a wide and of the smallest window
+        tab.resize(width, 640)
+        qtbot.waitUntil(lambda: panel.compact == compact, timeout=5_000)
+        assert panel.grid.count() == 6 and pixels(panel.grid).std() > 5, "the filters are still shown"
+        assert charts.loss.width() > panel.width() and charts.accuracy.width() > panel.width(), \
+            "the charts, not the filters, get the room"
+    assert panel.grid.width() < 6 * (16 + GAP), "small in a narrow window: at full size they squeezed the charts"
 
 
 def test_map_grid_paints_the_colours_it_is_given(qtbot):
