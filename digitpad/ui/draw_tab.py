@@ -118,6 +118,8 @@ class DrawTab(QWidget):
         self.panel = PredictionPanel()
         self.source_label = QLabel("")
         self.source_label.setEnabled(False)
+        self.source_label.setWordWrap(True)  # a file's reason for not being read can be long
+        self._failed_note = ""  # why the last file opened could not be read, while the pad shows what it replaced
         self._generation = LatestRequest()  # renewed whenever what is predicted is replaced: late answers are dropped
         self._photo: Photo | None = None  # the pad's photo being read or shown (see _follow_pad)
         self.reading = None  # the last Reading of an opened image, with its box and marks
@@ -205,6 +207,7 @@ class DrawTab(QWidget):
     # --- what to predict -------------------------------------------------------------------------
     def _on_canvas_changed(self) -> None:
         self._follow_pad()
+        self._failed_note = ""
         if self._photo is None:
             self.source_label.setText("")  # also a note that an opened file could not be read
         self.kept_note.show_text("")  # the note about the last kept digit
@@ -252,6 +255,7 @@ class DrawTab(QWidget):
             return
         self._generation.new()
         self._photo = photo
+        self._failed_note = ""
         self.reading = None
         self.source_label.setText(f"Reading {os.path.basename(photo.path)}..." if photo else "")
 
@@ -278,7 +282,7 @@ class DrawTab(QWidget):
             return
         self.reading, image = answer
         self._show_picture(image, [(self.reading.box, False)] if self.reading.found else [], self.reading.size)
-        self.source_label.setText(self._photo_note(self.reading))
+        self.source_label.setText(self._failed_note or self._photo_note(self.reading))
         self._show(self.reading.prediction)
 
     def _photo_note(self, reading) -> str:
@@ -292,13 +296,19 @@ class DrawTab(QWidget):
 
     def _on_failed(self, message: str) -> None:
         if self._photo is not None:
-            note = f"Could not read {os.path.basename(self._photo.path)}"
+            path = self._photo.path
+            note = f"Could not read {os.path.basename(path)}"
             if self._photo.image is None:  # its file could not be read: the photo leaves the pad
-                self.canvas.revert()  # the drawing or photo back as it was, not read again: the reason left on show
+                self.canvas.revert()  # the drawing or photo it replaced, back as it was
                 self._photo = self.canvas.photo()
                 self._update_buttons()
                 if self._photo is not None or not self.canvas.is_empty():
-                    note += "; the drawing is as it was"
+                    # The reason under the pad, and what the pad shows read again, so its answer is back to keep
+                    reason = message.removeprefix(f"{path}: ")
+                    self._failed_note = f"{note}: {reason[:1].lower()}{reason[1:]}. The drawing is as it was."
+                    self.source_label.setText(self._failed_note)
+                    self.predict_now()
+                    return
             self.source_label.setText(note)
         if self.canvas.number_mode():
             self.number_view.show_message(message)
@@ -416,8 +426,9 @@ class DrawTab(QWidget):
             boxes = [(d.box, d.unsure) for d in reading.digits]
             self._show_picture(image, boxes, image.info[ORIGINAL_SIZE])
             name = os.path.basename(self._photo.path)
-            self.source_label.setText(f"{name}: {len(boxes)} digit{'s' * (len(boxes) != 1)} read, each outlined"
-                                      if boxes else f"{name}: no digits found")
+            self.source_label.setText(self._failed_note or (
+                f"{name}: {len(boxes)} digit{'s' * (len(boxes) != 1)} read, each outlined" if boxes
+                else f"{name}: no digits found"))
         from_drawing = reading is not None and self._photo is None and not self.canvas.is_empty()
         self.canvas.set_digit_boxes([(d.box, d.unsure) for d in reading.digits] if from_drawing else [])
         self.number_view.show_reading(reading, correctable=self._photo is None)
