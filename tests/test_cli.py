@@ -261,6 +261,26 @@ def test_an_output_that_is_the_commands_own_input_is_refused(tmp_path, digit_fil
     assert all(path.read_bytes() == content for path, content in kept.items())
 
 
+def test_training_never_writes_over_the_data_it_reads_and_checks_its_log_folder_first(tmp_path):
+    """--out onto one of MNIST's files, or a TensorBoard folder that is a file: refused before the data loads."""
+    raw = tmp_path / "data" / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                 "t10k-labels-idx1-ubyte"):
+        (raw / name).write_bytes(b"never read: the output is refused first")
+    (tmp_path / "afile").write_text("not a folder")
+    data = ["--data-dir", str(tmp_path / "data")]
+    for args, said in (
+            (["train", "--out", str(raw / "t10k-labels-idx1-ubyte"), *data], "this command's input"),
+            (["finetune", "--out", str(raw / "train-images-idx3-ubyte"), *data], "this command's input"),
+            (["train", "--out", str(tmp_path / "m.pt"), "--tensorboard", str(tmp_path / "afile"), *data],
+             "afile: cannot be used as a folder: it is a file")):
+        result = digitpad(*args, check=False)
+        assert result.returncode == 1 and said in result.stderr and "recording" not in result.stderr, result.stderr
+    assert all(path.read_bytes() == b"never read: the output is refused first" for path in raw.iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "data"]
+
+
 def test_info_and_version():
     facts = json.loads(digitpad("info", "--json").stdout)
     assert facts["bundled_model"]["test_accuracy"] >= 0.996

@@ -79,6 +79,23 @@ def check_outputs(*paths: str | None, inputs: tuple[str | None, ...] = ()) -> No
             raise UserError(f"{path or repr(path)}: cannot be written: {e.strerror or e}") from None
 
 
+def training_inputs(args) -> tuple[str, ...]:
+    """What train and finetune read, which their outputs must not replace: the CSV, or MNIST's files."""
+    from ..core.dataset_files import mnist_files
+
+    return (args.csv,) if args.csv else tuple(str(path) for path in mnist_files(args.data_dir))
+
+
+def check_folder(path: str) -> None:
+    """Refuse, before any work, a folder that cannot be made or is a file (TensorBoard's log folder)."""
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise UserError(f"{path}: cannot be used as a folder: it is a file")
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError as e:
+        raise UserError(f"{path}: cannot be used as a folder: {e.strerror or e}") from None
+
+
 def settings_given(args, settings) -> dict:
     """The options given on the command line that set a field of the dataclass `settings` (each option is
     named as the field it sets)."""

@@ -12,7 +12,17 @@ from ..core.paths import bundled_model_path
 from ..core.personal import PersonalSet, stored_at
 from ..core.runs import RunRecorder
 from ..core.tensorboard_log import summary_writer_class
-from .common import EXIT_INTERRUPTED, check_outputs, ctrl_c_stops, save_model, settings_given, use_free_cores, with_progress
+from .common import (
+    EXIT_INTERRUPTED,
+    check_folder,
+    check_outputs,
+    ctrl_c_stops,
+    save_model,
+    settings_given,
+    training_inputs,
+    use_free_cores,
+    with_progress,
+)
 
 
 def stopped(what: str) -> int:
@@ -32,11 +42,12 @@ def cmd_train(args) -> int:
     from ..core.datasets import load_dataset
     from ..core.trainer import Finished, Stopped, TrainControl, train
 
-    check_outputs(args.out, args.metrics_csv, inputs=(args.csv,))
+    check_outputs(args.out, args.metrics_csv, inputs=training_inputs(args))
     if args.metrics_csv is not None and Path(args.metrics_csv).resolve() == Path(args.out).resolve():
         raise UserError(f"{args.out}: named for both the model and the metrics CSV; the CSV would replace the model")
     if args.tensorboard:
         summary_writer_class()  # without the extra, say so before anything loads
+        check_folder(args.tensorboard)
     overrides = settings_given(args, TrainConfig)
     if "arch" in overrides and overrides["arch"] != preset(args.preset).arch:
         overrides["arch_args"] = {}
@@ -72,9 +83,10 @@ def cmd_finetune(args) -> int:
     from ..core.finetune import finetune
     from ..core.trainer import Finished, Stopped, TrainControl
 
-    check_outputs(args.out, inputs=(args.model, stored_at(args.personal), args.csv))
+    check_outputs(args.out, inputs=(args.model, stored_at(args.personal), *training_inputs(args)))
     if args.tensorboard:
         summary_writer_class()  # without the extra, say so before anything loads
+        check_folder(args.tensorboard)
     personal = PersonalSet.load(stored_at(args.personal), missing_ok=args.personal is None)  # nothing kept: said below
     start = Checkpoint.load(args.model or bundled_model_path())
     config = FinetuneConfig(**settings_given(args, FinetuneConfig))
