@@ -281,6 +281,36 @@ def test_training_never_writes_over_the_data_it_reads_and_checks_its_log_folder_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "data"]
 
 
+def test_a_personal_set_named_that_does_not_exist_is_an_error_and_exports_never_replace_a_kept_set(tmp_path):
+    """A mistyped --set is not an empty set to report, or to export over a good backup; nor is the person's own
+    set the place for another set's export (`import` adds to it)."""
+    from digit_strokes import STYLES
+    from personal_samples import sample
+
+    from digitpad.core.personal import PersonalSet, stored_at
+
+    def kept(digit):
+        return sample(digit, next(iter(STYLES[digit])))
+
+    backup, other = tmp_path / "backup.npz", tmp_path / "other.npz"
+    PersonalSet([kept(3), kept(4)]).save(backup)
+    PersonalSet([kept(5)]).save(other)
+    backup_bytes = backup.read_bytes()
+    for args in (["personal", "--set", str(tmp_path / "typo.npz"), "stats"],
+                 ["personal", "--set", str(tmp_path / "typo.npz"), "export", str(backup)]):
+        result = digitpad(*args, check=False)
+        assert result.returncode == 1 and "typo.npz: no such personal set" in result.stderr, result.stderr
+    result = digitpad("personal", "--set", str(backup), "export", str(backup), check=False)
+    assert result.returncode == 1 and "this command's input" in result.stderr
+    assert backup.read_bytes() == backup_bytes
+    digitpad("personal", "import", str(backup))  # the person's own set: two digits
+    own = stored_at()
+    result = digitpad("personal", "--set", str(other), "export", str(own), check=False)
+    assert result.returncode == 1 and "would be lost" in result.stderr
+    assert PersonalSet.load(own).counts()[3:5] == [1, 1], "the person's own digits are as they were"
+    assert "1 digits in" in digitpad("personal", "--set", str(other), "stats").stdout
+
+
 def test_info_and_version():
     facts = json.loads(digitpad("info", "--json").stdout)
     assert facts["bundled_model"]["test_accuracy"] >= 0.996

@@ -8,10 +8,18 @@ from ..core.personal import PersonalSet, PersonalSetError, edit, export_path, st
 from .common import check_outputs
 
 
+def _named_set(name: str | None) -> PersonalSet:
+    """The set `--set` names, which must exist (a mistyped name is not an empty set to report or export over a
+    good file), or the person's own, empty until they keep a digit."""
+    if name is not None and not stored_at(name).exists():
+        raise PersonalSetError(f"{name}: no such personal set")
+    return PersonalSet.load(stored_at(name), missing_ok=name is None)
+
+
 def cmd_personal(args) -> int:
     if args.action == "stats":
         kept_in = stored_at(args.personal_set)  # personal.pt until the first change writes personal.npz
-        counts = PersonalSet.load(kept_in, missing_ok=True).counts()
+        counts = _named_set(args.personal_set).counts()
         print(f"{sum(counts)} digits in {kept_in}")
         print("  ".join(f"{digit}: {n}" for digit, n in enumerate(counts)))
         return 0
@@ -19,8 +27,10 @@ def cmd_personal(args) -> int:
         raise PersonalSetError(f"`digitpad personal {args.action}` needs a file")
     if args.action == "export":
         target = export_path(args.path)
-        check_outputs(args.path, str(target))  # the name given too: the bundled model's name is refused as it is
-        mine = PersonalSet.load(stored_at(args.personal_set), missing_ok=True)
+        # the name given too: the bundled model's name is refused as it is; the set exported, and the person's own
+        # kept digits, are never written over (`import` adds to a set)
+        check_outputs(args.path, str(target), inputs=(str(stored_at(args.personal_set)), str(stored_at())))
+        mine = _named_set(args.personal_set)
         print(f"exported {len(mine.samples)} digits to {mine.save(target)}")
         return 0
     incoming = PersonalSet.load(args.path)  # a bad file raises here, before anything is written
