@@ -138,7 +138,7 @@ def test_evaluate_names_the_file_given_with_the_name_inside_it(tmp_path):
     digits.write_text("label," + ",".join(f"pixel{i}" for i in range(784)) + "\n"
                       + "".join(f"{i % 10}" + ",0" * 784 + "\n" for i in range(20)))
     first = digitpad("evaluate", str(tmp_path / "copy.pt"), "--csv", str(digits)).stdout.splitlines()[0]
-    assert first.startswith("copy.pt (mine) on "), first
+    assert first.startswith("copy.pt (mine) on 20 test images of CSV"), "every row scored, not a seventh: " + first
 
 
 @pytest.mark.filterwarnings("ignore:`torch.jit.load` is deprecated:FutureWarning")

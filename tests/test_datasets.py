@@ -200,6 +200,11 @@ def test_a_csv_too_small_to_train_and_test_is_refused(tmp_path, rows):
         load_dataset(csv=tmp_path / "small.csv")
     (tmp_path / "enough.csv").write_text(digit_csv(11))
     assert len(load_dataset(csv=tmp_path / "enough.csv").train_labels) == 10
+    scored = load_dataset(csv=tmp_path / "small.csv", test_only=True)  # to evaluate a model: every row, however few
+    assert len(scored.test_labels) == rows and len(scored.train_labels) == 0
+    (tmp_path / "header-only.csv").write_text(digit_csv(0))
+    with pytest.raises(DatasetError, match="header-only.csv: has a header but no rows"):
+        load_dataset(csv=tmp_path / "header-only.csv", test_only=True)
 
 
 def test_mnist_files_with_one_image_are_refused(tmp_path):

@@ -202,7 +202,8 @@ def _length_problem(number: int, count: int) -> str:
     return f"line {number} has {count} values, expected {CSV_COLUMNS} (label + 784 pixels)"
 
 
-def read_digit_csv(path: str | os.PathLike, max_rows: int = MAX_SAMPLES) -> tuple[np.ndarray, np.ndarray]:
+def read_digit_csv(path: str | os.PathLike, max_rows: int = MAX_SAMPLES,
+                   min_rows: int = MIN_TRAIN + 1) -> tuple[np.ndarray, np.ndarray]:
     """Read a Kaggle "Digit Recognizer" CSV: a header, then rows of label and 784 pixel values 0-255 (whole numbers,
     also written as 255.0; a spreadsheet's byte-order mark is allowed). Problems name the file's line."""
     path = Path(path)
@@ -239,7 +240,7 @@ def read_digit_csv(path: str | os.PathLike, max_rows: int = MAX_SAMPLES) -> tupl
         if bad.any():
             raise DatasetError(f"{path}: line {lines[int(np.flatnonzero(bad)[0])]}: {what} not a whole number from "
                                f"{low} to {high}")
-    if len(labels) < MIN_TRAIN + 1:
-        raise DatasetError(f"{path}: only {len(labels)} rows; digitpad needs at least {MIN_TRAIN + 1} to train "
+    if len(labels) < min_rows:
+        raise DatasetError(f"{path}: only {len(labels)} rows; digitpad needs at least {min_rows} to train "
                            "and test")
     return pixels.astype(np.uint8).reshape(-1, 28, 28), labels.astype(np.int64)

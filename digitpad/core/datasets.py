@@ -15,6 +15,7 @@ import torch
 from .dataset_files import (
     CSV_SOURCE,
     MNIST_FILES,
+    MIN_TRAIN,
     MNIST_SOURCE,
     DatasetError,
     data_source,
@@ -84,19 +85,22 @@ def download_mnist(root: str | os.PathLike | None = None, progress=None, files: 
         ) from None
 
 
-def load_digit_csv(path: str | os.PathLike, test_fraction: float = 1 / 7, seed: int = 0) -> DigitData:
-    """A labelled CSV, split once (seeded) into training and held-out test rows (MNIST's 6:1 ratio)."""
-    images, labels = (torch.from_numpy(array) for array in read_digit_csv(path))
+def load_digit_csv(path: str | os.PathLike, test_fraction: float = 1 / 7, seed: int = 0,
+                   test_only: bool = False) -> DigitData:
+    """A labelled CSV, split once (seeded) into training and held-out test rows (MNIST's 6:1 ratio); with
+    `test_only` every row is a test row (a CSV given to evaluate a model is scored whole)."""
+    arrays = read_digit_csv(path, min_rows=1 if test_only else MIN_TRAIN + 1)
+    images, labels = (torch.from_numpy(array) for array in arrays)
     order = torch.randperm(len(labels), generator=torch.Generator().manual_seed(seed))
-    n_test = max(1, int(len(labels) * test_fraction))
+    n_test = len(labels) if test_only else max(1, int(len(labels) * test_fraction))
     test, train = order[:n_test], order[n_test:]
     return DigitData(images[train], labels[train], images[test], labels[test], source=data_source(CSV_SOURCE, path))
 
 
 def load_dataset(data_dir: str | os.PathLike | None = None, csv: str | os.PathLike | None = None,
                  download: bool = False, test_only: bool = False) -> DigitData:
-    """The one entry point the CLI and the GUI use: a CSV when given, else MNIST (its test split only, when
-    `test_only`)."""
+    """The one entry point the CLI and the GUI use: a CSV when given, else MNIST (with `test_only`, MNIST's test
+    split only, or every row of the CSV as a test row)."""
     if csv:
-        return load_digit_csv(csv)
+        return load_digit_csv(csv, test_only=test_only)
     return load_mnist(data_dir, download=download, splits=("test",) if test_only else ("train", "test"))
