@@ -311,6 +311,16 @@ def test_a_personal_set_named_that_does_not_exist_is_an_error_and_exports_never_
     assert "1 digits in" in digitpad("personal", "--set", str(other), "stats").stdout
 
 
+def test_the_window_with_no_display_to_open_it_on_says_so_in_one_line():
+    """Over SSH without -X: one line and exit 1, not Qt's abort (SIGABRT) advising to reinstall."""
+    no_display = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    for args in ([], ["gui"]):
+        result = subprocess.run([sys.executable, "-m", "digitpad", *args], capture_output=True, text=True,
+                                env=no_display, timeout=120)
+        assert result.returncode == 1 and result.stderr.startswith("digitpad: error: no display to open the window")
+        assert len(result.stderr.splitlines()) == 1, result.stderr
+
+
 def test_info_and_version():
     facts = json.loads(digitpad("info", "--json").stdout)
     assert facts["bundled_model"]["test_accuracy"] >= 0.996

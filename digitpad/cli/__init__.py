@@ -46,9 +46,20 @@ def _quiet_stdout() -> None:
     os.close(devnull)
 
 
+def no_display() -> bool:
+    """On Linux and the BSDs, no X or Wayland display and no Qt platform chosen: Qt would abort the process
+    (SIGABRT) with advice to reinstall."""
+    return (sys.platform.startswith(("linux", "freebsd", "openbsd")) and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"))
+
+
 def _run(args) -> int:
     """The command's exit status; bad input ends it with one clear line on stderr."""
     if args.command in (None, "gui"):
+        if no_display():
+            print("digitpad: error: no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set; "
+                  "over SSH, try ssh -X). The commands need none: see digitpad --help", file=sys.stderr)
+            return 1
         from ..ui.app import run
 
         return run()
