@@ -399,6 +399,12 @@ def test_runs_list_show_compare_and_delete(tmp_path, mnist):
     assert "config.lr" in differing and "config.epochs" not in differing
     assert compared[1 + differing.index("config.lr")].split()[1:] == ["0.004", "0.001"]
     assert "config.epochs" in [line.split()[0] for line in compared[same + 1:]]
+    for args in (["runs", "compare", *ids, "--json"], ["runs", "--json", "compare", *ids]):  # as list and show take it
+        table = json.loads(digitpad(*args).stdout)
+        assert table["runs"] == ids and {"key": "config.lr", "values": ["0.004", "0.001"], "differs": True} in \
+            table["rows"]
+    one = digitpad("runs", "compare", ids[0], check=False)
+    assert one.returncode == 1 and "needs two or more runs" in one.stderr
 
     assert digitpad("runs", "delete", ids[0]).stdout.strip() == f"deleted run {ids[0]}"
     assert [r["id"] for r in json.loads(digitpad("runs", "--json").stdout)] == [ids[1]]

@@ -123,11 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     runs_list = runs_commands.add_parser("list", help="one line per run, newest first (the default)")
     runs_show = runs_commands.add_parser("show", help="a run's settings, epochs and test scores")
     runs_show.add_argument("run", metavar="ID", help="a run's id (or the start of it)")
-    for sub in (runs_list, runs_show):
-        sub.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="as JSON")
     runs_compare = runs_commands.add_parser("compare", help="runs' settings and results side by side, "
                                                             "differences first")
-    runs_compare.add_argument("runs", nargs="+", metavar="ID")
+    runs_compare.add_argument("runs", nargs="+", metavar="ID", help="two or more runs' ids (or their starts)")
+    for sub in (runs_list, runs_show, runs_compare):
+        sub.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="as JSON")
     runs_delete = runs_commands.add_parser("delete", help="forget runs (their saved models stay)")
     runs_delete.add_argument("runs", nargs="+", metavar="ID")
     return parser

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
+from ..core.errors import UserError
 from ..core.runs import RunStore, compare
 from .common import print_scores
 
@@ -26,8 +27,15 @@ def cmd_runs(args) -> int:
         _print_run(record)
         return 0
     if action == "compare":
+        if len(args.runs) < 2:
+            raise UserError("`digitpad runs compare` needs two or more runs; `digitpad runs show ID` shows one")
         records = [store.find(run_id) for run_id in args.runs]
         rows = compare(records)
+        if args.json:
+            print(json.dumps({"runs": [r.id for r in records],
+                              "rows": [{"key": key, "values": values, "differs": differs}
+                                       for key, values, differs in rows]}, indent=1))
+            return 0
         width = max(len(key) for key, _, _ in rows)
         columns = [max(len(r.id), *(len(values[i]) for _, values, _ in rows)) for i, r in enumerate(records)]
         print(f"{'run':<{width}}  " + "  ".join(f"{r.id:<{w}}" for r, w in zip(records, columns)))
