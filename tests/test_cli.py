@@ -209,6 +209,8 @@ def test_interrupted_training_keeps_the_existing_file_and_is_recorded_as_stopped
     child.send_signal(getattr(signal, signum))
     _, stderr = child.communicate(timeout=60)
     assert child.returncode == 130 and "nothing was saved" in stderr and "Traceback" not in stderr
+    last = stderr.rstrip().split("\n")[-1].split("\r")[-1]
+    assert last == "digitpad: training stopped; nothing was saved", "said last, the progress bar not drawn over it"
     assert out.read_bytes() == b"the previous model"
     (run,) = json.loads(digitpad("runs", "--json").stdout)
     assert run["status"] == "stopped", "a polite kill is no crash"

@@ -20,7 +20,7 @@ def with_progress(events):
     """Show a run's progress on stderr (messages, a step bar, a line per epoch) and pass every event on."""
     from tqdm import tqdm
 
-    from ..core.trainer import Epoch, Finished, Message, Step
+    from ..core.trainer import Epoch, Finished, Message, Step, Stopped
 
     bar = None
     try:
@@ -37,7 +37,7 @@ def with_progress(events):
             elif isinstance(event, Epoch):
                 tqdm.write(f"epoch {event.epoch}/{event.epochs}: train loss {event.train_loss:.4f}, "
                            f"val loss {event.val_loss:.4f}, val accuracy {event.val_accuracy:.2%}", file=sys.stderr)
-            elif isinstance(event, Finished) and bar is not None:
+            elif isinstance(event, (Finished, Stopped)) and bar is not None:  # what follows is on a line of its own
                 bar.close()
                 bar = None
             yield event

@@ -58,9 +58,10 @@ def cmd_train(args) -> int:
     recorder = RunRecorder.for_training(config, name=Path(args.out).stem, tensorboard=args.tensorboard)
     control = TrainControl()
     events = recorder.watch(train(config, data, control, name=Path(args.out).stem), data.source)
+    progress = with_progress(events)
     try:
         with ctrl_c_stops(control):
-            for event in with_progress(events):
+            for event in progress:
                 if isinstance(event, Stopped):
                     return stopped("training")
                 if not isinstance(event, Finished):
@@ -72,6 +73,7 @@ def cmd_train(args) -> int:
                 print(f"test accuracy {checkpoint.accuracy:.2%} on {checkpoint.metrics['count']:,} images; "
                       f"trained in {event.seconds:.0f}s; saved {args.out}")
     except KeyboardInterrupt:
+        progress.close()  # the bar ends before the message, which is not drawn over
         events.close()  # an interrupt between two events: the record says stopped
         return stopped("training")
     return 0
@@ -98,14 +100,16 @@ def cmd_finetune(args) -> int:
                                         tensorboard=args.tensorboard)
     control = TrainControl()
     events = recorder.watch(finetune(start, personal, data, config, control, name=Path(args.out).stem), data.source)
+    progress = with_progress(events)
     try:
         with ctrl_c_stops(control):
-            for event in with_progress(events):
+            for event in progress:
                 if isinstance(event, Stopped):
                     return stopped("fine-tuning")
                 if isinstance(event, Finished):
                     finished = event
     except KeyboardInterrupt:
+        progress.close()  # the bar ends before the message, which is not drawn over
         events.close()  # an interrupt between two events: the record says stopped
         return stopped("fine-tuning")
     report = finished.finetune
