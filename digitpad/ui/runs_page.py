@@ -69,8 +69,8 @@ class ComparisonChart(MetricChart):
     """
 
     def __init__(self, title: str, unit: str, step_field: int, epoch_key: str, scale: float = 1.0,
-                 parent: QWidget | None = None):
-        super().__init__(title, unit, scale, empty_range=(0.0, scale), parent=parent)
+                 ceiling: float | None = None, parent: QWidget | None = None):
+        super().__init__(title, unit, scale, empty_range=(0.0, scale), ceiling=ceiling, parent=parent)
         self.step_field, self.epoch_key = step_field, epoch_key
         item = self.getPlotItem()
         item.setClipToView(False)  # the curves are drawn once, whole: the range must fit all of them
@@ -145,7 +145,8 @@ class RunsPage(QWidget):
         self.note.setWordWrap(True)
 
         self.loss_chart = ComparisonChart("Loss", "cross-entropy", 1, "val_loss", parent=self)
-        self.accuracy_chart = ComparisonChart("Accuracy", "%", 2, "val_accuracy", scale=100, parent=self)
+        self.accuracy_chart = ComparisonChart("Accuracy", "%", 2, "val_accuracy", scale=100, ceiling=100,
+                                              parent=self)
         self.legend = QLabel("")
         self.legend.setTextFormat(Qt.RichText)
         self.legend.setAlignment(Qt.AlignCenter)

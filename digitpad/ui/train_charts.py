@@ -53,7 +53,7 @@ class MetricChart(pg.PlotWidget):
     """One metric over epochs: training per step (smoothed line) and per epoch (dots), validation per epoch."""
 
     def __init__(self, title: str, unit: str = "", scale: float = 1.0, empty_range: tuple[float, float] = (0.0, 1.0),
-                 parent: QWidget | None = None):
+                 ceiling: float | None = None, parent: QWidget | None = None):
         palette = parent.palette() if parent is not None else QPalette()
         super().__init__(parent, background=palette.color(QPalette.Base))
         self.scale = scale
@@ -81,6 +81,9 @@ class MetricChart(pg.PlotWidget):
         item.setDownsampling(auto=True, mode="peak")
         item.setMouseEnabled(x=False, y=False)
         item.hideButtons()
+        # The metric's own bounds (no loss under 0, no accuracy over 100%), whatever the automatic range's padding
+        margin = 0.02 * (empty_range[1] - empty_range[0])
+        item.getViewBox().setLimits(yMin=empty_range[0] - margin, yMax=None if ceiling is None else ceiling + margin)
         self.step_curve = item.plot(pen=pg.mkPen(TRAINING_COLOR, width=1.5))
         self.train_epochs = item.plot(pen=None, symbol="o", symbolSize=7, symbolPen=None, symbolBrush=TRAINING_COLOR)
         self.validation_epochs = item.plot(pen=pg.mkPen(VALIDATION_COLOR, width=2), symbol="s", symbolSize=7,
@@ -116,7 +119,8 @@ class MetricChart(pg.PlotWidget):
         self._validation_y.append(validation_value * self.scale)
 
     def redraw(self) -> None:
-        if self._step_y and not self.getPlotItem().getViewBox().autoRangeEnabled()[1]:
+        # From the second step: around one point the automatic range ran from 42 to 140% with no line to see
+        if len(self._step_y) > 1 and not self.getPlotItem().getViewBox().autoRangeEnabled()[1]:
             self.getPlotItem().enableAutoRange(y=True)
         self.step_curve.setData(np.asarray(self._step_x), np.asarray(self._step_y))
         self.train_epochs.setData(np.asarray(self._epoch_x), np.asarray(self._train_y))
@@ -166,7 +170,7 @@ class TrainingCharts:
 
     def __init__(self, parent: QWidget):
         self.loss = MetricChart("Loss", "cross-entropy", parent=parent)
-        self.accuracy = MetricChart("Accuracy", "%", scale=100, empty_range=(0.0, 100.0), parent=parent)
+        self.accuracy = MetricChart("Accuracy", "%", scale=100, empty_range=(0.0, 100.0), ceiling=100.0, parent=parent)
         self.filters = FiltersPanel(parent)
 
     def clear(self) -> None:

@@ -31,6 +31,23 @@ def test_the_empty_accuracy_chart_runs_to_100_percent(charts):
     assert charts.accuracy.getPlotItem().viewRange()[1] == pytest.approx([0, 100])
 
 
+def test_the_axes_keep_to_the_metrics_bounds_from_the_first_step(charts):
+    """One step is a point, not yet a line: the axes stay as they were (they ran from 42 to 140% around it); from
+    the second, they follow the data, never past 100% nor under a loss of 0."""
+    charts.add_step(Step(1, 1, 1, 40, 0.05, 0.91, 1e-3, 1000.0, 1, 0.0))
+    charts.redraw()
+    charts.loss.grab(), charts.accuracy.grab()
+    assert charts.accuracy.getPlotItem().viewRange()[1] == pytest.approx([0, 100])
+    assert charts.loss.getPlotItem().viewRange()[1] == pytest.approx([0, 1])
+    for step in range(2, 41):  # accuracy at 100%, the loss near 0: the automatic range's padding would pass both
+        charts.add_step(Step(1, 1, step, 40, 0.001, 1.0, 1e-3, 1000.0, step, 0.0))
+    charts.redraw()
+    charts.loss.grab(), charts.accuracy.grab()
+    low, high = charts.accuracy.getPlotItem().viewRange()[1]
+    assert high <= 102 and low > 50, "the data's own range, under 100% and a margin"
+    assert charts.loss.getPlotItem().viewRange()[1][0] >= -0.02
+
+
 def test_small_losses_are_shown_as_they_are_not_scaled_by_a_thousand(charts):
     for step in range(1, 41):  # a fine-tune's losses: 0.24 falling to 0.09
         loss = 0.24 - 0.15 * step / 40
