@@ -102,6 +102,10 @@ def test_a_closed_standard_input_is_said_in_one_line_and_explain_reads_a_dash_to
         explained = shell(f"explain - --out {shlex.quote(str(figure))}", stdin=image)
     assert explained.returncode == 0, explained.stderr
     assert explained.stdout.startswith(f"stdin: {label} (") and Image.open(figure).size[0] > 500
+    explained = digitpad("explain", path, "--out", str(tmp_path / "inside.jpg"))  # written as it is named
+    assert Image.open(tmp_path / "inside.jpg").format == "JPEG" and Image.open(figure).format == "PNG"
+    misnamed = digitpad("explain", path, "--out", str(tmp_path / "inside.txt"), check=False)
+    assert misnamed.returncode == 1 and "name it .png" in misnamed.stderr and not (tmp_path / "inside.txt").exists()
     closed = shell(f"explain - --out {shlex.quote(str(tmp_path / 'none.png'))} <&-")
     assert closed.returncode == 1 and not (tmp_path / "none.png").exists()
     assert closed.stderr == "digitpad: error: stdin: no input to read (standard input is closed)\n"

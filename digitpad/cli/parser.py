@@ -80,7 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
                                   "filters, and the ink that made its answer")
     explain.add_argument("image", metavar="IMAGE", help="an image file; - reads one from standard input")
     explain.add_argument("--model", help="checkpoint file (default: the bundled model)")
-    explain.add_argument("--out", required=True, help="PNG file to write the figure to")
+    explain.add_argument("--out", required=True, help="image file to write the figure to: PNG, or JPEG, WebP, BMP or "
+                                                      "TIFF when so named")
     explain.add_argument("--why-not", type=int, choices=range(10), metavar="DIGIT",
                          help="the other digit for the 'why not' saliency (default: the runner-up)")
     explain.add_argument("--ink", default="auto", choices=("auto", "dark", "light"),

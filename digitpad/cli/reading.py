@@ -8,9 +8,13 @@ import sys
 from pathlib import Path
 
 from ..core.atomic_file import write_atomically
+from ..core.errors import UserError
 from ..core.images import ImageError, load_image, load_image_from
 from ..core.paths import bundled_model_path
 from .common import EXIT_ERROR, check_outputs, load_predictor
+
+FIGURE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP", ".bmp": "BMP", ".tif": "TIFF",
+                  ".tiff": "TIFF"}  # by the name given: a PNG under a .jpg name was written before
 
 STDIN = "-"  # the IMAGE that means standard input, as for most command-line tools (`curl ... | digitpad predict -`)
 
@@ -87,6 +91,9 @@ def cmd_explain(args) -> int:
     from_stdin = args.image == STDIN
     name = "stdin" if from_stdin else args.image
     check_outputs(args.out, inputs=(None if from_stdin else args.image, args.model))
+    suffix = Path(args.out).suffix.lower()
+    if suffix not in FIGURE_FORMATS:
+        raise UserError(f"{args.out}: explain writes a picture; name it .png (or .jpg, .webp, .bmp, .tiff)")
     checkpoint = Checkpoint.load(args.model or bundled_model_path())
     try:
         image = stdin_image() if from_stdin else load_image(args.image)
@@ -103,7 +110,8 @@ def cmd_explain(args) -> int:
     predictor = Predictor(checkpoint, device="cpu", path=args.model or bundled_model_path())
     predicted = int(predictor.probabilities(views[None]).argmax())  # `predict`'s answer
     buffer = io.BytesIO()
-    render_figure(reading, f"{Path(name).name} read by {predictor.shown_name(detail=True)}").save(buffer, "PNG")
+    figure = render_figure(reading, f"{Path(name).name} read by {predictor.shown_name(detail=True)}")
+    figure.convert("RGB").save(buffer, FIGURE_FORMATS[suffix])
     try:
         write_atomically(args.out, buffer.getbuffer())
     except OSError as e:
