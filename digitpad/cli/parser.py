@@ -16,7 +16,8 @@ def _add_data_args(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_device_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--device", default="auto", choices=tuple(DEVICES))
+    parser.add_argument("--device", default="auto", choices=tuple(DEVICES),
+                        help="auto (CUDA when usable, else the CPU; the default), cpu or cuda")
 
 
 def _add_tensorboard_arg(parser: argparse.ArgumentParser) -> None:
@@ -44,10 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = commands.add_parser("train", help="train a model and save its checkpoint")
     train.add_argument("--out", required=True, help="checkpoint file to write (replaced only on success)")
-    train.add_argument("--preset", default="quick", choices=sorted(PRESETS))
+    train.add_argument("--preset", default="quick", choices=sorted(PRESETS),
+                       help="the recipe the other options change: quick (LeNet-5, 3 epochs, a minute or so on a CPU; "
+                            "the default) or full (digitnet, the bundled model's recipe at width 32, 30 epochs: 20-25 "
+                            "minutes on two CPU cores)")
     train.add_argument("--arch", help="architecture (see `digitpad info`)")
-    train.add_argument("--epochs", type=int)
-    train.add_argument("--batch-size", type=int)
+    train.add_argument("--epochs", type=int, help="passes over the training images")
+    train.add_argument("--batch-size", type=int, help="images per step")
     train.add_argument("--lr", type=float, help="(peak) learning rate")
     train.add_argument("--optimizer", choices=OPTIMIZERS)
     train.add_argument("--schedule", choices=SCHEDULES)
@@ -67,12 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("evaluate", help="accuracy, per-class scores and confusion matrix on the test set")
     evaluate.add_argument("model", nargs="?", help="checkpoint file (default: the bundled model)")
-    evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument("--json", action="store_true", help="the scores as one JSON object")
     _add_device_arg(evaluate)
     _add_data_args(evaluate)
 
     export = commands.add_parser("export", help="write a checkpoint as TorchScript or ONNX")
-    export.add_argument("model")
+    export.add_argument("model", help="checkpoint file to export")
     export.add_argument("--format", required=True, choices=("torchscript", "onnx"))
     export.add_argument("--out", help="output file (default: beside the model)")
 
@@ -116,7 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
                                                             "user data folder)")
 
     download = commands.add_parser("download", help="download MNIST into the data folder")
-    download.add_argument("--data-dir")
+    download.add_argument("--data-dir", help="folder to put MNIST/raw in (default: $DIGITPAD_DATA_DIR, else the "
+                                             "user data folder)")
 
     runs = commands.add_parser("runs", help="every training run recorded: list, show, compare, delete")
     runs.add_argument("--json", action="store_true", help="the records as JSON")
@@ -130,5 +135,5 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in (runs_list, runs_show, runs_compare):
         sub.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="as JSON")
     runs_delete = runs_commands.add_parser("delete", help="forget runs (their saved models stay)")
-    runs_delete.add_argument("runs", nargs="+", metavar="ID")
+    runs_delete.add_argument("runs", nargs="+", metavar="ID", help="runs' ids (or their starts)")
     return parser
