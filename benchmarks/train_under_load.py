@@ -7,7 +7,8 @@ in one run of this script:
 - cli_all_cores: the same with OMP_NUM_THREADS set to the core count: torch's default, the CLI's
   behaviour before, the baseline;
 - app: the Train tab's path, a `TrainingRun` (superqt worker thread) driven by a Qt event loop
-  (offscreen), with the same settings and the same choice of threads as the Train tab makes.
+  (offscreen), with the same settings, and torch's own thread count, which the Train tab leaves as it is
+  (setting it while the Draw tab's reader runs torch is not safe).
 Then the same again while `--hogs` busy-loop processes (default one) compete for the cores.
 Speed is training images per second from each run's checkpoint (`train_images / train_seconds`,
 the trainer's own clock, so process start and data loading are left out). The load average seen
@@ -35,7 +36,6 @@ APP_PATH = r"""
 import json, sys
 from PySide6.QtCore import QCoreApplication
 from digitpad.core.config import preset
-from digitpad.core.cpu_threads import use_free_cores
 from digitpad.core.trainer import train
 from digitpad.ui.dataset_choice import FOLDER, DatasetChoice
 from digitpad.ui.training_runner import TrainingRun
@@ -44,7 +44,6 @@ data_dir, limit = sys.argv[1], int(sys.argv[2])
 app = QCoreApplication([])
 config = preset("quick", epochs=1, train_limit=limit, device="cpu")
 run = TrainingRun(lambda data, control: train(config, data, control), DatasetChoice(FOLDER, data_dir), 1000)
-use_free_cores()  # as TrainTab.start does
 result = {}
 run.finished.connect(lambda outcome: result.update(outcome.checkpoint.metrics))
 run.failed.connect(lambda message: result.update(error=message))
@@ -72,7 +71,7 @@ def measure_cli(data_dir: str, limit: int, folder: str, threads: int | None = No
 
 
 def measure_app(data_dir: str, limit: int) -> dict:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    env = {**{k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run([sys.executable, "-c", APP_PATH, data_dir, str(limit)], check=True, capture_output=True,
                           text=True, env=env)
     result = json.loads(done.stdout.strip().splitlines()[-1])
