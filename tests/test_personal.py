@@ -93,7 +93,8 @@ def test_corrupt_or_foreign_files_are_refused(tmp_path, kind):
 
 def test_cli_stats_export_import(tmp_path, three):
     mine = tmp_path / "user-set.npz"
-    assert digitpad("personal", "stats", "--set", str(mine)).stdout.startswith(f"0 digits in {mine}\n")
+    missing = digitpad("personal", "stats", "--set", str(mine), check=False)  # a set named is one that exists
+    assert missing.returncode == 1 and f"{mine}: no such personal set" in missing.stderr
     assert "imported 3 new digits; 3 in all" in digitpad("personal", "import", str(three), "--set", str(mine)).stdout
     assert "imported 0 new digits; 3 in all" in digitpad("personal", "import", str(three), "--set", str(mine)).stdout
     out = digitpad("personal", "stats", "--set", str(mine)).stdout
