@@ -130,8 +130,8 @@ class MetricChart(pg.PlotWidget):
 class FiltersPanel(QWidget):
     """The first layer's filters as they stand after each epoch: watch them turn from noise into stroke detectors.
 
-    `set_compact(True)` draws them smaller, six to a row, for a narrow window: at full size they took a third of
-    the charts' row and squeezed the charts' titles and ticks together."""
+    `set_compact(True)` draws them smaller, in rows of six (of three when there are a few), for a narrow window: at
+    full size they took a third of the charts' row and squeezed the charts' titles and ticks together."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -157,9 +157,8 @@ class FiltersPanel(QWidget):
 
     def show_filters(self, filters: np.ndarray | None, epoch: int) -> None:
         self.epoch, self.filters = epoch, filters
-        self.grid.columns = 6 if self.compact else 8
-        if filters is not None:  # LeNet-5's six filters get room to be seen
-            self.grid.cell = 16 if self.compact else 40 if len(filters) <= 8 else 22
+        few = filters is not None and len(filters) <= 8  # LeNet-5's six filters get room to be seen
+        self.grid.cell, self.grid.columns = ((28, 3) if few else (16, 6)) if self.compact else ((40 if few else 22), 8)
         self.grid.set_maps(None if filters is None else filter_colors(filters))
         self.title.setText(f"First-layer filters\nafter epoch {epoch}" if filters is not None
                            else "First-layer filters\n(after each epoch)")
