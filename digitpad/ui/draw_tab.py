@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QShortcut
@@ -303,10 +304,12 @@ class DrawTab(QWidget):
                 self._photo = self.canvas.photo()
                 self._update_buttons()
                 if self._photo is not None or not self.canvas.is_empty():
-                    # The reason under the pad, and what the pad shows read again, so its answer is back to keep
-                    reason = message.removeprefix(f"{path}: ")
-                    self._failed_note = f"{note}: {reason[:1].lower()}{reason[1:]}. The drawing is as it was."
+                    # The reason under the pad (its message names the file as core.images does, by Path), and what
+                    # the pad shows read again, so its answer is back to keep; a late answer about the file is dropped
+                    reason = message.removeprefix(f"{Path(path)}: ")
+                    self._failed_note = f"{note}: {reason}. The drawing is as it was."
                     self.source_label.setText(self._failed_note)
+                    self._generation.new()
                     self.predict_now()
                     return
             self.source_label.setText(note)

@@ -197,7 +197,7 @@ def test_a_file_that_cannot_be_read_gives_back_the_photo_it_replaced(window, qtb
     window.open_image(str(tmp_path / "digit.png"))
     assert settle(qtbot, tab) == str(label)
     (tmp_path / "bad.png").write_bytes(b"not an image")
-    window.open_image(str(tmp_path / "bad.png"))
+    window.open_image(f"{tmp_path}/./bad.png")  # a path as a file dialog may give it, not as Path writes it
     settle(qtbot, tab)
     assert tab.source_label.text().startswith("Could not read bad.png: not an image file"), "the reason is on show"
     assert tab.panel.digit_label.text() == str(label), "the photo is read again"
