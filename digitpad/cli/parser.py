@@ -9,8 +9,8 @@ from ..core.config import DEVICES, OPTIMIZERS, PRESETS, SCHEDULES
 
 
 def _add_data_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", help="folder holding MNIST/raw/*-ubyte[.gz] (default: $DIGITPAD_DATA_DIR, "
-                                           "else the user data folder)")
+    parser.add_argument("--data-dir", help="folder holding MNIST/raw/*-ubyte[.gz], or that MNIST or raw folder "
+                                           "itself (default: $DIGITPAD_DATA_DIR, else the user data folder)")
     parser.add_argument("--csv", help="a Kaggle-style CSV (label,pixel0..pixel783) to use instead of MNIST")
     parser.add_argument("--download", action="store_true", help="download MNIST first if it is missing")
 

@@ -14,8 +14,8 @@ import torch
 
 from .dataset_files import (
     CSV_SOURCE,
-    MNIST_FILES,
     MIN_TRAIN,
+    MNIST_FILES,
     MNIST_SOURCE,
     DatasetError,
     data_source,
@@ -59,10 +59,6 @@ def load_mnist(root: str | os.PathLike | None = None, download: bool = False,
         download_mnist(root, files=wanted)  # only what is read: evaluating needs no training images
     absent = missing(raw, wanted)
     if len(absent) == len(wanted):
-        if len(missing(root, wanted)) < len(wanted):  # the likeliest slip: the raw folder itself named
-            above = f" ({root.parent.parent})" if root.parts[-2:] == ("MNIST", "raw") else ""
-            raise DatasetError(f"{raw}: MNIST is not there, but {root} holds its files: give the folder that holds "
-                               f"MNIST/raw{above} with --data-dir or ${DATA_DIR_ENV}.")
         raise DatasetError(
             f"{raw}: MNIST is not there. Download it with `digitpad download`, or point digitpad at a "
             f"folder holding MNIST/raw/*-ubyte[.gz] with --data-dir or ${DATA_DIR_ENV}.")

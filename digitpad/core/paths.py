@@ -55,9 +55,18 @@ def models_dir() -> Path:
 
 
 def default_data_root(data_dir: str | os.PathLike | None = None) -> Path:
-    """The dataset root: an explicit folder, else $DIGITPAD_DATA_DIR, else the user data folder."""
+    """The dataset root: an explicit folder, else $DIGITPAD_DATA_DIR, else the user data folder. A folder given as
+    MNIST's own, or its raw folder, means the folder above them (the likeliest folder to pick or type)."""
     if data_dir:
-        return Path(data_dir).expanduser()
+        return _holding_mnist(Path(data_dir).expanduser())
     if os.environ.get(DATA_DIR_ENV):
-        return Path(os.environ[DATA_DIR_ENV]).expanduser()
+        return _holding_mnist(Path(os.environ[DATA_DIR_ENV]).expanduser())
     return user_data_dir() / "data"
+
+
+def _holding_mnist(folder: Path) -> Path:
+    if (folder / "MNIST" / "raw").is_dir():
+        return folder
+    if folder.name == "raw" and folder.parent.name == "MNIST":
+        return folder.parent.parent
+    return folder.parent if folder.name == "MNIST" else folder

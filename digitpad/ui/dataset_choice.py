@@ -43,13 +43,8 @@ class DatasetChoice:
         return cls()
 
     def root(self) -> Path:
-        """The folder holding MNIST/raw; picking the MNIST or raw folder itself works too."""
-        if self.kind == DEFAULT:
-            return default_data_root()
-        folder = Path(self.path).expanduser()
-        if folder.name == "raw" and folder.parent.name == "MNIST":
-            return folder.parent.parent
-        return folder.parent if folder.name == "MNIST" else folder
+        """The folder holding MNIST/raw; picking the MNIST or raw folder itself works too (core.paths)."""
+        return default_data_root(None if self.kind == DEFAULT else self.path)
 
     def problem(self) -> str | None:
         """Why training cannot start with this choice (None when it can)."""
