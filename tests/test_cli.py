@@ -145,6 +145,22 @@ def test_evaluate_names_the_file_given_with_the_name_inside_it(tmp_path):
     assert first.startswith("copy.pt (mine) on 20 test images of CSV"), "every row scored, not a seventh: " + first
 
 
+def test_evaluate_scores_a_csv_whole_but_the_one_the_model_learnt_from_in_its_held_out_rows(tmp_path, mnist):
+    from hostile_files import labelled_csv
+
+    text = labelled_csv(mnist.test_images[:140], mnist.test_labels[:140])
+    (tmp_path / "mine.csv").write_text(text)
+    (tmp_path / "other.csv").write_text(text)  # the same rows in another file
+    digitpad("train", "--csv", str(tmp_path / "mine.csv"), "--preset", "quick", "--epochs", "1",
+             "--out", str(tmp_path / "m.pt"))
+    held_out = digitpad("evaluate", str(tmp_path / "m.pt"), "--csv", str(tmp_path / "mine.csv")).stdout
+    assert " on 20 test images of CSV" in held_out and "the rows its training held out" in held_out
+    assert json.loads(digitpad("evaluate", str(tmp_path / "m.pt"), "--csv", str(tmp_path / "mine.csv"),
+                               "--json").stdout)["count"] == 20
+    whole = digitpad("evaluate", str(tmp_path / "m.pt"), "--csv", str(tmp_path / "other.csv")).stdout
+    assert " on 140 test images of CSV" in whole and "held out" not in whole
+
+
 @pytest.mark.filterwarnings("ignore:`torch.jit.load` is deprecated:FutureWarning")
 def test_train_evaluate_export(tmp_path, mnist_root):
     model = tmp_path / "quick.pt"

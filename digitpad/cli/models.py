@@ -12,16 +12,20 @@ from .common import check_outputs, load_predictor, print_scores
 
 
 def cmd_evaluate(args) -> int:
+    from ..core.dataset_files import CSV_SOURCE, data_source
     from ..core.datasets import load_dataset
     from ..core.metrics import evaluate
 
     predictor = load_predictor(args.model, args.device)
-    data = load_dataset(args.data_dir, args.csv, args.download, test_only=True)
+    # A CSV is scored whole, but the one the model was trained on only in its held-out rows, as its training did
+    trained_on_it = bool(args.csv) and predictor.checkpoint.metrics.get("dataset") == data_source(CSV_SOURCE, args.csv)
+    data = load_dataset(args.data_dir, args.csv, args.download, test_only=not trained_on_it)
     result = evaluate(predictor.model, data.test_images, data.test_labels, predictor.normalization)
     if args.json:
-        print(json.dumps({"model": str(predictor.path), **result}))
+        print(json.dumps({"model": str(predictor.path), "trained_on_this_csv": trained_on_it, **result}))
         return 0
-    print(f"{predictor.shown_name(detail=True)} on {result['count']:,} test images of {data.source}")
+    rows = " (the rows its training held out: it learnt from the others)" if trained_on_it else ""
+    print(f"{predictor.shown_name(detail=True)} on {result['count']:,} test images of {data.source}{rows}")
     print_scores(result)
     return 0
 
