@@ -119,8 +119,8 @@ class MetricChart(pg.PlotWidget):
         self._validation_y.append(validation_value * self.scale)
 
     def redraw(self) -> None:
-        # From the second step: around one point the automatic range ran from 42 to 140% with no line to see
-        if len(self._step_y) > 1 and not self.getPlotItem().getViewBox().autoRangeEnabled()[1]:
+        # From the second point: around one the automatic range ran from 41 to 141% with no line to see
+        if len(self._step_y) + len(self._epoch_x) > 1 and not self.getPlotItem().getViewBox().autoRangeEnabled()[1]:
             self.getPlotItem().enableAutoRange(y=True)
         self.step_curve.setData(np.asarray(self._step_x), np.asarray(self._step_y))
         self.train_epochs.setData(np.asarray(self._epoch_x), np.asarray(self._train_y))

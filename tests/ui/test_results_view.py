@@ -39,13 +39,14 @@ def test_the_axes_keep_to_the_metrics_bounds_from_the_first_step(charts):
     charts.loss.grab(), charts.accuracy.grab()
     assert charts.accuracy.getPlotItem().viewRange()[1] == pytest.approx([0, 100])
     assert charts.loss.getPlotItem().viewRange()[1] == pytest.approx([0, 1])
-    for step in range(2, 41):  # accuracy at 100%, the loss near 0: the automatic range's padding would pass both
-        charts.add_step(Step(1, 1, step, 40, 0.001, 1.0, 1e-3, 1000.0, step, 0.0))
+    for step in range(2, 41):  # a run from 10% to 100% and a loss from 2 to 0: the automatic range's padding
+        done = (step - 1) / 39  # would run from 7 to 107% and from -0.16
+        charts.add_step(Step(1, 1, step, 40, 2 * (1 - done), 0.1 + 0.9 * done, 1e-3, 1000.0, step, 0.0))
     charts.redraw()
     charts.loss.grab(), charts.accuracy.grab()
     low, high = charts.accuracy.getPlotItem().viewRange()[1]
-    assert high <= 102 and low > 50, "the data's own range, under 100% and a margin"
-    assert charts.loss.getPlotItem().viewRange()[1][0] >= -0.02
+    assert 100 <= high <= 102 and low < 20, "the data's own range, up to 100% and a margin"
+    assert -0.02 <= charts.loss.getPlotItem().viewRange()[1][0] <= 0.1
 
 
 def test_small_losses_are_shown_as_they_are_not_scaled_by_a_thousand(charts):
