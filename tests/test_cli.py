@@ -327,8 +327,9 @@ def test_a_personal_set_named_that_does_not_exist_is_an_error_and_exports_never_
     assert backup.read_bytes() == backup_bytes
     digitpad("personal", "import", str(backup))  # the person's own set: two digits
     own = stored_at()
-    result = digitpad("personal", "--set", str(other), "export", str(own), check=False)
-    assert result.returncode == 1 and "would be lost" in result.stderr
+    for target in (own, own.with_suffix(".pt")):  # the set's file, or a first-format name for it
+        result = digitpad("personal", "--set", str(other), "export", str(target), check=False)
+        assert result.returncode == 1 and "that is your own kept set" in result.stderr, result.stderr
     assert PersonalSet.load(own).counts()[3:5] == [1, 1], "the person's own digits are as they were"
     assert "1 digits in" in digitpad("personal", "--set", str(other), "stats").stdout
 

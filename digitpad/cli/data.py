@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ..core.personal import PersonalSet, PersonalSetError, edit, export_path, stored_at
+from ..core.personal import PersonalSet, PersonalSetError, default_path, edit, export_path, stored_at
 from .common import check_outputs
 
 
@@ -27,9 +27,11 @@ def cmd_personal(args) -> int:
         raise PersonalSetError(f"`digitpad personal {args.action}` needs a file")
     if args.action == "export":
         target = export_path(args.path)
-        # the name given too: the bundled model's name is refused as it is; the set exported, and the person's own
-        # kept digits, are never written over (`import` adds to a set)
-        check_outputs(args.path, str(target), inputs=(str(stored_at(args.personal_set)), str(stored_at())))
+        if target.resolve() in {stored_at().resolve(), default_path().resolve()}:  # either format's file
+            raise PersonalSetError(f"{target}: that is your own kept set, which an export would replace; "
+                                   "`digitpad personal import FILE` adds digits to it")
+        # the name given too: the bundled model's name is refused as it is; the set exported is never written over
+        check_outputs(args.path, str(target), inputs=(str(stored_at(args.personal_set)),))
         mine = _named_set(args.personal_set)
         print(f"exported {len(mine.samples)} digits to {mine.save(target)}")
         return 0
