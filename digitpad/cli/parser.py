@@ -46,9 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     train = commands.add_parser("train", help="train a model and save its checkpoint")
     train.add_argument("--out", required=True, help="checkpoint file to write (replaced only on success)")
     train.add_argument("--preset", default="quick", choices=sorted(PRESETS),
-                       help="the recipe the other options change: quick (LeNet-5, 3 epochs, a minute or so on a CPU; "
-                            "the default) or full (digitnet, the bundled model's recipe at width 32, 30 epochs: 20-25 "
-                            "minutes on two CPU cores)")
+                       help="the recipe the other options change: quick (LeNet-5, 3 epochs: under a minute on two "
+                            "CPU cores; the default) or full (digitnet, the bundled model's recipe, 30 epochs: about "
+                            "half an hour)")
     train.add_argument("--arch", help="architecture (see `digitpad info`)")
     train.add_argument("--epochs", type=int, help="passes over the training images")
     train.add_argument("--batch-size", type=int, help="images per step")

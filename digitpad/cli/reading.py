@@ -111,7 +111,7 @@ def cmd_explain(args) -> int:
     predicted = int(predictor.probabilities(views[None]).argmax())  # `predict`'s answer
     buffer = io.BytesIO()
     figure = render_figure(reading, f"{Path(name).name} read by {predictor.shown_name(detail=True)}")
-    figure.convert("RGB").save(buffer, FIGURE_FORMATS[suffix])
+    figure.save(buffer, FIGURE_FORMATS[suffix])
     try:
         write_atomically(args.out, buffer.getbuffer())
     except OSError as e:
