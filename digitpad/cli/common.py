@@ -87,13 +87,16 @@ def training_inputs(args) -> tuple[str, ...]:
 
 
 def check_folder(path: str) -> None:
-    """Refuse, before any work, a folder that cannot be made or is a file (TensorBoard's log folder)."""
-    if os.path.exists(path) and not os.path.isdir(path):
-        raise UserError(f"{path}: cannot be used as a folder: it is a file")
-    try:
-        os.makedirs(path, exist_ok=True)
-    except OSError as e:
-        raise UserError(f"{path}: cannot be used as a folder: {e.strerror or e}") from None
+    """Refuse, before any work, a folder (TensorBoard's log folder) that is a file or could not be written or
+    made where it would be; nothing is made here, so a run refused later leaves nothing behind."""
+    folder = os.path.abspath(path)
+    while not os.path.exists(folder):
+        folder = os.path.dirname(folder)
+    if not os.path.isdir(folder):
+        raise UserError(f"{path}: cannot be used as a folder: {'it' if folder == os.path.abspath(path) else folder} "
+                        "is a file")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UserError(f"{path}: cannot be used as a folder: {folder} cannot be written")
 
 
 def settings_given(args, settings) -> dict:
