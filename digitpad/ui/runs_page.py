@@ -48,6 +48,11 @@ ID_ROLE = Qt.UserRole
 CURVES_NOTE = "Solid: training, averaged over a few steps · dashed with dots: validation after each epoch"
 
 
+def run_color(index: int) -> str:
+    """The colour of the index-th run chosen, in the charts and their legend alike."""
+    return RUN_COLORS[index % len(RUN_COLORS)]
+
+
 class SortableItem(QTableWidgetItem):
     """A cell shown as text and sorted by a value (numbers sort as numbers, missing values first)."""
 
@@ -83,7 +88,7 @@ class ComparisonChart(MetricChart):
             item.removeItem(curve)
         self.run_curves = []
         for index, record in enumerate(records):
-            color = RUN_COLORS[index % len(RUN_COLORS)]
+            color = run_color(index)
             x = [s[0] for s in record.steps]
             training = item.plot(x, [s[self.step_field] * self.scale for s in record.steps],
                                  pen=pg.mkPen(color, width=1.5))
@@ -283,7 +288,7 @@ class RunsPage(QWidget):
         chosen = self.selected()
         self.loss_chart.show_runs(chosen)
         self.accuracy_chart.show_runs(chosen)
-        self.legend.setText(legend_html([(RUN_COLORS[i % len(RUN_COLORS)], "━━", record.label())
+        self.legend.setText(legend_html([(run_color(i), "━━", record.label())
                                          for i, record in enumerate(chosen)]))
         self.note.setText("")
         self._update_buttons()
