@@ -334,6 +334,7 @@ def test_a_personal_set_named_that_does_not_exist_is_an_error_and_exports_never_
     assert "1 digits in" in digitpad("personal", "--set", str(other), "stats").stdout
 
 
+@pytest.mark.skipif(not sys.platform.startswith(("linux", "freebsd", "openbsd")), reason="X and Wayland only")
 def test_the_window_with_no_display_to_open_it_on_says_so_in_one_line():
     """Over SSH without -X: one line and exit 1, not Qt's abort (SIGABRT) advising to reinstall."""
     no_display = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
