@@ -99,7 +99,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=os.environ.get("DIGITPAD_DATA_DIR", str(HERE.parent.parent / "shared"
                                                                                        / "data")))
-    parser.add_argument("--limit", type=int, default=4000, help="training images (one epoch)")
+    parser.add_argument("--limit", type=int, default=15000, help="training images (one epoch): long enough to time")
     parser.add_argument("--hogs", type=int, default=1, help="busy-loop processes for the loaded measurement")
     args = parser.parse_args()
     import torch
