@@ -207,23 +207,25 @@ def test_a_csv_too_small_to_train_and_test_is_refused(tmp_path, rows):
         load_dataset(csv=tmp_path / "header-only.csv", test_only=True)
 
 
-def test_the_mnist_or_raw_folder_itself_names_the_data_folder_above_it(tmp_path):
-    """The folder a person is likeliest to pick or type: the CLI takes it as the Train tab's folder choice does."""
-    raw = tmp_path / "MNIST" / "raw"
+def mnist_of(root, images: int):
+    """ROOT/MNIST/raw holding a training and a test split of `images` blank images each; the raw folder."""
+    raw = root / "MNIST" / "raw"
     raw.mkdir(parents=True)
     for prefix in ("train", "t10k"):
-        (raw / f"{prefix}-images-idx3-ubyte").write_bytes(idx_images(20))
-        (raw / f"{prefix}-labels-idx1-ubyte").write_bytes(idx_labels(20))
+        (raw / f"{prefix}-images-idx3-ubyte").write_bytes(idx_images(images))
+        (raw / f"{prefix}-labels-idx1-ubyte").write_bytes(idx_labels(images))
+    return raw
+
+
+def test_the_mnist_or_raw_folder_itself_names_the_data_folder_above_it(tmp_path):
+    """The folder a person is likeliest to pick or type: the CLI takes it as the Train tab's folder choice does."""
+    raw = mnist_of(tmp_path, 20)
     for given in (raw, raw.parent, tmp_path):
         assert len(load_mnist(given).test_labels) == 20, given
 
 
 def test_mnist_files_with_one_image_are_refused(tmp_path):
-    raw = tmp_path / "MNIST" / "raw"
-    raw.mkdir(parents=True)
-    for prefix in ("train", "t10k"):
-        (raw / f"{prefix}-images-idx3-ubyte").write_bytes(idx_images(1))
-        (raw / f"{prefix}-labels-idx1-ubyte").write_bytes(idx_labels(1))
+    mnist_of(tmp_path, 1)
     with pytest.raises(DatasetError, match="train-images-idx3-ubyte: only 1 images; digitpad needs at least 10"):
         load_mnist(tmp_path)
 
