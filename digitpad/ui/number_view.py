@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .wording import a_digit
 
@@ -42,6 +52,7 @@ class NumberView(QWidget):
         self.caption.setWordWrap(True)
         self.caption.setEnabled(False)
         digit_row = QWidget()
+        digit_row.setAccessibleName("Digits read")
         self._digits = QHBoxLayout(digit_row)
         self._digits.setContentsMargins(0, 0, 0, 0)
         self._digits.setSpacing(6)
@@ -52,9 +63,22 @@ class NumberView(QWidget):
         # The row keeps a digit's height while empty, so what is below it does not jump when the first digit shows.
         digit_row.setMinimumHeight(self.digit_buttons[0].parentWidget().sizeHint().height())
         self.digit_buttons[0].parentWidget().hide()
+        # A long number (a page of writing read in a photo) scrolls sideways: as a row it widened the window past
+        # the screen, 36 digits to 2,320 px
+        self.digit_scroll = QScrollArea()
+        self.digit_scroll.setWidget(digit_row)
+        self.digit_scroll.setWidgetResizable(True)
+        self.digit_scroll.setFrameShape(QFrame.NoFrame)
+        self.digit_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.digit_scroll.viewport().setAutoFillBackground(False)  # on the window's own background, as before
+        digit_row.setAutoFillBackground(False)
+        self.digit_scroll.setFixedHeight(digit_row.minimumHeight()
+                                         + self.digit_scroll.horizontalScrollBar().sizeHint().height())
+        self.number_label.setWordWrap(True)  # lines of a photo's writing wrap where they part
+        self.number_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(digit_row)
+        layout.addWidget(self.digit_scroll)
         row = QHBoxLayout()
         row.addWidget(QLabel("Reads as"))
         row.addWidget(self.number_label, 1)
@@ -152,4 +176,5 @@ class NumberView(QWidget):
             action = self.menu.addAction(f"It was {a_digit(label)}" + (" (as read)" if label == read else ""))
             action.triggered.connect(lambda _=False, i=index, d=label: self.corrected.emit(i, d))
         button = self.digit_buttons[index]
+        self.digit_scroll.ensureWidgetVisible(button.parentWidget())  # a digit clicked on the pad may be scrolled away
         self.menu.popup(button.mapToGlobal(button.rect().bottomLeft()))

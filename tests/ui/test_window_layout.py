@@ -140,6 +140,30 @@ def test_the_smallest_window_keeps_the_answer_s_parts_apart(window, qtbot, mnist
         assert parts_apart(), f"and so under a photo's three-line caption, at {size}"
 
 
+def test_a_long_number_read_in_a_photo_scrolls_sideways_and_does_not_widen_the_window(window, qtbot, tmp_path):
+    """A page of writing read in Number mode: its row of digits made the window 2,320 px wide, past the screen."""
+    from written_numbers import pen_photo_number
+
+    tab = window.draw_tab
+    width = window.width()
+    tab.number_toggle.setChecked(True)
+    try:
+        long_number = "31415926535897932384626433"
+        pen_photo_number(long_number, np.random.default_rng(3), touch_share=0).save(tmp_path / "pi.jpg")
+        window.open_image(str(tmp_path / "pi.jpg"))
+        wait_for(lambda: len(tab.number_view.text()) > 20, timeout_s=30)
+        pause(200)
+        assert window.width() == width and window.minimumSizeHint().width() <= width, "the window kept its width"
+        scroll = tab.number_view.digit_scroll
+        assert scroll.horizontalScrollBar().maximum() > 0, "the digits scroll sideways"
+        last = tab.number_view.digit_buttons[len(tab.number_view.text()) - 1]
+        tab.number_view.digit_scroll.ensureWidgetVisible(last.parentWidget())
+        pause(50)
+        assert scroll.viewport().rect().contains(last.parentWidget().mapTo(scroll.viewport(), last.rect().center()))
+    finally:
+        tab.number_toggle.setChecked(False)  # the mode is remembered: the next test starts as the others expect
+
+
 def test_the_drawing_keeps_its_place_when_the_window_is_resized_on_another_tab(window, qtbot):
     tab, canvas = window.draw_tab, window.draw_tab.canvas
     window.resize(1100, 720)
