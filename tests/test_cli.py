@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from cli_runner import digitpad
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from digitpad.core.checkpoint import Checkpoint
 
@@ -343,6 +343,19 @@ def test_the_window_with_no_display_to_open_it_on_says_so_in_one_line():
                                 env=no_display, timeout=120)
         assert result.returncode == 1 and result.stderr.startswith("digitpad: error: no display to open the window")
         assert len(result.stderr.splitlines()) == 1, result.stderr
+
+
+def test_predict_says_when_it_is_not_sure_as_the_draw_tab_shows_a_question_mark(tmp_path, digit_files):
+    """A zigzag is read with the low confidence the Draw tab shows as "?"; the CLI said only "4 (14.9%)"."""
+    zigzag = Image.new("L", (200, 200), 255)
+    ImageDraw.Draw(zigzag).line([(20, 60), (60, 140), (100, 60), (140, 140), (180, 60)], fill=0, width=12)
+    zigzag.save(tmp_path / "zigzag.png")
+    (path, label), = digit_files[:1]
+    lines = digitpad("predict", str(tmp_path / "zigzag.png"), path).stdout.splitlines()
+    assert "; not sure: it may be " in lines[0] and lines[1].startswith(f"{path}: {label} (") and "sure" not in lines[1]
+    rows = [json.loads(line) for line in digitpad("predict", "--json", str(tmp_path / "zigzag.png"), path).stdout
+            .splitlines()]
+    assert [row["unsure"] for row in rows] == [True, False]
 
 
 def test_info_and_version():

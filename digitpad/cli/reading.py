@@ -10,6 +10,7 @@ from pathlib import Path
 from ..core.atomic_file import write_atomically
 from ..core.errors import UserError
 from ..core.images import ImageError, load_image, load_image_from
+from ..core.number_reading import is_unsure
 from ..core.paths import bundled_model_path
 from .common import EXIT_ERROR, check_outputs, load_predictor
 
@@ -54,14 +55,23 @@ def cmd_predict(args) -> int:
                    "marks": reading.marks}
             if prediction:
                 row.update(digit=prediction.digit, confidence=round(prediction.confidence, 6),
-                           probabilities=[round(p, 6) for p in prediction.probabilities], box=list(reading.box))
+                           probabilities=[round(p, 6) for p in prediction.probabilities], box=list(reading.box),
+                           unsure=is_unsure(prediction.probabilities))
             print(json.dumps(row))
         elif prediction is None:
             print(f"{name}: no digit found")
         else:
             more = f"; {reading.marks} separate marks, read the largest" if reading.marks > 1 else ""
-            print(f"{name}: {prediction.digit} ({prediction.confidence:.1%}{more})")
+            print(f"{name}: {prediction.digit} ({prediction.confidence:.1%}{more}){_doubt(prediction.probabilities)}")
     return EXIT_ERROR if failures else 0
+
+
+def _doubt(probabilities) -> str:
+    """What the Draw tab shows as "?" (core.number_reading.is_unsure), said after the likeliest digit."""
+    if not is_unsure(probabilities):
+        return ""
+    second = sorted(range(10), key=lambda digit: probabilities[digit])[-2]
+    return f"; not sure: it may be {second} ({probabilities[second]:.1%})"
 
 
 def _print_number(name: str, reading, as_json: bool) -> None:
