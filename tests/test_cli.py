@@ -37,7 +37,7 @@ def test_predict_json(digit_files):
     out = digitpad("predict", "--json", *[f for f, _ in digit_files]).stdout
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["digit"] for r in rows] == [label for _, label in digit_files]
-    assert all(set(r) == {"file", "digit", "confidence", "probabilities", "box", "marks"} for r in rows)
+    assert all(set(r) == {"file", "digit", "confidence", "probabilities", "box", "marks", "unsure"} for r in rows)
     assert abs(sum(rows[0]["probabilities"]) - 1) < 1e-4
 
 

@@ -52,7 +52,7 @@ def cmd_predict(args) -> int:
         prediction = reading.prediction
         if args.json:
             row = {"file": name, "digit": None, "confidence": None, "probabilities": None, "box": None,
-                   "marks": reading.marks}
+                   "marks": reading.marks, "unsure": None}
             if prediction:
                 row.update(digit=prediction.digit, confidence=round(prediction.confidence, 6),
                            probabilities=[round(p, 6) for p in prediction.probabilities], box=list(reading.box),
