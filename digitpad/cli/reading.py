@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..core.atomic_file import write_atomically
 from ..core.errors import UserError
-from ..core.images import ImageError, load_image, load_image_from
+from ..core.images import ImageError, load_image, load_image_from, nothing_found
 from ..core.number_reading import is_unsure
 from ..core.paths import bundled_model_path
 from .common import EXIT_ERROR, check_outputs, load_predictor
@@ -59,7 +59,7 @@ def cmd_predict(args) -> int:
                            unsure=is_unsure(prediction.probabilities))
             print(json.dumps(row))
         elif prediction is None:
-            print(f"{name}: no digit found")
+            print(f"{name}: {nothing_found(reading.size)}")
         else:
             more = f"; {reading.marks} separate marks, read the largest" if reading.marks > 1 else ""
             print(f"{name}: {prediction.digit} ({prediction.confidence:.1%}{more}){_doubt(prediction.probabilities)}")

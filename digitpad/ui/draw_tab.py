@@ -15,7 +15,7 @@ from PySide6.QtCore import QRectF, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import QApplication, QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
-from ..core.images import ORIGINAL_SIZE, load_image
+from ..core.images import ORIGINAL_SIZE, load_image, nothing_found
 from ..core.number_reading import is_unsure
 from ..core.personal import PersonalSetError, Sample
 from ..core.preprocess import on_paper
@@ -290,7 +290,7 @@ class DrawTab(QWidget):
         """What the pad's caption says about an opened image once it has been read."""
         name = os.path.basename(self._photo.path)
         if not reading.found:
-            return f"{name}: no digit found"
+            return f"{name}: {nothing_found(reading.size)}"
         if reading.marks > 1:
             return f"{name}: {reading.marks} separate marks; reading the largest (outlined); Number mode reads them all"
         return f"{name}: the outlined ink was read"
@@ -431,7 +431,7 @@ class DrawTab(QWidget):
             name = os.path.basename(self._photo.path)
             self.source_label.setText(self._failed_note or (
                 f"{name}: {len(boxes)} digit{'s' * (len(boxes) != 1)} read, each outlined" if boxes
-                else f"{name}: no digits found"))
+                else f"{name}: {nothing_found(image.info[ORIGINAL_SIZE], 'digits')}"))
         from_drawing = reading is not None and self._photo is None and not self.canvas.is_empty()
         self.canvas.set_digit_boxes([(d.box, d.unsure) for d in reading.digits] if from_drawing else [])
         self.number_view.show_reading(reading, correctable=self._photo is None)

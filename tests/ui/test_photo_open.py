@@ -147,6 +147,13 @@ def test_photo_of_a_number_in_number_mode_boxes_each_digit_on_the_photo(window, 
         window.open_image(str(tmp_path / "blank.jpg"))
         settle(qtbot, tab)
         assert tab.source_label.text() == "blank.jpg: no digits found" and len(outline_pixels(tab.canvas)[0]) == 0
+        Image.new("RGB", (4000, 3000), (240, 238, 230)).save(tmp_path / "page.jpg")  # a phone's photo of a page
+        window.open_image(str(tmp_path / "page.jpg"))
+        settle(qtbot, tab)
+        assert tab.source_label.text().startswith("page.jpg: no digits found; if there is writing") and \
+            tab.source_label.text().endswith("crop closer")
+        window.open_image(str(tmp_path / "blank.jpg"))
+        settle(qtbot, tab)
 
         (tmp_path / "broken.jpg").write_bytes(b"\xff\xd8 not really a JPEG")
         window.open_image(str(tmp_path / "broken.jpg"))
