@@ -361,7 +361,7 @@ def test_predict_says_when_it_is_not_sure_as_the_draw_tab_shows_a_question_mark(
 def test_no_digit_found_in_a_phone_sized_photo_hints_at_cropping(tmp_path):
     """Small writing on a whole page is lost at the working size: a big photo's "no digit found" says what to do."""
     Image.new("RGB", (4000, 3000), (240, 238, 230)).save(tmp_path / "page.jpg")
-    Image.new("RGB", (640, 480), (240, 238, 230)).save(tmp_path / "small.jpg")
+    Image.new("RGB", (4000, 480), (240, 238, 230)).save(tmp_path / "small.jpg")  # a long strip is no phone photo
     lines = digitpad("predict", str(tmp_path / "page.jpg"), str(tmp_path / "small.jpg")).stdout.splitlines()
     assert lines == [f"{tmp_path / 'page.jpg'}: no digit found; if there is writing, it may be too small in so big a "
                      "photo: crop closer", f"{tmp_path / 'small.jpg'}: no digit found"]

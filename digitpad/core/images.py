@@ -28,13 +28,14 @@ class ImageError(UserError):
     """An image file cannot be used; the message names it and says why."""
 
 
-BIG_PHOTO_SIDE = 2000  # px: a phone photo (4000x3000), where writing under about 3% of the height is often not found
+BIG_PHOTO_SIDE = 1500  # px on the shorter side: a phone photo (4000x3000), where writing under about 3% of the
+# height is often not found (a long thin strip is no such photo)
 
 
 def nothing_found(size: tuple[int, int], what: str = "digit") -> str:
     """The answer when no digit is found, with a hint to crop a big photo: small writing on a whole page is lost at
     the working size (a 96 px digit in a 4000 px photo was found once in six), and the person can do something."""
-    hint = "; if there is writing, it may be too small in so big a photo: crop closer" if max(size) >= BIG_PHOTO_SIDE \
+    hint = "; if there is writing, it may be too small in so big a photo: crop closer" if min(size) >= BIG_PHOTO_SIDE \
         else ""
     return f"no {what} found{hint}"
 
