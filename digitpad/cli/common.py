@@ -87,16 +87,15 @@ def training_inputs(args) -> tuple[str, ...]:
 
 
 def check_folder(path: str) -> None:
-    """Refuse, before any work, a folder (TensorBoard's log folder) that is a file or could not be written or
-    made where it would be; nothing is made here, so a run refused later leaves nothing behind."""
-    folder = os.path.abspath(path)
-    while not os.path.exists(folder):
-        folder = os.path.dirname(folder)
-    if not os.path.isdir(folder):
-        raise UserError(f"{path}: cannot be used as a folder: {'it' if folder == os.path.abspath(path) else folder} "
-                        "is a file")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UserError(f"{path}: cannot be used as a folder: {folder} cannot be written")
+    """Refuse, before any work, a folder (TensorBoard's log folder) that is a file or where no file could be
+    written, judged as every output is (`check_writable`); nothing is left behind, so a run refused later leaves
+    no empty folder."""
+    if os.path.isfile(path):
+        raise UserError(f"{path}: cannot be used as a folder: it is a file")
+    try:
+        check_writable(os.path.join(path, "events"))
+    except OSError as e:
+        raise UserError(f"{path}: cannot be used as a folder: {e.strerror or e}") from None
 
 
 def settings_given(args, settings) -> dict:
