@@ -10,7 +10,7 @@ from pathlib import Path
 from ..core.atomic_file import write_atomically
 from ..core.errors import UserError
 from ..core.images import ImageError, load_image, load_image_from, nothing_found
-from ..core.number_reading import is_unsure
+from ..core.number_reading import is_unsure, two_likeliest
 from ..core.paths import bundled_model_path
 from .common import EXIT_ERROR, check_outputs, load_predictor
 
@@ -70,8 +70,8 @@ def _doubt(probabilities) -> str:
     """What the Draw tab shows as "?" (core.number_reading.is_unsure), said after the likeliest digit."""
     if not is_unsure(probabilities):
         return ""
-    second = sorted(range(10), key=lambda digit: probabilities[digit])[-2]
-    return f"; not sure: it may be {second} ({probabilities[second]:.1%})"
+    _, (second, chance) = two_likeliest(probabilities)
+    return f"; not sure: it may be {second} ({chance:.1%})"
 
 
 def _print_number(name: str, reading, as_json: bool) -> None:

@@ -145,6 +145,12 @@ def is_unsure(probabilities) -> bool:
     return max(probabilities) < UNSURE_BELOW
 
 
+def two_likeliest(probabilities) -> tuple[tuple[int, float], tuple[int, float]]:
+    """The two likeliest readings, (digit, probability) each, likeliest first: what a "?" names."""
+    first, second = np.argsort(probabilities)[::-1][:2]
+    return (int(first), probabilities[first]), (int(second), probabilities[second])
+
+
 @dataclass(frozen=True)
 class NumberDigit:
     digit: int
@@ -159,8 +165,7 @@ class NumberDigit:
     @property
     def candidates(self) -> tuple[tuple[int, float], tuple[int, float]]:
         """The two likeliest readings, (digit, probability) each, likeliest first."""
-        first, second = np.argsort(self.probabilities)[::-1][:2]
-        return (int(first), self.probabilities[first]), (int(second), self.probabilities[second])
+        return two_likeliest(self.probabilities)
 
     @property
     def unsure(self) -> bool:

@@ -7,7 +7,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from ..core.number_reading import is_unsure  # the panel then says it is unsure instead of pretending
+from ..core.number_reading import is_unsure, two_likeliest  # the panel then says it is unsure instead of pretending
 
 SEES = "What the model sees (28×28)"
 SEES_IN_A_PHOTO = f"{SEES}. It also reads the photo's ink as found, and the answer averages the two readings."
@@ -15,11 +15,9 @@ SEES_IN_A_PHOTO = f"{SEES}. It also reads the photo's ink as found, and the answ
 
 def verdict(probabilities: tuple[float, ...]) -> tuple[str, str]:
     """(big text, caption) for a prediction: the digit and its confidence, or an honest doubt."""
-    order = np.argsort(probabilities)[::-1]
-    best, second = int(order[0]), int(order[1])
-    confidence = probabilities[best]
+    (best, confidence), (second, chance) = two_likeliest(probabilities)
     if is_unsure(probabilities):
-        return "?", f"Not sure: {best} ({confidence:.0%}) or {second} ({probabilities[second]:.0%})"
+        return "?", f"Not sure: {best} ({confidence:.0%}) or {second} ({chance:.0%})"
     return str(best), ("over 99.9% sure" if confidence > 0.999 else f"{confidence:.1%} sure")
 
 
