@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from ..core.runs import FINETUNE, RunRecord, RunRecordError, RunStore
 from .message_boxes import ask_yes_no
-from .train_charts import MetricChart, legend_html
+from .train_charts import MetricChart, legend_html, legend_label
 from .train_monitor import duration
 from .train_results import ResultsView
 
@@ -152,10 +152,7 @@ class RunsPage(QWidget):
         self.loss_chart = ComparisonChart("Loss", "cross-entropy", 1, "val_loss", parent=self)
         self.accuracy_chart = ComparisonChart("Accuracy", "%", 2, "val_accuracy", scale=100, ceiling=100,
                                               parent=self)
-        self.legend = QLabel("")
-        self.legend.setTextFormat(Qt.RichText)
-        self.legend.setAlignment(Qt.AlignCenter)
-        self.legend.setWordWrap(True)  # wraps in a narrow window rather than widening it
+        self.legend = legend_label()
         charts = QSplitter(Qt.Horizontal)
         charts.addWidget(self.loss_chart)
         charts.addWidget(self.accuracy_chart)

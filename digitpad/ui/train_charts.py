@@ -30,6 +30,15 @@ def legend_html(entries: list[tuple[str, str, str]]) -> str:
                            for color, mark, name in entries)
 
 
+def legend_label(text: str = "") -> QLabel:
+    """A legend shown under charts, centred; it wraps in a narrow window rather than widening it."""
+    label = QLabel(text)
+    label.setTextFormat(Qt.RichText)
+    label.setAlignment(Qt.AlignCenter)
+    label.setWordWrap(True)
+    return label
+
+
 # One legend under both charts: inside a small plot a legend always ends up covering a curve.
 LEGEND_HTML = legend_html([(TRAINING_COLOR, "━━", "training, smoothed per step"),
                            (TRAINING_COLOR, "●", "training, epoch mean"),

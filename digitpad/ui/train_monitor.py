@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QProgressBar, QSplitter, QVBoxLayout, QWidget
 
-from .train_charts import LEGEND_HTML, TrainingCharts
+from .train_charts import LEGEND_HTML, TrainingCharts, legend_label
 
 FLUSH_MS = 250  # charts and progress redraw at 4 Hz at most
 LOG_LINES = 5000
@@ -56,9 +56,7 @@ class TrainingMonitor(QWidget):
         charts.setChildrenCollapsible(False)
         self._split_by_hand = False  # a person's split stays; until then each resize shares the row out anew
         charts.splitterMoved.connect(lambda *_: setattr(self, "_split_by_hand", True))
-        legend = QLabel(LEGEND_HTML)
-        legend.setAlignment(Qt.AlignCenter)
-        legend.setWordWrap(True)  # wraps in a narrow window rather than widening it
+        legend = legend_label(LEGEND_HTML)
         plots = QWidget()
         plots_layout = QVBoxLayout(plots)
         plots_layout.setContentsMargins(0, 0, 0, 0)
