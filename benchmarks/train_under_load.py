@@ -7,14 +7,15 @@ in one run of this script:
 - cli_all_cores: the same with OMP_NUM_THREADS set to the core count: torch's default, the CLI's
   behaviour before, the baseline;
 - app: the Train tab's path, a `TrainingRun` (superqt worker thread) driven by a Qt event loop
-  (offscreen), with the same settings, and torch's own thread count, which the Train tab leaves as it is
-  (setting it while the Draw tab's reader runs torch is not safe).
+  (offscreen), with the same settings, its threads chosen as the app chooses them when it starts
+  (`use_free_cores_from_start`, before torch loads: setting them later, beside the Draw tab's reader, is
+  not safe).
 Then the same again while `--hogs` busy-loop processes (default one) compete for the cores.
 Speed is training images per second from each run's checkpoint (`train_images / train_seconds`,
 the trainer's own clock, so process start and data loading are left out). The load average seen
 before each measurement is recorded: other work on the machine counts as load too.
 
-Run: python benchmarks/train_under_load.py [--data-dir ../shared/data] [--limit 15000] [--hogs 1]
+Run: python benchmarks/train_under_load.py [--data-dir ../shared/data] [--limit 60000] [--hogs 1]
 Prints one JSON object and saves it beside this script as train_under_load.json.
 """
 
@@ -34,6 +35,8 @@ HERE = Path(__file__).resolve().parent
 
 APP_PATH = r"""
 import json, sys
+from digitpad.core.cpu_threads import use_free_cores_from_start
+threads_note = use_free_cores_from_start()  # as digitpad.ui.app.run does, before torch loads
 from PySide6.QtCore import QCoreApplication
 from digitpad.core.config import preset
 from digitpad.core.trainer import train
@@ -50,7 +53,8 @@ run.failed.connect(lambda message: result.update(error=message))
 run.ended.connect(app.quit)
 run.start()
 app.exec()
-print(json.dumps({k: result[k] for k in ("train_images", "train_seconds", "error") if k in result}))
+print(json.dumps({**{k: result[k] for k in ("train_images", "train_seconds", "error") if k in result},
+                  "threads_note": threads_note or "all cores"}))
 """
 
 
@@ -99,7 +103,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=os.environ.get("DIGITPAD_DATA_DIR", str(HERE.parent.parent / "shared"
                                                                                        / "data")))
-    parser.add_argument("--limit", type=int, default=15000, help="training images (one epoch): long enough to time")
+    parser.add_argument("--limit", type=int, default=60000, help="training images (one epoch): long enough to time")
     parser.add_argument("--hogs", type=int, default=1, help="busy-loop processes for the loaded measurement")
     args = parser.parse_args()
     import torch

@@ -4,13 +4,20 @@ torch starts one intra-op (OpenMP) thread per core, and every operation waits fo
 its end. When other programs keep the cores busy, one of those threads is always waiting for a
 time slice and the others spin at the barrier: on two shared cores the quick preset then trained
 at 34-56 images/s with two threads against 291-353 with one (benchmarks/train_under_load.py).
-So training (the CLI and the Train tab) uses as many threads as there are idle cores, judged by
-the one-minute load average, and never fewer than one. OMP_NUM_THREADS, when set, wins.
+So training uses as many threads as there are idle cores, judged by the one-minute load average,
+and never fewer than one. OMP_NUM_THREADS, when set, wins.
+
+The CLI sets torch's threads when a command starts. The app cannot set them later: once
+torch.set_num_threads has been called, every thread's first torch operation calls it again (ATen's
+init_num_threads), clearing oneDNN's cache under the threads already at work, and a Draw-tab reader
+crashed that way beside a training run. So the app chooses once, by setting OMP_NUM_THREADS before torch
+is imported, by the load when it starts.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 
 
 def available_cores() -> int:
@@ -26,20 +33,38 @@ def threads_for_free_cores(cores: int, load: float) -> int:
     return max(1, min(cores, int(cores - load + 0.5)))
 
 
+def _free_core_threads() -> tuple[int, str | None]:
+    """The threads for the cores idle now, and a sentence saying so when that is fewer than all."""
+    cores, load = available_cores(), os.getloadavg()[0]
+    threads = threads_for_free_cores(cores, load)
+    if threads == cores:
+        return threads, None
+    return threads, (f"other work keeps the CPU busy (load {load:.1f} on {cores} cores): training with {threads} "
+                     f"thread{'s' if threads > 1 else ''}, which is faster than {cores} competing for the cores")
+
+
 def use_free_cores() -> str | None:
     """Set torch's intra-op threads to the idle cores; a sentence saying so when that is fewer than all.
 
-    Does nothing (returns None) when OMP_NUM_THREADS is set: the person chose.
+    Does nothing (returns None) when OMP_NUM_THREADS is set: the person chose. Call it before any thread
+    but the caller's runs torch.
     """
     if os.environ.get("OMP_NUM_THREADS"):
         return None
     import torch
 
-    cores, load = available_cores(), os.getloadavg()[0]
-    threads = threads_for_free_cores(cores, load)
+    threads, note = _free_core_threads()
     torch.set_num_threads(threads)
-    if threads == cores:
+    return note and f"{note} (set OMP_NUM_THREADS to choose)"
+
+
+def use_free_cores_from_start() -> str | None:
+    """The app's choice, made once before torch loads: OMP_NUM_THREADS set to the idle cores when that is fewer
+    than all; a sentence saying so, else None. Does nothing when OMP_NUM_THREADS is set or torch is loaded."""
+    if os.environ.get("OMP_NUM_THREADS") or "torch" in sys.modules:
         return None
-    return (f"other work keeps the CPU busy (load {load:.1f} on {cores} cores): training with {threads} "
-            f"thread{'s' if threads > 1 else ''}, which is faster than {cores} competing for the cores "
-            "(set OMP_NUM_THREADS to choose)")
+    threads, note = _free_core_threads()
+    if note is None:
+        return None
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+    return f"{note}, as it was when digitpad started (restart it to use them all; set OMP_NUM_THREADS to choose)"

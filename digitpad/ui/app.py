@@ -10,6 +10,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
+from ..core.cpu_threads import use_free_cores_from_start
 from ..core.paths import resources_dir
 from .main_window import MainWindow
 
@@ -18,12 +19,13 @@ def app_icon() -> QIcon:
     return QIcon(str(resources_dir() / "icon.png"))
 
 
-def create_window() -> MainWindow:
+def create_window(threads_note: str | None = None) -> MainWindow:
+    """The main window; `threads_note` says why training uses fewer threads than cores (core.cpu_threads)."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("digitpad")
     app.setOrganizationName("digitpad")
     app.setWindowIcon(app_icon())
-    return MainWindow()
+    return MainWindow(threads_note)
 
 
 def end_process(code: int) -> NoReturn:
@@ -40,7 +42,7 @@ def end_process(code: int) -> NoReturn:
 
 
 def run() -> NoReturn:
-    window = create_window()
+    window = create_window(use_free_cores_from_start())  # before torch loads, which the window starts
     window.show()
     QTimer.singleShot(0, window.start)
     end_process(QApplication.instance().exec())

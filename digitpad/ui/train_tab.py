@@ -58,9 +58,10 @@ class TrainTab(QWidget):
 
     showDigits = Signal()
 
-    def __init__(self, models, personal, parent: QWidget | None = None):
+    def __init__(self, models, personal, threads_note: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.models = models
+        self.threads_note = threads_note  # why training uses fewer threads than cores (core.cpu_threads), or None
         self.personal = personal  # PersonalDigits, the set "Fine-tune on my digits" learns from
         self.form = self.monitor = self.results = None
         self.run = None  # the current or last TrainingRun
@@ -277,6 +278,8 @@ class TrainTab(QWidget):
         self.run.failed.connect(self._on_failed)
         self.run.ended.connect(self._on_ended)
         self.monitor.begin()
+        if self.threads_note:
+            self.monitor.add_message(f"{self.threads_note[0].upper()}{self.threads_note[1:]}")
         self.monitor.set_state(f"Loading the data for {description}...")
         self.pages.setCurrentWidget(self.monitor)
         self.run.start()

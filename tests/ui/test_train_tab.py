@@ -359,3 +359,18 @@ def test_words_about_an_earlier_model_or_run_do_not_outlive_it(tab, qtbot):
     assert banner.isVisible() and "from an earlier run" in banner.text() and "stopped" in banner.text()
     assert "Save and Use are about the earlier run" in banner.text()
     assert "still shows the earlier run" in tab.monitor.state.text()
+
+
+def test_a_run_says_so_when_the_app_trains_with_fewer_threads_than_cores(qtbot):
+    note = ("other work keeps the CPU busy (load 3.1 on 2 cores): training with 1 thread, which is faster than 2 "
+            "competing for the cores, as it was when digitpad started")
+    tab = TrainTab(ModelManager(), PersonalDigits(), threads_note=note)
+    qtbot.addWidget(tab)
+    tab.show()
+    qtbot.waitUntil(lambda: tab.form.is_ready, timeout=30_000)
+    set_up_small_run(tab.form, epochs=LONG_RUN_EPOCHS)
+    start(qtbot, tab)
+    with qtbot.waitSignal(tab.run.ended, timeout=STOP_TIMEOUT_MS + RUN_TIMEOUT_MS):
+        qtbot.mouseClick(tab.stop_button, Qt.LeftButton)
+    assert tab.monitor.log.toPlainText().startswith("Other work keeps the CPU busy (load 3.1 on 2 cores)")
+    tab.shutdown()
