@@ -124,15 +124,29 @@ def print_scores(result: dict) -> None:
         print(f"{digit:>5}" + "".join(f"{n:>6}" for n in row))
 
 
+class Interruption:
+    """Which signal stopped a run: its exit status is 128 + the signal's number, as the shell reports a process
+    that signal ended (130 for Ctrl+C, 143 for `kill`)."""
+
+    def __init__(self):
+        self.signum = signal.SIGINT  # a KeyboardInterrupt raised by Python is Ctrl+C's
+
+    @property
+    def exit_status(self) -> int:
+        return 128 + self.signum
+
+
 @contextmanager
 def ctrl_c_stops(control):
     """Ctrl+C, or a polite `kill` (SIGTERM), asks the training loop to stop at its next step, so the run is
-    recorded as stopped, not crashed. Python's own KeyboardInterrupt is raised wherever the main thread happens to
-    be, and one raised inside a finaliser is printed and swallowed: the run went on. A second signal acts at once,
-    as it would without this."""
+    recorded as stopped, not crashed; yields the Interruption that says which. Python's own KeyboardInterrupt is
+    raised wherever the main thread happens to be, and one raised inside a finaliser is printed and swallowed: the
+    run went on. A second signal acts at once, as it would without this."""
+    interruption = Interruption()
 
     def stop(signum, frame) -> None:
         restore()
+        interruption.signum = signum
         control.stop()
 
     def restore() -> None:
@@ -141,6 +155,6 @@ def ctrl_c_stops(control):
 
     previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
-        yield
+        yield interruption
     finally:
         restore()

@@ -25,10 +25,11 @@ from .common import (
 )
 
 
-def stopped(what: str) -> int:
-    """Say that a run was stopped before it saved anything; the exit status of an interrupted command."""
+def stopped(what: str, status: int = EXIT_INTERRUPTED) -> int:
+    """Say that a run was stopped before it saved anything; returns `status`, the exit status of the command
+    interrupted (by Ctrl+C unless told)."""
     print(f"digitpad: {what} stopped; nothing was saved", file=sys.stderr)
-    return EXIT_INTERRUPTED
+    return status
 
 
 def refuse_early(problems: list[str]) -> None:
@@ -60,10 +61,10 @@ def cmd_train(args) -> int:
     events = recorder.watch(train(config, data, control, name=Path(args.out).stem), data.source)
     progress = with_progress(events)
     try:
-        with ctrl_c_stops(control):
+        with ctrl_c_stops(control) as interruption:
             for event in progress:
                 if isinstance(event, Stopped):
-                    return stopped("training")
+                    return stopped("training", interruption.exit_status)
                 if not isinstance(event, Finished):
                     continue
                 checkpoint = event.checkpoint
@@ -102,10 +103,10 @@ def cmd_finetune(args) -> int:
     events = recorder.watch(finetune(start, personal, data, config, control, name=Path(args.out).stem), data.source)
     progress = with_progress(events)
     try:
-        with ctrl_c_stops(control):
+        with ctrl_c_stops(control) as interruption:
             for event in progress:
                 if isinstance(event, Stopped):
-                    return stopped("fine-tuning")
+                    return stopped("fine-tuning", interruption.exit_status)
                 if isinstance(event, Finished):
                     finished = event
     except KeyboardInterrupt:
