@@ -335,6 +335,15 @@ def test_a_personal_set_named_that_does_not_exist_is_an_error_and_exports_never_
     assert "1 digits in" in digitpad("personal", "--set", str(other), "stats").stdout
 
 
+@pytest.mark.parametrize("args", [["predict", "--model", "", "x.png"], ["evaluate", ""], ["predict", ""],
+                                  ["export", "m.pt", "--format", "onnx", "--out", ""],
+                                  ["train", "--out", "m.pt", "--data-dir", ""], ["personal", "--set", "", "stats"]])
+def test_an_empty_file_name_is_refused_not_taken_for_the_default(args):
+    """`--model "$M"` with M unset read with the bundled model, and `--data-dir ""` used the default data."""
+    result = digitpad(*args, check=False)
+    assert result.returncode == 2 and "an empty name" in result.stderr, result.stderr
+
+
 @pytest.mark.skipif(not sys.platform.startswith(("linux", "freebsd", "openbsd")), reason="X and Wayland only")
 def test_the_window_with_no_display_to_open_it_on_says_so_in_one_line():
     """Over SSH without -X: one line and exit 1, not Qt's abort (SIGABRT) advising to reinstall."""
@@ -388,8 +397,8 @@ def test_outputs_that_must_not_be_written_are_refused_before_any_work(tmp_path):
         (["export", str(bundled_model_path()), "--format", "onnx", "--out", str(bundled_model_path())],
          "bundled model"),
         (["personal", "export", str(bundled_model_path())], "bundled model"),
-        (["train", "--out", ""], "no file name was given"),
-        (["export", str(bundled_model_path()), "--format", "onnx", "--out", ""], "no file name was given"),
+        (["train", "--out", " "], "no file name was given"),  # an empty one is refused by the parser (exit 2)
+        (["export", str(bundled_model_path()), "--format", "onnx", "--out", " "], "no file name was given"),
         (["train", "--out", str(tmp_path / "new") + "/"], "ends with a slash"),
         (["personal", "export", str(tmp_path / "mine.npz") + "/"], "ends with a slash"),
     ]:

@@ -8,10 +8,20 @@ from .. import __version__
 from ..core.config import DEVICES, OPTIMIZERS, PRESETS, SCHEDULES
 
 
+def file_name(text: str) -> str:
+    """A file or folder named on the command line. An empty name (an unset shell variable in `--model "$M"`) is
+    refused: taken as no option, it silently meant the default, the bundled model or the default data."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty name: give a file or folder (is a shell variable unset?)")
+    return text
+
+
 def _add_data_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", help="folder holding MNIST/raw/*-ubyte[.gz], or that MNIST or raw folder "
-                                           "itself (default: $DIGITPAD_DATA_DIR, else the user data folder)")
-    parser.add_argument("--csv", help="a Kaggle-style CSV (label,pixel0..pixel783) to use instead of MNIST")
+    parser.add_argument("--data-dir", type=file_name,
+                        help="folder holding MNIST/raw/*-ubyte[.gz], or that MNIST or raw folder itself (default: "
+                             "$DIGITPAD_DATA_DIR, else the user data folder)")
+    parser.add_argument("--csv", type=file_name,
+                        help="a Kaggle-style CSV (label,pixel0..pixel783) to use instead of MNIST")
     parser.add_argument("--download", action="store_true", help="download MNIST first if it is missing")
 
 
@@ -21,8 +31,9 @@ def _add_device_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_tensorboard_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--tensorboard", metavar="DIR", help="also log the run for TensorBoard into DIR/RUN-ID "
-                                                             "(needs: pip install 'digitpad[tensorboard]')")
+    parser.add_argument("--tensorboard", type=file_name, metavar="DIR",
+                        help="also log the run for TensorBoard into DIR/RUN-ID (needs: pip install "
+                             "'digitpad[tensorboard]')")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,8 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("gui", help="open the desktop app (the default)")
 
     predict = commands.add_parser("predict", help="read the digit in image files")
-    predict.add_argument("images", nargs="+", metavar="IMAGE", help="an image file; - reads one from standard input")
-    predict.add_argument("--model", help="checkpoint file (default: the bundled model)")
+    predict.add_argument("images", type=file_name, nargs="+", metavar="IMAGE",
+                         help="an image file; - reads one from standard input")
+    predict.add_argument("--model", type=file_name, help="checkpoint file (default: the bundled model)")
     predict.add_argument("--ink", default="auto", choices=("auto", "dark", "light"),
                          help="dark ink on light paper, light on dark, or guess from the border")
     predict.add_argument("--json", action="store_true", help="one JSON object per file")
@@ -44,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_device_arg(predict)
 
     train = commands.add_parser("train", help="train a model and save its checkpoint")
-    train.add_argument("--out", required=True, help="checkpoint file to write (replaced only on success)")
+    train.add_argument("--out", type=file_name, required=True,
+                       help="checkpoint file to write (replaced only on success)")
     train.add_argument("--preset", default="quick", choices=sorted(PRESETS),
                        help="the recipe the other options change: quick (LeNet-5, 3 epochs: under a minute on two "
                             "CPU cores; the default) or full (digitnet, the bundled model's recipe, 30 epochs: about "
@@ -64,28 +77,29 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--val-fraction", type=float)
     train.add_argument("--seed", type=int)
     train.add_argument("--limit", type=int, dest="train_limit", help="use only the first N training images")
-    train.add_argument("--metrics-csv", help="also write per-epoch metrics to this CSV file")
+    train.add_argument("--metrics-csv", type=file_name, help="also write per-epoch metrics to this CSV file")
     _add_tensorboard_arg(train)
     _add_device_arg(train)
     _add_data_args(train)
 
     evaluate = commands.add_parser("evaluate", help="accuracy, per-class scores and confusion matrix on the test set")
-    evaluate.add_argument("model", nargs="?", help="checkpoint file (default: the bundled model)")
+    evaluate.add_argument("model", type=file_name, nargs="?", help="checkpoint file (default: the bundled model)")
     evaluate.add_argument("--json", action="store_true", help="the scores as one JSON object")
     _add_device_arg(evaluate)
     _add_data_args(evaluate)
 
     export = commands.add_parser("export", help="write a checkpoint as TorchScript or ONNX")
-    export.add_argument("model", help="checkpoint file to export")
+    export.add_argument("model", type=file_name, help="checkpoint file to export")
     export.add_argument("--format", required=True, choices=("torchscript", "onnx"))
-    export.add_argument("--out", help="output file (default: beside the model)")
+    export.add_argument("--out", type=file_name, help="output file (default: beside the model)")
 
     explain = commands.add_parser("explain", help="draw what the model does with an image: feature maps, "
                                   "filters, and the ink that made its answer")
-    explain.add_argument("image", metavar="IMAGE", help="an image file; - reads one from standard input")
-    explain.add_argument("--model", help="checkpoint file (default: the bundled model)")
-    explain.add_argument("--out", required=True, help="image file to write the figure to: PNG, or JPEG, WebP, BMP or "
-                                                      "TIFF when so named")
+    explain.add_argument("image", type=file_name, metavar="IMAGE",
+                         help="an image file; - reads one from standard input")
+    explain.add_argument("--model", type=file_name, help="checkpoint file (default: the bundled model)")
+    explain.add_argument("--out", type=file_name, required=True,
+                         help="image file to write the figure to: PNG, or JPEG, WebP, BMP or TIFF when so named")
     explain.add_argument("--why-not", type=int, choices=range(10), metavar="DIGIT",
                          help="the other digit for the 'why not' saliency (default: the runner-up)")
     explain.add_argument("--ink", default="auto", choices=("auto", "dark", "light"),
@@ -98,10 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     finetune = commands.add_parser("finetune",
                                    help="fine-tune a model on your own digits mixed with MNIST and pen drawings")
-    finetune.add_argument("--out", required=True, help="checkpoint file to write (replaced only on success)")
-    finetune.add_argument("--personal", help="your digits, a set kept by the app or exported from it "
+    finetune.add_argument("--out", type=file_name, required=True,
+                          help="checkpoint file to write (replaced only on success)")
+    finetune.add_argument("--personal", type=file_name, help="your digits, a set kept by the app or exported from it "
                                               "(default: yours, in the user data folder)")
-    finetune.add_argument("--model", help="the checkpoint to start from (default: the bundled model)")
+    finetune.add_argument("--model", type=file_name, help="the checkpoint to start from (default: the bundled model)")
     finetune.add_argument("--steps", type=int, help="batches of 128 images to train on (default 60)")
     finetune.add_argument("--lr", type=float, help="peak learning rate")
     finetune.add_argument("--holdout", type=float, help="share of each digit's samples held out to check the result")
@@ -115,13 +130,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     personal = commands.add_parser("personal", help="your own digits kept by the app: stats, export, import")
     personal.add_argument("action", choices=("stats", "export", "import"))
-    personal.add_argument("path", nargs="?", help="the file to export to or import from")
-    personal.add_argument("--set", dest="personal_set", help="the personal set to use (default: yours, in the "
-                                                            "user data folder)")
+    personal.add_argument("path", type=file_name, nargs="?", help="the file to export to or import from")
+    personal.add_argument("--set", type=file_name, dest="personal_set",
+                          help="the personal set to use (default: yours, in the user data folder)")
 
     download = commands.add_parser("download", help="download MNIST into the data folder")
-    download.add_argument("--data-dir", help="folder to put MNIST/raw in (default: $DIGITPAD_DATA_DIR, else the "
-                                             "user data folder)")
+    download.add_argument("--data-dir", type=file_name,
+                          help="folder to put MNIST/raw in (default: $DIGITPAD_DATA_DIR, else the user data folder)")
 
     runs = commands.add_parser("runs", help="every training run recorded: list, show, compare, delete")
     runs.add_argument("--json", action="store_true", help="the records as JSON")
