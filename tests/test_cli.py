@@ -335,6 +335,22 @@ def test_a_personal_set_named_that_does_not_exist_is_an_error_and_exports_never_
     assert "1 digits in" in digitpad("personal", "--set", str(other), "stats").stdout
 
 
+def test_a_set_may_be_named_before_or_after_the_action_and_its_file(tmp_path):
+    from personal_samples import sample
+
+    from digitpad.core.personal import PersonalSet
+
+    mine = tmp_path / "mine.npz"
+    PersonalSet([sample(3, "round"), sample(4, "open")]).save(mine)
+    for order in (["--set", str(mine), "export", "{out}"], ["export", "--set", str(mine), "{out}"],
+                  ["export", "{out}", "--set", str(mine)]):
+        out = tmp_path / f"out{len(list(tmp_path.iterdir()))}.npz"
+        result = digitpad("personal", *[str(out) if a == "{out}" else a for a in order])
+        assert f"exported 2 digits to {out}" in result.stdout, order
+    result = digitpad("personal", "export", check=False)
+    assert result.returncode == 2 and "required: FILE" in result.stderr
+
+
 @pytest.mark.parametrize("args", [["predict", "--model", "", "x.png"], ["evaluate", ""], ["predict", ""],
                                   ["export", "m.pt", "--format", "onnx", "--out", ""],
                                   ["train", "--out", "m.pt", "--data-dir", ""], ["personal", "--set", "", "stats"]])

@@ -23,8 +23,6 @@ def cmd_personal(args) -> int:
         print(f"{sum(counts)} digits in {kept_in}")
         print("  ".join(f"{digit}: {n}" for digit, n in enumerate(counts)))
         return 0
-    if not args.path:
-        raise PersonalSetError(f"`digitpad personal {args.action}` needs a file")
     if args.action == "export":
         target = export_path(args.path)
         if target.resolve() in {stored_at().resolve(), default_path().resolve()}:  # either format's file

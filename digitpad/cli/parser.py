@@ -129,10 +129,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_args(finetune)
 
     personal = commands.add_parser("personal", help="your own digits kept by the app: stats, export, import")
-    personal.add_argument("action", choices=("stats", "export", "import"))
-    personal.add_argument("path", type=file_name, nargs="?", help="the file to export to or import from")
-    personal.add_argument("--set", type=file_name, dest="personal_set",
-                          help="the personal set to use (default: yours, in the user data folder)")
+    set_help = "the personal set to use (default: yours, in the user data folder)"
+    personal.add_argument("--set", type=file_name, dest="personal_set", metavar="SET", help=set_help)
+    actions = personal.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for action, action_help, file_help in (
+            ("stats", "how many of each digit the set holds", None),
+            ("export", "write the set to FILE, to back it up or share it", "the file to write (.npz)"),
+            ("import", "add FILE's digits to the set (those it holds already are skipped)", "a set exported before")):
+        command = actions.add_parser(action, help=action_help)
+        if file_help:
+            command.add_argument("path", type=file_name, metavar="FILE", help=file_help)
+        # --set after the action too (`personal export FILE --set S`); SUPPRESS keeps one given before it
+        command.add_argument("--set", type=file_name, dest="personal_set", metavar="SET", default=argparse.SUPPRESS,
+                             help=set_help)
 
     download = commands.add_parser("download", help="download MNIST into the data folder")
     download.add_argument("--data-dir", type=file_name,
