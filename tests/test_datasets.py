@@ -153,6 +153,8 @@ def test_the_first_problem_past_the_first_chunk_is_named_as_in_a_small_file(tmp_
         (rows((2 * CSV_CHUNK + 300, 501, "abc")), f"line {2 * CSV_CHUNK + 300}, value 501: 'abc' is not a number"),
         (rows(*decimals, (2 * CSV_CHUNK + 300, 9, "")), f"line {2 * CSV_CHUNK + 300}, value 9: '' is not a number"),
         (rows((CSV_CHUNK + 1, 1, "x")), f"line {CSV_CHUNK + 1}, value 1: 'x' is not a number"),
+        (rows((CSV_CHUNK + 7, 40, "1_0")), f"line {CSV_CHUNK + 7}, value 40: '1_0' is not a number"),  # float() takes
+        (rows((9, 2, "\uff11")), "line 9, value 2: '\uff11' is not a number"),  # a full-width 1: float() takes it too
         (rows((2 * CSV_CHUNK + 300, 3, "q"), short=range(CSV_CHUNK, 2 * CSV_CHUNK)),  # a whole chunk of short rows
          f"line {CSV_CHUNK + 2} has 784 values, expected 785 (label + 784 pixels)"),
         (rows(*decimals, (CSV_CHUNK + 150, 1, "12.0")),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import os
+import re
 import warnings
 import zlib
 from collections.abc import Iterator
@@ -34,6 +35,9 @@ MNIST_SOURCE, CSV_SOURCE = "MNIST", "CSV"  # the kinds of data a dataset's sourc
 CSV_COLUMNS = 785
 MAX_CSV_LINE = CSV_COLUMNS * 12  # room for each value written as e.g. " 255.000000,"
 CSV_CHUNK = 1000  # rows parsed at once when a file is read again: a bad value is looked for among these in Python
+# A value as numpy reads one: Python's float() also takes 1_000 and non-ASCII digits, which numpy refuses
+CSV_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*|\s*[+-]?(nan|inf|infinity)\s*",
+                        re.ASCII | re.IGNORECASE)
 
 
 class DatasetError(UserError):
@@ -191,9 +195,7 @@ def _line_problem(line: str, number: int) -> str | None:
     if len(values) != CSV_COLUMNS:
         return _length_problem(number, len(values))
     for column, value in enumerate(values, start=1):
-        try:
-            float(value)
-        except ValueError:
+        if not CSV_NUMBER.fullmatch(value):
             return f"line {number}, value {column}: {value.strip()[:20]!r} is not a number"
     return None
 
