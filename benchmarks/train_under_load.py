@@ -36,8 +36,9 @@ HERE = Path(__file__).resolve().parent
 APP_PATH = r"""
 import json, sys
 from digitpad.core.cpu_threads import use_free_cores_from_start
-threads_note = use_free_cores_from_start()  # as digitpad.ui.app.run does, before torch loads
+use_free_cores_from_start()  # as digitpad.ui.app.run does, before torch loads
 from PySide6.QtCore import QCoreApplication
+import torch
 from digitpad.core.config import preset
 from digitpad.core.trainer import train
 from digitpad.ui.dataset_choice import FOLDER, DatasetChoice
@@ -54,7 +55,7 @@ run.ended.connect(app.quit)
 run.start()
 app.exec()
 print(json.dumps({**{k: result[k] for k in ("train_images", "train_seconds", "error") if k in result},
-                  "threads_note": threads_note or "all cores"}))
+                  "threads": torch.get_num_threads()}))
 """
 
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 import torch
 
-from digitpad.core.cpu_threads import available_cores, threads_for_free_cores, use_free_cores
+from digitpad.core.cpu_threads import available_cores, threads_advice, threads_for_free_cores, use_free_cores
 
 
 @pytest.mark.parametrize("cores, load, threads", [(2, 0.0, 2), (2, 0.4, 2), (2, 0.6, 1), (2, 1.0, 1), (2, 12.7, 1),
@@ -40,9 +40,9 @@ import json, os, sys
 os.getloadavg = lambda: ({load}, {load}, {load})  # the machine as busy as the test says
 {before}
 from digitpad.core.cpu_threads import available_cores, use_free_cores_from_start
-note = use_free_cores_from_start()
+chosen = use_free_cores_from_start()
 import torch
-print(json.dumps({{"note": note, "env": os.environ.get("OMP_NUM_THREADS"), "threads": torch.get_num_threads(),
+print(json.dumps({{"chosen": chosen, "env": os.environ.get("OMP_NUM_THREADS"), "threads": torch.get_num_threads(),
                   "cores": available_cores()}}))
 """
 
@@ -61,11 +61,20 @@ def test_the_app_trains_with_the_idle_cores_it_finds_at_start_by_setting_them_be
     busy = app_start(load=50.0)
     if busy["cores"] == 1:
         pytest.skip("one core: there is never a fewer to choose")
-    assert busy["env"] == "1" and busy["threads"] == 1, "torch took the thread count set before it loaded"
-    assert f"load 50.0 on {busy['cores']} cores" in busy["note"] and "restart" in busy["note"]
-
+    assert busy["chosen"] and busy["env"] == "1" and busy["threads"] == 1, "torch took the count set before it loaded"
     quiet = app_start(load=0.0)
-    assert quiet["note"] is None and quiet["env"] is None, "a quiet machine keeps torch's own choice"
-    assert app_start(load=50.0, omp="2")["note"] is None, "the person's OMP_NUM_THREADS stands"
+    assert quiet["chosen"] and quiet["env"] is None, "a quiet machine keeps torch's own choice"
+    assert not app_start(load=50.0, omp="2")["chosen"], "the person's OMP_NUM_THREADS stands"
     late = app_start(load=50.0, before="import torch")
-    assert late["note"] is None and late["env"] is None, "once torch is loaded, setting it would not take"
+    assert not late["chosen"] and late["env"] is None, "once torch is loaded, setting it would not take"
+
+
+def test_a_run_is_told_why_it_has_fewer_threads_or_that_a_restart_would_choose_better():
+    assert threads_advice(2, False, 2, 0.3) is None, "all the cores, and they are idle"
+    fewer = threads_advice(1, True, 2, 3.1)
+    assert fewer.startswith("other work keeps the CPU busy (load 3.1 on 2 cores): training with 1 thread, which")
+    too_many = threads_advice(2, False, 2, 3.1)  # the app started on a quiet machine; others came since
+    assert "2 threads compete for the cores, where 1 would train faster" in too_many and "restart" in too_many
+    too_few = threads_advice(1, True, 2, 0.2)  # it started on a busy machine, now quiet
+    assert "chosen when digitpad started on a busy CPU" in too_few and "restart digitpad to train with 2" in too_few
+    assert threads_advice(4, False, 8, 0.0) is None, "torch's own count (its physical cores) is never questioned"

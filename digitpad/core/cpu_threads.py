@@ -33,14 +33,9 @@ def threads_for_free_cores(cores: int, load: float) -> int:
     return max(1, min(cores, int(cores - load + 0.5)))
 
 
-def _free_core_threads() -> tuple[int, str | None]:
-    """The threads for the cores idle now, and a sentence saying so when that is fewer than all."""
-    cores, load = available_cores(), os.getloadavg()[0]
-    threads = threads_for_free_cores(cores, load)
-    if threads == cores:
-        return threads, None
-    return threads, (f"other work keeps the CPU busy (load {load:.1f} on {cores} cores): training with {threads} "
-                     f"thread{'s' if threads > 1 else ''}, which is faster than {cores} competing for the cores")
+def _busy_note(threads: int, cores: int, load: float) -> str:
+    return (f"other work keeps the CPU busy (load {load:.1f} on {cores} cores): training with {threads} "
+            f"thread{'s' if threads > 1 else ''}, which is faster than {cores} competing for the cores")
 
 
 def use_free_cores() -> str | None:
@@ -53,18 +48,35 @@ def use_free_cores() -> str | None:
         return None
     import torch
 
-    threads, note = _free_core_threads()
+    cores, load = available_cores(), os.getloadavg()[0]
+    threads = threads_for_free_cores(cores, load)
     torch.set_num_threads(threads)
-    return note and f"{note} (set OMP_NUM_THREADS to choose)"
+    return f"{_busy_note(threads, cores, load)} (set OMP_NUM_THREADS to choose)" if threads < cores else None
 
 
-def use_free_cores_from_start() -> str | None:
+def use_free_cores_from_start() -> bool:
     """The app's choice, made once before torch loads: OMP_NUM_THREADS set to the idle cores when that is fewer
-    than all; a sentence saying so, else None. Does nothing when OMP_NUM_THREADS is set or torch is loaded."""
+    than all. False, doing nothing, when the person set OMP_NUM_THREADS or torch is loaded already."""
     if os.environ.get("OMP_NUM_THREADS") or "torch" in sys.modules:
-        return None
-    threads, note = _free_core_threads()
-    if note is None:
-        return None
-    os.environ["OMP_NUM_THREADS"] = str(threads)
-    return f"{note}, as it was when digitpad started (restart it to use them all; set OMP_NUM_THREADS to choose)"
+        return False
+    cores = available_cores()
+    threads = threads_for_free_cores(cores, os.getloadavg()[0])
+    if threads < cores:
+        os.environ["OMP_NUM_THREADS"] = str(threads)
+    return True
+
+
+def threads_advice(threads: int, chosen_at_start: bool, cores: int, load: float) -> str | None:
+    """What the Train tab says as a run starts with `threads` torch threads on `cores` cores at a load average of
+    `load`: why fewer than the cores (`chosen_at_start`: the app set them so as it started), or that another count
+    would now train faster (the app cannot change it once torch runs); None for torch's own count when right."""
+    best = threads_for_free_cores(cores, load)
+    if best < threads:
+        return (f"other work keeps the CPU busy (load {load:.1f} on {cores} cores): {threads} threads compete for "
+                f"the cores, where {best} would train faster. digitpad chooses when it starts: restart it to train "
+                f"with {best}")
+    if best > threads and chosen_at_start:
+        return (f"training with {threads} thread{'s' if threads > 1 else ''}, chosen when digitpad started on a "
+                f"busy CPU; it is quieter now (load {load:.1f} on {cores} cores): restart digitpad to train with "
+                f"{best}")
+    return _busy_note(threads, cores, load) if chosen_at_start else None

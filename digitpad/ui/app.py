@@ -19,13 +19,14 @@ def app_icon() -> QIcon:
     return QIcon(str(resources_dir() / "icon.png"))
 
 
-def create_window(threads_note: str | None = None) -> MainWindow:
-    """The main window; `threads_note` says why training uses fewer threads than cores (core.cpu_threads)."""
+def create_window(advise_threads: bool = False) -> MainWindow:
+    """The main window; `advise_threads`: the app chose torch's CPU threads as it started (core.cpu_threads), and
+    the Train tab says when another count would train faster."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("digitpad")
     app.setOrganizationName("digitpad")
     app.setWindowIcon(app_icon())
-    return MainWindow(threads_note)
+    return MainWindow(advise_threads)
 
 
 def end_process(code: int) -> NoReturn:

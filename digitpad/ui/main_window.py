@@ -50,7 +50,7 @@ def first_size(available: QSize) -> tuple[int, int]:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, threads_note: str | None = None):
+    def __init__(self, advise_threads: bool = False):
         super().__init__()
         self.setWindowTitle("digitpad")
         self.setAcceptDrops(True)
@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
         self.models = ModelManager(self)
         self.personal = PersonalDigits(parent=self)
         self.draw_tab = DrawTab(self.models, self.personal)
-        self.train_tab = TrainTab(self.models, self.personal, threads_note)
+        self.train_tab = TrainTab(self.models, self.personal, advise_threads)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.draw_tab, "Draw")
         self.tabs.addTab(self.train_tab, "Train")

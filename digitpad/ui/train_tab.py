@@ -9,6 +9,7 @@ and are recorded as `digitpad train` records them (core.runs), for the Runs page
 from __future__ import annotations
 
 import datetime as _dt
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -58,10 +59,10 @@ class TrainTab(QWidget):
 
     showDigits = Signal()
 
-    def __init__(self, models, personal, threads_note: str | None = None, parent: QWidget | None = None):
+    def __init__(self, models, personal, advise_threads: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
         self.models = models
-        self.threads_note = threads_note  # why training uses fewer threads than cores (core.cpu_threads), or None
+        self.advise_threads = advise_threads  # the app chose torch's CPU threads when it started (core.cpu_threads)
         self.personal = personal  # PersonalDigits, the set "Fine-tune on my digits" learns from
         self.form = self.monitor = self.results = None
         self.run = None  # the current or last TrainingRun
@@ -278,12 +279,25 @@ class TrainTab(QWidget):
         self.run.failed.connect(self._on_failed)
         self.run.ended.connect(self._on_ended)
         self.monitor.begin()
-        if self.threads_note:
-            self.monitor.add_message(f"{self.threads_note[0].upper()}{self.threads_note[1:]}")
+        advice = self._threads_advice()
+        if advice:
+            self.monitor.add_message(f"{advice[0].upper()}{advice[1:]}")
         self.monitor.set_state(f"Loading the data for {description}...")
         self.pages.setCurrentWidget(self.monitor)
         self.run.start()
         self._update_controls()
+
+    def _threads_advice(self) -> str | None:
+        """Why a run on the CPU trains with fewer threads than cores, or that a restart would choose better."""
+        import torch
+
+        from ..core.cpu_threads import available_cores, threads_advice
+        from ..core.device import resolve_device
+
+        if not self.advise_threads or resolve_device(self.form.device.currentData())[0].type != "cpu":
+            return None
+        return threads_advice(torch.get_num_threads(), "OMP_NUM_THREADS" in os.environ, available_cores(),
+                              os.getloadavg()[0])
 
     def toggle_pause(self) -> None:
         if not self.is_running():
