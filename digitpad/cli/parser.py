@@ -114,8 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    help="fine-tune a model on your own digits mixed with MNIST and pen drawings")
     finetune.add_argument("--out", type=file_name, required=True,
                           help="checkpoint file to write (replaced only on success)")
-    finetune.add_argument("--personal", type=file_name, help="your digits, a set kept by the app or exported from it "
-                                              "(default: yours, in the user data folder)")
+    finetune.add_argument("--personal", type=file_name,
+                          help="your digits, a set kept by the app or exported from it (default: yours, in the user "
+                               "data folder)")
     finetune.add_argument("--model", type=file_name, help="the checkpoint to start from (default: the bundled model)")
     finetune.add_argument("--steps", type=int, help="batches of 128 images to train on (default 60)")
     finetune.add_argument("--lr", type=float, help="peak learning rate")
