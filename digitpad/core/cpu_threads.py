@@ -9,9 +9,9 @@ and never fewer than one. OMP_NUM_THREADS, when set, wins.
 
 The CLI sets torch's threads when a command starts. The app cannot set them later: once
 torch.set_num_threads has been called, every thread's first torch operation calls it again (ATen's
-init_num_threads), clearing oneDNN's cache under the threads already at work, and a Draw-tab reader
-crashed that way beside a training run. So the app chooses once, by setting OMP_NUM_THREADS before torch
-is imported, by the load when it starts.
+init_num_threads), clearing oneDNN's cache under the threads already at work; a Draw-tab reader crashed
+beside a training run that had set them, most likely so. The app therefore chooses once, by setting
+OMP_NUM_THREADS before torch is imported, by the load when it starts.
 """
 
 from __future__ import annotations
