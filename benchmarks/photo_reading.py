@@ -15,7 +15,9 @@ Also: MNIST test digits saved as PNG (clean scans) before/after; pages with noth
 them, twelve kinds (tests/paper_photos.py EMPTY_PAGES), which must answer "no digit found"; and
 CPU milliseconds from a 4000x3000 JPEG file on disk to the answer on one torch thread, at the
 previous working size (1024) and the current one in the same run; and CPU milliseconds to find the ink on
-pages full of handwritten digits, with the marks grouped as now and as before.
+pages full of handwritten digits, with the marks grouped as now and as before. And how often the answer says the ink
+read looks like several digits (core.several_digits.looks_like_several): on photos of one digit, a false hint; on
+photos of numbers, one or two lines, the hint the person needs.
 Prints one JSON object and saves it beside this script (only when every part ran).
 
 Run: python benchmarks/photo_reading.py [--data-dir ../shared/data] [--per-condition 10] [--scans 500]
@@ -52,7 +54,7 @@ from digitpad.core.paths import default_data_root  # noqa: E402
 from digitpad.core.predictor import Predictor  # noqa: E402
 from digitpad.core.preprocess import to_mnist  # noqa: E402
 
-PARTS = ("tuning", "held_out", "twelve_megapixels", "clean_scans", "no_digit_pages", "busy_pages")
+PARTS = ("tuning", "held_out", "twelve_megapixels", "clean_scans", "no_digit_pages", "busy_pages", "several_digits")
 STYLE_LIST = [(digit, strokes) for digit, styles in STYLES.items() for strokes in styles.values()]
 
 
@@ -312,6 +314,47 @@ def busy_pages(mnist, lines=(4, 12, 24)):
     return result
 
 
+def several_digits(predictor, mnist, per_condition, numbers=200):
+    """How often a photo read as one digit says that its ink looks like several. Single digits (seed 77, MNIST test
+    digits and stroke-drawn ones, every condition, half with a second condition stacked as in the held-out set): a
+    false hint. Numbers of 2-4 digits, 15% touching (seed 78; tests/written_numbers.py): MNIST digits in a row, pen on
+    paper, and two such pen numbers one below the other. "hint" counts the photos whose ink read gets it, "told" those
+    told of more than one digit at all (the hint, or several separate marks)."""
+    from written_numbers import pen_photo_number, photographed_number
+
+    rng = np.random.default_rng(77)
+    singles = []
+    for condition in CONDITIONS:
+        for k in range(per_condition):
+            look = random_look(condition, rng)
+            if k % 2:
+                other = random_look(str(rng.choice([c for c in CONDITIONS if c not in ("chalkboard", condition)])), rng)
+                look = replace(other, **{f: getattr(look, f) for f in _strong_fields(condition)})
+            _, ink = digit_ink(mnist, rng, (0, 10000), jitter=bool(k % 2), pen=look.pen)
+            singles.append(predictor.read(photo(ink, look, rng)))
+    found = [r for r in singles if r.found]
+    result = {"single_digits": {"photos": len(singles), "hint": round(sum(r.several for r in found) / len(found), 4),
+                                "hinted_by_condition": {c: sum(r.several for r in singles[i * per_condition:
+                                                                                          (i + 1) * per_condition])
+                                                        for i, c in enumerate(CONDITIONS)}}}
+    rng = np.random.default_rng(78)
+    images, labels = mnist.test_images.numpy(), mnist.test_labels.numpy()
+
+    def text() -> str:
+        return "".join(str(d) for d in rng.integers(0, 10, rng.integers(2, 5)))
+    kinds = {"mnist_numbers": lambda: photographed_number(
+                 [images[int(rng.choice(np.flatnonzero(labels == int(c))))] for c in text()], rng, touch_share=0.15),
+             "pen_numbers": lambda: pen_photo_number(text(), rng, touch_share=0.15),
+             "pen_numbers_two_lines": lambda: pen_photo_number(f"{text()}\n{text()}", rng, touch_share=0.15)}
+    for kind, make in kinds.items():
+        readings = [r for r in (predictor.read(make()) for _ in range(numbers)) if r.found]
+        one = [r for r in readings if r.marks == 1]
+        result[kind] = {"photos": len(readings), "hint": round(sum(r.several for r in readings) / len(readings), 4),
+                        "told": round(sum(r.several or r.marks > 1 for r in readings) / len(readings), 4),
+                        "one_mark": len(one), "one_mark_hint": sum(r.several for r in one)}
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", default=None)
@@ -334,6 +377,7 @@ def main() -> None:
             "clean_scans": lambda: clean_scans(predictor, mnist, folder, args.scans),
             "no_digit_pages": lambda: no_digit_pages(predictor, folder, args.empty),
             "busy_pages": lambda: busy_pages(mnist),
+            "several_digits": lambda: several_digits(predictor, mnist, args.per_condition),
         }
         for name in [args.only] if args.only else PARTS:
             result[name] = parts[name]()

@@ -37,7 +37,9 @@ def test_predict_json(digit_files):
     out = digitpad("predict", "--json", *[f for f, _ in digit_files]).stdout
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["digit"] for r in rows] == [label for _, label in digit_files]
-    assert all(set(r) == {"file", "digit", "confidence", "probabilities", "box", "marks", "unsure"} for r in rows)
+    assert all(set(r) == {"file", "digit", "confidence", "probabilities", "box", "marks", "unsure", "several_digits"}
+               for r in rows)
+    assert not any(r["several_digits"] for r in rows)
     assert abs(sum(rows[0]["probabilities"]) - 1) < 1e-4
 
 
@@ -382,6 +384,22 @@ def test_predict_says_when_it_is_not_sure_as_the_draw_tab_shows_a_question_mark(
     rows = [json.loads(line) for line in digitpad("predict", "--json", str(tmp_path / "zigzag.png"), path).stdout
             .splitlines()]
     assert [row["unsure"] for row in rows] == [True, False]
+
+
+def test_predict_says_when_the_ink_read_as_one_digit_looks_like_several(tmp_path, digit_files):
+    """Two lines of digits close together are one mark, read as one digit with nothing to say so: predict points to
+    --number, in words and in --json, and reads the digit as before."""
+    from written_numbers import pen_photo_number
+
+    pen_photo_number("26\n35", np.random.default_rng(0), touch_share=0).save(tmp_path / "note.png")
+    (path, label), = digit_files[:1]
+    lines = digitpad("predict", str(tmp_path / "note.png"), path).stdout.splitlines()
+    assert lines[0].startswith(f"{tmp_path / 'note.png'}: 3 (") and \
+        lines[0].endswith("; looks like several digits read as one: try --number)")
+    assert lines[1].startswith(f"{path}: {label} (") and "several" not in lines[1]
+    rows = [json.loads(line) for line in digitpad("predict", "--json", str(tmp_path / "note.png"), path).stdout
+            .splitlines()]
+    assert [(row["digit"], row["several_digits"]) for row in rows] == [(3, True), (label, False)]
 
 
 def test_no_digit_found_in_a_phone_sized_photo_hints_at_cropping(tmp_path):

@@ -265,6 +265,23 @@ def test_a_number_written_small_in_the_frame_is_looked_at_again_finer(bundled, t
     assert find_ink(usual).scale == pytest.approx(1000 / 512, abs=0.05), "writing of a usual size: one look"
 
 
+def test_digits_grouped_into_one_mark_are_said_to_look_like_several_and_single_digits_are_not(bundled):
+    """Two lines of writing close together, or two touching digits, are one mark to the ink finder: read as one digit
+    (a "26" over a "35" as a 3 at 99.7%) with nothing to say so. The digit read is the same; the Reading says it."""
+    from paper_photos import CONDITIONS, random_look
+    from written_numbers import pen_photo_number
+
+    stacked = bundled.read(pen_photo_number("26\n35", np.random.default_rng(0), touch_share=0))
+    touching = bundled.read(pen_photo_number("47", np.random.default_rng(1), touch_share=1, join_share=0))
+    assert (stacked.marks, stacked.prediction.digit, stacked.several) == (1, 3, True)
+    assert (touching.marks, touching.prediction.digit, touching.several) == (1, 4, True)
+    rng = np.random.default_rng(0)
+    singles = [(strokes, random_look(CONDITIONS[i % len(CONDITIONS)], rng))
+               for i, strokes in enumerate(s for styles in STYLES.values() for s in styles.values())]
+    readings = [bundled.read(photo(stroke_ink(strokes, look.pen), look, rng)) for strokes, look in singles]
+    assert len(readings) >= 30 and not any(r.several for r in readings), "a digit alone looks like one"
+
+
 def test_small_writing_beside_a_dark_shadow_is_not_taken_for_chalk(bundled, tmp_path):
     """A shadow's long edge outweighs the few ink pixels of small writing, so the whole image looks like chalk on
     a board; the writing is found with the other polarity. A shadow on an empty page stays no digit: what the

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..core.atomic_file import write_atomically
 from ..core.errors import UserError
-from ..core.images import ImageError, load_image, load_image_from, nothing_found
+from ..core.images import LOOKS_LIKE_SEVERAL, ImageError, load_image, load_image_from, nothing_found
 from ..core.number_reading import is_unsure, two_likeliest
 from ..core.paths import bundled_model_path
 from .common import EXIT_ERROR, check_outputs, load_predictor
@@ -52,16 +52,17 @@ def cmd_predict(args) -> int:
         prediction = reading.prediction
         if args.json:
             row = {"file": name, "digit": None, "confidence": None, "probabilities": None, "box": None,
-                   "marks": reading.marks, "unsure": None}
+                   "marks": reading.marks, "unsure": None, "several_digits": None}
             if prediction:
                 row.update(digit=prediction.digit, confidence=round(prediction.confidence, 6),
                            probabilities=[round(p, 6) for p in prediction.probabilities], box=list(reading.box),
-                           unsure=is_unsure(prediction.probabilities))
+                           unsure=is_unsure(prediction.probabilities), several_digits=reading.several)
             print(json.dumps(row))
         elif prediction is None:
             print(f"{name}: {nothing_found(reading.size)}")
         else:
             more = f"; {reading.marks} separate marks, read the largest" if reading.marks > 1 else ""
+            more += f"; {'it ' * (reading.marks > 1)}{LOOKS_LIKE_SEVERAL}: try --number" if reading.several else ""
             print(f"{name}: {prediction.digit} ({prediction.confidence:.1%}{more}){_doubt(prediction.probabilities)}")
     return EXIT_ERROR if failures else 0
 

@@ -157,6 +157,14 @@ def largest_mark_views(found: InkMap) -> np.ndarray | None:
     return mark_views(found, found.marks[0]) if found.found else None
 
 
+def empty_band(found: InkMap, mark: Mark) -> float:
+    """The tallest run of rows without the mark's ink between rows with some, as a share of its height: two lines of
+    writing grouped into one mark (core.ink groups ink stacked close) have paper between them; a digit seldom does."""
+    x, y, width, height = mark.working_box
+    rows = np.flatnonzero(np.isin(found.labels[y: y + height, x: x + width], mark.labels).any(axis=1))
+    return float((np.diff(rows) - 1).max(initial=0)) / max(height, 1)
+
+
 def mark_to_mnist(found: InkMap, marks: Mark | Sequence[Mark]) -> np.ndarray:
     """The 28x28 model input (white ink on black, MNIST placement) for one mark or several read as one, its strokes
     brought to MNIST's width."""

@@ -40,6 +40,7 @@ class Reading:
     box: tuple[int, int, int, int] | None  # (x, y, width, height) of the ink read, in the image's own pixels
     marks: int  # separate ink marks found (a number has several; the largest is read)
     size: tuple[int, int]  # the image's (width, height)
+    several: bool = False  # the ink read looks like several digits (touching, or lines stacked): several_digits
 
     @property
     def found(self) -> bool:
@@ -160,10 +161,13 @@ class Predictor:
 
     def _read_many(self, images: list, ink: Ink) -> list[Reading]:
         from .ink import find_ink, largest_mark_views  # scipy's: 0.3 s the Draw tab's start need not wait for
+        from .several_digits import bundled_gate, looks_like_several
 
         found = [find_ink(opened(image), ink) for image in images]
         inputs = [largest_mark_views(f) for f in found]
-        return [Reading(prediction, f.marks[0].box if f.found else None, len(f.marks), f.size)
+        gate = bundled_gate()
+        return [Reading(prediction, f.marks[0].box if f.found else None, len(f.marks), f.size,
+                        prediction is not None and looks_like_several(f, f.marks[0], prediction.model_input, gate))
                 for f, prediction in zip(found, self.classify(inputs))]
 
     def read_number(self, image, ink: Ink = "auto", gate: bool = True, seams: bool = True):

@@ -6,7 +6,8 @@ through one digit was as believable as the digit. This network sorts a model inp
 black) into one whole digit, several touching digits, or a part of one digit, and the number reader
 (core.number_reading, `several`) scores every reading by its chance of being one whole digit. It is trained
 by training/train_several_digits.py and kept in resources/several_digits.pt (46,771 parameters, read by
-torch; the pad's numbers do not use it).
+torch; the pad's numbers do not use it). A photo read as one digit asks it too, to say when what was read looks like
+several digits (`looks_like_several`; the words are core.images.LOOKS_LIKE_SEVERAL).
 """
 
 from __future__ import annotations
@@ -19,12 +20,21 @@ import numpy as np
 import torch
 from torch import nn
 
+from .ink import InkMap, Mark, empty_band
 from .paths import resources_dir
 from .torch_file import read_torch_zip
 
 FILE_NAME = "several_digits.pt"
 KIND = "several-digits gate"  # what the file says it is
 CLASSES = ("one digit", "several digits", "part of a digit")
+# A photo's mark read as one digit looks like several when it has rows of ink with paper between them over
+# SEVERAL_BAND of its height (two lines of writing grouped into one mark), or the gate gives it over SEVERAL_CHANCE
+# of not being one whole digit and it is at least SEVERAL_WIDTH as wide as tall (the gate doubts a few lone thin
+# digits, a 7 in a fine pen; touching digits side by side are wider). Set on 753 photos of single digits (3 hinted)
+# and 600 of numbers made as benchmarks/photo_reading.py's several_digits part makes its own (other seeds).
+SEVERAL_BAND = 0.1
+SEVERAL_CHANCE = 0.7
+SEVERAL_WIDTH = 0.6
 
 
 class GateFileError(Exception):
@@ -73,6 +83,15 @@ class SeveralDigits:
         except (KeyError, RuntimeError, TypeError) as e:
             raise GateFileError(f"{path}: its weights do not fit the gate ({str(e).splitlines()[0]})") from None
         return cls(model, raw.get("metrics") if isinstance(raw.get("metrics"), dict) else {})
+
+
+def looks_like_several(found: InkMap, mark: Mark, shown: np.ndarray, gate: SeveralDigits | None) -> bool:
+    """Whether a photo's mark, read as one digit from its model input `shown`, looks like several digits (see
+    SEVERAL_BAND); without a gate, by its shape alone."""
+    if empty_band(found, mark) >= SEVERAL_BAND:
+        return True
+    _, _, width, height = mark.working_box
+    return gate is not None and width >= SEVERAL_WIDTH * height and bool(gate.not_one_digit(shown)[0] > SEVERAL_CHANCE)
 
 
 @lru_cache(maxsize=4)

@@ -15,7 +15,7 @@ from PySide6.QtCore import QRectF, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import QApplication, QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
-from ..core.images import ORIGINAL_SIZE, load_image, nothing_found
+from ..core.images import LOOKS_LIKE_SEVERAL, ORIGINAL_SIZE, load_image, nothing_found
 from ..core.number_reading import is_unsure
 from ..core.personal import PersonalSetError, Sample
 from ..core.preprocess import on_paper
@@ -292,7 +292,11 @@ class DrawTab(QWidget):
         if not reading.found:
             return f"{name}: {nothing_found(reading.size)}"
         if reading.marks > 1:
-            return f"{name}: {reading.marks} separate marks; reading the largest (outlined); Number mode reads them all"
+            which = f", which {LOOKS_LIKE_SEVERAL}" if reading.several else ""
+            return (f"{name}: {reading.marks} separate marks; reading the largest (outlined){which}; "
+                    "Number mode reads them all")
+        if reading.several:
+            return f"{name}: the outlined ink {LOOKS_LIKE_SEVERAL}; Number mode reads each digit"
         return f"{name}: the outlined ink was read"
 
     def _on_failed(self, message: str) -> None:

@@ -74,6 +74,19 @@ def test_photo_with_several_marks_says_so_and_a_blank_one_finds_no_digit(window,
     assert tab.panel.model_input.image() is None
 
 
+def test_a_photo_of_several_digits_in_one_mark_says_they_look_like_several(window, qtbot, tmp_path):
+    """Two lines of digits close together are one mark, read as one digit: the caption said only that the outlined
+    ink was read, and the person had no hint that Number mode reads them."""
+    from written_numbers import pen_photo_number
+
+    pen_photo_number("26\n35", np.random.default_rng(0), touch_share=0).save(tmp_path / "note.png")
+    window.open_image(str(tmp_path / "note.png"))
+    tab = window.draw_tab
+    assert settle(qtbot, tab) == "3", "read as it was: one digit"
+    assert tab.source_label.text() == ("note.png: the outlined ink looks like several digits read as one; "
+                                       "Number mode reads each digit")
+
+
 @pytest.mark.parametrize("ink", [(0, 0, 0), (255, 255, 255)], ids=["black ink", "white ink"])
 def test_ink_on_a_transparent_png_is_read_and_shown_on_paper_it_shows_on(window, qtbot, tmp_path, ink):
     """A PNG of ink on nothing, as drawing programs and web canvases export it, is read and shown as it would print:
