@@ -11,7 +11,8 @@ core/number_reading.py were set on) and "held out" (images 5000-9999, other seed
 shakier hand, smaller photos: never tuned on). A third, photos only, "pen on paper" (seed 3, never tuned on):
 the pad's stroke-drawn numbers (15% touching) written with a fine to broad pen, black, blue or pencil, on plain or ruled
 paper under uneven light (tests/written_numbers.py pen_photo_number), built differently from the MNIST
-photos. A fourth, "pen on paper, two lines" (seed 4, 100 photos), writes two such numbers one below the other;
+photos. A fourth, "pen on paper, two lines" (seed 4, 100 photos), writes two such numbers one below the other, and again
+closer (seed 6, "close lines", with and without parting a band that holds digits one above another);
 a fifth (seed 21, 150 photos) writes them small in the frame, read with and without the ink path's finer second look.
 A sixth (seed 31) writes numbers with a separator ("12.50", "1,250", "555-1234", "9:30") on the pad and as pen photos,
 a seventh (seed 41, 150 numbers) numbers below zero ("-5", "-3.75"). An eighth, "lined paper" (seeds 51-54, 150 pen
@@ -165,6 +166,24 @@ def two_lines_accuracy(predictor: Predictor, count: int, seed: int = 4) -> dict:
     return out
 
 
+def close_lines_accuracy(predictor: Predictor, count: int, seed: int = 6) -> dict:
+    """The two-line photos with the lines written closer (0.6-0.7 of a pad's height apart, not 1: digits of the first
+    line often reach down beside those of the second), read as now and, in the same run, without parting a band of
+    marks that holds digits one wholly above another (number_reading._rows), as before."""
+    rng = np.random.default_rng(seed)
+    pairs = [(a, b) for a, b in zip(numbers(rng, count), numbers(rng, count))]
+    photos = [pen_photo_number(f"{a}\n{b}", rng, touch_share=0.15, line_pitch=rng.uniform(0.6, 0.7)) for a, b in pairs]
+    truth = [f"{a} {b}" for a, b in pairs]
+    out = {}
+    for name, reader in (("lines", nullcontext()), ("baseline_one_band", baseline(
+            number_reading, "_rows", lambda band, boxes: [band]))):
+        with reader:
+            read = [predictor.read_number(photo).text for photo in photos]
+        out[name] = score(list(zip(truth, read))) | {"two_lines_found": round(sum(r.count(" ") == 1 for r in read)
+                                                                             / count, 4)}
+    return out
+
+
 def small_writing_accuracy(predictor: Predictor, count: int, seed: int = 21) -> dict:
     """Pen-on-paper photos of numbers written small in the frame (the writing 12% of the photo's height: digits
     about 26 px at the 512 px working size, their strokes a pixel wide), read with the finer second look
@@ -292,6 +311,7 @@ SETS = {
                                                                args.numbers) for name, variant in VARIANTS.items()},
     "pen_on_paper": lambda predictor, args: pen_accuracy(predictor, args.numbers),
     "pen_on_paper_two_lines": lambda predictor, args: two_lines_accuracy(predictor, max(1, args.numbers // 3)),
+    "pen_on_paper_close_lines": lambda predictor, args: close_lines_accuracy(predictor, max(1, args.numbers // 3)),
     "pen_on_paper_small": lambda predictor, args: small_writing_accuracy(predictor, max(1, args.numbers // 2)),
     "separators": lambda predictor, args: separators_accuracy(predictor, args.numbers),
     "minus_signs": lambda predictor, args: separators_accuracy(predictor, max(1, args.numbers // 2), 41,

@@ -238,6 +238,20 @@ def test_lines_of_writing_top_to_bottom():
     assert lines_of([]) == []
 
 
+def test_lines_of_writing_close_together_or_sloping_are_told_apart():
+    """Lines whose heights a tall digit or a slope joins were one band, read as one line: each digit grouped with the
+    one under it (a photo of "1097" over "597" read as "183"). Digits wholly above others part the lines."""
+    sloping = [(0, 0, 30, 50), (40, 10, 70, 60), (80, 20, 110, 70), (120, 30, 150, 80),  # each lower than the last
+               (0, 62, 30, 112), (40, 72, 70, 122), (80, 82, 110, 132)]  # the next line, as close and as sloping
+    assert lines_of(sloping) == [[0, 1, 2, 3], [4, 5, 6]]
+    dot = [(152, 74, 158, 80)]  # a decimal point at the foot of the first line's last digit stays with it
+    assert lines_of(sloping + dot) == [[0, 1, 2, 3, 7], [4, 5, 6]]
+    rising = [(0, 100, 30, 150), (40, 60, 70, 110), (80, 20, 110, 70), (120, 0, 150, 50)]  # steep, but one line
+    assert lines_of(rising) == [[0, 1, 2, 3]]
+    eight = [(0, 0, 30, 50), (40, 0, 70, 24), (42, 28, 72, 50)]  # a digit, an 8 faint at its waist: one line
+    assert lines_of(eight) == [[0, 1, 2]]
+
+
 def test_a_photo_of_two_lines_is_read_line_by_line(bundled):
     photo = pen_photo_number("2026\n315", np.random.default_rng(0), touch_share=0)  # a sticky note
     reading = bundled.read_number(photo)
@@ -245,6 +259,13 @@ def test_a_photo_of_two_lines_is_read_line_by_line(bundled):
     assert [d.line for d in reading.digits] == [0, 0, 0, 0, 1, 1, 1]
     tops = [d.box[1] for d in reading.digits]
     assert max(tops[:4]) < min(tops[4:]), "the second line's digits lie below the first's"
+
+
+def test_a_photo_of_two_lines_close_together_is_read_line_by_line(bundled):
+    """The 5 of "315" starts above the foot of the "2026" over it: the two lines were one band, read as "32052"."""
+    photo = pen_photo_number("2026\n315", np.random.default_rng(1), touch_share=0, line_pitch=0.6)
+    reading = bundled.read_number(photo)
+    assert reading.text == "2026 315" and [d.line for d in reading.digits] == [0, 0, 0, 0, 1, 1, 1]
 
 
 def test_clipping_a_stroke_keeps_the_parts_inside():

@@ -179,7 +179,7 @@ def photographed_number(images, rng: np.random.Generator, digit_height: int = 60
 
 
 def pen_photo_number(text: str, rng: np.random.Generator, height_share: float = 0.4, paper: str | None = None,
-                     pen_line: str | None = None, **hand) -> Image.Image:
+                     pen_line: str | None = None, line_pitch: float | None = None, **hand) -> Image.Image:
     """A photo of `text` (lines parted by "\n") written as `written_number` writes it, in pen on paper
     (tests/paper_photos.py): a pen from fine to broad, black, blue or pencil, on white, cream or ruled paper under
     uneven light, grain and JPEG. The writing is at most `height_share` of the photo's height.
@@ -187,16 +187,18 @@ def pen_photo_number(text: str, rng: np.random.Generator, height_share: float = 
     `paper` "ruled" or "squared" is a notebook's: faint lines 0.8-1.2 of the writing's height apart (one line of
     writing), half the time one of them at the digits' foot (written on the line), else anywhere (through them).
     `pen_line` is a straight line drawn with the same pen: "underline" just under the digits, "crossing" through
-    them."""
+    them. `line_pitch` is how far below each other lines are written, in shares of the pad `written_number` writes on
+    (None: one pad's height, a gap of half to one digit's height between them)."""
     from paper_photos import Look, photo
 
     from digitpad.core.strokes import render_strokes
 
     strokes, size, lines = [], (0, 0), text.split("\n")
-    for line in lines:  # lines of writing one below the other, as on a sticky note
+    for n, line in enumerate(lines):  # lines of writing one below the other, as on a sticky note
         written, (width, height) = written_number(line, rng, **hand)
-        strokes += [[(x, y + size[1]) for x, y in stroke] for stroke in written]
-        size = (max(size[0], width), size[1] + height)
+        below = n * height * (line_pitch or 1.0)
+        strokes += [[(x, y + below) for x, y in stroke] for stroke in written]
+        size = (max(size[0], width), round(below) + height)
     top, foot = min(y for s in strokes for _, y in s), max(y for s in strokes for _, y in s)
     if pen_line:
         strokes.append(_pen_line(strokes, pen_line, rng))

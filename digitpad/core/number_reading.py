@@ -10,7 +10,8 @@ around the ink as a seam where the prior asks for seams), every side of
 every cut is read by the model in one batch, and the cut whose sides read best (and look most
 like digits) wins over reading the group whole. Sides still too wide are cut again next round.
 What "looks like a digit" means is a `Prior`: the pad's and a photo's differ.
-Writing on several lines (a sticky note, an address) is read line by line, top to bottom, each with its own scale.
+Writing on several lines (a sticky note, an address) is read line by line, top to bottom, each with its own scale,
+also where lines close together or sloping run into each other's heights (a digit wholly above another parts them).
 A speck between two digits of a line is kept as a separator when it has one's shape and place: a dot or a comma
 at the foot of the digits ("12.50", "1,250"), a dash at their middle ("555-1234"), a dot above a dot ("12:30").
 """
@@ -44,6 +45,9 @@ MAX_CUT_COLUMNS = 3  # thinnest columns tried as cuts per wide group
 MAX_PARTITION_MARKS = 8  # groups with more marks are cut at columns only
 MAX_ROUNDS = 3  # a group is cut at most this many times over (a chain of up to 2**3 touching digits)
 SHORT_HEIGHT = 0.45  # a digit shorter than this share of the writing's height is unlikely
+STACKED_HEIGHT = 0.6  # marks at least this share of a band's usual height, one wholly above the other, are two lines
+# of writing (the pieces of one digit broken by faint ink are never both so tall with paper between them)
+SAME_ROW = 0.5  # a mark's neighbour on its line of writing shares this share of the shorter one's height
 # Separators, in shares of their two neighbouring digits' height: a dot is at most DOT_SIZE across with its middle
 # within FOOT of the digits' foot (above or below it); a comma is a dot's width, narrow and COMMA_TALL tall
 # (a dot is seldom more than 0.1), starts in the digits' lower half and reaches below their foot by COMMA_DROP to half
@@ -253,7 +257,8 @@ class _Band:
 
 def lines_of(boxes: Sequence[Box]) -> list[list[int]]:
     """Marks in lines of writing, top to bottom. Marks whose heights overlap, directly or through others, form a
-    band (so a mark reaching into the next line joins the two); a band under another one (their widths overlap,
+    band (so a mark reaching into the next line joins the two), unless it holds rows of digits one wholly above
+    another (`_rows`: lines close together, or sloping); a band under another one (their widths overlap,
     or it lies far below) is a new line, one just beside it is the same line written rising or falling. A line is
     at least SHORT_HEIGHT of the tallest mark's height: a lower band alone between or beside lines (a dot, a bar
     written apart) joins the nearest one."""
@@ -267,6 +272,7 @@ def lines_of(boxes: Sequence[Box]) -> list[list[int]]:
             bands.append(band)
     if not bands:
         return []
+    bands = sorted((row for band in bands for row in _rows(band, boxes)), key=lambda band: band.top)
     tallest = max(box[3] - box[1] for box in boxes)
     tall = [band for band in bands if band.bottom - band.top >= SHORT_HEIGHT * tallest]
     lines: list[_Band] = []
@@ -281,6 +287,57 @@ def lines_of(boxes: Sequence[Box]) -> list[list[int]]:
         if band not in tall:
             min(lines, key=lambda line: max(line.top - band.bottom, band.top - line.bottom)).marks.extend(band.marks)
     return [sorted(line.marks) for line in lines]
+
+
+def _rows(band: _Band, boxes: Sequence[Box]) -> list[_Band]:
+    """A band as the rows of writing in it: itself, unless it holds tall marks one wholly above the other (lines of
+    writing close together, or sloping, whose heights a tall digit or the slope joined). Then each tall mark is joined
+    to the nearest one on either side that shares SAME_ROW of their height, and every shorter mark to the row of the
+    tall mark nearest it; the band is parted only when two of its rows hold two or more tall marks each (a lone digit
+    broken by faint ink into two pieces one above the other is no two lines)."""
+    height = {i: boxes[i][3] - boxes[i][1] for i in band.marks}
+    tallest = max(height.values())
+    usual = float(np.median([h for h in height.values() if h >= SHORT_HEIGHT * tallest]))
+    tall = [i for i in band.marks if height[i] >= STACKED_HEIGHT * usual]
+
+    def shared(a: int, b: int) -> float:
+        return min(boxes[a][3], boxes[b][3]) - max(boxes[a][1], boxes[b][1])
+
+    def gap(a: int, b: int) -> float:
+        return math.hypot(max(boxes[b][0] - boxes[a][2], boxes[a][0] - boxes[b][2], 0),
+                          max(boxes[b][1] - boxes[a][3], boxes[a][1] - boxes[b][3], 0))
+
+    if not any(shared(a, b) < 0 and min(boxes[a][2], boxes[b][2]) > max(boxes[a][0], boxes[b][0])
+               for n, a in enumerate(tall) for b in tall[n + 1:]):
+        return [band]
+    row = {i: i for i in tall}
+
+    def root(i: int) -> int:
+        while row[i] != i:
+            i = row[i]
+        return i
+
+    def middle(i: int) -> float:
+        return boxes[i][0] + boxes[i][2]
+
+    for a in tall:
+        level = [b for b in tall if b != a and shared(a, b) >= SAME_ROW * min(height[a], height[b])]
+        for side in ([b for b in level if middle(b) > middle(a)], [b for b in level if middle(b) < middle(a)]):
+            if side:
+                row[root(min(side, key=lambda b: gap(a, b)))] = root(a)
+    rows: dict[int, _Band] = {}
+    for i in tall:
+        part = _Band(boxes[i][1], boxes[i][3], boxes[i][0], boxes[i][2], [i])
+        if root(i) in rows:
+            rows[root(i)].take(part)
+        else:
+            rows[root(i)] = part
+    if sum(len(r.marks) >= 2 for r in rows.values()) < 2:
+        return [band]
+    for i in band.marks:
+        if i not in row:
+            rows[root(min(tall, key=lambda j: gap(i, j)))].marks.append(i)
+    return list(rows.values())
 
 
 def group_marks(boxes: Sequence[Box]) -> list[tuple[int, ...]]:
