@@ -268,6 +268,18 @@ def test_a_photo_of_two_lines_close_together_is_read_line_by_line(bundled):
     assert reading.text == "2026 315" and [d.line for d in reading.digits] == [0, 0, 0, 0, 1, 1, 1]
 
 
+def test_cli_says_a_photo_holds_several_lines_each_read_as_a_number(tmp_path):
+    """A sticky note of two numbers was printed as "2026 315 (...)": the space was all that told of two lines."""
+    from cli_runner import digitpad
+
+    pen_photo_number("2026\n315", np.random.default_rng(0), touch_share=0).save(tmp_path / "note.png")
+    line = digitpad("predict", "--number", str(tmp_path / "note.png")).stdout.strip()
+    assert line.startswith(f"{tmp_path / 'note.png'}: 2026 315 (") and \
+        line.endswith("); 2 lines of writing, each read as its own number")
+    row = json.loads(digitpad("predict", "--number", "--json", str(tmp_path / "note.png")).stdout)
+    assert row["number"] == "2026 315" and row["lines"] == 2
+
+
 def test_clipping_a_stroke_keeps_the_parts_inside():
     square = np.array([[0, 0], [10, 0], [10, 5], [0, 5]], float)
     parts = clip_stroke(square, 0, 2, 8)
@@ -341,13 +353,13 @@ def test_cli_reads_a_photo_of_315(mnist, tmp_path):
                     str(tmp_path / "blank.png"), check=False)
     assert done.returncode == 1 and done.stderr.count("\n") == 1 and "notes.png" in done.stderr, "one line for it"
     out = done.stdout
-    assert out.splitlines()[0].startswith(f"{tmp_path / 'house.jpg'}: 315 (")
+    assert out.splitlines()[0].startswith(f"{tmp_path / 'house.jpg'}: 315 (") and "lines" not in out.splitlines()[0]
     assert out.splitlines()[1] == f"{tmp_path / 'blank.png'}: no digit found", "the same words as for one digit"
 
     row = json.loads(digitpad("predict", "--number", "--json", str(tmp_path / "house.jpg")).stdout)
     assert row["number"] == "315" and [d["digit"] for d in row["digits"]] == [3, 1, 5]
     assert all(set(d) >= {"digit", "confidence", "box"} and 0 < d["confidence"] <= 1 for d in row["digits"])
-    assert [d["line"] for d in row["digits"]] == [0, 0, 0]
+    assert [d["line"] for d in row["digits"]] == [0, 0, 0] and row["lines"] == 1
     lefts = [d["box"][0] for d in row["digits"]]
     assert lefts == sorted(lefts) and all(0 <= d["box"][0] < photo.width for d in row["digits"])
 

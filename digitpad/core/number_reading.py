@@ -204,6 +204,11 @@ class NumberReading:
         """The reading with each unsure digit shown as "?", e.g. "2?26"."""
         return self._joined(lambda d: "?" if d.unsure else str(d.digit))
 
+    @property
+    def lines(self) -> int:
+        """How many lines of writing hold its digits (each read as its own number: "6808 4562" holds 2)."""
+        return len({d.line for d in self.digits})
+
     def separator_before(self) -> dict[int, str]:
         """{index of a digit: the separator written just before it}."""
         return {separator.before: separator.char for separator in self.separators}
@@ -228,6 +233,12 @@ class NumberReading:
 
     def __str__(self) -> str:
         return self.text
+
+
+def lines_note(reading: NumberReading) -> str:
+    """What the Draw tab's caption and `predict --number` say of a reading on several lines of writing (a sticky
+    note, or a page, is no one number); "" for one line."""
+    return f"{reading.lines} lines of writing, each read as its own number" if reading.lines > 1 else ""
 
 
 def digit_holding(digits: Sequence[NumberDigit], points: np.ndarray) -> int | None:

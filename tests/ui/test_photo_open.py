@@ -150,6 +150,8 @@ def test_photo_of_a_number_in_number_mode_boxes_each_digit_on_the_photo(window, 
         window.open_image(str(tmp_path / "note.jpg"))  # a sticky note: two lines of writing
         settle(qtbot, tab)
         assert tab.number_view.text() == "2026 315" and "2026 315" in tab.number_view.number_label.text()
+        assert tab.source_label.text() == ("note.jpg: 7 digits read, each outlined; 2 lines of writing, each read as "
+                                           "its own number")
         def steps():
             return np.diff([b.mapTo(tab.number_view, QPoint(0, 0)).x() for b in tab.number_view.digit_buttons[:7]])
 
