@@ -40,9 +40,9 @@ def nothing_found(size: tuple[int, int], what: str = "digit") -> str:
     return f"no {what} found{hint}"
 
 
-LOOKS_LIKE_SEVERAL = "looks like several digits read as one"  # said of a photo's ink read as one digit that
-# looks like more (core.several_digits.looks_like_several) by the Draw tab and `predict`, each pointing to its way of
-# reading them all
+# Said of a photo's ink read as one digit that looks like more (core.several_digits.looks_like_several), by the Draw
+# tab and `predict`, each pointing to its way of reading them all
+LOOKS_LIKE_SEVERAL = "looks like several digits read as one"
 
 
 def load_image(path: str | os.PathLike) -> Image.Image:
