@@ -154,8 +154,9 @@ class NumberView(QWidget):
             self.number_label.setText("–")
             self.caption.setText(self.PROMPT)
             return
-        self.number_label.setText(f"<b>{self._reading.text}</b>" + (
-            f" (unsure: {self._reading.display})" if self._reading.display != self._reading.text else ""))
+        # as the row above shows it, "?" where unsure; the likeliest digits there after it, as a guess
+        self.number_label.setText(f"<b>{self._reading.display}</b>" + (
+            f" (likeliest: {self._reading.text})" if self._reading.display != self._reading.text else ""))
         self.caption.setText("Click a digit, here or on the pad, to correct it." if correctable else
                              "Read from the image; corrections are kept for drawings on the pad.")
 

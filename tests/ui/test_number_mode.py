@@ -163,6 +163,8 @@ def test_a_digit_shown_as_unsure_is_not_offered_as_read(number_tab, qtbot):
     crossing_out = [[(220 + k * 6, 60 + (k % 2) * 120) for k in range(20)]]
     draw(tab.canvas, number_strokes((2, "curved")) + crossing_out)
     assert settle_number(qtbot, tab) == "2?"
+    reading = tab.number_view.reading()
+    assert tab.number_view.number_label.text() == f"<b>2?</b> (likeliest: {reading.text})", "as the row shows it"
     qtbot.mouseClick(tab.number_view.digit_buttons[1], Qt.LeftButton)  # the "?"
     offered = [action.text() for action in tab.number_view.menu.actions()]
     tab.number_view.menu.close()
