@@ -434,7 +434,8 @@ class DrawTab(QWidget):
             self._show_picture(image, boxes, image.info[ORIGINAL_SIZE])
             name = os.path.basename(self._photo.path)
             lines = lines_note(reading)
-            read = f"{len(boxes)} digit{'s' * (len(boxes) != 1)} read, each outlined" + (f"; {lines}" if lines else "")
+            read = ("1 digit read, outlined" if len(boxes) == 1 else f"{len(boxes)} digits read, each outlined") + (
+                f"; {lines}" if lines else "")
             self.source_label.setText(self._failed_note or (
                 f"{name}: {read}" if boxes else f"{name}: {nothing_found(image.info[ORIGINAL_SIZE], 'digits')}"))
         from_drawing = reading is not None and self._photo is None and not self.canvas.is_empty()

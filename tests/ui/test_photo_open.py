@@ -158,6 +158,12 @@ def test_photo_of_a_number_in_number_mode_boxes_each_digit_on_the_photo(window, 
         qtbot.waitUntil(lambda: steps()[3] > steps()[2] + 20, timeout=5_000)  # a space between the lines' digits
         assert steps()[3] > steps()[4] + 20
 
+        photographed_number([mnist.test_images[chosen[2]].numpy()], np.random.default_rng(4), digit_height=90,
+                            touch_share=0).save(tmp_path / "five.jpg", quality=90)
+        window.open_image(str(tmp_path / "five.jpg"))
+        settle(qtbot, tab)
+        assert tab.number_view.text() == "5" and tab.source_label.text() == "five.jpg: 1 digit read, outlined"
+
         Image.new("RGB", (640, 240), (240, 238, 230)).save(tmp_path / "blank.jpg")
         window.open_image(str(tmp_path / "blank.jpg"))
         settle(qtbot, tab)
