@@ -131,8 +131,13 @@ class Sample:
         return self.label, self.created, self.points()
 
     def points(self) -> tuple:
-        """Every point drawn, in order: the same for a drawing kept, brought back with Undo and kept again."""
+        """Every point drawn, in order."""
         return tuple(tuple(point) for stroke in self.strokes for point in stroke)
+
+    def drawing(self) -> tuple:
+        """Every point drawn, in shares of the pad's height to a millionth: the same for a drawing kept, brought
+        back with Undo and kept again, though the pad was resized in between (its points scaled with it)."""
+        return tuple(round(v / self.size[1], 6) for stroke in self.strokes for point in stroke for v in point)
 
     @classmethod
     def from_dict(cls, raw, where: str) -> Sample:

@@ -70,6 +70,7 @@ class DrawingCanvas(QWidget):
     """A drawing pad. Signals: `changed` on every new point or edit, `strokeFinished` at pen-up."""
 
     changed = Signal()
+    undone = Signal()  # after an Undo's `changed`
     strokeFinished = Signal()
     boxClicked = Signal(int)  # Number mode: a click (no stroke) on the box of digit i
 
@@ -178,6 +179,7 @@ class DrawingCanvas(QWidget):
             self._redo.append((self._strokes, self._photo))
             self._strokes, self._photo = self._undo.pop()
             self._changed()
+            self.undone.emit()
 
     def redo(self) -> None:
         if self._redo and self._current is None:

@@ -47,9 +47,10 @@ class _Kept:
     """What keeping a drawing did (DrawTab._keep)."""
 
     count: int  # the person's digits kept now
+    label: int  # the digit it was kept as
     read: int  # the reading kept with it
     key: tuple  # the new sample's
-    replaced: bool  # it took the place of a sample kept before
+    replaced: list  # the samples kept before whose place it took (the same drawing, or a digit corrected again)
     unsure: bool  # the reading kept was shown as "?"
 
 
@@ -128,6 +129,8 @@ class DrawTab(QWidget):
         self.correction.chosen.connect(self.keep_drawing)
         self.kept_note = KeptNote()
         personal.changed.connect(lambda: self.kept_note.show_text(""))  # kept digits deleted: the note is stale
+        self._pad_changes = 0  # every change of the pad, counted: was an Undo the first change after a keep?
+        self._last_keep: tuple[_Kept, int] | None = None  # the drawing kept last, and _pad_changes after it cleared
         self.my_digits_button = QPushButton("My digits...")  # the window opens the view
         self.my_digits_button.setToolTip("See the digits you kept and how the model reads them now; delete, "
                                          f"import or export them ({shortcuts.MY_DIGITS.shown()})")
@@ -139,10 +142,12 @@ class DrawTab(QWidget):
         self.undo_button = QPushButton("Undo")
         self.redo_button = QPushButton("Redo")
         self.clear_button = QPushButton("Clear")
-        self.undo_button.setToolTip(f"Undo the last stroke ({shortcuts.UNDO.shown()})")
+        self.undo_button.setToolTip(f"Undo the last stroke, or the keeping of a drawing just kept "
+                                    f"({shortcuts.UNDO.shown()})")
         self.redo_button.setToolTip(f"Redo ({shortcuts.REDO.shown()})")
         self.clear_button.setToolTip(f"Clear the pad ({shortcuts.CLEAR.shown()})")
         self.undo_button.clicked.connect(self.canvas.undo)
+        self.canvas.undone.connect(self._on_undone)
         self.redo_button.clicked.connect(self.canvas.redo)
         self.clear_button.clicked.connect(self.clear)
         self.pen_slider = QSlider(Qt.Horizontal)
@@ -207,6 +212,7 @@ class DrawTab(QWidget):
 
     # --- what to predict -------------------------------------------------------------------------
     def _on_canvas_changed(self) -> None:
+        self._pad_changes += 1
         self._follow_pad()
         self._failed_note = ""
         if self._photo is None:
@@ -375,7 +381,24 @@ class DrawTab(QWidget):
         verdict = how_read(label, kept.read, kept.unsure)
         again = ", in place of the same drawing kept before" if kept.replaced else ""
         self.clear()  # the empty pad greys the row out: a button of it tabbed to hands the focus to the pad
-        self.kept_note.show_text(f"✓ Kept as {a_digit(label)} ({verdict}){again}; {kept.count} of your digits kept")
+        self._last_keep = kept, self._pad_changes
+        self.kept_note.show_text(f"✓ Kept as {a_digit(label)} ({verdict}){again}; {kept.count} of your digits kept "
+                                 "(Undo takes it back)")
+
+    def _on_undone(self) -> None:
+        """An Undo that is the first change of the pad after a drawing was kept (and the pad cleared) brings the
+        drawing back and takes the keeping back too: the digit leaves the person's set and what it replaced
+        returns, so a key pressed by mistake leaves no wrong digit to learn from."""
+        last, self._last_keep = self._last_keep, None
+        if last is None or self._pad_changes != last[1] + 1:
+            return
+        kept, _ = last
+        try:
+            count = self.personal.take_back(kept.key, kept.replaced)
+        except PersonalSetError as e:
+            self.panel.show_message(str(e))
+            return
+        self.kept_note.show_text(f"↶ Taken back: not kept as {a_digit(kept.label)}; {count} of your digits kept")
 
     def _keep(self, strokes, size, label: int, read: int | None = None, unsure: bool | None = None,
               replacing: tuple | None = None) -> _Kept | None:
@@ -391,7 +414,7 @@ class DrawTab(QWidget):
         except PersonalSetError as e:
             (self.number_view if self.canvas.number_mode() else self.panel).show_message(str(e))
             return None
-        return _Kept(count, sample.predicted, sample.key(), replaced, sample.unsure)
+        return _Kept(count, label, sample.predicted, sample.key(), replaced, sample.unsure)
 
     # --- Number mode -----------------------------------------------------------------------------
     def set_number_mode(self, on: bool) -> None:

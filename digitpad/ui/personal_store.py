@@ -85,20 +85,31 @@ class PersonalDigits(QObject):
         self.changed.emit()
         return result
 
-    def add(self, sample, replacing: tuple | None = None) -> tuple[int, bool]:
+    def add(self, sample, replacing: tuple | None = None) -> tuple[int, list]:
         """Keep one sample, in place of the one whose `Sample.key()` is `replacing` (a correction corrected again)
-        if it is still kept, and of any with the same points (the same drawing kept again, after Undo brought it
-        back: once, with the label given last); returns how many are kept now, and whether it took the place of
-        one kept before."""
-        points = sample.points()
+        if it is still kept, and of any with the same points (the same drawing kept again: once, with the label
+        given last); returns how many are kept now, and the samples it took the place of (for `take_back`)."""
+        drawing = sample.drawing()
 
-        def edit(personal) -> tuple[int, bool]:
-            before = len(personal.samples)
-            personal.samples = [s for s in personal.samples
-                                if (replacing is None or s.key() != replacing) and s.points() != points]
-            replaced = len(personal.samples) < before
-            personal.samples.append(sample)
-            return len(personal.samples), replaced
+        def edit(personal) -> tuple[int, list]:
+            def replaced(s) -> bool:
+                return (replacing is not None and s.key() == replacing) or s.drawing() == drawing
+
+            gone = [s for s in personal.samples if replaced(s)]
+            personal.samples = [s for s in personal.samples if not replaced(s)] + [sample]
+            return len(personal.samples), gone
+
+        return self._change(edit)
+
+    def take_back(self, key: tuple, replaced: list) -> int:
+        """Undo an `add`: the sample whose key is `key` goes and the samples it replaced come back; returns how
+        many are kept now."""
+
+        def edit(personal) -> int:
+            kept = {s.key() for s in personal.samples}
+            personal.samples = [s for s in personal.samples if s.key() != key] + [s for s in replaced
+                                                                                    if s.key() not in kept]
+            return len(personal.samples)
 
         return self._change(edit)
 

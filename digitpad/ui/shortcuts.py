@@ -46,7 +46,7 @@ def _on_most_keyboards(sequence: QKeySequence) -> bool:
     return key not in DEDICATED and not Qt.Key_F13.value <= key.value <= Qt.Key_F35.value
 
 
-UNDO = Keys((QKeySequence.Undo,), "undo the last stroke")
+UNDO = Keys((QKeySequence.Undo,), "undo the last stroke, or a drawing just kept")
 REDO = Keys((QKeySequence.Redo, "Ctrl+Shift+Z"), "redo it")
 CLEAR = Keys(("Esc", "Del", "Backspace"), "clear the pad (undo brings the drawing back)")
 KEEP_AS = Keys(DIGITS, "keep the drawing as that digit (in My digits)")

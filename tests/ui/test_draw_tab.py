@@ -19,6 +19,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
 from digitpad.core.pen_digits import arc
+from digitpad.ui import shortcuts
 
 
 @pytest.mark.parametrize("digit,style", [(0, "oval"), (1, "flag"), (3, "round"), (4, "open"), (7, "crossbar"),
@@ -440,12 +441,25 @@ def test_correcting_and_confirming_keep_the_drawing_in_the_personal_set(window, 
     assert [(s.label, s.predicted) for s in PersonalSet.load().samples] == [(1, 7), (3, 3), (9, 4)]
     assert PersonalSet.load().counts()[9] == 1
 
-    tab.canvas.undo()  # the 4 kept as a 9 comes back, and is kept again as a 4: once, as a 4
-    assert settle(qtbot, tab) == "4"
-    QTest.keyClick(window, Qt.Key_4)
-    assert [(s.label, s.predicted) for s in PersonalSet.load().samples] == [(1, 7), (3, 3), (4, 4)]
+    def kept():
+        return [(s.label, s.predicted) for s in PersonalSet.load().samples]
+
+    assert tab.kept_note.text().endswith("3 of your digits kept (Undo takes it back)")
+    QTest.keySequence(window, shortcuts.UNDO.sequences()[0])  # right after keeping: a 9 pressed by mistake
+    assert settle(qtbot, tab) == "4" and kept() == [(1, 7), (3, 3)], "the drawing is back and no longer kept"
+    assert tab.kept_note.text() == "↶ Taken back: not kept as a 9; 2 of your digits kept"
+    QTest.keyClick(window, Qt.Key_9)
+    draw(tab.canvas, [[(20.0, 20.0), (60.0, 30.0)]])  # a stroke, then two Undos: the 4 is back, and still kept
+    tab.canvas.undo()
+    tab.canvas.undo()
+    assert settle(qtbot, tab) == "4" and kept() == [(1, 7), (3, 3), (9, 4)], "the keep was not the last change"
+    QTest.keyClick(window, Qt.Key_4)  # kept again, as a 4: once
+    assert kept() == [(1, 7), (3, 3), (4, 4)]
     assert tab.kept_note.text() == "✓ Kept as a 4 (read right), in place of the same drawing kept before; " \
-                                   "3 of your digits kept"
+                                   "3 of your digits kept (Undo takes it back)"
+    tab.undo_button.click()  # taken back: the 9 it replaced is kept again
+    assert kept() == [(1, 7), (3, 3), (9, 4)] and not tab.canvas.is_empty()
+    tab.clear()
 
     draw(tab.canvas, place(STYLES[2]["curved"], 60, 30, 250))
     assert settle(qtbot, tab) == "2"

@@ -15,7 +15,7 @@ def test_changes_reach_every_reader_and_outside_changes_are_seen(tmp_path, qtbot
     store = PersonalDigits(tmp_path / "mine.npz")
     assert store.load().samples == []
     with qtbot.waitSignal(store.changed):
-        assert store.add(sample(7, "plain")) == (1, False)
+        assert store.add(sample(7, "plain")) == (1, [])
     first = store.load()
     first.samples.clear()  # a caller's copy: changing it changes nothing else
     assert [s.label for s in store.load().samples] == [7]
@@ -25,6 +25,20 @@ def test_changes_reach_every_reader_and_outside_changes_are_seen(tmp_path, qtbot
     assert [s.label for s in store.load().samples] == [1, 4]
     store.remove([outside.samples[0].key()])
     assert [s.label for s in PersonalSet.load(tmp_path / "mine.npz").samples] == [4]
+
+
+def test_the_same_drawing_kept_again_replaces_it_though_the_pad_was_resized_between(tmp_path):
+    from dataclasses import replace
+
+    store = PersonalDigits(tmp_path / "mine.npz")
+    first = sample(7, "plain")
+    factor = 499 / 320  # the pad grew, and the drawing on it, as Undo brought it back
+    again = replace(first, label=1, strokes=[[(x * factor, y * factor) for x, y in stroke] for stroke in first.strokes],
+                    size=(499, 499), created="2026-12-07T08:30:00")
+    assert store.add(first) == (1, [])
+    count, replaced = store.add(again)
+    assert count == 1 and [s.label for s in replaced] == [7] and [s.label for s in store.load().samples] == [1]
+    assert store.take_back(again.key(), replaced) == 1 and [s.label for s in store.load().samples] == [7]
 
 
 def test_an_unreadable_set_is_never_overwritten(tmp_path):
