@@ -23,6 +23,7 @@ from ..core.strokes import is_mark
 from . import shortcuts
 from .canvas import PEN_WIDTH_RANGE, DrawingCanvas, PadArea, Photo
 from .correction_row import CorrectionRow, KeptNote
+from .hint_label import HintLabel
 from .latest_request import LatestRequest
 from .model_manager import ModelManager
 from .number_view import NumberView
@@ -118,8 +119,7 @@ class DrawTab(QWidget):
         self.service = PredictionService(self)
         self.canvas = DrawingCanvas()
         self.panel = PredictionPanel()
-        self.source_label = QLabel("")
-        self.source_label.setEnabled(False)
+        self.source_label = HintLabel("")
         self.source_label.setWordWrap(True)  # a file's reason for not being read can be long
         self._failed_note = ""  # why the last file opened could not be read, while the pad shows what it replaced
         self._generation = LatestRequest()  # renewed whenever what is predicted is replaced: late answers are dropped

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxL
 
 from ..core.config import FinetuneConfig
 from .form_fields import form_group, number_edit, read_number
+from .hint_label import HintLabel
 
 DEFAULTS = FinetuneConfig()
 
@@ -54,11 +55,10 @@ class FinetuneForm(QWidget):
         self.holdout = _percent(DEFAULTS.holdout, 0, 90, "This share of each digit you kept two or more times is "
                                 "not trained on, to check the result honestly (corrected ones in proportion: a "
                                 "digit's only corrected drawing is always trained on)")
-        guard = QLabel(f"MNIST test accuracy and your held-out digits are read before and after: a model that "
+        guard = HintLabel(f"MNIST test accuracy and your held-out digits are read before and after: a model that "
                        f"loses more than {DEFAULTS.max_mnist_drop * 100:.1f} points, or reads fewer of your digits "
                        "right, is offered for drawing only with a warning (\"Use anyway...\").")
         guard.setWordWrap(True)
-        guard.setEnabled(False)
 
         group, form = form_group("Fine-tune on my digits")
         button_row = QHBoxLayout()  # under the count, not beside it: a wrapped count beside it was cut top and bottom

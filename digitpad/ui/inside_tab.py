@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ..core.inside_pictures import colors
 from .activation_views import MapGrid, UnitBars, packed_grid, rgb_image, rgb_pixmap
+from .hint_label import HintLabel, hint_colour
 from .prediction_view import ProbabilityBars, gray_pixmap, verdict
 from .wording import a_digit
 
@@ -124,7 +125,7 @@ class LayerSection(QWidget):
         super().__init__(parent)
         self.layer = layer
         self.index = index  # the layer's place in the Reading
-        title = QLabel(f"<b>{layer.title}</b> &nbsp; <span style='color: palette(mid)'>"
+        title = QLabel(f"<b>{layer.title}</b> &nbsp; <span style='color: {hint_colour(self.palette()).name()}'>"
                        f"{' · '.join(layer.modules)}</span>")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 6)
@@ -218,9 +219,8 @@ class InsideTab(QWidget):
         self.other_choice.setToolTip("Which other digit to compare with: what in the drawing makes it the answer "
                                      "rather than this one")
         self.other_choice.currentIndexChanged.connect(lambda _: self.request())
-        self.method = QLabel(METHOD_NOTE)
+        self.method = HintLabel(METHOD_NOTE)
         self.method.setWordWrap(True)
-        self.method.setEnabled(False)
         choice = QHBoxLayout()
         choice.addWidget(QLabel("Why not"))
         choice.addWidget(self.other_choice, 1)
@@ -246,10 +246,9 @@ class InsideTab(QWidget):
         left_layout.addStretch(1)
         left.setFixedWidth(LEFT_WIDTH)
 
-        prompt = QLabel(STAGES_PROMPT)
+        prompt = HintLabel(STAGES_PROMPT)
         prompt.setWordWrap(True)
         prompt.setAlignment(Qt.AlignCenter)
-        prompt.setEnabled(False)
         prompt.setFixedWidth(440)  # a short measure reads as a note, not a banner
         prompt.setMinimumHeight(prompt.heightForWidth(440))  # a scroll area's layout would not ask
         self.stages_prompt = QWidget()  # the side is empty until there is a drawing to show

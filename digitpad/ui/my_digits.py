@@ -37,6 +37,7 @@ from ..core.personal import PersonalSetError, export_path
 from . import shortcuts
 from .digit_gallery import CORRECT_COLOR, ERROR_COLOR, DigitGallery, digit_icon
 from .file_dialogs import open_file, save_file
+from .hint_label import HintLabel
 from .latest_request import LatestRequest
 from .message_boxes import ask_yes_no
 from .model_manager import ModelManager
@@ -121,8 +122,7 @@ class MyDigitsView(QDialog):
         bold.setBold(True)
         self.summary.setFont(bold)
         self.summary.setWordWrap(True)
-        self.path_label = QLabel("")
-        self.path_label.setEnabled(False)
+        self.path_label = HintLabel("")
         self.path_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.path_label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # a long path must not widen the view
         self.message = QLabel("")
@@ -146,7 +146,7 @@ class MyDigitsView(QDialog):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(content)
-        self.empty_label = QLabel(EMPTY_TEXT)
+        self.empty_label = HintLabel(EMPTY_TEXT)
         self.empty_label.setAlignment(Qt.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.pages = QStackedWidget()
@@ -223,12 +223,10 @@ class MyDigitsView(QDialog):
         try:
             self.personal_set = self.personal.load()
             self.empty_label.setText(EMPTY_TEXT)
-            self.empty_label.setEnabled(False)  # a hint, greyed
-            self.empty_label.setStyleSheet("")
+            self.empty_label.setStyleSheet("")  # a hint
         except PersonalSetError as e:  # shown where the digits would be; every change fails until it is fixed
             self.personal_set = None
             self.empty_label.setText(f"Your kept digits cannot be read: {e}")
-            self.empty_label.setEnabled(True)
             self.empty_label.setStyleSheet(f"color: {ERROR_COLOR.name()};")
         samples = self.samples
         for digit, (header, gallery) in self.sections.items():

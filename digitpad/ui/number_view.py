@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .hint_label import HintLabel
 from .wording import a_digit
 
 LINE_GAP = 28  # px before the first digit of a new line of writing, as the space in "6808 4562"
@@ -48,9 +49,8 @@ class NumberView(QWidget):
         self.number_label = QLabel("")
         self.number_label.setAccessibleName("Number read")
         self.number_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.caption = QLabel(self.PROMPT)
+        self.caption = HintLabel(self.PROMPT)
         self.caption.setWordWrap(True)
-        self.caption.setEnabled(False)
         digit_row = QWidget()
         digit_row.setAccessibleName("Digits read")
         self._digits = QHBoxLayout(digit_row)

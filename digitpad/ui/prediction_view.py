@@ -8,6 +8,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ..core.number_reading import is_unsure, two_likeliest  # the panel then says it is unsure instead of pretending
+from .hint_label import HintLabel
 
 SEES = "What the model sees (28×28)"
 SEES_IN_A_PHOTO = f"{SEES}. It also reads the photo's ink as found, and the answer averages the two readings."
@@ -116,7 +117,7 @@ class PredictionPanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.digit_label = QLabel("–")
-        self.digit_label.setEnabled(False)
+        self.digit_label.setForegroundRole(QPalette.PlaceholderText)
         font = QFont(self.font())
         font.setPointSize(64)
         font.setBold(True)
@@ -129,10 +130,9 @@ class PredictionPanel(QWidget):
         self.caption.setWordWrap(True)
         self.bars = ProbabilityBars()
         self.model_input = ModelInputView()
-        self.input_caption = input_caption = QLabel(SEES)
+        self.input_caption = input_caption = HintLabel(SEES)
         input_caption.setAlignment(Qt.AlignCenter)
         input_caption.setWordWrap(True)
-        input_caption.setEnabled(False)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.digit_label)
@@ -149,7 +149,8 @@ class PredictionPanel(QWidget):
         self.room_changed.emit()
 
     def show_prediction(self, prediction) -> None:
-        self.digit_label.setEnabled(prediction is not None)  # the placeholder dash is drawn greyed out
+        # the dash with no answer is a placeholder: drawn as one, not as a disabled label (read out as unavailable)
+        self.digit_label.setForegroundRole(QPalette.WindowText if prediction is not None else QPalette.PlaceholderText)
         if prediction is None:
             self.digit_label.setText("–")
             self.caption.setText(self.PROMPT)
