@@ -58,13 +58,31 @@ class SmoothedSeries:
         return self._average / self._weight
 
 
+class EpochAxis(pg.AxisItem):
+    """The epoch axis, its labels never run together: pyqtgraph spaces ticks by the axis's length alone, and in a
+    narrow chart "0.2", "0.4"... sat 30 px apart and ran into "0.20.40.60.8". Ticks stay at 1, 2 or 5 times a power
+    of ten, at least LABEL_ROOM pixels apart."""
+
+    LABEL_ROOM = 40  # pixels per label: "0.25" and the gap before the next
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float):
+        levels = super().tickSpacing(minVal, maxVal, size)
+        span = abs(maxVal - minVal)
+        if not levels or size <= 0 or levels[0][0] * size / span >= self.LABEL_ROOM:
+            return levels
+        needed = span * self.LABEL_ROOM / size
+        power = 10.0 ** np.floor(np.log10(needed))
+        spacing = next(f * power for f in (1, 2, 5, 10) if f * power >= needed)
+        return [(spacing, 0.0)]
+
+
 class MetricChart(pg.PlotWidget):
     """One metric over epochs: training per step (smoothed line) and per epoch (dots), validation per epoch."""
 
     def __init__(self, title: str, unit: str = "", scale: float = 1.0, empty_range: tuple[float, float] = (0.0, 1.0),
                  ceiling: float | None = None, parent: QWidget | None = None):
         palette = parent.palette() if parent is not None else QPalette()
-        super().__init__(parent, background=palette.color(QPalette.Base))
+        super().__init__(parent, background=palette.color(QPalette.Base), axisItems={"bottom": EpochAxis("bottom")})
         self.scale = scale
         self.empty_range = empty_range  # the y axis before the first point: the metric's own range
         text = palette.color(QPalette.Text)

@@ -66,6 +66,24 @@ def test_small_losses_are_shown_as_they_are_not_scaled_by_a_thousand(charts):
     assert 80 < accuracy_high < 110, "accuracy is plotted in percent"
 
 
+def test_the_epoch_labels_of_a_narrow_chart_do_not_run_together(charts):
+    """At the window's smallest the accuracy chart is about 160 px wide: its epoch labels ran into "0.20.40.60.8"."""
+    for step in range(1, 21):
+        charts.add_step(Step(1, 1, step, 20, 1.0, 0.5, 1e-3, 1000.0, step, 0.0))
+    charts.redraw()
+    for width in (160, 300, 600):
+        charts.accuracy.resize(width, 240)
+        charts.accuracy.grab()
+        axis = charts.accuracy.getPlotItem().getAxis("bottom")
+        low, high = charts.accuracy.getPlotItem().viewRange()[0]
+        shown = [value for _, values in axis.tickValues(low, high, axis.width())[:1] for value in values]
+        labels = axis.tickStrings(shown, 1.0, shown[1] - shown[0])
+        metrics = QFontMetricsF(axis.style["tickFont"] or charts.accuracy.font())
+        room = axis.width() / (high - low) * (shown[1] - shown[0])
+        assert len(shown) >= 2 and max(metrics.horizontalAdvance(label) for label in labels) + 8 <= room, \
+            (width, labels, room)
+
+
 def test_four_digit_counts_fit_their_cells_at_the_default_window_size(window, qtbot):
     from digitpad.core.checkpoint import Checkpoint
     from digitpad.core.paths import bundled_model_path
