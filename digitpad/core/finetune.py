@@ -153,8 +153,8 @@ class FinetuneReport:
             personal = (f"Your {n} held-out digit{'s' if n > 1 else ''}: {right_before} of {n} read right before "
                         f"({self.personal_before:.0%}), {right_after} of {n} after ({self.personal_after:.0%})")
         else:
-            personal = ("No digits were held out to check the result: only a digit you kept at least twice, "
-                        "and one this model has not learnt before, can be")
+            personal = ("No digits were held out to check the result: a digit is held out only when you kept it at "
+                        "least twice and this model has not learnt it before")
         change = self.mnist_after - self.mnist_before
         test = (f"{self.test_name} test accuracy: {self.mnist_before:.2%} before, {self.mnist_after:.2%} after "
                 f"({change * 100:+.2f} points)")

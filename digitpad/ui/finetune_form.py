@@ -25,6 +25,10 @@ def _percent(value: float, low: int, high: int, tip: str) -> QSpinBox:
     return box
 
 
+NONE_HELD_OUT = (". No digit is kept twice, so none can be held out to check the result on your own digits: only "
+                 "MNIST will tell. Keep a few of each digit you want it to learn.")
+
+
 class FinetuneForm(QWidget):
     """Signals: `changed` after any edit or new facts, `showDigits` when the person asks to see their set."""
 
@@ -56,8 +60,8 @@ class FinetuneForm(QWidget):
                                 "not trained on, to check the result honestly (corrected ones in proportion: a "
                                 "digit's only corrected drawing is always trained on)")
         guard = HintLabel(f"MNIST test accuracy and your held-out digits are read before and after: a model that "
-                       f"loses more than {DEFAULTS.max_mnist_drop * 100:.1f} points, or reads fewer of your digits "
-                       "right, is offered for drawing only with a warning (\"Use anyway...\").")
+                          f"loses more than {DEFAULTS.max_mnist_drop * 100:.1f} points, or reads fewer of your "
+                          "digits right, is offered for drawing only with a warning (\"Use anyway...\").")
         guard.setWordWrap(True)
 
         group, form = form_group("Fine-tune on my digits")
@@ -92,7 +96,8 @@ class FinetuneForm(QWidget):
             self.digits.setText(f"Your digits cannot be read: {error}")
         else:
             kept = ", ".join(f"{n}\u00a0×\u00a0{d}" for d, n in enumerate(counts) if n)  # never broken inside
-            self.digits.setText(f"Your digits: {sum(counts)} kept" + (f" ({kept})" if kept else ""))
+            unchecked = NONE_HELD_OUT if kept and max(counts) < 2 else ""  # split_held_out needs a digit twice
+            self.digits.setText(f"Your digits: {sum(counts)} kept" + (f" ({kept})" if kept else "") + unchecked)
         self.changed.emit()
 
     def config(self, seed: int, device: str) -> FinetuneConfig:

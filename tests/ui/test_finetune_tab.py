@@ -107,6 +107,12 @@ def test_fine_tune_needs_digits_and_a_readable_set(window, qtbot):
     window.tabs.setCurrentWidget(tab)
     assert "1 kept" in tab.finetune_form.digits.text() and "needs at least 2" in tab.problems.text()
     assert not tab.start_button.isEnabled()
+    keep(window, qtbot, place(STYLES[3]["round"], 60, 30, 250), 3)
+    window.tabs.setCurrentWidget(tab)
+    assert "No digit is kept twice, so none can be held out" in tab.finetune_form.digits.text(), "said before"
+    keep(window, qtbot, jittered(BOXY_EIGHT, random.Random(3), 280), 8)
+    window.tabs.setCurrentWidget(tab)
+    assert "3 kept" in tab.finetune_form.digits.text() and "twice" not in tab.finetune_form.digits.text()
 
     path = window.personal.path
     kept = path.read_bytes()
