@@ -45,6 +45,7 @@ RUN_COLORS = ("#1f77b4", "#e6550d", "#2ca02c", "#d62728", "#9467bd", "#8c564b", 
               "#17becf")
 SORT_ROLE = Qt.UserRole + 1
 ID_ROLE = Qt.UserRole
+NOTHING_CHOSEN = "Select a run in the table to see its curves; Ctrl or Shift + click adds more to compare"
 CURVES_NOTE = "Solid: training, averaged over a few steps · dashed with dots: validation after each epoch"
 
 
@@ -137,7 +138,6 @@ class RunsPage(QWidget):
         self.results_button.setToolTip("The test results of the run selected last: confusion matrix, per-digit "
                                        "precision and recall")
         self.use_button = QPushButton("Use for drawing")
-        self.use_button.setToolTip("Let the Draw tab read with this run's saved model")
         self.again_button = QPushButton("Same settings again")
         self.again_button.setToolTip("Fill the form with this run's settings")
         self.delete_button = QPushButton("Delete...")
@@ -221,6 +221,7 @@ class RunsPage(QWidget):
                                                    QItemSelectionModel.Select | QItemSelectionModel.Rows)
         self.table.blockSignals(False)
         self._fit_status()
+        self.table.horizontalScrollBar().setValue(0)  # the run's name and date in view, not its last columns
         self._selection_changed()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -285,8 +286,8 @@ class RunsPage(QWidget):
         chosen = self.selected()
         self.loss_chart.show_runs(chosen)
         self.accuracy_chart.show_runs(chosen)
-        self.legend.setText(legend_html([(run_color(i), "━━", record.label())
-                                         for i, record in enumerate(chosen)]))
+        self.legend.setText(legend_html([(run_color(i), "━━", record.label()) for i, record in enumerate(chosen)])
+                            if chosen else NOTHING_CHOSEN)
         self.note.setText("")
         self._update_buttons()
 
@@ -297,6 +298,10 @@ class RunsPage(QWidget):
         record = self.current()
         self.results_button.setEnabled(bool(record and record.metrics))
         self.use_button.setEnabled(self._model_path(record) is not None)
+        self.use_button.setToolTip(
+            "Let the Draw tab read with this run's saved model" if record is None or self._model_path(record) else
+            f"Its saved model is gone from {record.checkpoint}" if record.checkpoint else
+            "This run's model was not saved when the run ended, so there is none to use")
         self.again_button.setEnabled(bool(record and record.kind != FINETUNE and not self.busy))
         self.again_button.setToolTip("Fill the form with this run's settings" if not record or record.kind != FINETUNE
                                      else "A fine-tune's settings come from the fine-tune form; this fills only "

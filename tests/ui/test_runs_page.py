@@ -52,6 +52,7 @@ def test_two_runs_are_recorded_and_compared_on_the_runs_page(tab, qtbot, tmp_pat
     tab.pages.setCurrentWidget(page)
     table = page.table
     assert table.rowCount() == 2 and table.item(0, 0).data(Qt.UserRole) == second.id, "newest first"
+    assert page.legend.text().startswith("Select a run in the table to see its curves"), "the empty charts say why"
     assert table.item(1, SAVED_COLUMN).text() == "first.pt" and table.item(0, SAVED_COLUMN).text() == "—"
     assert table.item(0, ACCURACY_COLUMN).text() == f"{second.accuracy:.2%}"
     assert table.item(0, STATUS_COLUMN).text() == "finished"
@@ -94,6 +95,7 @@ def test_two_runs_are_recorded_and_compared_on_the_runs_page(tab, qtbot, tmp_pat
 
     click_row(qtbot, table, row_of[second.id])
     assert not page.use_button.isEnabled(), "the second model was never saved"
+    assert page.use_button.toolTip() == "This run's model was not saved when the run ended, so there is none to use"
     tab.form.epochs.setValue(7)
     tab.form.lr.setText("0.05")
     choose(tab.form.dataset_kind, CSV)
@@ -105,7 +107,12 @@ def test_two_runs_are_recorded_and_compared_on_the_runs_page(tab, qtbot, tmp_pat
     assert tab.start_button.isEnabled(), tab.problems.text()
 
     (RunStore().folder / "damaged.json").write_text('{"format": "digitpad-run", "id": ')
+    tab.resize(700, 700)  # the table wider than its pane, scrolled to its last columns
+    scroll = table.horizontalScrollBar()
+    qtbot.waitUntil(lambda: scroll.maximum() > 0, timeout=5_000)
+    scroll.setValue(scroll.maximum())
     page.refresh()
+    assert scroll.value() == 0, "after a refresh (a run ended), the runs' dates are in view, not their last columns"
     assert table.rowCount() == 2 and page.notes.isVisible() and "damaged.json" in page.notes.text()
 
     row_of = {table.item(row, 0).data(Qt.UserRole): row for row in range(2)}
