@@ -43,6 +43,9 @@ def _predict_strokes(predictor, strokes, size):
     return None if is_mark(strokes, size) else predictor.predict_drawings([(strokes, size)])[0]
 
 
+UNSURE_ENTER = "Not kept: the model is not sure what this is. Press the digit it was, or click it under \"No, it was\""
+
+
 @dataclass(frozen=True)
 class _Kept:
     """What keeping a drawing did (DrawTab._keep)."""
@@ -361,7 +364,10 @@ class DrawTab(QWidget):
         if isinstance(focused, QPushButton) and self.isAncestorOf(focused):  # not a check box: Enter does not tick it
             focused.click()
             return
-        self._key_chosen(self.correction.read_as())  # none while the row asks what an unsure drawing was
+        read = self.correction.read_as()  # none while the row asks what an unsure drawing was
+        if read is None and self.correction.isEnabled():
+            self.kept_note.show_text(UNSURE_ENTER)  # Enter did nothing visible: say what to do instead
+        self._key_chosen(read)
 
     def _key_chosen(self, digit: int | None) -> None:
         if digit is not None and self.correction.isEnabled():

@@ -171,8 +171,10 @@ def test_a_row_button_about_to_hide_or_grey_out_hands_the_focus_to_the_pad(windo
     press_tab_until(canvas, row.right_button)
     draw(canvas, [[(60 + k * 12, 60 + (k % 2) * 200) for k in range(20)]])  # a tablet's pen takes no focus
     assert settle(qtbot, tab) == "?" and canvas.hasFocus(), "'Right' hid, and the focus went to the pad"
+    kept = len(window.personal.load().samples)
     press(window, Qt.Key_Return)
-    assert not canvas.is_empty() and not tab.kept_note.text(), "Enter keeps nothing under a '?'"
+    assert not canvas.is_empty() and len(window.personal.load().samples) == kept, "Enter keeps nothing under a '?'"
+    assert tab.kept_note.text().startswith("Not kept: the model is not sure"), "and says what to do instead"
 
 
 def test_the_pads_keys_work_whenever_the_draw_tab_shows_and_not_elsewhere(window, qtbot):
