@@ -32,7 +32,7 @@ LEFT_WIDTH = 290
 SALIENCY_SCALE = 4
 METHOD_NOTE = ("Gradient × input: each pixel's brightness times how fast the score changes with it. Warm ink "
                "pushed the score up, blue ink pulled it down. It takes one backward pass, so it keeps up with "
-               "the pen, and it credits only the ink you drew (it cannot point at a stroke you left out).")
+               "the pen, and it credits only ink that is there (it cannot point at a stroke left out).")
 PROMPT = "Draw a digit on the Draw tab: this tab shows what the model does with it."
 LOOKING = "Looking inside the model..."
 PHOTO_NOTE = ("The Draw tab answers {}: it reads a photo from this input and from its ink as found, and averages "
