@@ -14,6 +14,8 @@ paper under uneven light (tests/written_numbers.py pen_photo_number), built diff
 photos. A fourth, "pen on paper, two lines" (seed 4, 100 photos), writes two such numbers one below the other, and again
 closer (seed 6, "close lines", with and without parting a band that holds digits one above another);
 a fifth (seed 21, 150 photos) writes them small in the frame, read with and without the ink path's finer second look.
+Tilted pages (seed 61, 150 photos): pen photos turned 1.5-4 degrees with the desk in the corners, with and without
+dropping the desk's long wedges along the edges.
 A sixth (seed 31) writes numbers with a separator ("12.50", "1,250", "555-1234", "9:30") on the pad and as pen photos,
 a seventh (seed 41, 150 numbers) numbers below zero ("-5", "-3.75"). An eighth, "lined paper" (seeds 51-54, 150 pen
 photos each), writes them on a notebook's ruled and squared paper (faint lines 0.8-1.2 of the digits' height apart,
@@ -184,6 +186,27 @@ def close_lines_accuracy(predictor: Predictor, count: int, seed: int = 6) -> dic
     return out
 
 
+def tilted_page_accuracy(predictor: Predictor, count: int, seed: int = 61) -> dict:
+    """Pen-on-paper photos turned 1.5-4 degrees as a whole, the desk filling the corners they leave: long thin
+    wedges along the edges; half the photos are cropped wider (3.3:1 rather than 2.4:1), where the wedges are longest. The baseline in the
+    same run keeps ink.WEDGE_LINING off (a wedge under half the edge was kept as ink, beside the digits)."""
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    texts = numbers(rng, count)
+    photos = []
+    for text in texts:
+        page = pen_photo_number(text, rng, touch_share=0.15)
+        if rng.random() < 0.5:  # a wider crop around the writing (which stays within 0.15-0.85 of the height)
+            page = page.crop((0, round(0.14 * page.height), page.width, round(0.86 * page.height)))
+        angle = rng.uniform(1.5, 4.0) * rng.choice([-1, 1])
+        photos.append(page.rotate(angle, resample=Image.BICUBIC, fillcolor=int(rng.integers(50, 110))))
+    out = {"tilted": score([(t, predictor.read_number(photo).text) for t, photo in zip(texts, photos)])}
+    with baseline(ink, "WEDGE_LINING", 1.0):
+        out["baseline_wedges_kept"] = score([(t, predictor.read_number(photo).text) for t, photo in zip(texts, photos)])
+    return out
+
+
 def small_writing_accuracy(predictor: Predictor, count: int, seed: int = 21) -> dict:
     """Pen-on-paper photos of numbers written small in the frame (the writing 12% of the photo's height: digits
     about 26 px at the 512 px working size, their strokes a pixel wide), read with the finer second look
@@ -313,6 +336,7 @@ SETS = {
     "pen_on_paper_two_lines": lambda predictor, args: two_lines_accuracy(predictor, max(1, args.numbers // 3)),
     "pen_on_paper_close_lines": lambda predictor, args: close_lines_accuracy(predictor, max(1, args.numbers // 3)),
     "pen_on_paper_small": lambda predictor, args: small_writing_accuracy(predictor, max(1, args.numbers // 2)),
+    "pen_on_paper_tilted": lambda predictor, args: tilted_page_accuracy(predictor, max(1, args.numbers // 2)),
     "separators": lambda predictor, args: separators_accuracy(predictor, args.numbers),
     "minus_signs": lambda predictor, args: separators_accuracy(predictor, max(1, args.numbers // 2), 41,
                                                                signed_numbers),

@@ -249,6 +249,23 @@ def test_a_pil_image_is_turned_upright_as_its_exif_says(bundled, tmp_path):
         assert bundled.read_number(opened).text == "7"
 
 
+@pytest.mark.parametrize("seed", [0, 2])
+def test_the_desk_in_the_corners_of_a_tilted_photo_is_no_ink(bundled, seed):
+    """A photo turned 3 degrees leaves the desk as long thin wedges along its edges: they were read as digits
+    ("2026" as "702", "7022"), where a wedge lined under half the edge and was too deep for a sliver."""
+    from written_numbers import pen_photo_number
+
+    page = pen_photo_number("2026", np.random.default_rng(seed), touch_share=0)
+    page = page.crop((0, round(0.14 * page.height), page.width, round(0.86 * page.height)))  # a wide crop
+    tilted = page.rotate(3.0, resample=Image.BICUBIC, fillcolor=80)
+    reading = bundled.read_number(tilted)
+    assert reading.text == "2026"
+    assert all(0 < x and x + w < tilted.width for x, _, w, _ in (d.box for d in reading.digits)), "none at an edge"
+    seven = pen_photo_number("7", np.random.default_rng(seed), touch_share=0)
+    single = bundled.read(seven.crop((0, 59, 1000, 361)).rotate(-3.0, resample=Image.BICUBIC, fillcolor=80))
+    assert single.marks == 1 and single.prediction.digit == 7, "the digit, not a wedge, is read"
+
+
 def test_a_number_written_small_in_the_frame_is_looked_at_again_finer(bundled, tmp_path):
     from written_numbers import pen_photo_number
 

@@ -53,6 +53,11 @@ WIDER_THAN_STROKE = 1.5  # ink this many times wider than the mark's usual strok
 RENDER_SIDE = 80  # a mark is normalised at this size (its longer side, unless a fine pen needs more)
 SMALL_INK = 32  # px at the working size: when no mark is taller, the image is looked at again at FINE_SIDE
 EDGE_SHARE = 0.01  # ink found only with the other polarity must keep this share of the longer side from the edges
+# A component lining over WEDGE_LINING of the image's edge and WEDGE_SHAPE times longer along it than it is deep is the
+# desk beyond a rotated page (a wedge deepest at a corner, 13 px deep where 1.5 times that was a sliver); no digit,
+# or digits touching the edge, line it so long and shallow
+WEDGE_LINING = 0.25
+WEDGE_SHAPE = 8
 
 
 @dataclass(frozen=True)
@@ -567,6 +572,8 @@ def _is_page_border(labels, label, rows, cols, height, width) -> bool:
         lining = max(lining, component[:, : depth_x - cols.start].any(axis=1).sum() / height)
     if right:
         lining = max(lining, component[:, width - depth_x - cols.start:].any(axis=1).sum() / height)
+    if lining > WEDGE_LINING and (w > WEDGE_SHAPE * h if top or bottom else h > WEDGE_SHAPE * w):
+        return True  # the desk beyond a rotated page: a long wedge along the edge, deepest at one end
     return lining > 0.5
 
 
