@@ -43,6 +43,7 @@ def _predict_strokes(predictor, strokes, size):
     return None if is_mark(strokes, size) else predictor.predict_drawings([(strokes, size)])[0]
 
 
+PEN_SLIDER_MAX = 320  # px: on the wide Number-mode pad of a maximised window the slider ran to 850 px
 UNSURE_ENTER = "Not kept: the model is not sure what this is. Press the digit it was, or click it under \"No, it was\""
 
 
@@ -179,7 +180,9 @@ class DrawTab(QWidget):
             tools.addWidget(button)
         tools.addSpacing(12)
         tools.addWidget(QLabel("Pen"))
+        self.pen_slider.setMaximumWidth(PEN_SLIDER_MAX)
         tools.addWidget(self.pen_slider, 1)
+        tools.addStretch(0)  # beyond the slider's widest, the room goes between it and the Number toggle
         tools.addSpacing(12)
         tools.addWidget(self.number_toggle)
         left = QVBoxLayout()
