@@ -11,7 +11,7 @@ from written_numbers import pen_photo_number, photographed_number, write, writte
 
 from digitpad.core.image_marks import ImageMarks
 from digitpad.core.ink import find_ink
-from digitpad.core.number_reading import Piece, group_marks, lines_of
+from digitpad.core.number_reading import Piece, group_marks, lines_of, reading_note
 from digitpad.core.stroke_marks import StrokeMarks, clip_stroke
 
 PAD = (960, 320)
@@ -277,7 +277,33 @@ def test_cli_says_a_photo_holds_several_lines_each_read_as_a_number(tmp_path):
     assert line.startswith(f"{tmp_path / 'note.png'}: 2026 315 (") and \
         line.endswith("); 2 lines of writing, each read as its own number")
     row = json.loads(digitpad("predict", "--number", "--json", str(tmp_path / "note.png")).stdout)
-    assert row["number"] == "2026 315" and row["lines"] == 2
+    assert row["number"] == "2026 315" and row["lines"] == 2 and row["looks_like_words"] is False
+
+
+def test_a_photo_of_words_is_told_from_a_photo_of_numbers(bundled):
+    """A page of words was read as lines of numbers, a third of its "digits" shown "?", and nothing said it may be
+    no number at all; numbers, on one line or two, stay unasked."""
+    from written_text import letters_photo
+
+    words = bundled.read_number(letters_photo(["FARM NEAR", "HENRY KNEW"], np.random.default_rng(0)))
+    assert words.looks_like_words and words.unsure_count >= 3 and reading_note(words) == (
+        f"2 lines of writing, each read as its own number; {words.unsure_count} marks look like no digit: is it "
+        "words rather than numbers?")
+    for text in ("2026\n315", "315"):
+        number = bundled.read_number(pen_photo_number(text, np.random.default_rng(0), touch_share=0))
+        assert not number.looks_like_words and "words" not in reading_note(number)
+
+
+def test_cli_asks_whether_a_photo_of_words_is_words(tmp_path):
+    from cli_runner import digitpad
+    from written_text import letters_photo
+
+    letters_photo(["when her", "hen knew"], np.random.default_rng(0)).save(tmp_path / "list.jpg")
+    line = digitpad("predict", "--number", str(tmp_path / "list.jpg")).stdout.strip()
+    assert line.endswith("); 2 lines of writing, each read as its own number; 7 marks look like no digit: is it "
+                         "words rather than numbers?")
+    row = json.loads(digitpad("predict", "--number", "--json", str(tmp_path / "list.jpg")).stdout)
+    assert row["looks_like_words"] is True and sum(d["confidence"] < 0.6 for d in row["digits"]) == 7
 
 
 def test_clipping_a_stroke_keeps_the_parts_inside():

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..core.atomic_file import write_atomically
 from ..core.errors import UserError
 from ..core.images import LOOKS_LIKE_SEVERAL, ImageError, load_image, load_image_from, nothing_found
-from ..core.number_reading import is_unsure, lines_note, two_likeliest
+from ..core.number_reading import is_unsure, reading_note, two_likeliest
 from ..core.paths import bundled_model_path
 from .common import EXIT_ERROR, check_outputs, load_predictor
 
@@ -82,14 +82,15 @@ def _print_number(name: str, reading, as_json: bool) -> None:
             {"digit": d.digit, "confidence": round(d.confidence, 6), "box": list(d.box), "line": d.line,
              "candidates": [[c, round(p, 6)] for c, p in d.candidates]} for d in reading.digits],
             "separators": [{"char": s.char, "box": list(s.box), "line": s.line, "before": s.before}
-                           for s in reading.separators], "lines": reading.lines}))
+                           for s in reading.separators], "lines": reading.lines,
+            "looks_like_words": reading.looks_like_words}))
     elif not reading.digits:
         print(f"{name}: no digit found")
     else:
         sure = ", ".join(f"{d.digit} {d.confidence:.0%}" if not d.unsure else
                          f"{d.candidates[0][0]} or {d.candidates[1][0]}?" for d in reading.digits)
-        lines = lines_note(reading)
-        print(f"{name}: {reading.display} ({sure}){f'; {lines}' if lines else ''}")
+        note = reading_note(reading)
+        print(f"{name}: {reading.display} ({sure}){f'; {note}' if note else ''}")
 
 
 def cmd_explain(args) -> int:

@@ -68,6 +68,11 @@ COLON_TOP = (0.1, 0.75)  # where a colon's upper dot has its middle (its lower o
 COLON_PEN_SHARE = 0.5  # partner vouches for it, so it may be thinner than a lone separator (a quick tap)
 EDGE_BANDS = (0.05, 0.15)  # a separator lies beside its digits' ink near its own height: the nearest of these
 # bands (shares of the writing's height above and below it) that holds ink (a slanted stroke leans over a foot)
+WORDS_UNSURE = 3  # a reading with at least this many digits shown "?", and WORDS_SHARE of its digits, is likely words:
+WORDS_SHARE = 0.15  # a page of handwritten text shows 3 or more (often a third of its digits), a number seldom 2
+# (benchmarks/number_reading.py "words": of photos of text, lists, notes and labels, 84% / 83% told, of single words
+# 7% / 16%; of 440 photos of numbers 0 / 2; on the set it was set on / a held-out one. 2 "?" would tell 90% / 91%,
+# single words 29% / 40%, and 0 / 3 numbers: 3 keeps a margin for a number written badly, whose "?" show anyway)
 # The widest each digit's ink is for its height, 0 to 9: 98% of MNIST's training digits are narrower.
 DIGIT_WIDEST = (1.33, 0.9, 1.54, 1.18, 1.18, 1.67, 1.11, 1.18, 1.11, 1.0)
 
@@ -205,6 +210,18 @@ class NumberReading:
         return self._joined(lambda d: "?" if d.unsure else str(d.digit))
 
     @property
+    def unsure_count(self) -> int:
+        """How many of its digits are shown as "?"."""
+        return sum(d.unsure for d in self.digits)
+
+    @property
+    def looks_like_words(self) -> bool:
+        """Whether so many of its marks read as no digit that the writing is likely words, not numbers: a page of
+        text is read as lines of "digits", the model sure of its l's and o's as 1s and 0s but of few letters else
+        (at least WORDS_UNSURE digits shown "?", and WORDS_SHARE of them all)."""
+        return self.unsure_count >= max(WORDS_UNSURE, WORDS_SHARE * len(self.digits))
+
+    @property
     def lines(self) -> int:
         """How many lines of writing hold its digits (each read as its own number: "6808 4562" holds 2)."""
         return len({d.line for d in self.digits})
@@ -235,10 +252,14 @@ class NumberReading:
         return self.text
 
 
-def lines_note(reading: NumberReading) -> str:
-    """What the Draw tab's caption and `predict --number` say of a reading on several lines of writing (a sticky
-    note, or a page, is no one number); "" for one line."""
-    return f"{reading.lines} lines of writing, each read as its own number" if reading.lines > 1 else ""
+def reading_note(reading: NumberReading) -> str:
+    """What the Draw tab's caption and `predict --number` say of a reading besides its digits ("" when nothing): that
+    it is on several lines of writing, each read as its own number (a sticky note, or a page, is no one number), and
+    that it may be words when it looks like them (a page of text is otherwise shown as lines of numbers)."""
+    notes = [f"{reading.lines} lines of writing, each read as its own number" if reading.lines > 1 else "",
+             f"{reading.unsure_count} marks look like no digit: is it words rather than numbers?"
+             if reading.looks_like_words else ""]
+    return "; ".join(note for note in notes if note)
 
 
 def digit_holding(digits: Sequence[NumberDigit], points: np.ndarray) -> int | None:

@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen, QShortcut
 from PySide6.QtWidgets import QApplication, QCheckBox, QHBoxLayout, QLabel, QPushButton, QSlider, QVBoxLayout, QWidget
 
 from ..core.images import LOOKS_LIKE_SEVERAL, ORIGINAL_SIZE, load_image, nothing_found
-from ..core.number_reading import is_unsure, lines_note
+from ..core.number_reading import is_unsure, reading_note
 from ..core.personal import PersonalSetError, Sample
 from ..core.preprocess import on_paper
 from ..core.strokes import is_mark
@@ -465,9 +465,9 @@ class DrawTab(QWidget):
             boxes = [(d.box, d.unsure) for d in reading.digits]
             self._show_picture(image, boxes, image.info[ORIGINAL_SIZE])
             name = os.path.basename(self._photo.path)
-            lines = lines_note(reading)
+            note = reading_note(reading)
             read = ("1 digit read, outlined" if len(boxes) == 1 else f"{len(boxes)} digits read, each outlined") + (
-                f"; {lines}" if lines else "")
+                f"; {note}" if note else "")
             self.source_label.setText(self._failed_note or (
                 f"{name}: {read}" if boxes else f"{name}: {nothing_found(image.info[ORIGINAL_SIZE], 'digits')}"))
         from_drawing = reading is not None and self._photo is None and not self.canvas.is_empty()

@@ -164,6 +164,16 @@ def test_photo_of_a_number_in_number_mode_boxes_each_digit_on_the_photo(window, 
         settle(qtbot, tab)
         assert tab.number_view.text() == "5" and tab.source_label.text() == "five.jpg: 1 digit read, outlined"
 
+        from written_text import letters_photo
+
+        letters_photo(["FARM NEAR", "HENRY KNEW"], np.random.default_rng(0)).save(tmp_path / "list.jpg")
+        window.open_image(str(tmp_path / "list.jpg"))  # words, not numbers
+        settle(qtbot, tab)
+        unsure = sum(d.unsure for d in tab.number_view.reading().digits)
+        assert unsure >= 3 and tab.source_label.text().endswith(
+            f"; 2 lines of writing, each read as its own number; {unsure} marks look like no digit: is it words rather "
+            "than numbers?")
+
         Image.new("RGB", (640, 240), (240, 238, 230)).save(tmp_path / "blank.jpg")
         window.open_image(str(tmp_path / "blank.jpg"))
         settle(qtbot, tab)
