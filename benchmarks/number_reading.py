@@ -20,7 +20,9 @@ A sixth (seed 31) writes numbers with a separator ("12.50", "1,250", "555-1234",
 a seventh (seed 41, 150 numbers) numbers below zero ("-5", "-3.75"). An eighth, "lined paper" (seeds 51-54, 150 pen
 photos each), writes them on a notebook's ruled and squared paper (faint lines 0.8-1.2 of the digits' height apart,
 through the digits or under them), underlined, and with a pen line drawn through them, read with and without dropping
-lines drawn through or under the writing.
+lines drawn through or under the writing. A ninth, "words" (seeds 61 and 62), photographs handwritten text, not
+numbers, beside numbers, and counts which Number mode asks "is it words rather than numbers?" (`words_telling`; it
+needs handwriting fonts in --fonts: benchmarks/handwriting_fonts.py --fetch --fonts DIR downloads them).
 The baseline in the same run reads each group of overlapping marks as one digit, without cutting
 touching digits. Photos are also read without seams (straight cuts only), without the several-digits gate
 (core.several_digits) and from one view of each piece (its strokes normalised, without the ink as found:
@@ -31,9 +33,9 @@ events come), one torch thread, p50/p95 on the wall clock and in the thread's CP
 separate digits and with touching ones: live, while its last stroke is drawn (the digits before
 it were read already and are remembered), and the whole number from scratch; beside one
 single-digit read on the square pad.
-Run: python benchmarks/number_reading.py [--numbers N] [--latency-only] [--only SET]   (prints JSON and saves it
-beside this file; --latency-only measures the latency alone and updates only that part of the saved JSON; --only
-measures one set of numbers and saves nothing)
+Run: python benchmarks/number_reading.py [--numbers N] [--latency-only] [--only SET] [--fonts DIR]   (prints JSON and
+saves it beside this file; --latency-only measures the latency alone and updates only that part of the saved JSON;
+--only measures one set of numbers and saves nothing)
 """
 
 from __future__ import annotations
@@ -278,6 +280,76 @@ def separators_accuracy(predictor: Predictor, count: int, seed: int = 31, texts_
             for kind, got in read.items()}
 
 
+WORDS_VARIANTS = {"tuned": {"seed": 61, "fonts": 0}, "held_out": {"seed": 62, "fonts": 1}}  # every other font each
+LETTER_WORDS = {"capitals": "FARM HARM WARM MANY KNEW YEAR NEAR FERN HENRY FRANK WREN HAWK".split(),
+                "lowercase": "hen new knew when were her where renew hem wren".split()}  # of the DOODLES letters
+
+
+def words_telling(predictor: Predictor, mnist_digits, count: int, fonts: Path) -> dict:
+    """Whether Number mode tells a photo of words from one of numbers (NumberReading.looks_like_words): photos of
+    handwritten text (tests/written_text.py: a handwriting font's lists, sentences, capitals, single words and lists
+    with a number on each line, "Milk 2"; and words of pen-drawn letters) should be told, photos of numbers never:
+    the pad's numbers in pen (one line, two, close lines, small, with separators, on lined paper), MNIST digits
+    photographed (the development and the held-out look), and numbers in the same fonts. Two variants: "tuned" (seed
+    61, every other font: WORDS_UNSURE and WORDS_SHARE were set on it) and "held_out" (seed 62, the other fonts).
+    Reported per kind: the share told, and how a few numbers told and text pages not told were read; beside the rule
+    as shipped, in the same run, two it was chosen over: 2 "?" digits and a share (the rule without its margin) and
+    digits under 80% (not what the pad shows as "?"). Before the rule nothing was told of any photo."""
+    from written_text import TEXT_KINDS, font_photo, letters_photo, text_lines
+
+    def rules(reading) -> dict:
+        low = sum(d.confidence < 0.8 for d in reading.digits)
+        return {"shipped": reading.looks_like_words,
+                "two_unsure": reading.unsure_count >= max(2, number_reading.WORDS_SHARE * len(reading.digits)),
+                "three_under_80": low >= max(number_reading.WORDS_UNSURE, number_reading.WORDS_SHARE
+                                             * len(reading.digits))}
+
+    images, labels = mnist_digits.test_images.numpy(), mnist_digits.test_labels.numpy()
+    out = {}
+    for name, variant in WORDS_VARIANTS.items():
+        rng = np.random.default_rng(variant["seed"])
+        families = sorted(fonts.glob("*.woff"))[variant["fonts"]::2]
+        if not families:  # a whole run keeps the other sets' figures
+            return {"skipped": f"no fonts in {fonts}: run benchmarks/handwriting_fonts.py --fetch --fonts {fonts}"}
+        pages = {f"text {kind}": [font_photo(text_lines(kind, rng), font, rng) for font in families
+                                  for _ in range(max(1, count // 30))] for kind in TEXT_KINDS}
+        pages |= {f"letters {case}": [letters_photo([" ".join(rng.choice(words, rng.integers(1, 3)))
+                                                     for _ in range(rng.integers(1, 4))], rng)
+                                      for _ in range(max(1, count // 6))] for case, words in LETTER_WORDS.items()}
+        look = VARIANTS["development" if name == "tuned" else "held_out"]["photo"]
+        few = max(1, count // 3)
+        numbers_of = {
+            "pen": [pen_photo_number(t, rng, touch_share=0.15) for t in numbers(rng, few)],
+            "pen two lines": [pen_photo_number(f"{a}\n{b}", rng, touch_share=0.15) for a, b in
+                              zip(numbers(rng, few), numbers(rng, few))],
+            "pen close lines": [pen_photo_number(f"{a}\n{b}", rng, touch_share=0.15, line_pitch=rng.uniform(0.6, 0.7))
+                                for a, b in zip(numbers(rng, few), numbers(rng, few))],
+            "pen small": [pen_photo_number(t, rng, touch_share=0.15, height_share=0.12) for t in numbers(rng, few)],
+            "pen separators": [pen_photo_number(t, rng, touch_share=0.15) for t in separated_numbers(rng, few)],
+            "pen lined paper": [pen_photo_number(t, rng, touch_share=0.15, **kind) for t, kind in
+                                zip(numbers(rng, few), [*LINED_PAPER.values()] * few)],
+            "mnist photos": [photographed_number([images[int(rng.choice(np.flatnonzero(labels == int(c))))]
+                                                  for c in t], rng, **look) for t in numbers(rng, few)],
+            "font numbers": [font_photo(numbers(rng, rng.integers(1, 3)), font, rng) for font in families
+                             for _ in range(max(1, count // 30))],  # one line or two
+            "font separators": [font_photo([t], font, rng) for font in families
+                                for t in separated_numbers(rng, max(1, count // 30))],
+        }
+        told = {}
+        for group, kinds in (("text_told", pages), ("numbers_told", numbers_of)):
+            readings = {kind: [predictor.read_number(p) for p in photos] for kind, photos in kinds.items()}
+            verdicts = {kind: [rules(reading) for reading in found] for kind, found in readings.items()}
+            every = [v for found in verdicts.values() for v in found]
+            told[group] = {rule: {"all": f"{sum(v[rule] for v in every)}/{len(every)}",
+                                  **{kind: round(float(np.mean([v[rule] for v in found])), 3)
+                                     for kind, found in verdicts.items()}} for rule in every[0]}
+            told[group]["shipped_told_examples" if group == "numbers_told" else "shipped_not_told_examples"] = [
+                f"{kind}: {reading.display}" for kind, found in readings.items() for reading in found
+                if reading.looks_like_words == (group == "numbers_told")][:8]
+        out[name] = told | {"fonts": [f.stem for f in families]}
+    return out
+
+
 def percentiles(samples: list[tuple[float, float]]) -> dict:
     """latency_ms of the wall and the thread CPU seconds: on a shared machine the wall clock also counts waiting
     for a core."""
@@ -341,6 +413,7 @@ SETS = {
     "minus_signs": lambda predictor, args: separators_accuracy(predictor, max(1, args.numbers // 2), 41,
                                                                signed_numbers),
     "lined_paper": lambda predictor, args: lined_paper_accuracy(predictor, max(1, args.numbers // 2)),
+    "words": lambda predictor, args: words_telling(predictor, mnist(args.data_dir), args.numbers, args.fonts),
 }
 
 
@@ -349,6 +422,8 @@ def main() -> None:
     parser.add_argument("--numbers", type=int, default=300, help="numbers per variant and kind")
     parser.add_argument("--repeats", type=int, default=10, help="passes over the 20 latency drawings")
     parser.add_argument("--data-dir", default=os.environ.get("DIGITPAD_DATA_DIR"))
+    parser.add_argument("--fonts", type=Path, default=Path.home() / ".cache" / "digitpad" / "handwriting-fonts",
+                        help="handwriting fonts for the words set (benchmarks/handwriting_fonts.py --fetch)")
     parser.add_argument("--latency-only", action="store_true", help="skip the accuracy part")
     parser.add_argument("--only", choices=SETS, help="measure one set (while working on it; nothing is saved)")
     args = parser.parse_args()
