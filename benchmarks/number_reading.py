@@ -190,8 +190,9 @@ def close_lines_accuracy(predictor: Predictor, count: int, seed: int = 6) -> dic
 
 def tilted_page_accuracy(predictor: Predictor, count: int, seed: int = 61) -> dict:
     """Pen-on-paper photos turned 1.5-4 degrees as a whole, the desk filling the corners they leave: long thin
-    wedges along the edges; half the photos are cropped wider (3.3:1 rather than 2.4:1), where the wedges are longest. The baseline in the
-    same run keeps ink.WEDGE_LINING off (a wedge under half the edge was kept as ink, beside the digits)."""
+    wedges along the edges; half the photos are cropped wider (3.3:1 rather than 2.4:1), where the wedges are
+    longest. The baseline in the same run keeps ink.WEDGE_LINING off (a wedge under half the edge was kept as ink,
+    beside the digits)."""
     from PIL import Image
 
     rng = np.random.default_rng(seed)
