@@ -164,6 +164,8 @@ class InsideTab(QWidget):
         self.updates = 0  # readings shown, for tests and benchmarks
         self._input = None  # the newest 28x28 input from the Draw tab (None: nothing drawn)
         self._source = ""  # which digit of a number that input is (Number mode), for the input's caption
+        self._number = None  # the Draw tab's NumberReading in Number mode (None: a single digit, or nothing)
+        self._digit_chosen: int | None = None  # the digit of it the person chose to look at (None: follow the pen)
         self._averaged: int | None = None  # the Draw tab's answer when it averaged views of a photo's ink
         self._selected: tuple[int, int] | None = None  # (layer index, map index) laid over the input
         self.sections: list[LayerSection] = []
@@ -189,6 +191,15 @@ class InsideTab(QWidget):
         self.service.predicted.connect(self._on_read)
         self.service.failed.connect(self._on_failed)
 
+        self.digit_choice = QComboBox()
+        self.digit_choice.setToolTip("Which digit of the number to look inside: the one written last, or another")
+        self.digit_choice.setAccessibleName("Digit of the number")
+        self.digit_choice.activated.connect(self._choose_digit)  # the person's choice, not the list's refills
+        self.digit_row = QWidget()
+        digit_row = QHBoxLayout(self.digit_row)
+        digit_row.setContentsMargins(0, 0, 0, 0)
+        digit_row.addWidget(QLabel("Digit"))
+        digit_row.addWidget(self.digit_choice, 1)
         self.input_view = InputView()
         self.input_view.clicked.connect(lambda: self._select(None))
         self.input_caption = QLabel("What the model sees (28×28)")
@@ -232,6 +243,7 @@ class InsideTab(QWidget):
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
+        left_layout.addWidget(self.digit_row)
         left_layout.addWidget(self.input_view, 0, Qt.AlignHCenter)
         left_layout.addWidget(self.input_caption)
         left_layout.addSpacing(6)
@@ -275,6 +287,7 @@ class InsideTab(QWidget):
         left_scroll.setFixedWidth(LEFT_WIDTH + left_scroll.verticalScrollBar().sizeHint().width() + 4)
         self._layout.addWidget(left_scroll)
         self._layout.addWidget(right, 1)
+        self._fill_digit_choice()
         self._show(None, None, None, PROMPT if self._input is None else LOOKING)  # the first look takes a second
 
     # --- requests --------------------------------------------------------------------------------
@@ -282,19 +295,49 @@ class InsideTab(QWidget):
         self._input = None if prediction is None else prediction.model_input
         self._source = ""
         self._averaged = _averaged_answer(prediction)
+        self._number = self._digit_chosen = None
+        self._fill_digit_choice()
         self.request()
 
     def _on_number(self, reading) -> None:
-        """In Number mode the tab follows the digit being written (the one the last stroke is in), else the last."""
-        if reading is None or not reading.digits:
-            self._input, self._source, self._averaged = None, "", None
+        self._number = reading if reading is not None and reading.digits else None
+        self._follow_number()
+
+    def _choose_digit(self, index: int) -> None:
+        self._digit_chosen = index - 1 if index > 0 else None  # the list's first entry follows the pen
+        self._follow_number()
+
+    def _follow_number(self) -> None:
+        """In Number mode the tab shows the digit the person chose, else the one being written (the one the last
+        stroke is in), else the last."""
+        reading = self._number
+        if reading is None:
+            self._input, self._source, self._averaged, self._digit_chosen = None, "", None, None
         else:
-            index = len(reading.digits) - 1 if reading.newest is None else reading.newest
+            if self._digit_chosen is not None and self._digit_chosen >= len(reading.digits):
+                self._digit_chosen = None  # that digit is gone (undone, or the number read anew)
+            following = self._digit_chosen is None
+            index = (len(reading.digits) - 1 if reading.newest is None else reading.newest) if following \
+                else self._digit_chosen
             self._input = reading.digits[index].model_input
             self._averaged = _averaged_answer(reading.digits[index])
             self._source = (f"Digit {index + 1} of {len(reading.digits)} in {reading.text}"
-                            f"{'' if reading.newest is None else ', the one you wrote last'}")
+                            f"{', the one you wrote last' if following and reading.newest is not None else ''}")
+        self._fill_digit_choice()
         self.request()
+
+    def _fill_digit_choice(self) -> None:
+        """The list of the number's digits to choose from, shown in Number mode only; rebuilt only when they change
+        (answers arrive many times a second, and a rebuild would close the list the person has open)."""
+        if self.service is None:  # not built yet: build() fills it
+            return
+        digits = self._number.digits if self._number is not None else ()
+        entries = ["the one written last"] + [f"{i + 1}: {'?' if d.unsure else d.digit}" for i, d in enumerate(digits)]
+        if [self.digit_choice.itemText(i) for i in range(self.digit_choice.count())] != entries:
+            self.digit_choice.clear()
+            self.digit_choice.addItems(entries)
+        self.digit_choice.setCurrentIndex(0 if self._digit_chosen is None else self._digit_chosen + 1)
+        self.digit_row.setVisible(self._number is not None)
 
     def request(self) -> None:
         """Ask for an update soon; nothing happens while the tab is hidden (showing it asks again)."""

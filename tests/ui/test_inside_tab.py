@@ -252,6 +252,20 @@ def test_in_number_mode_it_follows_the_digit_being_written(window, qtbot):
         grid = inside.sections[1].view
         qtbot.mouseClick(grid, Qt.LeftButton, pos=QPoint(grid.cell + 4, 4))  # a map laid over: which digit, still
         assert inside.input_caption.text().startswith("Digit 2 of 3 in 206, the one you wrote last: conv2 map 2 of")
+
+        assert inside.digit_row.isVisible() and inside.digit_choice.currentText() == "the one written last"
+        choice = inside.digit_choice
+        choice.activated.emit(3)  # the person chooses "3: 6" in the list
+        qtbot.waitUntil(lambda: inside.answer.text().startswith("It reads 6, "), timeout=10_000)
+        assert inside.input_caption.text().startswith("Digit 3 of 3 in 206:") and choice.currentText() == "3: 6"
+        window.tabs.setCurrentWidget(tab)
+        draw(tab.canvas, [middle], spacing=8, pace_ms=5)  # writing on: the chosen digit stays on show
+        qtbot.waitUntil(lambda: not tab.service.busy(), timeout=10_000)
+        inside = look(qtbot, window)
+        assert inside.input_caption.text().startswith("Digit 3 of 3 in 206") and choice.currentText() == "3: 6"
+        choice.activated.emit(0)  # back to following the pen
+        qtbot.waitUntil(lambda: inside.input_caption.text().startswith("Digit 2 of 3 in 206, the one you wrote"),
+                        timeout=10_000)
     finally:
         tab.number_toggle.setChecked(False)  # the mode is remembered: the next window starts as the others expect
 
