@@ -110,8 +110,9 @@ def test_a_reading_shown_as_unsure_is_asked_about_not_confirmed(window, qtbot):
     tab.clear()
     draw(tab.canvas, SCRIBBLES["zigzag"])
     assert settle(qtbot, tab) == "?"
-    QTest.keyClick(window, Qt.Key_Return)  # Enter keeps nothing: the panel claimed no digit
-    assert not tab.canvas.is_empty() and not tab.kept_note.text()
+    QTest.keyClick(window, Qt.Key_Return)  # Enter keeps nothing: the panel claimed no digit (and says so)
+    assert not tab.canvas.is_empty() and window.personal.load().samples == []
+    assert tab.kept_note.text().startswith("Not kept: the model is not sure what this is")
     assert shown_words(row)[:2] == ["Not sure. What was it?", "It was"], "no 'Right' for a digit never claimed"
     assert row.isEnabled() and row.digit_buttons[3].accessibleName() == "It was a 3"
     pause(20)  # laid out again
