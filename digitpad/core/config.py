@@ -102,6 +102,9 @@ class TrainConfig:
         return cls(**{k: v for k, v in values.items() if k in known})
 
 
+HOLD_OUT_FROM = 2  # a fine-tune holds out some of a digit only when the person kept it at least this many times
+
+
 @dataclass
 class FinetuneConfig:
     """How "Fine-tune on my digits" continues training the model in use on the person's digits, mixed with MNIST and

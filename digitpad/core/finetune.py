@@ -21,7 +21,7 @@ import numpy as np
 import torch
 
 from .checkpoint import Checkpoint
-from .config import FinetuneConfig, TrainingError
+from .config import HOLD_OUT_FROM, FinetuneConfig, TrainingError
 from .datasets import DigitData
 from .device import resolve_device
 from .metrics import predict_logits, recorded_accuracy, recording_accuracy, scores, test_results
@@ -191,7 +191,7 @@ def sample_id(sample: Sample) -> str:
 
 def split_held_out(samples: list[Sample], fraction: float,
                    learnt: set[str] = frozenset()) -> tuple[list[Sample], list[Sample]]:
-    """(to learn from, held out): `fraction` (at least one) of each digit kept at least twice.
+    """(to learn from, held out): `fraction` (at least one) of each digit kept at least HOLD_OUT_FROM times.
 
     The drawings the model misread or showed as "?" when they were kept (corrected ones) and the ones it read right
     are held out in proportion (stratified), rounded down for the corrected ones and never all of them: a digit's
@@ -204,7 +204,8 @@ def split_held_out(samples: list[Sample], fraction: float,
     for label in range(10):
         group = sorted((s for s in samples if s.label == label), key=sample_id)
         candidates = [s for s in group if sample_id(s) not in learnt]
-        k = min(len(candidates), max(1, int(len(group) * fraction))) if len(group) >= 2 and fraction > 0 else 0
+        k = (min(len(candidates), max(1, int(len(group) * fraction)))
+             if len(group) >= HOLD_OUT_FROM and fraction > 0 else 0)
         was_corrected = [s.unsure or s.predicted not in (None, label) for s in candidates]
         corrected = [s for s, c in zip(candidates, was_corrected) if c]
         confirmed = [s for s, c in zip(candidates, was_corrected) if not c]
