@@ -295,8 +295,9 @@ class InsideTab(QWidget):
         self._input = None if prediction is None else prediction.model_input
         self._source = ""
         self._averaged = _averaged_answer(prediction)
-        self._number = self._digit_chosen = None
-        self._fill_digit_choice()
+        if self._number is not None:  # Number mode left: its digit list goes (not redone at every single answer)
+            self._number = self._digit_chosen = None
+            self._fill_digit_choice()
         self.request()
 
     def _on_number(self, reading) -> None:

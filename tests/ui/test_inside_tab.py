@@ -266,6 +266,10 @@ def test_in_number_mode_it_follows_the_digit_being_written(window, qtbot):
         choice.activated.emit(0)  # back to following the pen
         qtbot.waitUntil(lambda: inside.input_caption.text().startswith("Digit 2 of 3 in 206, the one you wrote"),
                         timeout=10_000)
+        tab.number_toggle.setChecked(False)
+        draw_digit(qtbot, window, 3, "round")
+        inside = look(qtbot, window)
+        assert not inside.digit_row.isVisible(), "one digit on the square pad: no list of a number's digits"
     finally:
         tab.number_toggle.setChecked(False)  # the mode is remembered: the next window starts as the others expect
 
