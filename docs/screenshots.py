@@ -140,7 +140,7 @@ def correcting(window) -> None:
     tab.correction.digit_buttons[8].click()
     window.show_my_digits()
     view = window.my_digits
-    view.resize(760, 560)
+    view.resize(880, 600)
     while "read right by" not in view.summary.text():
         pause(20)
     pause(300)

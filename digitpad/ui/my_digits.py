@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QListWidgetItem,
@@ -48,6 +49,7 @@ PERSONAL_FILTER = "digitpad personal sets (*.npz *.pt)"
 EXPORT_FILTER = "digitpad personal sets (*.npz)"  # what an export is written as (core.personal.export_path)
 EMPTY_TEXT = "No digits kept yet: draw a digit on the Draw tab and say whether it was read right"
 READ_BATCH = 64  # drawings rendered at a time, so a large set never holds all its pad-sized renders at once
+SECTION_CELLS = 3  # thumbnails a digit's section has room for in a row, at least, when sections stand side by side
 
 
 def read_drawings(predictor, drawings: list) -> list[tuple[int, bool] | None]:
@@ -104,6 +106,43 @@ class SectionGallery(DigitGallery):
         return QSize(width, self.heightForWidth(width))
 
 
+class SectionGrid(QWidget):
+    """The digits' sections side by side in as many columns as fit SECTION_CELLS thumbnails each, in digit order, the
+    empty ones left out: one drawing of each digit fits without scrolling, where a row each did not."""
+
+    def __init__(self, sections: list[QWidget], cell_width: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.sections = sections
+        self.shown: list[QWidget] = []
+        self.section_width = SECTION_CELLS * cell_width
+        self.grid = QGridLayout(self)
+        self.grid.setAlignment(Qt.AlignTop)
+        self.columns = 0
+
+    def column_count(self, width: int) -> int:
+        return max(1, min(len(self.shown), width // (self.section_width + self.grid.horizontalSpacing())))
+
+    def show_sections(self, shown: list[bool]) -> None:
+        """Show the sections marked True, in order, the others not at all."""
+        self.shown = [section for section, show in zip(self.sections, shown) if show]
+        self._arrange()
+
+    def _arrange(self) -> None:
+        self.columns = self.column_count(self.width())
+        for section in self.sections:
+            self.grid.removeWidget(section)
+            section.setVisible(section in self.shown)
+        for index, section in enumerate(self.shown):
+            self.grid.addWidget(section, index // self.columns, index % self.columns)
+        for column in range(self.grid.columnCount()):
+            self.grid.setColumnStretch(column, 1 if column < self.columns else 0)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.column_count(event.size().width()) != self.columns:
+            self._arrange()
+
+
 class MyDigitsView(QDialog):
     """The kept digits with Delete, Clear all, Import and Export; refreshes when the set or the model changes."""
 
@@ -130,19 +169,18 @@ class MyDigitsView(QDialog):
         self.message.setTextInteractionFlags(Qt.TextSelectableByMouse)
 
         self.sections: dict[int, tuple[QLabel, SectionGallery]] = {}
-        content = QWidget()
-        content.setBackgroundRole(QPalette.Base)
-        content.setAutoFillBackground(True)
-        column = QVBoxLayout(content)
         for digit in range(10):
             header, gallery = QLabel(""), SectionGallery(digit)
             header.setFont(bold)
+            header.setWordWrap(True)
             gallery.itemSelectionChanged.connect(partial(self._on_selection_changed, gallery))
             gallery.itemPressed.connect(partial(self._on_selection_changed, gallery))  # also on a selected item
-            column.addWidget(header)
-            column.addWidget(gallery)
             self.sections[digit] = header, gallery
-        column.addStretch(1)
+        galleries = [gallery for _, gallery in self.sections.values()]
+        content = SectionGrid([self._section_box(*section) for section in self.sections.values()],
+                              galleries[0].gridSize().width())
+        content.setBackgroundRole(QPalette.Base)
+        content.setAutoFillBackground(True)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(content)
@@ -186,10 +224,20 @@ class MyDigitsView(QDialog):
         layout.addWidget(self.pages, 1)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
-        self.resize(760, 600)
+        self.resize(880, 640)
 
         personal.changed.connect(self._on_set_changed)
         models.changed.connect(self._on_model_changed)
+
+    @staticmethod
+    def _section_box(header: QLabel, gallery: SectionGallery) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(header)
+        column.addWidget(gallery)
+        column.addStretch(1)
+        return box
 
     @property
     def samples(self) -> list:
@@ -229,7 +277,7 @@ class MyDigitsView(QDialog):
             self.empty_label.setText(f"Your kept digits cannot be read: {e}")
             self.empty_label.setStyleSheet(f"color: {ERROR_COLOR.name()};")
         samples = self.samples
-        for digit, (header, gallery) in self.sections.items():
+        for digit, (_, gallery) in self.sections.items():
             gallery.blockSignals(True)  # the selection goes with the old items; the buttons are updated below
             gallery.clear()
             for index in reversed(range(len(samples))):  # the newest first
@@ -238,9 +286,8 @@ class MyDigitsView(QDialog):
                     item.setData(Qt.UserRole, index)
                     gallery.addItem(item)
             gallery.blockSignals(False)
-            header.setVisible(gallery.count() > 0)
-            gallery.setVisible(gallery.count() > 0)
             gallery.updateGeometry()
+        self.scroll.widget().show_sections([gallery.count() > 0 for _, gallery in self.sections.values()])
         self.pages.setCurrentWidget(self.scroll if samples else self.empty_label)
         self.clear_button.setEnabled(bool(samples))
         self.export_button.setEnabled(bool(samples))

@@ -5,6 +5,7 @@ from dialog_answers import answer_dialog
 from digit_strokes import STYLES, place
 from drawing import keep, wait_for
 from message_boxes_shown import shown_box
+from personal_samples import sample
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
@@ -250,3 +251,22 @@ def test_the_status_line_says_nothing_stale_after_a_change_made_elsewhere(window
     view.close()
     window.show_my_digits()
     assert view.message.text() == "", "an old message is not shown again days later"
+
+
+def test_a_drawing_of_each_digit_fits_without_scrolling(window, qtbot):
+    """The digits' sections stand side by side (three to a row at the view's size) in digit order: one drawing of
+    each digit used to take ten full-width rows and a scroll; a narrow view falls back to one column."""
+    for digit in range(10):
+        window.personal.add(sample(digit, next(iter(STYLES[digit]))))
+    window.show_my_digits()
+    view = window.my_digits
+    wait_for(lambda: read(view), 10)
+    qtbot.waitUntil(lambda: view.scroll.widget().columns == 3, timeout=5_000)
+    assert view.scroll.verticalScrollBar().maximum() == 0, "all ten sections in sight"
+    tops = {digit: gallery.mapTo(view, gallery.rect().topLeft()) for digit, (_, gallery) in view.sections.items()}
+    assert tops[0].y() == tops[1].y() == tops[2].y() < tops[3].y() == tops[5].y() < tops[9].y()
+    assert tops[0].x() < tops[1].x() < tops[2].x() and tops[0].x() == tops[3].x() == tops[9].x()
+    view.resize(420, 600)
+    qtbot.waitUntil(lambda: view.scroll.widget().columns == 1, timeout=5_000)
+    assert view.scroll.verticalScrollBar().maximum() > 0
+    view.close()
