@@ -66,6 +66,12 @@ TABLE = (("Drawing (Draw tab)", (UNDO, REDO, CLEAR, KEEP_AS, KEEP_AS_READ)),
          ("The window", (*TABS, OPEN_IMAGE, PASTE_IMAGE, SAVE_DRAWING, LOAD_MODEL, MY_DIGITS, HELP, QUIT)),
          ("My digits", (DELETE_DIGITS,)))
 
+# Keys a part of the window answers while it has the focus (Tab reaches it), not shortcuts: listed, not bound here
+MAP_MOVE = Keys(("Left", "Right", "Up", "Down"), "move from map to map")
+MAP_ENDS = Keys(("Home", "End"), "the first or the last map")
+MAP_CHOOSE = Keys(("Return", "Enter", "Space"), "lay the map over the input, or take it away")
+FOCUSED_TABLE = (("A layer's feature maps (Inside tab; Tab reaches each layer)", (MAP_MOVE, MAP_ENDS, MAP_CHOOSE)),)
+
 
 def drawing_keys() -> str:
     """The pad's keys in a sentence, for its tooltips."""
@@ -74,7 +80,7 @@ def drawing_keys() -> str:
 
 def table_html() -> str:
     rows = []
-    for where, entries in TABLE:
+    for where, entries in (*TABLE, *FOCUSED_TABLE):
         rows.append(f"<tr><td colspan='2'><br><b>{html.escape(where)}</b></td></tr>")
         rows += [f"<tr><td style='padding-right: 16px'>{html.escape(keys.shown())}</td>"
                  f"<td>{html.escape(keys.does)}</td></tr>" for keys in entries if keys.shown()]

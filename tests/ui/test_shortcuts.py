@@ -5,7 +5,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QShortcut
 from PySide6.QtTest import QTest
 
-from digitpad.ui.shortcuts import TABLE
+from digitpad.ui.shortcuts import FOCUSED_TABLE, TABLE
 
 
 def bound_keys(window) -> list[str]:
@@ -25,10 +25,11 @@ def test_the_list_of_shortcuts_is_the_window_s_own(window, qtbot):
     QTest.keyClick(window, Qt.Key_F1)
     box = shown_box(window)
     assert box.windowTitle() == "Keyboard shortcuts"
-    for _, entries in TABLE:
+    for _, entries in (*TABLE, *FOCUSED_TABLE):
         for keys in entries:
             if keys.sequences():
                 assert keys.does in box.text() and keys.shown() in box.text()
     assert "0 to 9" in box.text()
+    assert "Inside tab" in box.text() and "Left, Right, Up or Down" in box.text(), "the feature maps' keys too"
     box.close()
 
