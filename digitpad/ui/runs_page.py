@@ -15,7 +15,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.runs import FINETUNE, RunRecord, RunRecordError, RunStore
+from .flow_layout import FlowLayout
 from .message_boxes import ask_yes_no
 from .train_charts import MetricChart, legend_html, legend_label
 from .train_monitor import duration
@@ -174,16 +174,19 @@ class RunsPage(QWidget):
         self.views.addTab(curves, "Curves")
         self.views.addTab(self.results, "Results")
 
-        buttons = QHBoxLayout()
+        self.buttons = QWidget()  # in rows as the page narrows: in one they held the whole window 92 px wider
+        buttons = FlowLayout(self.buttons)
+        buttons.setContentsMargins(0, 0, 0, 0)
         for button in (self.results_button, self.use_button, self.again_button, self.delete_button):
             buttons.addWidget(button)
-        buttons.addWidget(self.note, 1)
+        self.note.hide()  # shown with something to say (say)
         top = QWidget()
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.table, 1)
         top_layout.addWidget(self.notes)
-        top_layout.addLayout(buttons)
+        top_layout.addWidget(self.buttons)
+        top_layout.addWidget(self.note)
         body = QSplitter(Qt.Vertical)
         body.addWidget(top)
         body.addWidget(self.views)
@@ -288,8 +291,13 @@ class RunsPage(QWidget):
         self.accuracy_chart.show_runs(chosen)
         self.legend.setText(legend_html([(run_color(i), "━━", record.label()) for i, record in enumerate(chosen)])
                             if chosen else NOTHING_CHOSEN)
-        self.note.setText("")
+        self.say("")
         self._update_buttons()
+
+    def say(self, text: str) -> None:
+        """What a button did, under the buttons; nothing takes no room."""
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
 
     def _model_path(self, record: RunRecord | None) -> str | None:
         return record.checkpoint if record and record.checkpoint and Path(record.checkpoint).is_file() else None
@@ -323,14 +331,14 @@ class RunsPage(QWidget):
     def use_model(self) -> None:
         path = self._model_path(self.current())
         if path:
-            self.note.setText(f"Loading {Path(path).name} for the Draw tab...")
+            self.say(f"Loading {Path(path).name} for the Draw tab...")
             self.useModel.emit(path)
 
     def same_settings(self) -> None:
         record = self.current()
         if record is not None and record.kind != FINETUNE and not self.busy:
             self.sameSettings.emit(record)
-            self.note.setText(f"The form now holds the settings of run {record.id}.")
+            self.say(f"The form now holds the settings of run {record.id}.")
 
     def delete_selected(self) -> None:
         chosen = self.selected()
@@ -352,4 +360,4 @@ class RunsPage(QWidget):
             except (OSError, RunRecordError) as e:
                 problems.append(str(e))
         self.refresh()
-        self.note.setText("; ".join(problems) if problems else f"Deleted {len(ids)} run(s).")
+        self.say("; ".join(problems) if problems else f"Deleted {len(ids)} run(s).")

@@ -76,6 +76,9 @@ class EpochAxis(pg.AxisItem):
         return [(spacing, 0.0)]
 
 
+CHART_MIN_WIDTH = 130  # its title, its axis and a plot a few epochs wide: narrower, "Loss" was cut to "Los"
+
+
 class MetricChart(pg.PlotWidget):
     """One metric over epochs: training per step (smoothed line) and per epoch (dots), validation per epoch."""
 
@@ -87,6 +90,7 @@ class MetricChart(pg.PlotWidget):
         self.empty_range = empty_range  # the y axis before the first point: the metric's own range
         text = palette.color(QPalette.Text)
         self.setAccessibleName(f"{title} chart")
+        self.setMinimumWidth(CHART_MIN_WIDTH)
         # a picture, not a control: Tab passes it by (the log and the Results page hold the same numbers)
         self.setFocusPolicy(Qt.NoFocus)
         self.viewport().setFocusPolicy(Qt.NoFocus)

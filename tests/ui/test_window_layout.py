@@ -16,13 +16,38 @@ from digitpad.ui.status_message import ELLIPSIS
 
 
 def test_opening_the_train_tab_does_not_widen_the_window(window, qtbot):
-    width = window.width()
-    assert window.minimumSizeHint().width() <= width
+    width, smallest = window.width(), window.minimumSizeHint().width()
+    assert smallest <= width
     window.tabs.setCurrentWidget(window.train_tab)
     wait_for(lambda: window.train_tab.form.is_ready)
     pause(100)
     assert window.width() == width, "the Train tab asked for more room than the window had"
     assert window.train_tab.minimumSizeHint().width() <= window.tabs.currentWidget().width()
+    assert window.minimumSizeHint().width() == smallest, "nor a wider smallest window (it grew by 92 px)"
+
+
+def test_the_train_tab_at_the_smallest_window_keeps_its_charts_and_buttons_whole(window, qtbot):
+    """At the smallest size the charts keep their titles, and the Runs page's buttons go onto two rows."""
+    from digitpad.ui.train_charts import CHART_MIN_WIDTH
+
+    tab = window.train_tab
+    window.tabs.setCurrentWidget(tab)
+    wait_for(lambda: tab.form.is_ready)
+    window.resize(window.minimumSizeHint())
+    pause(100)
+    charts = tab.monitor.charts
+    assert charts.loss.width() >= CHART_MIN_WIDTH and charts.accuracy.width() >= CHART_MIN_WIDTH
+    tab.pages.setCurrentWidget(tab.runs_page)
+    pause(100)
+    runs = tab.runs_page
+    buttons = (runs.results_button, runs.use_button, runs.again_button, runs.delete_button)
+    assert len({button.y() for button in buttons}) == 2, "in two rows"
+    for button in buttons:
+        assert button.width() >= button.sizeHint().width(), f"{button.text()} whole"
+        assert runs.buttons.rect().contains(button.geometry()), f"{button.text()} not cut off"
+    window.resize(1400, 800)
+    pause(100)
+    assert len({button.y() for button in buttons}) == 1, "in one row where there is room"
 
 
 def test_the_first_window_shows_the_train_tab_s_settings_whole_where_the_screen_has_room(window, qtbot):
