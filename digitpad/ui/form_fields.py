@@ -73,3 +73,13 @@ def name_fields_by_their_labels(root: QWidget) -> None:
         field = label.buddy()
         if field is not None and not field.accessibleName():
             field.setAccessibleName(label.text().replace("&", ""))
+
+
+def align_label_columns(root: QWidget) -> None:
+    """Line up the fields of every form under `root` in one column: each group's form sizes its labels alone, so a
+    long label in one group ("Validation fraction") set its fields further right than the next group's."""
+    labels = [form.itemAt(row, QFormLayout.LabelRole).widget() for form in root.findChildren(QFormLayout)
+              for row in range(form.rowCount()) if form.itemAt(row, QFormLayout.LabelRole) is not None]
+    width = max((label.sizeHint().width() for label in labels), default=0)
+    for label in labels:
+        label.setMinimumWidth(width)

@@ -35,7 +35,7 @@ from ..core.personal import PersonalSetError
 from ..core.tensorboard_log import INSTALL_HINT, available
 from .dataset_choice import DatasetChoice
 from .file_dialogs import save_file
-from .form_fields import name_fields_by_their_labels
+from .form_fields import align_label_columns, name_fields_by_their_labels
 from .message_boxes import ask_yes_no, warn
 
 # A stop lands within one training step or one batch of test scoring (well under a second here);
@@ -137,6 +137,7 @@ class TrainTab(QWidget):
         settings_layout.addWidget(self.finetune_form)
         settings_layout.addWidget(self.form, 1)
         self.finetune_form.hide()
+        align_label_columns(settings)  # before the settings' width is measured
         scroll = QScrollArea()
         scroll.setWidget(settings)
         scroll.setWidgetResizable(True)

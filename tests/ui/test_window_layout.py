@@ -212,3 +212,20 @@ def test_the_drawing_keeps_its_place_when_the_window_is_resized_on_another_tab(w
     assert canvas.height() == side
     np.testing.assert_allclose(np.array(canvas.strokes()[0]), drawn, rtol=1e-6)
     assert settle(qtbot, tab) == "8"
+
+
+def test_the_train_tab_s_fields_line_up_in_one_column_across_its_groups(window, qtbot):
+    from PySide6.QtWidgets import QFormLayout
+
+    tab = window.train_tab
+    window.tabs.setCurrentWidget(tab)
+    wait_for(lambda: tab.form.is_ready)
+    for choice in (tab.finetune_choice, tab.new_model_choice):
+        choice.click()
+        pause(50)
+        lefts = {form.itemAt(row, QFormLayout.FieldRole).geometry().left()
+                 + form.parentWidget().mapTo(tab, form.parentWidget().rect().topLeft()).x()
+                 for form in tab.findChildren(QFormLayout) if form.parentWidget().isVisible()
+                 for row in range(form.rowCount()) if form.itemAt(row, QFormLayout.LabelRole) is not None
+                 and form.itemAt(row, QFormLayout.LabelRole).widget().isVisible()}
+        assert len(lefts) == 1, f"{choice.text()}: fields start at {sorted(lefts)}"
