@@ -83,7 +83,11 @@ class DrawingCanvas(QWidget):
         self._current: list[Point] | None = None
         self._pen_width = pen_width
         self._number_mode = False
-        self._other_drawing: tuple | None = None  # the other mode's strokes, undo, redo (in its pad's heights), photo
+        # the other mode's strokes, undo, redo (in its pad's heights), photo and _history_dropped
+        self._other_drawing: tuple | None = None
+        # The photo shown last, the pad's height then, and the history its showing dropped (the oldest undo states,
+        # past the limits, and the redo states), until something new is drawn or shown: `revert` gives them back
+        self._history_dropped: tuple | None = None
         self._digit_boxes: list[tuple[tuple[int, int, int, int], bool]] = []  # ((x, y, w, h), unsure) per digit
         self.setMinimumSize(MIN_SIZE, MIN_SIZE)
         self.resize(size, size)
@@ -136,9 +140,12 @@ class DrawingCanvas(QWidget):
         return self._photo if self._current is None else None
 
     def show_photo(self, photo: Photo) -> None:
-        """Put a photo on the pad in place of what is there (Undo gives that back). It is not part of `to_array()`."""
+        """Put a photo on the pad in place of what is there (Undo gives that back, and `revert` with its history).
+        It is not part of `to_array()`."""
         self._pen_up()
+        undo, redo = list(self._undo), list(self._redo)
         self._commit([], photo)
+        self._history_dropped = photo, self._drawn_height, undo[:len(undo) + 1 - len(self._undo)], redo
 
     def to_array(self) -> np.ndarray:
         """What the model should see: the strokes rendered white on black at the canvas size (uint8)."""
@@ -164,6 +171,7 @@ class DrawingCanvas(QWidget):
             oldest = next(i for i, (_, photo) in enumerate(self._undo) if photo is not None)
             del self._undo[:oldest + 1]
         self._redo.clear()
+        self._history_dropped = None
 
     def _commit(self, strokes: list[list[Point]], photo: Photo | None = None) -> None:
         self._push_undo()
@@ -193,9 +201,17 @@ class DrawingCanvas(QWidget):
 
     def revert(self) -> None:
         """Take back the last change, not to be redone and without `changed`: an opened file that could not be
-        read gives back the drawing (or photo) it replaced, and the caller says so."""
+        read gives back the drawing (or photo) it replaced, and the caller says so. When that change showed the
+        photo on the pad, the undo and redo states it dropped come back too: the history is as it was."""
         if self._undo and self._current is None:
+            self._fit_drawing_to_height()
+            shown = self._photo
             self._strokes, self._photo = self._undo.pop()
+            if self._history_dropped is not None and self._history_dropped[0] is shown:
+                _, height, oldest, redo = self._history_dropped
+                _, oldest, self._redo = self._scaled_drawing(self._drawn_height / height, ([], oldest, redo))
+                self._undo[:0] = oldest
+            self._history_dropped = None
             self.update()
 
     def resizeEvent(self, event) -> None:
@@ -304,8 +320,8 @@ class DrawingCanvas(QWidget):
             self._pen_up()
             self._fit_drawing_to_height()
             height = self._drawn_height
-            leaving = (*self._scaled_drawing(1 / height), self._photo)
-            strokes, undo, redo, self._photo = self._other_drawing or ([], [], [], None)
+            leaving = (*self._scaled_drawing(1 / height), self._photo, self._history_dropped)
+            strokes, undo, redo, self._photo, self._history_dropped = self._other_drawing or ([], [], [], None, None)
             self._strokes, self._undo, self._redo = self._scaled_drawing(height, (strokes, undo, redo))
             self._other_drawing = leaving
             self.update()

@@ -133,3 +133,21 @@ def test_a_photo_on_the_pad_has_no_drawing_guide_round_it(qtbot):
     paper = canvas.palette().color(QPalette.Base)
     left_of_photo = {shown.pixelColor(x, y).name() for x in range(2, 100) for y in range(2, 318)}
     assert left_of_photo == {paper.name()}, "paper only: no dashed guide drawn round a photo"
+
+
+def test_revert_gives_back_the_history_showing_a_photo_dropped(qtbot):
+    """A photo whose file cannot be read is taken back with the oldest undo state it pushed past the limit."""
+    from digitpad.ui.canvas import UNDO_LIMIT
+
+    canvas = DrawingCanvas()
+    qtbot.addWidget(canvas)
+    for i in range(UNDO_LIMIT + 1):  # the history is full: the first state, the empty pad, is forgotten
+        draw(canvas, [[(10, 10 + i), (50, 10 + i)]], process_events=False)
+    canvas.show_photo(Photo("unreadable.png"))  # its state pushed past the limit: the pad with one stroke forgotten
+    canvas.revert()
+    assert canvas.photo() is None and len(canvas.strokes()) == UNDO_LIMIT + 1 and not canvas.can_redo()
+    undone = 0
+    while canvas.can_undo():
+        canvas.undo()
+        undone += 1
+    assert undone == UNDO_LIMIT and len(canvas.strokes()) == 1

@@ -7,6 +7,7 @@ from drawing import draw, settle
 from paper_photos import Look, photo, save, stroke_ink
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent
+from PySide6.QtTest import QTest
 
 from digitpad.ui.draw_tab import OUTLINE_COLOR
 
@@ -243,3 +244,33 @@ def test_a_file_that_cannot_be_read_gives_back_the_photo_it_replaced(window, qtb
     assert not tab.redo_button.isEnabled(), "as it was: no Redo opening the bad file again"
     qtbot.mouseClick(tab.undo_button, Qt.LeftButton)  # the photo's own Undo still works
     assert settle(qtbot, tab) == "–" and len(outline_pixels(tab.canvas)[0]) == 0
+
+
+@pytest.mark.parametrize("number_mode", [False, True], ids=["one digit", "number"])
+def test_a_file_that_cannot_be_read_leaves_the_undo_and_redo_history_as_it_was(window, qtbot, tmp_path, number_mode):
+    """The open is taken back whole: Redo still brings back the stroke undone before it (it had been cleared)."""
+    tab = window.draw_tab
+    if number_mode:
+        qtbot.mouseClick(tab.number_toggle, Qt.LeftButton)
+    try:
+        four = place(STYLES[4]["closed"], 60, 20, 0.8 * tab.canvas.height())  # in two strokes
+        draw(tab.canvas, four)
+        tab.canvas.setFocus()
+        QTest.keyClick(tab.canvas, Qt.Key_Z, Qt.ControlModifier)
+        assert len(tab.canvas.strokes()) == 1 and tab.redo_button.isEnabled()
+        (tmp_path / "notimage.png").write_bytes(b"This is a text file, renamed")
+        drop(window, tmp_path / "notimage.png")
+        settle(qtbot, tab)
+        assert tab.source_label.text().startswith("Could not read notimage.png: ")
+        assert tab.source_label.text().endswith("The drawing is as it was.")
+        assert len(tab.canvas.strokes()) == 1 and tab.canvas.photo() is None
+        assert tab.redo_button.isEnabled() and tab.undo_button.isEnabled(), "the history as it was"
+        qtbot.mouseClick(tab.redo_button, Qt.LeftButton)  # the 4's second stroke is back
+        settle(qtbot, tab)
+        assert len(tab.canvas.strokes()) == 2 and not tab.redo_button.isEnabled()
+        assert (tab.number_view.text() if number_mode else tab.panel.digit_label.text()) == "4"
+        for _ in range(2):
+            qtbot.mouseClick(tab.undo_button, Qt.LeftButton)
+        assert tab.canvas.is_empty() and not tab.undo_button.isEnabled()
+    finally:
+        tab.number_toggle.setChecked(False)  # the mode is remembered: the next test starts as the others expect
