@@ -81,6 +81,7 @@ class DrawingCanvas(QWidget):
         self._undo: list[tuple[list[list[Point]], Photo | None]] = []  # (strokes, photo) states
         self._redo: list[tuple[list[list[Point]], Photo | None]] = []
         self._current: list[Point] | None = None
+        self._undo_step_beside = False  # the next Undo takes back something done beside the drawing (add_undo_step)
         self._pen_width = pen_width
         self._number_mode = False
         # the other mode's strokes, undo, redo (in its pad's heights), photo and _history_dropped
@@ -123,7 +124,7 @@ class DrawingCanvas(QWidget):
         return self._current is not None
 
     def can_undo(self) -> bool:
-        return bool(self._undo)
+        return bool(self._undo) or self._undo_step_beside
 
     def can_redo(self) -> bool:
         return bool(self._redo)
@@ -179,11 +180,21 @@ class DrawingCanvas(QWidget):
         self._changed()
 
     def _changed(self) -> None:
+        self._undo_step_beside = False
         self.update()
         self.changed.emit()
 
+    def add_undo_step(self) -> None:
+        """Something was done beside the drawing that Undo takes back (the Draw tab kept one digit of the number):
+        the next Undo, unless the pad changes first, leaves the drawing as it is, signalling `changed` and `undone`
+        as any Undo does. Redo does not do it again."""
+        self._undo_step_beside = True
+
     def undo(self) -> None:
-        if self._undo and self._current is None:
+        if self._undo_step_beside and self._current is None:
+            self._changed()
+            self.undone.emit()
+        elif self._undo and self._current is None:
             self._redo.append((self._strokes, self._photo))
             self._strokes, self._photo = self._undo.pop()
             self._changed()
@@ -318,6 +329,7 @@ class DrawingCanvas(QWidget):
         """
         if on != self._number_mode:
             self._pen_up()
+            self._undo_step_beside = False
             self._fit_drawing_to_height()
             height = self._drawn_height
             leaving = (*self._scaled_drawing(1 / height), self._photo, self._history_dropped)

@@ -134,7 +134,7 @@ class DrawTab(QWidget):
         self.kept_note = KeptNote()
         personal.changed.connect(lambda: self.kept_note.show_text(""))  # kept digits deleted: the note is stale
         self._pad_changes = 0  # every change of the pad, counted: was an Undo the first change after a keep?
-        self._last_keep: tuple[_Kept, int] | None = None  # the drawing kept last, and _pad_changes after it cleared
+        self._last_keep: tuple[_Kept, int] | None = None  # the drawing kept last, and _pad_changes once kept
         self.my_digits_button = QPushButton("My digits...")  # the window opens the view
         self.my_digits_button.setToolTip("See the digits you kept and how the model reads them now; delete, "
                                          f"import or export them ({shortcuts.MY_DIGITS.shown()})")
@@ -395,9 +395,10 @@ class DrawTab(QWidget):
                                  "(Undo takes it back)")
 
     def _on_undone(self) -> None:
-        """An Undo that is the first change of the pad after a drawing was kept (and the pad cleared) brings the
-        drawing back and takes the keeping back too: the digit leaves the person's set and what it replaced
-        returns, so a key pressed by mistake leaves no wrong digit to learn from."""
+        """An Undo that is the first change of the pad after a drawing was kept takes the keeping back: the digit
+        leaves the person's set and what it replaced returns, so a key pressed by mistake leaves no wrong digit to
+        learn from. On the square pad it also brings back the drawing, which the keeping cleared; in Number mode the
+        keeping left the pad as it was, and its Undo leaves it so (DrawingCanvas.add_undo_step)."""
         last, self._last_keep = self._last_keep, None
         if last is None or self._pad_changes != last[1] + 1:
             return
@@ -405,7 +406,7 @@ class DrawTab(QWidget):
         try:
             count = self.personal.take_back(kept.key, kept.replaced)
         except PersonalSetError as e:
-            self.panel.show_message(str(e))
+            self._show_message(str(e))
             return
         self.kept_note.show_text(f"↶ Taken back: not kept as {a_digit(kept.label)}; {count} of your digits kept")
 
@@ -421,15 +422,20 @@ class DrawTab(QWidget):
         try:
             count, replaced = self.personal.add(sample, replacing=replacing)
         except PersonalSetError as e:
-            (self.number_view if self.canvas.number_mode() else self.panel).show_message(str(e))
+            self._show_message(str(e))
             return None
         return _Kept(count, label, sample.predicted, sample.key(), replaced, sample.unsure)
+
+    def _show_message(self, text: str) -> None:
+        """A message where the answer shows: on the panel, or in Number mode in place of the number."""
+        (self.number_view if self.canvas.number_mode() else self.panel).show_message(text)
 
     # --- Number mode -----------------------------------------------------------------------------
     def set_number_mode(self, on: bool) -> None:
         """Switch between one digit on a square pad and a whole number on a wide one (remembered)."""
         self.number_toggle.setChecked(on)
         self._generation.new()  # an answer of the other kind still on its way is dropped
+        self._last_keep = None  # a keeping is taken back only by the Undo right after it, on its own pad
         photo = self.canvas.photo()
         self.canvas.set_number_mode(on)  # each mode has its own drawing and undo history
         self._left.setStretchFactor(self.pad, 0 if on else 1)
@@ -501,11 +507,14 @@ class DrawTab(QWidget):
         kept = self._keep(*as_single_drawing(digit.strokes, height), label, digit.digit, digit.unsure, earlier)
         if kept is not None:
             self._kept_digits[which] = kept.key
+            self._last_keep = kept, self._pad_changes
+            self.canvas.add_undo_step()  # Undo takes the keeping back, not the last stroke
+            self._update_buttons()
             verdict = how_read(label, kept.read, kept.unsure)
             instead = (f", instead of the {earlier[0]} kept before" if earlier and earlier[0] != label
                        else ", in place of the same digit kept before" if kept.replaced else "")
             self.kept_note.show_text(f"✓ Digit {index + 1} of {len(reading.digits)} kept as {a_digit(label)} "
-                                     f"({verdict}{instead}); {kept.count} of your digits kept")
+                                     f"({verdict}{instead}); {kept.count} of your digits kept (Undo takes it back)")
 
     def _update_buttons(self) -> None:
         self.undo_button.setEnabled(self.canvas.can_undo())

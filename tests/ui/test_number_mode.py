@@ -6,6 +6,7 @@ from digit_strokes import STYLES, place
 from drawing import draw, mouse, settle
 from paper_photos import stroke_ink
 from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from written_numbers import write
 
@@ -232,6 +233,15 @@ def click(canvas, point):
     mouse(canvas, QEvent.MouseButtonRelease, point, Qt.LeftButton, Qt.NoButton)
 
 
+def choose(qtbot, menu, label: int) -> None:
+    """Click "It was a <label>" in a digit's open menu, as a person does, once it shows: the menu closes."""
+    # As a person's hand moves there: once it has the focus (offscreen, its taking the focus was queued, and made it
+    # the active window after it closed: the window's keys went nowhere)
+    qtbot.waitUntil(lambda: QGuiApplication.focusWindow() is menu.windowHandle(), timeout=5_000)
+    qtbot.mouseClick(menu, Qt.LeftButton, pos=menu.actionGeometry(menu.actions()[label]).center())
+    assert not menu.isVisible()
+
+
 def test_correcting_a_digit_again_replaces_the_first_correction(number_tab, qtbot):
     """A mis-click corrected: the same strokes are kept once, with the label chosen last."""
     from digitpad.core.personal import PersonalSet
@@ -246,6 +256,48 @@ def test_correcting_a_digit_again_replaces_the_first_correction(number_tab, qtbo
     assert [(s.label, s.predicted) for s in PersonalSet.load().samples] == [(9, 3)]
     assert "Digit 2 of 3 kept as a 9 (read as 3, instead of the 8 kept before); 1 of your digits kept" in \
         tab.kept_note.text()
+
+
+def test_undo_right_after_keeping_a_digit_takes_the_keeping_back_not_a_stroke(number_tab, qtbot):
+    """As on the square pad: a digit kept by mistake leaves the set with Undo; the number stays as written."""
+    from digitpad.core.personal import PersonalSet
+
+    def kept():
+        return [(s.label, s.predicted) for s in PersonalSet.load().samples]
+
+    tab = number_tab
+    draw(tab.canvas, number_strokes((2, "curved"), (0, "oval"), (2, "angular"), (6, "curl")))
+    assert settle_number(qtbot, tab) == "2026"
+    box, _ = tab.canvas._digit_boxes[1]
+    click(tab.canvas, (box[0] + box[2] / 2, box[1] + box[3] / 2))  # the 0, on the pad
+    assert tab.number_view.menu.actions()[0].text() == "It was a 0 (as read)"
+    choose(qtbot, tab.number_view.menu, 0)
+    assert kept() == [(0, 0)]
+    assert tab.kept_note.text() == ("✓ Digit 2 of 4 kept as a 0 (read right); 1 of your digits kept "
+                                    "(Undo takes it back)")
+    tab.canvas.setFocus()
+    QTest.keyClick(tab.canvas, Qt.Key_Z, Qt.ControlModifier)
+    assert settle_number(qtbot, tab) == "2026" and len(tab.canvas.strokes()) == 4, "no stroke undone"
+    assert kept() == [] and tab.kept_note.text() == "↶ Taken back: not kept as a 0; 0 of your digits kept"
+    QTest.keyClick(tab.canvas, Qt.Key_Z, Qt.ControlModifier)  # Undo again: the 6 goes, as usual
+    assert settle_number(qtbot, tab) == "202" and len(tab.canvas.strokes()) == 3
+    qtbot.mouseClick(tab.redo_button, Qt.LeftButton)
+    assert settle_number(qtbot, tab) == "2026"
+
+    for label in (8, 7):  # the second 2 said to be an 8, then a 7: Undo keeps the 8 again
+        qtbot.mouseClick(tab.number_view.digit_buttons[2], Qt.LeftButton)
+        choose(qtbot, tab.number_view.menu, label)
+    assert kept() == [(7, 2)]
+    qtbot.mouseClick(tab.undo_button, Qt.LeftButton)
+    assert kept() == [(8, 2)] and len(tab.canvas.strokes()) == 4
+    assert tab.kept_note.text() == "↶ Taken back: not kept as a 7; 1 of your digits kept"
+
+    qtbot.mouseClick(tab.number_view.digit_buttons[3], Qt.LeftButton)  # the 6 kept, then the mode changed and back:
+    choose(qtbot, tab.number_view.menu, 6)  # the keeping is no longer the last thing done on this pad
+    qtbot.mouseClick(tab.number_toggle, Qt.LeftButton)
+    qtbot.mouseClick(tab.number_toggle, Qt.LeftButton)
+    qtbot.mouseClick(tab.undo_button, Qt.LeftButton)
+    assert settle_number(qtbot, tab) == "202" and kept() == [(8, 2), (6, 6)]
 
 
 def test_after_the_window_grows_a_click_on_a_digit_still_corrects_it(number_tab, qtbot):
