@@ -19,7 +19,7 @@ at the foot of the digits ("12.50", "1,250"), a dash at their middle ("555-1234"
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple, Protocol
 
@@ -202,12 +202,12 @@ class NumberReading:
     def text(self) -> str:
         """The best reading of every digit, e.g. "2026" or "12.50"; lines of writing are parted by a space
         ("6808 4562")."""
-        return self._joined(lambda d: str(d.digit))
+        return self.joined(lambda i, d: str(d.digit))
 
     @property
     def display(self) -> str:
         """The reading with each unsure digit shown as "?", e.g. "2?26"."""
-        return self._joined(lambda d: "?" if d.unsure else str(d.digit))
+        return self.joined(lambda i, d: "?" if d.unsure else str(d.digit))
 
     @property
     def unsure_count(self) -> int:
@@ -241,11 +241,11 @@ class NumberReading:
     def _starts_line(self, index: int) -> bool:
         return index == 0 or self.digits[index - 1].line != self.digits[index].line
 
-    def _joined(self, shown) -> str:
-        """Each digit as `shown(digit)` gives it, left to right, with the separators between them; lines of
-        writing parted by a space."""
+    def joined(self, shown: Callable[[int, NumberDigit], str]) -> str:
+        """Each digit as `shown(index, digit)` gives it, left to right, with the separators between them; lines of
+        writing parted by a space. (Number mode shows a digit the person corrected as they said it is.)"""
         before = self.separator_before()
-        return "".join((" " if i and self._starts_line(i) else "") + before.get(i, "") + shown(d)
+        return "".join((" " if i and self._starts_line(i) else "") + before.get(i, "") + shown(i, d)
                        for i, d in enumerate(self.digits))
 
     def __str__(self) -> str:

@@ -119,7 +119,8 @@ class DrawTab(QWidget):
         super().__init__(parent)
         self.models = models
         self.personal = personal
-        self._kept_digits: dict[tuple, tuple] = {}  # a number's digit (its strokes) -> the key it was kept under
+        self._kept_digits: dict[tuple, list[_Kept]] = {}  # a number's digit (_digit_ink) -> its keepings, latest last
+        self._kept_keys: set[tuple] | None = None  # every kept digit's Sample.key(), read again after each change
         self.service = PredictionService(self)
         self.canvas = DrawingCanvas()
         self.panel = PredictionPanel()
@@ -132,7 +133,7 @@ class DrawTab(QWidget):
         self.correction = CorrectionRow()
         self.correction.chosen.connect(self.keep_drawing)
         self.kept_note = KeptNote()
-        personal.changed.connect(lambda: self.kept_note.show_text(""))  # kept digits deleted: the note is stale
+        personal.changed.connect(self._on_personal_changed)
         self._pad_changes = 0  # every change of the pad, counted: was an Undo the first change after a keep?
         self._last_keep: tuple[_Kept, int] | None = None  # the drawing kept last, and _pad_changes once kept
         self.my_digits_button = QPushButton("My digits...")  # the window opens the view
@@ -426,6 +427,14 @@ class DrawTab(QWidget):
             return None
         return _Kept(count, label, sample.predicted, sample.key(), replaced, sample.unsure)
 
+    def _on_personal_changed(self) -> None:
+        """The person's kept digits changed (here, in My digits, or outside the app): the note about the last one kept
+        may be stale, and a number's digits show as kept only while they are."""
+        self.kept_note.show_text("")
+        self._kept_keys = None
+        if self.canvas.number_mode() and self._photo is None:
+            self.predict_now()
+
     def _show_message(self, text: str) -> None:
         """A message where the answer shows: on the panel, or in Number mode in place of the number."""
         (self.number_view if self.canvas.number_mode() else self.panel).show_message(text)
@@ -477,8 +486,11 @@ class DrawTab(QWidget):
             self.source_label.setText(self._failed_note or (
                 f"{name}: {read}" if boxes else f"{name}: {nothing_found(image.info[ORIGINAL_SIZE], 'digits')}"))
         from_drawing = reading is not None and self._photo is None and not self.canvas.is_empty()
-        self.canvas.set_digit_boxes([(d.box, d.unsure) for d in reading.digits] if from_drawing else [])
-        self.number_view.show_reading(reading, correctable=self._photo is None)
+        kept = [self._kept(d) for d in reading.digits] if from_drawing else []
+        kept_as = {i: k.label for i, k in enumerate(kept) if k is not None}
+        self.canvas.set_digit_boxes([(d.box, d.unsure and i not in kept_as) for i, d in enumerate(reading.digits)]
+                                    if from_drawing else [])
+        self.number_view.show_reading(reading, correctable=self._photo is None, kept_as=kept_as)
         if not (reading and reading.digits):
             if self._photo is not None:
                 self.number_view.show_message("No digits found in this image")
@@ -501,20 +513,37 @@ class DrawTab(QWidget):
         if not 0 <= index < len(reading.digits):
             return
         digit = reading.digits[index]
-        height = self.canvas.height()  # the digit's strokes in shares of it: the same digit after a resize
-        which = tuple(round(v / height, 4) for stroke in digit.strokes for point in stroke for v in point)
-        earlier = self._kept_digits.get(which)  # this digit corrected before: the new label replaces that one
-        kept = self._keep(*as_single_drawing(digit.strokes, height), label, digit.digit, digit.unsure, earlier)
+        earlier = self._kept(digit)  # this digit corrected before: the new label replaces that one
+        kept = self._keep(*as_single_drawing(digit.strokes, self.canvas.height()), label, digit.digit, digit.unsure,
+                          earlier and earlier.key)
         if kept is not None:
-            self._kept_digits[which] = kept.key
+            self._kept_digits.setdefault(self._digit_ink(digit), []).append(kept)
             self._last_keep = kept, self._pad_changes
             self.canvas.add_undo_step()  # Undo takes the keeping back, not the last stroke
             self._update_buttons()
             verdict = how_read(label, kept.read, kept.unsure)
-            instead = (f", instead of the {earlier[0]} kept before" if earlier and earlier[0] != label
+            instead = (f", instead of the {earlier.label} kept before" if earlier and earlier.label != label
                        else ", in place of the same digit kept before" if kept.replaced else "")
             self.kept_note.show_text(f"✓ Digit {index + 1} of {len(reading.digits)} kept as {a_digit(label)} "
                                      f"({verdict}{instead}); {kept.count} of your digits kept (Undo takes it back)")
+
+    def _digit_ink(self, digit) -> tuple:
+        """A digit of the number on the pad by its strokes, in shares of the pad's height: the same after a resize."""
+        height = self.canvas.height()
+        return tuple(round(v / height, 4) for stroke in digit.strokes for point in stroke for v in point)
+
+    def _kept(self, digit) -> _Kept | None:
+        """How this digit of the number, with exactly these strokes, is kept in the person's set now; None when it
+        is not: never kept, written over or partly undone since, or taken back or deleted."""
+        keepings = self._kept_digits.get(self._digit_ink(digit)) if self._kept_digits else None
+        if not keepings:
+            return None
+        if self._kept_keys is None:
+            try:
+                self._kept_keys = {sample.key() for sample in self.personal.load().samples}
+            except PersonalSetError:  # unreadable: no digit is shown as kept (keeping says why)
+                self._kept_keys = set()
+        return next((kept for kept in reversed(keepings) if kept.key in self._kept_keys), None)
 
     def _update_buttons(self) -> None:
         self.undo_button.setEnabled(self.canvas.can_undo())

@@ -1,7 +1,7 @@
 """Number mode's answer: the number in large type, each digit with its confidence, unsure ones marked.
 
 Each digit is a button: clicking it (or its box on the pad) offers "It was a ..." so the person can
-correct that one digit, which then joins their own set like a single drawing.
+correct that one digit, which then joins their own set like a single drawing, and is shown as they said.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from .hint_label import HintLabel
-from .wording import a_digit
+from .wording import a_digit, how_read
 
 LINE_GAP = 28  # px before the first digit of a new line of writing, as the space in "6808 4562"
+KEPT_CAPTION = "✓ kept"  # under a digit the person said what it was, in place of the model's confidence
 
 
 def digit_caption(digit) -> str:
@@ -33,7 +34,8 @@ def digit_caption(digit) -> str:
 
 
 class NumberView(QWidget):
-    """Shows a NumberReading. Signal `corrected(index, label)`: the person says digit `index` was `label`."""
+    """Shows a NumberReading, with the digits the person said what they were (kept in their set) as they said.
+    Signal `corrected(index, label)`: the person says digit `index` was `label`."""
 
     corrected = Signal(int, int)
     PROMPT = "Write a number on the pad, left to right"
@@ -42,6 +44,7 @@ class NumberView(QWidget):
         super().__init__(parent)
         self._reading = None
         self._correctable = True
+        self._kept_as: dict[int, int] = {}  # index of a digit -> the digit the person said it is
         self.digit_buttons: list[QToolButton] = []
         self.captions: list[QLabel] = []
         self.separator_labels: list[QLabel] = []  # each digit's: the ".", ",", "-" or ":" written just before it
@@ -89,8 +92,15 @@ class NumberView(QWidget):
         return self._reading
 
     def text(self) -> str:
-        """The number as shown, unsure digits as "?" (e.g. "2?26"); empty when nothing is read."""
-        return self._reading.display if self._reading else ""
+        """The number as shown, unsure digits as "?" (e.g. "2?26") and kept ones as the person said; empty when
+        nothing is read."""
+        return self._shown(question_marks=True) if self._reading else ""
+
+    def _shown(self, question_marks: bool) -> str:
+        """The number with each kept digit as the person said it is and the others as read, an unsure one as "?"
+        with `question_marks`, else as its likeliest digit."""
+        return self._reading.joined(lambda i, d: str(self._kept_as[i]) if i in self._kept_as else
+                                    "?" if question_marks and d.unsure else str(d.digit))
 
     def _add_digit_slot(self) -> None:
         """One more digit button with its caption (kept and reused: answers arrive many times a second)."""
@@ -124,11 +134,13 @@ class NumberView(QWidget):
         self.captions.append(caption)
         self.separator_labels.append(separator)
 
-    def show_reading(self, reading, correctable: bool = True) -> None:
+    def show_reading(self, reading, correctable: bool = True, kept_as: dict[int, int] | None = None) -> None:
         """Show a NumberReading (None: nothing read). Digits read from a photo are not `correctable`: only a
-        drawing's digits have strokes to keep in the personal set."""
+        drawing's digits have strokes to keep in the personal set. `kept_as` maps the index of a digit kept there to
+        the digit the person said it is."""
         self._reading = reading if reading and reading.digits else None
         self._correctable = correctable
+        self._kept_as = dict(kept_as or {})
         digits = self._reading.digits if self._reading else ()
         separators = self._reading.separator_before() if self._reading else {}
         while len(self.digit_buttons) < len(digits):
@@ -144,21 +156,34 @@ class NumberView(QWidget):
             new_line = index > 0 and digit.line != digits[index - 1].line  # the next line of writing
             button.parentWidget().layout().setContentsMargins(LINE_GAP if new_line else 0, 0, 0, 0)
             (first, p1), (second, p2) = digit.candidates
-            button.setText("?" if digit.unsure else str(digit.digit))
-            button.setToolTip(f"{first} ({p1:.1%}) or {second} ({p2:.1%})."
-                              + (" Click to correct this digit." if correctable else ""))
-            button.setAccessibleName(f"Digit {index + 1}: {'unsure' if digit.unsure else digit.digit}")
-            caption.setText(digit_caption(digit))
-            caption.setStyleSheet("color: palette(highlight); font-weight: bold;" if digit.unsure else "")
+            read = f"{first} ({p1:.1%}) or {second} ({p2:.1%})"
+            label = self._kept_as.get(index)
+            if label is None:
+                button.setText("?" if digit.unsure else str(digit.digit))
+                button.setToolTip(f"{read}." + (" Click to correct this digit." if correctable else ""))
+                button.setAccessibleName(f"Digit {index + 1}: {'unsure' if digit.unsure else digit.digit}")
+                caption.setText(digit_caption(digit))
+            else:
+                button.setText(str(label))
+                button.setToolTip(f"You said this is {a_digit(label)}: kept in your digits "
+                                  f"({how_read(label, digit.digit, digit.unsure)}; the model: {read}). "
+                                  "Click to correct it again.")
+                button.setAccessibleName(f"Digit {index + 1}: {label}, kept as you said")
+                caption.setText(KEPT_CAPTION)
+            caption.setStyleSheet("color: palette(highlight); font-weight: bold;" if digit.unsure or label is not None
+                                  else "")
         if self._reading is None:
             self.number_label.setText("–")
             self.caption.setText(self.PROMPT)
             return
         # as the row above shows it, "?" where unsure; the likeliest digits there after it, as a guess
-        self.number_label.setText(f"<b>{self._reading.display}</b>" + (
-            f" (likeliest: {self._reading.text})" if self._reading.display != self._reading.text else ""))
-        self.caption.setText("Click a digit, here or on the pad, to correct it." if correctable else
-                             "Read from the image; corrections are kept for drawings on the pad.")
+        shown, likeliest = self._shown(question_marks=True), self._shown(question_marks=False)
+        self.number_label.setText(f"<b>{shown}</b>" + (f" (likeliest: {likeliest})" if shown != likeliest else ""))
+        if correctable:
+            self.caption.setText(("✓: as you said, kept in your digits. " if self._kept_as else "")
+                                 + "Click a digit, here or on the pad, to correct it.")
+        else:
+            self.caption.setText("Read from the image; corrections are kept for drawings on the pad.")
 
     def show_message(self, text: str) -> None:
         self.show_reading(None)
@@ -175,6 +200,9 @@ class NumberView(QWidget):
         self.menu.setTitle(f"Digit {index + 1}")
         for label in range(10):
             action = self.menu.addAction(f"It was {a_digit(label)}" + (" (as read)" if label == read else ""))
+            if self._kept_as.get(index) == label:  # what the person said last
+                action.setCheckable(True)
+                action.setChecked(True)
             action.triggered.connect(lambda _=False, i=index, d=label: self.corrected.emit(i, d))
         button = self.digit_buttons[index]
         self.digit_scroll.ensureWidgetVisible(button.parentWidget())  # a digit clicked on the pad may be scrolled away

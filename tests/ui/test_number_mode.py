@@ -297,7 +297,49 @@ def test_undo_right_after_keeping_a_digit_takes_the_keeping_back_not_a_stroke(nu
     qtbot.mouseClick(tab.number_toggle, Qt.LeftButton)
     qtbot.mouseClick(tab.number_toggle, Qt.LeftButton)
     qtbot.mouseClick(tab.undo_button, Qt.LeftButton)
-    assert settle_number(qtbot, tab) == "202" and kept() == [(8, 2), (6, 6)]
+    assert settle_number(qtbot, tab) == "208" and kept() == [(8, 2), (6, 6)], "the second 2 shown as the 8 kept"
+
+
+def test_a_corrected_digit_is_shown_as_the_person_said_while_its_strokes_are_those_kept(number_tab, qtbot):
+    """"It was a 7" on the 1 of 2026 315: the number shows 2026 375, the 7 marked as kept, while other digits are
+    written; written over, it is read again, and Undo of that stroke brings the correction back."""
+    tab = number_tab
+    view = tab.number_view
+    lines = write((2, "curved"), (0, "oval"), (2, "angular"), (6, "curl"), x=30, gap=25, height=75, y=10) + write(
+        (3, "round"), (1, "stick"), (5, "two strokes"), x=30, gap=25, height=75, y=105)
+    draw(tab.canvas, lines)
+    assert settle_number(qtbot, tab) == "2026 315"
+    qtbot.mouseClick(view.digit_buttons[5], Qt.LeftButton)
+    choose(qtbot, view.menu, 7)
+    assert settle_number(qtbot, tab) == "2026 375" and "<b>2026 375</b>" in view.number_label.text()
+    assert view.digit_buttons[5].text() == "7" and view.captions[5].text() == "✓ kept"
+    assert view.digit_buttons[5].toolTip().startswith("You said this is a 7: kept in your digits (read as 1; ")
+    assert view.caption.text().startswith("✓: as you said, kept in your digits.")
+    qtbot.mouseClick(view.digit_buttons[5], Qt.LeftButton)
+    assert [a.text() for a in view.menu.actions() if a.isChecked()] == ["It was a 7"], "what was said, ticked"
+    view.menu.close()
+
+    tab.canvas.setFocus()
+    QTest.keyClick(tab.canvas, Qt.Key_Z, Qt.ControlModifier)  # taken back: the model's reading again
+    assert settle_number(qtbot, tab) == "2026 315" and view.captions[5].text().endswith("%")
+    box, _ = tab.canvas._digit_boxes[5]
+    click(tab.canvas, (box[0] + box[2] / 2, box[1] + box[3] / 2))  # said again, on the pad
+    choose(qtbot, view.menu, 7)
+    assert settle_number(qtbot, tab) == "2026 375"
+
+    shown = []
+    tab.numberShown.connect(lambda _: shown.append(view.text()))
+    draw(tab.canvas, write((8, "one stroke"), x=273, height=75, y=105), pace_ms=2)  # writing goes on, read live
+    assert settle_number(qtbot, tab) == "2026 3758" and view.captions[5].text() == "✓ kept"
+    assert len(shown) > 2 and all(text.startswith("2026 375") for text in shown), shown
+    left, top, width, _ = box
+    draw(tab.canvas, [[(left - 8, top + 12), (left + width + 8, top + 12)]])  # a bar written over the 1
+    assert settle_number(qtbot, tab)[:5] == "2026 " and len(view.reading().digits) == 8
+    assert view.captions[5].text() != "✓ kept" and not view.digit_buttons[5].toolTip().startswith("You said")
+    qtbot.mouseClick(tab.undo_button, Qt.LeftButton)  # the bar undone: the 1 is as kept again
+    assert settle_number(qtbot, tab) == "2026 3758" and view.captions[5].text() == "✓ kept"
+    tab.personal.clear()  # as My digits' Clear all does: no longer kept, so read again
+    assert settle_number(qtbot, tab) == "2026 3158" and view.captions[5].text().endswith("%")
 
 
 def test_after_the_window_grows_a_click_on_a_digit_still_corrects_it(number_tab, qtbot):
