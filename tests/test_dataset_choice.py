@@ -25,3 +25,17 @@ def test_a_source_given_by_a_relative_path_is_recorded_whole(tmp_path, monkeypat
     monkeypatch.chdir("/")
     assert DatasetChoice.of_source(source) == DatasetChoice(CSV, str(tmp_path / "digits.csv"))
     assert DatasetChoice.of_source(source).problem() is None
+
+
+def test_a_folder_missing_one_of_mnist_s_files_is_told_which(tmp_path, mnist_root):
+    """Three of the four files: the form said "no MNIST here", which reads as the wrong folder; it names the file, as
+    `digitpad train --data-dir` does."""
+    raw = tmp_path / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    assert DatasetChoice(FOLDER, str(tmp_path)).problem().endswith("no MNIST here (expected the four *-ubyte[.gz] "
+                                                                    "files in MNIST/raw)")
+    for source in mnist_raw_dir(mnist_root).iterdir():
+        if "train-labels" not in source.name and "ubyte" in source.name:
+            (raw / source.name).symlink_to(source)
+    assert DatasetChoice(FOLDER, str(tmp_path)).problem() == \
+        f"{raw}: train-labels-idx1-ubyte missing (neither plain nor .gz)"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.dataset_files import CSV_SOURCE, MNIST_SOURCE, DatasetError, mnist_files, mnist_raw_dir, source_location
-from ..core.mnist_download import DownloadError, download_mnist_files
+from ..core.mnist_download import FILES, DownloadError, download_mnist_files, missing
 from ..core.paths import default_data_root
 
 DEFAULT = "default"  # MNIST in the data folder ($DIGITPAD_DATA_DIR or the user data folder), downloaded if missing
@@ -57,8 +57,11 @@ class DatasetChoice:
         if self.kind == FOLDER:
             if not self.path:
                 return "choose the folder holding MNIST"
-            if len(mnist_files(self.root())) < 4:
+            absent = missing(mnist_raw_dir(self.root()))
+            if len(absent) == len(FILES):
                 return f"{self.path}: no MNIST here (expected the four *-ubyte[.gz] files in MNIST/raw)"
+            if absent:  # the folder is right: say which file, as the command line does
+                return f"{mnist_raw_dir(self.root())}: {', '.join(absent)} missing (neither plain nor .gz)"
         return None
 
     def status(self) -> str:
