@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -93,6 +93,8 @@ class TrainForm(QWidget):
             self.dataset_kind.addItem(label, kind)
         self.dataset_path = QLineEdit()
         self.dataset_path.setPlaceholderText("folder holding MNIST/raw")
+        self._location_kind = self.dataset_kind.currentData()  # whose Location the box shows
+        self._locations: dict[str, str] = {}  # each source's Location as last typed or chosen
         self.browse_button = QToolButton()
         self.browse_button.setText("Browse...")
         self.browse_button.clicked.connect(self.browse)
@@ -190,7 +192,7 @@ class TrainForm(QWidget):
         self.set_config(self._base)
         self.preset.setCurrentIndex(self.preset.findData("quick"))
         self.preset.currentIndexChanged.connect(self._preset_chosen)
-        self.dataset_kind.currentIndexChanged.connect(self._dataset_edited)
+        self.dataset_kind.currentIndexChanged.connect(self._kind_chosen)
         self.dataset_path.textChanged.connect(self._dataset_edited)
         for widget in (self.train_limit, self.test_limit):  # where and on what a recipe runs is not the recipe
             widget.valueChanged.connect(self.changed)
@@ -291,6 +293,15 @@ class TrainForm(QWidget):
             self.preset.setCurrentIndex(self.preset.findData(CUSTOM))
             self.preset.blockSignals(False)
         self.changed.emit()
+
+    def _kind_chosen(self) -> None:
+        """Each source keeps its own Location: a CSV's path left in the box read as a folder without MNIST."""
+        kind = self.dataset_kind.currentData()
+        self._locations[self._location_kind] = self.dataset_path.text()
+        self._location_kind = kind
+        with QSignalBlocker(self.dataset_path):
+            self.dataset_path.setText(self._locations.get(kind, ""))
+        self._dataset_edited()
 
     def _dataset_edited(self) -> None:
         kind = self.dataset_kind.currentData()

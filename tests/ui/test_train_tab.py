@@ -244,8 +244,13 @@ def test_a_missing_dataset_folder_is_refused_in_the_form(tab, tmp_path):
     assert not tab.start_button.isEnabled()
     assert "nowhere: no MNIST here" in tab.problems.text() and "no MNIST here" in form.dataset_status.text()
     choose(form.dataset_kind, "csv")
+    assert form.dataset_path.text() == "", "a folder's path is no CSV file"
     form.dataset_path.setText(str(tmp_path))
     assert f"{tmp_path}: is a folder; choose the CSV file" in tab.problems.text()
+    choose(form.dataset_kind, "folder")
+    assert form.dataset_path.text() == str(tmp_path / "nowhere"), "each source keeps its own Location"
+    choose(form.dataset_kind, "csv")
+    assert form.dataset_path.text() == str(tmp_path)
 
 
 def copy_mnist(source_root, target_root):
