@@ -203,7 +203,7 @@ def test_train_evaluate_export(tmp_path, mnist_root):
     assert taken_for_a_model.returncode == 1 and "it is an ONNX export" in taken_for_a_model.stderr
     taken_for_digits = digitpad("personal", "import", str(tmp_path / "q.onnx"), check=False)
     assert taken_for_digits.returncode == 1 and taken_for_digits.stderr.strip().endswith(
-        "(it is an ONNX export, made for other programs; digitpad reads a digitpad personal set here)")
+        "(it is an ONNX export, made for other programs to read, not for digitpad)")
 
 
 def test_train_refuses_bad_options_without_writing(tmp_path):

@@ -26,7 +26,7 @@ def read_stored_zip(path: Path, expected: str, error: type[Exception],
         return error(f"{path}: not {expected} ({why})")
 
     def an_export(kind: str) -> Exception:
-        return refuse(f"it is {kind} export, made for other programs; digitpad reads {expected} here")
+        return refuse(f"it is {kind} export, made for other programs to read, not for digitpad")
 
     try:
         # a Python file object: non-UTF-8 names work, and the loader never reopens it
