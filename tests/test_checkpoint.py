@@ -107,6 +107,15 @@ def test_bare_state_dict_gets_a_hint(tmp_path):
         Checkpoint.load(tmp_path / "sd.pt")
 
 
+def test_digitpad_s_several_digits_gate_is_named_when_loaded_as_a_model():
+    """Model ▸ Load checkpoint on resources/several_digits.pt said "not a digitpad checkpoint", as of a stranger's."""
+    from digitpad.core.paths import resources_dir
+
+    with pytest.raises(CheckpointError, match="not a digitpad checkpoint \\(it is digitpad's several-digits gate, "
+                                              "which helps read photos, not a model of digits\\)"):
+        Checkpoint.load(resources_dir() / "several_digits.pt")
+
+
 def test_failed_save_keeps_the_previous_file(tmp_path, monkeypatch):
     good = make_checkpoint().save(tmp_path / "m.pt")
     before = good.read_bytes()

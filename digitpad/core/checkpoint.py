@@ -141,7 +141,9 @@ class Checkpoint:
         """A Checkpoint from a loaded dict, every field's type and value checked first."""
         if not isinstance(raw, dict) or raw.get("format") != FORMAT:
             hint = (" (it looks like a bare state dict: digitpad checkpoints also record their architecture)"
-                    if isinstance(raw, dict) and raw and all(isinstance(v, torch.Tensor) for v in raw.values()) else "")
+                    if isinstance(raw, dict) and raw and all(isinstance(v, torch.Tensor) for v in raw.values())
+                    else " (it is digitpad's several-digits gate, which helps read photos, not a model of digits)"
+                    if isinstance(raw, dict) and raw.get("kind") == _gate_kind() else "")
             raise CheckpointError(f"{path}: not a digitpad checkpoint{hint}")
         missing = [k for k in REQUIRED_KEYS if k not in raw]
         if missing:
@@ -208,6 +210,12 @@ def _check_tensor(name: str, tensor) -> None:
                               f"{max(available, 0) // tensor.element_size():,} for it")
     if tensor.is_floating_point() and not torch.isfinite(tensor).all():
         raise CheckpointError(f"weights contain NaN or infinite values (in {_short(name)})")
+
+
+def _gate_kind() -> str:
+    from .several_digits import KIND  # only to name the file refused: it loads the photo reader
+
+    return KIND
 
 
 def _checked_fields(raw: dict) -> dict:
