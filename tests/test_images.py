@@ -19,7 +19,7 @@ def seven(mnist):
 
 @pytest.mark.parametrize("name,content,message", [
     ("notes.png", b"these are words, not pixels", "not an image file"),
-    ("empty.png", b"", "not an image file"),
+    ("empty.png", b"", r"empty.png: the file is empty \(0 bytes\), it holds no image"),
     ("bomb.png", bomb_png(30000, 30000), "too large"),
 ])
 def test_bad_files_are_refused_with_the_reason(tmp_path, name, content, message):
@@ -39,6 +39,8 @@ def test_an_image_from_a_stream_reads_as_its_file_does(tmp_path, seven):
     assert from_stream.info[ORIGINAL_SIZE] == from_file.info[ORIGINAL_SIZE]
     with pytest.raises(ImageError, match=r"^stdin: not an image file digitpad can read"):
         load_image_from(io.BytesIO(b"these are words, not pixels"), "stdin")
+    with pytest.raises(ImageError, match=r"^stdin: the file is empty"):
+        load_image_from(io.BytesIO(b""), "stdin")
     with open("/dev/zero", "rb") as endless, pytest.raises(ImageError, match=r"^stdin: over 256 MB, larger than"):
         load_image_from(endless, "stdin")
 
@@ -112,7 +114,8 @@ def test_a_50_megapixel_phone_jpeg_is_read_at_an_eighth_of_its_side(tmp_path, bu
 def test_a_png_over_the_limit_is_still_refused(tmp_path):
     """Only JPEGs decode smaller: a 48-megapixel PNG would be decoded whole, so it is refused with the reason."""
     Image.new("1", (8000, 6000), 1).save(tmp_path / "scan.png")
-    with pytest.raises(ImageError, match="too large to open safely"):
+    with pytest.raises(ImageError, match="too large to open safely .*; only a JPEG is decoded smaller: scale it "
+                                         "down, or save it as a JPEG"):
         load_image(tmp_path / "scan.png")
 
 

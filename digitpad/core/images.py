@@ -64,6 +64,10 @@ def load_image_from(stream: BinaryIO, name: str) -> Image.Image:
     return _decoded(io.BytesIO(data), name)
 
 
+def _is_empty(source: Path | BinaryIO) -> bool:
+    return (source.stat().st_size if isinstance(source, Path) else len(source.getbuffer())) == 0
+
+
 def _decoded(source: Path | BinaryIO, name: str) -> Image.Image:
     """load_image's work on a file or a stream; every message starts with `name`."""
     try:
@@ -78,8 +82,10 @@ def _decoded(source: Path | BinaryIO, name: str) -> Image.Image:
                 if shrink > 1:  # JPEG decodes at 1/2, 1/4 or 1/8 size directly: the scale nearest FINE_SIDE
                     opened.draft(opened.mode, (int(0.8 * width / shrink), int(0.8 * height / shrink)))
                 if opened.size[0] * opened.size[1] > MAX_PIXELS:
+                    how = ("a JPEG is decoded at up to 1/8 of its side" if opened.format == "JPEG" else
+                           "only a JPEG is decoded smaller: scale it down, or save it as a JPEG")
                     raise ImageError(f"{name}: {width}x{height} is too large to open safely "
-                                     f"(limit {MAX_PIXELS:,} pixels; a JPEG is decoded at up to 1/8 of its side)")
+                                     f"(limit {MAX_PIXELS:,} pixels; {how})")
                 image = opened.copy()
                 image.load()
                 orientation = opened.getexif().get(0x0112, 1)
@@ -88,6 +94,8 @@ def _decoded(source: Path | BinaryIO, name: str) -> Image.Image:
     except ImageError:
         raise
     except UnidentifiedImageError:
+        if _is_empty(source):
+            raise ImageError(f"{name}: the file is empty (0 bytes), it holds no image") from None
         raise ImageError(f"{name}: not an image file digitpad can read (PNG, JPEG, BMP, GIF, TIFF, WebP...)") from None
     except Image.DecompressionBombError:
         raise ImageError(f"{name}: too large to open safely (over {2 * Image.MAX_IMAGE_PIXELS:,} pixels, more than "
