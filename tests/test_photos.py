@@ -397,3 +397,21 @@ def test_a_photographed_digit_is_read_from_its_redrawn_strokes_and_its_ink_as_fo
         number = bundled.read_number(image)
         assert number.text == str(labels[index]) and np.array_equal(number.digits[0].model_input, views[0])
         assert prediction.views == number.digits[0].views == 2
+
+
+def test_predict_points_separate_marks_to_number_and_explain_says_when_it_is_unsure(tmp_path, mnist):
+    """`predict` on a photo of separate digits named how to read them all, as the app does; `explain` left out the
+    "not sure" that `predict` gives."""
+    def scan(index: int) -> Image.Image:
+        return Image.fromarray(255 - mnist.test_images[index].numpy()).resize((140, 140))
+
+    pair = Image.new("L", (360, 180), 255)
+    pair.paste(scan(0), (10, 20))
+    pair.paste(scan(1), (200, 20))
+    pair.save(tmp_path / "pair.png")
+    said = run_cli("predict", str(tmp_path / "pair.png")).stdout
+    assert "; 2 separate marks, read the largest: --number reads them all" in said, said
+    scan(247).save(tmp_path / "unsure.png")  # a 4 the bundled model reads 31% as a 6
+    assert "not sure: it may be" in run_cli("predict", str(tmp_path / "unsure.png")).stdout
+    explained = run_cli("explain", str(tmp_path / "unsure.png"), "--out", str(tmp_path / "figure.png"))
+    assert explained.returncode == 0 and "; not sure: it may be" in explained.stdout, explained.stdout

@@ -62,7 +62,8 @@ def cmd_predict(args) -> int:
             print(f"{name}: {nothing_found(reading.size)}")
         else:
             more = f"; {reading.marks} separate marks, read the largest" if reading.marks > 1 else ""
-            more += f"; {'it ' * (reading.marks > 1)}{LOOKS_LIKE_SEVERAL}: try --number" if reading.several else ""
+            more += (f"; {'it ' * (reading.marks > 1)}{LOOKS_LIKE_SEVERAL}: try --number" if reading.several
+                     else ": --number reads them all" if reading.marks > 1 else "")
             print(f"{name}: {prediction.digit} ({prediction.confidence:.1%}{more}){_doubt(prediction.probabilities)}")
     return EXIT_ERROR if failures else 0
 
@@ -140,7 +141,8 @@ def cmd_explain(args) -> int:
                          "ink_share_of_image": round(ink_fraction(model_input), 4), "why_not": reading.other},
         }))
     else:
-        print(f"{name}: {reading.answer} ({reading.probabilities[reading.answer]:.1%}); wrote {args.out}")
+        print(f"{name}: {reading.answer} ({reading.probabilities[reading.answer]:.1%})"
+              f"{_doubt(reading.probabilities)}; wrote {args.out}")
         if predicted != reading.answer:
             print(f"`digitpad predict` answers {predicted}: it reads a photo from this input and from its ink as "
                   "found, and averages the two. The figure shows the network at work on this input alone.")
