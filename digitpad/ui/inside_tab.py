@@ -322,7 +322,7 @@ class InsideTab(QWidget):
                 else self._digit_chosen
             self._input = reading.digits[index].model_input
             self._averaged = _averaged_answer(reading.digits[index])
-            self._source = (f"Digit {index + 1} of {len(reading.digits)} in {reading.text}"
+            self._source = (f"Digit {index + 1} of {len(reading.digits)} in {reading.display}"
                             f"{', the one you wrote last' if following and reading.newest is not None else ''}")
         self._fill_digit_choice()
         self.request()
@@ -333,7 +333,9 @@ class InsideTab(QWidget):
         if self.service is None:  # not built yet: build() fills it
             return
         digits = self._number.digits if self._number is not None else ()
-        entries = ["the one written last"] + [f"{i + 1}: {'?' if d.unsure else d.digit}" for i, d in enumerate(digits)]
+        written = self._number is not None and self._number.newest is not None  # a photo's number was not written
+        entries = ["the one written last" if written else "the last one"] + [
+            f"{i + 1}: {'?' if d.unsure else d.digit}" for i, d in enumerate(digits)]
         if [self.digit_choice.itemText(i) for i in range(self.digit_choice.count())] != entries:
             self.digit_choice.clear()
             self.digit_choice.addItems(entries)

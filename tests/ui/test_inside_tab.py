@@ -274,6 +274,25 @@ def test_in_number_mode_it_follows_the_digit_being_written(window, qtbot):
         tab.number_toggle.setChecked(False)  # the mode is remembered: the next window starts as the others expect
 
 
+def test_in_number_mode_a_photo_s_digits_are_offered_without_the_one_written_last(window, qtbot, tmp_path, mnist):
+    """A photo's number was not written on the pad: the list offered "the one written last" for it."""
+    from written_numbers import photographed_number
+
+    tab = window.draw_tab
+    images = [mnist.test_images[int((mnist.test_labels == d).nonzero()[0][0])].numpy() for d in (4, 7)]
+    photographed_number(images, np.random.default_rng(47)).save(tmp_path / "47.png")
+    qtbot.mouseClick(tab.number_toggle, Qt.LeftButton)
+    try:
+        window.open_image(str(tmp_path / "47.png"))
+        qtbot.waitUntil(lambda: tab.number_view.text() == "47", timeout=10_000)
+        inside = look(qtbot, window)
+        choices = [inside.digit_choice.itemText(i) for i in range(inside.digit_choice.count())]
+        assert choices == ["the last one", "1: 4", "2: 7"]
+        assert inside.input_caption.text().startswith("Digit 2 of 2 in 47: ")
+    finally:
+        tab.number_toggle.setChecked(False)
+
+
 def test_a_photo_read_from_two_views_says_why_its_first_view_reads_otherwise(window, qtbot, tmp_path, mnist):
     """A 3 photographed (MNIST test 450): the Draw tab averages its redrawn strokes with its ink as found and answers
     3; this tab shows the network on the redrawn input, which alone reads 5, and says why they differ. A pad drawing,
