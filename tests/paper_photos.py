@@ -251,3 +251,55 @@ def empty_page(kind: str, rng: np.random.Generator, size: tuple[int, int] = (800
     }[kind]
     look = replace(look, **strong)
     return photo(np.zeros((112, 112), np.float32), look, rng), look
+
+
+# Desks, tables and mats a sheet is put on to be photographed, (colour, wood grain): dark to light, and matt black
+DESKS = {"dark wood": ((90, 62, 40), True), "mid wood": ((140, 105, 70), True), "light wood": ((190, 160, 120), True),
+         "grey laminate": ((115, 117, 122), False), "black": ((32, 32, 36), False), "green mat": ((40, 85, 62), False),
+         "light grey": ((198, 196, 192), False)}
+
+
+def on_a_desk(page: Image.Image, rng: np.random.Generator, desk: str | None = None, turn: float | None = None,
+              page_share: float | None = None, jpeg: int | None = 88) -> Image.Image:
+    """A photo of `page` (a photo of paper, tests' `photo` with jpeg=None) lying on a desk, as a phone sees a note on a
+    table: the sheet turned up to 15 degrees, filling 35-85% of the frame's width, off centre and at times cut by the
+    frame's edge, a soft shadow along two of its edges, the desk (DESKS) with its grain, and a lamp's light falling off
+    across the whole frame."""
+    desk = desk or str(rng.choice(list(DESKS)))
+    colour, grain = DESKS[desk]
+    turn = float(rng.uniform(-15, 15)) if turn is None else turn
+    page_share = float(rng.uniform(0.35, 0.85)) if page_share is None else page_share
+    width = int(page.width / page_share)
+    height = int(width * rng.uniform(0.7, 0.8))
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    surface = np.broadcast_to(np.array(colour, np.float32) * rng.uniform(0.85, 1.1), (height, width, 3)).copy()
+    if grain:  # long streaks along the boards, a little wavy
+        angle = rng.uniform(0, np.pi)
+        along = xs * np.cos(angle) + ys * np.sin(angle)
+        across = -xs * np.sin(angle) + ys * np.cos(angle)
+        streaks = np.sin(across / rng.uniform(3, 8) + 2 * np.sin(along / rng.uniform(80, 200)))
+        surface *= (1 + 0.08 * streaks)[..., None]
+    surface += rng.normal(0, 4, (height, width, 1)).astype(np.float32)
+    turned = page.convert("RGB").rotate(turn, resample=Image.BILINEAR, expand=True, fillcolor=(0, 0, 0))
+    sheet = Image.new("L", page.size, 255).rotate(turn, resample=Image.BILINEAR, expand=True)
+    # where the sheet lies: mostly in the frame, off centre, now and then running off one edge
+    left, top = (int(rng.uniform(-0.08, 1.08) * room) if room > 0 else room // 2
+                 for room in (width - turned.width, height - turned.height))
+    shadow = Image.new("L", (width, height), 0)
+    offset = rng.integers(-12, 13, 2) * page.width / 800
+    shadow.paste(sheet, (left + int(offset[0]), top + int(offset[1])))
+    shadow = np.asarray(shadow.filter(ImageFilter.GaussianBlur(rng.uniform(6, 18) * page.width / 800)), np.float32)
+    surface *= (1 - rng.uniform(0.2, 0.5) * shadow / 255)[..., None]
+    image = Image.fromarray(np.clip(surface, 0, 255).astype(np.uint8))
+    image.paste(turned, (left, top), sheet)
+    ramp_angle = rng.uniform(0, 2 * np.pi)
+    ramp = xs * np.cos(ramp_angle) + ys * np.sin(ramp_angle)
+    ramp = (ramp - ramp.min()) / max(float(np.ptp(ramp)), 1.0)
+    lit = np.asarray(image, np.float32) * (1 - rng.uniform(0, 0.35) * ramp)[..., None]
+    out = Image.fromarray(np.clip(lit, 0, 255).astype(np.uint8))
+    if jpeg:
+        buffer = io.BytesIO()
+        out.save(buffer, "JPEG", quality=jpeg)
+        out = Image.open(io.BytesIO(buffer.getvalue()))
+        out.load()
+    return out

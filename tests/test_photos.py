@@ -399,6 +399,47 @@ def test_a_photographed_digit_is_read_from_its_redrawn_strokes_and_its_ink_as_fo
         assert prediction.views == number.digits[0].views == 2
 
 
+@pytest.mark.parametrize("desk, turn, share", [("dark wood", 0.0, 0.75), ("black", 4.0, 0.55),
+                                               ("green mat", -12.0, 0.45), ("mid wood", 8.0, 0.35)])
+def test_a_sheet_lying_on_a_desk_is_read_and_the_desk_is_no_ink(bundled, tmp_path, two, desk, turn, share):
+    """A sheet on a darker desk that fills more of the frame than the sheet: the whole sheet was read as a chalk mark
+    ("5 (26%) or 0", "00" in Number mode) or nothing was found ("crop closer"); the desk is painted as paper now
+    (core.page_on_desk), so the writing is read and a blank sheet holds no digit."""
+    from paper_photos import on_a_desk
+    from written_numbers import pen_photo_number
+
+    rng = np.random.default_rng(5)
+    path = tmp_path / "desk.jpg"
+    on_a_desk(photo(two, Look(jpeg=None, gradient=0.3), rng), rng, desk, turn, share).save(path)
+    reading = bundled.read(path)
+    assert reading.found and reading.prediction.digit == 2 and reading.marks == 1
+    number = on_a_desk(pen_photo_number("2026", rng, touch_share=0), rng, desk, turn, share)
+    assert bundled.read_number(number).text == "2026"
+    blank = on_a_desk(photo(np.zeros((112, 112), np.float32), Look(jpeg=None, gradient=0.3), rng), rng, desk, turn,
+                      share)
+    assert not bundled.read(blank).found, "the sheet's edges are no digit"
+
+
+def test_no_page_is_found_where_there_is_none():
+    """Lamp light falling off across a page, chalk on a board, a shadow's edge, ruled lines, and light strips along the
+    frame (a white table beside a blue sheet, a wall beside a board, the lit part beside a hard shadow): each is a light
+    stretch as convex as a sheet's, which must not be taken for one (the rest would be painted over, writing and all;
+    a reviewer's probe found all three strips read as "no digit")."""
+    from digitpad.core.page_on_desk import page_on_desk
+    from digitpad.core.preprocess import to_float_gray
+
+    rng = np.random.default_rng(3)
+    looks = [Look(gradient=0.7, gradient_angle=30), Look(board=True, gradient=0.3), Look(shadow=0.6),
+             Look(gradient=0.5, shadow=0.5, lines="ruled"), Look(gradient=0.3, lines="ruled", line_spacing=30)]
+    for look in looks:
+        assert page_on_desk(to_float_gray(photo(stroke_ink(FIVE), look, rng))) is None, look
+    for page, strip in (((220, 232, 245), (245, 245, 242)), ((38, 52, 45), (225, 222, 215)),
+                        ((110, 110, 108), (240, 240, 236))):  # blue sheet, table; board, wall; shadow, lit part
+        scene = np.array(photo(stroke_ink(FIVE), Look(jpeg=None), rng), np.float32) * np.array(page) / 246
+        scene[:, 620:] = strip
+        assert page_on_desk(to_float_gray(Image.fromarray(scene.astype(np.uint8)))) is None, strip
+
+
 def test_predict_points_separate_marks_to_number_and_explain_says_when_it_is_unsure(tmp_path, mnist):
     """`predict` on a photo of separate digits named how to read them all, as the app does; `explain` left out the
     "not sure" that `predict` gives."""

@@ -25,6 +25,7 @@ from PIL import Image
 from scipy import ndimage
 
 from .images import FINE_SIDE, ORIGINAL_SIZE, WORKING_SIDE
+from .page_on_desk import page_on_desk
 from .preprocess import Ink, to_float_gray, to_mnist
 
 BACKGROUND_SIDE = 64  # the lighting is estimated on a copy this small
@@ -110,6 +111,12 @@ def find_ink(image, ink: Ink = "auto", original_size: tuple[int, int] | None = N
         image = _shrink(image)
     gray = to_float_gray(image)
     original_size = original_size or (gray.shape[1], gray.shape[0])
+    if ink != "light" and (paper := page_on_desk(gray)) is not None:
+        # a page on a darker desk: the desk painted as paper, as if the photo were cropped; read as it was when that
+        # leaves no ink (what was taken for a page was not one)
+        found = _looked_at(paper, "dark", original_size)
+        if found.marks:
+            return found
     found = _looked_at(gray, ink, original_size)
     if ink == "auto" and not found.marks:
         # The polarity is judged on the whole image, where a shadow's long edge can outweigh small writing's
