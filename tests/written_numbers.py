@@ -47,10 +47,12 @@ SEPARATOR_GAPS = (0.06, 0.3)  # a separator's gap to each neighbour, a share of 
 def write(*items, x=40.0, gap=40.0, height=200.0, y=60.0):
     """Digits (digit, style) placed left to right with `gap` px between their boxes; a "." is a tap at their foot,
     a ":" one more above it, a "," a short tail from the foot down to the left, a "-" a bar at their middle, each
-    with `gap` before the next."""
+    with `gap` before the next; a " " parts two numbers, widening that gap by the digits' height."""
     strokes = []
     for item in items:
-        if item in (".", ":"):
+        if item == " ":
+            x += height - gap  # the gap after it makes it a height wider than the others
+        elif item in (".", ":"):
             strokes.append([(x, y + height - 6), (x + 3, y + height - 4)])
             if item == ":":
                 strokes.append([(x, y + 0.45 * height), (x + 3, y + 0.45 * height + 2)])
@@ -69,9 +71,10 @@ def write(*items, x=40.0, gap=40.0, height=200.0, y=60.0):
 def written_number(text: str, rng: np.random.Generator, pad_height: int = 320, gaps=(0.08, 0.5),
                    touch_share: float = 0.25, join_share: float = 0.3, size_change: float = 0.15,
                    baseline_drift: float = 0.08, slant: float = 0.12, tilt: float = 6.0, wobble: float = 0.03,
-                   dash_width=(0.25, 0.55)):
+                   dash_width=(0.25, 0.55), number_gap=(1.0, 2.5)):
     """(strokes, pad size): `text` (digits, and "." "," "-" ":" between them) written on a wide pad (at least 3:1);
-    a dash is `dash_width` of the digits' height long.
+    a dash is `dash_width` of the digits' height long; a space parts two numbers side by side ("12 45": a date, a
+    phone number, a price list) by a gap drawn from `number_gap` (a share of the digit height).
 
     Each gap is drawn from `gaps` (a share of the digit height), except that with `touch_share`
     a digit touches the one before (their ink overlaps a little); a touching pair is drawn as one
@@ -83,15 +86,18 @@ def written_number(text: str, rng: np.random.Generator, pad_height: int = 320, g
     hand_slant = rng.uniform(-slant, slant)
     strokes: list[list[tuple[float, float]]] = []
     x = rng.uniform(0.05, 0.15) * pad_height
-    separator_gap = None  # after a separator: the gap to the next digit
+    next_gap = None  # after a separator or a space: the gap to the next digit
     for i, char in enumerate(text):
+        if char == " ":
+            next_gap = rng.uniform(*number_gap) * height
+            continue
         if char in ".,-:":
             left = x + rng.uniform(*SEPARATOR_GAPS) * height
             drift = top + rng.uniform(-baseline_drift, baseline_drift) * height
             marks = [_separator(".", rng, height), _separator(".", rng, height, 0.35)] if char == ":" else [
                 _separator(char, rng, height, dash_width=dash_width)]
             strokes += [[(u + left, v + drift) for u, v in mark] for mark in marks]
-            x, separator_gap = _ink_right(strokes[-len(marks):]), rng.uniform(*SEPARATOR_GAPS) * height
+            x, next_gap = _ink_right(strokes[-len(marks):]), rng.uniform(*SEPARATOR_GAPS) * height
             continue
         styles = STYLES[int(char)]
         shape = styles[list(styles)[rng.integers(len(styles))]]
@@ -100,11 +106,11 @@ def written_number(text: str, rng: np.random.Generator, pad_height: int = 320, g
         digit = place(_warped(shape, rng, wobble), 0, y, h, slant=hand_slant + rng.uniform(-0.05, 0.05),
                       rotate=rng.uniform(-tilt, tilt))
         digit = [[(u + rng.normal(0, 0.8), v + rng.normal(0, 0.8)) for u, v in s] for s in digit]
-        touching = i > 0 and separator_gap is None and rng.random() < touch_share
-        gap = (separator_gap if separator_gap is not None else -rng.uniform(0.0, 0.05) * height if touching
+        touching = i > 0 and next_gap is None and rng.random() < touch_share
+        gap = (next_gap if next_gap is not None else -rng.uniform(0.0, 0.05) * height if touching
                else rng.uniform(*gaps) * height)
         shift = (x + gap if i else x) - _ink_left(digit)
-        separator_gap = None
+        next_gap = None
         digit = [[(u + shift, v) for u, v in s] for s in digit]
         if touching and rng.random() < join_share and math.dist(strokes[-1][-1], digit[0][0]) < 0.3 * h:
             digit[0] = strokes.pop() + digit[0]  # the pen goes on from the last stroke into this digit's first
@@ -180,9 +186,9 @@ def photographed_number(images, rng: np.random.Generator, digit_height: int = 60
 
 def pen_photo_number(text: str, rng: np.random.Generator, height_share: float = 0.4, paper: str | None = None,
                      pen_line: str | None = None, line_pitch: float | None = None, **hand) -> Image.Image:
-    """A photo of `text` (lines parted by "\n") written as `written_number` writes it, in pen on paper
-    (tests/paper_photos.py): a pen from fine to broad, black, blue or pencil, on white, cream or ruled paper under
-    uneven light, grain and JPEG. The writing is at most `height_share` of the photo's height.
+    """A photo of `text` (lines parted by "\n", numbers side by side by " ") written as `written_number` writes it,
+    in pen on paper (tests/paper_photos.py): a pen from fine to broad, black, blue or pencil, on white, cream or ruled
+    paper under uneven light, grain and JPEG. The writing is at most `height_share` of the photo's height.
 
     `paper` "ruled" or "squared" is a notebook's: faint lines 0.8-1.2 of the writing's height apart (one line of
     writing), half the time one of them at the digits' foot (written on the line), else anywhere (through them).
