@@ -42,8 +42,8 @@ def test_predict_json(digit_files):
     assert not any(r["several_digits"] for r in rows)
     assert abs(sum(rows[0]["probabilities"]) - 1) < 1e-4
     out = digitpad("predict", "--json", "--number", *[f for f, _ in digit_files]).stdout
-    assert all(set(json.loads(line)) == {"file", "number", "shown", "digits", "separators", "lines", "looks_like_words"}
-               for line in out.splitlines())
+    keys = {"file", "number", "shown", "digits", "separators", "lines", "numbers", "looks_like_words"}
+    assert all(set(json.loads(line)) == keys for line in out.splitlines())
 
 
 def test_predict_json_gives_one_object_per_file_even_for_a_bad_one(digit_files, tmp_path):

@@ -280,6 +280,58 @@ def test_cli_says_a_photo_holds_several_lines_each_read_as_a_number(tmp_path):
     assert row["number"] == "2026 315" and row["lines"] == 2 and row["looks_like_words"] is False
 
 
+def test_two_numbers_side_by_side_on_the_pad_are_read_as_two(bundled):
+    """"12   45" written on one line was read as one number, "1245": a wide gap parts numbers as a new line does."""
+    strokes = write((1, "stick"), (2, "curved"), " ", (4, "closed"), (5, "two strokes"), height=150, gap=30)
+    reading = bundled.read_number_strokes(strokes, PAD)
+    assert reading.text == "12 45" and reading.display == "12 45" and str(reading) == "12 45"
+    assert (reading.numbers, reading.lines) == (2, 1)
+    assert [(d.line, d.number_in_line) for d in reading.digits] == [(0, 0), (0, 0), (0, 1), (0, 1)]
+    assert reading_note(reading) == "2 numbers side by side, parted by a wide gap"
+    date = bundled.read_number_strokes(*written_number("07 12 2026", np.random.default_rng(0), touch_share=0))
+    assert date.text == "07 12 2026" and date.numbers == 3 and reading_note(date).startswith("3 numbers side by side")
+
+
+def test_a_photo_of_two_numbers_side_by_side_is_read_as_two(tmp_path):
+    from cli_runner import digitpad
+
+    pen_photo_number("315 2026", np.random.default_rng(0), touch_share=0).save(tmp_path / "prices.png")
+    line = digitpad("predict", "--number", str(tmp_path / "prices.png")).stdout.strip()
+    assert line.startswith(f"{tmp_path / 'prices.png'}: 315 2026 (") and \
+        line.endswith("); 2 numbers side by side, parted by a wide gap")
+    row = json.loads(digitpad("predict", "--number", "--json", str(tmp_path / "prices.png")).stdout)
+    assert row["number"] == "315 2026" and row["numbers"] == 2 and row["lines"] == 1
+    assert [d["number_in_line"] for d in row["digits"]] == [0, 0, 0, 1, 1, 1, 1]
+
+
+def test_a_wide_gap_parts_a_line_of_a_sticky_note_too(bundled):
+    reading = bundled.read_number(pen_photo_number("12 45\n315", np.random.default_rng(0), touch_share=0))
+    assert reading.text == "12 45 315" and (reading.numbers, reading.lines) == (3, 2)
+    assert reading_note(reading) == "3 numbers on 2 lines of writing, parted by the lines and a wide gap"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_number_written_with_uneven_gaps_stays_one_number(bundled, seed):
+    """Gaps of 0.05-0.6 of a digit's height, as the benchmark's held-out hand leaves them, part no number."""
+    rng = np.random.default_rng(seed)
+    reading = bundled.read_number_strokes(*written_number("204517", rng, gaps=(0.05, 0.6), touch_share=0))
+    assert reading.numbers == 1 and " " not in reading.text
+
+
+def test_ones_and_separators_in_wide_gaps_part_no_number(bundled):
+    """A 1 written in a digit's usual place leaves wide-looking gaps beside it, and a dash or a point sits in a gap
+    as wide as the one between two numbers: none of them parts the number."""
+    for digits, text in ((((2, "curved"), (1, "stick")), "21"), (((1, "stick"), (7, "plain")), "17")):
+        spaced = bundled.read_number_strokes(write(*digits, height=150, gap=70), PAD)  # the 1 centred in its place
+        assert spaced.text == text and spaced.numbers == 1
+    phone = bundled.read_number_strokes(write(*[(5, "one stroke")] * 3, "-", (1, "stick"), (2, "curved"), (3, "round"),
+                                              (4, "closed"), height=100, gap=30), PAD)
+    assert phone.text == "555-1234" and phone.numbers == 1
+    amount = write((1, "stick"), (2, "curved"), height=150, gap=30) + write(".", x=400, height=150, gap=60) + write(
+        (5, "two strokes"), (0, "oval"), x=463, height=150, gap=30)  # 1.1 of a digit's height from the 2 to the 5
+    assert bundled.read_number_strokes(amount, PAD).text == "12.50"
+
+
 def test_a_photo_of_words_is_told_from_a_photo_of_numbers(bundled):
     """A page of words was read as lines of numbers, a third of its "digits" shown "?", and nothing said it may be
     no number at all; numbers, on one line or two, stay unasked."""
@@ -300,8 +352,8 @@ def test_cli_asks_whether_a_photo_of_words_is_words(tmp_path):
 
     letters_photo(["when her", "hen knew"], np.random.default_rng(0)).save(tmp_path / "list.jpg")
     line = digitpad("predict", "--number", str(tmp_path / "list.jpg")).stdout.strip()
-    assert line.endswith("); 2 lines of writing, each read as its own number; 7 marks look like no digit: is it "
-                         "words rather than numbers?")
+    assert line.endswith("); 3 numbers on 2 lines of writing, parted by the lines and a wide gap; 7 marks look like "
+                         "no digit: is it words rather than numbers?")  # the gap between "when" and "her"
     row = json.loads(digitpad("predict", "--number", "--json", str(tmp_path / "list.jpg")).stdout)
     assert row["looks_like_words"] is True and sum(d["confidence"] < 0.6 for d in row["digits"]) == 7
 

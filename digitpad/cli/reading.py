@@ -81,9 +81,10 @@ def _print_number(name: str, reading, as_json: bool) -> None:
     if as_json:
         print(json.dumps({"file": name, "number": reading.text, "shown": reading.display, "digits": [
             {"digit": d.digit, "confidence": round(d.confidence, 6), "box": list(d.box), "line": d.line,
-             "candidates": [[c, round(p, 6)] for c, p in d.candidates]} for d in reading.digits],
+             "number_in_line": d.number_in_line, "candidates": [[c, round(p, 6)] for c, p in d.candidates]}
+            for d in reading.digits],
             "separators": [{"char": s.char, "box": list(s.box), "line": s.line, "before": s.before}
-                           for s in reading.separators], "lines": reading.lines,
+                           for s in reading.separators], "lines": reading.lines, "numbers": reading.numbers,
             "looks_like_words": reading.looks_like_words}))
     elif not reading.digits:
         print(f"{name}: no digit found")

@@ -39,6 +39,7 @@ JOIN_GAP = 0.05  # a short mark this close (share of the writing's height) to a 
 SPLIT_WIDTH = 1.3  # a group wider than this share of the usual digit width may hold touching digits
 CUT_MARGIN = 0.35  # cuts through the ink stay this share of the usual digit width away from a group's ends
 NARROW_ASPECT = 0.3  # groups narrower than this times their height (ones) are left out of the usual width
+USUAL_ASPECT = 0.6  # a digit's usual width for its height, where a line has too few digits to tell
 NARROW_CUT_MARGIN = 0.2  # ...or this share of its own width for a piece no wider than a digit (cut by `several`)
 SEVERAL_CUT = 0.5  # a piece no wider than a digit is tried cut when it is not one whole digit with this chance
 MAX_CUT_COLUMNS = 3  # thinnest columns tried as cuts per wide group
@@ -73,6 +74,13 @@ WORDS_SHARE = 0.15  # a page of handwritten text shows 3 or more (often a third 
 # (benchmarks/number_reading.py "words": of photos of text, lists, notes and labels, 84% / 83% told, of single words
 # 7% / 16%; of 440 photos of numbers 0 / 2; on the set it was set on / a held-out one. 2 "?" would tell 90% / 91%,
 # single words 29% / 40%, and 0 / 3 numbers: 3 keeps a margin for a number written badly, whose "?" show anyway)
+# Two numbers side by side on a line ("12 45", "07 12 2026") are parted by a gap wider than any within a number,
+# measured between the digits' boxes (a 1's taken as wide as the line's usual digit) against their median height.
+NUMBER_GAP = 0.9  # a gap at least this share of the height parts two numbers... (set on benchmarks/number_reading.py
+# "side by side", seed 71: 0.8 parts 3 more of its 450 numbers; the widest gap within a number in 300 written by the
+# development hand was 0.54, by the held-out hand's settings on other seeds 0.72)
+NUMBER_GAP_USUAL = 2.0  # ...and this many times the line's gaps within numbers (their median): writing spaced out
+# widely parts less readily (same seed: 2.5 parts 6 fewer of 450); a gap holding ink ("555 - 1234") never parts
 # The widest each digit's ink is for its height, 0 to 9: 98% of MNIST's training digits are narrower.
 DIGIT_WIDEST = (1.33, 0.9, 1.54, 1.18, 1.18, 1.67, 1.11, 1.18, 1.11, 1.0)
 
@@ -170,6 +178,8 @@ class NumberDigit:
     strokes: tuple | None = None  # the pen strokes of this digit (pad pixels) when read from a pad
     line: int = 0  # the line of writing it is on, counted from the top
     views: int = 1  # inputs whose answers were averaged, model_input the first (2 in a photo: core.ink.mark_views)
+    number_in_line: int = 0  # which number of its line it is in, counted from the left: a wide gap parts a line into
+    # numbers side by side ("12 45" holds 0 and 1)
 
     @property
     def candidates(self) -> tuple[tuple[int, float], tuple[int, float]]:
@@ -200,8 +210,8 @@ class NumberReading:
 
     @property
     def text(self) -> str:
-        """The best reading of every digit, e.g. "2026" or "12.50"; lines of writing are parted by a space
-        ("6808 4562")."""
+        """The best reading of every digit, e.g. "2026" or "12.50"; numbers are parted by a space, on lines of writing
+        ("6808 4562") or side by side on one ("12 45")."""
         return self.joined(lambda i, d: str(d.digit))
 
     @property
@@ -226,6 +236,11 @@ class NumberReading:
         """How many lines of writing hold its digits (each read as its own number: "6808 4562" holds 2)."""
         return len({d.line for d in self.digits})
 
+    @property
+    def numbers(self) -> int:
+        """How many numbers it holds: each line of writing is one, or more where a wide gap parts it ("12 45")."""
+        return len({(d.line, d.number_in_line) for d in self.digits})
+
     def separator_before(self) -> dict[int, str]:
         """{index of a digit: the separator written just before it}."""
         return {separator.before: separator.char for separator in self.separators}
@@ -241,11 +256,16 @@ class NumberReading:
     def _starts_line(self, index: int) -> bool:
         return index == 0 or self.digits[index - 1].line != self.digits[index].line
 
+    def starts_number(self, index: int) -> bool:
+        """Whether the digit at `index` is the first of a number: of a line of writing, or after a wide gap."""
+        before, digit = self.digits[index - 1] if index else None, self.digits[index]
+        return before is None or (before.line, before.number_in_line) != (digit.line, digit.number_in_line)
+
     def joined(self, shown: Callable[[int, NumberDigit], str]) -> str:
-        """Each digit as `shown(index, digit)` gives it, left to right, with the separators between them; lines of
-        writing parted by a space. (Number mode shows a digit the person corrected as they said it is.)"""
+        """Each digit as `shown(index, digit)` gives it, left to right, with the separators between them; numbers
+        parted by a space. (Number mode shows a digit the person corrected as they said it is.)"""
         before = self.separator_before()
-        return "".join((" " if i and self._starts_line(i) else "") + before.get(i, "") + shown(i, d)
+        return "".join((" " if i and self.starts_number(i) else "") + before.get(i, "") + shown(i, d)
                        for i, d in enumerate(self.digits))
 
     def __str__(self) -> str:
@@ -254,12 +274,23 @@ class NumberReading:
 
 def reading_note(reading: NumberReading) -> str:
     """What the Draw tab's caption and `predict --number` say of a reading besides its digits ("" when nothing): that
-    it is on several lines of writing, each read as its own number (a sticky note, or a page, is no one number), and
-    that it may be words when it looks like them (a page of text is otherwise shown as lines of numbers)."""
-    notes = [f"{reading.lines} lines of writing, each read as its own number" if reading.lines > 1 else "",
+    it holds several numbers, on lines of writing or parted by wide gaps (a sticky note, a date, a page is no one
+    number), and that it may be words when it looks like them (a page of text is otherwise shown as lines of
+    numbers)."""
+    notes = [_numbers_note(reading),
              f"{reading.unsure_count} marks look like no digit: is it words rather than numbers?"
              if reading.looks_like_words else ""]
     return "; ".join(note for note in notes if note)
+
+
+def _numbers_note(reading: NumberReading) -> str:
+    """How many numbers it holds, and what parts them, when more than one ("" for one)."""
+    numbers, lines = reading.numbers, reading.lines
+    if numbers == lines:
+        return f"{lines} lines of writing, each read as its own number" if lines > 1 else ""
+    gaps = "a wide gap" if numbers - lines == 1 else "wide gaps"
+    return f"{numbers} numbers side by side, parted by {gaps}" if lines == 1 else (
+        f"{numbers} numbers on {lines} lines of writing, parted by the lines and {gaps}")
 
 
 def digit_holding(digits: Sequence[NumberDigit], points: np.ndarray) -> int | None:
@@ -558,7 +589,7 @@ class _Line:
     def of(cls, boxes: list[Box], prior: Prior) -> _Line:
         height = max(b[3] - b[1] for b in boxes)
         widths = [b[2] - b[0] for b in boxes if b[2] - b[0] >= NARROW_ASPECT * (b[3] - b[1])]
-        usual = 0.6 * height  # too few digits to tell (one may be two touching): a digit's usual shape
+        usual = USUAL_ASPECT * height  # too few digits to tell (one may be two touching)
         return cls(height, float(np.median(widths)) if len(widths) >= 3 else usual, prior)
 
     def is_wide(self, box: Box) -> bool:
@@ -655,10 +686,55 @@ def read_marks(ink: Ink, probabilities, strokes_of=None, scale: float = 1.0,
         if groups:
             line_index = digits[-1].line + 1 if digits else 0  # lines without a digit are not counted
             line, pieces = _read_line(ink, groups, line_index, probabilities, strokes_of, scale, prior, several)
-            separators += _separators(pieces, [box for _, box in specks] + ink.specks, ink, scale, line_index,
-                                      len(digits))
-            digits += line
+            left_out = [box for _, box in specks] + ink.specks
+            separators += _separators(pieces, left_out, ink, scale, line_index, len(digits))
+            numbers = _numbers_in_line([box for _, box in pieces], left_out)
+            digits += [replace(digit, number_in_line=number) for digit, number in zip(line, numbers)]
     return NumberReading(tuple(digits), separators=tuple(separators))
+
+
+def _numbers_in_line(boxes: list[Box], specks: list[Box]) -> list[int]:
+    """Which number of the line each of its digits (boxes, left to right) is in, counted from the left. A gap starts
+    the next number when it is at least NUMBER_GAP of the line's usual digit height and NUMBER_GAP_USUAL times the
+    median of its gaps within numbers (the others under NUMBER_GAP), and clear: none of the `specks` (ink left out
+    of the digits) is in it. A separator is ("555 - 1234"), found or not, and so are the pieces of a faint digit the
+    reader lost, whose place would look like a gap. Three digits or more whose every gap is wide are one number
+    spaced out (a form's boxes)."""
+    gaps = _gaps(boxes)
+    numbers = [0]
+    for after, gap in enumerate(gaps, start=1):
+        others = [other for i, other in enumerate(gaps, start=1) if i != after]
+        within = [max(0.0, other) for other in others if other < NUMBER_GAP]
+        parts = gap >= NUMBER_GAP and (
+            not others or bool(within) and gap >= NUMBER_GAP_USUAL * float(np.median(within))) and not _holds_ink(
+            boxes[after - 1], boxes[after], specks)
+        numbers.append(numbers[-1] + parts)
+    return numbers
+
+
+def _holds_ink(left: Box, right: Box, specks: list[Box]) -> bool:
+    """Whether a speck lies between two digits (boxes): its middle between theirs (a point tucked under a 7's bar is
+    within the 7's box), at their height or within half of it above or below (a point sits at their foot, a comma
+    reaches below it)."""
+    top, bottom = min(left[1], right[1]), max(left[3], right[3])
+    reach = (bottom - top) / 2
+    return any(left[0] + left[2] < speck[0] + speck[2] < right[0] + right[2] and speck[1] < bottom + reach
+               and speck[3] > top - reach for speck in specks)
+
+
+def _gaps(boxes: list[Box]) -> list[float]:
+    """The gaps between a line's digits (boxes, left to right) as shares of their median height. A narrow digit (a 1)
+    counts as wide as the line's usual digit, about its middle: one written in a digit's usual place leaves
+    wide-looking gaps beside it."""
+    if len(boxes) < 2:
+        return []
+    height = max(1.0, float(np.median([b[3] - b[1] for b in boxes])))
+    narrow = [b[2] - b[0] < NARROW_ASPECT * (b[3] - b[1]) for b in boxes]
+    widths = [b[2] - b[0] for b, thin in zip(boxes, narrow) if not thin]
+    usual = float(np.median(widths)) if widths else USUAL_ASPECT * height
+    sides = [((b[0] + b[2] - usual) / 2, (b[0] + b[2] + usual) / 2) if thin else (b[0], b[2])
+             for b, thin in zip(boxes, narrow)]
+    return [(right[0] - left[1]) / height for left, right in zip(sides, sides[1:])]
 
 
 def _separators(pieces: list[tuple[Piece, Box]], specks: list[Box], ink: Ink, scale: float, line_index: int,

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 from .hint_label import HintLabel
 from .wording import a_digit, how_read
 
-LINE_GAP = 28  # px before the first digit of a new line of writing, as the space in "6808 4562"
+NUMBER_SPACE = 28  # px before the first digit of the next number (a new line of writing, or past a wide gap), as the
+# space in "6808 4562"
 KEPT_CAPTION = "✓ kept"  # under a digit the person said what it was, in place of the model's confidence
 
 
@@ -153,8 +154,8 @@ class NumberView(QWidget):
             self.separator_labels[index].setText(separators.get(index, ""))
             self.separator_labels[index].setVisible(index in separators)
             digit = digits[index]
-            new_line = index > 0 and digit.line != digits[index - 1].line  # the next line of writing
-            button.parentWidget().layout().setContentsMargins(LINE_GAP if new_line else 0, 0, 0, 0)
+            next_number = index > 0 and self._reading.starts_number(index)
+            button.parentWidget().layout().setContentsMargins(NUMBER_SPACE if next_number else 0, 0, 0, 0)
             (first, p1), (second, p2) = digit.candidates
             read = f"{first} ({p1:.1%}) or {second} ({p2:.1%})"
             label = self._kept_as.get(index)

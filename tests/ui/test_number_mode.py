@@ -86,6 +86,17 @@ def test_a_minus_sign_is_shown_before_the_number(number_tab, qtbot):
     assert settle_number(qtbot, tab) == "" and not minus.isVisible(), "a dash alone is no number"
 
 
+def test_two_numbers_side_by_side_are_shown_as_two(number_tab, qtbot):
+    """"12   45" on one line was shown as one number, "1245": the wide gap parts them, in the text and in the row of
+    digits, as a new line of writing does."""
+    tab = number_tab
+    draw(tab.canvas, number_strokes((1, "stick"), (2, "curved"), " ", (4, "closed"), (5, "two strokes")))
+    assert settle_number(qtbot, tab) == "12 45" and "12 45" in tab.number_view.number_label.text()
+    assert tab.number_view.reading().numbers == 2 and len(tab.canvas._digit_boxes) == 4
+    steps = np.diff([b.mapTo(tab.number_view, QPoint(0, 0)).x() for b in tab.number_view.digit_buttons[:4]])
+    assert steps[1] > steps[0] + 20 and steps[1] > steps[2] + 20, "a space between the two numbers' digits"
+
+
 @pytest.mark.parametrize("digit,style", [(4, "closed"), (7, "crossbar")])
 def test_a_digit_in_two_strokes_stays_one_digit(number_tab, qtbot, digit, style):
     draw(number_tab.canvas, number_strokes((1, "stick"), (digit, style), (3, "round")))
