@@ -22,7 +22,9 @@ photos each), writes them on a notebook's ruled and squared paper (faint lines 0
 through the digits or under them), underlined, and with a pen line drawn through them, read with and without dropping
 lines drawn through or under the writing. A ninth, "words" (seeds 61 and 62), photographs handwritten text, not
 numbers, beside numbers, and counts which Number mode asks "is it words rather than numbers?" (`words_telling`; it
-needs handwriting fonts in --fonts: benchmarks/handwriting_fonts.py --fetch --fonts DIR downloads them).
+needs handwriting fonts in --fonts: benchmarks/handwriting_fonts.py --fetch --fonts DIR downloads them). A tenth,
+"side by side" (seeds 71, tuned on, and 72, 150 numbers each), writes two or three numbers on one line parted by a
+wide gap ("12 45", "07 12 2026") on the pad and as pen photos, read with and without parting a line at wide gaps.
 The baseline in the same run reads each group of overlapping marks as one digit, without cutting
 touching digits. Photos are also read without seams (straight cuts only), without the several-digits gate
 (core.several_digits) and from one view of each piece (its strokes normalised, without the ink as found:
@@ -42,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import sys
@@ -281,6 +284,45 @@ def separators_accuracy(predictor: Predictor, count: int, seed: int = 31, texts_
             for kind, got in read.items()}
 
 
+SIDE_BY_SIDE = {"tuned": 71, "held_out": 72}  # seeds: NUMBER_GAP and NUMBER_GAP_USUAL were set on "tuned"
+
+
+def side_by_side_numbers(rng: np.random.Generator, count: int) -> list[str]:
+    """Numbers of 1-4 digits written side by side on one line, two ("12 45", "3 250", "555 1234") or, every third,
+    three ("07 12 2026")."""
+    def digits() -> str:
+        return "".join(str(d) for d in rng.integers(0, 10, rng.integers(1, 5)))
+    return [" ".join(digits() for _ in range(3 if i % 3 == 0 else 2)) for i in range(count)]
+
+
+def side_by_side_accuracy(predictor: Predictor, count: int) -> dict:
+    """Numbers side by side on one line, parted by a gap 1.0-2.5 of the digits' height (tests/written_numbers.py
+    `number_gap`), written on the pad (the development and the held-out hand) and photographed as pen on paper: read
+    right when every number is, parted by a space ("12 45"), as now and, in the same run, without parting a line at
+    wide gaps (number_reading.NUMBER_GAP infinite), as before, when they were read as one number. "numbers_found": the
+    share read as as many numbers as were written ("more_numbers_than_written": a number split). Two seeds: "tuned"
+    (the gap rule was set on it) and "held_out"."""
+    out = {}
+    for name, seed in SIDE_BY_SIDE.items():
+        rng = np.random.default_rng(seed)
+        texts = side_by_side_numbers(rng, count)
+        parts = [t.count(" ") + 1 for t in texts]  # numbers written on each line
+        written = {"pad": [written_number(t, rng) for t in texts],
+                   "pad_held_out_hand": [written_number(t, rng, **VARIANTS["held_out"]["hand"]) for t in texts],
+                   "pen_photos": [pen_photo_number(t, rng, touch_share=0.15) for t in texts]}
+        out[name] = {}
+        for kind, inputs in written.items():
+            out[name][kind] = {}
+            for reader, gap in (("numbers_parted", number_reading.NUMBER_GAP), ("baseline_one_number", math.inf)):
+                with baseline(number_reading, "NUMBER_GAP", gap):
+                    read = [(predictor.read_number(w) if kind == "pen_photos" else predictor.read_number_strokes(*w))
+                            for w in inputs]
+                out[name][kind][reader] = score([(t, r.text) for t, r in zip(texts, read)]) | {
+                    "numbers_found": round(float(np.mean([r.numbers == n for n, r in zip(parts, read)])), 4),
+                    "more_numbers_than_written": round(float(np.mean([r.numbers > n for n, r in zip(parts, read)])), 4)}
+    return out
+
+
 WORDS_VARIANTS = {"tuned": {"seed": 61, "fonts": 0}, "held_out": {"seed": 62, "fonts": 1}}  # every other font each
 LETTER_WORDS = {"capitals": "FARM HARM WARM MANY KNEW YEAR NEAR FERN HENRY FRANK WREN HAWK".split(),
                 "lowercase": "hen new knew when were her where renew hem wren".split()}  # of the DOODLES letters
@@ -414,6 +456,7 @@ SETS = {
     "minus_signs": lambda predictor, args: separators_accuracy(predictor, max(1, args.numbers // 2), 41,
                                                                signed_numbers),
     "lined_paper": lambda predictor, args: lined_paper_accuracy(predictor, max(1, args.numbers // 2)),
+    "side_by_side": lambda predictor, args: side_by_side_accuracy(predictor, max(1, args.numbers // 2)),
     "words": lambda predictor, args: words_telling(predictor, mnist(args.data_dir), args.numbers, args.fonts),
 }
 
