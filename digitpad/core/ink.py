@@ -2,7 +2,8 @@
 
 The path every image takes (files, arrays, PIL images; the pad's drawings do not come here):
 shrink big photos to a working size (and look again at twice that when all the ink found is small:
-a number far off in the frame), flatten uneven lighting by dividing out a background
+a number far off in the frame), paint a darker desk round a sheet lying on it as the sheet's paper
+(core.page_on_desk), flatten uneven lighting by dividing out a background
 estimated on a tiny copy (a grey closing: strokes are narrower than its window, light and
 shadow are wider), decide the polarity (dark ink on paper or chalk on a board), threshold at
 half the ink's strength, drop ruled/squared lines and paper edges (long straight runs), lines drawn
