@@ -268,16 +268,23 @@ def test_a_photo_of_two_lines_close_together_is_read_line_by_line(bundled):
     assert reading.text == "2026 315" and [d.line for d in reading.digits] == [0, 0, 0, 0, 1, 1, 1]
 
 
-def test_cli_says_a_photo_holds_several_lines_each_read_as_a_number(tmp_path):
-    """A sticky note of two numbers was printed as "2026 315 (...)": the space was all that told of two lines."""
+@pytest.mark.parametrize("written, note, lines, numbers_in_lines", [
+    ("2026\n315", "2 lines of writing, each read as its own number", 2, [0] * 7),
+    ("315 2026", "2 numbers side by side, parted by a wide gap", 1, [0, 0, 0, 1, 1, 1, 1]),
+])
+def test_cli_says_a_photo_holds_several_numbers_on_lines_or_side_by_side(tmp_path, written, note, lines,
+                                                                         numbers_in_lines):
+    """A sticky note of two numbers was printed as "2026 315 (...)": the space was all that told of two lines; two
+    numbers side by side on one line were one ("3152026")."""
     from cli_runner import digitpad
 
-    pen_photo_number("2026\n315", np.random.default_rng(0), touch_share=0).save(tmp_path / "note.png")
+    pen_photo_number(written, np.random.default_rng(0), touch_share=0).save(tmp_path / "note.png")
+    shown = written.replace("\n", " ")
     line = digitpad("predict", "--number", str(tmp_path / "note.png")).stdout.strip()
-    assert line.startswith(f"{tmp_path / 'note.png'}: 2026 315 (") and \
-        line.endswith("); 2 lines of writing, each read as its own number")
+    assert line.startswith(f"{tmp_path / 'note.png'}: {shown} (") and line.endswith(f"); {note}")
     row = json.loads(digitpad("predict", "--number", "--json", str(tmp_path / "note.png")).stdout)
-    assert row["number"] == "2026 315" and row["lines"] == 2 and row["looks_like_words"] is False
+    assert row["number"] == shown and row["lines"] == lines and row["numbers"] == 2
+    assert [d["number_in_line"] for d in row["digits"]] == numbers_in_lines and row["looks_like_words"] is False
 
 
 def test_two_numbers_side_by_side_on_the_pad_are_read_as_two(bundled):
@@ -290,18 +297,6 @@ def test_two_numbers_side_by_side_on_the_pad_are_read_as_two(bundled):
     assert reading_note(reading) == "2 numbers side by side, parted by a wide gap"
     date = bundled.read_number_strokes(*written_number("07 12 2026", np.random.default_rng(0), touch_share=0))
     assert date.text == "07 12 2026" and date.numbers == 3 and reading_note(date).startswith("3 numbers side by side")
-
-
-def test_a_photo_of_two_numbers_side_by_side_is_read_as_two(tmp_path):
-    from cli_runner import digitpad
-
-    pen_photo_number("315 2026", np.random.default_rng(0), touch_share=0).save(tmp_path / "prices.png")
-    line = digitpad("predict", "--number", str(tmp_path / "prices.png")).stdout.strip()
-    assert line.startswith(f"{tmp_path / 'prices.png'}: 315 2026 (") and \
-        line.endswith("); 2 numbers side by side, parted by a wide gap")
-    row = json.loads(digitpad("predict", "--number", "--json", str(tmp_path / "prices.png")).stdout)
-    assert row["number"] == "315 2026" and row["numbers"] == 2 and row["lines"] == 1
-    assert [d["number_in_line"] for d in row["digits"]] == [0, 0, 0, 1, 1, 1, 1]
 
 
 def test_a_wide_gap_parts_a_line_of_a_sticky_note_too(bundled):
