@@ -30,7 +30,7 @@ MARKED_SHARE = 0.15  # of the page as dark as the desk, at most (pages on desks:
 # its dark hole taken for a page: 0.14-0.23); shade on a sheet is lighter than the desk
 DESK_DARK = 0.25  # as dark as the desk: within this share of the contrast from the desk's brightness
 RIM = 2  # px on the small copy the edge's step takes
-RING = (1, 4)  # px beyond the page's edge (its rim taken in) where the desk's brightness is measured
+RING = (1, 8)  # px beyond the page's edge (its rim taken in) where the desk's brightness is measured
 CANDIDATES = 3  # the largest calm stretches looked at
 EDGE_INSET = 0.03  # share of the longer side the page's edge is drawn in by: its rim, blur and shadow
 PAPER_WINDOW = 7  # px on the small copy: a brightest-nearby filter this wide takes the ink out of the page's light
@@ -44,10 +44,9 @@ def page_on_desk(gray: np.ndarray) -> np.ndarray | None:
         return None
     factor = min(1.0, PAGE_SIDE / max(gray.shape))
     small = _resized(gray, factor)
-    found = _page(small)
-    if found is None:
+    page = _page(small)
+    if page is None:
         return None
-    page, halfway = found
     inside = ndimage.binary_erosion(page, iterations=max(1, round(EDGE_INSET * max(small.shape))))
     paper = ndimage.maximum_filter(np.where(inside, small, 0.0), size=PAPER_WINDOW)  # no ink: it is darker
     source = ndimage.binary_erosion(inside, iterations=PAPER_WINDOW // 2)  # where that filter saw only the page
@@ -55,18 +54,14 @@ def page_on_desk(gray: np.ndarray) -> np.ndarray | None:
         return None
     _, (rows, cols) = ndimage.distance_transform_edt(~source, return_indices=True)
     beyond = ndimage.gaussian_filter(paper[rows, cols], CARRY)  # the nearest paper's light, smoothed
-    # the page's edge and the desk, not what lies on the desk as light as the page (another sheet and its writing)
-    desk = ~inside & (ndimage.binary_dilation(page, iterations=RING[1])
-                      | ndimage.binary_dilation(small < halfway, iterations=RIM))
     if factor < 1:
         beyond = _resized(beyond, gray.shape)
-        desk = _resized(desk.astype(np.float32), gray.shape) > 0.001  # smooth, a little beyond the small edge
-    return np.where(desk, beyond, gray).astype(np.float32)
+        inside = _resized(inside.astype(np.float32), gray.shape) > 0.999  # smooth, a little inside the small edge
+    return np.where(inside, gray, beyond).astype(np.float32)
 
 
-def _page(small: np.ndarray) -> tuple[np.ndarray, float] | None:
-    """The page's pixels on the small copy and the brightness halfway between its paper and the desk, or None: the
-    largest stretch of the image without a sharp change in
+def _page(small: np.ndarray) -> np.ndarray | None:
+    """The page's pixels on the small copy, or None: the largest stretch of the image without a sharp change in
     brightness (a lamp's light falls off slowly over paper and desk alike, the sheet's edge is a step) that passes
     for a page, the writing on it and its edge taken in."""
     slope = np.hypot(ndimage.sobel(small, 0), ndimage.sobel(small, 1)) / 8  # brightness change per pixel
@@ -77,13 +72,12 @@ def _page(small: np.ndarray) -> tuple[np.ndarray, float] | None:
         found += [page for label in 1 + np.argsort(areas)[::-1][:CANDIDATES]
                   if areas[label - 1] >= PAGE_SHARE[0] * small.size
                   if (page := _as_page(small, slope, labels == label)) is not None]
-    return max(found, key=lambda page_and_level: np.count_nonzero(page_and_level[0]), default=None)
+    return max(found, key=np.count_nonzero, default=None)
 
 
-def _as_page(small: np.ndarray, slope: np.ndarray, calm: np.ndarray) -> tuple[np.ndarray, float] | None:
+def _as_page(small: np.ndarray, slope: np.ndarray, calm: np.ndarray) -> np.ndarray | None:
     """A calm stretch's convex hull (its holes, the writing, and bays where writing runs into its edge taken in)
-    and its rim (the edge's step), with the brightness halfway to the desk, when it is a page lying on a darker desk;
-    None otherwise."""
+    and its rim (the edge's step), when it is a page lying on a darker desk; None otherwise."""
     stretch = ndimage.binary_dilation(ndimage.binary_fill_holes(calm), iterations=RIM)
     rows, cols = np.nonzero(stretch & ~ndimage.binary_erosion(stretch))
     corners = np.concatenate([np.stack([cols + dx, rows + dy], 1) for dy in (0, 1) for dx in (0, 1)])
@@ -95,7 +89,8 @@ def _as_page(small: np.ndarray, slope: np.ndarray, calm: np.ndarray) -> tuple[np
     page = np.asarray(outline) | stretch
     if not PAGE_SHARE[0] <= page.mean() <= PAGE_SHARE[1]:
         return None
-    # the desk just beyond the edge, all round (a stretch between two ruled lines has paper beyond its lines)
+    # the desk beyond the edge, all round: a stretch between two ruled lines, or inside a digit's loop, has paper
+    # beyond the line or the stroke
     ring = ndimage.binary_dilation(page, iterations=RING[1]) & ~ndimage.binary_dilation(page, iterations=RING[0])
     if not ring.any():
         return None
@@ -111,7 +106,7 @@ def _as_page(small: np.ndarray, slope: np.ndarray, calm: np.ndarray) -> tuple[np
     if not edge.any() or on_frame.sum() > FRAMED_SHARE * (on_frame.sum() + edge.sum()):
         return None  # a strip along the frame: white table beside a coloured sheet, a wall beside a board, a lit part
     steepest = ndimage.maximum_filter(slope, size=5)[edge]
-    return (page, (paper + desk) / 2) if float(np.median(steepest)) >= EDGE_SHARPNESS * (paper - desk) else None
+    return page if float(np.median(steepest)) >= EDGE_SHARPNESS * (paper - desk) else None
 
 
 def _resized(values: np.ndarray, to: float | tuple[int, int]) -> np.ndarray:
