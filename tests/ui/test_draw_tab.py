@@ -169,7 +169,7 @@ def test_open_image_file(window, qtbot, tmp_path, mnist):
 
 @pytest.mark.parametrize("content,message", [
     (b"not an image", "not an image file"),
-    (b"", "not an image file"),
+    (b"", "the file is empty (0 bytes)"),
     (bomb_png(30000, 30000), "too large to open safely"),
     ("truncated", "damaged or truncated"),
 ])
