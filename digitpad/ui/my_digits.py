@@ -116,7 +116,6 @@ class SectionGrid(QWidget):
         self.shown: list[QWidget] = []
         self.section_width = SECTION_CELLS * cell_width
         self.grid = QGridLayout(self)
-        self.grid.setAlignment(Qt.AlignTop)
         self.columns = 0
 
     def column_count(self, width: int) -> int:
@@ -136,6 +135,9 @@ class SectionGrid(QWidget):
             self.grid.addWidget(section, index // self.columns, index % self.columns)
         for column in range(self.grid.columnCount()):
             self.grid.setColumnStretch(column, 1 if column < self.columns else 0)
+        rows = -(-len(self.shown) // self.columns)
+        for row in range(max(self.grid.rowCount(), rows + 1)):
+            self.grid.setRowStretch(row, 1 if row == rows else 0)  # the room to spare below, not between rows
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
