@@ -30,6 +30,7 @@ from .number_reading import is_unsure
 from .paths import user_data_dir
 from .preprocess import to_uint8
 from .stored_zip import read_stored_zip
+from .strokes import in_heights
 
 FORMAT = "digitpad-personal"
 FORMAT_VERSION = 2  # 1: a torch.save'd dict of samples; 2: numpy arrays in an .npz
@@ -137,7 +138,7 @@ class Sample:
     def drawing(self) -> tuple:
         """Every point drawn, in shares of the pad's height to a millionth: the same for a drawing kept, brought
         back with Undo and kept again, though the pad was resized in between (its points scaled with it)."""
-        return tuple(round(v / self.size[1], 6) for stroke in self.strokes for point in stroke for v in point)
+        return in_heights(self.strokes, self.size[1], 6)
 
     @classmethod
     def from_dict(cls, raw, where: str) -> Sample:

@@ -183,6 +183,12 @@ def stroke_points(stroke: Stroke) -> np.ndarray:
     return points if finite.all() else points[finite]
 
 
+def in_heights(strokes: Sequence[Stroke], height: float, places: int) -> tuple:
+    """Every coordinate drawn, in order, in shares of `height` (the pad's) rounded to `places` decimals: the same
+    drawing after the pad was resized, its points scaled with it (and their floats drifted a little)."""
+    return tuple(round(v / height, places) for stroke in strokes for point in stroke for v in point)
+
+
 def all_points(strokes: Sequence[Stroke]) -> np.ndarray:
     """Every point of every stroke as one (N, 2) float64 array."""
     arrays = [stroke_points(s) for s in strokes]

@@ -19,7 +19,7 @@ from ..core.images import LOOKS_LIKE_SEVERAL, ORIGINAL_SIZE, load_image, nothing
 from ..core.number_reading import is_unsure, reading_note
 from ..core.personal import PersonalSetError, Sample
 from ..core.preprocess import on_paper
-from ..core.strokes import is_mark
+from ..core.strokes import in_heights, is_mark
 from . import shortcuts
 from .canvas import PEN_WIDTH_RANGE, DrawingCanvas, PadArea, Photo
 from .correction_row import CorrectionRow, KeptNote
@@ -529,8 +529,7 @@ class DrawTab(QWidget):
 
     def _digit_ink(self, digit) -> tuple:
         """A digit of the number on the pad by its strokes, in shares of the pad's height: the same after a resize."""
-        height = self.canvas.height()
-        return tuple(round(v / height, 4) for stroke in digit.strokes for point in stroke for v in point)
+        return in_heights(digit.strokes, self.canvas.height(), 4)
 
     def _kept(self, digit) -> _Kept | None:
         """How this digit of the number, with exactly these strokes, is kept in the person's set now; None when it
