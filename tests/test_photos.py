@@ -305,11 +305,11 @@ def test_small_writing_beside_a_dark_shadow_is_not_taken_for_chalk(bundled, tmp_
     other polarity finds there lies at the image's edge."""
     from written_numbers import pen_photo_number
 
-    from digitpad.core.preprocess import to_float_gray
+    from digitpad.core.preprocess import resized, to_float_gray
 
     shaded = pen_photo_number("6127", np.random.default_rng(42), height_share=0.12)  # a shadow over the right half
     gray = to_float_gray(np.asarray(shaded.convert("L")))
-    assert ink._polarity(ink._resize(gray, ink.WORKING_SIDE / max(gray.shape))) == "light", "it looks like chalk"
+    assert ink._polarity(resized(gray, ink.WORKING_SIDE / max(gray.shape))) == "light", "it looks like chalk"
     shaded.save(tmp_path / "shaded.jpg", quality=90)
     for image in (shaded, str(tmp_path / "shaded.jpg")):
         assert find_ink(shaded if image is shaded else load_image(image)).polarity == "dark"

@@ -27,7 +27,7 @@ from scipy import ndimage
 
 from .images import FINE_SIDE, ORIGINAL_SIZE, WORKING_SIDE
 from .page_on_desk import page_on_desk
-from .preprocess import Ink, to_float_gray, to_mnist
+from .preprocess import Ink, resized, spread_to, to_float_gray, to_mnist
 
 BACKGROUND_SIDE = 64  # the lighting is estimated on a copy this small
 POLARITY_SIDE = 16  # the paper's colour, to tell ink from chalk, on a copy this small
@@ -150,7 +150,7 @@ def _looked_at(gray: np.ndarray, ink: Ink, original_size: tuple[int, int]) -> In
 def _find_at(gray: np.ndarray, side: int, ink: Ink, original_size: tuple[int, int]) -> InkMap:
     """find_ink's work on a grey image shrunk to at most `side` pixels."""
     if max(gray.shape) > side:
-        gray = _resize(gray, side / max(gray.shape))
+        gray = resized(gray, side / max(gray.shape))
     scale = original_size[0] / max(gray.shape[1], 1)
     if min(gray.shape) < MIN_SIDE or float(np.ptp(gray)) < MIN_CONTRAST / 2:
         empty = np.zeros(gray.shape, np.float32)
@@ -192,7 +192,7 @@ def mark_views(found: InkMap, marks: Mark | Sequence[Mark]) -> np.ndarray:
     mine, ink, extent = _mark_ink(found, marks)
     shown = _redrawn_input(mine, ink, extent)
     factor = RENDER_SIDE / max(extent, 1)
-    as_found = _placed(np.clip(_resize(ink, factor), 0, 1) if factor < 1 else ink)
+    as_found = _placed(np.clip(resized(ink, factor), 0, 1) if factor < 1 else ink)
     return np.stack([shown, shown if as_found is None else as_found])  # None: a hair line faded as it shrank
 
 
@@ -243,12 +243,6 @@ def _sampled(pixels: np.ndarray) -> Image.Image:
     return Image.fromarray(np.ascontiguousarray(pixels[::step, ::step]))
 
 
-def _resize(gray: np.ndarray, factor: float) -> np.ndarray:
-    height, width = gray.shape
-    size = (max(1, round(width * factor)), max(1, round(height * factor)))
-    return np.asarray(Image.fromarray(gray, mode="F").resize(size, Image.BILINEAR if factor > 1 else Image.BOX))
-
-
 # --- lighting and polarity --------------------------------------------------------------------------------------
 def _paper(small: np.ndarray) -> np.ndarray:
     """The paper's brightness under dark ink: a grey closing wider than any stroke, smoothed."""
@@ -262,9 +256,9 @@ def _flatten(gray: np.ndarray, ink: Ink) -> tuple[str, np.ndarray]:
     polarity = _polarity(gray) if ink == "auto" else ink
     image = gray if polarity == "dark" else 1.0 - gray
     factor = min(1.0, BACKGROUND_SIDE / max(gray.shape))
-    paper = _paper(_resize(image, factor) if factor < 1 else image)
+    paper = _paper(resized(image, factor) if factor < 1 else image)
     if factor < 1:
-        paper = np.asarray(Image.fromarray(paper, mode="F").resize(gray.shape[::-1], Image.BILINEAR))
+        paper = spread_to(paper, gray.shape)
     return polarity, 1.0 - image / np.maximum(paper, 0.02)
 
 
@@ -275,10 +269,10 @@ def _polarity(gray: np.ndarray) -> str:
     paper's own spread is the ink.
     """
     factor = min(1.0, POLARITY_SIDE / max(gray.shape))
-    tiny = _resize(gray, factor) if factor < 1 else gray
+    tiny = resized(gray, factor) if factor < 1 else gray
     paper = ndimage.median_filter(tiny, size=max(3, (max(tiny.shape) // 2) | 1), mode="nearest")
     if factor < 1:
-        paper = np.asarray(Image.fromarray(paper, mode="F").resize(gray.shape[::-1], Image.BILINEAR))
+        paper = spread_to(paper, gray.shape)
     step = max(1, int(np.sqrt(gray.size / 20_000)))  # the spread and the tails are clear from 20,000 pixels
     residual = gray[::step, ::step] - paper[::step, ::step]
     spread = 1.4826 * float(np.median(np.abs(residual - np.median(residual))))
@@ -666,7 +660,7 @@ def _normalise_strokes(ink: np.ndarray, mine: np.ndarray, extent: int) -> np.nda
     width_here = 2 * mine.sum() / max(boundary.sum(), 1)  # about the stroke width, at the working size
     # Shrinking must leave strokes a few pixels wide, or a fine pen's line would fade below the threshold.
     factor = max(RENDER_SIDE / max(extent, 1), min(1.0, 3.0 / max(width_here, 1e-3)))
-    sized = np.clip(_resize(ink, factor), 0, 1) if factor != 1 else ink
+    sized = np.clip(resized(ink, factor), 0, 1) if factor != 1 else ink
     stroke_mask = sized > 0.5
     if stroke_mask.sum() < 4:
         return sized

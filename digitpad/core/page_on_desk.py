@@ -15,6 +15,8 @@ from PIL import Image, ImageDraw
 from scipy import ndimage
 from scipy.spatial import ConvexHull
 
+from .preprocess import resized, spread_to
+
 PAGE_SIDE = 128  # the page is looked for on a copy this small
 MIN_SIDE = 32  # px: an image this thin shows a digit, not a page on a desk
 PAGE_SHARE = (0.04, 0.97)  # of the image: a slip of paper far off in the frame, to a page that leaves no desk in sight
@@ -43,7 +45,7 @@ def page_on_desk(gray: np.ndarray) -> np.ndarray | None:
     if min(gray.shape) < MIN_SIDE:
         return None
     factor = min(1.0, PAGE_SIDE / max(gray.shape))
-    small = _resized(gray, factor)
+    small = resized(gray, factor)
     page = _page(small)
     if page is None:
         return None
@@ -55,8 +57,8 @@ def page_on_desk(gray: np.ndarray) -> np.ndarray | None:
     _, (rows, cols) = ndimage.distance_transform_edt(~source, return_indices=True)
     beyond = ndimage.gaussian_filter(paper[rows, cols], CARRY)  # the nearest paper's light, smoothed
     if factor < 1:
-        beyond = _resized(beyond, gray.shape)
-        inside = _resized(inside.astype(np.float32), gray.shape) > 0.999  # smooth, a little inside the small edge
+        beyond = spread_to(beyond, gray.shape)
+        inside = spread_to(inside, gray.shape) > 0.999  # smooth, a little inside the small edge
     return np.where(inside, gray, beyond).astype(np.float32)
 
 
@@ -107,12 +109,3 @@ def _as_page(small: np.ndarray, slope: np.ndarray, calm: np.ndarray) -> np.ndarr
         return None  # a strip along the frame: white table beside a coloured sheet, a wall beside a board, a lit part
     steepest = ndimage.maximum_filter(slope, size=5)[edge]
     return page if float(np.median(steepest)) >= EDGE_SHARPNESS * (paper - desk) else None
-
-
-def _resized(values: np.ndarray, to: float | tuple[int, int]) -> np.ndarray:
-    """Shrunk by a factor (a box filter) or brought to a (rows, columns) shape (bilinear)."""
-    if isinstance(to, tuple):
-        size, method = (to[1], to[0]), Image.BILINEAR
-    else:
-        size, method = (max(1, round(values.shape[1] * to)), max(1, round(values.shape[0] * to))), Image.BOX
-    return np.asarray(Image.fromarray(values.astype(np.float32), mode="F").resize(size, method))

@@ -102,6 +102,20 @@ def to_mnist(image, ink: Ink = "auto") -> np.ndarray | None:
     return paste_centred(np.minimum(np.maximum(patch, 0), 1))
 
 
+def resized(values: np.ndarray, factor: float) -> np.ndarray:
+    """A float image scaled by `factor`: averaged over boxes when shrunk, bilinear when grown."""
+    height, width = values.shape
+    size = (max(1, round(width * factor)), max(1, round(height * factor)))
+    return np.asarray(Image.fromarray(values.astype(np.float32, copy=False), mode="F")
+                      .resize(size, Image.BILINEAR if factor > 1 else Image.BOX))
+
+
+def spread_to(values: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """A small float image (an estimate of the light, a mask) brought to `shape` (rows, columns), bilinear."""
+    return np.asarray(Image.fromarray(values.astype(np.float32, copy=False), mode="F")
+                      .resize((shape[1], shape[0]), Image.BILINEAR))
+
+
 def box_size(width: float, height: float) -> tuple[int, int]:
     """The (width, height) in pixels of ink `width` x `height` once its longer side is scaled to BOX."""
     scale = BOX / max(height, width)
