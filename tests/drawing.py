@@ -1,4 +1,4 @@
-"""Drive a DrawingCanvas as a person would: real QMouseEvents with the button held while moving.
+"""Drive a DrawingCanvas as a person would: real QMouseEvents with the button held while moving; drop files.
 
 (QTest.mouseMove does not carry held buttons, so strokes are sent as events directly.)
 """
@@ -8,8 +8,8 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtCore import QEvent, QEventLoop, QPointF, Qt, QTimer
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QEvent, QEventLoop, QMimeData, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDropEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 
@@ -17,6 +17,13 @@ def mouse(widget, kind, point, button, buttons) -> None:
     local = QPointF(*point)
     event = QMouseEvent(kind, local, widget.mapToGlobal(local), button, buttons, Qt.NoModifier)
     QApplication.sendEvent(widget, event)
+
+
+def drop(window, path) -> None:
+    """Drop a file on the window, as from a file manager."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    window.dropEvent(QDropEvent(QPointF(50, 50), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
 
 
 def pause(ms: int) -> None:

@@ -28,6 +28,8 @@ from .train_tab import TrainTab
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.bmp *.gif *.tif *.tiff *.webp);;All files (*)"
 MODEL_FILTER = "digitpad checkpoints (*.pt *.pth);;All files (*)"
+MODEL_SUFFIXES = (".pt", ".pth", ".onnx")  # dropped files loaded as a model; an ONNX export gets its explanation
+PERSONAL_SUFFIX = ".npz"  # a dropped file imported into My digits (core.personal.export_path writes it)
 MIN_FIRST_SIZE = (900, 640)  # the first window, on the smallest screens (the window may be made smaller)
 ROOMY_SIZE = (1100, 720)  # the first window where the screen has room
 
@@ -270,10 +272,21 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
+        """A dropped file goes where its kind belongs: a checkpoint (or an export of one, which is told apart and
+        explained) is loaded as the model, a set of digits exported from My digits is imported, anything else is
+        opened as an image."""
         files = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
-        if files:
+        if not files:
+            return
+        suffix = os.path.splitext(files[0])[1].lower()
+        if suffix in MODEL_SUFFIXES:
+            self.load_model(files[0])
+        elif suffix == PERSONAL_SUFFIX:
+            self.show_my_digits()
+            self.my_digits.import_from(files[0])
+        else:
             self.open_image(files[0])
-            event.acceptProposedAction()
+        event.acceptProposedAction()
 
     # --- messages and lifetime -------------------------------------------------------------------
     def show_error(self, title: str, text: str) -> None:

@@ -9,12 +9,12 @@ import pytest
 import torch
 from dialog_answers import answer_dialog
 from digit_strokes import STYLES, place
-from drawing import draw, pause, settle, wait_for
+from drawing import draw, drop, pause, settle, wait_for
 from hostile_files import bomb_png
 from message_boxes_shown import shown_box
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
-from PySide6.QtGui import QDropEvent, QGuiApplication, QImage
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
@@ -201,10 +201,7 @@ def test_bad_image_files_get_a_clear_message_and_the_app_goes_on(window, qtbot, 
 
 def test_drop_and_paste(window, qtbot, tmp_path, mnist):
     label = save_digit_png(tmp_path / "dropped.png", mnist, 1)
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "dropped.png"))])
-    drop = QDropEvent(QPointF(50, 50), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
-    window.dropEvent(drop)
+    drop(window, tmp_path / "dropped.png")
     assert settle(qtbot, window.draw_tab) == str(label)
 
     label = save_digit_png(tmp_path / "clip.png", mnist, 2, dark_on_light=False)
@@ -352,6 +349,26 @@ def test_load_checkpoint_and_revert(window, qtbot, tmp_path):
     with qtbot.waitSignal(window.models.changed, timeout=10_000):
         window.load_model(None)
     assert window.model_status.text().startswith(f"Model: the bundled model · {shipped}")
+
+
+def test_a_dropped_checkpoint_becomes_the_model_and_a_dropped_export_is_explained(window, qtbot, tmp_path):
+    """A person drags a trained model onto the window to try it: it is loaded, not refused as "not an image"."""
+    from digitpad.core.checkpoint import Checkpoint
+    from digitpad.core.export import export
+    from digitpad.core.paths import bundled_model_path
+
+    copy = Checkpoint.load(bundled_model_path())
+    copy.save(tmp_path / "mine.pth")
+    with qtbot.waitSignal(window.models.changed, timeout=10_000):
+        drop(window, tmp_path / "mine.pth")
+    assert window.model_status.text().startswith("Model: mine.pth · ")
+
+    export(copy, "onnx", tmp_path / "mine.onnx")
+    with qtbot.waitSignal(window.models.failed, timeout=10_000):
+        drop(window, tmp_path / "mine.onnx")
+    text = shown_box(window).text()
+    assert "mine.onnx" in text and "an ONNX export" in text and "current model stays" in text
+    assert window.model_status.text().startswith("Model: mine.pth · ")
 
 
 def test_device_menu(window, qtbot):

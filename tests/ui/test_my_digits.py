@@ -3,7 +3,7 @@
 import numpy as np
 from dialog_answers import answer_dialog
 from digit_strokes import STYLES, place
-from drawing import keep, wait_for
+from drawing import drop, keep, wait_for
 from message_boxes_shown import shown_box
 from personal_samples import sample
 from PySide6.QtCore import Qt
@@ -188,6 +188,11 @@ def test_export_then_import_and_bad_files_change_nothing(window, qtbot, tmp_path
     wait_for(lambda: read(view), 10)
     assert sorted(shown(view)) == [1, 3, 8] and shown(view)[1][1] == ["✗ read 7"]
     assert view.import_from(tmp_path / "mine.npz") == 0 and "no digits that are not already here" in view.message.text()
+    window.personal.clear()
+    view.close()
+    drop(window, tmp_path / "mine.npz")  # dragged onto the window from a file manager: imported, and shown
+    assert view.isVisible() and view.message.text() == "Imported 3 new digits from mine.npz"
+    assert kept_keys(window) == mine
 
     (tmp_path / "noise.pt").write_bytes(np.random.default_rng(0).bytes(4000))
     (tmp_path / "notes.txt").write_text("my digits, honest\n")

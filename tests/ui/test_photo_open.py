@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 from digit_strokes import STYLES, place
-from drawing import draw, settle
+from drawing import draw, drop, settle
 from paper_photos import Look, photo, save, stroke_ink
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QColor, QDropEvent
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 
 from digitpad.ui.draw_tab import OUTLINE_COLOR
@@ -21,12 +21,6 @@ def outline_pixels(canvas):
     close = np.abs(rgb - np.array([target.red(), target.green(), target.blue()])).sum(axis=2) < 90
     ys, xs = np.nonzero(close)
     return xs, ys
-
-
-def drop(window, path):
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(path))])
-    window.dropEvent(QDropEvent(QPointF(50, 50), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
 
 
 def test_dropped_photo_is_shown_with_the_read_region_outlined(window, qtbot, tmp_path):
