@@ -189,6 +189,17 @@ def test_a_header_that_is_not_the_digit_csv_s_is_said_once(tmp_path):
         str(info.value)
 
 
+def test_a_csv_of_pixels_without_labels_is_named_for_what_it_is(tmp_path, mnist):
+    """Kaggle's test.csv, given to train or evaluate by mistake (it sits beside train.csv)."""
+    write_csv(tmp_path / "test.csv", mnist.test_images[:20].reshape(20, -1).tolist(),
+              header=",".join(f"pixel{i}" for i in range(784)))
+    with pytest.raises(DatasetError) as info:
+        load_digit_csv(tmp_path / "test.csv")
+    assert str(info.value) == (f"{tmp_path / 'test.csv'}: no 'label' column, only the 784 pixels, as in Kaggle's "
+                               "test.csv: it holds no answers to learn from or score against; use a CSV whose first "
+                               "column is the label, as Kaggle's train.csv")
+
+
 def test_csv_with_missing_column(tmp_path):
     write_csv(tmp_path / "short.csv", [[1] + [0] * 783], header="label," + ",".join(f"pixel{i}" for i in range(783)))
     with pytest.raises(DatasetError, match="785 comma-separated columns"):

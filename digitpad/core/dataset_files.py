@@ -213,6 +213,10 @@ def read_digit_csv(path: str | os.PathLike, max_rows: int = MAX_SAMPLES,
         with open(path, encoding="utf-8-sig") as f:
             first = f.readline(MAX_CSV_LINE)
             header = first.strip().split(",")
+            if len(header) == CSV_COLUMNS - 1 and header[0].strip().lower() == "pixel0":
+                raise DatasetError(f"{path}: no 'label' column, only the 784 pixels, as in Kaggle's test.csv: it holds "
+                                   "no answers to learn from or score against; use a CSV whose first column is the "
+                                   "label, as Kaggle's train.csv")
             if len(header) != CSV_COLUMNS or header[0].strip().lower() != "label":
                 raise DatasetError(f"{path}: expected a header 'label,pixel0,...,pixel783' ({CSV_COLUMNS} "
                                    f"comma-separated columns), found {len(header)} columns starting {header[0][:20]!r}")
