@@ -6,14 +6,17 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 
 
-def answer_dialog(choose: Path | None, seen: list) -> None:
-    """When the dialog shows, note the folder it opened in, then choose `choose` (None: cancel)."""
+def answer_dialog(choose: Path | None, seen: list, offered: list | None = None) -> None:
+    """When the dialog shows, note the folder it opened in (and in `offered`, the name it suggested), then choose
+    `choose` (None: cancel)."""
     def act():
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, QFileDialog):
             QTimer.singleShot(20, act)
             return
         seen.append(Path(dialog.directory().absolutePath()))
+        if offered is not None:
+            offered.append(dialog.findChild(QLineEdit, "fileNameEdit").text())
         if choose is None:
             dialog.reject()
         else:

@@ -263,7 +263,8 @@ class MainWindow(QMainWindow):
             self.status_message.show_message("Nothing drawn to save: File ▸ Save drawing saves what you draw on "
                                              "the pad", 8000)
             return
-        path = save_file(self, "Save the drawing", "digit.png", "PNG images (*.png)", suffix="png")
+        name = "number.png" if self.draw_tab.canvas.number_mode() else "digit.png"
+        path = save_file(self, "Save the drawing", name, "PNG images (*.png)", suffix="png")
         if path:
             self.save_drawing(path)
 

@@ -220,9 +220,16 @@ def test_save_drawing_as_png(window, qtbot, tmp_path):
     assert saved.size[0] >= 320 and np.asarray(saved.convert("L")).min() < 50, "dark ink on white"
     assert Predictor.load(device="cpu").predict(saved).digit == 2
 
-    answer_dialog(tmp_path / "typed", [])  # a name typed without .png gets it
+    offered = []
+    answer_dialog(tmp_path / "typed", [], offered)  # a name typed without .png gets it
     window.save_drawing_dialog()
     assert Image.open(tmp_path / "typed.png").size == saved.size and not (tmp_path / "typed").exists()
+    window.draw_tab.number_toggle.setChecked(True)
+    draw(window.draw_tab.canvas, place(STYLES[4]["closed"], 60, 30, 250))
+    answer_dialog(None, [], offered)
+    window.save_drawing_dialog()
+    assert offered == ["digit.png", "number.png"], "named for what is drawn"
+    window.draw_tab.number_toggle.setChecked(False)
 
     window.draw_tab.clear()
     dialogs = []
