@@ -69,6 +69,33 @@ def test_predict_bad_files_fail_cleanly_and_good_ones_still_print(digit_files, t
     assert f"{digit_files[0][0]}: {digit_files[0][1]}" in result.stdout and "blank.png: no digit found" in result.stdout
 
 
+def test_predict_writes_a_kaggle_submission_for_a_csv_of_digits_and_train_says_it_has_no_labels(tmp_path, mnist,
+                                                                                                   digit_files):
+    """Kaggle's Digit Recognizer: train on train.csv, then `digitpad predict test.csv > submission.csv`."""
+    from hostile_files import labelled_csv
+
+    labels = mnist.test_labels[:200].tolist()
+    lines = labelled_csv(mnist.test_images[:200], labels).splitlines()
+    (tmp_path / "test.csv").write_text("".join(line.split(",", 1)[1] + "\n" for line in lines))  # pixels only
+    out = digitpad("predict", str(tmp_path / "test.csv")).stdout.splitlines()
+    assert out[0] == "ImageId,Label" and [int(line.split(",")[0]) for line in out[1:]] == list(range(1, 201))
+    read = [int(line.split(",")[1]) for line in out[1:]]
+    assert sum(a == b for a, b in zip(read, labels)) >= 196, "MNIST test digits, read as the model reads MNIST"
+
+    rows = [json.loads(line) for line in digitpad("predict", "--json", str(tmp_path / "test.csv")).stdout.splitlines()]
+    assert [r["digit"] for r in rows] == read and set(rows[0]) == {"file", "image_id", "digit", "confidence", "unsure"}
+
+    (tmp_path / "notes.csv").write_text("name,phone\nAda,12345\n")
+    result = digitpad("predict", str(tmp_path / "notes.csv"), digit_files[0][0], check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "notes.csv: expected a header 'label,pixel0,...,pixel783' or 'pixel0,...,pixel783'" in result.stderr
+    assert result.stdout.startswith(f"{digit_files[0][0]}: {digit_files[0][1]} (")
+
+    result = digitpad("train", "--csv", str(tmp_path / "test.csv"), "--out", str(tmp_path / "m.pt"), check=False)
+    assert result.returncode == 1 and "test.csv: no 'label' column, only the 784 pixels" in result.stderr
+    assert not (tmp_path / "m.pt").exists()
+
+
 def test_predict_reads_an_image_from_standard_input_given_as_a_dash(digit_files, tmp_path):
     """`curl ... | digitpad predict -`: the bytes on stdin are read as a file is, and called "stdin"."""
     def predict(*args, stdin: bytes) -> subprocess.CompletedProcess:

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from ..core.atomic_file import write_atomically
+from ..core.dataset_files import DatasetError, read_digit_csv
 from ..core.errors import UserError
 from ..core.images import LOOKS_LIKE_SEVERAL, ImageError, load_image, load_image_from, nothing_found
 from ..core.number_reading import is_unsure, reading_note, two_likeliest
@@ -36,6 +37,9 @@ def cmd_predict(args) -> int:
     failures = 0
     for given in args.images:
         name = "stdin" if given == STDIN else given
+        if Path(given).suffix.lower() == ".csv":
+            failures += not _predict_rows(predictor, given, args.json)
+            continue
         try:
             image = stdin_image() if given == STDIN else given
             reading = (predictor.read_number if args.number else predictor.read)(image, ink=args.ink)
@@ -66,6 +70,26 @@ def cmd_predict(args) -> int:
                      else ": --number reads them all" if reading.marks > 1 else "")
             print(f"{name}: {prediction.digit} ({prediction.confidence:.1%}{more}){_doubt(prediction.probabilities)}")
     return EXIT_ERROR if failures else 0
+
+
+def _predict_rows(predictor, path: str, as_json: bool) -> bool:
+    """The digit of each row of a digit CSV, as Kaggle's Digit Recognizer takes a submission (ImageId from 1); False
+    (and one line on stderr) when the file cannot be read."""
+    try:
+        images, _ = read_digit_csv(path, min_rows=1, labels_needed=False)
+    except DatasetError as e:
+        print(f"digitpad: error: {e}", file=sys.stderr)
+        if as_json:
+            print(json.dumps({"file": path, "error": str(e)}))
+        return False
+    probabilities = predictor.read_rows(images)
+    if not as_json:
+        print("ImageId,Label")
+    for image_id, p in enumerate(probabilities, start=1):
+        digit = int(p.argmax())
+        print(json.dumps({"file": path, "image_id": image_id, "digit": digit, "confidence": round(float(p[digit]), 6),
+                          "unsure": bool(is_unsure(p))}) if as_json else f"{image_id},{digit}")
+    return True
 
 
 def _doubt(probabilities) -> str:

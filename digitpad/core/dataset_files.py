@@ -32,7 +32,7 @@ MNIST_FILES = {
 MAX_SAMPLES = 1_000_000  # images in one file (784 MB as uint8): more is refused before it is read
 MIN_TRAIN = 10  # training needs a few images beyond the ones it holds out to validate
 MNIST_SOURCE, CSV_SOURCE = "MNIST", "CSV"  # the kinds of data a dataset's source names (data_source)
-CSV_COLUMNS = 785
+CSV_COLUMNS = 785  # label and 784 pixels; a CSV to read digits from (Kaggle's test.csv) has the pixels only
 MAX_CSV_LINE = CSV_COLUMNS * 12  # room for each value written as e.g. " 255.000000,"
 CSV_CHUNK = 1000  # rows parsed at once when a file is read again: a bad value is looked for among these in Python
 # A value as numpy reads one: Python's float() also takes 1_000 and non-ASCII digits, which numpy refuses
@@ -136,7 +136,7 @@ def source_location(source: str) -> tuple[str, str] | None:
     return (kind, rest[:-1]) if kind in (MNIST_SOURCE, CSV_SOURCE) and len(rest) > 1 and rest.endswith(")") else None
 
 
-def _csv_lines(f, path: Path, max_rows: int, numbers: list[int] | None = None):
+def _csv_lines(f, path: Path, max_rows: int, columns: int, numbers: list[int] | None = None):
     """The file's lines but blank ones, each read with a bounded length, so a file without newlines is never held
     whole; the file's line number of each is added to `numbers`, for messages about a row."""
     for number in range(2, max_rows + 3):
@@ -144,7 +144,7 @@ def _csv_lines(f, path: Path, max_rows: int, numbers: list[int] | None = None):
         if not line:
             return
         if len(line) == MAX_CSV_LINE and not line.endswith("\n"):
-            raise DatasetError(f"{path}: line {number} is longer than a row of {CSV_COLUMNS} values can be")
+            raise DatasetError(f"{path}: line {number} is longer than a row of {columns} values can be")
         if number == max_rows + 2:
             raise DatasetError(f"{path}: more than {max_rows:,} rows; digitpad reads at most that many")
         if line.strip():
@@ -153,7 +153,7 @@ def _csv_lines(f, path: Path, max_rows: int, numbers: list[int] | None = None):
             yield line
 
 
-def _read_in_chunks(lines: Iterator[str], path: Path, numbers: list[int]) -> np.ndarray:
+def _read_in_chunks(lines: Iterator[str], path: Path, numbers: list[int], columns: int) -> np.ndarray:
     """The rows of a file the one fast whole-number parse refused: CSV_CHUNK rows at a time, as whole numbers, else
     as decimals (as spreadsheets may write them). Only a chunk numpy reads as neither is looked at value by value
     in Python, so a bad value near the end of a big file is named in about the time the file takes to read. The
@@ -163,13 +163,14 @@ def _read_in_chunks(lines: Iterator[str], path: Path, numbers: list[int]) -> np.
         chunk_numbers = numbers[-len(chunk):]
         rows = _parsed(chunk)
         if rows is None:
-            problem = first_odd or next(filter(None, map(_line_problem, chunk, chunk_numbers)), None)
+            problem = first_odd or next(filter(None, (_line_problem(line, number, columns)
+                                                      for line, number in zip(chunk, chunk_numbers))), None)
             if problem:
                 raise DatasetError(f"{path}: {problem}")
             unreadable = True  # numpy refuses a value Python reads (such as 1_000): said below if nothing else is
             continue
-        if rows.shape[1] != CSV_COLUMNS and first_odd is None:  # a whole chunk of rows of another length
-            first_odd = _length_problem(chunk_numbers[0], rows.shape[1])
+        if rows.shape[1] != columns and first_odd is None:  # a whole chunk of rows of another length
+            first_odd = _length_problem(chunk_numbers[0], rows.shape[1], columns)
         chunks.append(rows)
     if first_odd and (unreadable or len({rows.shape[1] for rows in chunks}) > 1):
         raise DatasetError(f"{path}: {first_odd}")  # (every row of one other length is said by the caller)
@@ -189,56 +190,68 @@ def _parsed(chunk: list[str]) -> np.ndarray | None:
     return None
 
 
-def _line_problem(line: str, number: int) -> str | None:
+def _line_problem(line: str, number: int, columns: int) -> str | None:
     """What is wrong with one row that cannot be read as numbers, by the file's line number; None if nothing is."""
     values = line.strip().split(",")
-    if len(values) != CSV_COLUMNS:
-        return _length_problem(number, len(values))
+    if len(values) != columns:
+        return _length_problem(number, len(values), columns)
     for column, value in enumerate(values, start=1):
         if not CSV_NUMBER.fullmatch(value):
             return f"line {number}, value {column}: {value.strip()[:20]!r} is not a number"
     return None
 
 
-def _length_problem(number: int, count: int) -> str:
-    return f"line {number} has {count} values, expected {CSV_COLUMNS} (label + 784 pixels)"
+def _length_problem(number: int, count: int, columns: int) -> str:
+    return f"line {number} has {count} values, expected {_columns_named(columns)}"
 
 
-def read_digit_csv(path: str | os.PathLike, max_rows: int = MAX_SAMPLES,
-                   min_rows: int = MIN_TRAIN + 1) -> tuple[np.ndarray, np.ndarray]:
+def _columns_named(columns: int) -> str:
+    return f"{columns} ({'label + ' * (columns == CSV_COLUMNS)}784 pixels)"
+
+
+def read_digit_csv(path: str | os.PathLike, max_rows: int = MAX_SAMPLES, min_rows: int = MIN_TRAIN + 1,
+                   labels_needed: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """Read a Kaggle "Digit Recognizer" CSV: a header, then rows of label and 784 pixel values 0-255 (whole numbers,
-    also written as 255.0; a spreadsheet's byte-order mark is allowed). Problems name the file's line."""
+    also written as 255.0; a spreadsheet's byte-order mark is allowed). Problems name the file's line. Without
+    `labels_needed`, the pixels-only file a model reads digits from (Kaggle's test.csv) is read too, its labels None."""
     path = Path(path)
     try:
         with open(path, encoding="utf-8-sig") as f:
             first = f.readline(MAX_CSV_LINE)
             header = first.strip().split(",")
-            if len(header) == CSV_COLUMNS - 1 and header[0].strip().lower() == "pixel0":
+            rows_of = {"label": CSV_COLUMNS, "pixel0": CSV_COLUMNS - 1}  # a header's first name: the rows' length
+            columns = len(header) if rows_of.get(header[0].strip().lower()) == len(header) else None
+            if columns == CSV_COLUMNS - 1 and labels_needed:
                 raise DatasetError(f"{path}: no 'label' column, only the 784 pixels, as in Kaggle's test.csv: it holds "
                                    "no answers to learn from or score against; use a CSV whose first column is the "
                                    "label, as Kaggle's train.csv")
-            if len(header) != CSV_COLUMNS or header[0].strip().lower() != "label":
-                raise DatasetError(f"{path}: expected a header 'label,pixel0,...,pixel783' ({CSV_COLUMNS} "
-                                   f"comma-separated columns), found {len(header)} columns starting {header[0][:20]!r}")
+            if columns is None or len(header) != columns:
+                expected = (f"'label,pixel0,...,pixel783' ({CSV_COLUMNS} comma-separated columns)" if labels_needed
+                            else f"'label,pixel0,...,pixel783' or 'pixel0,...,pixel783' ({CSV_COLUMNS} or "
+                                 f"{CSV_COLUMNS - 1} comma-separated columns)")
+                raise DatasetError(f"{path}: expected a header {expected}, found {len(header)} columns starting "
+                                   f"{header[0][:20]!r}")
             body, lines = f.tell(), []
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)  # an empty body is reported below
                 try:
-                    rows = np.loadtxt(_csv_lines(f, path, max_rows, lines), delimiter=",", dtype=np.int32,
+                    rows = np.loadtxt(_csv_lines(f, path, max_rows, columns, lines), delimiter=",", dtype=np.int32,
                                       ndmin=2, comments=None)
                 except ValueError:  # values written with decimals, as spreadsheets may, or a bad row: read again
                     f.seek(body)
                     lines.clear()
-                    rows = _read_in_chunks(_csv_lines(f, path, max_rows, lines), path, lines)
+                    rows = _read_in_chunks(_csv_lines(f, path, max_rows, columns, lines), path, lines, columns)
     except (OSError, UnicodeDecodeError) as e:
         raise DatasetError(f"{path}: cannot be read ({e.strerror if isinstance(e, OSError) and e.strerror else e})"
                            ) from None
     if rows.shape[0] == 0:
         raise DatasetError(f"{path}: has a header but no rows")
-    if rows.shape[1] != CSV_COLUMNS:
-        raise DatasetError(f"{path}: rows have {rows.shape[1]} columns, expected {CSV_COLUMNS} (label + 784 pixels)")
-    labels, pixels = rows[:, 0], rows[:, 1:]
-    for what, values, low, high in (("label", labels[:, None], 0, 9), ("pixel value", pixels, 0, 255)):
+    if rows.shape[1] != columns:
+        raise DatasetError(f"{path}: rows have {rows.shape[1]} columns, expected {_columns_named(columns)}")
+    labels, pixels = (rows[:, 0], rows[:, 1:]) if columns == CSV_COLUMNS else (None, rows)
+    checks = [("pixel value", pixels, 0, 255)] if labels is None else \
+        [("label", labels[:, None], 0, 9), ("pixel value", pixels, 0, 255)]
+    for what, values, low, high in checks:
         bad = (values < low) | (values > high)
         if rows.dtype.kind == "f":
             bad |= values != np.round(values)
@@ -246,7 +259,7 @@ def read_digit_csv(path: str | os.PathLike, max_rows: int = MAX_SAMPLES,
         if bad.any():
             raise DatasetError(f"{path}: line {lines[int(np.flatnonzero(bad)[0])]}: {what} not a whole number from "
                                f"{low} to {high}")
-    if len(labels) < min_rows:
-        raise DatasetError(f"{path}: only {len(labels)} rows; digitpad needs at least {min_rows} to train "
+    if len(rows) < min_rows:
+        raise DatasetError(f"{path}: only {len(rows)} rows; digitpad needs at least {min_rows} to train "
                            "and test")
-    return pixels.astype(np.uint8).reshape(-1, 28, 28), labels.astype(np.int64)
+    return pixels.astype(np.uint8).reshape(-1, 28, 28), None if labels is None else labels.astype(np.int64)

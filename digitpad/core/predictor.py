@@ -125,6 +125,12 @@ class Predictor:
             logits = (self._reader if int8 else self._float_reader)(self.normalization.apply(x.to(self.device)))
         return torch.softmax(logits.float(), dim=1).cpu().numpy()
 
+    def read_rows(self, images: np.ndarray, batch: int = 1000) -> np.ndarray:
+        """Class probabilities (N, 10) for MNIST-format images (N, 28, 28) uint8, white ink on black, centred as
+        MNIST's are (a digit CSV's rows): read as they are, a batch at a time, so memory stays small."""
+        return np.concatenate([self.probabilities(images[start:start + batch].astype(np.float32) / 255)
+                               for start in range(0, len(images), batch)] or [np.zeros((0, 10), np.float32)])
+
     def classify(self, inputs: list[np.ndarray | None]) -> list[Prediction | None]:
         """Predictions for ready 28x28 model inputs, or (V, 28, 28) views of each (the first is shown); None stays
         None (nothing to read)."""
