@@ -1,9 +1,9 @@
 """Check that every window part of digitpad can be built where some modules are missing: in the bundle, or here
 with the modules packaging/digitpad.spec leaves out made unimportable.
 
-It imports every module of digitpad.ui, scipy.ndimage (and labels a small image with it) and filelock, then builds
-the window, the Train tab (its form waits for torch; the charts need pyqtgraph's OpenGL imports) and My digits,
-and writes a JSON report. Exit status 0 only when all of that worked.
+It imports every module of digitpad (core, cli, ui), scipy.ndimage (and labels a small image with it) and
+filelock, then builds the window, the Train tab (its form waits for torch; the charts need pyqtgraph's OpenGL
+imports) and My digits, and writes a JSON report. Exit status 0 only when all of that worked.
 
 - Inside the bundle: packaging/smoke.py runs the smoke-test executable (`digitpad-smoke`, never shipped) with
   DIGITPAD_SMOKE_SCRIPT naming this file and DIGITPAD_SMOKE_REPORT the report; the run-time hook runs it before
@@ -62,15 +62,19 @@ def spec_excludes(spec: Path) -> list[str]:
     return [f"PySide6.{name}" for name in constants["QT_UNUSED"]] + constants["OTHER_UNUSED"]
 
 
-def ui_modules() -> list[str]:
-    """digitpad.ui's modules: from $DIGITPAD_UI_MODULES (the build lists the source tree), else from the package."""
-    if os.environ.get("DIGITPAD_UI_MODULES"):
-        return os.environ["DIGITPAD_UI_MODULES"].split(",")
+def modules() -> list[str]:
+    """digitpad's modules (core, cli, ui): from $DIGITPAD_MODULES (the build lists the source tree), else from the
+    packages. Each is imported: a module importing what the bundle leaves out fails here, not in a person's hands."""
+    if os.environ.get("DIGITPAD_MODULES"):
+        return os.environ["DIGITPAD_MODULES"].split(",")
     import pkgutil
 
+    import digitpad.cli
+    import digitpad.core
     import digitpad.ui
 
-    return sorted(f"digitpad.ui.{m.name}" for m in pkgutil.iter_modules(digitpad.ui.__path__))
+    return sorted(f"{package.__name__}.{m.name}" for package in (digitpad.core, digitpad.cli, digitpad.ui)
+                  for m in pkgutil.iter_modules(package.__path__))
 
 
 def check(report: dict) -> int:
@@ -79,10 +83,10 @@ def check(report: dict) -> int:
     def step(text: str) -> None:
         report["steps"].append(f"{time.time() - started:+.3f}s {text}")
 
-    for name in ui_modules():
+    for name in modules():
         importlib.import_module(name)
-    report["ui_modules"] = ui_modules()
-    step(f"imported {len(report['ui_modules'])} digitpad.ui modules")
+    report["modules"] = modules()
+    step(f"imported {len(report['modules'])} digitpad modules (core, cli, ui)")
     import filelock
     import numpy as np
     import scipy.ndimage

@@ -13,7 +13,6 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 from scipy import ndimage
-from scipy.spatial import ConvexHull
 
 from .preprocess import resized, spread_to
 
@@ -77,17 +76,43 @@ def _page(small: np.ndarray) -> np.ndarray | None:
     return max(found, key=np.count_nonzero, default=None)
 
 
+def _convex_hull(points: np.ndarray) -> np.ndarray:
+    """The corners of the convex hull of whole-number (x, y) points, in order round it (Andrew's monotone chain).
+    scipy.spatial's qhull would do, but the bundle leaves it out, with the linear algebra it imports (about 50 MB)."""
+    xs = np.unique(points[:, 0])
+    by_x = points[np.lexsort((points[:, 1], points[:, 0]))]  # only a column's top and bottom can be corners
+    starts = np.searchsorted(by_x[:, 0], xs)
+    ends = np.append(starts[1:], len(by_x)) - 1
+    candidates = np.unique(np.concatenate([by_x[starts], by_x[ends]]), axis=0).tolist()  # by x, then y
+
+    def chain(ordered):
+        kept = []
+        for x, y in ordered:
+            while len(kept) > 1 and ((kept[-1][0] - kept[-2][0]) * (y - kept[-2][1])
+                                     - (kept[-1][1] - kept[-2][1]) * (x - kept[-2][0])) <= 0:
+                kept.pop()
+            kept.append((x, y))
+        return kept[:-1]
+
+    return np.array(chain(candidates) + chain(candidates[::-1]))
+
+
+def _area(polygon: np.ndarray) -> float:
+    x, y = polygon[:, 0].astype(float), polygon[:, 1].astype(float)
+    return abs(float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))) / 2
+
+
 def _as_page(small: np.ndarray, slope: np.ndarray, calm: np.ndarray) -> np.ndarray | None:
     """A calm stretch's convex hull (its holes, the writing, and bays where writing runs into its edge taken in)
     and its rim (the edge's step), when it is a page lying on a darker desk; None otherwise."""
     stretch = ndimage.binary_dilation(ndimage.binary_fill_holes(calm), iterations=RIM)
     rows, cols = np.nonzero(stretch & ~ndimage.binary_erosion(stretch))
     corners = np.concatenate([np.stack([cols + dx, rows + dy], 1) for dy in (0, 1) for dx in (0, 1)])
-    hull = ConvexHull(corners)
-    if stretch.sum() < PAGE_SOLIDITY * hull.volume:
+    hull = _convex_hull(corners)
+    if stretch.sum() < PAGE_SOLIDITY * _area(hull):
         return None
     outline = Image.new("1", stretch.shape[::-1], 0)
-    ImageDraw.Draw(outline).polygon([tuple(p) for p in corners[hull.vertices].tolist()], fill=1)
+    ImageDraw.Draw(outline).polygon([tuple(p) for p in hull.tolist()], fill=1)
     page = np.asarray(outline) | stretch
     if not PAGE_SHARE[0] <= page.mean() <= PAGE_SHARE[1]:
         return None
