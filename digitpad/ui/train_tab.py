@@ -113,7 +113,6 @@ class TrainTab(QWidget):
         self.stop_button = QPushButton("Stop")
         self.problems = QLabel("")
         self.problems.setWordWrap(True)
-        self.problems.setStyleSheet("color: #c0392b;")
         self.problems.setAccessibleName("Why Start is disabled")
         self.start_button.clicked.connect(self.start)
         self.pause_button.clicked.connect(self.toggle_pause)
@@ -379,6 +378,9 @@ class TrainTab(QWidget):
         self.runs_page.set_busy(running)
         self.problems.setText("\n".join(f"• {p[0].upper()}{p[1:]}" for p in problems))
         self.problems.setVisible(bool(problems))
+        # red for what the person must change; torch still loading (the first seconds) is only waited for
+        self.problems.setStyleSheet("" if not self.form.is_ready and not self.form.catalog_error else
+                                    "color: #c0392b;")
         # while a run goes, its result would replace the one these buttons are about
         self.results.save_button.setEnabled(self.outcome is not None and not running)
         self.results.use_button.setEnabled(self.outcome is not None and not running)

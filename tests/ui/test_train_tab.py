@@ -195,6 +195,7 @@ def test_invalid_values_are_refused_with_their_reasons(tab, qtbot):
     form.train_limit.setValue(10)
     assert not tab.start_button.isEnabled()
     reasons = tab.problems.text()
+    assert "#c0392b" in tab.problems.styleSheet(), "in red: the person must change them"
     for reason in ("Epochs must be between 1 and 1000", "Learning rate must be above 0 and at most 10",
                    "Validation fraction must be above 0 and below 0.5", "A training subset needs at least 20 images"):
         assert reason in reasons
@@ -212,6 +213,19 @@ def test_invalid_values_are_refused_with_their_reasons(tab, qtbot):
     form.lr.clear()
     qtbot.keyClicks(form.lr, "1,000")  # a thousand, or one? Refused, not read as 1
     assert not tab.start_button.isEnabled() and "Learning rate must be above 0" in tab.problems.text()
+
+
+def test_while_torch_loads_the_tab_says_so_as_a_wait_not_an_error(qtbot):
+    tab = TrainTab(ModelManager(), PersonalDigits())
+    qtbot.addWidget(tab)
+    tab.show()
+    assert not tab.form.is_ready, "the architectures are listed by a worker, after this event-loop turn"
+    assert tab.problems.text() == "• Loading the architectures..." and not tab.problems.isHidden()
+    assert "#c0392b" not in tab.problems.styleSheet() and not tab.start_button.isEnabled()
+    qtbot.waitUntil(lambda: tab.form.is_ready, timeout=30_000)
+    assert tab.problems.isHidden() and tab.start_button.isEnabled()
+    tab.shutdown()
+    assert QThreadPool.globalInstance().waitForDone(5_000)
 
 
 def test_presets_fill_the_form_and_edits_make_it_custom(tab):
