@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QTimer
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
 from superqt.utils import WorkerBase
@@ -19,7 +19,7 @@ from . import shortcuts
 from .draw_tab import DrawTab
 from .file_dialogs import open_file, save_file, settings
 from .inside_tab import InsideTab
-from .message_boxes import warn
+from .message_boxes import ask_save_first, warn
 from .model_manager import ModelManager
 from .my_digits import MyDigitsView
 from .personal_store import PersonalDigits
@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.model_status)
         self.my_digits: MyDigitsView | None = None  # made when first opened, then kept
         self.unsaved_question: QMessageBox | None = None
-        self._discard_confirmed = False
+        self._discarded = None  # the unsaved result the person chose to lose by closing
         self._paste_folder: tempfile.TemporaryDirectory | None = None
         self._paste_count = 0
         self.draw_tab.my_digits_button.clicked.connect(self.show_my_digits)
@@ -302,34 +302,18 @@ class MainWindow(QMainWindow):
     def unsaved_model(self) -> bool:
         """True when a model trained or fine-tuned here (on the Results page, maybe used for drawing) was never
         saved: quitting would lose it."""
-        tab = self.train_tab
-        return tab.outcome is not None and tab.saved_path is None
+        return self.train_tab.result_unsaved()
 
     def _confirm_unsaved_model(self) -> bool:
         """True when nothing would be lost; else ask Save... / Discard / Cancel without blocking."""
-        if self._discard_confirmed or not self.unsaved_model():
+        if not self.unsaved_model() or self._discarded is self.train_tab.outcome:
             return True
         if self.unsaved_question is None:
-            predictor = self.models.predictor
-            used = predictor is not None and predictor.checkpoint is self.train_tab.outcome.checkpoint
-            box = QMessageBox(QMessageBox.Warning, "The trained model is not saved",
-                              f"The model you {'fine-tuned' if self.train_tab.outcome.finetune else 'trained'}"
-                              f"{', now used for drawing,' if used else ''} was never saved. Save it before "
-                              "closing digitpad?", QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, self)
-            box.setDefaultButton(QMessageBox.Save)
-            box.setEscapeButton(QMessageBox.Cancel)
-            box.setAttribute(Qt.WA_DeleteOnClose)
-            # The answer is acted on after the box's own click handling returns: Save... runs a modal dialog,
-            # and the box (deleted on close) must not be deleted under its button's mouse event.
-            box.finished.connect(lambda: self._answer_later(box.standardButton(box.clickedButton())
-                                                            if box.clickedButton() else QMessageBox.Cancel))
-            box.open()
-            self.unsaved_question = box
+            self.unsaved_question = ask_save_first(
+                self, "The trained model is not saved", f"{self.train_tab.unsaved_result_named()} was never saved. "
+                "Save it before closing digitpad?", "Discard", self._unsaved_answered)
+            self.unsaved_question.finished.connect(lambda: setattr(self, "unsaved_question", None))
         return False
-
-    def _answer_later(self, button) -> None:
-        self.unsaved_question = None
-        QTimer.singleShot(0, self, lambda: self._unsaved_answered(button))
 
     def _unsaved_answered(self, button) -> None:
         if button == QMessageBox.Save:
@@ -339,11 +323,13 @@ class MainWindow(QMainWindow):
                 return
         elif button != QMessageBox.Discard:
             return
-        self._discard_confirmed = True
+        self._discarded = self.train_tab.outcome  # a later result is asked about again
         self.close()
 
     def closeEvent(self, event) -> None:
-        if not self.train_tab.confirm_close() or not self._confirm_unsaved_model():
+        # the earlier unsaved model first: "Stop training and close?" stops the run on Yes, and a Cancel after
+        # that would have lost it for nothing
+        if not self._confirm_unsaved_model() or not self.train_tab.confirm_close():
             event.ignore()
             return
         self.save_settings()

@@ -36,7 +36,7 @@ from ..core.tensorboard_log import INSTALL_HINT, available
 from .dataset_choice import DatasetChoice
 from .file_dialogs import save_file
 from .form_fields import align_label_columns, name_fields_by_their_labels
-from .message_boxes import ask_yes_no, warn
+from .message_boxes import ask_save_first, ask_yes_no, warn
 
 # A stop lands within one training step or one batch of test scoring (well under a second here);
 # the margin covers a machine busy with other work.
@@ -44,6 +44,7 @@ SHUTDOWN_WAIT_S = 5.0
 MODEL_FILTER = "digitpad checkpoints (*.pt);;All files (*)"
 SETTINGS_MIN_WIDTH = 260
 USED_NOTE = "The Draw tab now reads with this model."
+LONG_RESULT_S = 120  # an unsaved model that took this long to make is not replaced by a new run without a question
 
 
 def suggested_file_name(checkpoint, finetuned: bool) -> str:
@@ -67,6 +68,8 @@ class TrainTab(QWidget):
         self.form = self.monitor = self.results = None
         self.run = None  # the current or last TrainingRun
         self.outcome = None  # the last finished run's Outcome
+        self.replace_question: QMessageBox | None = None  # Save... / Start without saving / Cancel, while open
+        self._replace_confirmed = None  # the unsaved outcome the person chose to let a new run replace
         self.outcome_run = ""  # what that run was and when it finished, e.g. "lenet5, 3 epoch(s), finished 14:02"
         self.run_description = ""  # what the current or last started run is
         self.outcome_run_id: str | None = None  # its run record's id
@@ -259,6 +262,14 @@ class TrainTab(QWidget):
         if self.is_running() or self.start_problems():
             self._update_controls()
             return
+        if self._would_replace_a_kept_result():
+            if self.replace_question is None:
+                self.replace_question = ask_save_first(
+                    self, "The last model is not saved", f"{self.unsaved_result_named()} was never saved. The new "
+                    "run's model will take its place on the Results page. Save it first?", "Start without saving",
+                    self._replace_answered)
+                self.replace_question.finished.connect(lambda: setattr(self, "replace_question", None))
+            return
         from .training_runner import TrainingRun  # torch is loaded: the form is ready
 
         try:
@@ -286,6 +297,34 @@ class TrainTab(QWidget):
         self.pages.setCurrentWidget(self.monitor)
         self.run.start()
         self._update_controls()
+
+    def _replace_answered(self, button) -> None:
+        if button == QMessageBox.Save:
+            self.save_model_dialog()
+            if self.result_unsaved():  # the dialog was cancelled or the save failed (its message is shown)
+                return
+        elif button != QMessageBox.Discard:
+            return
+        self._replace_confirmed = self.outcome  # a later result is asked about again
+        self.start()
+
+    def _would_replace_a_kept_result(self) -> bool:
+        """A new run would take the place of an unsaved result the person would miss: the Draw tab reads with it, or
+        it took minutes to make. Quick trials, one after another, are replaced without a question."""
+        predictor = self.models.predictor
+        return self.result_unsaved() and self._replace_confirmed is not self.outcome and (
+            (predictor is not None and self._is_this_model(predictor)) or self.outcome.seconds >= LONG_RESULT_S)
+
+    def result_unsaved(self) -> bool:
+        """True when the last run's model (on the Results page, maybe used for drawing) was never saved."""
+        return self.outcome is not None and self.saved_path is None
+
+    def unsaved_result_named(self) -> str:
+        """The unsaved result as questions about it name it: "The model you trained, now used for drawing,"."""
+        predictor = self.models.predictor
+        used = predictor is not None and predictor.checkpoint is self.outcome.checkpoint
+        return (f"The model you {'fine-tuned' if self.outcome.finetune else 'trained'}"
+                f"{', now used for drawing,' if used else ''}")
 
     def _threads_advice(self) -> str | None:
         """Why a run on the CPU trains with fewer threads than cores, or that a restart would choose better."""

@@ -67,32 +67,60 @@ def test_closing_with_an_unsaved_model_asks_and_cancel_keeps_it_or_discard_drops
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=5_000)
 
 
-def test_yes_to_stop_training_and_close_stops_the_run_before_asking_about_the_unsaved_model(window, qtbot):
-    """With an earlier trained model unsaved, Yes to "Stop training and close?" stops the run at once (it must not
-    finish behind the next question and become the model that question is about), and after Cancel a new run
-    is asked about again."""
+def test_a_new_run_asks_before_taking_the_place_of_the_unsaved_model_in_use(window, qtbot, tmp_path):
+    """The model used for drawing, never saved, could not be saved once a new run's result took its place: Start
+    asks first (Save... saves it, then starts)."""
     train_and_use(window, qtbot)
     tab = window.train_tab
     first = tab.outcome.checkpoint
     prepare_quick_run(qtbot, tab, train_images=2000, epochs=200)
     qtbot.mouseClick(tab.start_button, Qt.LeftButton)
-    with qtbot.waitSignal(tab.run.step, timeout=60_000):
-        pass
-    assert not window.close()
-    qtbot.mouseClick(tab.close_question.button(QMessageBox.Yes), Qt.LeftButton)
-    qtbot.waitUntil(lambda: not tab.is_running(), timeout=2_000)
-    assert tab.outcome.checkpoint is first, "the stopped run did not replace the unsaved model"
-    answer(window, qtbot, QMessageBox.Cancel)
-    assert window.isVisible()
+    question = tab.replace_question
+    assert question.isVisible() and not tab.is_running()
+    assert question.text() == ("The model you trained, now used for drawing, was never saved. The new run's model "
+                               "will take its place on the Results page. Save it first?")
+    qtbot.mouseClick(question.button(QMessageBox.Cancel), Qt.LeftButton)
+    qtbot.waitUntil(lambda: tab.replace_question is None, timeout=2_000)
+    assert not tab.is_running() and tab.outcome.checkpoint is first
 
     qtbot.mouseClick(tab.start_button, Qt.LeftButton)
-    with qtbot.waitSignal(tab.run.step, timeout=60_000):
-        pass
-    assert not window.close()
-    assert tab.close_question is not None and "Stop training" in tab.close_question.text(), "asked again"
-    qtbot.mouseClick(tab.close_question.button(QMessageBox.No), Qt.LeftButton)
+    answer_dialog(tmp_path / "first.pt", [])
+    qtbot.mouseClick(tab.replace_question.button(QMessageBox.Save), Qt.LeftButton)
+    qtbot.waitUntil(tab.is_running, timeout=10_000)
+    assert tab.saved_path == tmp_path / "first.pt" and Checkpoint.load(tmp_path / "first.pt").metrics["count"] == 500
     with qtbot.waitSignal(tab.run.ended, timeout=2_000):
         tab.stop()
+
+
+def test_quitting_during_a_run_asks_about_the_unsaved_model_first_so_cancel_loses_nothing(window, qtbot):
+    """Asked the other way round, Yes to "Stop training and close?" had stopped the run, and a Cancel to the
+    question after it left the window open with the run lost."""
+    train_and_use(window, qtbot)
+    tab = window.train_tab
+    first = tab.outcome.checkpoint
+    prepare_quick_run(qtbot, tab, train_images=2000, epochs=200)
+    qtbot.mouseClick(tab.start_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.replace_question.button(QMessageBox.Discard), Qt.LeftButton)  # "Start without saving"
+    qtbot.waitUntil(tab.is_running, timeout=5_000)
+    with qtbot.waitSignal(tab.run.step, timeout=60_000):
+        pass
+
+    assert not window.close() and tab.close_question is None, "the unsaved model is asked about first"
+    answer(window, qtbot, QMessageBox.Cancel)
+    qtbot.waitUntil(lambda: window.unsaved_question is None, timeout=2_000)
+    assert window.isVisible() and tab.is_running(), "Cancel: the run goes on"
+
+    assert not window.close()
+    answer(window, qtbot, QMessageBox.Discard)
+    qtbot.waitUntil(lambda: tab.close_question is not None, timeout=2_000)
+    assert "Stop training" in tab.close_question.text()
+    qtbot.mouseClick(tab.close_question.button(QMessageBox.No), Qt.LeftButton)
+    assert window.isVisible() and tab.is_running() and tab.outcome.checkpoint is first
+    with qtbot.waitSignal(tab.run.ended, timeout=2_000):
+        tab.stop()
+    assert tab.outcome.checkpoint is first, "a stopped run replaces nothing"
+
+    assert window.close() and not window.isVisible(), "the model was given up, and no run goes: nothing to ask"
 
 
 def test_save_in_the_close_question_saves_then_closes(window, qtbot, tmp_path):
