@@ -84,6 +84,33 @@ def test_stop_is_honoured_within_one_step(mnist):
     assert not any(isinstance(e, Finished) for e in seen)
 
 
+def test_finish_now_ends_the_training_at_the_next_step_and_keeps_the_model_tested(mnist):
+    """Stop ▸ Keep the model: the epochs done so far are a model worth having, scored like a finished one."""
+    control = TrainControl()
+    seen = []
+    for event in train(TrainConfig(**{**SMALL, "epochs": 4}), mnist.subset(test=500), control):
+        seen.append(event)
+        if isinstance(event, Step) and event.epoch == 3 and event.step == 3:
+            control.pause()
+            control.finish_now()  # also ends a pause: a paused run asked to finish would wait for ever
+    finished = seen[-1]
+    assert isinstance(finished, Finished) and not any(isinstance(e, Stopped) for e in seen)
+    steps_per_epoch = seen[-2].steps_per_epoch
+    assert [e for e in seen if isinstance(e, Step)][-1].step == 3, "no step after the request"
+    metrics = finished.checkpoint.metrics
+    assert metrics["ended_early"] == {"epoch": 3, "step": 3, "steps_per_epoch": steps_per_epoch}
+    assert len(finished.checkpoint.history) == 2 and metrics["count"] == 500 and metrics["accuracy"] > 0.8
+    assert finished.checkpoint.train_config["epochs"] == 4, "the recipe as asked for"
+
+    control = TrainControl()
+    control.finish_now()
+    control.pause()  # ignored once the run is to end
+    assert not control.paused
+    control.stop()  # a stop after it still discards the model
+    events = list(train(TrainConfig(**SMALL), mnist.subset(test=200), control))
+    assert isinstance(events[-1], Stopped)
+
+
 def test_pause_blocks_until_resumed(mnist):
     control = TrainControl()
     events = train(TrainConfig(**SMALL), mnist.subset(test=200), control)

@@ -33,7 +33,7 @@ STATUSES = (RUNNING, FINISHED, STOPPED, CRASHED)
 TRAIN, FINETUNE = "train", "finetune"
 STEP_POINTS_PER_EPOCH = 25  # the training curve keeps this many averaged points per epoch
 KEPT_METRICS = ("accuracy", "loss", "count", "confusion", "precision", "recall", "train_seconds", "parameters",
-                "device", "dataset", "train_images")
+                "device", "dataset", "train_images", "ended_early")
 
 
 class RunRecordError(UserError):
@@ -202,6 +202,9 @@ class RunRecord:
             return f"stopped {self.stopped_at}"
         if status == CRASHED:
             return f"crashed: {self.error or 'the program ended during the run'}"
+        early = (self.metrics or {}).get("ended_early")
+        if status == FINISHED and isinstance(early, dict):
+            return f"finished early, as asked, in epoch {early.get('epoch')}: the model kept as it was"
         return status
 
     def label(self) -> str:

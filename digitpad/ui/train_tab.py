@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -75,6 +76,8 @@ class TrainTab(QWidget):
         self.outcome_run_id: str | None = None  # its run record's id
         self.saved_path: Path | None = None
         self.close_question: QMessageBox | None = None
+        self.stop_question: QMessageBox | None = None  # Keep the model / Discard / Go on training, while open
+        self._last_epoch = None  # the run's last finished epoch (core.trainer.Epoch)
         self._close_confirmed = False
         self._layout = QVBoxLayout(self)
 
@@ -119,7 +122,7 @@ class TrainTab(QWidget):
         self.problems.setAccessibleName("Why Start is disabled")
         self.start_button.clicked.connect(self.start)
         self.pause_button.clicked.connect(self.toggle_pause)
-        self.stop_button.clicked.connect(self.stop)
+        self.stop_button.clicked.connect(self.ask_stop)
         self.results.save_button.clicked.connect(self.save_model_dialog)
         self.results.use_button.clicked.connect(self.use_for_drawing)
         self.form.changed.connect(self._update_controls)
@@ -285,6 +288,9 @@ class TrainTab(QWidget):
         self.run.message.connect(self.monitor.add_message)
         self.run.step.connect(self._on_step)
         self.run.epoch.connect(self.monitor.add_epoch)
+        self.run.epoch.connect(partial(setattr, self, "_last_epoch"))
+        self._last_epoch = None
+        self._run_finetunes = self.fine_tuning()
         self.run.finished.connect(self._on_finished)
         self.run.stopped.connect(self._on_stopped)
         self.run.failed.connect(self._on_failed)
@@ -350,9 +356,43 @@ class TrainTab(QWidget):
         self._update_controls()
 
     def stop(self) -> None:
+        """End the run now and keep nothing of it."""
         if self.is_running():
             self.run.control.stop()
             self.monitor.set_state("Stopping...")
+
+    def ask_stop(self) -> None:
+        """The Stop button: once an epoch is done, the model so far may be worth keeping, so ask (the run goes on
+        meanwhile); before that, and in a fine-tune of a minute or less, stop at once."""
+        if not self.is_running() or self._last_epoch is None or self._run_finetunes:
+            self.stop()
+            return
+        if self.stop_question is None:
+            done = self._last_epoch
+            box = QMessageBox(QMessageBox.Question, "Stop training",
+                              f"Keep the model as trained so far ({done.epoch} of {done.epochs} epochs done)? It is "
+                              "tested and shown on the Results page, as a finished run's model is. Discard ends the "
+                              "run and keeps nothing of it.", QMessageBox.NoButton, self)
+            keep = box.addButton("Keep the model", QMessageBox.AcceptRole)
+            box.addButton("Discard", QMessageBox.DestructiveRole)
+            go_on = box.addButton("Go on training", QMessageBox.RejectRole)
+            box.setDefaultButton(keep)
+            box.setEscapeButton(go_on)
+            box.setAttribute(Qt.WA_DeleteOnClose)
+            box.finished.connect(lambda: self._stop_answered(box.buttonRole(box.clickedButton())
+                                                             if box.clickedButton() else QMessageBox.RejectRole))
+            box.open()
+            self.stop_question = box
+
+    def _stop_answered(self, role) -> None:
+        self.stop_question = None
+        if not self.is_running():  # it ended while the question was open
+            return
+        if role == QMessageBox.AcceptRole:
+            self.run.control.finish_now()
+            self.monitor.set_state("Finishing: testing the model as trained so far...")
+        elif role == QMessageBox.DestructiveRole:
+            self.stop()
 
     def _on_step(self, step) -> None:
         if step.step == 1 and step.epoch == 1 and not self.run.control.paused:
@@ -371,8 +411,11 @@ class TrainTab(QWidget):
         self.pages.setCurrentWidget(self.results)
         summary = (" ".join(f"{line}." for line in outcome.finetune.lines()) if outcome.finetune
                    else f"Test accuracy {outcome.checkpoint.accuracy:.2%}.")
-        self.monitor.set_state(f"Finished in {duration(outcome.seconds)}. {summary} See the Results page.",
-                               error=self._withheld())
+        early = outcome.checkpoint.metrics.get("ended_early")
+        ended = (f"Ended as asked in epoch {early['epoch']} of {outcome.checkpoint.train_config['epochs']}, after "
+                 f"{duration(outcome.seconds)}, and kept as it was then." if early
+                 else f"Finished in {duration(outcome.seconds)}.")
+        self.monitor.set_state(f"{ended} {summary} See the Results page.", error=self._withheld())
 
     def _on_stopped(self, stopped) -> None:
         if stopped.epoch == 0:  # stopped while starting or preparing: nothing was trained
@@ -396,6 +439,8 @@ class TrainTab(QWidget):
         return " The Results page still shows the earlier run."
 
     def _on_ended(self) -> None:
+        if self.stop_question is not None:  # the run ended by itself while Stop's question was open
+            self.stop_question.close()
         self.monitor.end()
         self._update_controls()
         self._show_start()

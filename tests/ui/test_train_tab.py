@@ -6,6 +6,7 @@ Runs are LeNet-5 (the quick preset) on 2,000 training and 1,000 test images, a s
 import csv
 import gzip
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -132,6 +133,44 @@ def test_stop_ends_the_run_at_once_and_leaves_no_worker(tab, qtbot):
     assert tab.outcome is None and not tab.pages.isTabEnabled(1)
     assert tab.start_button.isEnabled() and tab.form.isEnabled() and not tab.stop_button.isEnabled()
     assert QThreadPool.globalInstance().waitForDone(1_000)
+
+
+def test_stop_after_an_epoch_asks_whether_to_keep_the_model_so_far(tab, qtbot):
+    """Stopping in epoch 7 of 8 had thrown away seven epochs of training without a word."""
+    set_up_small_run(tab.form, epochs=LONG_RUN_EPOCHS)
+    start(qtbot, tab)
+    with qtbot.waitSignal(tab.run.epoch, timeout=RUN_TIMEOUT_MS):
+        pass
+    qtbot.mouseClick(tab.stop_button, Qt.LeftButton)
+    question = tab.stop_question
+    assert question.isVisible() and tab.is_running(), "the run goes on while the person decides"
+    assert re.match(rf"Keep the model as trained so far \(\d+ of {LONG_RUN_EPOCHS} epochs done\)\?", question.text())
+    assert sorted(b.text() for b in question.buttons()) == ["Discard", "Go on training", "Keep the model"]
+    assert question.defaultButton().text() == "Keep the model" and question.escapeButton().text() == "Go on training"
+    button = {b.text(): b for b in question.buttons()}
+    qtbot.mouseClick(button["Go on training"], Qt.LeftButton)
+    assert tab.stop_question is None and tab.is_running()
+
+    qtbot.mouseClick(tab.stop_button, Qt.LeftButton)
+    with qtbot.waitSignal(tab.run.ended, timeout=RUN_TIMEOUT_MS):
+        qtbot.mouseClick({b.text(): b for b in tab.stop_question.buttons()}["Keep the model"], Qt.LeftButton)
+    early = tab.outcome.checkpoint.metrics["ended_early"]
+    assert 2 <= early["epoch"] < LONG_RUN_EPOCHS and tab.outcome.checkpoint.metrics["count"] == 1000
+    assert tab.monitor.state.text().startswith(f"Ended as asked in epoch {early['epoch']} of {LONG_RUN_EPOCHS}, after ")
+    assert "and kept as it was then. Test accuracy" in tab.monitor.state.text()
+    assert tab.pages.currentWidget() is tab.results and tab.results.save_button.isEnabled()
+    record = tab.runs_page.store.records()[0][0]
+    assert record.status_text() == f"finished early, as asked, in epoch {early['epoch']}: the model kept as it was"
+    assert record.epochs_done == early["epoch"] - 1 and record.epochs == LONG_RUN_EPOCHS
+
+    kept = tab.outcome
+    start(qtbot, tab)  # a quick trial's result, not in use: replaced without a question
+    with qtbot.waitSignal(tab.run.epoch, timeout=RUN_TIMEOUT_MS):
+        pass
+    qtbot.mouseClick(tab.stop_button, Qt.LeftButton)
+    with qtbot.waitSignal(tab.run.ended, timeout=STOP_TIMEOUT_MS):
+        qtbot.mouseClick({b.text(): b for b in tab.stop_question.buttons()}["Discard"], Qt.LeftButton)
+    assert "the unfinished model was discarded" in tab.monitor.state.text() and tab.outcome is kept
 
 
 def test_pause_holds_the_run_and_resume_goes_on_from_the_next_step(tab, qtbot):
