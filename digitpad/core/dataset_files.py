@@ -209,6 +209,47 @@ def _columns_named(columns: int) -> str:
     return f"{columns} ({'label + ' * (columns == CSV_COLUMNS)}784 pixels)"
 
 
+def _columns(path: Path, first: str, labels_needed: bool) -> int:
+    """The values in a row, by the file's first line, its header; a header of neither kind raises DatasetError."""
+    header = first.strip().split(",")
+    rows_of = {"label": CSV_COLUMNS, "pixel0": CSV_COLUMNS - 1}  # a header's first name: the rows' length
+    columns = len(header) if rows_of.get(header[0].strip().lower()) == len(header) else None
+    if columns == CSV_COLUMNS - 1 and labels_needed:
+        raise DatasetError(f"{path}: no 'label' column, only the 784 pixels, as in Kaggle's test.csv: it holds "
+                           "no answers to learn from or score against; use a CSV whose first column is the "
+                           "label, as Kaggle's train.csv")
+    if columns is None:
+        expected = (f"'label,pixel0,...,pixel783' ({CSV_COLUMNS} comma-separated columns)" if labels_needed
+                    else f"'label,pixel0,...,pixel783' or 'pixel0,...,pixel783' ({CSV_COLUMNS} or "
+                         f"{CSV_COLUMNS - 1} comma-separated columns)")
+        raise DatasetError(f"{path}: expected a header {expected}, found {len(header)} "
+                           f"column{'s' * (len(header) != 1)} starting {header[0][:20]!r}")
+    return columns
+
+
+def _too_few(path: Path, rows: int, min_rows: int) -> str:
+    return f"{path}: only {rows} row{'s' * (rows != 1)}; digitpad needs at least {min_rows} to train and test"
+
+
+def csv_problem(path: str | os.PathLike) -> str | None:
+    """What can be told of a training CSV at once, in read_digit_csv's words: a header of another kind, or too few
+    rows in a file small enough to count them in no time; None when it looks right so far (the rest is checked as
+    it is read)."""
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            _columns(path, f.readline(MAX_CSV_LINE), labels_needed=True)
+            if os.fstat(f.fileno()).st_size <= MIN_TRAIN * MAX_CSV_LINE:  # room for too few rows
+                rows = sum(1 for line in f if line.strip())
+                if rows < MIN_TRAIN + 1:
+                    return _too_few(path, rows, MIN_TRAIN + 1)
+    except DatasetError as e:
+        return str(e)
+    except (OSError, UnicodeDecodeError):
+        return None  # said in full when the run reads it
+    return None
+
+
 def read_digit_csv(path: str | os.PathLike, max_rows: int = MAX_SAMPLES, min_rows: int = MIN_TRAIN + 1,
                    labels_needed: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """Read a Kaggle "Digit Recognizer" CSV: a header, then rows of label and 784 pixel values 0-255 (whole numbers,
@@ -218,19 +259,7 @@ def read_digit_csv(path: str | os.PathLike, max_rows: int = MAX_SAMPLES, min_row
     try:
         with open(path, encoding="utf-8-sig") as f:
             first = f.readline(MAX_CSV_LINE)
-            header = first.strip().split(",")
-            rows_of = {"label": CSV_COLUMNS, "pixel0": CSV_COLUMNS - 1}  # a header's first name: the rows' length
-            columns = len(header) if rows_of.get(header[0].strip().lower()) == len(header) else None
-            if columns == CSV_COLUMNS - 1 and labels_needed:
-                raise DatasetError(f"{path}: no 'label' column, only the 784 pixels, as in Kaggle's test.csv: it holds "
-                                   "no answers to learn from or score against; use a CSV whose first column is the "
-                                   "label, as Kaggle's train.csv")
-            if columns is None or len(header) != columns:
-                expected = (f"'label,pixel0,...,pixel783' ({CSV_COLUMNS} comma-separated columns)" if labels_needed
-                            else f"'label,pixel0,...,pixel783' or 'pixel0,...,pixel783' ({CSV_COLUMNS} or "
-                                 f"{CSV_COLUMNS - 1} comma-separated columns)")
-                raise DatasetError(f"{path}: expected a header {expected}, found {len(header)} columns starting "
-                                   f"{header[0][:20]!r}")
+            columns = _columns(path, first, labels_needed)
             body, lines = f.tell(), []
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UserWarning)  # an empty body is reported below
@@ -260,6 +289,5 @@ def read_digit_csv(path: str | os.PathLike, max_rows: int = MAX_SAMPLES, min_row
             raise DatasetError(f"{path}: line {lines[int(np.flatnonzero(bad)[0])]}: {what} not a whole number from "
                                f"{low} to {high}")
     if len(rows) < min_rows:
-        raise DatasetError(f"{path}: only {len(rows)} rows; digitpad needs at least {min_rows} to train "
-                           "and test")
+        raise DatasetError(_too_few(path, len(rows), min_rows))
     return pixels.astype(np.uint8).reshape(-1, 28, 28), None if labels is None else labels.astype(np.int64)

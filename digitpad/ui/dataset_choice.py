@@ -11,7 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.dataset_files import CSV_SOURCE, MNIST_SOURCE, DatasetError, mnist_files, mnist_raw_dir, source_location
+from ..core.dataset_files import (
+    CSV_SOURCE,
+    MNIST_SOURCE,
+    DatasetError,
+    csv_problem,
+    mnist_files,
+    mnist_raw_dir,
+    source_location,
+)
 from ..core.mnist_download import FILES, DownloadError, download_mnist_files, missing
 from ..core.paths import default_data_root
 
@@ -52,8 +60,8 @@ class DatasetChoice:
             if not self.path:
                 return "choose a CSV file"
             path = Path(self.path).expanduser()
-            return (None if path.is_file() else f"{self.path}: is a folder; choose the CSV file" if path.is_dir()
-                    else f"{self.path}: no such file")
+            return (csv_problem(path) if path.is_file() else f"{self.path}: is a folder; choose the CSV file"
+                    if path.is_dir() else f"{self.path}: no such file")
         if self.kind == FOLDER:
             if not self.path:
                 return "choose the folder holding MNIST"

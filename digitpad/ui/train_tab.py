@@ -426,7 +426,8 @@ class TrainTab(QWidget):
         self.monitor.set_state(state + self._earlier_results("stopped"))
 
     def _on_failed(self, message: str) -> None:
-        self.monitor.set_state(f"Training failed: {message}{self._earlier_results('failed')}", error=True)
+        ended = message if message.endswith((".", "!", "?")) else f"{message}."  # a sentence may follow
+        self.monitor.set_state(f"Training failed: {ended}{self._earlier_results('failed')}", error=True)
         self.monitor.add_message(f"Error: {message}")
 
     def _earlier_results(self, ending: str) -> str:

@@ -306,6 +306,26 @@ def test_a_missing_dataset_folder_is_refused_in_the_form(tab, tmp_path):
     assert form.dataset_path.text() == str(tmp_path)
 
 
+def test_a_csv_that_cannot_train_is_refused_as_soon_as_it_is_chosen(tab, tmp_path, mnist):
+    """Not only after Start: the header is read, and a small file's rows counted, when the file is chosen."""
+    form = tab.form
+    choose(form.dataset_kind, "csv")
+    text = labelled_csv(mnist.train_images[:20], mnist.train_labels[:20])
+    (tmp_path / "junk.csv").write_text("hello world\n")
+    (tmp_path / "test.csv").write_text("".join(line.split(",", 1)[1] + "\n" for line in text.splitlines()))
+    (tmp_path / "tiny.csv").write_text("".join(line + "\n" for line in text.splitlines()[:6]))
+    (tmp_path / "enough.csv").write_text(text)
+    for name, problem in (("junk.csv", "expected a header 'label,pixel0,...,pixel783' (785 comma-separated "
+                                       "columns), found 1 column starting 'hello world'"),
+                          ("test.csv", "no 'label' column, only the 784 pixels, as in Kaggle's test.csv"),
+                          ("tiny.csv", "only 5 rows; digitpad needs at least 11 to train and test")):
+        form.dataset_path.setText(str(tmp_path / name))
+        assert not tab.start_button.isEnabled() and problem in tab.problems.text(), name
+        assert problem in form.dataset_status.text()
+    form.dataset_path.setText(str(tmp_path / "enough.csv"))
+    assert tab.start_button.isEnabled() and form.dataset_status.text().startswith("CSV file, ")
+
+
 def copy_mnist(source_root, target_root):
     raw = target_root / "MNIST" / "raw"
     raw.mkdir(parents=True)
@@ -332,6 +352,7 @@ def test_a_corrupt_dataset_file_is_reported_clearly(tab, qtbot, tmp_path, mnist_
     wait_until_ended(qtbot, tab)
     state = tab.monitor.state.text()
     assert state.startswith("Training failed:") and str(labels) in state and "bad magic number 1234" in state
+    assert state.endswith("."), "a sentence, as the one that follows it when an earlier run's results stay"
     assert "color: #c0392b" in tab.monitor.state.styleSheet()
     assert tab.outcome is None and tab.start_button.isEnabled()
 
