@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import time
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -45,6 +46,7 @@ SHUTDOWN_WAIT_S = 5.0
 MODEL_FILTER = "digitpad checkpoints (*.pt);;All files (*)"
 SETTINGS_MIN_WIDTH = 260
 USED_NOTE = "The Draw tab now reads with this model."
+OWN_LOAD_S = 180  # a run's own training weighs in the 1-minute load average for about this long after it ended
 LONG_RESULT_S = 120  # an unsaved model that took this long to make is not replaced by a new run without a question
 
 
@@ -78,6 +80,7 @@ class TrainTab(QWidget):
         self.close_question: QMessageBox | None = None
         self.stop_question: QMessageBox | None = None  # Keep the model / Discard / Go on training, while open
         self._last_epoch = None  # the run's last finished epoch (core.trainer.Epoch)
+        self._run_ended_at: float | None = None  # time.monotonic() when the last run ended
         self._close_confirmed = False
         self._layout = QVBoxLayout(self)
 
@@ -341,6 +344,8 @@ class TrainTab(QWidget):
 
         if not self.advise_threads or resolve_device(self.form.device.currentData())[0].type != "cpu":
             return None
+        if self._run_ended_at is not None and time.monotonic() - self._run_ended_at < OWN_LOAD_S:
+            return None  # the load average still counts the last run's own training, not other work
         return threads_advice(torch.get_num_threads(), "OMP_NUM_THREADS" in os.environ, available_cores(),
                               os.getloadavg()[0])
 
@@ -440,6 +445,7 @@ class TrainTab(QWidget):
         return " The Results page still shows the earlier run."
 
     def _on_ended(self) -> None:
+        self._run_ended_at = time.monotonic()
         if self.stop_question is not None:  # the run ended by itself while Stop's question was open
             self.stop_question.close()
         self.monitor.end()
