@@ -189,6 +189,8 @@ def test_compare_puts_differences_first(small, tmp_path):
     differing = [key for key, _, differs in rows if differs]
     assert rows[:len(differing)] == [r for r in rows if r[2]] and "config.lr" in differing
     assert "config.epochs" not in differing and ("config.lr", ["0.004", "0.001"], True) in rows
+    assert ("config.val_fraction", ["0.0833333", "0.0833333"], False) in rows, "a twelfth, not 17 digits of it"
+    assert ("trained for", ["1/1", "1/1"], False) in rows
     store.delete(ids[0])
     assert [r.id for r in store.records()[0]] == [ids[1]]
 
@@ -262,3 +264,8 @@ def test_the_data_column_says_what_a_run_trained_on():
     assert record(FINETUNE, "MNIST (/d/MNIST/raw)", 1915).data_summary() == \
         "MNIST, first 1,915 + pen drawings + your digits"
     assert record(FINETUNE, "", None).data_summary() == "pen drawings + your digits", "failed before its data loaded"
+    small = record(TRAIN, "CSV (/home/me/train500.csv)", 5000)
+    small.metrics = {"accuracy": 0.9, "subset_images": 600}
+    assert small.data_summary() == "train500.csv", "a limit above the file's 600 rows: all of them were used"
+    small.metrics["subset_images"] = 5000
+    assert small.data_summary() == "train500.csv, first 5,000"

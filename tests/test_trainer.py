@@ -24,6 +24,7 @@ def test_events_describe_progress_and_end_with_an_evaluated_checkpoint(mnist):
     assert metrics["count"] == 1000 and len(metrics["confusion"]) == 10 and len(metrics["precision"]) == 10
     assert sum(map(sum, metrics["confusion"])) == 1000
     assert finished.checkpoint.train_config["train_limit"] == 2000 and len(finished.checkpoint.history) == 2
+    assert metrics["subset_images"] == 2000 and metrics["train_images"] == TrainConfig(**SMALL).split_sizes(60_000)[0]
     wrong = metrics["misclassified"]
     assert len(wrong) == min(100, 1000 - round(metrics["accuracy"] * 1000))
     assert all(int(mnist.test_labels[i]) == true != predicted for i, true, predicted in wrong)

@@ -33,7 +33,7 @@ STATUSES = (RUNNING, FINISHED, STOPPED, CRASHED)
 TRAIN, FINETUNE = "train", "finetune"
 STEP_POINTS_PER_EPOCH = 25  # the training curve keeps this many averaged points per epoch
 KEPT_METRICS = ("accuracy", "loss", "count", "confusion", "precision", "recall", "train_seconds", "parameters",
-                "device", "dataset", "train_images", "ended_early")
+                "device", "dataset", "train_images", "subset_images", "ended_early")
 
 
 class RunRecordError(UserError):
@@ -174,11 +174,19 @@ class RunRecord:
     def epochs_done(self) -> int:
         return len(self.history)
 
+    def length_text(self) -> str:
+        """How long it trained: epochs done of those planned, or a fine-tune's steps (its epochs only fit them)."""
+        steps = (self.config.get("finetune", self.config) or {}).get("steps") if self.kind == FINETUNE else None
+        return f"{steps} steps" if isinstance(steps, int) else f"{self.epochs_done}/{self.epochs}"
+
     def data_summary(self) -> str:
         """The dataset in a few words: "MNIST" or the CSV's name, and the subset trained on."""
         kind, path = source_location(self.data) or ("", "")
         source = Path(path).name if kind == CSV_SOURCE else kind or self.data
         limit = self.config.get("train_limit")
+        subset = (self.metrics or {}).get("subset_images")
+        if isinstance(subset, int) and isinstance(limit, int) and subset < limit:
+            limit = None  # fewer images than the limit: all of them were used
         summary = f"{source}, first {limit:,}" if isinstance(limit, int) else source
         if self.kind != FINETUNE:
             return summary
@@ -297,7 +305,7 @@ def compare(records: list[RunRecord]) -> list[tuple[str, list[str], bool]]:
     def facts(r: RunRecord) -> dict:
         last = r.history[-1] if r.history else {}
         return {"kind": r.kind, "started": r.started, "status": r.status_text(), "data": r.data, "device": r.device,
-                "arch": r.arch, "preset": r.preset, "epochs done": f"{r.epochs_done}/{r.epochs}",
+                "arch": r.arch, "preset": r.preset, "trained for": r.length_text(),
                 "test accuracy": f"{r.accuracy:.2%}" if r.accuracy is not None else "",
                 "test loss": f"{r.metrics['loss']:.4f}" if r.metrics else "",
                 "final val accuracy": f"{last['val_accuracy']:.2%}" if last else "",
@@ -309,7 +317,8 @@ def compare(records: list[RunRecord]) -> list[tuple[str, list[str], bool]]:
     keys = list(dict.fromkeys(k for t in table for k in t))
     rows = []
     for key in keys:
-        values = ["" if t.get(key) is None else str(t.get(key)) for t in table]
+        values = ["" if t.get(key) is None else f"{t[key]:.6g}" if isinstance(t[key], float) else str(t[key])
+                  for t in table]  # 1/12 as 0.0833333, not 0.08333333333333333
         rows.append((key, values, len(set(values)) > 1))
     return [row for row in rows if row[2]] + [row for row in rows if not row[2]]
 

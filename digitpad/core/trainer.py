@@ -225,6 +225,7 @@ def train(config: TrainConfig, data: DigitData, control: TrainControl | None = N
     torch.manual_seed(config.seed)
     data = data.to(device)
     train_x, train_y, val_x, val_y = split_validation(data, config)
+    subset = len(train_y) + len(val_y)  # the training images the subset left, before any are added
     if config.styles:
         variants = style_variants(train_x, train_y, seed=config.seed, stopped=control.should_stop)
         if variants is None:
@@ -317,7 +318,7 @@ def train(config: TrainConfig, data: DigitData, control: TrainControl | None = N
         metrics = recording_accuracy(metrics, model.state_dict(), data.test_images, data.test_labels,
                                      metrics["accuracy"])
     metrics.update(train_seconds=round(seconds, 1), parameters=parameter_count(model), device=str(device),
-                   dataset=data.source, train_images=len(train_y))
+                   dataset=data.source, train_images=len(train_y), subset_images=subset)
     if ended_early:
         metrics["ended_early"] = {"epoch": ended_early[0], "step": ended_early[1], "steps_per_epoch": steps_per_epoch}
     checkpoint = Checkpoint.from_model(model, arch, arch_args, normalization=norm,

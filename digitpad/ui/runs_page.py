@@ -112,6 +112,7 @@ class RunsPage(QWidget):
         self.records: dict[str, RunRecord] = {}
         self.delete_question: QMessageBox | None = None
         self.busy = False  # a run is going: its settings cannot be refilled
+        self._for_drawing: Path | None = None  # the model Use for drawing asked for, while the note is about it
 
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -252,7 +253,7 @@ class RunsPage(QWidget):
             SortableItem(record.started[:16].replace("T", " "), record.started),
             SortableItem(record.arch, record.arch),
             SortableItem(f"{record.accuracy:.2%}" if record.accuracy is not None else "—", record.accuracy),
-            SortableItem(f"{record.epochs_done}/{record.epochs}", record.epochs_done),
+            SortableItem(record.length_text(), record.epochs_done),
             SortableItem(duration(record.seconds), float(record.seconds)),
             SortableItem(record.status_text(), record.shown_status),
             SortableItem(record.data_summary(), record.data_summary()),
@@ -294,8 +295,10 @@ class RunsPage(QWidget):
         self.say("")
         self._update_buttons()
 
-    def say(self, text: str) -> None:
-        """What a button did, under the buttons; nothing takes no room."""
+    def say(self, text: str, model: Path | None = None) -> None:
+        """What a button did, under the buttons; nothing takes no room. `model`: the note is about the model Use
+        for drawing loads, and goes when another takes its place."""
+        self._for_drawing = model
         self.note.setText(text)
         self.note.setVisible(bool(text))
 
@@ -331,8 +334,23 @@ class RunsPage(QWidget):
     def use_model(self) -> None:
         path = self._model_path(self.current())
         if path:
-            self.say(f"Loading {Path(path).name} for the Draw tab...")
+            self.say(f"Loading {Path(path).name} for the Draw tab...", Path(path).resolve())
             self.useModel.emit(path)
+
+    def model_changed(self, predictor) -> None:
+        """The Draw tab's model changed: the note about Use for drawing says it is done, or goes (another model
+        took its place, such as the bundled one after Revert)."""
+        if self._for_drawing is None:
+            return
+        if predictor.path is not None and Path(predictor.path).resolve() == self._for_drawing:
+            self.say(f"The Draw tab now reads with {self._for_drawing.name}.", self._for_drawing)
+        else:
+            self.say("")
+
+    def model_failed(self) -> None:
+        """Use for drawing's load failed: its "Loading..." goes (the window's message says why)."""
+        if self._for_drawing is not None:
+            self.say("")
 
     def same_settings(self) -> None:
         record = self.current()
@@ -344,7 +362,7 @@ class RunsPage(QWidget):
         chosen = self.selected()
         if not chosen:
             return
-        what = f"run {chosen[0].id}" if len(chosen) == 1 else f"these {len(chosen)} runs"
+        what = f"the run of {chosen[0].label()}" if len(chosen) == 1 else f"these {len(chosen)} runs"
         self.delete_question = ask_yes_no(
             self, QMessageBox.Question, "Delete runs", f"Forget {what}? Saved models stay where they are.",
             lambda yes: self._delete_answered(yes, [r.id for r in chosen]))

@@ -136,6 +136,8 @@ class TrainTab(QWidget):
         self.personal.changed.connect(self._refresh_digits)
         self.models.changed.connect(self._show_start)
         self.models.changed.connect(self._model_in_use_changed)
+        self.models.changed.connect(self.runs_page.model_changed)
+        self.models.failed.connect(lambda _message: self.runs_page.model_failed())
         for signal in (self.models.loading, self.models.changed, self.models.failed):
             signal.connect(self._update_controls)  # a fine-tune waits for the model in use to settle
 

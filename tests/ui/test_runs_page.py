@@ -91,7 +91,14 @@ def test_two_runs_are_recorded_and_compared_on_the_runs_page(tab, qtbot, tmp_pat
     assert page.results.per_class.item(3, 1).text() == f"{first.metrics['recall'][3]:.1%}"
     with qtbot.waitSignal(tab.models.changed, timeout=10_000):
         qtbot.mouseClick(page.use_button, Qt.LeftButton)
+        assert page.note.text() == "Loading first.pt for the Draw tab..."
     assert Path(tab.models.predictor.path) == (tmp_path / "first.pt").resolve()
+    assert page.note.text() == "The Draw tab now reads with first.pt.", "not still loading"
+    with qtbot.waitSignal(tab.models.changed, timeout=30_000):
+        tab.models.load(None)  # Model ▸ Revert to the bundled model
+    assert page.note.isHidden(), "the note about first.pt goes with it"
+    with qtbot.waitSignal(tab.models.changed, timeout=10_000):
+        qtbot.mouseClick(page.use_button, Qt.LeftButton)
 
     click_row(qtbot, table, row_of[second.id])
     assert not page.use_button.isEnabled(), "the second model was never saved"
@@ -118,6 +125,7 @@ def test_two_runs_are_recorded_and_compared_on_the_runs_page(tab, qtbot, tmp_pat
     row_of = {table.item(row, 0).data(Qt.UserRole): row for row in range(2)}
     click_row(qtbot, table, row_of[second.id])
     qtbot.mouseClick(page.delete_button, Qt.LeftButton)
+    assert page.delete_question.text() == f"Forget the run of {second.label()}? Saved models stay where they are."
     page.delete_question.button(QMessageBox.Yes).click()
     assert table.rowCount() == 1 and table.item(0, 0).data(Qt.UserRole) == first.id
     assert (tmp_path / "first.pt").is_file()
