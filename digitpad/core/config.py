@@ -16,6 +16,8 @@ class TrainingError(UserError):
 DEVICES = {"auto": "Auto", "cpu": "CPU", "cuda": "CUDA"}  # what a run may ask for, and how forms and menus name it
 OPTIMIZERS = ("adamw", "adam", "sgd")
 SCHEDULES = ("onecycle", "step", "none")
+FEW_STEPS = 20  # a run of fewer optimizer steps than this learns little: the form and the log say so
+FEW_VALIDATION = 50  # fewer validation images than this move its accuracy in steps of 2 points or more
 
 
 @dataclass
@@ -75,6 +77,24 @@ class TrainConfig:
             out.append("a training subset needs at least 20 images")
         if self.seed < 0:
             out.append("the seed must be 0 or more")
+        return out
+
+    def warnings(self, images: int | None = None) -> list[str]:
+        """What would make a run that can start learn or tell little, as sentences: `images` is how many training
+        images the data holds (None: not known yet, so only a subset's size counts)."""
+        known = min(images, self.train_limit or images) if images is not None else self.train_limit
+        if known is None:
+            return []
+        train, validation = self.split_sizes(known)
+        steps = self.steps_per_epoch(train) * self.epochs
+        out = []
+        if steps < FEW_STEPS:
+            out.append(f"the whole run is {steps} training step{'s' * (steps != 1)} ({train:,} training images in "
+                       f"batches of {min(self.batch_size, train):,}, {self.epochs} epoch{'s' * (self.epochs != 1)}): "
+                       "too few to learn much")
+        if validation < FEW_VALIDATION:
+            out.append(f"only {validation} validation image{'s' * (validation != 1)}: the validation accuracy "
+                       "says little")
         return out
 
     def split_sizes(self, images: int) -> tuple[int, int]:

@@ -225,6 +225,8 @@ def train(config: TrainConfig, data: DigitData, control: TrainControl | None = N
     torch.manual_seed(config.seed)
     data = data.to(device)
     train_x, train_y, val_x, val_y = split_validation(data, config)
+    for warning in config.warnings(len(data.train_labels)):
+        yield Message(f"note: {warning}")
     subset = len(train_y) + len(val_y)  # the training images the subset left, before any are added
     if config.styles:
         variants = style_variants(train_x, train_y, seed=config.seed, stopped=control.should_stop)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from superqt.utils import create_worker
 
 from ..core.config import DEVICES, OPTIMIZERS, PRESETS, SCHEDULES, TrainConfig, preset
+from ..core.dataset_files import MNIST_FILES
 from .dataset_choice import CSV, DEFAULT, KINDS, DatasetChoice
 from .file_dialogs import open_file, open_folder
 from .form_fields import field_value, form_group, number_edit, show_value
@@ -34,6 +35,7 @@ CUSTOM = "custom"
 PRESET_LABELS = {"quick": "Quick: LeNet-5, 3 epochs, under a minute", "full": "Full: the bundled model's recipe (long)",
                  CUSTOM: "Custom"}
 MAX_IMAGES = 10_000_000
+MNIST_TRAIN_IMAGES = MNIST_FILES["train"][2]
 
 
 @dataclass(frozen=True)
@@ -267,6 +269,12 @@ class TrainForm(QWidget):
     def test_images(self) -> int | None:
         """How many test images to score the model on (None: all)."""
         return self.test_limit.value() or None
+
+    def warnings(self) -> list[str]:
+        """What would make a run that can start learn or tell little (core TrainConfig.warnings), as sentences."""
+        if not self.is_ready:
+            return []
+        return self.config().warnings(None if self.dataset_kind.currentData() == CSV else MNIST_TRAIN_IMAGES)
 
     def problems(self) -> list[str]:
         """Why Start cannot run now, as sentences; empty when it can."""

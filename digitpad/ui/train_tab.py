@@ -122,7 +122,7 @@ class TrainTab(QWidget):
         self.stop_button = QPushButton("Stop")
         self.problems = QLabel("")
         self.problems.setWordWrap(True)
-        self.problems.setAccessibleName("Why Start is disabled")
+        self.problems.setAccessibleName("Why Start is disabled, or what would make the run learn little")
         self.start_button.clicked.connect(self.start)
         self.pause_button.clicked.connect(self.toggle_pause)
         self.stop_button.clicked.connect(self.ask_stop)
@@ -469,11 +469,13 @@ class TrainTab(QWidget):
         self.stop_button.setEnabled(running)
         self.tensorboard.setEnabled(not running and self.tensorboard_available)
         self.runs_page.set_busy(running)
-        self.problems.setText("\n".join(f"• {p[0].upper()}{p[1:]}" for p in problems))
-        self.problems.setVisible(bool(problems))
+        # what stops Start, else what would make the run learn little (Start stays: the person may mean it)
+        notes = problems or ([] if running or self.fine_tuning() else self.form.warnings())
+        self.problems.setText("\n".join(f"• {p[0].upper()}{p[1:]}" for p in notes))
+        self.problems.setVisible(bool(notes))
         # red for what the person must change; torch still loading (the first seconds) is only waited for
-        self.problems.setStyleSheet("" if not self.form.is_ready and not self.form.catalog_error else
-                                    "color: #c0392b;")
+        self.problems.setStyleSheet("color: #c0392b;" if problems and (self.form.is_ready or self.form.catalog_error)
+                                    else "")
         # while a run goes, its result would replace the one these buttons are about
         self.results.save_button.setEnabled(self.outcome is not None and not running)
         self.results.use_button.setEnabled(self.outcome is not None and not running)

@@ -267,6 +267,25 @@ def test_while_torch_loads_the_tab_says_so_as_a_wait_not_an_error(qtbot):
     assert QThreadPool.globalInstance().waitForDone(5_000)
 
 
+def test_settings_that_would_learn_little_are_noted_but_start_stays(tab, qtbot):
+    """A subset of 50 in batches of 65,536 trained one step and read every test digit as 9, without a word."""
+    form = tab.form
+    form.train_limit.setValue(50)
+    form.batch_size.setValue(65536)
+    form.epochs.setValue(1)
+    assert tab.start_button.isEnabled(), "it can run: the person may mean it"
+    assert tab.problems.text() == (
+        "• The whole run is 1 training step (46 training images in batches of 46, 1 epoch): too few to learn much\n"
+        "• Only 4 validation images: the validation accuracy says little")
+    assert "#c0392b" not in tab.problems.styleSheet(), "a note, not an error"
+    start(qtbot, tab)
+    wait_until_ended(qtbot, tab)
+    assert "note: the whole run is 1 training step" in tab.monitor.log.toPlainText()
+    form.train_limit.setValue(0)
+    form.batch_size.setValue(128)
+    assert tab.problems.isHidden()
+
+
 def test_presets_fill_the_form_and_edits_make_it_custom(tab):
     form = tab.form
     choose(form.preset, "full")
