@@ -145,6 +145,8 @@ class MetricChart(pg.PlotWidget):
         self._step_y.append(self._smoothed.add(value * self.scale))
 
     def add_epoch(self, epoch: int, train_value: float, validation_value: float) -> None:
+        """The epoch's training mean sits in its middle, where the steps it averages lie (drawn at the epoch's end it
+        stood well off the curve early on, when the model learns fast); validation, measured then, at its end."""
         self._epoch_x.append(epoch)
         self._train_y.append(train_value * self.scale)
         self._validation_y.append(validation_value * self.scale)
@@ -154,7 +156,7 @@ class MetricChart(pg.PlotWidget):
         if len(self._step_y) + len(self._epoch_x) > 1 and not self.getPlotItem().getViewBox().autoRangeEnabled()[1]:
             self.getPlotItem().enableAutoRange(y=True)
         self.step_curve.setData(np.asarray(self._step_x), np.asarray(self._step_y))
-        self.train_epochs.setData(np.asarray(self._epoch_x), np.asarray(self._train_y))
+        self.train_epochs.setData(np.asarray(self._epoch_x) - 0.5, np.asarray(self._train_y))
         self.validation_epochs.setData(np.asarray(self._epoch_x), np.asarray(self._validation_y))
 
 

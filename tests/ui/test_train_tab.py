@@ -76,6 +76,7 @@ def test_a_run_trains_to_the_end_then_saves_and_drives_the_draw_tab(tab, qtbot, 
     loss, accuracy = tab.monitor.charts.loss, tab.monitor.charts.accuracy
     assert len(loss.step_curve.xData) == len(accuracy.step_curve.xData) == 2 * steps_per_epoch
     assert list(loss.validation_epochs.xData) == list(accuracy.validation_epochs.xData) == [1, 2]
+    assert list(loss.train_epochs.xData) == [0.5, 1.5], "an epoch's training mean in its middle, among its steps"
     assert tab.monitor.progress.value() == tab.monitor.progress.maximum()
     log = tab.monitor.log.toPlainText()
     assert "Epoch 1/2: loss" in log and "Epoch 2/2: loss" in log and "1,000 test images to score on" in log
