@@ -327,7 +327,9 @@ class MyDigitsView(QDialog):
             unreadable = self.personal_set is None
             self.summary.setText("Your kept digits cannot be read" if unreadable else "No digits kept yet")
             return
-        counts = " ".join(f"{digit}:{count}" for digit, count in enumerate(self.personal_set.counts()))
+        # the digits kept, each with its count after a ×: "1 ×2, 3, 7" (the groups below show them all)
+        counts = ", ".join(f"{digit} ×{count}" if count > 1 else str(digit)
+                           for digit, count in enumerate(self.personal_set.counts()) if count)
         right = sum(read_right(self.readings.get(s.key()), s.label) for s in samples)
         done = all(s.key() in self.readings for s in samples)
         self.summary.setText(f"{plural(len(samples), 'digit')} kept: {counts} · "
