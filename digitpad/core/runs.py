@@ -212,7 +212,7 @@ class RunRecord:
             return f"crashed: {self.error or 'the program ended during the run'}"
         early = (self.metrics or {}).get("ended_early")
         if status == FINISHED and isinstance(early, dict):
-            return f"finished early, as asked, in epoch {early.get('epoch')}: the model kept as it was"
+            return "finished early, as asked"
         return status
 
     def label(self) -> str:

@@ -9,6 +9,7 @@ is the tab's business: the page only asks, through its signals.
 
 from __future__ import annotations
 
+import datetime as _dt
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -35,11 +36,21 @@ from .train_monitor import duration
 from .train_results import ResultsView
 
 # What runs are compared by comes first: at the first window's size on a 1280 x 900 screen the table shows
-# about 620 px, enough for the columns up to Status; the data, the settings and the file scroll in from the right.
-COLUMNS = ("Date", "Architecture", "Test accuracy", "Epochs", "Time", "Status", "Data", "Preset / settings",
-           "Saved model")
+# about 600 px, enough for the columns up to Status (the data cut short where needed, its tooltip whole: two
+# LeNet-5 runs, one on MNIST and one on a CSV, told apart without scrolling); the settings and the file scroll in.
+COLUMNS = ("Date", "Network", "Data", "Accuracy", "Epochs", "Time", "Status", "Preset / settings", "Saved model")
+COLUMN_TIPS = {"Network": "The architecture trained", "Accuracy": "On the test images",
+               "Date": "When the run started (the year shown when it is not this one)"}
 STATUS_COLUMN = COLUMNS.index("Status")
 SETTINGS_COLUMN = COLUMNS.index("Preset / settings")
+DATA_COLUMN = COLUMNS.index("Data")
+DATA_WIDTH, DATA_MIN_WIDTH = 130, 60  # the data's width: at most, and when the room is short
+
+
+def shown_date(started: str) -> str:
+    """A run's start as the table shows it: "12-07 13:02", with the year first when it is not this year's."""
+    this_year = started[:4] == str(_dt.date.today().year)
+    return started[5 if this_year else 0:16].replace("T", " ")
 STATUS_MIN_WIDTH = 120  # in a window too narrow for all of Status, this much of it still shows
 RUN_COLORS = ("#1f77b4", "#e6550d", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
               "#17becf")
@@ -116,6 +127,8 @@ class RunsPage(QWidget):
 
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
+        for column, name in enumerate(COLUMNS):
+            self.table.horizontalHeaderItem(column).setToolTip(COLUMN_TIPS.get(name, ""))
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
@@ -124,7 +137,8 @@ class RunsPage(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(SETTINGS_COLUMN, QHeaderView.Interactive)
         self.table.setColumnWidth(SETTINGS_COLUMN, 200)  # the settings in full are in the cell's tooltip
-        self.table.horizontalHeader().setSectionResizeMode(STATUS_COLUMN, QHeaderView.Interactive)  # _fit_status
+        self.table.horizontalHeader().setSectionResizeMode(STATUS_COLUMN, QHeaderView.Interactive)  # _fit_columns
+        self.table.horizontalHeader().setSectionResizeMode(DATA_COLUMN, QHeaderView.Interactive)  # _fit_columns
         self.table.viewport().installEventFilter(self)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.DescendingOrder)
@@ -224,17 +238,18 @@ class RunsPage(QWidget):
                 self.table.selectionModel().select(self.table.model().index(row, 0),
                                                    QItemSelectionModel.Select | QItemSelectionModel.Rows)
         self.table.blockSignals(False)
-        self._fit_status()
+        self._fit_columns()
         self.table.horizontalScrollBar().setValue(0)  # the run's name and date in view, not its last columns
         self._selection_changed()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table.viewport() and event.type() == QEvent.Resize:
-            self._fit_status()
+            self._fit_columns()
         return super().eventFilter(watched, event)
 
-    def _fit_status(self) -> None:
-        """Status as wide as its text, but no wider than the room the columns before it leave in view: sized to a
+    def _fit_columns(self) -> None:
+        """Data at most DATA_WIDTH wide, narrower where Status would leave the view (its tooltip has it whole);
+        Status as wide as its text, but no wider than the room the columns before it leave in view: sized to a
         crash's message, it was read only by scrolling sideways. There the text wraps to the row's height, and a
         longer one ends in an ellipsis (the cell's tooltip has it whole)."""
         header = self.table.horizontalHeader()
@@ -242,21 +257,25 @@ class RunsPage(QWidget):
         def wanted(column: int) -> int:  # what ResizeToContents gives the column
             return max(self.table.sizeHintForColumn(column), header.sectionSizeHint(column))
 
-        room = self.table.viewport().width() - sum(wanted(column) for column in range(STATUS_COLUMN))
+        others = sum(wanted(column) for column in range(STATUS_COLUMN) if column != DATA_COLUMN)
+        left_for_data = self.table.viewport().width() - others - STATUS_MIN_WIDTH  # Data gives way before Status
+        self.table.setColumnWidth(DATA_COLUMN, max(DATA_MIN_WIDTH, min(wanted(DATA_COLUMN), DATA_WIDTH,
+                                                                        left_for_data)))
+        room = self.table.viewport().width() - others - self.table.columnWidth(DATA_COLUMN)
         self.table.setColumnWidth(STATUS_COLUMN, max(STATUS_MIN_WIDTH, min(wanted(STATUS_COLUMN), room)))
 
     @staticmethod
     def _cells(record: RunRecord) -> list[QTableWidgetItem]:
         saved = record.checkpoint
         saved_text = "—" if not saved else Path(saved).name + ("" if Path(saved).is_file() else " (missing)")
-        _started, _arch, accuracy, epochs, time, status, data, settings, saved_cell = cells = [
-            SortableItem(record.started[:16].replace("T", " "), record.started),
+        _started, _arch, data, accuracy, epochs, time, status, settings, saved_cell = cells = [
+            SortableItem(shown_date(record.started), record.started),
             SortableItem(record.arch, record.arch),
+            SortableItem(record.data_summary(), record.data_summary()),
             SortableItem(f"{record.accuracy:.2%}" if record.accuracy is not None else "—", record.accuracy),
             SortableItem(record.length_text(), record.epochs_done),
             SortableItem(duration(record.seconds), float(record.seconds)),
             SortableItem(record.status_text(), record.shown_status),
-            SortableItem(record.data_summary(), record.data_summary()),
             SortableItem(record.settings_summary(), record.settings_summary()),
             SortableItem(saved_text, saved_text),
         ]

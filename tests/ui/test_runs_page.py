@@ -7,14 +7,21 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
-from test_train_tab import LONG_RUN_EPOCHS, RUN_TIMEOUT_MS, choose, set_up_small_run, start, tab, \
-    wait_until_ended  # noqa: F401 (tab is a fixture)
+from test_train_tab import (
+    LONG_RUN_EPOCHS,
+    RUN_TIMEOUT_MS,
+    choose,
+    set_up_small_run,
+    start,
+    tab,
+    wait_until_ended,  # noqa: F401 (tab is a fixture)
+)
 
 from digitpad.core.runs import RunStore
 from digitpad.ui.dataset_choice import CSV, DatasetChoice
 from digitpad.ui.runs_page import COLUMNS
 
-ACCURACY_COLUMN, SAVED_COLUMN, STATUS_COLUMN = (COLUMNS.index(name) for name in ("Test accuracy", "Saved model",
+ACCURACY_COLUMN, SAVED_COLUMN, STATUS_COLUMN = (COLUMNS.index(name) for name in ("Accuracy", "Saved model",
                                                                                  "Status"))
 
 
@@ -46,6 +53,11 @@ def test_two_runs_are_recorded_and_compared_on_the_runs_page(tab, qtbot, tmp_pat
     records = RunStore().records()[0]
     assert len(records) == 2 and all(r.status == "finished" and r.front == "app" for r in records)
     second, first = records  # newest first
+    tab.pages.setCurrentWidget(page)
+    header = page.table.horizontalHeader()
+    data = COLUMNS.index("Data")
+    assert header.sectionViewportPosition(data) + header.sectionSize(data) <= page.table.viewport().width(), \
+        "what the runs trained on is in view, not scrolled off to the right"
     assert first.checkpoint == str((tmp_path / "first.pt").resolve()) and first.tensorboard is None
     assert second.config["lr"] == 0.001 and Path(second.tensorboard).is_dir()
 

@@ -83,9 +83,10 @@ def test_the_first_window_s_runs_table_shows_what_runs_are_compared_by(window, q
     wait_for(lambda: page.table.rowCount() == 3)
     pause(100)
     header, shown = page.table.horizontalHeader(), page.table.viewport().width()
-    for name in ("Date", "Architecture", "Test accuracy", "Epochs", "Time", "Status"):
+    for name in ("Date", "Network", "Data", "Accuracy", "Epochs", "Time", "Status"):
         column = COLUMNS.index(name)
-        assert header.sectionViewportPosition(column) + header.sectionSize(column) <= shown, f"{name} is hidden"
+        assert header.sectionViewportPosition(column) + header.sectionSize(column) <= shown, \
+            f"{name} is hidden " + str([header.sectionSize(c) for c in range(len(COLUMNS))])
     status = COLUMNS.index("Status")
     assert header.sectionSize(status) >= QFontMetrics(page.table.font()).horizontalAdvance("stopped in epoch 3"), \
         "room for a status's words"
