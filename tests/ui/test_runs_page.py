@@ -13,8 +13,8 @@ from test_train_tab import (
     choose,
     set_up_small_run,
     start,
-    tab,
-    wait_until_ended,  # noqa: F401 (tab is a fixture)
+    tab,  # noqa: F401 (a fixture)
+    wait_until_ended,
 )
 
 from digitpad.core.runs import RunStore
