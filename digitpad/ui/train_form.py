@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,6 +36,7 @@ CUSTOM = "custom"
 PRESET_LABELS = {"quick": "Quick: LeNet-5, 3 epochs, under a minute", "full": "Full: the bundled model's recipe (long)",
                  CUSTOM: "Custom"}
 MAX_IMAGES = 10_000_000
+ALL = "all"  # an image count's 0: every image
 MNIST_TRAIN_IMAGES = MNIST_FILES["train"][2]
 
 
@@ -66,11 +68,27 @@ def prepare_training() -> tuple[list[Architecture], str | None]:
     return catalog, cuda_unavailable_reason()
 
 
+class ImageCountBox(QSpinBox):
+    """A count of images whose 0 shows as "all", and takes "all" typed too (a plain spin box takes only the 0)."""
+
+    def _typed(self, text: str) -> str:
+        return text.removesuffix(self.suffix()).strip().lower()
+
+    def validate(self, text: str, pos: int):
+        typed = self._typed(text)
+        if typed and not typed[0].isdigit() and ALL.startswith(typed):
+            return QValidator.Acceptable if typed == ALL else QValidator.Intermediate, text, pos
+        return super().validate(text, pos)
+
+    def valueFromText(self, text: str) -> int:
+        return self.minimum() if self._typed(text) == ALL else super().valueFromText(text)
+
+
 def _image_count(tip: str) -> QSpinBox:
-    box = QSpinBox()
+    box = ImageCountBox()
     box.setRange(0, MAX_IMAGES)
     box.setSingleStep(1000)
-    box.setSpecialValueText("all")
+    box.setSpecialValueText(ALL)
     box.setSuffix(" images")
     box.setToolTip(tip)
     return box

@@ -287,6 +287,25 @@ def test_settings_that_would_learn_little_are_noted_but_start_stays(tab, qtbot):
     assert tab.problems.isHidden()
 
 
+def test_all_typed_in_an_image_count_means_every_image(tab, qtbot):
+    """The box shows "all" for 0; typing it was refused, and the 50 stayed."""
+    box = tab.form.train_limit
+    box.setValue(50)
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box, "All")
+    qtbot.keyClick(box, Qt.Key_Return)
+    assert box.value() == 0 and box.text() == "all" and tab.form.config().train_limit is None
+    box.selectAll()
+    qtbot.keyClicks(box, "300")
+    qtbot.keyClick(box, Qt.Key_Return)
+    assert box.value() == 300 and box.text() == "300 images"
+    box.selectAll()
+    qtbot.keyClicks(box, "alx")  # no other words
+    qtbot.keyClick(box, Qt.Key_Return)
+    assert box.value() == 300
+
+
 def test_presets_fill_the_form_and_edits_make_it_custom(tab):
     form = tab.form
     choose(form.preset, "full")
