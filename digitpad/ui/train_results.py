@@ -146,8 +146,10 @@ class PerClassTable(QTableWidget):
         self.setVerticalHeaderLabels([str(d) for d in range(10)])
         self.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.NoSelection)
-        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)  # never "99..." or "ecisio"
-        self.horizontalHeader().setStretchLastSection(True)
+        # widths set here (_fit_columns): with the last column stretched by Qt, a table narrowed after being wide
+        # kept the wider last column and scrolled sideways
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.Fixed)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # the minimum width holds every column
         self.verticalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self._fit_columns()
         self.setToolTip("Precision: of the images read as this digit, the share that were it.\n"
@@ -164,10 +166,18 @@ class PerClassTable(QTableWidget):
         self._fit_columns()
 
     def _fit_columns(self) -> None:
-        """As wide as the headers and numbers need: the layout then never squeezes them into "99..."."""
-        self.resizeColumnsToContents()
-        self.setMinimumWidth(self.verticalHeader().sizeHint().width() + self.horizontalHeader().length()
-                             + 2 * self.frameWidth() + 2)
+        """Each column as wide as its header and numbers need, the last one taking the room left: the minimum width
+        holds them all, so the layout never squeezes them into "99..."."""
+        header = self.horizontalHeader()
+        needs = [max(self.sizeHintForColumn(c), header.sectionSizeHint(c)) for c in range(self.columnCount())]
+        self.setMinimumWidth(self.verticalHeader().sizeHint().width() + sum(needs) + 2 * self.frameWidth() + 2)
+        needs[-1] += max(0, self.viewport().width() - sum(needs))
+        for column, width in enumerate(needs):
+            header.resizeSection(column, width)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
 
 
 class ResultsView(QWidget):

@@ -105,3 +105,30 @@ def test_four_digit_counts_fit_their_cells_at_the_default_window_size(window, qt
             assert metrics_of.horizontalAdvance(str(count)) <= cell.width() - 2, (count, cell.width())
             assert metrics_of.height() <= cell.height()
             assert view.rect().contains(cell.toAlignedRect())
+
+
+def test_the_per_digit_table_never_scrolls_sideways_after_being_wide(qtbot):
+    """Narrowed after being laid out wide (the tables one above the other, then side by side), it kept a wider last
+    column and scrolled sideways, cutting its "Test images"."""
+    from digitpad.core.checkpoint import Checkpoint
+    from digitpad.core.paths import bundled_model_path
+    from digitpad.ui.train_results import PerClassTable
+
+    metrics = Checkpoint.load(bundled_model_path()).metrics
+    table = PerClassTable()
+    qtbot.addWidget(table)
+    table.set_metrics(metrics)
+    table.resize(900, 420)
+    table.show()
+    qtbot.wait(50)
+    for width in (table.minimumWidth() + 8, table.minimumWidth()):
+        table.resize(width, 420)  # laid out side by side again
+        qtbot.wait(50)
+        header = table.horizontalHeader()
+        assert not table.horizontalScrollBar().isVisible() and header.length() <= table.viewport().width()
+        table.set_metrics(metrics)  # the next run's results
+        qtbot.wait(50)
+        header = table.horizontalHeader()
+        assert not table.horizontalScrollBar().isVisible() and header.length() <= table.viewport().width()
+        for column in range(table.columnCount()):
+            assert header.sectionSize(column) >= max(table.sizeHintForColumn(column), header.sectionSizeHint(column))
