@@ -8,6 +8,7 @@ The tab builds its contents when first shown, so starting the app costs nothing.
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QRectF, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.inside_pictures import colors
+from ..core.inside_pictures import DIVERGING_ZERO, LEVELS, colors
 from .activation_views import MapGrid, UnitBars, packed_grid, rgb_image, rgb_pixmap
 from .hint_label import HintLabel, hint_colour
 from .prediction_view import ProbabilityBars, gray_pixmap, verdict
@@ -30,6 +31,9 @@ THROTTLE_MS = 60
 INPUT_SCALE = 6
 LEFT_WIDTH = 290
 SALIENCY_SCALE = 4
+KEY_WIDTH, KEY_HEIGHT = 80, 10  # a colour key's strip
+HEAT_KEY = np.linspace(0, LEVELS, KEY_WIDTH).astype(np.uint16)  # the feature maps' scale, none to strongest
+SIGNED_KEY = np.linspace(DIVERGING_ZERO - LEVELS, DIVERGING_ZERO + LEVELS, KEY_WIDTH).astype(np.uint16)
 METHOD_NOTE = ("Gradient × input: each pixel's brightness times how fast the score changes with it. Warm ink "
                "pushed the score up, blue ink pulled it down. It takes one backward pass, so it keeps up with "
                "the pen, and it credits only ink that is there (it cannot point at a stroke left out).")
@@ -46,6 +50,43 @@ def _averaged_answer(prediction) -> int | None:
     """The digit the Draw tab answered when it averaged several views of a photo's ink (None otherwise): this tab
     shows the network on the first view alone, which may read otherwise."""
     return prediction.digit if prediction is not None and prediction.views > 1 else None
+
+
+# What each kind of module does, in words, for the tooltip of a stage's title (core.inside names them)
+MODULE_WORDS = {
+    "Conv2d": "learned patterns slid over its input; each map shows where one of them is found",
+    "BatchNorm2d": "each map rescaled to a steady range",
+    "BatchNorm1d": "each unit rescaled to a steady range",
+    "ReLU": "what is below zero set to zero: only what was found stays",
+    "MaxPool2d": "the strongest value of each small block: the maps shrink, what was found stays",
+    "AvgPool2d": "the mean of each small block: the maps shrink",
+    "Dropout": "units switched off at random while training, to learn sturdier patterns; off when reading",
+    "Linear": "every value of the stage before weighed: one number per unit",
+    "Flatten": "the maps laid out as one row of numbers",
+}
+
+
+def plain_title(layer) -> str:
+    """ "conv1 · 48 maps of 26 × 26", "dense1 · 100 units": what a stage's numbers are, where core.inside's title
+    gives only its shape ("conv1 · 48 × 26 × 26")."""
+    if len(layer.shape) == 3:
+        count, height, width = layer.shape
+        return f"{layer.name} · {count} map{'s' * (count != 1)} of {height} × {width}"
+    return f"{layer.name} · {layer.shape[0]} unit{'s' * (layer.shape[0] != 1)}"
+
+
+def colour_key(low: str, indices: np.ndarray, high: str) -> QWidget:
+    """A strip of the palette's colours (core.inside_pictures) with what its two ends mean."""
+    key = QWidget()
+    layout = QHBoxLayout(key)
+    layout.setContentsMargins(0, 0, 0, 0)
+    strip = QLabel()
+    strip.setPixmap(rgb_pixmap(np.repeat(colors(indices)[None], KEY_HEIGHT, axis=0), 1))
+    layout.addWidget(HintLabel(low))
+    layout.addWidget(strip)
+    layout.addWidget(HintLabel(high))
+    layout.addStretch(1)
+    return key
 
 
 def _cell(size: int) -> int:
@@ -125,8 +166,10 @@ class LayerSection(QWidget):
         super().__init__(parent)
         self.layer = layer
         self.index = index  # the layer's place in the Reading
-        title = QLabel(f"<b>{layer.title}</b> &nbsp; <span style='color: {hint_colour(self.palette()).name()}'>"
+        title = QLabel(f"<b>{plain_title(layer)}</b> &nbsp; <span style='color: {hint_colour(self.palette()).name()}'>"
                        f"{' · '.join(layer.modules)}</span>")
+        title.setToolTip("\n".join(f"{module}: {MODULE_WORDS[module.split()[0]]}" for module in layer.modules
+                                   if module.split()[0] in MODULE_WORDS))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 6)
         layout.setSpacing(4)
@@ -240,6 +283,7 @@ class InsideTab(QWidget):
         saliency.addWidget(self.why_not, 0, 1)
         saliency.addWidget(self.why_caption, 1, 0, Qt.AlignHCenter)
         saliency.addWidget(self.why_not_caption, 1, 1, Qt.AlignHCenter)
+        saliency.addWidget(colour_key("against", SIGNED_KEY, "for the answer"), 2, 0, 1, 2, Qt.AlignHCenter)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -271,9 +315,17 @@ class InsideTab(QWidget):
         self.filters = MapGrid(26)
         self.filters.setToolTip("The first convolution's learned filters: warm weights add the ink under them, "
                                 "blue ones subtract it. Each makes one of the first layer's feature maps.")
+        self.keys = QWidget()  # what the colours mean, above the pictures they colour
+        keys_layout = QHBoxLayout(self.keys)
+        keys_layout.setContentsMargins(0, 0, 0, 0)
+        keys_layout.addWidget(colour_key("Filters: take ink away", SIGNED_KEY, "add it"))
+        keys_layout.addSpacing(24)
+        keys_layout.addWidget(colour_key("Feature maps: nothing found", HEAT_KEY, "found strongly"))
+        keys_layout.addStretch(1)
         stages = QWidget()
         self.stages_layout = QVBoxLayout(stages)
         self.stages_layout.addWidget(self.stages_prompt)
+        self.stages_layout.addWidget(self.keys)
         self.stages_layout.addWidget(self.filters_title)
         self.stages_layout.addWidget(self.filters, 0, Qt.AlignLeft)
         self.stages_layout.addStretch(1)
@@ -370,7 +422,7 @@ class InsideTab(QWidget):
     def _show(self, reading, pictures, grids, message: str = "") -> None:
         self.reading, self.pictures = reading, pictures
         self.stages_prompt.setVisible(reading is None and message == PROMPT)
-        for stage in (self.filters_title, self.filters, *self.sections):
+        for stage in (self.keys, self.filters_title, self.filters, *self.sections):
             stage.setVisible(reading is not None)
         if reading is None:
             self.answer.setText(message)

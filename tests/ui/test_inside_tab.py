@@ -6,6 +6,7 @@ from drawing import draw, pause, settle
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QImage, QPalette
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel
 from quick_run import prepare_quick_run
 
 from digitpad.core.checkpoint import Checkpoint
@@ -48,6 +49,11 @@ def test_maps_follow_the_drawing_and_nothing_is_computed_while_hidden(window, qt
     assert inside.answer.text().startswith("It reads 7, ")
     titles = [section.layer.title for section in inside.sections]
     assert titles[:2] == ["conv1 · 48 × 26 × 26", "conv2 · 48 × 24 × 24"] and len(titles) == 7  # width 48
+    shown = [section.findChild(QLabel) for section in inside.sections]
+    assert "<b>conv1 · 48 maps of 26 × 26</b>" in shown[0].text()
+    assert shown[0].toolTip().startswith("Conv2d 3×3: learned patterns slid over its input"), "the terms in words"
+    assert inside.keys.isVisible() and "nothing found" in " ".join(label.text() for label in inside.keys.findChildren(
+        QLabel)), "what the colours mean"
     conv1 = inside.sections[0].view
     assert conv1.count() == 48 and inside.filters.count() == 48
     seven = pixels(conv1)
