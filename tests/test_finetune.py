@@ -216,7 +216,7 @@ def test_a_fine_tune_that_would_forget_keeps_only_as_much_of_its_change_as_mnist
     assert CHECK_AIM < 1 and start_on_check - kept_on_check <= hasty.max_mnist_drop * CHECK_AIM  # room for the test
     assert guarded.finetune.mnist_after == guarded.checkpoint.accuracy
     share = guarded.checkpoint.metrics["kept_share"]
-    assert f"so {share:.0%} of it was kept" in " ".join(guarded.finetune.lines())
+    assert f"so {share:.0%} of the change was kept" in " ".join(guarded.finetune.lines())
     rng = random.Random(99)
     fresh = [(jittered(BOXY_EIGHT, rng), PAD) for _ in range(20)]
     assert sum(p.digit == 8 for p in Predictor(guarded.checkpoint, device="cpu").predict_drawings(fresh)) >= 18

@@ -170,9 +170,10 @@ class FinetuneReport:
                 lines.append(("learnt", f"The {m} digit{'s' if m > 1 else ''} it learnt from (learnt, so not a fair "
                               f"check): {right_before} of {m} read right before, {right_after} of {m} after"))
         if self.kept_share < 1:
-            lines.append(("note", f"All of the change forgot more {self.test_name} than the guard allows (on "
-                                  f"images the test does not use), so {self.kept_share:.0%} of it was kept: the "
-                                  "model moved that share of the way from where it started"))
+            lines.append(("note", f"Fine-tuned all the way, the model forgot more {self.test_name} than allowed "
+                                  f"(checked on images the test does not use), so {self.kept_share:.0%} of the "
+                                  "change was kept: a model that far from the one it started from, towards the "
+                                  "fully fine-tuned one"))
         lines.append(("test", test))
         if self.reads_yours_worse:
             lines.append(("withheld", "Fewer of your held-out digits are read right than before: the model reads "

@@ -300,7 +300,7 @@ class ResultsView(QWidget):
         styles = {"personal": "<b>{}</b>", "withheld": '<span style="color: #c0392b;"><b>{}</b></span>'}
         self.finetune_summary.setText("<br>".join(styles.get(kind, "{}").format(html.escape(text))
                                                   for kind, text in report.parts()))
-        held = [(image, f"{true}: {before} → {after} {'✓' if after == true else '✗'}",
+        held = [(image, f"{true}: {before} → {after} {'✓' if after == true else '✗'}\nheld out",
                  f"Your {true}, held out from fine-tuning: read as {before} before and as {after} after")
                 for image, true, before, after in zip(report.held_out_images, report.held_out_labels, report.before,
                                                       report.after)]
