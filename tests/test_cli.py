@@ -500,8 +500,10 @@ def test_runs_list_show_compare_and_delete(tmp_path, mnist):
     (RunStore().folder / "damaged.json").write_text("{not json")
 
     listing = digitpad("runs")
-    lines = listing.stdout.splitlines()
-    assert [line.split()[0] for line in lines] == ids[::-1], "newest first"
+    head, *lines = listing.stdout.splitlines()
+    assert head.split()[:3] == ["run", "started", "network"] and [line.split()[0] for line in lines] == ids[::-1], \
+        "a header, then the newest first"
+    assert len({line.index("finished") for line in lines}) == 1, "columns line up"
     assert all("lenet5" in line and "MNIST, first 600" in line and "finished" in line for line in lines)
     assert "skipped" in listing.stderr and "damaged.json" in listing.stderr
     assert [r["id"] for r in json.loads(digitpad("runs", "list", "--json").stdout)] == ids[::-1]

@@ -55,11 +55,16 @@ def cmd_runs(args) -> int:
     if not records:
         print(f"no runs recorded yet in {store.folder}")
         return 0
-    for r in records:
-        accuracy = f"{r.accuracy:.2%}" if r.accuracy is not None else "-"
-        print(f"{r.id}  {r.started[:16].replace('T', ' ')}  {r.arch:<10} {r.settings_summary():<24} "
-              f"{r.data_summary():<20} {r.epochs_done}/{r.epochs} epochs  {accuracy:>7}  {r.seconds:6.1f}s  "
-              f"{r.status_text()}")
+    # a table whose columns fit their longest value, the settings (the longest) last
+    header = ("run", "started", "network", "data", "epochs", "accuracy", "time", "status", "settings")
+    rows = [(r.id, r.started[:16].replace("T", " "), r.arch, r.data_summary(), r.length_text(),
+             f"{r.accuracy:.2%}" if r.accuracy is not None else "-", f"{r.seconds:.1f}s", r.status_text(),
+             r.settings_summary()) for r in records]
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    numbers = {header.index("accuracy"), header.index("time")}  # right-aligned
+    for row in (header, *rows):
+        print("  ".join(value.rjust(width) if i in numbers else value.ljust(width)
+                        for i, (value, width) in enumerate(zip(row, widths))).rstrip())
     return 0
 
 
