@@ -8,6 +8,7 @@ so drawing costs the same whatever the training speed and the UI thread stays fr
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QProgressBar, QSplitter, QVBoxLayout, QWidget
 
 from .train_charts import LEGEND_HTML, TrainingCharts, legend_label
@@ -38,6 +39,12 @@ class TrainingMonitor(QWidget):
         self.state = QLabel("Set up a run on the left, then start it.")
         self.state.setWordWrap(True)
         self.state.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        # room for two lines of the bold headline ("Stopped in...", "Training failed: ..."), so that a second line
+        # does not push the progress bar and charts down and back up
+        bold = QFont(self.state.font())
+        bold.setBold(True)
+        self.state.setMinimumHeight(2 * QFontMetrics(bold).lineSpacing())
+        self.state.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setFormat("%p%")

@@ -17,6 +17,7 @@ from hostile_files import labelled_csv
 from message_boxes_shown import shown_box
 from process_memory import rss_mb
 from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QMessageBox
 
 from digitpad.core.checkpoint import Checkpoint
@@ -172,6 +173,25 @@ def test_stop_after_an_epoch_asks_whether_to_keep_the_model_so_far(tab, qtbot):
     with qtbot.waitSignal(tab.run.ended, timeout=STOP_TIMEOUT_MS):
         qtbot.mouseClick({b.text(): b for b in tab.stop_question.buttons()}["Discard"], Qt.LeftButton)
     assert "the unfinished model was discarded" in tab.monitor.state.text() and tab.outcome is kept
+
+
+def test_a_two_line_headline_does_not_move_the_progress_bar(tab, qtbot):
+    monitor = tab.monitor
+    tab.pages.setCurrentWidget(monitor)
+    tab.resize(900, 700)
+    qtbot.wait(50)
+    monitor.set_state("Training...")
+    qtbot.wait(50)
+    top = monitor.progress.y()
+    words, bold = "Stopped in epoch 2 after step 427; the unfinished model was discarded.".split(), QFont()
+    bold.setBold(True)
+    text = ""
+    while QFontMetrics(bold).horizontalAdvance(text) < 1.4 * monitor.state.width():  # a line and a half
+        text += f"{words[len(text.split()) % len(words)]} "
+    monitor.set_state(text.strip())
+    qtbot.wait(50)
+    assert monitor.state.height() > monitor.state.fontMetrics().lineSpacing() * 1.5, "it wrapped"
+    assert monitor.progress.y() == top
 
 
 def test_pause_holds_the_run_and_resume_goes_on_from_the_next_step(tab, qtbot):
