@@ -233,6 +233,20 @@ def test_train_evaluate_export(tmp_path, mnist_root):
         "(it is an ONNX export, made for other programs to read, not for digitpad)")
 
 
+def test_the_bundled_model_exports_into_the_current_folder_without_naming_it(tmp_path):
+    """`digitpad export --format onnx` was refused for want of a model: the one a person most likely wants is the
+    bundled one, and beside it (among the installed files) is no place to write."""
+    import onnxruntime
+
+    from digitpad.core.paths import bundled_model_path
+
+    result = digitpad("export", "--format", "onnx", cwd=tmp_path)
+    assert result.stdout.strip() == f"wrote {tmp_path / 'digitnet.onnx'}"
+    assert not bundled_model_path().with_suffix(".onnx").exists()
+    session = onnxruntime.InferenceSession(str(tmp_path / "digitnet.onnx"))
+    assert session.run(None, {"image": np.zeros((1, 1, 28, 28), np.float32)})[0].shape == (1, 10)
+
+
 def test_train_refuses_bad_options_without_writing(tmp_path):
     """Refused before the data loads (there is none here) and before a run is recorded."""
     result = digitpad("train", "--lr", "-1", "--seed", "-1", "--out", str(tmp_path / "m.pt"),

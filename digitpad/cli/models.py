@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import platform
+from pathlib import Path
 
 from .. import __version__
 from ..core.dataset_files import mnist_present
@@ -34,9 +35,12 @@ def cmd_export(args) -> int:
     from ..core.checkpoint import Checkpoint
     from ..core.export import default_export_path, export
 
-    out = default_export_path(args.model, args.format) if args.out is None else args.out  # '' is refused below
-    check_outputs(out, inputs=(args.model,))
-    print(f"wrote {export(Checkpoint.load(args.model), args.format, out)}")
+    model = args.model or bundled_model_path()
+    # the bundled model lives among the installed files: its export goes where the person is, not there
+    beside = model if args.model else Path.cwd() / Path(model).name
+    out = default_export_path(beside, args.format) if args.out is None else args.out  # '' is refused below
+    check_outputs(out, inputs=(model,))
+    print(f"wrote {export(Checkpoint.load(model), args.format, out)}")
     return 0
 
 

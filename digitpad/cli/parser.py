@@ -90,9 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_args(evaluate)
 
     export = commands.add_parser("export", help="write a checkpoint as TorchScript or ONNX")
-    export.add_argument("model", type=file_name, help="checkpoint file to export")
+    export.add_argument("model", type=file_name, nargs="?",
+                        help="checkpoint file to export (default: the bundled model)")
     export.add_argument("--format", required=True, choices=("torchscript", "onnx"))
-    export.add_argument("--out", type=file_name, help="output file (default: beside the model)")
+    export.add_argument("--out", type=file_name, help="output file (default: beside the model; the bundled model's "
+                        "export goes in the current folder)")
 
     explain = commands.add_parser("explain", help="draw what the model does with an image: feature maps, "
                                   "filters, and the ink that made its answer")
