@@ -85,6 +85,8 @@ class MainWindow(QMainWindow):
         self._paste_count = 0
         self.draw_tab.my_digits_button.clicked.connect(self.show_my_digits)
         self.train_tab.showDigits.connect(self.show_my_digits)
+        # a Discard said on the way to closing holds only for that close: kept open, the model is asked about again
+        self.train_tab.closeRefused.connect(lambda: setattr(self, "_discarded", None))
         self._build_menus()
         self._restore_settings()
 

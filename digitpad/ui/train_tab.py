@@ -62,6 +62,7 @@ class TrainTab(QWidget):
     """
 
     showDigits = Signal()
+    closeRefused = Signal()  # No to "Stop training and close?": the window stays, with all the close had given up
 
     def __init__(self, models, personal, advise_threads: bool = False, parent: QWidget | None = None):
         super().__init__(parent)
@@ -448,6 +449,8 @@ class TrainTab(QWidget):
 
     def _on_ended(self) -> None:
         self._run_ended_at = time.monotonic()
+        if self._replace_confirmed is self.outcome:  # the run stopped or failed: it replaced nothing, so the next
+            self._replace_confirmed = None           # run is asked about again
         if self.stop_question is not None:  # the run ended by itself while Stop's question was open
             self.stop_question.close()
         self.monitor.end()
@@ -601,6 +604,8 @@ class TrainTab(QWidget):
             self._close_confirmed = True
             self.stop()  # now: the run given up must not finish behind a later question and replace its subject
             self.window().close()
+        else:
+            self.closeRefused.emit()
 
     def shutdown(self) -> None:
         """Stop any run and wait for its worker, so nothing trains on after the window is gone."""
