@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxL
 from ..core.config import HOLD_OUT_FROM, FinetuneConfig
 from .form_fields import form_group, number_edit, read_number
 from .hint_label import HintLabel
+from .wording import kept_counts
 
 DEFAULTS = FinetuneConfig()
 
@@ -95,7 +96,7 @@ class FinetuneForm(QWidget):
         if error:
             self.digits.setText(f"Your digits cannot be read: {error}")
         else:
-            kept = ", ".join(f"{n}\u00a0×\u00a0{d}" for d, n in enumerate(counts) if n)  # never broken inside
+            kept = kept_counts(counts)
             unchecked = NONE_HELD_OUT if kept and max(counts) < HOLD_OUT_FROM else ""  # finetune.split_held_out
             self.digits.setText(f"Your digits: {sum(counts)} kept" + (f" ({kept})" if kept else "") + unchecked)
         self.changed.emit()

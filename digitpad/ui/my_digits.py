@@ -43,7 +43,7 @@ from .latest_request import LatestRequest
 from .message_boxes import ask_yes_no
 from .model_manager import ModelManager
 from .personal_store import PersonalDigits
-from .wording import as_read
+from .wording import as_read, kept_counts, plural
 
 PERSONAL_FILTER = "digitpad personal sets (*.npz *.pt)"
 EXPORT_FILTER = "digitpad personal sets (*.npz)"  # what an export is written as (core.personal.export_path)
@@ -66,10 +66,6 @@ def read_right(reading: tuple[int, bool] | None, digit: int) -> bool:
     """Whether a reading (read_drawings) is `digit`, as the pad would show it: a "?" claims no digit, the right one
     neither."""
     return reading == (digit, False)
-
-
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def local_time(created: str) -> str:
@@ -327,9 +323,7 @@ class MyDigitsView(QDialog):
             unreadable = self.personal_set is None
             self.summary.setText("Your kept digits cannot be read" if unreadable else "No digits kept yet")
             return
-        # the digits kept, each with its count after a ×: "1 ×2, 3, 7" (the groups below show them all)
-        counts = ", ".join(f"{digit} ×{count}" if count > 1 else str(digit)
-                           for digit, count in enumerate(self.personal_set.counts()) if count)
+        counts = kept_counts(self.personal_set.counts())
         right = sum(read_right(self.readings.get(s.key()), s.label) for s in samples)
         done = all(s.key() in self.readings for s in samples)
         self.summary.setText(f"{plural(len(samples), 'digit')} kept: {counts} · "

@@ -39,6 +39,7 @@ from .dataset_choice import DatasetChoice
 from .file_dialogs import save_file
 from .form_fields import align_label_columns, name_fields_by_their_labels
 from .message_boxes import ask_save_first, ask_yes_no, warn
+from .wording import ended_after, plural
 
 # A stop lands within one training step or one batch of test scoring (well under a second here);
 # the margin covers a machine busy with other work.
@@ -74,13 +75,14 @@ class TrainTab(QWidget):
         self.outcome = None  # the last finished run's Outcome
         self.replace_question: QMessageBox | None = None  # Save... / Start without saving / Cancel, while open
         self._replace_confirmed = None  # the unsaved outcome the person chose to let a new run replace
-        self.outcome_run = ""  # what that run was and when it finished, e.g. "lenet5, 3 epoch(s), finished 14:02"
+        self.outcome_run = ""  # what that run was and when it started, e.g. "lenet5, 3 epochs, started 14:02"
         self.run_description = ""  # what the current or last started run is
         self.outcome_run_id: str | None = None  # its run record's id
         self.saved_path: Path | None = None
         self.close_question: QMessageBox | None = None
         self.stop_question: QMessageBox | None = None  # Keep the model / Discard / Go on training, while open
         self._last_epoch = None  # the run's last finished epoch (core.trainer.Epoch)
+        self._paused_by_person = False  # the run was paused already when Stop asked (Go on training leaves it so)
         self._run_ended_at: float | None = None  # time.monotonic() when the last run ended
         self._close_confirmed = False
         self._layout = QVBoxLayout(self)
@@ -253,8 +255,9 @@ class TrainTab(QWidget):
 
             config = self.form.config()
             name = f"{config.arch} trained {when}"
-            return (lambda data, control: train(config, data, control, name), f"{config.arch}, {config.epochs} "
-                    "epoch(s)", RunRecorder.for_training(config, name=name, **options))
+            return (lambda data, control: train(config, data, control, name),
+                    f"{config.arch}, {plural(config.epochs, 'epoch')}", RunRecorder.for_training(config, name=name,
+                                                                                                 **options))
         from ..core.finetune import finetune
 
         start = self.models.predictor.checkpoint
@@ -370,12 +373,17 @@ class TrainTab(QWidget):
             self.monitor.set_state("Stopping...")
 
     def ask_stop(self) -> None:
-        """The Stop button: once an epoch is done, the model so far may be worth keeping, so ask (the run goes on
-        meanwhile); before that, and in a fine-tune of a minute or less, stop at once."""
+        """The Stop button: once an epoch is done, the model so far may be worth keeping, so ask, the run paused
+        meanwhile (the count asked about is the one kept); before that, and in a fine-tune of a minute or less,
+        stop at once."""
         if not self.is_running() or self._last_epoch is None or self._run_finetunes:
             self.stop()
             return
         if self.stop_question is None:
+            self._paused_by_person = self.run.control.paused
+            self.run.control.pause()
+            self.monitor.set_state("Paused while you choose whether to keep the model...")
+            self._update_controls()
             done = self._last_epoch
             box = QMessageBox(QMessageBox.Question, "Stop training",
                               f"Keep the model as trained so far ({done.epoch} of {done.epochs} epochs done)? It is "
@@ -401,6 +409,12 @@ class TrainTab(QWidget):
             self.monitor.set_state("Finishing: testing the model as trained so far...")
         elif role == QMessageBox.DestructiveRole:
             self.stop()
+        elif not self._paused_by_person:  # Go on training: as it was before Stop
+            self.run.control.resume()
+            self.monitor.set_state("Training...")
+        else:
+            self.monitor.set_state("Paused. Resume to go on; nothing is lost.")
+        self._update_controls()
 
     def _on_step(self, step) -> None:
         if step.step == 1 and step.epoch == 1 and not self.run.control.paused:
@@ -410,8 +424,10 @@ class TrainTab(QWidget):
     def _on_finished(self, outcome) -> None:
         from .train_monitor import duration
 
+        early = outcome.checkpoint.metrics.get("ended_early")
+        kept = early and ended_after(early, outcome.checkpoint.train_config["epochs"])
         self.outcome = outcome
-        self.outcome_run = self.run_description
+        self.outcome_run = f"{self.run_description}, ended as asked after {kept}" if early else self.run_description
         self.outcome_run_id = self.run.recorder.id
         self.saved_path = None
         self.results.show_outcome(outcome)
@@ -419,9 +435,7 @@ class TrainTab(QWidget):
         self.pages.setCurrentWidget(self.results)
         summary = (" ".join(f"{line}." for line in outcome.finetune.lines()) if outcome.finetune
                    else f"Test accuracy {outcome.checkpoint.accuracy:.2%}.")
-        early = outcome.checkpoint.metrics.get("ended_early")
-        ended = (f"Ended as asked in epoch {early['epoch']} of {outcome.checkpoint.train_config['epochs']}, after "
-                 f"{duration(outcome.seconds)}, and kept as it was then." if early
+        ended = (f"Ended as asked after {kept} ({duration(outcome.seconds)}), and kept as it was then." if early
                  else f"Finished in {duration(outcome.seconds)}.")
         self.monitor.set_state(f"{ended} {summary} See the Results page.", error=self._withheld())
 

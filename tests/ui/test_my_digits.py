@@ -49,7 +49,8 @@ def test_kept_digits_are_grouped_by_digit_with_the_current_models_reading(window
     assert shown(view) == {1: ("1 · 2 kept · 1 read right now", ["✓ 1", "✗ read 7"]),
                            3: ("3 · 1 kept · 1 read right now", ["✓ 3"]),
                            7: ("7 · 1 kept · 1 read right now", ["✓ 7"])}
-    assert view.summary.text() == "4 digits kept: 1 ×2, 3, 7 · 3 read right by the current model"
+    assert view.summary.text() == "4 digits kept: 2 × 1, 1 × 3, 1 × 7 · 3 read right by the current model".replace(
+        " × ", "\u00a0×\u00a0"), "as the fine-tune form counts them"
     assert str(window.personal.path) in view.path_label.text()
     ones = view.sections[1][1]
     right, wrong = ones.item(0), ones.item(1)
