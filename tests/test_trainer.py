@@ -58,6 +58,10 @@ def test_stop_during_validation(mnist):
     control.stop()  # the next thing the loop does is score the validation images (5,000 of MNIST: 0.8 s)
     stopped = next(events)
     assert isinstance(stopped, Stopped) and (stopped.epoch, stopped.step) == (1, event.steps_per_epoch)
+    assert stopped.where(event.steps_per_epoch, 0, 3) == "at the end of epoch 1, while scoring its validation images", \
+        "not 'in epoch 1 after step 28' of 28, as if it had not finished its steps"
+    assert Stopped(2, 5).where(28, 1, 3) == "in epoch 2 after step 5" and Stopped(3, 28).where(28, 3, 3) == \
+        "while scoring the test set" and Stopped(0, 0).where(None, 0, 3) == "before training began"
 
 
 def test_a_stop_before_the_style_variants_are_made_ends_the_run_without_them(mnist):

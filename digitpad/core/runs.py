@@ -335,6 +335,7 @@ class RunRecorder:
         self.tensorboard_root = Path(tensorboard) if tensorboard else None
         self._log = None
         self._bin: list[tuple[float, float]] = []
+        self._steps_per_epoch: int | None = None  # from the run's steps: where a stop came, in words
         self._write_failed = False
 
     @property
@@ -409,6 +410,7 @@ class RunRecorder:
         if self._log is not None:
             self._log.observe(event)
         if isinstance(event, Step):
+            self._steps_per_epoch = event.steps_per_epoch
             self._add_step(event)
             record.seconds = event.elapsed
         elif isinstance(event, Epoch):
@@ -427,13 +429,7 @@ class RunRecorder:
             record.seconds = event.seconds
             self._end(FINISHED)
         elif isinstance(event, Stopped):
-            if event.epoch == 0:
-                where = "before training began"
-            elif len(record.history) == record.epochs:
-                where = "while scoring the test set"
-            else:
-                where = f"in epoch {event.epoch} after step {event.step}"
-            self._end(STOPPED, stopped_at=where)
+            self._end(STOPPED, stopped_at=event.where(self._steps_per_epoch, len(record.history), record.epochs))
 
     def _add_step(self, step) -> None:
         """Average the training curve over a few steps, so a long run's record stays small."""

@@ -159,6 +159,16 @@ class Stopped:
     epoch: int
     step: int
 
+    def where(self, steps_per_epoch: int | None, epochs_done: int, epochs: int) -> str:
+        """Where the run stopped, in words: "in epoch 2 after step 40", or what it was doing between the steps."""
+        if self.epoch == 0:
+            return "before training began"
+        if epochs_done >= epochs:
+            return "while scoring the test set"
+        if steps_per_epoch and self.step >= steps_per_epoch:  # every step of the epoch done, its check not
+            return f"at the end of epoch {self.epoch}, while scoring its validation images"
+        return f"in epoch {self.epoch} after step {self.step}"
+
 
 Event = Message | Step | Epoch | Finished | Stopped
 

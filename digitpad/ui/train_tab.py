@@ -82,6 +82,7 @@ class TrainTab(QWidget):
         self.close_question: QMessageBox | None = None
         self.stop_question: QMessageBox | None = None  # Keep the model / Discard / Go on training, while open
         self._last_epoch = None  # the run's last finished epoch (core.trainer.Epoch)
+        self._last_step = None  # and its last step (core.trainer.Step)
         self._paused_by_person = False  # the run was paused already when Stop asked (Go on training leaves it so)
         self._run_ended_at: float | None = None  # time.monotonic() when the last run ended
         self._close_confirmed = False
@@ -298,7 +299,7 @@ class TrainTab(QWidget):
         self.run.step.connect(self._on_step)
         self.run.epoch.connect(self.monitor.add_epoch)
         self.run.epoch.connect(partial(setattr, self, "_last_epoch"))
-        self._last_epoch = None
+        self._last_epoch = self._last_step = None
         self._run_finetunes = self.fine_tuning()
         self.run.finished.connect(self._on_finished)
         self.run.stopped.connect(self._on_stopped)
@@ -417,6 +418,7 @@ class TrainTab(QWidget):
         self._update_controls()
 
     def _on_step(self, step) -> None:
+        self._last_step = step
         if step.step == 1 and step.epoch == 1 and not self.run.control.paused:
             self.monitor.set_state("Training...")
         self.monitor.add_step(step)
@@ -443,8 +445,10 @@ class TrainTab(QWidget):
         if stopped.epoch == 0:  # stopped while starting or preparing: nothing was trained
             state = "Stopped before training began; nothing changed."
         else:
-            state = (f"Stopped in epoch {stopped.epoch} after step {stopped.step}; the unfinished model was "
-                     "discarded.")
+            last = self._last_step
+            where = stopped.where(last and last.steps_per_epoch, self._last_epoch.epoch if self._last_epoch else 0,
+                                  last.epochs if last else stopped.epoch + 1)
+            state = f"Stopped {where}; the unfinished model was discarded."
         self.monitor.set_state(state + self._earlier_results("stopped"))
 
     def _on_failed(self, message: str) -> None:
