@@ -124,6 +124,7 @@ class RunsPage(QWidget):
         self.delete_question: QMessageBox | None = None
         self.busy = False  # a run is going: its settings cannot be refilled
         self._for_drawing: Path | None = None  # the model Use for drawing asked for, while the note is about it
+        self.unsaved_run: str | None = None  # the run whose model the Results page holds, never saved (the tab's)
 
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -331,6 +332,8 @@ class RunsPage(QWidget):
         self.use_button.setToolTip(
             "Let the Draw tab read with this run's saved model" if record is None or self._model_path(record) else
             f"Its saved model is gone from {record.checkpoint}" if record.checkpoint else
+            "This run's model is on the Results page, not saved yet: Use for drawing or Save model... there"
+            if record.id == self.unsaved_run else
             "This run's model was not saved when the run ended, so there is none to use")
         self.again_button.setEnabled(bool(record and record.kind != FINETUNE and not self.busy))
         self.again_button.setToolTip("Fill the form with this run's settings" if not record or record.kind != FINETUNE

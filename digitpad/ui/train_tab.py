@@ -432,6 +432,7 @@ class TrainTab(QWidget):
         self.outcome_run = f"{self.run_description}, ended as asked after {kept}" if early else self.run_description
         self.outcome_run_id = self.run.recorder.id
         self.saved_path = None
+        self.runs_page.unsaved_run = self.outcome_run_id
         self.results.show_outcome(outcome)
         self.pages.setTabEnabled(1, True)
         self.pages.setCurrentWidget(self.results)
@@ -536,6 +537,7 @@ class TrainTab(QWidget):
             return False
         self.outcome.checkpoint = checkpoint
         self.saved_path = path
+        self.runs_page.unsaved_run = None
         self.runs_page.refresh()
         metrics_csv = path.with_suffix(".csv")
         try:
