@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -533,6 +534,10 @@ def test_runs_list_show_compare_and_delete(tmp_path, mnist):
     same = compared.index("-- the same in every run --")
     differing = [line.split()[0] for line in compared[1:same]]
     assert "config.lr" in differing and "config.epochs" not in differing
+    assert not any(line.endswith(" ") for line in compared) and not any(
+        line.startswith("saved model") for line in compared), "no trailing spaces, no row empty in every run"
+    assert re.search(r"^started +\d{4}-\d\d-\d\d \d\d:\d\d ", next(line for line in compared
+                                                                   if line.startswith("started")))
     assert compared[1 + differing.index("config.lr")].split()[1:] == ["0.004", "0.001"]
     assert "config.epochs" in [line.split()[0] for line in compared[same + 1:]]
     for args in (["runs", "compare", *ids, "--json"], ["runs", "--json", "compare", *ids]):  # as list and show take it

@@ -38,13 +38,15 @@ def cmd_runs(args) -> int:
             return 0
         width = max(len(key) for key, _, _ in rows)
         columns = [max(len(r.id), *(len(values[i]) for _, values, _ in rows)) for i, r in enumerate(records)]
-        print(f"{'run':<{width}}  " + "  ".join(f"{r.id:<{w}}" for r, w in zip(records, columns)))
+        print(f"{'run':<{width}}  " + "  ".join(f"{r.id:<{w}}" for r, w in zip(records, columns)).rstrip())
         differ = True
         for key, values, differs in rows:
+            if not any(values):  # empty in every run (no saved model, no dropout set): nothing to compare
+                continue
             if differ and not differs:
                 print("-- the same in every run --")
             differ = differs
-            print(f"{key:<{width}}  " + "  ".join(f"{v:<{w}}" for v, w in zip(values, columns)))
+            print((f"{key:<{width}}  " + "  ".join(f"{v:<{w}}" for v, w in zip(values, columns))).rstrip())
         return 0
     records, notes = store.records()
     for note in notes:

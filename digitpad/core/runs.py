@@ -304,7 +304,7 @@ def compare(records: list[RunRecord]) -> list[tuple[str, list[str], bool]]:
 
     def facts(r: RunRecord) -> dict:
         last = r.history[-1] if r.history else {}
-        return {"kind": r.kind, "started": r.started, "status": r.status_text(), "data": r.data, "device": r.device,
+        return {"kind": r.kind, "started": r.started[:16].replace("T", " "), "status": r.status_text(), "data": r.data, "device": r.device,
                 "arch": r.arch, "preset": r.preset, "trained for": r.length_text(),
                 "test accuracy": f"{r.accuracy:.2%}" if r.accuracy is not None else "",
                 "test loss": f"{r.metrics['loss']:.4f}" if r.metrics else "",
