@@ -479,6 +479,7 @@ class TrainTab(QWidget):
 
     def _update_controls(self) -> None:
         running = self.is_running()
+        focused = next((b for b in (self.start_button, self.pause_button, self.stop_button) if b.hasFocus()), None)
         problems = [] if running else self.start_problems()
         self.form.setEnabled(not running)
         self.finetune_form.setEnabled(not running)
@@ -489,6 +490,8 @@ class TrainTab(QWidget):
         self.pause_button.setEnabled(running)
         self.pause_button.setText("Resume" if running and self.run.control.paused else "Pause")
         self.stop_button.setEnabled(running)
+        if focused is not None and not focused.isEnabled():  # the keys go on to the button that now acts
+            (self.pause_button if running else self.start_button).setFocus(Qt.OtherFocusReason)
         self.tensorboard.setEnabled(not running and self.tensorboard_available)
         self.runs_page.set_busy(running)
         # what stops Start, else what would make the run learn little (Start stays: the person may mean it)

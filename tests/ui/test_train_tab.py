@@ -200,6 +200,23 @@ def test_a_two_line_headline_does_not_move_the_progress_bar(tab, qtbot):
     assert monitor.progress.y() == top
 
 
+def test_the_keyboard_focus_moves_to_the_button_that_acts(tab, qtbot):
+    """Start pressed from the keyboard: the focus had gone to the tab bar, far from Pause and Stop."""
+    set_up_small_run(tab.form, epochs=LONG_RUN_EPOCHS)
+    tab.activateWindow()
+    tab.start_button.setFocus()
+    qtbot.keyClick(tab.start_button, Qt.Key_Space)
+    assert tab.is_running() and tab.pause_button.hasFocus()
+    qtbot.keyClick(tab.pause_button, Qt.Key_Space)
+    assert tab.run.control.paused and tab.pause_button.hasFocus(), "Pause and Resume keep it"
+    tab.stop_button.setFocus()
+    with qtbot.waitSignal(tab.run.ended, timeout=STOP_TIMEOUT_MS):
+        qtbot.keyClick(tab.stop_button, Qt.Key_Space)
+        if tab.stop_question is not None:  # an epoch was done before the pause: keep it? No
+            next(b for b in tab.stop_question.buttons() if b.text() == "Discard").click()
+    assert tab.start_button.hasFocus()
+
+
 def test_pause_holds_the_run_and_resume_goes_on_from_the_next_step(tab, qtbot):
     set_up_small_run(tab.form, epochs=LONG_RUN_EPOCHS)
     start(qtbot, tab)
