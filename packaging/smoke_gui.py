@@ -35,6 +35,7 @@ DATA = os.environ.get("DIGITPAD_SMOKE_DATA")
 SHOTS = os.environ.get("DIGITPAD_SMOKE_SHOTS")
 ONLY_WINDOW = bool(os.environ.get("DIGITPAD_SMOKE_ONLY_WINDOW"))  # cold-start runs: window and model, then quit
 TRAIN_LIMIT, TEST_LIMIT, FINETUNE_STEPS = 3000, 2000, 20
+STOPPED_RUN_EPOCHS = 200  # the run the scenario stops: minutes long, so Stop comes before its end
 TIMEOUT_S = float(os.environ.get("DIGITPAD_SMOKE_TIMEOUT", "600"))
 SEVEN = [[(0.22, 0.18), (0.8, 0.18), (0.42, 0.88)]]  # strokes in a unit box
 # the second 7 drawn a little to the right: the same points again would be the same drawing, kept once
@@ -219,10 +220,13 @@ def smoke_run() -> int:
 
             began = time.time()
             tab.new_model_choice.setChecked(True)
+            tab.form.epochs.setValue(STOPPED_RUN_EPOCHS)  # long enough to be stopped before its end
             yield lambda: tab.start_button.isEnabled(), "Start to be enabled again", 30
             tab.start_button.click()
             yield lambda: tab.run is not None and tab.run.running and points(curve) >= 1, "the run to begin", 300
             tab.stop_button.click()
+            if tab.stop_question is not None:  # an epoch was done: keep the model so far? No, as Stop said
+                next(b for b in tab.stop_question.buttons() if b.text() == "Discard").click()
             yield lambda: not tab.is_running(), "the stopped run to end", 30
             report["stopped"] = tab.monitor.state.text()
             report["timings_s"]["stop"] = round(time.time() - began, 3)
