@@ -59,7 +59,7 @@ def cmd_runs(args) -> int:
         return 0
     # a table whose columns fit their longest value, the settings (the longest) last
     header = ("run", "started", "network", "data", "epochs", "accuracy", "time", "status", "settings")
-    rows = [(r.id, r.started[:16].replace("T", " "), r.arch, r.data_summary(), r.length_text(),
+    rows = [(r.id, r.started_text(), r.arch, r.data_summary(), r.length_text(),
              f"{r.accuracy:.2%}" if r.accuracy is not None else "-", f"{r.seconds:.1f}s", r.status_text(),
              r.settings_summary()) for r in records]
     widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]

@@ -174,6 +174,10 @@ class RunRecord:
     def epochs_done(self) -> int:
         return len(self.history)
 
+    def started_text(self, year: bool = True) -> str:
+        """When the run started, to the minute: "2026-12-07 13:02" ("12-07 13:02" without the year)."""
+        return self.started[0 if year else 5:16].replace("T", " ")
+
     def length_text(self) -> str:
         """How long it trained: epochs done of those planned, or a fine-tune's steps (its epochs only fit them)."""
         steps = (self.config.get("finetune", self.config) or {}).get("steps") if self.kind == FINETUNE else None
@@ -218,7 +222,7 @@ class RunRecord:
     def label(self) -> str:
         """A short name for legends: date, architecture and test accuracy."""
         accuracy = f", {self.accuracy:.2%}" if self.accuracy is not None else f", {self.shown_status}"
-        return f"{self.started[5:16].replace('T', ' ')} {self.arch}{accuracy}"
+        return f"{self.started_text(year=False)} {self.arch}{accuracy}"
 
     def train_config(self) -> TrainConfig:
         """The settings to train the same way again (a fine-tune's effective training settings)."""
@@ -304,8 +308,8 @@ def compare(records: list[RunRecord]) -> list[tuple[str, list[str], bool]]:
 
     def facts(r: RunRecord) -> dict:
         last = r.history[-1] if r.history else {}
-        return {"kind": r.kind, "started": r.started[:16].replace("T", " "), "status": r.status_text(), "data": r.data, "device": r.device,
-                "arch": r.arch, "preset": r.preset, "trained for": r.length_text(),
+        return {"kind": r.kind, "started": r.started_text(), "status": r.status_text(), "data": r.data,
+                "device": r.device, "arch": r.arch, "preset": r.preset, "trained for": r.length_text(),
                 "test accuracy": f"{r.accuracy:.2%}" if r.accuracy is not None else "",
                 "test loss": f"{r.metrics['loss']:.4f}" if r.metrics else "",
                 "final val accuracy": f"{last['val_accuracy']:.2%}" if last else "",

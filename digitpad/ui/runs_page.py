@@ -45,12 +45,6 @@ STATUS_COLUMN = COLUMNS.index("Status")
 SETTINGS_COLUMN = COLUMNS.index("Preset / settings")
 DATA_COLUMN = COLUMNS.index("Data")
 DATA_WIDTH, DATA_MIN_WIDTH = 130, 60  # the data's width: at most, and when the room is short
-
-
-def shown_date(started: str) -> str:
-    """A run's start as the table shows it: "12-07 13:02", with the year first when it is not this year's."""
-    this_year = started[:4] == str(_dt.date.today().year)
-    return started[5 if this_year else 0:16].replace("T", " ")
 STATUS_MIN_WIDTH = 120  # in a window too narrow for all of Status, this much of it still shows
 RUN_COLORS = ("#1f77b4", "#e6550d", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
               "#17becf")
@@ -270,7 +264,8 @@ class RunsPage(QWidget):
         saved = record.checkpoint
         saved_text = "—" if not saved else Path(saved).name + ("" if Path(saved).is_file() else " (missing)")
         _started, _arch, data, accuracy, epochs, time, status, settings, saved_cell = cells = [
-            SortableItem(shown_date(record.started), record.started),
+            SortableItem(record.started_text(year=record.started[:4] != str(_dt.date.today().year)),
+                         record.started),
             SortableItem(record.arch, record.arch),
             SortableItem(record.data_summary(), record.data_summary()),
             SortableItem(f"{record.accuracy:.2%}" if record.accuracy is not None else "—", record.accuracy),
