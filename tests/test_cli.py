@@ -248,6 +248,19 @@ def test_the_bundled_model_exports_into_the_current_folder_without_naming_it(tmp
     assert session.run(None, {"image": np.zeros((1, 1, 28, 28), np.float32)})[0].shape == (1, 10)
 
 
+def test_onnx_export_without_the_onnx_package_is_one_clear_line(tmp_path):
+    """The bundle leaves onnx out: its `export --format onnx` ended in torch's traceback."""
+    from missing_modules import env_without
+
+    (tmp_path / "site").mkdir()
+    result = subprocess.run([sys.executable, "-m", "digitpad", "export", "--format", "onnx"], cwd=tmp_path,
+                            env=env_without(tmp_path / "site", "onnx"), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == ("digitpad: error: exporting to onnx needs a package that is missing: onnx (pip "
+                                     "install onnx; TorchScript export needs nothing more)")
+    assert not (tmp_path / "digitnet.onnx").exists()
+
+
 def test_train_refuses_bad_options_without_writing(tmp_path):
     """Refused before the data loads (there is none here) and before a run is recorded."""
     result = digitpad("train", "--lr", "-1", "--seed", "-1", "--out", str(tmp_path / "m.pt"),

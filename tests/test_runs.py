@@ -1,12 +1,11 @@
 """Run records and TensorBoard logs, kept from real (tiny) training runs on real MNIST."""
 
 import json
-import os
 import subprocess
 import sys
-import textwrap
 
 import pytest
+from missing_modules import env_without
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 from digitpad.core.checkpoint import Checkpoint
@@ -222,22 +221,8 @@ def test_tensorboard_log_holds_per_step_and_per_epoch_scalars_the_confusion_imag
     assert b"lr" in hparams["_hparams_/session_start_info"] and b"batch_size" in hparams["_hparams_/experiment"]
 
 
-BLOCK_TENSORBOARD = textwrap.dedent("""
-    import sys
-
-    class NoTensorBoard:
-        def find_spec(self, name, path=None, target=None):
-            if name == "tensorboard" or name.startswith("tensorboard."):
-                raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-            return None
-
-    sys.meta_path.insert(0, NoTensorBoard())
-""")
-
-
 def test_without_tensorboard_the_cli_says_how_to_get_it(tmp_path):
-    (tmp_path / "sitecustomize.py").write_text(BLOCK_TENSORBOARD)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    env = env_without(tmp_path, "tensorboard")
     check = subprocess.run([sys.executable, "-c", "import tensorboard"], env=env, capture_output=True, text=True)
     assert check.returncode != 0, "the blocker must hide tensorboard"
     for command in (["train", "--out", str(tmp_path / "m.pt")], ["finetune", "--out", str(tmp_path / "m.pt")]):

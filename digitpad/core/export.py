@@ -64,8 +64,12 @@ def export(checkpoint: Checkpoint, fmt: str, out: str | os.PathLike) -> Path:
             else:
                 torch.onnx.export(model, (example,), buffer, input_names=["image"], output_names=["logits"],
                                   dynamic_axes={"image": {0: "batch"}, "logits": {0: "batch"}}, dynamo=False)
-    except ImportError as e:
-        raise ExportError(f"exporting to {fmt} needs a package that is missing: {e.name or e}") from None
+    except (ImportError, torch.onnx.OnnxExporterError) as e:
+        missing = e if isinstance(e, ImportError) else e.__cause__  # torch wraps a missing onnx in its own error
+        if not isinstance(missing, ImportError):
+            raise
+        raise ExportError(f"exporting to {fmt} needs a package that is missing: {missing.name or missing} (pip "
+                          f"install {missing.name or 'it'}; TorchScript export needs nothing more)") from None
     try:
         return write_atomically(out, buffer.getbuffer())
     except OSError as e:
