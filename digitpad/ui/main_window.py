@@ -119,6 +119,10 @@ class MainWindow(QMainWindow):
         self._action(model_menu, "&Load checkpoint...", self.load_model_dialog, shortcuts.LOAD_MODEL,
                      "Use a model trained with digitpad")
         self._action(model_menu, "&Revert to the bundled model", lambda: self.load_model(None))
+        self.back_action = self._action(model_menu, "&Back to the previous model", self.models.back,
+                                        tip="The model used before the last change: the one a fine-tune started "
+                                            "from, or the file loaded before")
+        self.back_action.setEnabled(False)
         model_menu.addSeparator()
         self._action(model_menu, "My &digits...", self.show_my_digits, shortcuts.MY_DIGITS,
                      "See the digits you kept and how the model reads them now")
@@ -186,6 +190,10 @@ class MainWindow(QMainWindow):
         self.device_actions["cuda"].setEnabled(reason is None)
         self.device_actions["cuda"].setToolTip(f"Unavailable: {reason}" if reason else "Run the model on the GPU")
         self.device_actions[self.models.device].setChecked(True)
+        previous = self.models.previous
+        self.back_action.setEnabled(previous is not None)
+        self.back_action.setText(f"&Back to the previous model ({previous[1]})" if previous else
+                                 "&Back to the previous model")
 
     def _on_model_failed(self, message: str) -> None:
         if self.models.predictor is None:  # the remembered model is broken: fall back to the bundled one

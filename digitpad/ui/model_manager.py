@@ -31,6 +31,10 @@ def _source_of(predictor):
     return predictor.checkpoint if predictor.path is None else str(predictor.path)
 
 
+def _same_source(a, b) -> bool:
+    return a is b or (isinstance(a, str) and isinstance(b, str) and os.path.realpath(a) == os.path.realpath(b))
+
+
 class ModelManager(QObject):
     """Signals: `changed(predictor)` after a swap, `failed(message)` when a load fails, `loading(text)` when one
     starts, and `still_loading(text)` each second once two have passed, with the seconds in the text."""
@@ -47,6 +51,7 @@ class ModelManager(QObject):
         self.cuda_unavailable: str | None = "checking..."
         self._latest = LatestRequest()  # a load, a move or `use`; an older load finishing later is ignored
         self._source = None  # what the newest request is for: a checkpoint path, None (bundled) or a Checkpoint
+        self.previous = None  # (source, shown name) of the model in use before the last change of model: `back`
         self._pending = False
         self._loading_text = ("", "")  # what is loading, and a note shown after the seconds
         self._load_started = 0.0
@@ -91,9 +96,19 @@ class ModelManager(QObject):
         self._source = _source_of(predictor)
         self._swap(predictor)
 
+    def back(self) -> None:
+        """Load the model in use before the last change of model (a fine-tune's start, the file loaded before), on
+        the device in use now."""
+        if self.previous is not None:
+            source, name = self.previous
+            self._start(source, self.device, f"Going back to {name}")
+
     def _swap(self, predictor) -> None:
         self._pending = False
         self._seconds_timer.stop()
+        old = self.predictor
+        if old is not None and not _same_source(_source_of(old), _source_of(predictor)):  # not a device's move
+            self.previous = _source_of(old), old.shown_name()
         self.predictor = predictor
         self.changed.emit(predictor)
 

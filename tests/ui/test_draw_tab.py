@@ -358,6 +358,31 @@ def test_load_checkpoint_and_revert(window, qtbot, tmp_path):
     assert window.model_status.text().startswith(f"Model: the bundled model · {shipped}")
 
 
+def test_back_to_the_previous_model_after_a_load_or_a_revert(window, qtbot, tmp_path):
+    """After a fine-tune or a load, going back to the model before (not only to the bundled one) is one click."""
+    from digitpad.core.checkpoint import Checkpoint
+    from digitpad.core.paths import bundled_model_path
+
+    back = window.back_action
+    assert not back.isEnabled(), "nothing before the first model"
+    Checkpoint.load(bundled_model_path()).save(tmp_path / "mine.pt")
+    with qtbot.waitSignal(window.models.changed, timeout=10_000):
+        window.load_model(str(tmp_path / "mine.pt"))
+    assert back.isEnabled() and back.text() == "&Back to the previous model (the bundled model)"
+    with qtbot.waitSignal(window.models.changed, timeout=10_000):
+        window.set_device("cpu")  # the same model moved: still the bundled one before it
+    assert back.text() == "&Back to the previous model (the bundled model)"
+    with qtbot.waitSignal(window.models.changed, timeout=30_000):
+        back.trigger()
+    assert window.model_status.text().startswith("Model: the bundled model · ")
+    assert back.text() == "&Back to the previous model (mine.pt)"
+    with qtbot.waitSignal(window.models.changed, timeout=10_000):
+        back.trigger()
+    assert window.model_status.text().startswith("Model: mine.pt · ")
+    draw(window.draw_tab.canvas, place(STYLES[7]["plain"], 60, 30, 250))
+    assert settle(qtbot, window.draw_tab) == "7"
+
+
 def test_a_dropped_checkpoint_becomes_the_model_and_a_dropped_export_is_explained(window, qtbot, tmp_path):
     """A person drags a trained model onto the window to try it: it is loaded, not refused as "not an image"."""
     from digitpad.core.checkpoint import Checkpoint
