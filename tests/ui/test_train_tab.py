@@ -162,6 +162,8 @@ def test_stop_after_an_epoch_asks_whether_to_keep_the_model_so_far(tab, qtbot):
     with qtbot.waitSignal(tab.run.ended, timeout=RUN_TIMEOUT_MS):
         qtbot.mouseClick({b.text(): b for b in tab.stop_question.buttons()}["Keep the model"], Qt.LeftButton)
     early = tab.outcome.checkpoint.metrics["ended_early"]
+    # Stop pressed on an epoch's last step: the pause comes in its validation, which then finishes the epoch
+    done += early["epoch"] - 1 == done + 1 and early["step"] == 0
     assert early["epoch"] - 1 == done and tab.outcome.checkpoint.metrics["count"] == 1000
     kept = f"{done} of {LONG_RUN_EPOCHS} epochs" + (f" and {early['step']} step" if early["step"] else "")
     assert tab.monitor.state.text().startswith(f"Ended as asked after {kept}"), tab.monitor.state.text()
