@@ -99,8 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     explain = commands.add_parser("explain", help="draw what the model does with an image: feature maps, "
                                   "filters, and the ink that made its answer")
     explain.add_argument("image", type=file_name, metavar="IMAGE",
-                         help="an image file; - reads one from standard input; a CSV of 28x28 digits, one per "
-                         "row (Kaggle's test.csv), prints ImageId,Label for each row, as Kaggle takes a submission")
+                         help="an image file; - reads one from standard input")
     explain.add_argument("--model", type=file_name, help="checkpoint file (default: the bundled model)")
     explain.add_argument("--out", type=file_name, required=True,
                          help="image file to write the figure to: PNG, or JPEG, WebP, BMP or TIFF when so named")
