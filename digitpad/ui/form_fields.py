@@ -7,7 +7,7 @@ import re
 
 from PySide6.QtCore import QLocale
 from PySide6.QtGui import QDoubleValidator
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget
 
 
 def read_number(edit: QLineEdit) -> float:
@@ -83,3 +83,11 @@ def align_label_columns(root: QWidget) -> None:
     width = max((label.sizeHint().width() for label in labels), default=0)
     for label in labels:
         label.setMinimumWidth(width)
+
+
+def let_fields_narrow(root: QWidget, width: int = 100) -> None:
+    """Let every choice and spin box under `root` narrow to `width` in a small window, as its text fields do. They ask
+    for their longest item's or largest value's width, which pushed the settings out sideways at the window's
+    smallest; narrowed, a choice clips its current item and its list still shows every item whole."""
+    for field in root.findChildren(QComboBox) + root.findChildren(QAbstractSpinBox):
+        field.setMinimumWidth(min(width, field.sizeHint().width()))

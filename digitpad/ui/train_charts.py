@@ -130,6 +130,8 @@ class MetricChart(pg.PlotWidget):
         self._train_y: list[float] = []
         self._validation_y: list[float] = []
         self.getPlotItem().setYRange(*self.empty_range, padding=0)  # until data arrives (then: auto range)
+        # No epoch numbers until a run has a step: over no data they were a lone "0.5", or none in a narrower chart
+        self.getPlotItem().getAxis("bottom").setStyle(showValues=False)
         self.redraw()
 
     def add_step(self, x: float, value: float, span: int, epochs: int) -> None:
@@ -137,6 +139,7 @@ class MetricChart(pg.PlotWidget):
         if self._smoothed is None:
             self._smoothed = SmoothedSeries(span)
         if x > self._x_limit:
+            self.getPlotItem().getAxis("bottom").setStyle(showValues=True)
             # Widen the x axis by doubling up to the run's length: detail early on, and the axis (whose
             # ticks are slow to redraw) changes only a few times a run instead of on every update.
             self._x_limit = min(float(epochs), max(1.0, 2 * self._x_limit))
@@ -202,7 +205,8 @@ class TrainingCharts:
 
     def __init__(self, parent: QWidget):
         self.loss = MetricChart("Loss", "cross-entropy", parent=parent)
-        self.accuracy = MetricChart("Accuracy", "%", scale=100, empty_range=(0.0, 100.0), ceiling=100.0, parent=parent)
+        self.accuracy = MetricChart("Accuracy", "% right", scale=100, empty_range=(0.0, 100.0), ceiling=100.0,
+                                    parent=parent)
         self.filters = FiltersPanel(parent)
 
     def clear(self) -> None:

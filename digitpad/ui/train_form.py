@@ -157,7 +157,9 @@ class TrainForm(QWidget):
         self.dropout = QDoubleSpinBox()
         self.dropout.setRange(-0.05, 0.95)
         self.dropout.setSingleStep(0.05)
-        self.dropout.setSpecialValueText("architecture default")
+        self.dropout.setSpecialValueText("default")
+        self.dropout.setToolTip("Share of activations dropped in training; \"default\" (the lowest step) keeps "
+                                "the architecture's own")
         self.label_smoothing = QDoubleSpinBox()
         self.label_smoothing.setRange(0, 0.99)
         self.label_smoothing.setSingleStep(0.05)
@@ -169,13 +171,17 @@ class TrainForm(QWidget):
             recipe_form.addRow(label, widget)
 
         augmentation, augmentation_form = form_group("Augmentation")
-        self.augment = QCheckBox("Random slant, rotation, size, shift and stroke width")
+        self.augment = QCheckBox("Random distortions")
+        self.augment.setToolTip("Slant, rotation, size, shift and stroke width, drawn anew for each image each time "
+                                "it is seen; Strength scales them")
         self.augment_strength = QDoubleSpinBox()
         self.augment_strength.setRange(0.05, 2)
         self.augment_strength.setSingleStep(0.25)
         self.augment.toggled.connect(self.augment_strength.setEnabled)
         self.elastic = QCheckBox("Elastic distortions (wobbly shapes)")
-        self.styles = QCheckBox("Add today's styles: slashed 0, flagged 1, crossed 7")
+        self.styles = QCheckBox("Add slashed 0, flagged 1, crossed 7")
+        self.styles.setToolTip("Add variants of MNIST's zeros, ones and sevens written as many people write them "
+                               "today")
         augmentation_form.addRow(self.augment)
         augmentation_form.addRow("Strength", self.augment_strength)
         augmentation_form.addRow(self.elastic)
@@ -237,7 +243,7 @@ class TrainForm(QWidget):
         arch = self.arch.currentData() or self._base.arch
         arch_args = dict(self._base.arch_args) if arch == self._base.arch else {}
         arch_args.pop("dropout", None)
-        if self.dropout.value() != self.dropout.minimum():  # the minimum reads "architecture default"
+        if self.dropout.value() != self.dropout.minimum():  # the minimum reads "default"
             arch_args["dropout"] = self.dropout.value()
         # The spin box shows 1/12 as 0.0833: keep the preset's exact fraction while the field still shows it.
         val_fraction = self.val_fraction.value()

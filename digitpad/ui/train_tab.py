@@ -37,7 +37,7 @@ from ..core.personal import PersonalSetError
 from ..core.tensorboard_log import INSTALL_HINT, available
 from .dataset_choice import DatasetChoice
 from .file_dialogs import save_file
-from .form_fields import align_label_columns, name_fields_by_their_labels
+from .form_fields import align_label_columns, let_fields_narrow, name_fields_by_their_labels
 from .message_boxes import ask_save_first, ask_yes_no, warn
 from .wording import ended_after, plural
 
@@ -45,7 +45,6 @@ from .wording import ended_after, plural
 # the margin covers a machine busy with other work.
 SHUTDOWN_WAIT_S = 5.0
 MODEL_FILTER = "digitpad checkpoints (*.pt);;All files (*)"
-SETTINGS_MIN_WIDTH = 260
 USED_NOTE = "The Draw tab now reads with this model."
 OWN_LOAD_S = 180  # a run's own training weighs in the 1-minute load average for about this long after it ended
 LONG_RESULT_S = 120  # an unsaved model that took this long to make is not replaced by a new run without a question
@@ -152,14 +151,17 @@ class TrainTab(QWidget):
         settings_layout.addWidget(self.form, 1)
         self.finetune_form.hide()
         align_label_columns(settings)  # before the settings' width is measured
+        let_fields_narrow(settings)
         scroll = QScrollArea()
         scroll.setWidget(settings)
         scroll.setWidgetResizable(True)
         scroll.setFocusPolicy(Qt.NoFocus)  # Tab goes straight to the fields in it
-        # The settings scroll sideways when the window is narrow: a minimum width here would widen the window
-        # as the tab opens. The splitter gives them their full width when there is room (see below).
-        scroll.setMinimumWidth(SETTINGS_MIN_WIDTH)
-        settings_width = self.form.sizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4
+        # Wide enough for the settings at their narrowest (choices clipped), so they never scroll sideways; the
+        # splitter gives them their full width when there is room (see below).
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        frame = scroll.verticalScrollBar().sizeHint().width() + 2 * scroll.frameWidth()
+        scroll.setMinimumWidth(settings.minimumSizeHint().width() + frame)
+        settings_width = self.form.sizeHint().width() + frame
         buttons = QHBoxLayout()
         for button in (self.start_button, self.pause_button, self.stop_button):
             buttons.addWidget(button)

@@ -31,6 +31,20 @@ def test_the_empty_accuracy_chart_runs_to_100_percent(charts):
     assert charts.accuracy.getPlotItem().viewRange()[1] == pytest.approx([0, 100])
 
 
+def test_the_empty_charts_number_no_epochs_until_a_run_has_a_step(charts):
+    """Over no data the epoch axis showed a lone "0.5" (or nothing, in a narrower chart)."""
+    def epoch_numbers_shown(chart):
+        chart.grab()
+        return chart.getPlotItem().getAxis("bottom").style["showValues"]
+
+    assert not epoch_numbers_shown(charts.loss) and not epoch_numbers_shown(charts.accuracy)
+    charts.add_step(Step(1, 1, 1, 40, 0.05, 0.91, 1e-3, 1000.0, 1, 0.0))
+    charts.redraw()
+    assert epoch_numbers_shown(charts.loss) and epoch_numbers_shown(charts.accuracy)
+    charts.clear()
+    assert not epoch_numbers_shown(charts.loss), "a new run's empty charts again"
+
+
 def test_the_axes_keep_to_the_metrics_bounds_from_the_first_step(charts):
     """One step is a point, not yet a line: the axes stay as they were (they ran from 42 to 140% around it); from
     the second, they follow the data, never past 100% nor under a loss of 0."""

@@ -370,7 +370,7 @@ def test_presets_fill_the_form_and_edits_make_it_custom(tab):
     choose(form.arch, "digitnet")  # LeNet's preset arguments do not carry over to another architecture
     assert form.preset.currentData() == "custom" and form.config().model_args() == {"dropout": 0.0}
     form.dropout.setValue(form.dropout.minimum())
-    assert form.config().model_args() == {} and form.dropout.text() == "architecture default"
+    assert form.config().model_args() == {} and form.dropout.text() == "default"
 
 
 def test_a_missing_dataset_folder_is_refused_in_the_form(tab, tmp_path):

@@ -26,8 +26,9 @@ def test_opening_the_train_tab_does_not_widen_the_window(window, qtbot):
     assert window.minimumSizeHint().width() == smallest, "nor a wider smallest window (it grew by 92 px)"
 
 
-def test_the_train_tab_at_the_smallest_window_keeps_its_charts_and_buttons_whole(window, qtbot):
-    """At the smallest size the charts keep their titles, and the Runs page's buttons go onto two rows."""
+def test_the_train_tab_at_the_smallest_window_keeps_its_settings_charts_and_buttons_whole(window, qtbot):
+    """At the smallest size the settings fit, the charts keep their titles, and the Runs page's buttons go onto two
+    rows."""
     from digitpad.ui.train_charts import CHART_MIN_WIDTH
 
     tab = window.train_tab
@@ -37,6 +38,12 @@ def test_the_train_tab_at_the_smallest_window_keeps_its_charts_and_buttons_whole
     pause(100)
     charts = tab.monitor.charts
     assert charts.loss.width() >= CHART_MIN_WIDTH and charts.accuracy.width() >= CHART_MIN_WIDTH
+    scroll = next(area for area in tab.findChildren(QScrollArea) if area.widget().isAncestorOf(tab.form))
+    for fine_tune in (False, True):  # the settings narrow to fit: scrolled sideways, they hid their fields' right half
+        tab.finetune_choice.setChecked(fine_tune)
+        pause(50)
+        assert scroll.widget().width() <= scroll.viewport().width(), "the settings are cut off at the right"
+    tab.new_model_choice.setChecked(True)
     tab.pages.setCurrentWidget(tab.runs_page)
     pause(100)
     runs = tab.runs_page
