@@ -73,10 +73,8 @@ class DatasetChoice:
         return None
 
     def status(self) -> str:
-        """One line for the form: where the data is, whether it is there and how big it is."""
-        problem = self.problem()
-        if problem:
-            return problem
+        """One line for the form when the data can be used (see problem): where it is, whether it is there yet and
+        how big it is."""
         if self.kind == CSV:
             return f"CSV file, {_megabytes([Path(self.path).expanduser()])}"
         files = mnist_files(self.root())

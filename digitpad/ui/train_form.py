@@ -344,8 +344,13 @@ class TrainForm(QWidget):
         self.changed.emit()
 
     def refresh_dataset_status(self) -> None:
-        status = self.dataset().status()
-        self.dataset_status.setText(status.replace("/", "/\u200b"))  # let long paths wrap at their slashes
+        """Where the data is and how big; a problem instead is said once, by Start, with the other reasons it
+        cannot run (shown here too, it stood twice on the form)."""
+        choice = self.dataset()
+        usable = choice.problem() is None
+        self._data_form.setRowVisible(self.dataset_status, usable)
+        if usable:
+            self.dataset_status.setText(choice.status().replace("/", "/\u200b"))  # long paths wrap at the slashes
 
     def browse(self) -> None:
         if self.dataset_kind.currentData() == CSV:

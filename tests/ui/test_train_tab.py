@@ -379,7 +379,8 @@ def test_a_missing_dataset_folder_is_refused_in_the_form(tab, tmp_path):
     assert "Choose the folder holding MNIST" in tab.problems.text()
     form.dataset_path.setText(str(tmp_path / "nowhere"))
     assert not tab.start_button.isEnabled()
-    assert "nowhere: no MNIST here" in tab.problems.text() and "no MNIST here" in form.dataset_status.text()
+    assert "nowhere: no MNIST here" in tab.problems.text()
+    assert not form.dataset_status.isVisibleTo(form), "said once, by Start, not under Location as well"
     choose(form.dataset_kind, "csv")
     assert form.dataset_path.text() == "", "a folder's path is no CSV file"
     form.dataset_path.setText(str(tmp_path))
@@ -405,9 +406,10 @@ def test_a_csv_that_cannot_train_is_refused_as_soon_as_it_is_chosen(tab, tmp_pat
                           ("tiny.csv", "only 5 rows; digitpad needs at least 11 to train and test")):
         form.dataset_path.setText(str(tmp_path / name))
         assert not tab.start_button.isEnabled() and problem in tab.problems.text(), name
-        assert problem in form.dataset_status.text()
+        assert not form.dataset_status.isVisibleTo(form), "said once, by Start, not under Location as well"
     form.dataset_path.setText(str(tmp_path / "enough.csv"))
     assert tab.start_button.isEnabled() and form.dataset_status.text().startswith("CSV file, ")
+    assert form.dataset_status.isVisibleTo(form)
 
 
 def copy_mnist(source_root, target_root):
