@@ -174,9 +174,10 @@ class RunRecord:
     def epochs_done(self) -> int:
         return len(self.history)
 
-    def started_text(self, year: bool = True) -> str:
-        """When the run started, to the minute: "2026-12-07 13:02" ("12-07 13:02" without the year)."""
-        return self.started[0 if year else 5:16].replace("T", " ")
+    def started_text(self, year: bool = True, seconds: bool = False) -> str:
+        """When the run started, to the minute: "2026-12-07 13:02" ("12-07 13:02" without the year), or to the
+        second ("13:02:41"), to tell runs started in the same minute apart."""
+        return self.started[0 if year else 5:19 if seconds else 16].replace("T", " ")
 
     def length_text(self) -> str:
         """How long it trained: epochs done of those planned, or a fine-tune's steps (its epochs only fit them)."""

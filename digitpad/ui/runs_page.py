@@ -10,6 +10,7 @@ is the tab's business: the page only asks, through its signals.
 from __future__ import annotations
 
 import datetime as _dt
+from collections import Counter
 from pathlib import Path
 
 import pyqtgraph as pg
@@ -222,8 +223,9 @@ class RunsPage(QWidget):
         self.table.setSortingEnabled(False)
         self.table.clearContents()
         self.table.setRowCount(len(records))
+        minutes = Counter(record.started[:16] for record in records)
         for row, record in enumerate(records):
-            for column, item in enumerate(self._cells(record)):
+            for column, item in enumerate(self._cells(record, seconds=minutes[record.started[:16]] > 1)):
                 item.setData(ID_ROLE, record.id)
                 self.table.setItem(row, column, item)
         self.table.setSortingEnabled(True)
@@ -260,11 +262,12 @@ class RunsPage(QWidget):
         self.table.setColumnWidth(STATUS_COLUMN, max(STATUS_MIN_WIDTH, min(wanted(STATUS_COLUMN), room)))
 
     @staticmethod
-    def _cells(record: RunRecord) -> list[QTableWidgetItem]:
+    def _cells(record: RunRecord, seconds: bool) -> list[QTableWidgetItem]:
+        """The run's row; `seconds` adds them to its start, which another run shares to the minute."""
         saved = record.checkpoint
         saved_text = "—" if not saved else Path(saved).name + ("" if Path(saved).is_file() else " (missing)")
         _started, _arch, data, accuracy, epochs, time, status, settings, saved_cell = cells = [
-            SortableItem(record.started_text(year=record.started[:4] != str(_dt.date.today().year)),
+            SortableItem(record.started_text(year=record.started[:4] != str(_dt.date.today().year), seconds=seconds),
                          record.started),
             SortableItem(record.arch, record.arch),
             SortableItem(record.data_summary(), record.data_summary()),

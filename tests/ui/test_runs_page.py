@@ -154,3 +154,25 @@ def test_a_stopped_run_is_recorded_as_stopped(tab, qtbot):  # noqa: F811
     (record,) = RunStore().records()[0]
     assert record.status == "stopped" and record.stopped_at.startswith("in epoch ") and record.metrics is None
     assert tab.runs_page.table.item(0, STATUS_COLUMN).text() == f"stopped {record.stopped_at}"
+
+
+def test_runs_started_in_the_same_minute_show_their_seconds(qtbot, tmp_path):
+    """To the minute alone, two runs started in one minute had the same date in the table."""
+    from dataclasses import replace
+
+    from cli_runner import digitpad
+
+    from digitpad.ui.runs_page import RunsPage
+
+    digitpad("train", "--out", str(tmp_path / "tiny.pt"), "--preset", "quick", "--epochs", "1", "--limit", "300")
+    store = RunStore()
+    (record,) = store.records()[0]
+    store.delete(record.id)
+    for run_id, started in (("a", "2025-03-01T10:15:07.1"), ("b", "2025-03-01T10:15:41.2"),
+                            ("c", "2025-03-01T10:16:02.3")):
+        store.save(replace(record, id=run_id, started=started))
+    page = RunsPage(store)
+    qtbot.addWidget(page)
+    page.refresh()
+    dates = [page.table.item(row, 0).text() for row in range(page.table.rowCount())]
+    assert dates == ["2025-03-01 10:16", "2025-03-01 10:15:41", "2025-03-01 10:15:07"]
