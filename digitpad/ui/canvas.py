@@ -71,6 +71,7 @@ class DrawingCanvas(QWidget):
 
     changed = Signal()
     undone = Signal()  # after an Undo's `changed`
+    redone = Signal()  # after a Redo's `changed`
     strokeFinished = Signal()
     boxClicked = Signal(int)  # Number mode: a click (no stroke) on the box of digit i
 
@@ -205,6 +206,7 @@ class DrawingCanvas(QWidget):
             self._undo.append((self._strokes, self._photo))
             self._strokes, self._photo = self._redo.pop()
             self._changed()
+            self.redone.emit()
 
     def clear(self) -> None:
         if (self._strokes or self._photo) and self._current is None:

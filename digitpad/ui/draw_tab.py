@@ -136,6 +136,7 @@ class DrawTab(QWidget):
         personal.changed.connect(self._on_personal_changed)
         self._pad_changes = 0  # every change of the pad, counted: was an Undo the first change after a keep?
         self._last_keep: tuple[_Kept, int] | None = None  # the drawing kept last, and _pad_changes once kept
+        self._taken_back: tuple[tuple, int] | None = None  # keep_drawing's arguments taken back, and _pad_changes then
         self.my_digits_button = QPushButton("My digits...")  # the window opens the view
         self.my_digits_button.setToolTip("See the digits you kept and how the model reads them now; delete, "
                                          f"import or export them ({shortcuts.MY_DIGITS.shown()})")
@@ -153,6 +154,7 @@ class DrawTab(QWidget):
         self.clear_button.setToolTip(f"Clear the pad ({shortcuts.CLEAR.shown()})")
         self.undo_button.clicked.connect(self.canvas.undo)
         self.canvas.undone.connect(self._on_undone)
+        self.canvas.redone.connect(self._on_redone)
         self.redo_button.clicked.connect(self.canvas.redo)
         self.clear_button.clicked.connect(self.clear)
         self.pen_slider = QSlider(Qt.Horizontal)
@@ -386,21 +388,24 @@ class DrawTab(QWidget):
         if self.canvas.is_drawing() or self.models.predictor is None:
             return
         kept = self._keep(self.canvas.strokes(), (self.canvas.width(), self.canvas.height()), label)
-        if kept is None:
-            return
-        verdict = how_read(label, kept.read, kept.unsure)
-        again = ", in place of the same drawing kept before" if kept.replaced else ""
-        self.clear()  # the empty pad greys the row out: a button of it tabbed to hands the focus to the pad
+        if kept is not None:
+            self.clear()  # the empty pad greys the row out: a button of it tabbed to hands the focus to the pad
+            self._kept_shown(kept)
+
+    def _kept_shown(self, kept: _Kept, again: bool = False) -> None:
+        """Say what was kept; the next Undo, if it is the pad's next change, takes it back."""
         self._last_keep = kept, self._pad_changes
-        self.kept_note.show_text(f"✓ Kept as {a_digit(label)} ({verdict}){again}; {kept.count} of your digits kept "
-                                 "(Undo takes it back)")
+        verdict = how_read(kept.label, kept.read, kept.unsure)
+        replaced = ", in place of the same drawing kept before" if kept.replaced else ""
+        self.kept_note.show_text(f"✓ Kept{' again' * again} as {a_digit(kept.label)} ({verdict}){replaced}; "
+                                 f"{kept.count} of your digits kept (Undo takes it back)")
 
     def _on_undone(self) -> None:
         """An Undo that is the first change of the pad after a drawing was kept takes the keeping back: the digit
         leaves the person's set and what it replaced returns, so a key pressed by mistake leaves no wrong digit to
         learn from. On the square pad it also brings back the drawing, which the keeping cleared; in Number mode the
         keeping left the pad as it was, and its Undo leaves it so (DrawingCanvas.add_undo_step)."""
-        last, self._last_keep = self._last_keep, None
+        last, self._last_keep, self._taken_back = self._last_keep, None, None
         if last is None or self._pad_changes != last[1] + 1:
             return
         kept, _ = last
@@ -409,7 +414,22 @@ class DrawTab(QWidget):
         except PersonalSetError as e:
             self._show_message(str(e))
             return
-        self.kept_note.show_text(f"↶ Taken back: not kept as {a_digit(kept.label)}; {count} of your digits kept")
+        redo = ""
+        if not self.canvas.number_mode():  # the drawing is back on the pad: Redo clears it and keeps it again
+            self._taken_back = (self.canvas.strokes(), (self.canvas.width(), self.canvas.height()), kept.label), \
+                self._pad_changes
+            redo = " (Redo keeps it again)"
+        self.kept_note.show_text(f"↶ Taken back: not kept as {a_digit(kept.label)}; {count} of your digits kept{redo}")
+
+    def _on_redone(self) -> None:
+        """A Redo right after a keeping was taken back does the keeping again, as it clears the pad again: it had
+        cleared the pad and kept nothing."""
+        taken, self._taken_back = self._taken_back, None
+        if taken is None or self._pad_changes != taken[1] + 1 or self.models.predictor is None:
+            return
+        kept = self._keep(*taken[0])
+        if kept is not None:
+            self._kept_shown(kept, again=True)
 
     def _keep(self, strokes, size, label: int, read: int | None = None, unsure: bool | None = None,
               replacing: tuple | None = None) -> _Kept | None:

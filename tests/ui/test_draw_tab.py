@@ -497,7 +497,12 @@ def test_correcting_and_confirming_keep_the_drawing_in_the_personal_set(window, 
     assert tab.kept_note.text().endswith("3 of your digits kept (Undo takes it back)")
     QTest.keySequence(window, shortcuts.UNDO.sequences()[0])  # right after keeping: a 9 pressed by mistake
     assert settle(qtbot, tab) == "4" and kept() == [(1, 7), (3, 3)], "the drawing is back and no longer kept"
-    assert tab.kept_note.text() == "↶ Taken back: not kept as a 9; 2 of your digits kept"
+    assert tab.kept_note.text() == "↶ Taken back: not kept as a 9; 2 of your digits kept (Redo keeps it again)"
+    QTest.keySequence(window, shortcuts.REDO.sequences()[0])  # it had cleared the pad and kept nothing
+    assert tab.canvas.is_empty() and kept() == [(1, 7), (3, 3), (9, 4)], "Redo keeps it again, as the pad clears"
+    assert tab.kept_note.text() == "✓ Kept again as a 9 (read as 4); 3 of your digits kept (Undo takes it back)"
+    tab.undo_button.click()
+    assert settle(qtbot, tab) == "4" and kept() == [(1, 7), (3, 3)], "and Undo takes it back again"
     QTest.keyClick(window, Qt.Key_9)
     draw(tab.canvas, [[(20.0, 20.0), (60.0, 30.0)]])  # a stroke, then two Undos: the 4 is back, and still kept
     tab.canvas.undo()
