@@ -126,6 +126,9 @@ class DrawTab(QWidget):
         self.panel = PredictionPanel()
         self.source_label = HintLabel("")
         self.source_label.setWordWrap(True)  # a file's reason for not being read can be long
+        # Room for two lines, kept when there are fewer: a second line coming and going moved the pad and its buttons
+        self.source_label.setMinimumHeight(2 * self.source_label.fontMetrics().lineSpacing())
+        self.source_label.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         self._failed_note = ""  # why the last file opened could not be read, while the pad shows what it replaced
         self._generation = LatestRequest()  # renewed whenever what is predicted is replaced: late answers are dropped
         self._photo: Photo | None = None  # the pad's photo being read or shown (see _follow_pad)

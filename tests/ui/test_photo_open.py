@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from digit_strokes import STYLES, place
-from drawing import draw, drop, settle
+from drawing import draw, drop, pause, settle
 from paper_photos import Look, photo, save, stroke_ink
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
@@ -253,10 +253,13 @@ def test_a_file_that_cannot_be_read_leaves_the_undo_and_redo_history_as_it_was(w
         QTest.keyClick(tab.canvas, Qt.Key_Z, Qt.ControlModifier)
         assert len(tab.canvas.strokes()) == 1 and tab.redo_button.isEnabled()
         (tmp_path / "notimage.png").write_bytes(b"This is a text file, renamed")
+        pad = tab.canvas.size()
         drop(window, tmp_path / "notimage.png")
         settle(qtbot, tab)
         assert tab.source_label.text().startswith("Could not read notimage.png: ")
         assert tab.source_label.text().endswith("The drawing is as it was.")
+        pause(50)  # laid out
+        assert tab.canvas.size() == pad, "two lines of note below the pad: it kept its size (it shrank 14 px)"
         assert len(tab.canvas.strokes()) == 1 and tab.canvas.photo() is None
         assert tab.redo_button.isEnabled() and tab.undo_button.isEnabled(), "the history as it was"
         qtbot.mouseClick(tab.redo_button, Qt.LeftButton)  # the 4's second stroke is back
