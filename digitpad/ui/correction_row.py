@@ -51,7 +51,7 @@ class CorrectionRow(QWidget):
         self._predicted: int | None = None
         self.question = QLabel()
         self.right_button = QPushButton("Right")
-        self.right_button.setToolTip("Keep this drawing as an example of the digit it was read as (Enter)")
+        self._tips = {self.right_button: "Keep this drawing as an example of the digit it was read as (Enter)"}
         self.right_button.setAccessibleName("Right: keep the drawing as the digit it was read as")
         self.right_button.clicked.connect(lambda: self.chosen.emit(self._predicted))
         policy = self.right_button.sizePolicy()
@@ -68,7 +68,7 @@ class CorrectionRow(QWidget):
         for digit in range(10):
             button = QPushButton(str(digit))
             button.setFixedWidth(28)
-            button.setToolTip(f"Keep this drawing as {a_digit(digit)} (or press {digit})")
+            self._tips[button] = f"Keep this drawing as {a_digit(digit)} (or press {digit})"
             button.clicked.connect(lambda _=False, d=digit: self.chosen.emit(d))
             correct.addWidget(button)
             self.digit_buttons.append(button)
@@ -79,11 +79,13 @@ class CorrectionRow(QWidget):
         layout.addLayout(correct)
         self.set_predicted(None)
 
-    def set_predicted(self, digit: int | None, unsure: bool = False) -> None:
+    def set_predicted(self, digit: int | None, unsure: bool = False, why_not: str = "") -> None:
         """Offer the row for a drawing read as `digit`, or shown as "?" when `unsure` (the row asks what it was);
-        None disables it (nothing drawn)."""
+        None disables it (nothing drawn), and its buttons' tooltips then say `why_not` when it is given."""
         self._predicted = None if unsure else digit
         self.setEnabled(digit is not None)
+        for button, tip in self._tips.items():
+            button.setToolTip(why_not if digit is None and why_not else tip)
         question, lead = self.ASKS[unsure]
         self.question.setText(question)
         self.lead.setText(lead)

@@ -35,6 +35,7 @@ from .wording import a_digit, how_read
 THROTTLE_MS = 40  # at most 25 predictions a second while the pen moves
 OUTLINE_COLOR = "#e8412c"  # the region of a photo that was read
 UNSURE_COLOR = "#e07800"  # a digit of a photographed number read with little confidence (dashed)
+PHOTO_NOT_KEPT = "A photo is read, not kept: your digits keep drawings on the pad, with their strokes"
 MARK_NOTE = "No digit: a dot or a dash on its own is not read as one"  # the caption for what strokes.is_mark turns away
 
 
@@ -351,7 +352,7 @@ class DrawTab(QWidget):
         if focused is not None and self.correction.isAncestorOf(focused) and (
                 digit is None or (unsure and focused is self.correction.right_button)):
             self.canvas.setFocus(Qt.OtherFocusReason)
-        self.correction.set_predicted(digit, unsure)
+        self.correction.set_predicted(digit, unsure, PHOTO_NOT_KEPT if self._photo is not None else "")
 
     def _show(self, prediction) -> None:
         from_drawing = prediction is not None and self._photo is None and not self.canvas.is_empty()
@@ -381,6 +382,8 @@ class DrawTab(QWidget):
     def _key_chosen(self, digit: int | None) -> None:
         if digit is not None and self.correction.isEnabled():
             self.keep_drawing(digit)
+        elif self._photo is not None and not self.canvas.number_mode():
+            self.kept_note.show_text(PHOTO_NOT_KEPT)  # the key did nothing visible: say why
 
     def keep_drawing(self, label: int) -> None:
         """Add the drawing, with its true label and the model's reading, to the person's own set; clear the pad.

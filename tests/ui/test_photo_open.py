@@ -9,7 +9,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 
-from digitpad.ui.draw_tab import OUTLINE_COLOR
+from digitpad.core.personal import PersonalSet
+from digitpad.ui.draw_tab import OUTLINE_COLOR, PHOTO_NOT_KEPT
 
 
 def outline_pixels(canvas):
@@ -42,9 +43,16 @@ def test_dropped_photo_is_shown_with_the_read_region_outlined(window, qtbot, tmp
     assert abs(xs.min() - x * factor) < 8 and abs(xs.max() - (x + w) * factor) < 8
     assert abs(ys.min() - (top + y * factor)) < 8 and abs(ys.max() - (top + (y + h) * factor)) < 8
 
+    # A photo is not kept: the greyed "Was it right?" row and a digit key pressed said nothing of why
+    assert not tab.correction.isEnabled() and tab.correction.right_button.toolTip() == PHOTO_NOT_KEPT
+    QTest.keyClick(window, Qt.Key_3)
+    assert tab.kept_note.isVisible() and tab.kept_note.text() == PHOTO_NOT_KEPT
+    assert PersonalSet.load(missing_ok=True).samples == []
+
     draw(tab.canvas, place(STYLES[1]["stick"], 100, 40, 220))  # drawing again puts the pad back
     assert settle(qtbot, tab) == "1"
     assert tab.source_label.text() == "" and len(outline_pixels(tab.canvas)[0]) == 0
+    assert tab.correction.isEnabled() and tab.correction.right_button.toolTip().startswith("Keep this drawing")
 
 
 def test_photo_with_several_marks_says_so_and_a_blank_one_finds_no_digit(window, qtbot, tmp_path):
