@@ -269,7 +269,12 @@ class MainWindow(QMainWindow):
         return True
 
     def save_drawing_dialog(self) -> None:
-        if self.draw_tab.canvas.is_empty():  # a blank picture, or an opened photo the pad only shows
+        photo = self.draw_tab.canvas.photo()
+        if photo is not None:  # the pad only shows it: "nothing drawn" read as if the photo were not there
+            self.status_message.show_message(f"The pad shows a photo, {photo.path}, already a file: File ▸ Save "
+                                             "drawing saves what you draw on the pad", 8000)
+            return
+        if self.draw_tab.canvas.is_empty():  # a blank picture
             self.status_message.show_message("Nothing drawn to save: File ▸ Save drawing saves what you draw on "
                                              "the pad", 8000)
             return
