@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
         model_menu = bar.addMenu("&Model")
         self._action(model_menu, "&Load checkpoint...", self.load_model_dialog, shortcuts.LOAD_MODEL,
                      "Use a model trained with digitpad")
-        self._action(model_menu, "&Revert to the bundled model", lambda: self.load_model(None))
+        self.revert_action = self._action(model_menu, "&Revert to the bundled model", lambda: self.load_model(None))
         self.back_action = self._action(model_menu, "&Back to the previous model", self.models.back,
                                         tip="The model used before the last change: the one a fine-tune started "
                                             "from, or the file loaded before")
@@ -190,6 +190,7 @@ class MainWindow(QMainWindow):
         self.device_actions["cuda"].setEnabled(reason is None)
         self.device_actions["cuda"].setToolTip(f"Unavailable: {reason}" if reason else "Run the model on the GPU")
         self.device_actions[self.models.device].setChecked(True)
+        self.revert_action.setEnabled(predictor.path is None or not is_bundled_model(predictor.path))
         previous = self.models.previous
         self.back_action.setEnabled(previous is not None)
         self.back_action.setText(f"&Back to the previous model ({previous[1]})" if previous else

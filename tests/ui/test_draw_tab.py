@@ -365,10 +365,12 @@ def test_back_to_the_previous_model_after_a_load_or_a_revert(window, qtbot, tmp_
 
     back = window.back_action
     assert not back.isEnabled(), "nothing before the first model"
+    assert not window.revert_action.isEnabled(), "the bundled model is in use: nothing to revert to"
     Checkpoint.load(bundled_model_path()).save(tmp_path / "mine.pt")
     with qtbot.waitSignal(window.models.changed, timeout=10_000):
         window.load_model(str(tmp_path / "mine.pt"))
     assert back.isEnabled() and back.text() == "&Back to the previous model (the bundled model)"
+    assert window.revert_action.isEnabled()
     with qtbot.waitSignal(window.models.changed, timeout=10_000):
         window.set_device("cpu")  # the same model moved: still the bundled one before it
     assert back.text() == "&Back to the previous model (the bundled model)"
