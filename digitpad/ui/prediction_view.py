@@ -14,12 +14,23 @@ SEES = "What the model sees (28×28)"
 SEES_IN_A_PHOTO = f"{SEES}. It also reads the photo's ink as found, and the answer averages the two readings."
 
 
+SURE_TEXT_ABOVE = 0.999  # shown as "over 99.9%": rounded, it would read "100.0%", a certainty no model has
+
+
 def verdict(probabilities: tuple[float, ...]) -> tuple[str, str]:
     """(big text, caption) for a prediction: the digit and its confidence, or an honest doubt."""
     (best, confidence), (second, chance) = two_likeliest(probabilities)
     if is_unsure(probabilities):
         return "?", f"Not sure: {best} ({confidence:.0%}) or {second} ({chance:.0%})"
-    return str(best), ("over 99.9% sure" if confidence > 0.999 else f"{confidence:.1%} sure")
+    return str(best), ("over 99.9% sure" if confidence > SURE_TEXT_ABOVE else f"{confidence:.1%} sure")
+
+
+def share_text(p: float) -> str:
+    """A probability as a bar shows it: ">99.9%" where the caption says "over 99.9% sure" (it read "100.0%")."""
+    return ">99.9%" if p > SURE_TEXT_ABOVE else f"{p:.1%}"
+
+
+LABEL_WIDTH, VALUE_WIDTH = 22, 58  # a bar's digit and its "100.0%"
 
 
 class ProbabilityBars(QWidget):
@@ -30,6 +41,8 @@ class ProbabilityBars(QWidget):
         self._probabilities: tuple[float, ...] | None = None
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
         self.setMinimumHeight(10 * 22)
+        # bars 100 px long at least: at the window's smallest they were 26 px, and 100% looked like 0%
+        self.setMinimumWidth(LABEL_WIDTH + VALUE_WIDTH + 8 + 100)
         self.setAccessibleName("Probabilities for each digit")
 
     def probabilities(self) -> tuple[float, ...] | None:
@@ -50,7 +63,7 @@ class ProbabilityBars(QWidget):
         text, track, accent = (palette.color(QPalette.WindowText), palette.color(QPalette.Midlight),
                                palette.color(QPalette.Highlight))
         row = self.height() / 10
-        label_w, value_w = 22, 58
+        label_w, value_w = LABEL_WIDTH, VALUE_WIDTH
         bar_w = max(10.0, self.width() - label_w - value_w - 8)
         best = int(np.argmax(self._probabilities)) if self._probabilities else -1
         for digit in range(10):
@@ -70,7 +83,7 @@ class ProbabilityBars(QWidget):
                 painter.drawRoundedRect(QRectF(bar.left(), bar.top(), bar_w * p, bar.height()), 4, 4)
             painter.setPen(text)
             painter.drawText(QRectF(bar.right() + 4, top, value_w, row), Qt.AlignVCenter | Qt.AlignRight,
-                             f"{p:.1%}" if self._probabilities else "")
+                             share_text(p) if self._probabilities else "")
         painter.end()
 
 

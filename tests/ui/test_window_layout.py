@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QScrollArea
 from written_numbers import photographed_number
 
 from digitpad.ui.main_window import first_size
+from digitpad.ui.prediction_view import LABEL_WIDTH, VALUE_WIDTH
 from digitpad.ui.runs_page import COLUMNS
 from digitpad.ui.status_message import ELLIPSIS
 
@@ -24,6 +25,15 @@ def test_opening_the_train_tab_does_not_widen_the_window(window, qtbot):
     assert window.width() == width, "the Train tab asked for more room than the window had"
     assert window.train_tab.minimumSizeHint().width() <= window.tabs.currentWidget().width()
     assert window.minimumSizeHint().width() == smallest, "nor a wider smallest window (it grew by 92 px)"
+
+
+def test_the_probability_bars_keep_their_length_at_the_smallest_window(window, qtbot):
+    """They were 26 px long there: a 100% bar looked much like a 0% one."""
+    window.resize(window.minimumSizeHint())
+    draw(window.draw_tab.canvas, place(STYLES[7]["plain"], 40, 20, 200))
+    assert settle(qtbot, window.draw_tab) == "7"
+    bars = window.draw_tab.panel.bars
+    assert bars.width() >= LABEL_WIDTH + VALUE_WIDTH + 8 + 100, "each bar at least 100 px long"
 
 
 def test_the_train_tab_at_the_smallest_window_keeps_its_settings_charts_and_buttons_whole(window, qtbot):
