@@ -52,6 +52,7 @@ RUN_COLORS = ("#1f77b4", "#e6550d", "#2ca02c", "#d62728", "#9467bd", "#8c564b", 
 SORT_ROLE = Qt.UserRole + 1
 ID_ROLE = Qt.UserRole
 NOTHING_CHOSEN = "Select a run in the table to see its curves; Ctrl or Shift + click adds more to compare"
+NO_RUNS = "No runs yet: every training run, here or with digitpad train, is recorded in the table above"
 CURVES_NOTE = "Solid: training, averaged over a few steps · dashed with dots: validation after each epoch"
 
 
@@ -104,6 +105,7 @@ class ComparisonChart(MetricChart):
                                    pen=pg.mkPen(color, width=2, style=Qt.DashLine), symbol="o", symbolSize=7,
                                    symbolPen=None, symbolBrush=color)
             self.run_curves += [training, validation]
+        self.number_epochs(bool(records))
 
 
 class RunsPage(QWidget):
@@ -161,7 +163,7 @@ class RunsPage(QWidget):
         self.note.setWordWrap(True)
 
         self.loss_chart = ComparisonChart("Loss", "cross-entropy", 1, "val_loss", parent=self)
-        self.accuracy_chart = ComparisonChart("Accuracy", "%", 2, "val_accuracy", scale=100, ceiling=100,
+        self.accuracy_chart = ComparisonChart("Accuracy", "% right", 2, "val_accuracy", scale=100, ceiling=100,
                                               parent=self)
         self.legend = legend_label()
         charts = QSplitter(Qt.Horizontal)
@@ -309,7 +311,7 @@ class RunsPage(QWidget):
         self.loss_chart.show_runs(chosen)
         self.accuracy_chart.show_runs(chosen)
         self.legend.setText(legend_html([(run_color(i), "━━", record.label()) for i, record in enumerate(chosen)])
-                            if chosen else NOTHING_CHOSEN)
+                            if chosen else NOTHING_CHOSEN if self.records else NO_RUNS)
         self.say("")
         self._update_buttons()
 

@@ -130,16 +130,19 @@ class MetricChart(pg.PlotWidget):
         self._train_y: list[float] = []
         self._validation_y: list[float] = []
         self.getPlotItem().setYRange(*self.empty_range, padding=0)  # until data arrives (then: auto range)
-        # No epoch numbers until a run has a step: over no data they were a lone "0.5", or none in a narrower chart
-        self.getPlotItem().getAxis("bottom").setStyle(showValues=False)
+        self.number_epochs(False)
         self.redraw()
+
+    def number_epochs(self, shown: bool) -> None:
+        """Number the epoch axis, or not: over no data its numbers were a lone "0.5", or none in a narrower chart."""
+        self.getPlotItem().getAxis("bottom").setStyle(showValues=shown)
 
     def add_step(self, x: float, value: float, span: int, epochs: int) -> None:
         """A training step's value; `span` (in steps) sets the smoothing when the run's first step arrives."""
         if self._smoothed is None:
             self._smoothed = SmoothedSeries(span)
         if x > self._x_limit:
-            self.getPlotItem().getAxis("bottom").setStyle(showValues=True)
+            self.number_epochs(True)
             # Widen the x axis by doubling up to the run's length: detail early on, and the axis (whose
             # ticks are slow to redraw) changes only a few times a run instead of on every update.
             self._x_limit = min(float(epochs), max(1.0, 2 * self._x_limit))

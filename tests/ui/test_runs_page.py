@@ -19,7 +19,7 @@ from test_train_tab import (
 
 from digitpad.core.runs import RunStore
 from digitpad.ui.dataset_choice import CSV, DatasetChoice
-from digitpad.ui.runs_page import COLUMNS
+from digitpad.ui.runs_page import COLUMNS, NO_RUNS
 
 ACCURACY_COLUMN, SAVED_COLUMN, STATUS_COLUMN = (COLUMNS.index(name) for name in ("Accuracy", "Saved model",
                                                                                  "Status"))
@@ -38,7 +38,7 @@ def click_row(qtbot, table, row, modifier=Qt.NoModifier):
 
 def test_two_runs_are_recorded_and_compared_on_the_runs_page(tab, qtbot, tmp_path):  # noqa: F811
     page = tab.runs_page
-    assert page.table.rowCount() == 0
+    assert page.table.rowCount() == 0 and page.legend.text() == NO_RUNS
     set_up_tiny_run(tab.form)
     start(qtbot, tab)
     wait_until_ended(qtbot, tab)
@@ -69,9 +69,14 @@ def test_two_runs_are_recorded_and_compared_on_the_runs_page(tab, qtbot, tmp_pat
     assert table.item(0, ACCURACY_COLUMN).text() == f"{second.accuracy:.2%}"
     assert table.item(0, STATUS_COLUMN).text() == "finished"
 
+    numbered = [chart.getPlotItem().getAxis("bottom").style["showValues"]
+                for chart in (page.loss_chart, page.accuracy_chart)]
+    assert numbered == [False, False], "no epoch numbers over no runs"
     click_row(qtbot, table, 0)
     click_row(qtbot, table, 1, Qt.ControlModifier)
     assert {r.id for r in page.selected()} == {first.id, second.id}
+    assert all(chart.getPlotItem().getAxis("bottom").style["showValues"]
+               for chart in (page.loss_chart, page.accuracy_chart)), "the runs' epochs are numbered"
     legend = page.legend.text()
     for chart in (page.loss_chart, page.accuracy_chart):
         assert len(chart.run_curves) == 4
