@@ -248,6 +248,26 @@ def test_the_bundled_model_exports_into_the_current_folder_without_naming_it(tmp
     assert session.run(None, {"image": np.zeros((1, 1, 28, 28), np.float32)})[0].shape == (1, 10)
 
 
+@pytest.mark.filterwarnings("ignore:`torch.jit.load` is deprecated:FutureWarning")
+def test_export_takes_its_format_from_the_file_name_and_notes_a_name_that_says_otherwise(tmp_path):
+    """`--out model.onnx` says the format: --format was required all the same."""
+    import onnxruntime
+    import torch
+
+    result = digitpad("export", "--out", "mine.onnx", cwd=tmp_path)
+    assert result.stdout.strip() == "wrote mine.onnx" and result.stderr == ""
+    onnxruntime.InferenceSession(str(tmp_path / "mine.onnx"))
+    assert digitpad("export", "--out", "mine.torchscript.pt", cwd=tmp_path).stderr == ""
+    torch.jit.load(str(tmp_path / "mine.torchscript.pt"))
+    unsaid = digitpad("export", "--out", "mine.pt", cwd=tmp_path, check=False)
+    assert unsaid.returncode == 1 and unsaid.stderr.strip() == (
+        "digitpad: error: choose the format: --format torchscript or --format onnx (mine.pt says neither)")
+    assert not (tmp_path / "mine.pt").exists()
+    odd = digitpad("export", "--format", "onnx", "--out", "m.txt", cwd=tmp_path)
+    assert odd.stderr.strip() == "note: m.txt is written as onnx, though its name does not say so"
+    onnxruntime.InferenceSession(str(tmp_path / "m.txt"))
+
+
 def test_onnx_export_without_the_onnx_package_is_one_clear_line(tmp_path):
     """The bundle leaves onnx out: its `export --format onnx` ended in torch's traceback."""
     from missing_modules import env_without

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import platform
+import sys
 from pathlib import Path
 
 from .. import __version__
@@ -33,14 +34,21 @@ def cmd_evaluate(args) -> int:
 
 def cmd_export(args) -> int:
     from ..core.checkpoint import Checkpoint
-    from ..core.export import default_export_path, export
+    from ..core.export import ExportError, default_export_path, export, format_named
 
+    named = format_named(args.out) if args.out else None
+    fmt = args.format or named
+    if fmt is None:
+        raise ExportError("choose the format: --format torchscript or --format onnx"
+                          + (f" ({Path(args.out).name} says neither)" if args.out else ""))
+    if args.out and named != fmt and (named or fmt == "onnx"):
+        print(f"note: {args.out} is written as {fmt}, though its name does not say so", file=sys.stderr)
     model = args.model or bundled_model_path()
     # the bundled model lives among the installed files: its export goes where the person is, not there
     beside = model if args.model else Path.cwd() / Path(model).name
-    out = default_export_path(beside, args.format) if args.out is None else args.out  # '' is refused below
+    out = default_export_path(beside, fmt) if args.out is None else args.out  # '' is refused below
     check_outputs(out, inputs=(model,))
-    print(f"wrote {export(Checkpoint.load(model), args.format, out)}")
+    print(f"wrote {export(Checkpoint.load(model), fmt, out)}")
     return 0
 
 

@@ -92,7 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write a checkpoint as TorchScript or ONNX")
     export.add_argument("model", type=file_name, nargs="?",
                         help="checkpoint file to export (default: the bundled model)")
-    export.add_argument("--format", required=True, choices=("torchscript", "onnx"))
+    export.add_argument("--format", choices=("torchscript", "onnx"),
+                        help="TorchScript (for torch.jit.load, no digitpad needed) or ONNX (for ONNX Runtime and "
+                        "other frameworks); needed unless --out's name says it (.onnx, .torchscript.pt)")
     export.add_argument("--out", type=file_name, help="output file (default: beside the model; the bundled model's "
                         "export goes in the current folder)")
 

@@ -21,6 +21,7 @@ from .normalization import Normalization
 
 FORMATS = ("torchscript", "onnx")
 SUFFIXES = {"torchscript": ".torchscript.pt", "onnx": ".onnx"}
+NAME_ENDINGS = {"onnx": (".onnx",), "torchscript": (".torchscript.pt", ".torchscript", ".ts")}  # that say a format
 
 
 class ExportError(UserError):
@@ -37,6 +38,13 @@ class NormalizedModel(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.model((x - self.mean) / self.std)
+
+
+def format_named(out: str | os.PathLike) -> str | None:
+    """The export format a file's name says (model.onnx, model.torchscript.pt), or None (a plain .pt is a checkpoint's
+    name as much as TorchScript's)."""
+    name = Path(out).name.lower()
+    return next((fmt for fmt, endings in NAME_ENDINGS.items() if name.endswith(endings)), None)
 
 
 def default_export_path(model_path: str | os.PathLike, fmt: str) -> Path:
