@@ -109,6 +109,19 @@ def test_predict_reads_an_image_from_standard_input_given_as_a_dash(digit_files,
     assert read.stdout.decode().splitlines()[0].startswith(f"{other}: {other_label} (")
     assert read.stdout.decode().splitlines()[1].startswith(f"stdin: {label} (")
     assert json.loads(predict("--json", "-", stdin=Path(path).read_bytes()).stdout)["file"] == "stdin"
+    piped = predict(stdin=Path(path).read_bytes())  # `digitpad predict < digit.png`: "IMAGE is required" it said
+    assert piped.returncode == 0 and piped.stdout.decode().startswith(f"stdin: {label} (")
+    import pty
+
+    terminal, typed_at = pty.openpty()  # `digitpad predict` typed with no file: nothing piped in to wait for
+    try:
+        nothing = subprocess.run([sys.executable, "-m", "digitpad", "predict"], stdin=typed_at, capture_output=True,
+                                 timeout=600)
+    finally:
+        os.close(terminal)
+        os.close(typed_at)
+    assert nothing.returncode == 1 and nothing.stderr.decode().strip() == (
+        "digitpad: error: name an image file to read (or pipe one in, or give - to read one from standard input)")
 
     (tmp_path / "notes.png").write_text("these are words, not pixels")
     as_file = predict(str(tmp_path / "notes.png"), stdin=b"")
@@ -625,3 +638,20 @@ def test_a_device_that_cannot_be_used_is_said_not_silently_replaced(digit_files)
     for args in (["predict", "--device", "cuda", digit_files[0][0]], ["evaluate", "--device", "cuda"]):
         result = digitpad(*args)
         assert result.stderr.startswith("digitpad: CUDA was requested but ") and "using the CPU" in result.stderr
+
+
+def test_every_option_of_every_command_says_what_it_does():
+    """`train --optimizer`, `--seed`, `export --format`, `info --json`... had no help text."""
+    import argparse
+
+    from digitpad.cli.parser import build_parser
+
+    def unexplained(parser, name):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for command, sub in action.choices.items():
+                    yield from unexplained(sub, f"{name} {command}")
+            elif not action.help and not isinstance(action, argparse._HelpAction):
+                yield f"{name} {'/'.join(action.option_strings) or action.dest}"
+
+    assert list(unexplained(build_parser(), "digitpad")) == []

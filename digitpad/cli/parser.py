@@ -45,8 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("gui", help="open the desktop app (the default)")
 
     predict = commands.add_parser("predict", help="read the digit in image files")
-    predict.add_argument("images", type=file_name, nargs="+", metavar="IMAGE",
-                         help="an image file; - reads one from standard input; a CSV of 28x28 digits, one per "
+    predict.add_argument("images", type=file_name, nargs="*", metavar="IMAGE",
+                         help="an image file; - (or none, with an image piped in) reads one from standard input; a "
+                         "CSV of 28x28 digits, one per "
                          "row (Kaggle's test.csv), prints ImageId,Label for each row, as Kaggle takes a submission")
     predict.add_argument("--model", type=file_name, help="checkpoint file (default: the bundled model)")
     predict.add_argument("--ink", default="auto", choices=("auto", "dark", "light"),
@@ -67,17 +68,22 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--epochs", type=int, help="passes over the training images")
     train.add_argument("--batch-size", type=int, help="images per step")
     train.add_argument("--lr", type=float, help="(peak) learning rate")
-    train.add_argument("--optimizer", choices=OPTIMIZERS)
-    train.add_argument("--schedule", choices=SCHEDULES)
-    train.add_argument("--weight-decay", type=float)
-    train.add_argument("--dropout", type=float)
+    train.add_argument("--optimizer", choices=OPTIMIZERS, help="how the weights follow the gradients")
+    train.add_argument("--schedule", choices=SCHEDULES,
+                       help="the learning rate over the run: onecycle warms up then anneals; step divides it by 10 "
+                       "twice; none keeps it")
+    train.add_argument("--weight-decay", type=float, help="L2 penalty on the weights, e.g. 5e-4")
+    train.add_argument("--dropout", type=float, help="share of activations dropped in training (default: the "
+                       "architecture's own)")
     train.add_argument("--augment", type=float, help="augmentation strength, 0 (off) to 2")
     train.add_argument("--elastic", action=argparse.BooleanOptionalAction, help="elastic distortions")
     train.add_argument("--styles", action=argparse.BooleanOptionalAction,
                        help="add slashed 0, flagged 1 and crossed 7 variants")
-    train.add_argument("--val-fraction", type=float)
-    train.add_argument("--seed", type=int)
-    train.add_argument("--limit", type=int, dest="train_limit", help="use only the first N training images")
+    train.add_argument("--val-fraction", type=float,
+                       help="share of the training images held out to validate after each epoch")
+    train.add_argument("--seed", type=int, help="seed of the split, the shuffling and the augmentation")
+    train.add_argument("--limit", type=int, dest="train_limit", metavar="N",
+                       help="use only the first N training images (validation comes out of them)")
     train.add_argument("--metrics-csv", type=file_name, help="also write per-epoch metrics to this CSV file")
     _add_tensorboard_arg(train)
     _add_device_arg(train)
@@ -113,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="also print the layers and their shapes, the answer and the saliency's share on the ink")
 
     info = commands.add_parser("info", help="versions, devices and the bundled model")
-    info.add_argument("--json", action="store_true")
+    info.add_argument("--json", action="store_true", help="as one JSON object")
 
     finetune = commands.add_parser("finetune",
                                    help="fine-tune a model on your own digits mixed with MNIST and pen drawings")

@@ -31,11 +31,20 @@ def stdin_image():
         raise ImageError(f"stdin: cannot be read ({e.strerror or e})") from None
 
 
+def _piped_input() -> list[str]:
+    """[STDIN] when standard input is a file or a pipe, not the terminal; else the error of no image named."""
+    if sys.stdin is None or sys.stdin.isatty():
+        raise UserError("name an image file to read (or pipe one in, or give - to read one from standard input)")
+    return [STDIN]
+
+
 def cmd_predict(args) -> int:
-    """One line per file; a file that cannot be read gets a one-line error naming it and the rest go on."""
+    """One line per file; a file that cannot be read gets a one-line error naming it and the rest go on. No file
+    named reads standard input when an image is piped in (`digitpad predict < digit.png`)."""
+    images = args.images or _piped_input()
     predictor = load_predictor(args.model, args.device)
     failures = 0
-    for given in args.images:
+    for given in images:
         name = "stdin" if given == STDIN else given
         if Path(given).suffix.lower() == ".csv":
             failures += not _predict_rows(predictor, given, args.json)
