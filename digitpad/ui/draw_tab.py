@@ -36,6 +36,7 @@ THROTTLE_MS = 40  # at most 25 predictions a second while the pen moves
 OUTLINE_COLOR = "#e8412c"  # the region of a photo that was read
 UNSURE_COLOR = "#e07800"  # a digit of a photographed number read with little confidence (dashed)
 PHOTO_NOT_KEPT = "A photo is read, not kept: your digits keep drawings on the pad, with their strokes"
+FAILED_COLOR = "#c0392b"  # a file that could not be read, as the Train tab's failures
 MARK_NOTE = "No digit: a dot or a dash on its own is not read as one"  # the caption for what strokes.is_mark turns away
 
 
@@ -229,7 +230,7 @@ class DrawTab(QWidget):
         self._follow_pad()
         self._failed_note = ""
         if self._photo is None:
-            self.source_label.setText("")  # also a note that an opened file could not be read
+            self._say_under_pad("")  # also a note that an opened file could not be read
         self.kept_note.show_text("")  # the note about the last kept digit
         self._update_buttons()
         if not self._throttle.isActive():
@@ -277,7 +278,7 @@ class DrawTab(QWidget):
         self._photo = photo
         self._failed_note = ""
         self.reading = None
-        self.source_label.setText(f"Reading {os.path.basename(photo.path)}..." if photo else "")
+        self._say_under_pad(f"Reading {os.path.basename(photo.path)}..." if photo else "")
 
     def _show_picture(self, image, boxes: list[tuple[tuple[int, int, int, int], bool]],
                       original_size: tuple[int, int]) -> None:
@@ -302,8 +303,14 @@ class DrawTab(QWidget):
             return
         self.reading, image = answer
         self._show_picture(image, [(self.reading.box, False)] if self.reading.found else [], self.reading.size)
-        self.source_label.setText(self._failed_note or self._photo_note(self.reading))
+        self._say_under_pad(self._failed_note or self._photo_note(self.reading), failed=bool(self._failed_note))
         self._show(self.reading.prediction)
+
+    def _say_under_pad(self, text: str, failed: bool = False) -> None:
+        """The note under the pad about an opened file; one that could not be read is said in the error colour (in
+        the hint's grey it was easily missed)."""
+        self.source_label.setText(text)
+        self.source_label.setStyleSheet(f"color: {FAILED_COLOR};" if failed else "")
 
     def _photo_note(self, reading) -> str:
         """What the pad's caption says about an opened image once it has been read."""
@@ -331,11 +338,11 @@ class DrawTab(QWidget):
                     # the pad shows read again, so its answer is back to keep; a late answer about the file is dropped
                     reason = message.removeprefix(f"{Path(path)}: ")
                     self._failed_note = f"{note}: {reason}. The drawing is as it was."
-                    self.source_label.setText(self._failed_note)
+                    self._say_under_pad(self._failed_note, failed=True)
                     self._generation.new()
                     self.predict_now()
                     return
-            self.source_label.setText(note)
+            self._say_under_pad(note, failed=True)
         if self.canvas.number_mode():
             self.number_view.show_message(message)
             self.numberShown.emit(None)
@@ -509,8 +516,9 @@ class DrawTab(QWidget):
             note = reading_note(reading)
             read = ("1 digit read, outlined" if len(boxes) == 1 else f"{len(boxes)} digits read, each outlined") + (
                 f"; {note}" if note else "")
-            self.source_label.setText(self._failed_note or (
-                f"{name}: {read}" if boxes else f"{name}: {nothing_found(image.info[ORIGINAL_SIZE], 'digits')}"))
+            self._say_under_pad(self._failed_note or (
+                f"{name}: {read}" if boxes else f"{name}: {nothing_found(image.info[ORIGINAL_SIZE], 'digits')}"),
+                failed=bool(self._failed_note))
         from_drawing = reading is not None and self._photo is None and not self.canvas.is_empty()
         kept = [self._kept(d) for d in reading.digits] if from_drawing else []
         kept_as = {i: k.label for i, k in enumerate(kept) if k is not None}

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 
 from digitpad.core.personal import PersonalSet
-from digitpad.ui.draw_tab import OUTLINE_COLOR, PHOTO_NOT_KEPT
+from digitpad.ui.draw_tab import FAILED_COLOR, OUTLINE_COLOR, PHOTO_NOT_KEPT
 
 
 def outline_pixels(canvas):
@@ -271,11 +271,13 @@ def test_a_file_that_cannot_be_read_leaves_the_undo_and_redo_history_as_it_was(w
         assert tab.source_label.text().endswith("The drawing is as it was.")
         pause(50)  # laid out
         assert tab.canvas.size() == pad, "two lines of note below the pad: it kept its size (it shrank 14 px)"
+        assert FAILED_COLOR in tab.source_label.styleSheet(), "said as a failure, not in a hint's grey"
         assert len(tab.canvas.strokes()) == 1 and tab.canvas.photo() is None
         assert tab.redo_button.isEnabled() and tab.undo_button.isEnabled(), "the history as it was"
         qtbot.mouseClick(tab.redo_button, Qt.LeftButton)  # the 4's second stroke is back
         settle(qtbot, tab)
         assert len(tab.canvas.strokes()) == 2 and not tab.redo_button.isEnabled()
+        assert tab.source_label.text() == "" and tab.source_label.styleSheet() == ""
         assert (tab.number_view.text() if number_mode else tab.panel.digit_label.text()) == "4"
         for _ in range(2):
             qtbot.mouseClick(tab.undo_button, Qt.LeftButton)
