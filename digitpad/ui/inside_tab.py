@@ -335,6 +335,8 @@ class InsideTab(QWidget):
         left_scroll = QScrollArea()
         left_scroll.setWidget(left)
         left_scroll.setWidgetResizable(True)
+        for area in (left_scroll, right):  # Tab goes straight to the controls and maps in them, which scroll to show
+            area.setFocusPolicy(Qt.NoFocus)  # themselves: a pane's own stop showed no focus at all
         left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         left_scroll.setFixedWidth(LEFT_WIDTH + left_scroll.verticalScrollBar().sizeHint().width() + 4)
         self._layout.addWidget(left_scroll)

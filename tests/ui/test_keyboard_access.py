@@ -72,6 +72,22 @@ def test_the_train_tab_is_walked_with_tab_and_its_fields_are_named_by_their_labe
     assert window.tabs.currentWidget() is window.draw_tab
 
 
+def test_every_tab_stop_of_the_inside_tab_is_a_control_or_a_map_not_a_pane(window, qtbot):
+    """Its two scrolling panes were Tab stops of their own, which showed no focus at all."""
+    from PySide6.QtWidgets import QScrollArea
+
+    activate(window)
+    draw(window.draw_tab.canvas, place(STYLES[7]["crossbar"], 60, 30, 250))
+    assert settle(qtbot, window.draw_tab) == "7"
+    QTest.keyClick(window, Qt.Key_3, Qt.ControlModifier)  # Ctrl+3: the Inside tab
+    inside = window.inside_tab
+    assert window.tabs.currentWidget() is inside
+    pause(500)
+    visited = walk_focus_chain(window, window.tabs.tabBar())
+    assert inside.other_choice in visited and not [w for w in visited if isinstance(w, QScrollArea)]
+    assert_named(visited)
+
+
 def press_tab_until(widget, target, key=Qt.Key_Tab, presses: int = 40) -> None:
     """Press Tab (or `key`) from `widget` until `target` has the focus, as a keyboard user moves there."""
     widget.setFocus(Qt.TabFocusReason)
