@@ -374,6 +374,11 @@ class DrawTab(QWidget):
             self.panel.show_message(MARK_NOTE)
         self.predictionShown.emit(prediction)
 
+    def answer_text(self) -> str:
+        """What is read, as text to paste: the number as shown, or the digit; "" when no digit is read as sure."""
+        shown = self.number_view.text() if self.canvas.number_mode() else self.panel.digit_label.text()
+        return shown if any(c.isdigit() for c in shown) else ""
+
     def _enter_pressed(self) -> None:
         """Enter keeps the drawing as read, unless one of this tab's buttons has the focus: then it presses that
         button, as Enter does on a button (the shortcut took it, and "No, it was 3" kept the drawing as read)."""

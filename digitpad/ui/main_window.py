@@ -8,7 +8,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QShortcut
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QTabWidget,
+    QTextEdit,
+    QWidget,
+)
 from superqt.utils import WorkerBase
 
 from .. import __version__
@@ -49,6 +59,19 @@ def first_size(available: QSize) -> tuple[int, int]:
     than 900 x 640."""
     return (max(MIN_FIRST_SIZE[0], min(ROOMY_SIZE[0], int(0.9 * available.width()))),
             max(MIN_FIRST_SIZE[1], min(ROOMY_SIZE[1], int(0.9 * available.height()))))
+
+
+def _copied_selection(widget: QWidget | None) -> bool:
+    """Copy the text selected in `widget`, as its own Ctrl+C would have (the window's shortcut takes the key first);
+    False when it holds none."""
+    if (isinstance(widget, QLineEdit) and widget.hasSelectedText()
+            or isinstance(widget, (QPlainTextEdit, QTextEdit)) and widget.textCursor().hasSelection()):
+        widget.copy()
+        return True
+    if isinstance(widget, QLabel) and widget.hasSelectedText():
+        QGuiApplication.clipboard().setText(widget.selectedText())
+        return True
+    return False
 
 
 class MainWindow(QMainWindow):
@@ -111,6 +134,8 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Open image...", self.open_image_dialog, shortcuts.OPEN_IMAGE,
                      "Read the digit in an image file")
         self._action(file_menu, "&Paste image", self.paste, shortcuts.PASTE_IMAGE, "Read the digit in the clipboard")
+        self._action(file_menu, "&Copy the answer", self.copy_answer, shortcuts.COPY_ANSWER,
+                     "Copy the digit read, or the number, to paste it elsewhere")
         self._action(file_menu, "&Save drawing as PNG...", self.save_drawing_dialog, shortcuts.SAVE_DRAWING)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, shortcuts.QUIT)
@@ -254,6 +279,19 @@ class MainWindow(QMainWindow):
             self.open_image(clipboard.mimeData().urls()[0].toLocalFile())
         else:
             self.status_message.show_message("The clipboard holds no image", 4000)
+
+    def copy_answer(self) -> None:
+        """The Draw tab's answer onto the clipboard as text: the digit, or the number as shown ("2?26" where a digit
+        is unsure). A "?" alone is not copied: there is no digit to paste. Text selected in the field with the
+        focus (the training log, a form field, the number's label) is copied instead, as Ctrl+C does there."""
+        if _copied_selection(QApplication.focusWidget()):
+            return
+        answer = self.draw_tab.answer_text()
+        if not answer:
+            self.status_message.show_message("Nothing read to copy: no digit is shown as sure", 6000)
+            return
+        QGuiApplication.clipboard().setText(answer)
+        self.status_message.show_message(f"Copied {answer}", 4000)
 
     def save_drawing(self, path: str) -> bool:
         """Write the drawing as a PNG atomically (see core.atomic_file), like every file digitpad writes."""

@@ -54,6 +54,7 @@ KEEP_AS_READ = Keys(("Return", "Enter"), "keep it as the digit it was read as")
 TABS = (Keys(("Ctrl+1",), "the Draw tab"), Keys(("Ctrl+2",), "the Train tab"), Keys(("Ctrl+3",), "the Inside tab"))
 OPEN_IMAGE = Keys((QKeySequence.Open,), "open an image of a digit or a number")
 PASTE_IMAGE = Keys((QKeySequence.Paste,), "read the image in the clipboard")
+COPY_ANSWER = Keys((QKeySequence.Copy,), "copy the answer: the digit, or the number as read")
 SAVE_DRAWING = Keys((QKeySequence.Save,), "save the drawing as a PNG")
 LOAD_MODEL = Keys(("Ctrl+L",), "load a checkpoint")
 MY_DIGITS = Keys(("Ctrl+D",), "My digits: the digits you kept")
@@ -63,7 +64,7 @@ QUIT = Keys((QKeySequence.Quit,), "quit")
 DELETE_DIGITS = Keys(("Del", "Backspace"), "delete the selected digits")
 
 TABLE = (("Drawing (Draw tab)", (UNDO, REDO, CLEAR, KEEP_AS, KEEP_AS_READ)),
-         ("The window", (*TABS, OPEN_IMAGE, PASTE_IMAGE, SAVE_DRAWING, LOAD_MODEL, MY_DIGITS, HELP, QUIT)),
+         ("The window", (*TABS, OPEN_IMAGE, PASTE_IMAGE, COPY_ANSWER, SAVE_DRAWING, LOAD_MODEL, MY_DIGITS, HELP, QUIT)),
          ("My digits", (DELETE_DIGITS,)))
 
 # Keys a part of the window answers while it has the focus (Tab reaches it), not shortcuts: listed, not bound here

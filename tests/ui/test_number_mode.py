@@ -420,3 +420,34 @@ def test_a_tap_at_a_digit_s_foot_is_a_point_not_a_click_on_its_box(number_tab, q
     mouse(tab.canvas, QEvent.MouseButtonPress, foot, Qt.LeftButton, Qt.LeftButton)
     mouse(tab.canvas, QEvent.MouseButtonRelease, foot, Qt.LeftButton, Qt.NoButton)
     assert len(tab.canvas.strokes()) == 4 and (tab.number_view.menu is None or not tab.number_view.menu.isVisible())
+
+
+def test_the_answer_is_copied_as_text_the_digit_or_the_number(number_tab, qtbot):
+    """Ctrl+C (File ▸ Copy the answer) puts what is read on the clipboard, to paste elsewhere."""
+    from PySide6.QtGui import QKeySequence
+
+    tab = number_tab
+    window = tab.window()
+    clipboard = QGuiApplication.clipboard()
+    draw(tab.canvas, number_strokes((2, "curved"), (0, "oval"), (2, "angular"), (6, "curl")), spacing=8)
+    assert settle_number(qtbot, tab) == "2026"
+    QTest.keySequence(window, QKeySequence.Copy)
+    assert clipboard.text() == "2026" and window.status_message.full_text() == "Copied 2026"
+    tab.clear()
+    clipboard.setText("before")
+    QTest.keySequence(window, QKeySequence.Copy)
+    assert clipboard.text() == "before", "nothing read: the clipboard is left alone"
+    assert window.status_message.full_text().startswith("Nothing read to copy")
+    qtbot.mouseClick(tab.number_toggle, Qt.LeftButton)  # one digit on the square pad
+    draw(tab.canvas, place(STYLES[7]["crossbar"], 60, 30, 250))
+    assert settle(qtbot, tab) == "7"
+    QTest.keySequence(window, QKeySequence.Copy)
+    assert clipboard.text() == "7"
+    window.tabs.setCurrentWidget(window.train_tab)  # text selected in the training log is copied as Ctrl+C does there
+    log = window.train_tab.monitor.log
+    log.setPlainText("epoch 1: loss 0.5")
+    log.selectAll()
+    log.setFocus()
+    QTest.keySequence(log, QKeySequence.Copy)
+    assert clipboard.text() == "epoch 1: loss 0.5"
+    window.tabs.setCurrentWidget(tab)
