@@ -41,14 +41,14 @@ def cmd_export(args) -> int:
     if fmt is None:
         raise ExportError("choose the format: --format torchscript or --format onnx"
                           + (f" ({Path(args.out).name} says neither)" if args.out else ""))
-    if args.out and named != fmt and (named or fmt == "onnx"):
-        print(f"note: {args.out} is written as {fmt}, though its name does not say so", file=sys.stderr)
     model = args.model or bundled_model_path()
     # the bundled model lives among the installed files: its export goes where the person is, not there
     beside = model if args.model else Path.cwd() / Path(model).name
     out = default_export_path(beside, fmt) if args.out is None else args.out  # '' is refused below
     check_outputs(out, inputs=(model,))
     print(f"wrote {export(Checkpoint.load(model), fmt, out)}")
+    if args.out and named != fmt and (named or fmt == "onnx"):  # once written: a refusal stays one line
+        print(f"note: {args.out} is written as {fmt}, though its name does not say so", file=sys.stderr)
     return 0
 
 
