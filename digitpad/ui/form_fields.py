@@ -5,9 +5,20 @@ from __future__ import annotations
 import math
 import re
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QEvent, QLocale, QObject, Qt
 from PySide6.QtGui import QDoubleValidator
-from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
 
 
 def read_number(edit: QLineEdit) -> float:
@@ -91,3 +102,27 @@ def let_fields_narrow(root: QWidget, width: int = 100) -> None:
     smallest; narrowed, a choice clips its current item and its list still shows every item whole."""
     for field in root.findChildren(QComboBox) + root.findChildren(QAbstractSpinBox):
         field.setMinimumWidth(min(width, field.sizeHint().width()))
+
+
+class _WheelScrollsTheForm(QObject):
+    """A choice or spin box the pointer passes over lets the wheel scroll the form, unless it has the focus (it was
+    clicked, or Tabbed to): a form scrolled with the wheel changed Schedule, Epochs and the preset on its way."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Wheel and not watched.hasFocus():
+            area = watched.parentWidget()
+            while area is not None and not isinstance(area, QAbstractScrollArea):
+                area = area.parentWidget()
+            if area is not None:  # scrolled as a wheel over the form's own background scrolls it
+                QApplication.sendEvent(area.verticalScrollBar(), event)
+            return True
+        return super().eventFilter(watched, event)
+
+
+def wheel_changes_only_focused_fields(root: QWidget) -> None:
+    """Every choice and spin box under `root` changes with the wheel only once it has the focus (see
+    _WheelScrollsTheForm); the wheel no longer gives them the focus either."""
+    guard = _WheelScrollsTheForm(root)
+    for field in root.findChildren(QComboBox) + root.findChildren(QAbstractSpinBox):
+        field.setFocusPolicy(Qt.StrongFocus)
+        field.installEventFilter(guard)

@@ -37,7 +37,12 @@ from ..core.personal import PersonalSetError
 from ..core.tensorboard_log import INSTALL_HINT, available
 from .dataset_choice import DatasetChoice
 from .file_dialogs import save_file
-from .form_fields import align_label_columns, let_fields_narrow, name_fields_by_their_labels
+from .form_fields import (
+    align_label_columns,
+    let_fields_narrow,
+    name_fields_by_their_labels,
+    wheel_changes_only_focused_fields,
+)
 from .message_boxes import ask_save_first, ask_yes_no, warn
 from .wording import ended_after, plural
 
@@ -152,6 +157,7 @@ class TrainTab(QWidget):
         self.finetune_form.hide()
         align_label_columns(settings)  # before the settings' width is measured
         let_fields_narrow(settings)
+        wheel_changes_only_focused_fields(settings)
         scroll = QScrollArea()
         scroll.setWidget(settings)
         scroll.setWidgetResizable(True)

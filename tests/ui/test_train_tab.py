@@ -546,3 +546,29 @@ def test_a_run_on_a_busy_cpu_says_how_many_threads_it_trains_with(qtbot, monkeyp
         qtbot.mouseClick(tab.stop_button, Qt.LeftButton)
     assert "Other work" not in tab.monitor.log.toPlainText()
     tab.shutdown()
+
+
+def test_the_wheel_scrolls_the_settings_and_changes_a_field_only_once_it_is_chosen(tab, qtbot):
+    """A review scrolled the form with the wheel and found Schedule, Epochs and the preset changed on the way."""
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication, QScrollArea
+
+    def wheel_over(widget) -> None:  # one notch down, the pointer over the widget's middle
+        where = QPointF(widget.width() / 2, widget.height() / 2)
+        QApplication.sendEvent(widget, QWheelEvent(where, widget.mapToGlobal(where), QPoint(), QPoint(0, -120),
+                                                   Qt.NoButton, Qt.NoModifier, Qt.NoScrollPhase, False))
+
+    tab.resize(900, 400)  # the settings scroll
+    pause(100)
+    form = tab.form
+    scroll = next(area for area in tab.findChildren(QScrollArea) if area.widget().isAncestorOf(form))
+    assert scroll.verticalScrollBar().maximum() > 0
+    settings = form.config()
+    for field in (form.schedule, form.epochs, form.preset):
+        wheel_over(field)
+    assert form.config() == settings and form.preset.currentData() == "quick", "nothing changed on the way"
+    assert scroll.verticalScrollBar().value() > 0, "the wheel scrolled the settings"
+    form.epochs.setFocus(Qt.MouseFocusReason)  # clicked: now the wheel is for it
+    wheel_over(form.epochs)
+    assert form.epochs.value() == settings.epochs - 1
