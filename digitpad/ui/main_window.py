@@ -61,6 +61,10 @@ def first_size(available: QSize) -> tuple[int, int]:
             max(MIN_FIRST_SIZE[1], min(ROOMY_SIZE[1], int(0.9 * available.height()))))
 
 
+SAVE_DRAWING = "Save drawing as PNG"  # the File menu's item, as the notes about it name it
+SAVES_WHAT = f"File ▸ {SAVE_DRAWING} saves what you draw on the pad"
+
+
 def _copied_selection(widget: QWidget | None) -> bool:
     """Copy the text selected in `widget`, as its own Ctrl+C would have (the window's shortcut takes the key first);
     False when it holds none."""
@@ -136,7 +140,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Paste image", self.paste, shortcuts.PASTE_IMAGE, "Read the digit in the clipboard")
         self._action(file_menu, "&Copy the answer", self.copy_answer, shortcuts.COPY_ANSWER,
                      "Copy the digit read, or the number, to paste it elsewhere")
-        self._action(file_menu, "&Save drawing as PNG...", self.save_drawing_dialog, shortcuts.SAVE_DRAWING)
+        self._action(file_menu, f"&{SAVE_DRAWING}...", self.save_drawing_dialog, shortcuts.SAVE_DRAWING)
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, shortcuts.QUIT)
 
@@ -310,12 +314,11 @@ class MainWindow(QMainWindow):
     def save_drawing_dialog(self) -> None:
         photo = self.draw_tab.canvas.photo()
         if photo is not None:  # the pad only shows it: "nothing drawn" read as if the photo were not there
-            self.status_message.show_message(f"The pad shows a photo, {photo.path}, already a file: File ▸ Save "
-                                             "drawing saves what you draw on the pad", 8000)
+            self.status_message.show_message(f"The pad shows a photo, {photo.path}, already a file: {SAVES_WHAT}",
+                                             8000)
             return
         if self.draw_tab.canvas.is_empty():  # a blank picture
-            self.status_message.show_message("Nothing drawn to save: File ▸ Save drawing saves what you draw on "
-                                             "the pad", 8000)
+            self.status_message.show_message(f"Nothing drawn to save: {SAVES_WHAT}", 8000)
             return
         name = "number.png" if self.draw_tab.canvas.number_mode() else "digit.png"
         path = save_file(self, "Save the drawing", name, "PNG images (*.png)", suffix="png")

@@ -50,7 +50,7 @@ def test_dropped_photo_is_shown_with_the_read_region_outlined(window, qtbot, tmp
     assert PersonalSet.load(missing_ok=True).samples == []
     window.save_drawing_dialog()  # no file asked for: the photo is no drawing, and it says so
     assert window.status_message.full_text() == (f"The pad shows a photo, {path}, already a file: File ▸ Save "
-                                                 "drawing saves what you draw on the pad")
+                                                 "drawing as PNG saves what you draw on the pad")
 
     draw(tab.canvas, place(STYLES[1]["stick"], 100, 40, 220))  # drawing again puts the pad back
     assert settle(qtbot, tab) == "1"
