@@ -32,6 +32,7 @@ def test_predict_prints_digit_and_confidence(digit_files):
     out = digitpad("predict", *[f for f, _ in digit_files]).stdout.splitlines()
     for line, (path, label) in zip(out, digit_files):
         assert line.startswith(f"{path}: {label} (") and line.endswith("%)")
+    assert out[0] == f"{digit_files[0][0]}: 7 (>99.9%)", "as the app says it: rounded, it read 100.0%"
 
 
 def test_predict_json(digit_files):

@@ -11,7 +11,7 @@ from ..core.atomic_file import write_atomically
 from ..core.dataset_files import DatasetError, read_digit_csv
 from ..core.errors import UserError
 from ..core.images import LOOKS_LIKE_SEVERAL, ImageError, load_image, load_image_from, nothing_found
-from ..core.number_reading import is_unsure, reading_note, two_likeliest
+from ..core.number_reading import is_unsure, percent, reading_note, two_likeliest
 from ..core.paths import bundled_model_path
 from .common import EXIT_ERROR, check_outputs, load_predictor
 
@@ -77,7 +77,8 @@ def cmd_predict(args) -> int:
             more = f"; {reading.marks} separate marks, read the largest" if reading.marks > 1 else ""
             more += (f"; {'it ' * (reading.marks > 1)}{LOOKS_LIKE_SEVERAL}: try --number" if reading.several
                      else ": --number reads them all" if reading.marks > 1 else "")
-            print(f"{name}: {prediction.digit} ({prediction.confidence:.1%}{more}){_doubt(prediction.probabilities)}")
+            sure = percent(prediction.confidence)
+            print(f"{name}: {prediction.digit} ({sure}{more}){_doubt(prediction.probabilities)}")
     return EXIT_ERROR if failures else 0
 
 
@@ -175,7 +176,7 @@ def cmd_explain(args) -> int:
                          "ink_share_of_image": round(ink_fraction(model_input), 4), "why_not": reading.other},
         }))
     else:
-        print(f"{name}: {reading.answer} ({reading.probabilities[reading.answer]:.1%})"
+        print(f"{name}: {reading.answer} ({percent(reading.probabilities[reading.answer])})"
               f"{_doubt(reading.probabilities)}; wrote {args.out}")
         if predicted != reading.answer:
             print(f"`digitpad predict` answers {predicted}: it reads a photo from this input and from its ink as "

@@ -156,6 +156,14 @@ class Ink(Protocol):
         out (asked only by a prior with a seam_reach)."""
 
 
+NEAR_CERTAIN = 0.999  # a probability over this is said as over 99.9%: rounded, it read 100.0%, which no model is
+
+
+def percent(probability: float) -> str:
+    """A probability as the app and the command line say it: "97.3%", and ">99.9%" for a near-certainty."""
+    return ">99.9%" if probability > NEAR_CERTAIN else f"{probability:.1%}"
+
+
 def is_unsure(probabilities) -> bool:
     """Whether a reading with these probabilities is shown as "?": its likeliest digit is under UNSURE_BELOW. The Draw
     tab's panel, its correction row and a number's digits all ask this, so they agree."""

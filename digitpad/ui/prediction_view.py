@@ -7,14 +7,12 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from ..core.number_reading import is_unsure, two_likeliest  # the panel then says it is unsure instead of pretending
+# the panel says it is unsure instead of pretending
+from ..core.number_reading import NEAR_CERTAIN, is_unsure, percent, two_likeliest
 from .hint_label import HintLabel
 
 SEES = "What the model sees (28×28)"
 SEES_IN_A_PHOTO = f"{SEES}. It also reads the photo's ink as found, and the answer averages the two readings."
-
-
-SURE_TEXT_ABOVE = 0.999  # shown as "over 99.9%": rounded, it would read "100.0%", a certainty no model has
 
 
 def verdict(probabilities: tuple[float, ...]) -> tuple[str, str]:
@@ -22,12 +20,7 @@ def verdict(probabilities: tuple[float, ...]) -> tuple[str, str]:
     (best, confidence), (second, chance) = two_likeliest(probabilities)
     if is_unsure(probabilities):
         return "?", f"Not sure: {best} ({confidence:.0%}) or {second} ({chance:.0%})"
-    return str(best), ("over 99.9% sure" if confidence > SURE_TEXT_ABOVE else f"{confidence:.1%} sure")
-
-
-def share_text(p: float) -> str:
-    """A probability as a bar shows it: ">99.9%" where the caption says "over 99.9% sure" (it read "100.0%")."""
-    return ">99.9%" if p > SURE_TEXT_ABOVE else f"{p:.1%}"
+    return str(best), ("over 99.9% sure" if confidence > NEAR_CERTAIN else f"{percent(confidence)} sure")
 
 
 LABEL_WIDTH, VALUE_WIDTH = 22, 58  # a bar's digit and its "100.0%"
@@ -83,7 +76,7 @@ class ProbabilityBars(QWidget):
                 painter.drawRoundedRect(QRectF(bar.left(), bar.top(), bar_w * p, bar.height()), 4, 4)
             painter.setPen(text)
             painter.drawText(QRectF(bar.right() + 4, top, value_w, row), Qt.AlignVCenter | Qt.AlignRight,
-                             share_text(p) if self._probabilities else "")
+                             percent(p) if self._probabilities else "")
         painter.end()
 
 

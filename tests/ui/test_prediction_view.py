@@ -1,6 +1,7 @@
 import numpy as np
 
-from digitpad.ui.prediction_view import PredictionPanel, share_text, verdict
+from digitpad.core.number_reading import percent
+from digitpad.ui.prediction_view import PredictionPanel, verdict
 
 
 def test_confident_answer():
@@ -8,10 +9,10 @@ def test_confident_answer():
     assert verdict((0.9995,) + (0.00005,) * 9)[1] == "over 99.9% sure"
 
 
-def test_a_bar_says_what_the_caption_says_of_a_near_certainty():
-    """The caption said "over 99.9% sure" and the bar "100.0%"."""
-    assert share_text(0.9995) == ">99.9%" and share_text(1.0) == ">99.9%"
-    assert share_text(0.999) == "99.9%" and share_text(0.0004) == "0.0%" and share_text(0.5) == "50.0%"
+def test_a_bar_and_the_command_line_say_what_the_caption_says_of_a_near_certainty():
+    """The caption said "over 99.9% sure", the bar and `digitpad predict` "100.0%"."""
+    assert percent(0.9995) == ">99.9%" and percent(1.0) == ">99.9%"
+    assert percent(0.999) == "99.9%" and percent(0.0004) == "0.0%" and percent(0.5) == "50.0%"
 
 
 def test_unsure_answer_says_so_and_names_both_candidates():
