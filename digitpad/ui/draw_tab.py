@@ -333,15 +333,16 @@ class DrawTab(QWidget):
                 self.canvas.revert()  # the drawing or photo it replaced, back as it was
                 self._photo = self.canvas.photo()
                 self._update_buttons()
-                if self._photo is not None or not self.canvas.is_empty():
-                    # The reason under the pad (its message names the file as core.images does, by Path), and what
-                    # the pad shows read again, so its answer is back to keep; a late answer about the file is dropped
-                    reason = message.removeprefix(f"{Path(path)}: ")
-                    self._failed_note = f"{note}: {reason}. The drawing is as it was."
-                    self._say_under_pad(self._failed_note, failed=True)
-                    self._generation.new()
-                    self.predict_now()
-                    return
+                # The reason under the pad (its message names the file as core.images does, by Path), and what the
+                # pad shows read again, so its answer is back to keep (on an empty pad, the prompt: the reason on
+                # the answer's side pushed the bars down); a late answer about the file is dropped
+                reason = message.removeprefix(f"{Path(path)}: ")
+                drawn = self._photo is not None or not self.canvas.is_empty()
+                self._failed_note = f"{note}: {reason}." + (" The drawing is as it was." if drawn else "")
+                self._say_under_pad(self._failed_note, failed=True)
+                self._generation.new()
+                self.predict_now()
+                return
             self._say_under_pad(note, failed=True)
         if self.canvas.number_mode():
             self.number_view.show_message(message)

@@ -199,6 +199,26 @@ def test_bad_image_files_get_a_clear_message_and_the_app_goes_on(window, qtbot, 
     assert settle(qtbot, window.draw_tab) == "3"
 
 
+@pytest.mark.parametrize("number_mode", [False, True], ids=["one digit", "number"])
+def test_a_file_that_cannot_be_read_on_an_empty_pad_is_said_under_it_in_full(window, qtbot, tmp_path, number_mode):
+    """Only "Could not read bad.png" was under the pad, and the reason took the answer's place, pushing the bars
+    down."""
+    tab = window.draw_tab
+    tab.number_toggle.setChecked(number_mode)
+    try:
+        (tmp_path / "bad.png").write_bytes(b"not an image")
+        window.open_image(str(tmp_path / "bad.png"))
+        settle(qtbot, tab)
+        assert tab.source_label.text().startswith("Could not read bad.png: not an image file")
+        assert tab.source_label.text().endswith(").") and tab.canvas.is_empty()
+        if number_mode:
+            assert tab.number_view.caption.text() == tab.number_view.PROMPT
+        else:
+            assert tab.panel.caption.text() == tab.panel.PROMPT and tab.panel.bars.probabilities() is None
+    finally:
+        tab.number_toggle.setChecked(False)
+
+
 def test_drop_and_paste(window, qtbot, tmp_path, mnist):
     label = save_digit_png(tmp_path / "dropped.png", mnist, 1)
     drop(window, tmp_path / "dropped.png")
