@@ -13,6 +13,7 @@ import torch
 
 from .checkpoint import Checkpoint
 from .device import resolve_device
+from .digital_drawing import read_drawn
 from .images import opened
 from .models import for_inference
 from .onnx_reader import onnx_reader
@@ -152,7 +153,9 @@ class Predictor:
     def read(self, image, ink: Ink = "auto"):
         """A Reading of one image (a file path, a PIL image or an array); for a list, a list of them.
 
-        A bad file raises ImageError naming it; an image without ink reads as "no digit found".
+        An image drawn on a computer is read whole, as the pad reads a drawing (core.digital_drawing); a photo by
+        its largest mark (core.ink). A bad file raises ImageError naming it; an image without ink reads as "no digit
+        found".
         """
         if isinstance(image, (list, tuple)) or _is_stack(image):
             return self._read_many(list(image), ink)
@@ -169,12 +172,25 @@ class Predictor:
         from .ink import find_ink, largest_mark_views  # scipy's: 0.3 s the Draw tab's start need not wait for
         from .several_digits import bundled_gate, looks_like_several
 
-        found = [find_ink(opened(image), ink) for image in images]
-        inputs = [largest_mark_views(f) for f in found]
+        pictures = [opened(image) for image in images]
+        drawn = [read_drawn(picture, ink) for picture in pictures]  # drawn on a computer: all the ink is the digit
+        found = [find_ink(picture, ink) for picture, d in zip(pictures, drawn) if d is None]  # photos
+        # Apart: a drawing is read in one view, a photo in two (core.ink.mark_views), which do not stack together
+        read_drawings = iter(self.classify([d.model_input for d in drawn if d is not None]))
+        read_photos = iter(self.classify([largest_mark_views(f) for f in found]))
+        photos = iter(found)
         gate = bundled_gate()
-        return [Reading(prediction, f.marks[0].box if f.found else None, len(f.marks), f.size,
-                        prediction is not None and looks_like_several(f, f.marks[0], prediction.model_input, gate))
-                for f, prediction in zip(found, self.classify(inputs))]
+        readings = []
+        for d in drawn:
+            if d is not None:
+                prediction = next(read_drawings)
+                readings.append(Reading(prediction, d.box, int(prediction is not None), d.size))
+                continue
+            f, prediction = next(photos), next(read_photos)
+            readings.append(Reading(prediction, f.marks[0].box if f.found else None, len(f.marks), f.size,
+                                    prediction is not None and looks_like_several(f, f.marks[0],
+                                                                                  prediction.model_input, gate)))
+        return readings
 
     def read_number(self, image, ink: Ink = "auto", gate: bool = True, seams: bool = True):
         """A NumberReading of every digit in one row of writing in an image (a file path, a PIL image or an

@@ -1,0 +1,136 @@
+"""Digits read from the pad's picture of them (`DrawingCanvas.to_array` read by `Predictor.read`, as
+tests/ui/test_canvas.py reads it) and from other images drawn on a computer: read right with the ink of such an
+image read whole, as the pad reads its own drawing (the tree: core.digital_drawing), and through the photo path
+(before), in one run, beside the pad's own path from the strokes (`Predictor.predict_drawings`), as JSON.
+
+- `pen_writers_held_out`: one drawing of every digit by each of 300 pen writers (`pen_digits`, seed 2002, as
+  pen_proxy.py's `held_out`) on a 320 px pad (the canvas's own size), pictured as `DrawingCanvas.to_array` does;
+- `pen_writers_tuning`: 200 others (seed 1001, pen_proxy.py's `tune`), the same way;
+- `test_designs`: the test suite's 30 stroke designs (tests/digit_strokes.py), each drawn again 20 times by
+  `jittered`, pictured the same way;
+- `mnist_png`: 1,000 MNIST test digits as they are (white on black), `scan_png` the same as a scan (dark on
+  white, 5x), both read from PNG files as photo_reading.py's clean scans are;
+- `photos_taken_for_drawings`: of photo_reading.py's photos of paper (20 in every condition, its tuning seed 0) and
+  of its photos of empty pages (10 of every kind), how many the tree takes for a drawing (it must be none: the photo
+  path reads them, as before).
+
+Run: python benchmarks/pad_pictures.py [--data-dir ../shared/data]   (prints JSON and saves it beside this file)
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from _common import baseline, load_average, report
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+from digit_strokes import all_styles, jittered  # noqa: E402
+from paper_photos import CONDITIONS, EMPTY_PAGES, empty_page, photo, random_look, save, stroke_ink  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from digitpad.core import digital_drawing, pen_digits, predictor  # noqa: E402
+from digitpad.core.datasets import load_mnist  # noqa: E402
+from digitpad.core.images import opened  # noqa: E402
+from digitpad.core.paths import default_data_root  # noqa: E402
+from digitpad.core.strokes import render_strokes  # noqa: E402
+
+PAD = (320, 320)  # DrawingCanvas's size when nothing resizes it
+
+
+def writers(count: int, seed: int) -> tuple[list, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    drawings, labels = [], []
+    for _ in range(count):
+        writer = pen_digits.Writer.random(rng)
+        for digit in sorted(pen_digits.DESIGNS):
+            drawings.append(pen_digits.hand_drawn(pen_digits.DESIGNS[digit][writer.styles[digit]](rng), writer, rng,
+                                                  PAD))
+            labels.append(digit)
+    return drawings, np.array(labels)
+
+
+def test_designs(repeats: int = 20) -> tuple[list, np.ndarray]:
+    rng = random.Random(4004)
+    scale = PAD[0] / 280  # jittered draws on its 280 px pad
+    pairs = [(digit, [[(x * scale, y * scale) for x, y in stroke] for stroke in jittered(strokes, rng)])
+             for digit, _, strokes in all_styles() for _ in range(repeats)]
+    return [strokes for _, strokes in pairs], np.array([digit for digit, _ in pairs])
+
+
+def share_right(readings, labels: np.ndarray) -> float:
+    digits = np.array([-1 if r.prediction is None else r.prediction.digit for r in readings])
+    return round(float((digits == labels).mean()), 4)
+
+
+def pictured(reader: predictor.Predictor, drawings: list, labels: np.ndarray) -> dict:
+    pictures = [render_strokes(strokes, PAD) for strokes in drawings]
+    strokes = reader.predict_drawings([(s, PAD) for s in drawings])
+    row = {"drawings": len(labels),
+           "from_the_strokes": round(float(np.mean([p is not None and p.digit == y for p, y in zip(strokes, labels)])),
+                                     4),
+           "pictured_tree": share_right(reader.read(pictures), labels)}
+    with baseline(predictor, "read_drawn", lambda picture, ink="auto": None):
+        row["pictured_before"] = share_right(reader.read(pictures), labels)
+    return row
+
+
+def pngs(reader: predictor.Predictor, folder: Path, images: np.ndarray, labels: np.ndarray, scan: bool) -> dict:
+    paths = []
+    for i, image in enumerate(images):
+        picture = Image.fromarray(255 - image).resize((140, 140), Image.BILINEAR) if scan else Image.fromarray(image)
+        paths.append(folder / f"{'scan' if scan else 'mnist'}-{i}.png")
+        picture.save(paths[-1])
+    row = {"images": len(labels), "tree": share_right(reader.read(paths), labels)}
+    with baseline(predictor, "read_drawn", lambda picture, ink="auto": None):
+        row["before"] = share_right(reader.read(paths), labels)
+    return row
+
+
+def photos_taken_for_drawings(folder: Path, per_condition: int) -> dict:
+    rng = np.random.default_rng(0)
+    designs = list(all_styles())
+    counts = {"photos": 0, "taken_for_drawings": 0, "empty_pages": 0, "empty_pages_taken": 0}
+    for condition in CONDITIONS:
+        for k in range(per_condition):
+            look = random_look(condition, rng)
+            _, _, strokes = designs[int(rng.integers(len(designs)))]
+            path = folder / f"photo-{condition}-{k}.jpg"
+            save(photo(stroke_ink(strokes, look.pen), look, rng), path, look)
+            counts["taken_for_drawings"] += digital_drawing.read_drawn(opened(str(path))) is not None
+            counts["photos"] += 1
+    for kind in EMPTY_PAGES:
+        for k in range(per_condition // 2):
+            page, look = empty_page(kind, rng)
+            path = folder / f"empty-{kind}-{k}.jpg"
+            save(page, path, look)
+            counts["empty_pages_taken"] += digital_drawing.read_drawn(opened(str(path))) is not None
+            counts["empty_pages"] += 1
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", default=None, help="folder holding MNIST/raw (default: digitpad's data folder)")
+    args = parser.parse_args()
+    reader = predictor.Predictor.load(None, device="cpu")
+    mnist = load_mnist(args.data_dir or default_data_root(), splits=("test",))
+    images, labels = mnist.test_images[:1000].numpy(), mnist.test_labels[:1000].numpy()
+    result = {"pad": list(PAD), "load_average": load_average(),
+              "pen_writers_held_out": pictured(reader, *writers(300, 2002)),
+              "pen_writers_tuning": pictured(reader, *writers(200, 1001)),
+              "test_designs": pictured(reader, *test_designs())}
+    with tempfile.TemporaryDirectory() as folder:
+        result["mnist_png"] = pngs(reader, Path(folder), images, labels, scan=False)
+        result["scan_png"] = pngs(reader, Path(folder), images, labels, scan=True)
+        result["photos_taken_for_drawings"] = photos_taken_for_drawings(Path(folder), per_condition=20)
+    report(result, HERE / "pad_pictures.json")
+
+
+if __name__ == "__main__":
+    main()
