@@ -220,10 +220,10 @@ class RunRecord:
             return "finished early, as asked"
         return status
 
-    def label(self) -> str:
-        """A short name for legends: date, architecture and test accuracy."""
+    def label(self, seconds: bool = False) -> str:
+        """A short name for legends: date (to the second with `seconds`), architecture and test accuracy."""
         accuracy = f", {self.accuracy:.2%}" if self.accuracy is not None else f", {self.shown_status}"
-        return f"{self.started_text(year=False)} {self.arch}{accuracy}"
+        return f"{self.started_text(year=False, seconds=seconds)} {self.arch}{accuracy}"
 
     def train_config(self) -> TrainConfig:
         """The settings to train the same way again (a fine-tune's effective training settings)."""

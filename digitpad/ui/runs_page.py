@@ -310,7 +310,9 @@ class RunsPage(QWidget):
         chosen = self.selected()
         self.loss_chart.show_runs(chosen)
         self.accuracy_chart.show_runs(chosen)
-        self.legend.setText(legend_html([(run_color(i), "━━", record.label()) for i, record in enumerate(chosen)])
+        minutes = Counter(record.started[:16] for record in chosen)  # two in one minute: told apart by the second
+        self.legend.setText(legend_html([(run_color(i), "━━", record.label(seconds=minutes[record.started[:16]] > 1))
+                                         for i, record in enumerate(chosen)])
                             if chosen else NOTHING_CHOSEN if self.records else NO_RUNS)
         self.say("")
         self._update_buttons()

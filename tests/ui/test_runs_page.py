@@ -82,8 +82,9 @@ def test_two_runs_are_recorded_and_compared_on_the_runs_page(tab, qtbot, tmp_pat
         assert len(chart.run_curves) == 4
         colors = [curve.opts["pen"].color().name() for curve in chart.run_curves[::2]]
         assert len(set(colors)) == 2, "each run in its own colour"
+        same_minute = first.started[:16] == second.started[:16]  # then told apart by their seconds
         for color, record in zip(colors, page.selected()):
-            assert f'color:{color}">━━</span>&nbsp;{record.label().replace(" ", "&nbsp;")}' in legend, \
+            assert f'color:{color}">━━</span>&nbsp;{record.label(same_minute).replace(" ", "&nbsp;")}' in legend, \
                 "named under the charts in its colour"
         training = chart.run_curves[0]
         assert len(training.xData) == len(second.steps) > 1
@@ -181,3 +182,6 @@ def test_runs_started_in_the_same_minute_show_their_seconds(qtbot, tmp_path):
     page.refresh()
     dates = [page.table.item(row, 0).text() for row in range(page.table.rowCount())]
     assert dates == ["2025-03-01 10:16", "2025-03-01 10:15:41", "2025-03-01 10:15:07"]
+    page.table.selectAll()  # compared: the legend tells the two apart too
+    assert "03-01&nbsp;10:15:41&nbsp;" in page.legend.text() and "03-01&nbsp;10:15:07&nbsp;" in page.legend.text()
+    assert "03-01&nbsp;10:16&nbsp;" in page.legend.text()
