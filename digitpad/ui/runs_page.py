@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from ..core.runs import FINETUNE, RunRecord, RunRecordError, RunStore
 from .flow_layout import FlowLayout
+from .hint_label import HintLabel
 from .message_boxes import ask_yes_no
 from .train_charts import MetricChart, legend_html, legend_label
 from .train_monitor import duration
@@ -52,7 +53,7 @@ RUN_COLORS = ("#1f77b4", "#e6550d", "#2ca02c", "#d62728", "#9467bd", "#8c564b", 
 SORT_ROLE = Qt.UserRole + 1
 ID_ROLE = Qt.UserRole
 NOTHING_CHOSEN = "Select a run in the table to see its curves; Ctrl or Shift + click adds more to compare"
-NO_RUNS = "No runs yet: every training run, here or with digitpad train, is recorded in the table above"
+NO_RUNS = "No runs yet: every training run, here or with digitpad train, is recorded in this table"
 CURVES_NOTE = "Solid: training, averaged over a few steps · dashed with dots: validation after each epoch"
 
 
@@ -197,6 +198,9 @@ class RunsPage(QWidget):
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addWidget(self.table, 1)
+        self.no_runs = HintLabel(NO_RUNS)  # under the empty table it is about (under the charts, it was missed)
+        self.no_runs.setWordWrap(True)
+        top_layout.addWidget(self.no_runs)
         top_layout.addWidget(self.notes)
         top_layout.addWidget(self.buttons)
         top_layout.addWidget(self.note)
@@ -313,7 +317,8 @@ class RunsPage(QWidget):
         minutes = Counter(record.started[:16] for record in chosen)  # two in one minute: told apart by the second
         self.legend.setText(legend_html([(run_color(i), "━━", record.label(seconds=minutes[record.started[:16]] > 1))
                                          for i, record in enumerate(chosen)])
-                            if chosen else NOTHING_CHOSEN if self.records else NO_RUNS)
+                            if chosen else NOTHING_CHOSEN if self.records else "")
+        self.no_runs.setVisible(not self.records)
         self.say("")
         self._update_buttons()
 

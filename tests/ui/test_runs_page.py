@@ -38,7 +38,7 @@ def click_row(qtbot, table, row, modifier=Qt.NoModifier):
 
 def test_two_runs_are_recorded_and_compared_on_the_runs_page(tab, qtbot, tmp_path):  # noqa: F811
     page = tab.runs_page
-    assert page.table.rowCount() == 0 and page.legend.text() == NO_RUNS
+    assert page.table.rowCount() == 0 and page.no_runs.text() == NO_RUNS and not page.no_runs.isHidden()
     set_up_tiny_run(tab.form)
     start(qtbot, tab)
     wait_until_ended(qtbot, tab)
@@ -64,6 +64,7 @@ def test_two_runs_are_recorded_and_compared_on_the_runs_page(tab, qtbot, tmp_pat
     tab.pages.setCurrentWidget(page)
     table = page.table
     assert table.rowCount() == 2 and table.item(0, 0).data(Qt.UserRole) == second.id, "newest first"
+    assert page.no_runs.isHidden()
     assert page.legend.text().startswith("Select a run in the table to see its curves"), "the empty charts say why"
     assert table.item(1, SAVED_COLUMN).text() == "first.pt" and table.item(0, SAVED_COLUMN).text() == "—"
     assert table.item(0, ACCURACY_COLUMN).text() == f"{second.accuracy:.2%}"
