@@ -25,6 +25,9 @@ class KeptNote(QLabel):
         self.setBackgroundRole(QPalette.AlternateBase)
         self.setForegroundRole(QPalette.Text)
         self.setMargin(4)
+        # Room for two lines, kept when there is one: in a narrow window most notes take two, and each coming and
+        # going moved the pad and its buttons
+        self.setMinimumHeight(2 * self.fontMetrics().lineSpacing() + 2 * (self.margin() + self.frameWidth()))
         self.setAccessibleName("Kept digit")
         self.setTextInteractionFlags(Qt.NoTextInteraction)
         policy = self.sizePolicy()

@@ -36,6 +36,29 @@ def test_the_probability_bars_keep_their_length_at_the_smallest_window(window, q
     assert bars.width() >= LABEL_WIDTH + VALUE_WIDTH + 8 + 100, "each bar at least 100 px long"
 
 
+def test_a_note_of_two_lines_under_the_pad_shows_whole_and_moves_nothing_at_the_smallest_window(window, qtbot):
+    """There most notes about keeping take two lines: the second was cut off, or the pad shrank by a line."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    window.resize(window.minimumSizeHint().width(), 703)  # as narrow as it goes, tall enough for the pad to grow
+    tab = window.draw_tab
+    draw(tab.canvas, place(STYLES[7]["plain"], 40, 20, 200))
+    assert settle(qtbot, tab) == "7"
+    window.activateWindow()
+    QTest.keyClick(window, Qt.Key_Return)  # kept as read
+    pause(50)
+    pad, size = tab.canvas.size(), window.size()
+    tab.undo_button.click()  # taken back: "↶ Taken back: not kept as a 7; ... (Redo keeps it again)"
+    assert settle(qtbot, tab) == "7"
+    pause(50)
+    note = tab.kept_note
+    assert note.isVisible() and note.text().startswith("↶ Taken back")
+    assert note.heightForWidth(note.width()) >= 2 * note.fontMetrics().lineSpacing(), "two lines at this width"
+    assert note.height() >= note.heightForWidth(note.width()), "both lines shown (the second was cut off)"
+    assert (tab.canvas.size(), window.size()) == (pad, size), "neither the pad nor the window moved"
+
+
 def test_the_train_tab_at_the_smallest_window_keeps_its_settings_charts_and_buttons_whole(window, qtbot):
     """At the smallest size the settings fit, the charts keep their titles, and the Runs page's buttons go onto two
     rows."""
