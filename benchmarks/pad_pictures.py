@@ -12,7 +12,8 @@ image read whole, as the pad reads its own drawing (the tree: core.digital_drawi
   white, 5x), both read from PNG files as photo_reading.py's clean scans are;
 - `photos_taken_for_drawings`: of photo_reading.py's photos of paper (20 in every condition, its tuning seed 0) and
   of its photos of empty pages (10 of every kind), how many the tree takes for a drawing (it must be none: the photo
-  path reads them, as before).
+  path reads them, as before);
+- `read_one_pad_picture_ms`: wall milliseconds to read one pad picture on one thread, the tree and the photo path.
 
 Run: python benchmarks/pad_pictures.py [--data-dir ../shared/data]   (prints JSON and saves it beside this file)
 """
@@ -23,10 +24,12 @@ import argparse
 import random
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
-from _common import baseline, load_average, report
+import torch
+from _common import baseline, latency_ms, load_average, report
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
@@ -80,6 +83,23 @@ def pictured(reader: predictor.Predictor, drawings: list, labels: np.ndarray) ->
     return row
 
 
+def read_time(reader: predictor.Predictor, drawings: list) -> dict:
+    """Wall milliseconds to read one pad picture (Predictor.read, one thread), the tree's path against the photo path,
+    alternating picture by picture so both see the same machine."""
+    torch.set_num_threads(1)
+    pictures = [render_strokes(strokes, PAD) for strokes in drawings]
+    times: dict[str, list[float]] = {"tree": [], "before": []}
+    for picture in pictures:
+        start = time.perf_counter()
+        reader.read(picture)
+        times["tree"].append(time.perf_counter() - start)
+        with baseline(predictor, "read_drawn", lambda picture, ink="auto": None):
+            start = time.perf_counter()
+            reader.read(picture)
+            times["before"].append(time.perf_counter() - start)
+    return {name: latency_ms(seconds) for name, seconds in times.items()}
+
+
 def pngs(reader: predictor.Predictor, folder: Path, images: np.ndarray, labels: np.ndarray, scan: bool) -> dict:
     paths = []
     for i, image in enumerate(images):
@@ -129,6 +149,8 @@ def main() -> None:
         result["mnist_png"] = pngs(reader, Path(folder), images, labels, scan=False)
         result["scan_png"] = pngs(reader, Path(folder), images, labels, scan=True)
         result["photos_taken_for_drawings"] = photos_taken_for_drawings(Path(folder), per_condition=20)
+    result["read_one_pad_picture_ms"] = read_time(reader, writers(30, 2002)[0])
+    result["load_average_after"] = load_average()
     report(result, HERE / "pad_pictures.json")
 
 
