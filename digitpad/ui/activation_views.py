@@ -8,7 +8,7 @@ painting a layer of 128 maps is a single fast drawImage.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QScrollArea, QSizePolicy, QWidget
 
@@ -134,12 +134,21 @@ class MapGrid(QWidget):
             self._scroll_to(to)
             self.update()
 
-    def _scroll_to(self, index: int) -> None:
+    def focusInEvent(self, event) -> None:
+        """Tabbed to: once the scroll area has brought as much of the grid as fits into view (it scrolls after the
+        focus moves, and for a grid wider than the view it scrolled to its far end, leaving the focused map and the
+        stage titles out of view), the view goes back to its left edge and to the focused map."""
+        super().focusInEvent(event)
+        QTimer.singleShot(0, self, lambda: self._scroll_to(self._current, from_the_left=True))
+
+    def _scroll_to(self, index: int, from_the_left: bool = False) -> None:
         """Bring the map the keys moved to into view, when the grid is in a scroll area (it may be wider than it)."""
         area = self.parentWidget()
         while area is not None and not isinstance(area, QScrollArea):
             area = area.parentWidget()
         if area is not None:
+            if from_the_left:
+                area.horizontalScrollBar().setValue(0)
             centre = self.mapTo(area.widget(), self._cell_rect(index).center())
             area.ensureVisible(centre.x(), centre.y(), self.cell, self.cell)
 

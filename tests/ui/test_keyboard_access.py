@@ -88,6 +88,32 @@ def test_every_tab_stop_of_the_inside_tab_is_a_control_or_a_map_not_a_pane(windo
     assert_named(visited)
 
 
+def test_a_map_grid_tabbed_to_shows_its_focused_map_and_the_stage_titles(window, qtbot):
+    """For a grid wider than the view the pane scrolled to the grid's far end: the focused map and the titles out of
+    view, no focus mark to be seen."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from digitpad.ui.activation_views import MapGrid
+
+    activate(window)
+    window.resize(window.minimumSizeHint())
+    draw(window.draw_tab.canvas, place(STYLES[7]["crossbar"], 40, 20, 200))
+    assert settle(qtbot, window.draw_tab) == "7"
+    QTest.keyClick(window, Qt.Key_3, Qt.ControlModifier)
+    inside = window.inside_tab
+    wait_for(lambda: any(grid.isVisible() and grid.width() > 0 for grid in inside.findChildren(MapGrid)))
+    pause(300)
+    grids = [g for g in inside.findChildren(MapGrid) if g.isVisible() and g is not inside.filters]
+    pane = next(area for area in inside.findChildren(QScrollArea) if area.widget().isAncestorOf(grids[0]))
+    assert any(grid.width() > pane.viewport().width() for grid in grids), "grids wider than the view"
+    for grid in grids:  # each in turn, as Tab goes from one to the next
+        press_tab_until(inside.other_choice, grid)
+        pause(100)
+        assert pane.horizontalScrollBar().value() == 0, "the titles in view"
+        first = grid.mapTo(pane.viewport(), grid._cell_rect(0).center())
+        assert pane.viewport().rect().contains(first), "the focused map in view"
+
+
 def press_tab_until(widget, target, key=Qt.Key_Tab, presses: int = 40) -> None:
     """Press Tab (or `key`) from `widget` until `target` has the focus, as a keyboard user moves there."""
     widget.setFocus(Qt.TabFocusReason)
