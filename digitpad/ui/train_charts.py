@@ -64,6 +64,11 @@ class EpochAxis(pg.AxisItem):
     of ten, at least LABEL_ROOM pixels apart."""
 
     LABEL_ROOM = 40  # pixels per label: "0.25" and the gap before the next
+    END_ROOM = 12  # pixels a label may reach past the axis's ends: "0" and the last epoch were hidden there
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setStyle(hideOverlappingLabels=self.END_ROOM)
 
     def tickSpacing(self, minVal: float, maxVal: float, size: float):
         levels = super().tickSpacing(minVal, maxVal, size)

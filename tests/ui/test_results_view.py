@@ -80,6 +80,23 @@ def test_small_losses_are_shown_as_they_are_not_scaled_by_a_thousand(charts):
     assert 80 < accuracy_high < 110, "accuracy is plotted in percent"
 
 
+def test_the_epoch_axis_numbers_its_ends(charts):
+    """A 2-epoch run's axis showed only "1": pyqtgraph hides a label reaching past the axis's ends, as "0" and the
+    last epoch's do."""
+    from PySide6.QtGui import QImage, QPainter
+
+    for epoch in (1, 2):
+        for step in range(1, 41):
+            charts.add_step(Step(epoch, 2, step, 40, 1.0, 0.5, 1e-3, 1000.0, step, 0.0))
+    charts.redraw()
+    charts.accuracy.grab()
+    image = QImage(10, 10, QImage.Format_RGB32)
+    painter = QPainter(image)
+    drawn = [text for *_, text in charts.accuracy.getPlotItem().getAxis("bottom").generateDrawSpecs(painter)[2]]
+    painter.end()
+    assert float(drawn[0]) == 0 and float(drawn[-1]) == 2, drawn
+
+
 def test_the_epoch_labels_of_a_narrow_chart_do_not_run_together(charts):
     """At the window's smallest the accuracy chart is about 160 px wide: its epoch labels ran into "0.20.40.60.8"."""
     for step in range(1, 21):
