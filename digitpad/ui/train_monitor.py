@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QProgressBar, QSplitter, QVBoxLayout, QWidget
 
-from .train_charts import LEGEND_HTML, TrainingCharts, legend_label
+from .train_charts import CHART_MIN_WIDTH, LEGEND_HTML, TrainingCharts, legend_label
 
 FLUSH_MS = 250  # charts and progress redraw at 4 Hz at most
 LOG_LINES = 5000
@@ -49,6 +49,11 @@ class TrainingMonitor(QWidget):
         self.progress.setRange(0, 1000)
         self.progress.setFormat("%p%")
         self.detail = QLabel("")
+        # Wrapped, in room for two lines: on one, its text set the page's smallest width, and the first step of a run
+        # widened the window at its smallest
+        self.detail.setWordWrap(True)
+        self.detail.setMinimumHeight(2 * self.detail.fontMetrics().lineSpacing())
+        self.detail.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         self.charts = TrainingCharts(self)
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
@@ -91,12 +96,17 @@ class TrainingMonitor(QWidget):
         self._share_the_charts_row()
 
     def _share_the_charts_row(self) -> None:
-        """Small filters in a narrow row, and the two charts share what the filters leave."""
+        """Small filters in a narrow row, none where even small ones would squeeze the charts under their smallest
+        (when the first epoch's filters came, they widened the window at its smallest), and the two charts share
+        what the filters leave."""
         width = self.charts_row.width()
-        self.charts.filters.set_compact(width < COMPACT_BELOW)
+        filters = self.charts.filters
+        filters.set_compact(width < COMPACT_BELOW)
+        room = width - 2 * CHART_MIN_WIDTH - 2 * self.charts_row.handleWidth()
+        filters.setVisible(room >= filters.sizeHint().width())
         if not self._split_by_hand:
-            filters = self.charts.filters.sizeHint().width()
-            self.charts_row.setSizes([(width - filters) // 2, (width - filters) // 2, filters])
+            shown = filters.sizeHint().width() if filters.isVisibleTo(self) else 0
+            self.charts_row.setSizes([(width - shown) // 2, (width - shown) // 2, shown])
 
     def begin(self) -> None:
         """Clear everything for a new run and start the redraw timer."""
@@ -143,6 +153,8 @@ class TrainingMonitor(QWidget):
             self.charts.add_step(step)
         for epoch in self._epochs:
             self.charts.add_epoch(epoch)
+        if any(epoch.filters is not None for epoch in self._epochs):
+            self._share_the_charts_row()  # the filters' room changes with their number
         if self._steps:
             self._last_step = self._steps[-1]
             self.progress.setValue(round(self._last_step.progress * 1000))

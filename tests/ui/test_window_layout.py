@@ -90,6 +90,29 @@ def test_the_train_tab_at_the_smallest_window_keeps_its_settings_charts_and_butt
     assert len({button.y() for button in buttons}) == 1, "in one row where there is room"
 
 
+def test_a_run_at_the_smallest_window_leaves_it_at_its_smallest(window, qtbot):
+    """The progress line under the bar ("Epoch 1/1 · step 15/15 · ...") set the page's smallest width on one line, and
+    the first epoch's filters squeezed the charts: a run widened the window by 68 px, and the settings narrowed."""
+    from test_train_tab import set_up_small_run, start, wait_until_ended
+
+    tab = window.train_tab
+    window.tabs.setCurrentWidget(tab)
+    wait_for(lambda: tab.form.is_ready)
+    window.resize(window.minimumSizeHint())
+    pause(100)
+    scroll = next(area for area in tab.findChildren(QScrollArea) if area.widget().isAncestorOf(tab.form))
+    size, settings = window.size(), scroll.width()
+    set_up_small_run(tab.form, epochs=1)
+    tab.form.train_limit.setValue(600)
+    tab.form.test_limit.setValue(300)
+    start(qtbot, tab)
+    wait_until_ended(qtbot, tab)
+    tab.pages.setCurrentWidget(tab.monitor)
+    pause(100)
+    assert window.size() == size and tab.monitor.detail.text().startswith("Epoch 1/1")
+    assert scroll.width() == settings, "the settings kept their width"
+
+
 def test_the_first_window_shows_the_train_tab_s_settings_whole_where_the_screen_has_room(window, qtbot):
     assert first_size(QSize(1280, 900)) == (1100, 720) and first_size(QSize(1366, 768)) == (1100, 691)
     assert first_size(QSize(800, 600)) == (900, 640), "never smaller than before on a small screen"
