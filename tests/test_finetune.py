@@ -195,6 +195,9 @@ def test_a_check_that_cannot_show_a_change_says_so_and_shows_the_learnt_digits()
     assert lines[3] == ("The 7 digits it learnt from (learnt, so not a fair check): 2 of 7 read right before, "
                         "7 of 7 after")
     assert lines[4].startswith("MNIST test accuracy")
+    two = FinetuneReport("digitnet (bundled)", "MNIST", np.zeros((2, 28, 28), np.uint8), [3, 5], [3, 5], [3, 5],
+                         0.9965, 0.9962, 0.003, [], 42)
+    assert two.too_small_to_tell == "both were already read right before", "not 'all 2 were'"
 
 
 def test_a_fine_tune_that_would_forget_keeps_only_as_much_of_its_change_as_mnist_allows(bundled, mnist, boxy_eights):
@@ -233,7 +236,7 @@ def test_a_model_that_reads_the_persons_held_out_digits_worse_is_withheld(bundle
     assert report.personal_before == 1.0 > report.personal_after and not report.forgot
     assert report.reads_yours_worse and report.withheld and report.summary()["reads_yours_worse"] is True
     assert report.lines()[-1] == ("Fewer of your held-out digits are read right than before: the model reads your "
-                                  "writing worse, so it is not offered for drawing")
+                                  "writing worse, so it is not used unless you insist")
     assert not any("too small to show a change" in line for line in report.lines()), "it shows this loss"
 
 
@@ -250,7 +253,7 @@ def test_forgetting_mnist_is_reported(bundled, mnist, boxy_eights):
     events = list(finetune(bundled.checkpoint, boxy_eights, mnist.subset(test=2000), reckless))
     report = events[-1].finetune
     assert report.forgot and report.withheld and report.mnist_drop > 0.003
-    assert "forgot some of what it knew, so it is not offered for drawing" in report.lines()[-1]
+    assert "forgot some of what it knew, so it is not used unless you insist" in report.lines()[-1]
 
 
 @pytest.mark.parametrize("stop_after", ["learning from", "scoring", "drawing"])
@@ -373,7 +376,7 @@ def test_cli_finetune(tmp_path, boxy_eights, mnist):
 
     insisted = digitpad("finetune", "--personal", "mine.pt", "--out", "forgot.pt", "--steps", "12", "--lr", "0.3",
                         "--csv", "small.csv", "--device", "cpu", "--force", cwd=tmp_path)
-    assert insisted.returncode == 0 and "not offered for drawing" in insisted.stdout, "said, and saved all the same"
+    assert insisted.returncode == 0 and "not used unless you insist" in insisted.stdout, "said, and saved all the same"
     assert Checkpoint.load(tmp_path / "forgot.pt").metrics["finetune"]["forgot"] is True
 
 

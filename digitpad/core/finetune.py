@@ -127,7 +127,7 @@ class FinetuneReport:
         if n == 0:
             return "no digits were held out"
         if self.personal_before == 1.0:
-            return f"{'it was' if n == 1 else f'all {n} were'} already read right before"
+            return f"{'it was' if n == 1 else 'both were' if n == 2 else f'all {n} were'} already read right before"
         if n < MIN_HELD_OUT_TO_TELL:
             return f"{n} held-out digit{'s' if n > 1 else ''} cannot say much; keep more of the digits it misreads"
         return None
@@ -177,11 +177,11 @@ class FinetuneReport:
         lines.append(("test", test))
         if self.reads_yours_worse:
             lines.append(("withheld", "Fewer of your held-out digits are read right than before: the model reads "
-                                      "your writing worse, so it is not offered for drawing"))
+                                      "your writing worse, so it is not used unless you insist"))
         if self.forgot:
             lines.append(("withheld", f"{self.test_name} accuracy fell by more than {self.max_mnist_drop * 100:.1f} "
-                                      "points: the model forgot some of what it knew, so it is not offered for "
-                                      "drawing"))
+                                      "points: the model forgot some of what it knew, so it is not used unless you "
+                                      "insist"))
         return lines
 
 

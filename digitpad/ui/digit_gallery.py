@@ -47,3 +47,5 @@ class DigitGallery(QListWidget):
             item = QListWidgetItem(digit_icon(image), caption)
             item.setToolTip(tooltip)
             self.addItem(item)
+        self.scrollToTop()  # a new set from its start: it kept the last one's place, showing only its last digit
+        self.horizontalScrollBar().setValue(0)

@@ -339,7 +339,7 @@ class RunsPage(QWidget):
         self.use_button.setToolTip(
             "Let the Draw tab read with this run's saved model" if record is None or self._model_path(record) else
             f"Its saved model is gone from {record.checkpoint}" if record.checkpoint else
-            "This run's model is on the Results page, not saved yet: Use for drawing or Save model... there"
+            "This run's model is on the Results page, not saved yet: use it for drawing or save it there"
             if record.id == self.unsaved_run else
             "This run's model was not saved when the run ended, so there is none to use")
         self.again_button.setEnabled(bool(record and record.kind != FINETUNE and not self.busy))

@@ -163,3 +163,25 @@ def test_the_per_digit_table_never_scrolls_sideways_after_being_wide(qtbot):
         assert not table.horizontalScrollBar().isVisible() and header.length() <= table.viewport().width()
         for column in range(table.columnCount()):
             assert header.sectionSize(column) >= max(table.sizeHintForColumn(column), header.sectionSizeHint(column))
+
+
+def test_a_new_set_of_digits_in_a_gallery_shows_from_its_start(qtbot):
+    """A fine-tune's held-out strip kept the last result's place: only its last digit showed."""
+    import numpy as np
+
+    from digitpad.ui.digit_gallery import DigitGallery
+
+    gallery = DigitGallery("Held out")
+    qtbot.addWidget(gallery)
+    gallery.resize(200, gallery.one_row_height() + 30)
+    gallery.show()
+    digits = [(np.zeros((28, 28), np.uint8), str(d % 10), "") for d in range(30)]
+    gallery.set_digits(digits)
+    qtbot.wait(100)  # laid out
+    bars = (gallery.horizontalScrollBar(), gallery.verticalScrollBar())
+    assert any(bar.maximum() > 0 for bar in bars), "more digits than fit"
+    for bar in bars:
+        bar.setValue(bar.maximum())
+    gallery.set_digits(digits[:20])
+    qtbot.wait(100)
+    assert [bar.value() for bar in bars] == [0, 0]
