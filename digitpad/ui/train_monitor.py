@@ -86,6 +86,7 @@ class TrainingMonitor(QWidget):
         layout.addWidget(body, 1)
 
         self._steps: list = []
+        self._in_steps = False  # see begin
         self._last_step = None  # the latest step drawn, to say where the run ended
         self._epochs: list = []
         self._timer = QTimer(self, interval=FLUSH_MS)
@@ -108,8 +109,10 @@ class TrainingMonitor(QWidget):
             shown = filters.sizeHint().width() if filters.isVisibleTo(self) else 0
             self.charts_row.setSizes([(width - shown) // 2, (width - shown) // 2, shown])
 
-    def begin(self) -> None:
-        """Clear everything for a new run and start the redraw timer."""
+    def begin(self, in_steps: bool = False) -> None:
+        """Clear everything for a new run and start the redraw timer; `in_steps`: its progress is told in steps of
+        the whole run, as a fine-tune's form sets them ("Step 41/60"), not in epochs and their steps."""
+        self._in_steps = in_steps
         self._steps.clear()
         self._epochs.clear()
         self.charts.clear()
@@ -126,11 +129,11 @@ class TrainingMonitor(QWidget):
         if self._last_step is not None:
             self.detail.setText(self._detail(self._last_step, eta=False))
 
-    @staticmethod
-    def _detail(step, eta: bool = True) -> str:
-        return (f"Epoch {step.epoch}/{step.epochs} · step {step.step}/{step.steps_per_epoch} · "
-                f"{step.images_per_second:,.0f} images/s · loss {step.loss:.3f} · {duration(step.elapsed)} elapsed"
-                + (f" · ETA {duration(step.eta)}" if eta else ""))
+    def _detail(self, step, eta: bool = True) -> str:
+        where = (f"Step {(step.epoch - 1) * step.steps_per_epoch + step.step}/{step.epochs * step.steps_per_epoch}"
+                 if self._in_steps else f"Epoch {step.epoch}/{step.epochs} · step {step.step}/{step.steps_per_epoch}")
+        return (f"{where} · {step.images_per_second:,.0f} images/s · loss {step.loss:.3f} · "
+                f"{duration(step.elapsed)} elapsed" + (f" · ETA {duration(step.eta)}" if eta else ""))
 
     def set_state(self, text: str, error: bool = False) -> None:
         self.state.setText(text)

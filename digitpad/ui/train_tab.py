@@ -313,7 +313,7 @@ class TrainTab(QWidget):
         self.run.stopped.connect(self._on_stopped)
         self.run.failed.connect(self._on_failed)
         self.run.ended.connect(self._on_ended)
-        self.monitor.begin()
+        self.monitor.begin(in_steps=self.fine_tuning())
         advice = self._threads_advice()
         if advice:
             self.monitor.add_message(f"{advice[0].upper()}{advice[1:]}")

@@ -68,6 +68,7 @@ def test_a_misread_style_is_learnt_through_the_ui(window, qtbot, bundled):
     assert f"MNIST test accuracy: {report.mnist_before:.2%} before" in summary
     assert [tab.results.held_out.item(i).text().splitlines()[0][-1] for i in range(2)] == ["✓", "✓"]
     assert "Epoch 2/2" in tab.monitor.log.toPlainText() and len(tab.monitor.charts.loss.step_curve.xData) >= 40
+    assert tab.monitor.detail.text().startswith("Step 40/40 · "), "in the form's steps, not 'Epoch 2/2 · step 20/20'"
 
     bundled_file = bundled_model_path().read_bytes()
     assert not tab.save_model(bundled_model_path()) and "never overwritten" in shown_box(tab).text()
