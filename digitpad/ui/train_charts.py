@@ -108,6 +108,7 @@ class MetricChart(pg.PlotWidget):
             # Values as they are: no "(x0.001)" scaling of the axis that would show a loss of 0.2 as 200
             axis.enableAutoSIPrefix(False)
         item.setLabel("bottom", "epoch")
+        item.layout.setContentsMargins(0, 0, EpochAxis.END_ROOM, 0)  # room for the last epoch's number, whole
         if unit:
             item.setLabel("left", unit)
         # No grid: its lines belong to the axes, which then repaint over the whole plot on every update,
