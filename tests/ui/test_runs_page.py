@@ -121,8 +121,8 @@ def test_two_runs_are_recorded_and_compared_on_the_runs_page(tab, qtbot, tmp_pat
 
     click_row(qtbot, table, row_of[second.id])
     assert not page.use_button.isEnabled(), "the second model was never saved"
-    assert page.use_button.toolTip() == ("This run's model is on the Results page, not saved yet: Use for drawing "
-                                         "or Save model... there"), "not 'there is none to use': the tab holds it"
+    assert page.use_button.toolTip() == ("This run's model is on the Results page, not saved yet: use it for drawing "
+                                         "or save it there"), "not 'there is none to use': the tab holds it"
     tab.form.epochs.setValue(7)
     tab.form.lr.setText("0.05")
     choose(tab.form.dataset_kind, CSV)
