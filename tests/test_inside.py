@@ -131,6 +131,21 @@ def test_explain_explains_what_predict_reads_in_a_photo(tmp_path, mnist):
     assert abs(predicted["confidence"] - explained["confidence"]) < 0.02
 
 
+def test_explain_explains_what_predict_reads_in_a_drawing(tmp_path):
+    """A drawing (paper of one exact colour) is read whole by `predict`: explain reads it so too. Through the photo
+    path, a digit running off the picture's edge was "no digit found"."""
+    from digit_strokes import STYLES, place
+
+    from digitpad.core.strokes import render_strokes
+
+    image = tmp_path / "seven.png"
+    Image.fromarray(255 - render_strokes(place(STYLES[7]["plain"], 80, -30, 300), (320, 320))).save(image)
+    predicted = json.loads(digitpad("predict", "--json", str(image)).stdout)
+    explained = json.loads(digitpad("explain", str(image), "--out", str(tmp_path / "f.png"), "--json").stdout)
+    assert predicted["digit"] == explained["answer"] == explained["predict_answer"] == 7
+    assert abs(predicted["confidence"] - explained["confidence"]) < 1e-4
+
+
 def test_explain_says_when_predict_answers_a_photo_otherwise(tmp_path, mnist):
     """A 3 photographed (MNIST test 450): `predict` averages its redrawn strokes with its ink as found and answers 3;
     the figure shows the redrawn input, which alone reads 5, and explain says why the two differ. Where they agree

@@ -131,6 +131,7 @@ def _print_number(name: str, reading, as_json: bool) -> None:
 
 def cmd_explain(args) -> int:
     from ..core.checkpoint import Checkpoint
+    from ..core.digital_drawing import read_drawn
     from ..core.ink import find_ink, largest_mark_views
     from ..core.inside import SALIENCY_METHOD, Probe, ink_fraction
     from ..core.inside_figure import render_figure
@@ -146,11 +147,11 @@ def cmd_explain(args) -> int:
     checkpoint = Checkpoint.load(args.model or bundled_model_path())
     try:
         image = stdin_image() if from_stdin else load_image(args.image)
-        found = find_ink(image, args.ink)  # the ink `predict` reads, not the whole photo
     except ImageError as e:
         print(f"digitpad: error: {e}", file=sys.stderr)
         return EXIT_ERROR
-    views = largest_mark_views(found)
+    drawn = read_drawn(image, args.ink)  # the ink `predict` reads: a drawing's whole, a photo's largest mark
+    views = drawn.model_input if drawn is not None else largest_mark_views(find_ink(image, args.ink))
     if views is None:
         print(f"digitpad: error: {name}: no digit found, nothing to explain", file=sys.stderr)
         return EXIT_ERROR
