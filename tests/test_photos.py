@@ -13,6 +13,7 @@ from PIL import Image
 from digitpad.core.images import load_image
 from digitpad.core import ink
 from digitpad.core.ink import find_ink, mark_to_mnist
+from digitpad.core.number_reading import percent
 
 FIVE = STYLES[5]["two strokes"]
 
@@ -350,7 +351,7 @@ def test_cli_reads_photos_gives_boxes_and_goes_on_past_a_bad_file(tmp_path, two)
 
     plain = run_cli("predict", str(a), str(blank))
     assert plain.returncode == 0
-    assert plain.stdout.splitlines() == [f"{a}: 5 ({json.loads(result.stdout.splitlines()[0])['confidence']:.1%})",
+    assert plain.stdout.splitlines() == [f"{a}: 5 ({percent(json.loads(result.stdout.splitlines()[0])['confidence'])})",
                                          f"{blank}: no digit found"]
 
 

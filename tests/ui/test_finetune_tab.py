@@ -152,7 +152,7 @@ def test_a_model_that_forgot_mnist_and_reads_your_digits_worse_is_used_only_if_t
     report = tab.outcome.finetune
     assert report.forgot and report.reads_yours_worse
     summary = tab.results.finetune_summary.text()
-    assert "reads your writing worse, so it is not offered" in summary and "forgot some of what it knew" in summary
+    assert "reads your writing worse, so it is not used unless" in summary and "forgot some of what it knew" in summary
     assert "too small to show a change" not in summary, "a check of two digits cannot show a gain, but shows this loss"
     assert tab.results.use_button.text() == "Use anyway..."
     bundled = window.models.predictor
