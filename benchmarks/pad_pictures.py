@@ -5,7 +5,9 @@ image read whole, as the pad reads its own drawing (the tree: core.digital_drawi
 
 - `pen_writers_held_out`: one drawing of every digit by each of 300 pen writers (`pen_digits`, seed 2002, as
   pen_proxy.py's `held_out`) on a 320 px pad (the canvas's own size), pictured as `DrawingCanvas.to_array` does;
-- `pen_writers_tuning`: 200 others (seed 1001, pen_proxy.py's `tune`), the same way;
+- `pen_writers_held_out_as_seen`: the same drawings pictured as the pad shows them (`DrawingCanvas.to_image`: dark on
+  white, the pen slider's default 22 px);
+- `pen_writers_tuning`: 200 others (seed 1001, pen_proxy.py's `tune`), the same way as the first;
 - `test_designs`: the test suite's 30 stroke designs (tests/digit_strokes.py), each drawn again 20 times by
   `jittered`, pictured the same way;
 - `mnist_png`: 1,000 MNIST test digits as they are (white on black), `scan_png` the same as a scan (dark on
@@ -42,6 +44,7 @@ from digitpad.core.datasets import load_mnist  # noqa: E402
 from digitpad.core.images import opened  # noqa: E402
 from digitpad.core.paths import default_data_root  # noqa: E402
 from digitpad.core.strokes import render_strokes  # noqa: E402
+from digitpad.ui.canvas import DEFAULT_PEN_WIDTH  # noqa: E402
 
 PAD = (320, 320)  # DrawingCanvas's size when nothing resizes it
 
@@ -71,8 +74,11 @@ def share_right(readings, labels: np.ndarray) -> float:
     return round(float((digits == labels).mean()), 4)
 
 
-def pictured(reader: predictor.Predictor, drawings: list, labels: np.ndarray) -> dict:
-    pictures = [render_strokes(strokes, PAD) for strokes in drawings]
+def pictured(reader: predictor.Predictor, drawings: list, labels: np.ndarray, seen_pen: float | None = None) -> dict:
+    """Read right from the strokes, and from the pad's picture read whole (tree) and through the photo path (before):
+    its picture for the model (`to_array`), or with `seen_pen` its picture as seen, dark on white (`to_image`)."""
+    pictures = [render_strokes(strokes, PAD) if seen_pen is None else 255 - render_strokes(strokes, PAD, seen_pen)
+                for strokes in drawings]
     strokes = reader.predict_drawings([(s, PAD) for s in drawings])
     row = {"drawings": len(labels),
            "from_the_strokes": round(float(np.mean([p is not None and p.digit == y for p, y in zip(strokes, labels)])),
@@ -143,6 +149,7 @@ def main() -> None:
     images, labels = mnist.test_images[:1000].numpy(), mnist.test_labels[:1000].numpy()
     result = {"pad": list(PAD), "load_average": load_average(),
               "pen_writers_held_out": pictured(reader, *writers(300, 2002)),
+              "pen_writers_held_out_as_seen": pictured(reader, *writers(300, 2002), seen_pen=DEFAULT_PEN_WIDTH),
               "pen_writers_tuning": pictured(reader, *writers(200, 1001)),
               "test_designs": pictured(reader, *test_designs())}
     with tempfile.TemporaryDirectory() as folder:
