@@ -346,7 +346,7 @@ class TrainTab(QWidget):
     def unsaved_result_named(self) -> str:
         """The unsaved result as questions about it name it: "The model you trained, now used for drawing,"."""
         predictor = self.models.predictor
-        used = predictor is not None and predictor.checkpoint is self.outcome.checkpoint
+        used = predictor is not None and self._is_this_model(predictor)
         return (f"The model you {'fine-tuned' if self.outcome.finetune else 'trained'}"
                 f"{', now used for drawing,' if used else ''}")
 
