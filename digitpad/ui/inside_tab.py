@@ -25,7 +25,7 @@ from ..core.inside_pictures import DIVERGING_ZERO, LEVELS, colors
 from .activation_views import MapGrid, UnitBars, packed_grid, rgb_image, rgb_pixmap
 from .hint_label import HintLabel, hint_colour
 from .prediction_view import ProbabilityBars, gray_pixmap, verdict
-from .wording import a_digit
+from .wording import a_digit, plural
 
 THROTTLE_MS = 60
 INPUT_SCALE = 6
@@ -71,8 +71,8 @@ def plain_title(layer) -> str:
     gives only its shape ("conv1 · 48 × 26 × 26")."""
     if len(layer.shape) == 3:
         count, height, width = layer.shape
-        return f"{layer.name} · {count} map{'s' * (count != 1)} of {height} × {width}"
-    return f"{layer.name} · {layer.shape[0]} unit{'s' * (layer.shape[0] != 1)}"
+        return f"{layer.name} · {plural(count, 'map')} of {height} × {width}"
+    return f"{layer.name} · {plural(layer.shape[0], 'unit')}"
 
 
 def colour_key(low: str, indices: np.ndarray, high: str) -> QWidget:
