@@ -82,7 +82,7 @@ class TrainConfig:
     def warnings(self, images: int | None = None) -> list[str]:
         """What would make a run that can start learn or tell little, as sentences: `images` is how many training
         images the data holds (None: not known yet, so only a subset's size counts)."""
-        known = min(images, self.train_limit or images) if images is not None else self.train_limit
+        known = self.train_limit if images is None else images  # split_sizes takes the subset out of `images`
         if known is None:
             return []
         train, validation = self.split_sizes(known)
