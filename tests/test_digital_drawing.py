@@ -8,8 +8,7 @@ from paper_photos import Look, photo, stroke_ink
 from PIL import Image
 
 from digitpad.core import pen_digits
-from digitpad.core.digital_drawing import drawing_ink, read_drawn
-from digitpad.core.preprocess import to_float_gray
+from digitpad.core.digital_drawing import read_drawn
 from digitpad.core.strokes import render_strokes
 
 PAD = (320, 320)  # DrawingCanvas's own size
@@ -54,7 +53,7 @@ def test_marks_apart_side_by_side_and_photos_are_left_to_the_photo_path(bundled)
     two = np.zeros((200, 500), np.uint8)
     two[:] = render_strokes(place(STYLES[4]["open"], 20, 20, 160), (500, 200)) | \
         render_strokes(place(STYLES[2]["curved"], 320, 20, 160), (500, 200))
-    assert drawing_ink(to_float_gray(two)) is None, "two digits apart are no one digit's ink"
+    assert read_drawn(two) is None, "two digits apart are no one digit's ink"
     reading = bundled.read(two)
     assert reading.marks == 2 and reading.prediction.digit in (2, 4), "the photo path reads the largest, as before"
     snapshot = photo(stroke_ink(STYLES[3]["round"]), Look(), np.random.default_rng(0))
@@ -65,6 +64,6 @@ def test_marks_apart_side_by_side_and_photos_are_left_to_the_photo_path(bundled)
 @pytest.mark.parametrize("ink", ["dark", "light"])
 def test_an_ink_colour_forced_allows_only_paper_of_the_other(ink):
     white_on_black = render_strokes(place(STYLES[1]["stick"], 100, 40, 220), PAD)
-    gray = to_float_gray(white_on_black if ink == "light" else 255 - white_on_black)
-    assert drawing_ink(gray, ink) is not None
-    assert drawing_ink(1.0 - gray, ink) is None
+    picture = white_on_black if ink == "light" else 255 - white_on_black
+    assert read_drawn(picture, ink) is not None
+    assert read_drawn(255 - picture, ink) is None

@@ -34,43 +34,39 @@ class Drawn:
 
 
 def read_drawn(picture, ink: str = "auto") -> Drawn | None:
-    """An opened image (a PIL image or an array) read as a drawing when it is one (see drawing_ink); None for a
-    photo, which core.ink reads."""
+    """An opened image (a PIL image or an array) read as a drawing when it is one: ink on paper of one exact value
+    (see _ink_on_blank_paper), not marks standing apart side by side, which the photo path reads as several. None
+    for anything else, a photo among them, which core.ink reads. `ink` ("dark" or "light") allows only paper of the
+    other colour."""
     if isinstance(picture, np.ndarray) and max(picture.shape[:2], default=0) > LARGEST_SIDE:
         return None
     gray = to_float_gray(picture)
-    found = drawing_ink(gray, ink)
+    found = _ink_on_blank_paper(gray, ink)
     if found is None:
+        return None
+    marked = found > INK_THRESHOLD * max(float(found.max()), 1e-6)
+    columns, rows = np.flatnonzero(marked.any(axis=0)), np.flatnonzero(marked.any(axis=1))
+    if len(columns) and (np.diff(columns) - 1).max(initial=0) > GAP_SHARE * (rows[-1] - rows[0] + 1):
         return None
     size = tuple(picture.info.get(ORIGINAL_SIZE, picture.size)) if isinstance(picture, Image.Image) \
         else (gray.shape[1], gray.shape[0])
     model_input = to_mnist(found, ink="light")
     if model_input is None:
         return Drawn(None, None, size)
-    marked = found > INK_THRESHOLD * float(found.max())
-    columns, rows = np.flatnonzero(marked.any(axis=0)), np.flatnonzero(marked.any(axis=1))
     scale = size[0] / gray.shape[1]
     box = (columns[0] * scale, rows[0] * scale, (columns[-1] + 1) * scale, (rows[-1] + 1) * scale)
     x0, y0, x1, y1 = (int(round(v)) for v in box)
     return Drawn(model_input, (x0, y0, x1 - x0, y1 - y0), size)
 
 
-def drawing_ink(gray: np.ndarray, ink: str = "auto") -> np.ndarray | None:
-    """The ink of an image drawn on a computer (a float grey image in [0, 1]), white on black, when it is one
-    digit's; None for a photo, and for marks standing apart side by side, which the photo path reads as several.
-    `ink` ("dark" or "light") allows only paper of the other colour."""
+def _ink_on_blank_paper(gray: np.ndarray, ink: str) -> np.ndarray | None:
+    """The ink, white on black, of a float grey image in [0, 1] whose paper is one exact value (see BLANK_SHARE and
+    BORDER_SHARE), pure black or white as `ink` allows; None otherwise."""
     if min(gray.shape) < 3:  # no border to read
         return None
     for paper in {"auto": (0.0, 1.0), "light": (0.0,), "dark": (1.0,)}[ink]:
         blank = gray == paper
         border = np.concatenate([blank[0], blank[-1], blank[:, 0], blank[:, -1]])
         if blank.mean() >= BLANK_SHARE and border.mean() >= BORDER_SHARE:
-            found = gray if paper == 0.0 else 1.0 - gray
-            break
-    else:
-        return None
-    marked = found > INK_THRESHOLD * max(float(found.max()), 1e-6)
-    columns, rows = np.flatnonzero(marked.any(axis=0)), np.flatnonzero(marked.any(axis=1))
-    if len(columns) and (np.diff(columns) - 1).max(initial=0) > GAP_SHARE * (rows[-1] - rows[0] + 1):
-        return None
-    return found
+            return gray if paper == 0.0 else 1.0 - gray
+    return None
