@@ -57,6 +57,12 @@ NO_RUNS = "No runs yet: every training run, here or with digitpad train, is reco
 CURVES_NOTE = "Solid: training, averaged over a few steps · dashed with dots: validation after each epoch"
 
 
+def sharing_a_minute(records: list[RunRecord]) -> set[str]:
+    """The ids of runs started in the same minute as another: shown to the second, they are told apart."""
+    minutes = Counter(record.started[:16] for record in records)
+    return {record.id for record in records if minutes[record.started[:16]] > 1}
+
+
 def run_color(index: int) -> str:
     """The colour of the index-th run chosen, in the charts and their legend alike."""
     return RUN_COLORS[index % len(RUN_COLORS)]
@@ -229,9 +235,9 @@ class RunsPage(QWidget):
         self.table.setSortingEnabled(False)
         self.table.clearContents()
         self.table.setRowCount(len(records))
-        minutes = Counter(record.started[:16] for record in records)
+        shared = sharing_a_minute(records)
         for row, record in enumerate(records):
-            for column, item in enumerate(self._cells(record, seconds=minutes[record.started[:16]] > 1)):
+            for column, item in enumerate(self._cells(record, seconds=record.id in shared)):
                 item.setData(ID_ROLE, record.id)
                 self.table.setItem(row, column, item)
         self.table.setSortingEnabled(True)
@@ -314,8 +320,8 @@ class RunsPage(QWidget):
         chosen = self.selected()
         self.loss_chart.show_runs(chosen)
         self.accuracy_chart.show_runs(chosen)
-        minutes = Counter(record.started[:16] for record in chosen)  # two in one minute: told apart by the second
-        self.legend.setText(legend_html([(run_color(i), "━━", record.label(seconds=minutes[record.started[:16]] > 1))
+        shared = sharing_a_minute(chosen)
+        self.legend.setText(legend_html([(run_color(i), "━━", record.label(seconds=record.id in shared))
                                          for i, record in enumerate(chosen)])
                             if chosen else NOTHING_CHOSEN if self.records else "")
         self.no_runs.setVisible(not self.records)
