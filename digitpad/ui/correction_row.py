@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from .label_room import keep_room_for_lines
 from .wording import a_digit
 
 
@@ -27,7 +28,7 @@ class KeptNote(QLabel):
         self.setMargin(4)
         # Room for two lines, kept when there is one: in a narrow window most notes take two, and each coming and
         # going moved the pad and its buttons
-        self.setMinimumHeight(2 * self.fontMetrics().lineSpacing() + 2 * (self.margin() + self.frameWidth()))
+        keep_room_for_lines(self)
         self.setAccessibleName("Kept digit")
         self.setTextInteractionFlags(Qt.NoTextInteraction)
         policy = self.sizePolicy()

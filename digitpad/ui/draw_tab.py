@@ -24,6 +24,7 @@ from . import shortcuts
 from .canvas import PEN_WIDTH_RANGE, DrawingCanvas, PadArea, Photo
 from .correction_row import CorrectionRow, KeptNote
 from .hint_label import HintLabel
+from .label_room import keep_room_for_lines
 from .latest_request import LatestRequest
 from .model_manager import ModelManager
 from .number_view import NumberView
@@ -129,7 +130,7 @@ class DrawTab(QWidget):
         self.source_label = HintLabel("")
         self.source_label.setWordWrap(True)  # a file's reason for not being read can be long
         # Room for two lines, kept when there are fewer: a second line coming and going moved the pad and its buttons
-        self.source_label.setMinimumHeight(2 * self.source_label.fontMetrics().lineSpacing())
+        keep_room_for_lines(self.source_label)
         self.source_label.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         self._failed_note = ""  # why the last file opened could not be read, while the pad shows what it replaced
         self._generation = LatestRequest()  # renewed whenever what is predicted is replaced: late answers are dropped

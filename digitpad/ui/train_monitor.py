@@ -8,9 +8,9 @@ so drawing costs the same whatever the training speed and the UI thread stays fr
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QProgressBar, QSplitter, QVBoxLayout, QWidget
 
+from .label_room import keep_room_for_lines
 from .train_charts import CHART_MIN_WIDTH, LEGEND_HTML, TrainingCharts, legend_label
 
 FLUSH_MS = 250  # charts and progress redraw at 4 Hz at most
@@ -41,9 +41,7 @@ class TrainingMonitor(QWidget):
         self.state.setTextInteractionFlags(Qt.TextSelectableByMouse)
         # room for two lines of the bold headline ("Stopped in...", "Training failed: ..."), so that a second line
         # does not push the progress bar and charts down and back up
-        bold = QFont(self.state.font())
-        bold.setBold(True)
-        self.state.setMinimumHeight(2 * QFontMetrics(bold).lineSpacing())
+        keep_room_for_lines(self.state, bold=True)
         self.state.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -52,7 +50,7 @@ class TrainingMonitor(QWidget):
         # Wrapped, in room for two lines: on one, its text set the page's smallest width, and the first step of a run
         # widened the window at its smallest
         self.detail.setWordWrap(True)
-        self.detail.setMinimumHeight(2 * self.detail.fontMetrics().lineSpacing())
+        keep_room_for_lines(self.detail)
         self.detail.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         self.charts = TrainingCharts(self)
         self.log = QPlainTextEdit()
