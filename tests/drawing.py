@@ -8,8 +8,8 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtCore import QEvent, QEventLoop, QMimeData, QPointF, Qt, QTimer, QUrl
-from PySide6.QtGui import QDropEvent, QMouseEvent
+from PySide6.QtCore import QEvent, QEventLoop, QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDropEvent, QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 
@@ -17,6 +17,13 @@ def mouse(widget, kind, point, button, buttons) -> None:
     local = QPointF(*point)
     event = QMouseEvent(kind, local, widget.mapToGlobal(local), button, buttons, Qt.NoModifier)
     QApplication.sendEvent(widget, event)
+
+
+def wheel_over(widget) -> None:
+    """One notch of the wheel down, the pointer over the widget's middle."""
+    where = QPointF(widget.width() / 2, widget.height() / 2)
+    QApplication.sendEvent(widget, QWheelEvent(where, widget.mapToGlobal(where), QPoint(), QPoint(0, -120),
+                                               Qt.NoButton, Qt.NoModifier, Qt.NoScrollPhase, False))
 
 
 def drop(window, path) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ..core.inside_pictures import DIVERGING_ZERO, LEVELS, colors
 from .activation_views import MapGrid, UnitBars, packed_grid, rgb_image, rgb_pixmap
+from .form_fields import wheel_changes_only_focused_fields
 from .hint_label import HintLabel, hint_colour
 from .prediction_view import ProbabilityBars, gray_pixmap, verdict
 from .wording import a_digit, plural
@@ -301,6 +302,7 @@ class InsideTab(QWidget):
         left_layout.addWidget(self.method)
         left_layout.addStretch(1)
         left.setFixedWidth(LEFT_WIDTH)
+        wheel_changes_only_focused_fields(left)  # the wheel scrolls the pane, not past "Why not"'s digits
 
         prompt = HintLabel(STAGES_PROMPT)
         prompt.setWordWrap(True)

@@ -2,11 +2,11 @@
 
 import numpy as np
 from digit_strokes import STYLES, place
-from drawing import draw, pause, settle
+from drawing import draw, pause, settle, wheel_over
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QImage, QPalette
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QScrollArea
 from quick_run import prepare_quick_run
 
 from digitpad.core.checkpoint import Checkpoint
@@ -119,6 +119,22 @@ def test_click_a_map_and_ask_why_not(window, qtbot):
         "the runner-up"
     assert inside.why_not_caption.text() == f"why 1, not {runner_up}" and runner_up != 1
     assert items.item(inside.other_choice.findData(7)).isEnabled() and not items.item(2).isEnabled()
+
+
+def test_the_wheel_scrolls_the_pane_past_why_not_and_changes_it_only_once_chosen(window, qtbot):
+    """A review scrolled the Inside tab's left pane with the wheel and changed "Why not"'s digit on the way."""
+    draw_digit(qtbot, window, 7, "crossbar")
+    inside = look(qtbot, window)
+    window.resize(window.minimumSize())  # the left pane scrolls
+    pause(100)
+    pane = next(area for area in inside.findChildren(QScrollArea) if area.widget().isAncestorOf(inside.other_choice))
+    assert pane.verticalScrollBar().maximum() > 0
+    wheel_over(inside.other_choice)
+    assert inside.other_choice.currentIndex() == 0, "still the runner-up"
+    assert pane.verticalScrollBar().value() > 0, "the wheel scrolled the pane"
+    inside.other_choice.setFocus(Qt.MouseFocusReason)  # clicked: now the wheel is for it
+    wheel_over(inside.other_choice)
+    assert inside.other_choice.currentIndex() == 1
 
 
 def test_a_map_is_chosen_with_the_keyboard(window, qtbot):

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 import torch
-from drawing import pause
+from drawing import pause, wheel_over
 from hostile_files import labelled_csv
 from message_boxes_shown import shown_box
 from process_memory import rss_mb
@@ -550,14 +550,7 @@ def test_a_run_on_a_busy_cpu_says_how_many_threads_it_trains_with(qtbot, monkeyp
 
 def test_the_wheel_scrolls_the_settings_and_changes_a_field_only_once_it_is_chosen(tab, qtbot):
     """A review scrolled the form with the wheel and found Schedule, Epochs and the preset changed on the way."""
-    from PySide6.QtCore import QPoint, QPointF
-    from PySide6.QtGui import QWheelEvent
-    from PySide6.QtWidgets import QApplication, QScrollArea
-
-    def wheel_over(widget) -> None:  # one notch down, the pointer over the widget's middle
-        where = QPointF(widget.width() / 2, widget.height() / 2)
-        QApplication.sendEvent(widget, QWheelEvent(where, widget.mapToGlobal(where), QPoint(), QPoint(0, -120),
-                                                   Qt.NoButton, Qt.NoModifier, Qt.NoScrollPhase, False))
+    from PySide6.QtWidgets import QScrollArea
 
     tab.resize(900, 400)  # the settings scroll
     pause(100)
