@@ -23,6 +23,7 @@ from ..core.strokes import in_heights, is_mark
 from . import shortcuts
 from .canvas import PEN_WIDTH_RANGE, DrawingCanvas, PadArea, Photo
 from .correction_row import CorrectionRow, KeptNote
+from .failure_style import failure_style
 from .hint_label import HintLabel
 from .label_room import keep_room_for_lines
 from .latest_request import LatestRequest
@@ -37,7 +38,6 @@ THROTTLE_MS = 40  # at most 25 predictions a second while the pen moves
 OUTLINE_COLOR = "#e8412c"  # the region of a photo that was read
 UNSURE_COLOR = "#e07800"  # a digit of a photographed number read with little confidence (dashed)
 PHOTO_NOT_KEPT = "A photo is read, not kept: your digits keep drawings on the pad, with their strokes"
-FAILED_COLOR = "#c0392b"  # a file that could not be read, as the Train tab's failures
 MARK_NOTE = "No digit: a dot or a dash on its own is not read as one"  # the caption for what strokes.is_mark turns away
 
 
@@ -311,7 +311,7 @@ class DrawTab(QWidget):
         """The note under the pad about an opened file; one that could not be read is said in the error colour (in
         the hint's grey it was easily missed)."""
         self.source_label.setText(text)
-        self.source_label.setStyleSheet(f"color: {FAILED_COLOR};" if failed else "")
+        self.source_label.setStyleSheet(failure_style(failed))
 
     def _photo_note(self, reading) -> str:
         """What the pad's caption says about an opened image once it has been read."""

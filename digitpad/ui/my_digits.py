@@ -37,6 +37,7 @@ from ..core.number_reading import is_unsure
 from ..core.personal import PersonalSetError, export_path
 from . import shortcuts
 from .digit_gallery import CORRECT_COLOR, ERROR_COLOR, DigitGallery, digit_icon
+from .failure_style import failure_style
 from .file_dialogs import open_file, save_file
 from .hint_label import HintLabel
 from .latest_request import LatestRequest
@@ -273,7 +274,7 @@ class MyDigitsView(QDialog):
         except PersonalSetError as e:  # shown where the digits would be; every change fails until it is fixed
             self.personal_set = None
             self.empty_label.setText(f"Your kept digits cannot be read: {e}")
-            self.empty_label.setStyleSheet(f"color: {ERROR_COLOR.name()};")
+            self.empty_label.setStyleSheet(failure_style(True))
         samples = self.samples
         for digit, (_, gallery) in self.sections.items():
             gallery.blockSignals(True)  # the selection goes with the old items; the buttons are updated below
@@ -351,7 +352,7 @@ class MyDigitsView(QDialog):
 
     def show_message(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
-        self.message.setStyleSheet(f"color: {ERROR_COLOR.name()};" if error else "")
+        self.message.setStyleSheet(failure_style(error))
 
     # --- selection and deleting ------------------------------------------------------------------
     def _on_selection_changed(self, gallery: SectionGallery | None, *_pressed_item) -> None:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.runs import FINETUNE, RunRecord, RunRecordError, RunStore
+from .failure_style import failure_style
 from .flow_layout import FlowLayout
 from .hint_label import HintLabel
 from .message_boxes import ask_yes_no
@@ -153,7 +154,7 @@ class RunsPage(QWidget):
         self.table.itemDoubleClicked.connect(self.open_results)
         self.notes = QLabel("")
         self.notes.setWordWrap(True)
-        self.notes.setStyleSheet("color: #c0392b;")
+        self.notes.setStyleSheet(failure_style(True))
         self.results_button = QPushButton("Open results")
         self.results_button.setToolTip("The test results of the run selected last: confusion matrix, per-digit "
                                        "precision and recall")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QProgressBar, QSplitter, QVBoxLayout, QWidget
 
+from .failure_style import failure_style
 from .label_room import keep_room_for_lines
 from .train_charts import CHART_MIN_WIDTH, LEGEND_HTML, TrainingCharts, legend_label
 
@@ -135,7 +136,7 @@ class TrainingMonitor(QWidget):
 
     def set_state(self, text: str, error: bool = False) -> None:
         self.state.setText(text)
-        self.state.setStyleSheet("color: #c0392b; font-weight: bold;" if error else "font-weight: bold;")
+        self.state.setStyleSheet(failure_style(error, "font-weight: bold;"))
 
     def add_message(self, text: str) -> None:
         self.log.appendPlainText(text)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from .digit_gallery import CORRECT_COLOR, ERROR_COLOR, DigitGallery
+from .failure_style import FAILED_COLOR, failure_style
 from .train_monitor import duration
 
 EARLIER_BACKGROUND = "#fdebd0"  # a light amber strip, dark text: readable in light and dark themes
@@ -297,7 +298,7 @@ class ResultsView(QWidget):
         self.finetune_box.setVisible(report is not None)
         if report is None:
             return
-        styles = {"personal": "<b>{}</b>", "withheld": '<span style="color: #c0392b;"><b>{}</b></span>'}
+        styles = {"personal": "<b>{}</b>", "withheld": f'<span style="color: {FAILED_COLOR};"><b>{{}}</b></span>'}
         self.finetune_summary.setText("<br>".join(styles.get(kind, "{}").format(html.escape(text))
                                                   for kind, text in report.parts()))
         held = [(image, f"{true}: {before} → {after} {'✓' if after == true else '✗'}\nheld out",
@@ -316,4 +317,4 @@ class ResultsView(QWidget):
 
     def set_note(self, text: str, error: bool = False) -> None:
         self.note.setText(text)
-        self.note.setStyleSheet("color: #c0392b;" if error else "")
+        self.note.setStyleSheet(failure_style(error))

@@ -36,6 +36,7 @@ from ..core.paths import is_bundled_model, user_data_dir
 from ..core.personal import PersonalSetError
 from ..core.tensorboard_log import INSTALL_HINT, available
 from .dataset_choice import DatasetChoice
+from .failure_style import failure_style
 from .file_dialogs import save_file
 from .form_fields import (
     align_label_columns,
@@ -507,8 +508,7 @@ class TrainTab(QWidget):
         self.problems.setText("\n".join(f"• {p[0].upper()}{p[1:]}" for p in notes))
         self.problems.setVisible(bool(notes))
         # red for what the person must change; torch still loading (the first seconds) is only waited for
-        self.problems.setStyleSheet("color: #c0392b;" if problems and (self.form.is_ready or self.form.catalog_error)
-                                    else "")
+        self.problems.setStyleSheet(failure_style(bool(problems) and (self.form.is_ready or self.form.catalog_error)))
         # while a run goes, its result would replace the one these buttons are about
         self.results.save_button.setEnabled(self.outcome is not None and not running)
         self.results.use_button.setEnabled(self.outcome is not None and not running)

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
+from digitpad.ui.failure_style import FAILED_COLOR
 from digitpad.ui.train_results import CORRECT_COLOR, ERROR_COLOR
 
 
@@ -200,7 +201,7 @@ def test_export_then_import_and_bad_files_change_nothing(window, qtbot, tmp_path
         assert view.import_from(tmp_path / bad) is None
         text = view.message.text()
         assert text.startswith("Nothing imported, your digits are unchanged.") and bad in text
-        assert "not a digitpad personal set" in text and ERROR_COLOR.name() in view.message.styleSheet()
+        assert "not a digitpad personal set" in text and FAILED_COLOR in view.message.styleSheet()
         assert kept_keys(window) == mine and len(shown(view)) == 3
 
     assert not view.export_to(tmp_path / "notes.txt" / "mine.pt")  # the folder is a file

@@ -10,7 +10,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 
 from digitpad.core.personal import PersonalSet
-from digitpad.ui.draw_tab import FAILED_COLOR, OUTLINE_COLOR, PHOTO_NOT_KEPT
+from digitpad.ui.draw_tab import OUTLINE_COLOR, PHOTO_NOT_KEPT
+from digitpad.ui.failure_style import FAILED_COLOR
 
 
 def outline_pixels(canvas):

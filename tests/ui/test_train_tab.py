@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QMessageBox
 from digitpad.core.checkpoint import Checkpoint
 from digitpad.core.config import preset
 from digitpad.core.cpu_threads import available_cores
+from digitpad.ui.failure_style import FAILED_COLOR
 from digitpad.ui.model_manager import ModelManager
 from digitpad.ui.personal_store import PersonalDigits
 from digitpad.ui.train_tab import TrainTab
@@ -280,7 +281,7 @@ def test_invalid_values_are_refused_with_their_reasons(tab, qtbot):
     form.train_limit.setValue(10)
     assert not tab.start_button.isEnabled()
     reasons = tab.problems.text()
-    assert "#c0392b" in tab.problems.styleSheet(), "in red: the person must change them"
+    assert FAILED_COLOR in tab.problems.styleSheet(), "in red: the person must change them"
     for reason in ("Epochs must be between 1 and 1000", "Learning rate must be above 0 and at most 10",
                    "Validation fraction must be above 0 and below 0.5", "A training subset needs at least 20 images"):
         assert reason in reasons
@@ -306,7 +307,7 @@ def test_while_torch_loads_the_tab_says_so_as_a_wait_not_an_error(qtbot):
     tab.show()
     assert not tab.form.is_ready, "the architectures are listed by a worker, after this event-loop turn"
     assert tab.problems.text() == "• Loading the architectures..." and not tab.problems.isHidden()
-    assert "#c0392b" not in tab.problems.styleSheet() and not tab.start_button.isEnabled()
+    assert FAILED_COLOR not in tab.problems.styleSheet() and not tab.start_button.isEnabled()
     qtbot.waitUntil(lambda: tab.form.is_ready, timeout=30_000)
     assert tab.problems.isHidden() and tab.start_button.isEnabled()
     tab.shutdown()
@@ -323,7 +324,7 @@ def test_settings_that_would_learn_little_are_noted_but_start_stays(tab, qtbot):
     assert tab.problems.text() == (
         "• The whole run is 1 training step (46 training images in batches of 46, 1 epoch): too few to learn much\n"
         "• Only 4 validation images: the validation accuracy says little")
-    assert "#c0392b" not in tab.problems.styleSheet(), "a note, not an error"
+    assert FAILED_COLOR not in tab.problems.styleSheet(), "a note, not an error"
     start(qtbot, tab)
     wait_until_ended(qtbot, tab)
     assert "note: the whole run is 1 training step" in tab.monitor.log.toPlainText()
@@ -439,7 +440,7 @@ def test_a_corrupt_dataset_file_is_reported_clearly(tab, qtbot, tmp_path, mnist_
     state = tab.monitor.state.text()
     assert state.startswith("Training failed:") and str(labels) in state and "bad magic number 1234" in state
     assert state.endswith("."), "a sentence, as the one that follows it when an earlier run's results stay"
-    assert "color: #c0392b" in tab.monitor.state.styleSheet()
+    assert f"color: {FAILED_COLOR}" in tab.monitor.state.styleSheet()
     assert tab.outcome is None and tab.start_button.isEnabled()
 
 
