@@ -73,7 +73,7 @@ def resized(drawing: list, low: float, high: float, rng: np.random.Generator) ->
 def readings(predictor: Predictor, drawings: list, mark_fraction: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(turned away by is_mark, likeliest digit, its probability) for each drawing on the pad."""
     away = np.array([strokes.is_mark(drawing, PAD, mark_fraction) for drawing in drawings])
-    predictions = predictor.predict_drawings([(drawing, PAD) for drawing in drawings])
+    predictions = predictor.classify([strokes.drawing_input(drawing, PAD) for drawing in drawings])  # the model alone
     digit = np.array([p.digit for p in predictions])
     sure = np.array([float(max(p.probabilities)) for p in predictions])
     return away, digit, sure

@@ -62,3 +62,22 @@ def test_todays_styles_are_read(bundled, digit, style):
                 render_strokes(place(strokes, 60, 30, 230, slant=0.3), (320, 320)),
                 render_strokes(place(strokes, 60, 30, 230, rotate=12), (320, 320))]
     assert [p.digit for p in bundled.predict(variants)] == [digit] * len(variants)
+
+
+def test_a_lone_dot_or_dash_on_the_pad_is_no_digit_to_the_predictor_itself(bundled):
+    """The rule that turns dots and dashes away (strokes.is_mark) lived in the Draw tab: a script reading a pad's
+    strokes with the Predictor got the confident digit the model alone gives."""
+    from digitpad.core import pen_digits
+    from digitpad.core.strokes import drawing_input, is_mark
+
+    rng = np.random.default_rng(5)
+    marks = [pen_digits.hand_drawn(pen_digits.NON_DIGITS[kind](rng), pen_digits.Writer.random(rng), rng)
+             for kind in ("dot", "dash") * 60]
+    alone = bundled.classify([drawing_input(m, pen_digits.PAD) for m in marks])
+    assert sum(p.confidence >= 0.6 for p in alone) >= 10, "the model alone is sure of many"
+    seven = place(STYLES[7]["plain"], 40, 20, 200)
+    read = bundled.predict_drawings([(m, pen_digits.PAD) for m in marks] + [(seven, pen_digits.PAD)])
+    turned_away = [is_mark(m, pen_digits.PAD) for m in marks]
+    assert [r is None for r in read[:-1]] == turned_away and sum(turned_away) >= 100 and read[-1].digit == 7
+    sure = sum(r is not None and r.confidence >= 0.6 for r in read[:-1])
+    assert sure <= 3, f"{sure} of the {len(marks)} marks shown as a sure digit"  # 3: dashes the rule lets through

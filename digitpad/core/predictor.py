@@ -147,8 +147,11 @@ class Predictor:
         return results
 
     def predict_drawings(self, drawings: list[tuple[list[Stroke], tuple[int, int]]]) -> list[Prediction | None]:
-        """The pad's path: each (strokes, pad size) rendered with the MNIST-like pen, never the photo path."""
-        return self.classify([drawing_input(strokes, size) for strokes, size in drawings])
+        """The pad's path: each (strokes, pad size) rendered with the MNIST-like pen, never the photo path. None where
+        there is no digit: an empty pad, or a lone dot or dash (strokes.is_mark), which the model alone reads as a
+        digit with misplaced confidence. (`classify([drawing_input(...)])` is the model alone.)"""
+        return self.classify([None if is_mark(strokes, size) else drawing_input(strokes, size)
+                              for strokes, size in drawings])
 
     def read(self, image, ink: Ink = "auto"):
         """A Reading of one image (a file path, a PIL image or an array); for a list, a list of them.

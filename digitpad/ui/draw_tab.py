@@ -19,7 +19,7 @@ from ..core.images import LOOKS_LIKE_SEVERAL, ORIGINAL_SIZE, load_image, nothing
 from ..core.number_reading import is_unsure, reading_note
 from ..core.personal import PersonalSetError, Sample
 from ..core.preprocess import on_paper
-from ..core.strokes import in_heights, is_mark
+from ..core.strokes import in_heights
 from . import shortcuts
 from .canvas import PEN_WIDTH_RANGE, DrawingCanvas, PadArea, Photo
 from .correction_row import CorrectionRow, KeptNote
@@ -39,11 +39,6 @@ OUTLINE_COLOR = "#e8412c"  # the region of a photo that was read
 UNSURE_COLOR = "#e07800"  # a digit of a photographed number read with little confidence (dashed)
 PHOTO_NOT_KEPT = "A photo is read, not kept: your digits keep drawings on the pad, with their strokes"
 MARK_NOTE = "No digit: a dot or a dash on its own is not read as one"  # the caption for what strokes.is_mark turns away
-
-
-def _predict_strokes(predictor, strokes, size):
-    """The reading of a drawing; None (no digit) for a lone dot or a dash."""
-    return None if is_mark(strokes, size) else predictor.predict_drawings([(strokes, size)])[0]
 
 
 PEN_SLIDER_MAX = 320  # px: on the wide Number-mode pad of a maximised window the slider ran to 850 px
@@ -67,6 +62,11 @@ class _Failed:
     """A read that raised (a file that cannot be read), kept with its request so a late one is dropped too."""
 
     message: str
+
+
+def _read_drawing(predictor, strokes, size):
+    """The reading of one drawing on the pad; None for no digit (an empty pad, a lone dot or dash)."""
+    return predictor.predict_drawings([(strokes, size)])[0]
 
 
 def _attempt(generation, job):
@@ -259,8 +259,7 @@ class DrawTab(QWidget):
             job = partial(predictor.read_number_strokes, self.canvas.strokes(),
                           (self.canvas.width(), self.canvas.height()))
         else:
-            job = partial(_predict_strokes, predictor, self.canvas.strokes(),
-                          (self.canvas.width(), self.canvas.height()))
+            job = partial(_read_drawing, predictor, self.canvas.strokes(), (self.canvas.width(), self.canvas.height()))
         generation = self._generation.current  # answers for the same drawing as it grows all count
         self.service.submit(partial(_attempt, generation, job))
 
@@ -456,7 +455,7 @@ class DrawTab(QWidget):
         """Keep a drawing in the person's set with its true label and the model's reading (`read` and whether it
         was shown as "?", `unsure`, else the drawing's own, taken now), in place of the sample whose key is
         `replacing` if it is still kept; None when nothing was kept."""
-        prediction = _predict_strokes(self.models.predictor, strokes, size)
+        prediction = _read_drawing(self.models.predictor, strokes, size)
         if prediction is None:
             return None
         sample = Sample.of_reading(strokes, size, label, prediction, read, unsure)
