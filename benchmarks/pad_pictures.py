@@ -15,7 +15,14 @@ image read whole, as the pad reads its own drawing (the tree: core.digital_drawi
 - `photos_taken_for_drawings`: of photo_reading.py's photos of paper (20 in every condition, its tuning seed 0) and
   of its photos of empty pages (10 of every kind), how many the tree takes for a drawing (it must be none: the photo
   path reads them, as before);
-- `read_one_pad_picture_ms`: wall milliseconds to read one pad picture on one thread, the tree and the photo path.
+- `dots_and_dashes`: 400 lone dots and dashes drawn by pen writers (`pen_digits.NON_DIGITS`, seed 5), pictured both
+  ways: how many are read as no digit and how many as a sure digit, by the tree, by the tree without its dot-and-dash
+  rule for drawings (`digital_drawing._is_mark`, Round 36), and from their strokes (the pad's rule, strokes.is_mark);
+- `read_one_pad_picture_ms`: wall milliseconds to read one pad picture on one thread, the tree, the tree without the
+  dot-and-dash rule, and the photo path.
+
+Every `pictured_*` row also reads the pictures by the tree without that rule (`pictured_tree_without_mark_rule`): a
+digit it takes for a dot or dash is read right there and not in `pictured_tree`.
 
 Run: python benchmarks/pad_pictures.py [--data-dir ../shared/data]   (prints JSON and saves it beside this file)
 """
@@ -42,6 +49,7 @@ from PIL import Image  # noqa: E402
 from digitpad.core import digital_drawing, pen_digits, predictor  # noqa: E402
 from digitpad.core.datasets import load_mnist  # noqa: E402
 from digitpad.core.images import opened  # noqa: E402
+from digitpad.core.number_reading import UNSURE_BELOW  # noqa: E402
 from digitpad.core.paths import default_data_root  # noqa: E402
 from digitpad.core.strokes import render_strokes  # noqa: E402
 from digitpad.ui.canvas import DEFAULT_PEN_WIDTH  # noqa: E402
@@ -84,8 +92,30 @@ def pictured(reader: predictor.Predictor, drawings: list, labels: np.ndarray, se
            "from_the_strokes": round(float(np.mean([p is not None and p.digit == y for p, y in zip(strokes, labels)])),
                                      4),
            "pictured_tree": share_right(reader.read(pictures), labels)}
+    with baseline(digital_drawing, "_is_mark", lambda ink, side: False):
+        row["pictured_tree_without_mark_rule"] = share_right(reader.read(pictures), labels)
     with baseline(predictor, "read_drawn", lambda picture, ink="auto": None):
         row["pictured_before"] = share_right(reader.read(pictures), labels)
+    return row
+
+
+def dots_and_dashes(reader: predictor.Predictor, count: int = 400) -> dict:
+    rng = np.random.default_rng(5)
+    kinds = list(pen_digits.NON_DIGITS)
+    marks = [pen_digits.hand_drawn(pen_digits.NON_DIGITS[kinds[i % len(kinds)]](rng), pen_digits.Writer.random(rng),
+                                   rng, PAD) for i in range(count)]
+
+    def shares(predictions) -> dict:
+        return {"no_digit": round(float(np.mean([p is None for p in predictions])), 4),
+                "sure_digit": round(float(np.mean([p is not None and p.confidence >= UNSURE_BELOW
+                                                   for p in predictions])), 4)}
+
+    row = {"marks": count, "from_the_strokes": shares(reader.predict_drawings([(m, PAD) for m in marks]))}
+    for name, pen in (("pictured", None), ("pictured_as_seen", DEFAULT_PEN_WIDTH)):
+        pictures = [render_strokes(m, PAD) if pen is None else 255 - render_strokes(m, PAD, pen) for m in marks]
+        row[f"{name}_tree"] = shares([r.prediction for r in reader.read(pictures)])
+        with baseline(digital_drawing, "_is_mark", lambda ink, side: False):
+            row[f"{name}_tree_without_mark_rule"] = shares([r.prediction for r in reader.read(pictures)])
     return row
 
 
@@ -94,11 +124,15 @@ def read_time(reader: predictor.Predictor, drawings: list) -> dict:
     alternating picture by picture so both see the same machine."""
     torch.set_num_threads(1)
     pictures = [render_strokes(strokes, PAD) for strokes in drawings]
-    times: dict[str, list[float]] = {"tree": [], "before": []}
+    times: dict[str, list[float]] = {"tree": [], "tree_without_mark_rule": [], "before": []}
     for picture in pictures:
         start = time.perf_counter()
         reader.read(picture)
         times["tree"].append(time.perf_counter() - start)
+        with baseline(digital_drawing, "_is_mark", lambda ink, side: False):
+            start = time.perf_counter()
+            reader.read(picture)
+            times["tree_without_mark_rule"].append(time.perf_counter() - start)
         with baseline(predictor, "read_drawn", lambda picture, ink="auto": None):
             start = time.perf_counter()
             reader.read(picture)
@@ -151,7 +185,8 @@ def main() -> None:
               "pen_writers_held_out": pictured(reader, *writers(300, 2002)),
               "pen_writers_held_out_as_seen": pictured(reader, *writers(300, 2002), seen_pen=DEFAULT_PEN_WIDTH),
               "pen_writers_tuning": pictured(reader, *writers(200, 1001)),
-              "test_designs": pictured(reader, *test_designs())}
+              "test_designs": pictured(reader, *test_designs()),
+              "dots_and_dashes": dots_and_dashes(reader)}
     with tempfile.TemporaryDirectory() as folder:
         result["mnist_png"] = pngs(reader, Path(folder), images, labels, scan=False)
         result["scan_png"] = pngs(reader, Path(folder), images, labels, scan=True)

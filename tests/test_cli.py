@@ -468,7 +468,7 @@ def test_the_window_with_no_display_to_open_it_on_says_so_in_one_line():
 def test_predict_says_when_it_is_not_sure_as_the_draw_tab_shows_a_question_mark(tmp_path, digit_files):
     """A zigzag is read with the low confidence the Draw tab shows as "?"; the CLI said only "4 (14.9%)"."""
     zigzag = Image.new("L", (200, 200), 255)
-    ImageDraw.Draw(zigzag).line([(20, 60), (60, 140), (100, 60), (140, 140), (180, 60)], fill=0, width=12)
+    ImageDraw.Draw(zigzag).line([(20, 40), (60, 160), (100, 40), (140, 160), (180, 40)], fill=0, width=12)
     zigzag.save(tmp_path / "zigzag.png")
     (path, label), = digit_files[:1]
     lines = digitpad("predict", str(tmp_path / "zigzag.png"), path).stdout.splitlines()

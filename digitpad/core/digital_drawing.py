@@ -6,6 +6,9 @@ drops marks at the image's edges as a photo's clutter. On such images it lost th
 slashed 0 read as its slash, a 1) and whole digits running off an edge: 98.3% of the held-out pen writers' drawings
 were read right through the pad's picture, against 99.8% with all the ink read as the pad reads it
 (`benchmarks/pad_pictures.py`).
+
+A lone dot or dash is no digit here either, as on the pad (strokes.is_mark): its picture read whole was a sure digit
+one time in ten.
 """
 
 from __future__ import annotations
@@ -17,11 +20,13 @@ from PIL import Image
 
 from .images import ORIGINAL_SIZE
 from .preprocess import INK_THRESHOLD, to_float_gray, to_mnist
+from .strokes import FLAT_RATIO, MARK_FRACTION, STRAIGHT_SHARE
 
 BLANK_SHARE = 0.4  # of the pixels at exactly the paper's value, at least: no camera's paper is that even
 BORDER_SHARE = 0.6  # of the border's pixels at exactly it, at least: a drawing may run off the edges
 GAP_SHARE = 0.3  # a run of columns without ink, between ink, wider than this share of the ink's height: marks apart
 LARGEST_SIDE = 4096  # an array larger than this is taken for a photo unlooked (no float copy of it is made here)
+ROUND_SHARE = 0.75  # ink whose box is at least this share as wide as long is round: no dash, whatever its pen
 
 
 @dataclass(frozen=True)
@@ -50,13 +55,43 @@ def read_drawn(picture, ink: str = "auto") -> Drawn | None:
         return None
     size = tuple(picture.info.get(ORIGINAL_SIZE, picture.size)) if isinstance(picture, Image.Image) \
         else (gray.shape[1], gray.shape[0])
-    model_input = to_mnist(found, ink="light")
+    model_input = None if len(columns) and _is_mark(marked[rows[0]:rows[-1] + 1, columns[0]:columns[-1] + 1],
+                                                     min(gray.shape)) else to_mnist(found, ink="light")
     if model_input is None:
         return Drawn(None, None, size)
     scale = size[0] / gray.shape[1]
     box = (columns[0] * scale, rows[0] * scale, (columns[-1] + 1) * scale, (rows[-1] + 1) * scale)
     x0, y0, x1, y1 = (int(round(v)) for v in box)
     return Drawn(model_input, (x0, y0, x1 - x0, y1 - y0), size)
+
+
+def _is_mark(ink: np.ndarray, side: int) -> bool:
+    """Whether the ink (a boolean crop to its box) is a lone dot or dash by strokes.is_mark's measures, on an image of
+    shorter side `side`. Those measure the pen's path: here the ink's extent less the pen's width, twice the farthest
+    an inked pixel lies from the paper. A small digit drawn with a wide pen is one blob, whose width that takes for the
+    pen's: so a dot must also be small as drawn, and a dash long, not round."""
+    height, width = ink.shape
+    small = max(height, width) < 2 * MARK_FRACTION * side
+    round_ = min(height, width) >= ROUND_SHARE * max(height, width)
+    if not small and (round_ or height >= width):  # most digits: no dot, and no dash (less tall than wide, and long)
+        return False
+    from scipy import ndimage  # 0.3 s of import the pad's start need not wait for
+
+    pen = 2 * float(ndimage.distance_transform_edt(np.pad(ink, 1)).max())
+    path_width, path_height = max(width - pen, 0.0), max(height - pen, 0.0)
+    if small and max(path_width, path_height) < MARK_FRACTION * side:  # a dot
+        return True
+    if round_ or height >= width:
+        return False
+    if path_height < FLAT_RATIO * path_width:  # a level dash
+        return True
+    if ndimage.label(ink, structure=np.ones((3, 3)))[1] != 1:
+        return False
+    points = np.argwhere(ink)[:, ::-1].astype(np.float64)  # (x, y)
+    points -= points.mean(axis=0)
+    axes = np.linalg.svd(points, full_matrices=False)[2]  # the ink's long axis first
+    length, spread = (float(np.ptp(points @ axis)) - pen for axis in axes)
+    return length > 0 and spread <= STRAIGHT_SHARE * length  # a slanted dash
 
 
 def _ink_on_blank_paper(gray: np.ndarray, ink: str) -> np.ndarray | None:
