@@ -366,13 +366,19 @@ class MainWindow(QMainWindow):
         if not self.unsaved_model() or self._discarded is self.train_tab.outcome:
             return True
         if self.unsaved_question is None:
+            asked = self.train_tab.outcome
             self.unsaved_question = ask_save_first(
                 self, "The trained model is not saved", f"{self.train_tab.unsaved_result_named()} was never saved. "
-                "Save it before closing digitpad?", "Discard", self._unsaved_answered)
+                "Save it before closing digitpad?", "Discard", lambda button: self._unsaved_answered(button, asked))
             self.unsaved_question.finished.connect(lambda: setattr(self, "unsaved_question", None))
         return False
 
-    def _unsaved_answered(self, button) -> None:
+    def _unsaved_answered(self, button, asked) -> None:
+        """Save... or Discard about the result `asked` about; a run that ended while the question was open put its
+        own result in that one's place, which is asked about in turn (a Discard had closed without a word of it)."""
+        if button in (QMessageBox.Save, QMessageBox.Discard) and self.train_tab.outcome is not asked:
+            self.close()
+            return
         if button == QMessageBox.Save:
             self.tabs.setCurrentWidget(self.train_tab)
             self.train_tab.save_model_dialog()

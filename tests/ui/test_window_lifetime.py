@@ -77,8 +77,9 @@ def test_a_new_run_asks_before_taking_the_place_of_the_unsaved_model_in_use(wind
     qtbot.mouseClick(tab.start_button, Qt.LeftButton)
     question = tab.replace_question
     assert question.isVisible() and not tab.is_running()
-    assert question.text() == ("The model you trained, now used for drawing, was never saved. The new run's model "
-                               "will take its place on the Results page. Save it first?")
+    assert question.text() == (f"The model you trained ({tab.outcome_run}), now used for drawing, was never saved. "
+                               "The new run's model will take its place on the Results page. Save it first?")
+    assert tab.outcome_run.startswith("lenet5, 1 epoch, started ")
     qtbot.mouseClick(question.button(QMessageBox.Cancel), Qt.LeftButton)
     qtbot.waitUntil(lambda: tab.replace_question is None, timeout=2_000)
     assert not tab.is_running() and tab.outcome.checkpoint is first
@@ -125,6 +126,28 @@ def test_quitting_during_a_run_asks_about_the_unsaved_model_first_so_cancel_lose
     qtbot.mouseClick(tab.replace_question.button(QMessageBox.Cancel), Qt.LeftButton)
     assert not window.close(), "the Discard said on the way to a close that was refused holds no more"
     answer(window, qtbot, QMessageBox.Discard)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=5_000)
+
+
+def test_a_run_ending_while_the_close_question_is_open_is_asked_about_in_turn(window, qtbot):
+    """A review asked to quit during a run, left "never saved. Save it?" open until the run ended, and answered
+    Discard: the window closed, and the new run's model, never asked about, was lost with it."""
+    train_and_use(window, qtbot)
+    tab = window.train_tab
+    first = tab.outcome_run
+    prepare_quick_run(qtbot, tab, train_images=2000, epochs=2)
+    qtbot.mouseClick(tab.start_button, Qt.LeftButton)
+    qtbot.mouseClick(tab.replace_question.button(QMessageBox.Discard), Qt.LeftButton)  # "Start without saving"
+    qtbot.waitUntil(tab.is_running, timeout=5_000)
+    assert not window.close()
+    assert first in window.unsaved_question.text()
+    qtbot.waitUntil(lambda: not tab.is_running(), timeout=60_000)  # the question still open
+    assert tab.outcome_run != first
+    qtbot.mouseClick(window.unsaved_question.button(QMessageBox.Discard), Qt.LeftButton)
+    qtbot.waitUntil(lambda: window.unsaved_question is not None and tab.outcome_run in window.unsaved_question.text(),
+                    timeout=2_000)
+    assert window.isVisible(), "the new run's model is asked about, not discarded unasked"
+    qtbot.mouseClick(window.unsaved_question.button(QMessageBox.Discard), Qt.LeftButton)
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=5_000)
 
 
