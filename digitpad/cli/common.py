@@ -11,6 +11,7 @@ from dataclasses import fields
 from ..core import cpu_threads
 from ..core.atomic_file import check_target, check_writable
 from ..core.errors import UserError
+from ..core.per_digit import per_digit_shares
 
 
 EXIT_ERROR, EXIT_INTERRUPTED = 1, 130
@@ -116,8 +117,9 @@ def print_scores(result: dict) -> None:
     """Accuracy, loss, per-digit precision and recall, and the confusion matrix, as text."""
     print(f"accuracy {result['accuracy']:.2%}  loss {result['loss']:.4f}\n")
     print("digit  precision  recall")
-    for digit in range(10):
-        print(f"{digit:>5}  {result['precision'][digit]:>9.2%}  {result['recall'][digit]:>6.2%}")
+    for digit, (precision, recall) in enumerate(per_digit_shares(result)):  # a dash: nothing to count
+        print(f"{digit:>5}  {'-' if precision is None else f'{precision:.2%}':>9}  "
+              f"{'-' if recall is None else f'{recall:.2%}':>6}")
     print("\nconfusion matrix (rows: true digit, columns: predicted)")
     print("     " + "".join(f"{d:>6}" for d in range(10)))
     for digit, row in enumerate(result["confusion"]):

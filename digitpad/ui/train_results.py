@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.per_digit import per_digit_shares
 from .digit_gallery import CORRECT_COLOR, ERROR_COLOR, DigitGallery
 from .failure_style import FAILED_COLOR, failure_style
 from .train_monitor import duration
@@ -33,6 +34,7 @@ from .train_monitor import duration
 EARLIER_BACKGROUND = "#fdebd0"  # a light amber strip, dark text: readable in light and dark themes
 CELL_PADDING = 4  # px between a count and its cell's edges
 MIN_COUNT_POINTS = 5.0
+NO_SHARE = "—"  # a precision or recall with nothing to count (core.per_digit)
 
 
 class ConfusionMatrixView(QWidget):
@@ -157,10 +159,11 @@ class PerClassTable(QTableWidget):
                         "Recall: of the images of this digit, the share read correctly.")
 
     def set_metrics(self, metrics: dict) -> None:
+        """A dash where a share has nothing to count (core.per_digit)."""
         counts = [sum(row) for row in metrics["confusion"]]
-        for digit in range(10):
-            for column, text in enumerate((f"{metrics['precision'][digit]:.1%}", f"{metrics['recall'][digit]:.1%}",
-                                           f"{counts[digit]:,}")):
+        for digit, shares in enumerate(per_digit_shares(metrics)):
+            for column, text in enumerate([NO_SHARE if s is None else f"{s:.1%}" for s in shares]
+                                          + [f"{counts[digit]:,}"]):
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 self.setItem(digit, column, item)
@@ -292,6 +295,15 @@ class ResultsView(QWidget):
         self.confusion.set_matrix(metrics["confusion"])
         self.per_class.set_metrics(metrics)
         return wrong
+
+    def show_nothing(self, text: str) -> None:
+        """No run's scores, and `text` in the headline's place (no run chosen, or one without a test)."""
+        self.accuracy.setText(text)
+        self.details.setText("")
+        self.confusion.set_matrix(None)
+        self.per_class.clearContents()
+        self.finetune_box.hide()
+        self.set_note("")
 
     def show_finetune(self, report) -> None:
         """A fine-tune's before and after (hidden for a model trained from scratch)."""

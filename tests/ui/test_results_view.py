@@ -185,3 +185,20 @@ def test_a_new_set_of_digits_in_a_gallery_shows_from_its_start(qtbot):
     gallery.set_digits(digits[:20])
     qtbot.wait(100)
     assert [bar.value() for bar in bars] == [0, 0]
+
+
+def test_a_share_with_nothing_to_count_is_a_dash_not_zero(qtbot):
+    """A digit with no test image showed recall 0.0%, and one the model never read as such precision 0.0%, as if
+    the model always erred on them."""
+    from digitpad.ui.train_results import PerClassTable
+
+    confusion = [[0] * 10 for _ in range(10)]
+    for digit in range(1, 10):
+        confusion[digit][digit if digit != 9 else 4] = 5  # no 0 among the test images; every 9 read as a 4
+    precision = [0.0, *[1.0] * 3, 0.5, *[1.0] * 4, 0.0]
+    recall = [0.0, *[1.0] * 8, 0.0]
+    table = PerClassTable()
+    qtbot.addWidget(table)
+    table.set_metrics({"confusion": confusion, "precision": precision, "recall": recall})
+    row = [[table.item(digit, column).text() for column in range(3)] for digit in range(10)]
+    assert row[0] == ["—", "—", "0"] and row[9] == ["—", "0.0%", "5"] and row[4] == ["50.0%", "100.0%", "5"]
