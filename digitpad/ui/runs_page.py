@@ -54,6 +54,7 @@ RUN_COLORS = ("#1f77b4", "#e6550d", "#2ca02c", "#d62728", "#9467bd", "#8c564b", 
 SORT_ROLE = Qt.UserRole + 1
 ID_ROLE = Qt.UserRole
 NOTHING_CHOSEN = "Select a run in the table to see its curves; Ctrl or Shift + click adds more to compare"
+CHOOSE_A_RUN = "Select a run in the table to see its test results"
 NO_RUNS = "No runs yet: every training run, here or with digitpad train, is recorded in this table"
 CURVES_NOTE = "Solid: training, averaged over a few steps · dashed with dots: validation after each epoch"
 
@@ -328,6 +329,7 @@ class RunsPage(QWidget):
         self.no_runs.setVisible(not self.records)
         self.say("")
         self._update_buttons()
+        self._show_results()
 
     def say(self, text: str, model: Path | None = None) -> None:
         """What a button did, under the buttons; nothing takes no room. `model`: the note is about the model Use
@@ -357,15 +359,24 @@ class RunsPage(QWidget):
 
     # --- actions ---------------------------------------------------------------------------------
     def open_results(self) -> None:
+        if self.current() is not None and self.current().metrics:
+            self.views.setCurrentWidget(self.results)
+
+    def _show_results(self) -> None:
+        """The Results view follows the run the buttons act on: it kept the run opened last beside another's row,
+        and a deleted run's scores."""
         record = self.current()
-        if record is None or not record.metrics:
+        if record is None:
+            self.results.show_nothing(CHOOSE_A_RUN)
+            return
+        if not record.metrics:
+            self.results.show_nothing(f"Run {record.id} has no test results: it ended before its test")
             return
         self.results.show_scores(record.metrics, record.arch, record.seconds)
         finetune = record.finetune
         self.results.set_note(f"Run {record.id}, {record.name or record.arch}" + (
             f" · fine-tuned from {finetune['from']}: {finetune['test_before']:.2%} → {finetune['test_after']:.2%} "
             "on the test set" if finetune else ""))
-        self.views.setCurrentWidget(self.results)
 
     def use_model(self) -> None:
         path = self._model_path(self.current())

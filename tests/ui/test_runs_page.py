@@ -19,7 +19,7 @@ from test_train_tab import (
 
 from digitpad.core.runs import RunStore
 from digitpad.ui.dataset_choice import CSV, DatasetChoice
-from digitpad.ui.runs_page import COLUMNS, NO_RUNS
+from digitpad.ui.runs_page import CHOOSE_A_RUN, COLUMNS, NO_RUNS
 
 ACCURACY_COLUMN, SAVED_COLUMN, STATUS_COLUMN = (COLUMNS.index(name) for name in ("Accuracy", "Saved model",
                                                                                  "Status"))
@@ -120,6 +120,7 @@ def test_two_runs_are_recorded_and_compared_on_the_runs_page(tab, qtbot, tmp_pat
         qtbot.mouseClick(page.use_button, Qt.LeftButton)
 
     click_row(qtbot, table, row_of[second.id])
+    assert page.results.accuracy.text() == f"Test accuracy {second.accuracy:.2%}", "it follows the row chosen"
     assert not page.use_button.isEnabled(), "the second model was never saved"
     assert page.use_button.toolTip() == ("This run's model is on the Results page, not saved yet: use it for drawing "
                                          "or save it there"), "not 'there is none to use': the tab holds it"
@@ -149,6 +150,8 @@ def test_two_runs_are_recorded_and_compared_on_the_runs_page(tab, qtbot, tmp_pat
     page.delete_question.button(QMessageBox.Yes).click()
     assert table.rowCount() == 1 and table.item(0, 0).data(Qt.UserRole) == first.id
     assert (tmp_path / "first.pt").is_file()
+    assert page.results.accuracy.text() == CHOOSE_A_RUN and page.results.confusion.matrix is None, \
+        "the deleted run's scores go with it"
 
 
 def test_a_stopped_run_is_recorded_as_stopped(tab, qtbot):  # noqa: F811
@@ -161,6 +164,8 @@ def test_a_stopped_run_is_recorded_as_stopped(tab, qtbot):  # noqa: F811
     (record,) = RunStore().records()[0]
     assert record.status == "stopped" and record.stopped_at.startswith("in epoch ") and record.metrics is None
     assert tab.runs_page.table.item(0, STATUS_COLUMN).text() == f"stopped {record.stopped_at}"
+    click_row(qtbot, tab.runs_page.table, 0)
+    assert tab.runs_page.results.accuracy.text() == f"Run {record.id} has no test results: it ended before its test"
 
 
 def test_runs_started_in_the_same_minute_show_their_seconds(qtbot, tmp_path):
