@@ -301,6 +301,10 @@ def test_train_refuses_bad_options_without_writing(tmp_path):
                       "--data-dir", str(tmp_path / "no-data"), check=False)
     assert result.returncode == 1 and "learning rate" in result.stderr and "Traceback" not in result.stderr
     assert "the seed must be 0 or more" in result.stderr and "recording" not in result.stderr
+    result = digitpad("train", "--seed", str(2 ** 64), "--out", str(tmp_path / "m.pt"),
+                      "--data-dir", str(tmp_path / "no-data"), check=False)
+    assert result.returncode == 1 and "the seed must be below 2^64" in result.stderr
+    assert "Traceback" not in result.stderr
     result = digitpad("finetune", "--steps", "3", "--out", str(tmp_path / "m.pt"),
                       "--data-dir", str(tmp_path / "no-data"), check=False)
     assert result.returncode == 1 and "steps must be between" in result.stderr and "recording" not in result.stderr

@@ -20,6 +20,13 @@ FEW_STEPS = 20  # a run of fewer optimizer steps than this learns little: the fo
 FEW_VALIDATION = 50  # fewer validation images than this move its accuracy in steps of 2 points or more
 
 
+def seed_problems(seed: int) -> list[str]:
+    """torch takes seeds from 0 to 2^64 - 1: outside them it raised mid-run, a recorded run crashed."""
+    if seed < 0:
+        return ["the seed must be 0 or more"]
+    return ["the seed must be below 2^64 (18,446,744,073,709,551,616)"] if seed >= 2 ** 64 else []
+
+
 @dataclass
 class TrainConfig:
     arch: str = DEFAULT_ARCH
@@ -75,8 +82,7 @@ class TrainConfig:
             out.append("validation fraction must be above 0 and below 0.5")
         if self.train_limit is not None and self.train_limit < 20:
             out.append("a training subset needs at least 20 images")
-        if self.seed < 0:
-            out.append("the seed must be 0 or more")
+        out += seed_problems(self.seed)
         return out
 
     def warnings(self, images: int | None = None) -> list[str]:
@@ -167,8 +173,7 @@ class FinetuneConfig:
             out.append("augmentation strength must be between 0 and 2")
         if not 1 <= self.epochs <= self.steps:
             out.append("epochs must be between 1 and the number of steps")
-        if self.seed < 0:
-            out.append("the seed must be 0 or more")
+        out += seed_problems(self.seed)
         return out
 
     def train_config(self, arch: str, mnist_images: int) -> TrainConfig:
