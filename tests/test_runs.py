@@ -169,11 +169,12 @@ def test_an_id_is_found_as_written_not_as_a_pattern_or_a_path(small, tmp_path):
     for asked in ("?", "*", f"*{good.id[-4:]}", "[0-9]*", "/etc/passwd", "../victim", "**"):
         with pytest.raises(RunRecordError, match="no run"):
             store.find(asked)
-    with pytest.raises(RunRecordError, match="is not its file's name"):
-        store.delete("20260101-000016-trav")
     records, notes = store.records()
     assert [r.id for r in records] == [good.id] and "is not its file's name" in notes[0]
+    assert "`digitpad runs delete 20260101-000016-trav` removes it" in notes[0]
+    assert store.delete("20260101-000016-trav") == ("20260101-000016-trav", None), "the damaged file, as named"
     assert victim.read_text() == "a file outside the runs folder"
+    assert [r.id for r in store.records()[0]] == [good.id] and store.records()[1] == []
 
 
 def test_compare_puts_differences_first(small, tmp_path):
@@ -254,3 +255,23 @@ def test_the_data_column_says_what_a_run_trained_on():
     assert small.data_summary() == "train500.csv", "a limit above the file's 600 rows: all of them were used"
     small.metrics["subset_images"] = 5000
     assert small.data_summary() == "train500.csv, first 5,000"
+
+
+def test_records_with_fields_of_the_wrong_kind_are_skipped_not_raised(small, tmp_path):
+    """A review edited a record's version, process id or fine-tune settings by hand: `digitpad runs` raised a
+    TypeError, OverflowError or AttributeError, and the app's Train tab was left blank."""
+    store = RunStore(tmp_path)
+    settings = config(epochs=1)
+    good = RunRecorder.for_training(settings, store=store)
+    run(good, train(settings, small), small)
+    raw = json.loads(store.path(good.id).read_text())
+    changes = {"version-text": {"format_version": "1"}, "version-null": {"format_version": None},
+               "pid-text": {"status": "running", "pid": "12"}, "pid-huge": {"status": "running", "pid": 2 ** 70},
+               "lr-text": {"config": {**raw["config"], "lr": "fast"}},
+               "finetune-text": {"kind": "fine-tune", "config": {**raw["config"], "finetune": "x"}},
+               "summary-text": {"finetune": {"from": "bundled", "test_before": "high", "test_after": 0.99}}}
+    for name, change in changes.items():
+        (tmp_path / f"{name}.json").write_text(json.dumps({**raw, **change, "id": name}))
+    records, notes = store.records()
+    assert [r.id for r in records] == [good.id]
+    assert sorted(n.split(": ")[0].rsplit("/", 1)[1] for n in notes) == sorted(f"{n}.json" for n in changes)

@@ -15,9 +15,10 @@ def cmd_runs(args) -> int:
     action = args.runs_command or "list"
     if action == "delete":
         for run_id in args.runs:
-            record = store.delete(run_id)
-            kept = f"; its model {record.checkpoint} stays" if record.checkpoint else ""
-            print(f"deleted run {record.id}{kept}")
+            deleted, record = store.delete(run_id)
+            kept = f"; its model {record.checkpoint} stays" if record and record.checkpoint else \
+                "" if record else " (a damaged record)"
+            print(f"deleted run {deleted}{kept}")
         return 0
     if action == "show":
         record = store.find(args.run)

@@ -70,6 +70,21 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _settings_readable(record: RunRecord) -> bool:
+    """A fine-tune's settings are a dict; a training's fill a TrainConfig whose checks compare them as numbers."""
+    if record.kind == FINETUNE:
+        return isinstance(record.config.get("finetune", record.config), dict)
+    try:
+        TrainConfig.from_dict(record.config).problems()
+    except (TypeError, ValueError, AttributeError):
+        return False
+    return True
+
+
 @dataclass
 class RunRecord:
     """One run: what was asked, what happened epoch by epoch, how it ended."""
@@ -106,8 +121,11 @@ class RunRecord:
         """Check a record read from disk; any problem raises RunRecordError naming the file."""
         if not isinstance(raw, dict) or raw.get("format") != FORMAT:
             raise RunRecordError(f"{path}: not a digitpad run record")
-        if raw.get("format_version", 0) > FORMAT_VERSION:
-            raise RunRecordError(f"{path}: written by a newer digitpad (format {raw['format_version']})")
+        version = raw.get("format_version", 0)
+        if not _is_int(version):
+            raise RunRecordError(f"{path}: its format version is not a number")
+        if version > FORMAT_VERSION:
+            raise RunRecordError(f"{path}: written by a newer digitpad (format {version})")
         known = {f.name for f in fields(cls)}
         try:
             record = cls(**{k: v for k, v in raw.items() if k in known})
@@ -127,8 +145,10 @@ class RunRecord:
             return "a text field holds something else"
         if self.status not in STATUSES or self.kind not in (TRAIN, FINETUNE):
             return f"unknown status {self.status!r} or kind {self.kind!r}"
-        if not isinstance(self.config, dict) or not isinstance(self.epochs, int):
+        if not isinstance(self.config, dict) or not _is_int(self.epochs) or not _settings_readable(self):
             return "its settings are malformed"
+        if not _is_int(self.pid) or not 0 <= self.pid < 2 ** 31:  # a process id, as os.kill takes it
+            return "its process id is not one"
         if not isinstance(self.seconds, (int, float)):
             return "its duration is not a number"
         numbers = ("epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy")
@@ -153,6 +173,10 @@ class RunRecord:
                     and all(isinstance(m.get(k), int) for k in ("count", "train_images", "parameters"))
                     and isinstance(m.get("device"), str)):
                 return "its test scores are malformed"
+        summary = self.finetune
+        if summary is not None and not (isinstance(summary, dict) and isinstance(summary.get("from"), str) and all(
+                isinstance(summary.get(k), (int, float)) for k in ("test_before", "test_after"))):
+            return "its fine-tune summary is malformed"
         for name in ("checkpoint", "error", "stopped_at", "tensorboard", "ended"):
             if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
                 return f"its {name} is not text"
@@ -258,25 +282,33 @@ class RunStore:
             try:
                 records.append(self.read(path))
             except RunRecordError as e:
-                notes.append(f"skipped {e}")
+                notes.append(f"skipped {e} (`digitpad runs delete {path.stem}` removes it)")
         records.sort(key=lambda r: r.started, reverse=True)
         return records, notes
 
     def find(self, run_id: str) -> RunRecord:
         """The record with this id, or the only one whose id starts with it (as written: no pattern, no path)."""
+        return self.read(self._file_of(run_id))
+
+    def _file_of(self, run_id: str) -> Path:
         kept = sorted(self.folder.glob("*.json")) if self.folder.is_dir() else []
         matches = [p for p in kept if p.stem == run_id] or [p for p in kept if run_id and p.stem.startswith(run_id)]
         if len(matches) == 1:
-            return self.read(matches[0])
+            return matches[0]
         if matches:
             raise RunRecordError(f"run {run_id!r} is ambiguous: {', '.join(p.stem for p in matches[:5])}")
         raise RunRecordError(f"no run {run_id!r} in {self.folder} (see `digitpad runs`)")
 
-    def delete(self, run_id: str) -> RunRecord:
-        """Remove a record (never the model it saved); returns what was removed."""
-        record = self.find(run_id)
-        self.path(record.id).unlink(missing_ok=True)
-        return record
+    def delete(self, run_id: str) -> tuple[str, RunRecord | None]:
+        """Remove a record (never the model it saved); returns its id and what it held, None for a damaged file
+        (removed too: the list's note about it says so, and it was skipped on every listing)."""
+        path = self._file_of(run_id)
+        try:
+            record = self.read(path)
+        except RunRecordError:
+            record = None
+        path.unlink(missing_ok=True)
+        return path.stem, record
 
     def set_checkpoint(self, run_id: str, checkpoint: str | os.PathLike) -> RunRecord:
         """Note where a run's model was saved (the Train tab saves after the run ended)."""
