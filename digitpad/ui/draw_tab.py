@@ -222,7 +222,7 @@ class DrawTab(QWidget):
         self.service.predicted.connect(self._on_predicted)
         models.changed.connect(lambda _: self.predict_now())
         self._update_buttons()
-        self.set_number_mode(QSettings().value("number_mode", False, type=bool))
+        self.set_number_mode(QSettings().value("number_mode", False) in (True, "true"))  # as written, not "banana"
         self.number_toggle.toggled.connect(self.set_number_mode)
 
     # --- what to predict -------------------------------------------------------------------------

@@ -21,7 +21,7 @@ def settings() -> QSettings:
 def start_folder() -> Path:
     """The last folder a file was chosen in (if it still exists), else the user's Documents, else home."""
     last = settings().value(LAST_FOLDER_KEY, "")
-    if last and Path(last).is_dir():
+    if isinstance(last, str) and last and Path(last).is_dir():  # a list: the settings file was edited by hand
         return Path(last)
     documents = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation)
     return Path(documents) if documents and Path(documents).is_dir() else Path.home()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -84,6 +85,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("digitpad")
         self.setAcceptDrops(True)
         self.settings = settings()
+        self._missing_model: str | None = None  # the last model's path when its file was gone at start
+        self._loads_since_start = 0
         self.models = ModelManager(self)
         self.personal = PersonalDigits(parent=self)
         self.draw_tab = DrawTab(self.models, self.personal)
@@ -177,14 +180,15 @@ class MainWindow(QMainWindow):
 
     # --- settings --------------------------------------------------------------------------------
     def _restore_settings(self) -> None:
+        """The remembered size, pen and device. A value the settings file holds damaged (not as digitpad wrote it)
+        is left for the default: a pen width of nan or a geometry of text had stopped the window from opening."""
         geometry = self.settings.value("geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
             self.resize(*first_size(self.screen().availableGeometry().size()))
         pen = self.settings.value("pen_width", type=float)
-        if pen:
-            self.draw_tab.pen_slider.setValue(int(pen))
+        slider = self.draw_tab.pen_slider
+        if pen and math.isfinite(pen):
+            slider.setValue(round(min(max(pen, slider.minimum()), slider.maximum())))
         device = self.settings.value("device", "auto")
         self.models.device = device if device in self.device_actions else "auto"
         self.device_actions[self.models.device].setChecked(True)
@@ -195,13 +199,29 @@ class MainWindow(QMainWindow):
         self.settings.setValue("device", self.models.device)
         predictor = self.models.predictor
         self.settings.setValue("model_path", str(predictor.path) if predictor and not self._is_bundled(predictor)
-                               else "")
+                               else self._missing_model or "")
         self.settings.sync()
 
     def start(self) -> None:
-        """Load the last model (or the bundled one) in the background; the window is already usable."""
-        last = self.settings.value("model_path", "") or None
-        self.models.load(last if last and Path(last).is_file() else None)
+        """Load the last model (or the bundled one) in the background; the window is already usable. A last model
+        whose file is gone is said, and remembered until another is chosen: a drive mounted late brings it back."""
+        last = self.settings.value("model_path", "")
+        last = last if isinstance(last, str) else ""
+        self._missing_model = last if last and not Path(last).is_file() else None
+        self.models.load(last if last and not self._missing_model else None)
+        if self._missing_model:
+            self.models.changed.connect(self._follow_missing_model)
+
+    def _follow_missing_model(self, _predictor) -> None:
+        """The first change is the bundled model loaded in the missing one's place (said once "Model ready" is);
+        a later one was chosen, and the missing one is forgotten."""
+        self._loads_since_start += 1
+        if self._loads_since_start == 1:
+            self.status_message.show_message(f"The model used last, {self._missing_model}, is gone: reading with the "
+                                             "bundled model", 15000)
+        else:
+            self._missing_model = None
+            self.models.changed.disconnect(self._follow_missing_model)
 
     # --- models and devices ----------------------------------------------------------------------
     @staticmethod

@@ -2,6 +2,7 @@
 
 import math
 import os
+import pathlib
 import re
 
 import numpy as np
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 
 from digitpad.core.pen_digits import arc
 from digitpad.ui import shortcuts
+from digitpad.ui.canvas import DEFAULT_PEN_WIDTH
 
 
 @pytest.mark.parametrize("digit,style", [(0, "oval"), (1, "flag"), (3, "round"), (4, "open"), (7, "crossbar"),
@@ -452,6 +454,56 @@ def test_settings_survive_a_restart(qtbot, tmp_path):
     assert second.draw_tab.canvas.pen_width() == 31
     assert second.models.device == "cpu" and second.device_actions["cpu"].isChecked()
     assert (second.size().width(), second.size().height()) == (760, 660)
+
+
+def test_a_settings_file_damaged_by_hand_opens_the_window_with_defaults(qtbot, tmp_path):
+    """A review wrote pen_width=nan, a geometry of text, a list for the last model and number_mode=banana into
+    digitpad.conf: the window did not open (a traceback, then an abort) on every start."""
+    from digitpad.ui.app import create_window
+    from digitpad.ui.file_dialogs import settings
+
+    damaged = settings()
+    damaged.clear()
+    damaged.sync()
+    pathlib.Path(damaged.fileName()).parent.mkdir(parents=True, exist_ok=True)
+    pathlib.Path(damaged.fileName()).write_text("[General]\npen_width=nan\ngeometry=12\nmodel_path=/a.pt, /b.pt\n"
+                                        "number_mode=banana\n")
+    damaged.sync()
+    window = create_window()
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.models.changed, timeout=30_000):
+        window.start()
+    assert window.models.predictor.name == "digitnet (bundled)" and not window.draw_tab.canvas.number_mode()
+    assert window.draw_tab.pen_slider.value() == DEFAULT_PEN_WIDTH and window.width() > 0
+    for pen, slider_at in (("inf", DEFAULT_PEN_WIDTH), ("1e400", DEFAULT_PEN_WIDTH), ("99999999999", None)):
+        pathlib.Path(damaged.fileName()).write_text(f"[General]\npen_width={pen}\n")
+        damaged.sync()
+        again = create_window()
+        qtbot.addWidget(again)
+        assert again.draw_tab.pen_slider.value() == (slider_at or again.draw_tab.pen_slider.maximum())
+    settings().clear()
+
+
+def test_a_last_model_whose_file_is_gone_is_said_and_remembered_until_another_is_chosen(qtbot, tmp_path):
+    """Its path was forgotten at the first quit, without a word: a drive mounted late lost it for good."""
+    from digitpad.ui.app import create_window
+    from digitpad.ui.file_dialogs import settings
+
+    gone = str(tmp_path / "away" / "mine.pt")
+    settings().clear()
+    settings().setValue("model_path", gone)
+    settings().sync()
+    window = create_window()
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.models.changed, timeout=30_000):
+        window.start()
+    assert window.models.predictor.name == "digitnet (bundled)"
+    assert window.status_message.full_text() == f"The model used last, {gone}, is gone: reading with the bundled model"
+    window.close()
+    assert settings().value("model_path") == gone, "remembered for when the file is back"
+    settings().clear()
 
 
 def test_the_last_model_asked_for_wins(window, qtbot, tmp_path):
