@@ -87,11 +87,14 @@ def test_predict_writes_a_kaggle_submission_for_a_csv_of_digits_and_train_says_i
     rows = [json.loads(line) for line in digitpad("predict", "--json", str(tmp_path / "test.csv")).stdout.splitlines()]
     assert [r["digit"] for r in rows] == read and set(rows[0]) == {"file", "image_id", "digit", "confidence", "unsure"}
 
+    mixed = digitpad("predict", str(tmp_path / "test.csv"), digit_files[0][0], check=False)  # a review's submission
+    assert mixed.returncode != 0 and mixed.stdout == "" and "which the lines of other files would spoil" in \
+        mixed.stderr, "the submission ended with the image's line"
     (tmp_path / "notes.csv").write_text("name,phone\nAda,12345\n")
-    result = digitpad("predict", str(tmp_path / "notes.csv"), digit_files[0][0], check=False)
+    result = digitpad("predict", "--json", str(tmp_path / "notes.csv"), digit_files[0][0], check=False)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "notes.csv: expected a header 'label,pixel0,...,pixel783' or 'pixel0,...,pixel783'" in result.stderr
-    assert result.stdout.startswith(f"{digit_files[0][0]}: {digit_files[0][1]} (")
+    assert [json.loads(line).get("digit") for line in result.stdout.splitlines()] == [None, digit_files[0][1]]
 
     result = digitpad("train", "--csv", str(tmp_path / "test.csv"), "--out", str(tmp_path / "m.pt"), check=False)
     assert result.returncode == 1 and "test.csv: no 'label' column, only the 784 pixels" in result.stderr

@@ -42,6 +42,9 @@ def cmd_predict(args) -> int:
     """One line per file; a file that cannot be read gets a one-line error naming it and the rest go on. No file
     named reads standard input when an image is piped in (`digitpad predict < digit.png`)."""
     images = args.images or _piped_input()
+    if len(images) > 1 and not args.json and any(Path(given).suffix.lower() == ".csv" for given in images):
+        raise UserError("a digit CSV is read into a submission (ImageId,Label), which the lines of other files would "
+                        "spoil: read it on its own, or give --json (each line names its file)")
     predictor = load_predictor(args.model, args.device)
     failures = 0
     for given in images:
