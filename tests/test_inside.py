@@ -11,6 +11,7 @@ from PIL import Image
 from digitpad.core.checkpoint import Checkpoint
 from digitpad.core.inside import Probe, first_layer_filters, ink_fraction, share_on_ink
 from digitpad.core.models import ARCHITECTURES, build_model
+from digitpad.core.normalization import Normalization
 
 EXPECTED = {
     "simple": ["conv1 · 32 × 26 × 26", "pool1 · 32 × 13 × 13", "dense1 · 100", "output · 10"],
@@ -203,3 +204,47 @@ def test_mosaic_enlarges_each_map_into_its_cell_with_gutters():
     assert (grid[4] == -1).all() and (grid[:, 4] == -1).all() and (grid[5:, 5:] == -1).all()  # gutters, empty cell
     rgb = np.stack([maps, maps + 20, maps + 40], axis=-1).astype(np.uint8)
     np.testing.assert_array_equal(mosaic(rgb, 4, 1, (255, 0, 0), 2)[..., 1], np.where(grid < 0, 0, grid + 20))
+
+
+@pytest.mark.parametrize("arch", sorted(ARCHITECTURES))
+def test_each_map_lies_over_the_input_pixels_it_responds_to(arch):
+    """Laid over the input stretched to its size, the deeper maps of unpadded convolutions fell beside the ink they
+    answered to (a review: a 7's bar lit above the bar). With weights that let everything through (positive, no
+    bias), a dot changes a map exactly where the dot is in its pixels' view: that patch is centred, by Layer.extent,
+    on the dot (maps where the patch meets an edge cannot tell, and are left out)."""
+    model = build_model(arch)
+    with torch.no_grad():
+        for module in model.modules():
+            if isinstance(module, torch.nn.Conv2d):
+                module.weight.abs_()
+                if module.bias is not None:
+                    module.bias.zero_()
+    probe = Probe(model, Normalization(mean=0.0, std=1.0))  # black paper stays 0: only the dot reaches a map
+    blank, dot = np.zeros((28, 28), np.float32), np.zeros((28, 28), np.float32)
+    dot[17, 9] = 1.0
+    checked = []
+    for layer, a, b in zip(probe.layers, probe.read(dot).activations, probe.read(blank).activations):
+        if layer.kind not in ("conv", "pool") or min(layer.shape[1:]) == 1:
+            continue
+        rows, columns = np.nonzero(np.abs(a - b).sum(axis=0) > 1e-6)
+        if min(rows.min(), columns.min()) == 0 or rows.max() == layer.shape[1] - 1 or \
+                columns.max() == layer.shape[2] - 1:
+            continue
+        left, top, width, height = layer.extent
+        step_y, step_x = height / layer.shape[1], width / layer.shape[2]
+        centre = (top + ((rows.min() + rows.max()) / 2 + 0.5) * step_y,
+                  left + ((columns.min() + columns.max()) / 2 + 0.5) * step_x)
+        assert abs(centre[0] - 17.5) <= step_y / 2 and abs(centre[1] - 9.5) <= step_x / 2, (layer.name, centre)
+        checked.append(layer.name)
+    assert len(checked) >= 2, checked
+
+
+def test_where_the_maps_of_the_registered_architectures_lie():
+    """Worked by hand: an unpadded 3×3 convolution's first output pixel is centred on the input's second (1.5), a
+    stride-2 5×5 with padding 2 keeps that centre and doubles the step, LeNet's 32×32 padding reaches 2 outside."""
+    extents = {arch: {layer.name: layer.extent for layer in Probe(build_model(arch), Normalization()).layers}
+               for arch in ("digitnet", "lenet5")}
+    assert extents["digitnet"]["conv1"] == (1.0, 1.0, 26.0, 26.0) and extents["digitnet"]["conv2"] == (2, 2, 24, 24)
+    assert extents["digitnet"]["conv3"] == (1.5, 1.5, 24.0, 24.0) and extents["digitnet"]["output"] is None
+    assert extents["lenet5"]["conv1"] == (0.0, 0.0, 28.0, 28.0) and extents["lenet5"]["conv2"] == (4, 4, 20, 20)
+    assert extents["lenet5"]["pool2"] == (4.0, 4.0, 20.0, 20.0) and extents["lenet5"]["dense1"] is None

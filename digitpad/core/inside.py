@@ -30,6 +30,9 @@ from .preprocess import INK_THRESHOLD, SIZE
 CONV = (nn.Conv2d,)
 POOL = (nn.MaxPool2d, nn.AvgPool2d, nn.AdaptiveMaxPool2d, nn.AdaptiveAvgPool2d, nn.LPPool2d, nn.FractionalMaxPool2d)
 DENSE = (nn.Linear,)
+PADDING = (nn.ZeroPad2d, nn.ConstantPad2d, nn.ReflectionPad2d, nn.ReplicationPad2d)
+SHAPE_KEEPING = (nn.BatchNorm2d, nn.ReLU, nn.LeakyReLU, nn.ELU, nn.GELU, nn.SiLU, nn.Tanh, nn.Sigmoid, nn.Dropout,
+                 nn.Dropout2d, nn.Identity)
 SALIENCY_METHOD = "gradient × input"
 
 
@@ -41,6 +44,9 @@ class Layer:
     kind: str
     shape: tuple[int, ...]  # (channels, height, width) or (units,)
     modules: tuple[str, ...]  # e.g. ("Conv2d 3×3", "BatchNorm2d", "ReLU")
+    # (left, top, width, height) of the input, in its pixels, that a feature map's pixels are centred over: an
+    # unpadded 3×3 convolution's 26×26 maps lie over the 28×28 input's inner 26×26. None: not a map, or not known
+    extent: tuple[float, float, float, float] | None = None
 
     @property
     def title(self) -> str:
@@ -86,6 +92,36 @@ def _kind(module: nn.Module) -> str | None:
     if isinstance(module, DENSE):
         return "dense"
     return None
+
+
+def _geometry(module: nn.Module, geometry: tuple | None, size_out: tuple[int, ...]) -> tuple | None:
+    """Where a module's output pixels lie over the input: ((start_y, start_x), (step_y, step_x)), the centre of its
+    first pixel and the distance between its pixels' centres, in input pixels; None once not known. A convolution
+    or pooling window moves the centre by half its span less its padding; shape-keeping modules leave it. An
+    output shaped otherwise than the window says (a branch, an adaptive pool) ends what is known."""
+    if geometry is not None and isinstance(module, PADDING):  # (left, right, top, bottom) pixels put round it
+        (starts, steps), sizes = geometry
+        left, right, top, bottom = module.padding
+        return ((starts[0] - top * steps[0], starts[1] - left * steps[1]), steps), (sizes[0] + top + bottom,
+                                                                                    sizes[1] + left + right)
+    if geometry is None or not isinstance(module, (*CONV, nn.MaxPool2d, nn.AvgPool2d)):
+        return geometry if isinstance(module, SHAPE_KEEPING) else None
+    def pair(value) -> tuple:
+        return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+
+    kernel, dilation = pair(module.kernel_size), pair(getattr(module, "dilation", 1))
+    stride = pair(module.stride or module.kernel_size)
+    padding = module.padding
+    if isinstance(padding, str):  # "valid", or "same" (stride 1)
+        padding = tuple((d * (k - 1)) // 2 for k, d in zip(kernel, dilation)) if padding == "same" else (0, 0)
+    padding = pair(padding)
+    (starts, steps), sizes = geometry
+    out = tuple((n + 2 * p - d * (k - 1) - 1) // s + 1
+                for n, p, d, k, s in zip(sizes, padding, dilation, kernel, stride))
+    if out != tuple(size_out[-2:]):
+        return None
+    return ((tuple(a + (d * (k - 1) / 2 - p) * j for a, d, k, p, j in zip(starts, dilation, kernel, padding, steps)),
+             tuple(j * s for j, s in zip(steps, stride))), out)
 
 
 def first_layer_filters(model: nn.Module) -> np.ndarray:
@@ -163,12 +199,18 @@ class Probe:
     @staticmethod
     def _stages(calls) -> tuple[tuple[Layer, ...], tuple[int, ...]]:
         """Group the leaf-module calls into stages; returns the layers and, for each, the call whose output it is."""
-        groups: list[list] = []  # [kind, call index of the last module, shape, module descriptions]
+        groups: list[list] = []  # [kind, call index of the last module, shape, module descriptions, extent]
         current = None
+        geometry = (((0.5, 0.5), (1.0, 1.0)), (SIZE, SIZE))  # the input's: its pixels' centres, 1 apart
         for index, (module, shape_in, shape_out) in enumerate(calls):
+            geometry = _geometry(module, geometry, shape_out)
             kind = _kind(module)
             if kind is not None:
-                current = [kind, index, shape_out, [_describe(module)]]
+                extent = None
+                if geometry is not None and len(shape_out) == 4:
+                    ((y, x), (step_y, step_x)), (height, width) = geometry
+                    extent = (x - step_x / 2, y - step_y / 2, width * step_x, height * step_y)
+                current = [kind, index, shape_out, [_describe(module)], extent]
                 groups.append(current)
             elif current is not None and shape_in == shape_out == current[2]:
                 current[1] = index
@@ -179,10 +221,10 @@ class Probe:
             groups[-1][0] = "output"
         counts: dict[str, int] = {}
         layers = []
-        for kind, _, shape, described in groups:
+        for kind, _, shape, described, extent in groups:
             counts[kind] = counts.get(kind, 0) + 1
             name = "output" if kind == "output" else f"{kind}{counts[kind]}"
-            layers.append(Layer(name, kind, tuple(shape[1:]), tuple(described)))
+            layers.append(Layer(name, kind, tuple(shape[1:]), tuple(described), extent))
         return tuple(layers), tuple(group[1] for group in groups)
 
     def read(self, model_input: np.ndarray, other: int | None = None) -> Reading:

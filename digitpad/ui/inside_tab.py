@@ -117,7 +117,8 @@ class ProbeCache:
 
 
 class InputView(QWidget):
-    """The 28x28 input, large; a clicked feature map is laid over it, stretched to the input's size.
+    """The 28x28 input, large; a clicked feature map is laid over it, each of its pixels over the input's pixels it
+    is centred on (core.inside.Layer.extent), or stretched to the input's size where that is not known.
 
     Signal `clicked` when the person clicks it (the tab then takes the map away).
     """
@@ -128,6 +129,7 @@ class InputView(QWidget):
         super().__init__(parent)
         self._input = None
         self._overlay = None  # a QImage of the chosen map
+        self._extent: tuple[float, float, float, float] | None = None  # where it lies, in input pixels
         self.setFixedSize(28 * INPUT_SCALE, 28 * INPUT_SCALE)
         self.setAccessibleName("The 28×28 input")
 
@@ -135,9 +137,16 @@ class InputView(QWidget):
         self._input = gray_pixmap(image, INPUT_SCALE) if image is not None else None
         self.update()
 
-    def set_overlay(self, rgb) -> None:
+    def set_overlay(self, rgb, extent: tuple[float, float, float, float] | None = None) -> None:
         self._overlay = rgb_image(rgb) if rgb is not None else None
+        self._extent = extent
         self.update()
+
+    def overlay_rect(self) -> QRectF:
+        """Where the map is drawn, in the widget's pixels."""
+        if self._extent is None:
+            return QRectF(self.rect())
+        return QRectF(*(v * INPUT_SCALE for v in self._extent))
 
     def has_overlay(self) -> bool:
         return self._overlay is not None
@@ -153,7 +162,7 @@ class InputView(QWidget):
             painter.drawPixmap(0, 0, self._input)
         if self._overlay is not None:
             painter.setOpacity(0.8)
-            painter.drawImage(QRectF(self.rect()), self._overlay)
+            painter.drawImage(self.overlay_rect(), self._overlay)
             painter.setOpacity(1.0)
         painter.setPen(self.palette().color(QPalette.Mid))
         painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
@@ -521,7 +530,7 @@ class InsideTab(QWidget):
             return
         section_index, channel = self._selected
         section = self.sections[section_index]
-        self.input_view.set_overlay(colors(self.pictures.levels[section.index][channel]))
+        self.input_view.set_overlay(colors(self.pictures.levels[section.index][channel]), section.layer.extent)
         where = f"{self._source}: " if self._source else ""  # which digit of a number: still said
         self.input_caption.setText(f"{where}{section.layer.name} map {channel + 1} of {section.layer.shape[0]} over "
                                    "the input; choose it again, or click the input, to go back")

@@ -3,7 +3,7 @@
 import numpy as np
 from digit_strokes import STYLES, place
 from drawing import draw, pause, settle, wheel_over
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QPoint, QRect, QRectF, Qt
 from PySide6.QtGui import QImage, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QScrollArea
@@ -97,6 +97,7 @@ def test_click_a_map_and_ask_why_not(window, qtbot):
     qtbot.mouseClick(grid, Qt.LeftButton, pos=QPoint(grid.cell + 4, 4))  # the second map of conv2
     assert inside.input_view.has_overlay()
     assert inside.input_caption.text().startswith("conv2 map 2 of 48 over the input")
+    assert inside.input_view.overlay_rect() == QRectF(12, 12, 144, 144), "its 24×24 pixels over the input's inner 24"
     qtbot.mouseClick(inside.input_view, Qt.LeftButton)  # the input takes it away again
     assert not inside.input_view.has_overlay()
 
