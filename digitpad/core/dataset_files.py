@@ -7,6 +7,7 @@ broken file gets a message naming it and the problem; core.datasets turns the ar
 
 from __future__ import annotations
 
+import functools
 import gzip
 import itertools
 import os
@@ -248,6 +249,33 @@ def csv_problem(path: str | os.PathLike) -> str | None:
     except (OSError, UnicodeDecodeError):
         return None  # said in full when the run reads it
     return None
+
+
+CSV_TEST_FRACTION = 1 / 7  # of a training CSV's rows held out as its test set: MNIST's 6:1 ratio
+
+
+def csv_test_rows(rows: int) -> int:
+    """How many of a training CSV's `rows` are held out to test the model on (core.datasets.load_digit_csv)."""
+    return max(1, int(rows * CSV_TEST_FRACTION))
+
+
+def csv_rows(path: str | os.PathLike) -> int | None:
+    """About how many digits a CSV holds, counted by its line ends (a header is taken off; blank lines would count):
+    what a run would train on, to say before Start that it would learn little. None when it cannot be read."""
+    try:
+        stat = os.stat(path)
+        return _counted_rows(str(path), stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        return None
+
+
+@functools.lru_cache(maxsize=8)
+def _counted_rows(path: str, size: int, modified: int) -> int:  # size and time: a file changed is counted again
+    lines, last = 0, b"\n"
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            lines, last = lines + chunk.count(b"\n"), chunk[-1:]
+    return max(0, lines + (last != b"\n") - 1)
 
 
 def read_digit_csv(path: str | os.PathLike, max_rows: int = MAX_SAMPLES, min_rows: int = MIN_TRAIN + 1,

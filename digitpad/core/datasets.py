@@ -18,6 +18,7 @@ from .dataset_files import (
     MNIST_FILES,
     MNIST_SOURCE,
     DatasetError,
+    csv_test_rows,
     data_source,
     mnist_raw_dir,
     read_digit_csv,
@@ -85,14 +86,13 @@ def download_mnist(root: str | os.PathLike | None = None, progress=None, files: 
         ) from None
 
 
-def load_digit_csv(path: str | os.PathLike, test_fraction: float = 1 / 7, seed: int = 0,
-                   test_only: bool = False) -> DigitData:
-    """A labelled CSV, split once (seeded) into training and held-out test rows (MNIST's 6:1 ratio); with
-    `test_only` every row is a test row (a CSV given to evaluate a model is scored whole)."""
+def load_digit_csv(path: str | os.PathLike, seed: int = 0, test_only: bool = False) -> DigitData:
+    """A labelled CSV, split once (seeded) into training and held-out test rows (csv_test_rows: MNIST's 6:1 ratio);
+    with `test_only` every row is a test row (a CSV given to evaluate a model is scored whole)."""
     arrays = read_digit_csv(path, min_rows=1 if test_only else MIN_TRAIN + 1)
     images, labels = (torch.from_numpy(array) for array in arrays)
     order = torch.randperm(len(labels), generator=torch.Generator().manual_seed(seed))
-    n_test = len(labels) if test_only else max(1, int(len(labels) * test_fraction))
+    n_test = len(labels) if test_only else csv_test_rows(len(labels))
     test, train = order[:n_test], order[n_test:]
     return DigitData(images[train], labels[train], images[test], labels[test], source=data_source(CSV_SOURCE, path))
 

@@ -9,6 +9,7 @@ preset to "custom".
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QValidator
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
 from superqt.utils import create_worker
 
 from ..core.config import DEVICES, OPTIMIZERS, PRESETS, SCHEDULES, TrainConfig, preset
-from ..core.dataset_files import MNIST_FILES
+from ..core.dataset_files import MNIST_FILES, csv_rows, csv_test_rows
 from .dataset_choice import CSV, DEFAULT, KINDS, DatasetChoice
 from .file_dialogs import open_file, open_folder
 from .form_fields import field_value, form_group, number_edit, show_value
@@ -295,10 +296,15 @@ class TrainForm(QWidget):
         return self.test_limit.value() or None
 
     def warnings(self) -> list[str]:
-        """What would make a run that can start learn or tell little (core TrainConfig.warnings), as sentences."""
+        """What would make a run that can start learn or tell little (core TrainConfig.warnings), as sentences; a
+        CSV's rows are counted (less those held out to test on), where they were said only after the run."""
         if not self.is_ready:
             return []
-        return self.config().warnings(None if self.dataset_kind.currentData() == CSV else MNIST_TRAIN_IMAGES)
+        images = MNIST_TRAIN_IMAGES
+        if self.dataset_kind.currentData() == CSV:
+            rows = None if self.dataset().problem() else csv_rows(Path(self.dataset().path).expanduser())
+            images = None if rows is None else rows - csv_test_rows(rows)
+        return self.config().warnings(images)
 
     def problems(self) -> list[str]:
         """Why Start cannot run now, as sentences; empty when it can."""

@@ -392,7 +392,7 @@ def test_a_missing_dataset_folder_is_refused_in_the_form(tab, tmp_path):
     assert form.dataset_path.text() == str(tmp_path)
 
 
-def test_a_csv_that_cannot_train_is_refused_as_soon_as_it_is_chosen(tab, tmp_path, mnist):
+def test_a_csv_that_cannot_train_is_refused_as_soon_as_it_is_chosen(tab, qtbot, tmp_path, mnist):
     """Not only after Start: the header is read, and a small file's rows counted, when the file is chosen."""
     form = tab.form
     choose(form.dataset_kind, "csv")
@@ -411,6 +411,14 @@ def test_a_csv_that_cannot_train_is_refused_as_soon_as_it_is_chosen(tab, tmp_pat
     form.dataset_path.setText(str(tmp_path / "enough.csv"))
     assert tab.start_button.isEnabled() and form.dataset_status.text().startswith("CSV file, ")
     assert form.dataset_status.isVisibleTo(form)
+    form.epochs.setValue(1)  # 20 rows: 18 to train on (2 to test), 17 after validation's 1, in one step
+    assert tab.problems.text() == (
+        "• The whole run is 1 training step (17 training images in batches of 17, 1 epoch): too few to learn much\n"
+        "• Only 1 validation image: the validation accuracy says little"), "said before Start, not only after"
+    start(qtbot, tab)
+    wait_until_ended(qtbot, tab)
+    assert "note: the whole run is 1 training step (17 training images" in tab.monitor.log.toPlainText(), \
+        "as the run counts them"
 
 
 def copy_mnist(source_root, target_root):
