@@ -20,6 +20,10 @@ FEW_STEPS = 20  # a run of fewer optimizer steps than this learns little: the fo
 FEW_VALIDATION = 50  # fewer validation images than this move its accuracy in steps of 2 points or more
 
 
+HIGH_LR, HIGH_SGD_LR = 0.1, 1.0  # above these, a run here most often learns nothing (a review's lr 5: 9.8%)
+CHANCE_ACCURACY = 0.2  # a test accuracy below this is hardly better than guessing one of ten digits
+
+
 def seed_problems(seed: int) -> list[str]:
     """torch takes seeds from 0 to 2^64 - 1: outside them it raised mid-run, a recorded run crashed."""
     if seed < 0:
@@ -101,6 +105,9 @@ class TrainConfig:
         if validation < FEW_VALIDATION:
             out.append(f"only {validation} validation image{'s' * (validation != 1)}: the validation accuracy "
                        "says little")
+        if self.lr > (HIGH_SGD_LR if self.optimizer == "sgd" else HIGH_LR):
+            out.append(f"a learning rate of {self.lr:g} is far above the presets' (0.003 to 0.004): the loss may "
+                       "grow instead of falling, and the model learn nothing")
         return out
 
     def split_sizes(self, images: int) -> tuple[int, int]:

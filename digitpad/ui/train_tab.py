@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.config import CHANCE_ACCURACY
 from ..core.dataset_files import MNIST_FILES
 from ..core.paths import is_bundled_model, user_data_dir
 from ..core.personal import PersonalSetError
@@ -448,9 +449,12 @@ class TrainTab(QWidget):
         self.pages.setCurrentWidget(self.results)
         summary = (" ".join(f"{line}." for line in outcome.finetune.lines()) if outcome.finetune
                    else f"Test accuracy {outcome.checkpoint.accuracy:.2%}.")
+        guessed = not outcome.finetune and outcome.checkpoint.accuracy < CHANCE_ACCURACY
+        if guessed:  # a diverged run (a learning rate of 5) was reported as any other
+            summary += " That is hardly better than guessing: the model learnt nothing (a smaller learning rate?)."
         ended = (f"Ended as asked after {kept} ({duration(outcome.seconds)}), and kept as it was then." if early
                  else f"Finished in {duration(outcome.seconds)}.")
-        self.monitor.set_state(f"{ended} {summary} See the Results page.", error=self._withheld())
+        self.monitor.set_state(f"{ended} {summary} See the Results page.", error=self._withheld() or guessed)
 
     def _on_stopped(self, stopped) -> None:
         if stopped.epoch == 0:  # stopped while starting or preparing: nothing was trained

@@ -333,6 +333,20 @@ def test_settings_that_would_learn_little_are_noted_but_start_stays(tab, qtbot):
     assert tab.problems.isHidden()
 
 
+def test_a_learning_rate_far_too_high_is_noted_and_a_run_that_learnt_nothing_says_so(tab, qtbot):
+    """A review trained with a learning rate of 5: the loss rose to thousands, every digit was read as a 2 (9.8%), and
+    the run was reported as any other, "Use for drawing" and all."""
+    set_up_small_run(tab.form, epochs=1)
+    tab.form.lr.setText("5")
+    assert "• A learning rate of 5 is far above the presets' (0.003 to 0.004)" in tab.problems.text()
+    assert tab.start_button.isEnabled(), "a note: the person may mean it"
+    start(qtbot, tab)
+    wait_until_ended(qtbot, tab)
+    assert tab.outcome.checkpoint.accuracy < 0.2
+    assert "hardly better than guessing: the model learnt nothing" in tab.monitor.state.text()
+    assert FAILED_COLOR in tab.monitor.state.styleSheet()
+
+
 def test_all_typed_in_an_image_count_means_every_image(tab, qtbot):
     """The box shows "all" for 0; typing it was refused, and the 50 stayed."""
     box = tab.form.train_limit
