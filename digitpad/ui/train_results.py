@@ -251,9 +251,9 @@ class ResultsView(QWidget):
         layout.addWidget(self.gallery_title)
         self.gallery.setMinimumHeight(self.gallery.one_row_height())
         layout.addWidget(self.gallery, 1)
-        # In a small window (or at 200% scaling) the page scrolls instead of squeezing the matrix and table
+        # In a small window (or at 200% scaling) the page scrolls instead of squeezing the matrix and table, sideways
+        # too: narrower than the matrix at the smallest window, it cut off its last columns and the headline
         scroll = QScrollArea()
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         scroll.setWidget(content)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.NoFrame)

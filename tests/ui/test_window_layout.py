@@ -77,6 +77,12 @@ def test_the_train_tab_at_the_smallest_window_keeps_its_settings_charts_and_butt
         pause(50)
         assert scroll.widget().width() <= scroll.viewport().width(), "the settings are cut off at the right"
     tab.new_model_choice.setChecked(True)
+    tab.pages.setTabEnabled(1, True)  # as a run's end does
+    tab.pages.setCurrentWidget(tab.results)
+    pause(100)
+    results = tab.results.findChild(QScrollArea)
+    assert results.widget().width() <= results.viewport().width() or results.horizontalScrollBar().isVisible(), \
+        "the results cut off at the right with no way to them (the matrix's last columns, the headline's end)"
     tab.pages.setCurrentWidget(tab.runs_page)
     pause(100)
     runs = tab.runs_page
