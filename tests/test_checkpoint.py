@@ -215,3 +215,18 @@ def test_the_accuracy_note_says_what_the_accuracy_was_measured_on():
     assert note(accuracy=0.9965) == "99.65% on MNIST test"  # checkpoints from before counts were kept
     assert note(accuracy=0.838, count=1000, dataset="MNIST (/data)") == "83.80% on 1,000 MNIST test images"
     assert note(accuracy=0.97, count=420, dataset="CSV (train.csv)") == "97.00% on 420 test images of a CSV"
+
+
+def test_a_name_with_escape_codes_or_lines_is_shown_on_one_line_and_short(tmp_path, mnist):
+    """A review saved a model named with a terminal's colour codes and a new line: `digitpad evaluate` printed them
+    raw, and a name of 100,000 characters whole."""
+    from cli_runner import digitpad
+    from hostile_files import labelled_csv
+
+    (tmp_path / "few.csv").write_text(labelled_csv(mnist.test_images[:20], mnist.test_labels[:20]))
+    for name, start in (("\x1b[31mRED\x1b[0m\nfake line", " [31mRED [0m fake line"), ("x" * 100_000, "x" * 79)):
+        Checkpoint.from_model(build_model("lenet5"), "lenet5", {}, name=name).save(tmp_path / "odd.pt")
+        shown = Checkpoint.load(tmp_path / "odd.pt").display_name
+        assert shown.isprintable() and len(shown) <= 80 and shown.startswith(start)
+        first = digitpad("evaluate", str(tmp_path / "odd.pt"), "--csv", str(tmp_path / "few.csv")).stdout
+        assert "\x1b" not in first and shown in first.splitlines()[0] and len(first) < 2_000

@@ -28,6 +28,7 @@ FORMAT = "digitpad-checkpoint"
 FORMAT_VERSION = 1
 REQUIRED_KEYS = ("format", "arch", "arch_args", "state_dict", "normalization")
 MAX_UNITS = 65_536  # the largest width, hidden size or filter count a checkpoint may declare
+NAME_SHOWN = 80  # characters of a checkpoint's name shown at most: it is written in the file, by anyone
 WEIGHT_DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64,
                  torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64)
 MIN_STD, MAX_NORM = 1e-6, 1e6
@@ -76,7 +77,10 @@ class Checkpoint:
 
     @property
     def display_name(self) -> str:
-        return self.name or self.arch
+        """The name to show: the one saved (its architecture when none), anything not printable in it (a terminal's
+        escape codes, a new line) as a space, and at most NAME_SHOWN characters: a file may come from anyone."""
+        name = "".join(c if c.isprintable() else " " for c in (self.name or self.arch))
+        return name if len(name) <= NAME_SHOWN else name[:NAME_SHOWN - 1] + "…"
 
     def build_model(self) -> nn.Module:
         """The model with these weights, in eval mode on the CPU; the architecture is checked against the
