@@ -8,8 +8,10 @@ that teardown never runs: an atexit handler, which the teardown would call, must
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 # Runs the real `digitpad` GUI; the window closes itself once the bundled model is in use (torch loaded).
 DRIVER = """
@@ -46,3 +48,42 @@ def test_quitting_skips_the_interpreters_teardown(tmp_path):
     from digitpad.ui.main_window import settings
 
     assert settings().value("geometry") is not None, "the window's closeEvent did not save the settings"
+
+
+SIGNALLED = """
+import sys
+
+import digitpad.ui.main_window as main_window
+
+start = main_window.MainWindow.start
+
+
+def start_and_say(window):
+    window.models.changed.connect(lambda predictor: print("model ready", flush=True))
+    start(window)
+
+
+main_window.MainWindow.start = start_and_say
+from digitpad.cli import main
+
+sys.exit(main([]))
+"""
+
+
+def test_ctrl_c_in_the_terminal_closes_the_window_as_its_close_button_does(tmp_path):
+    """Ctrl+C in the terminal that started digitpad did nothing (a review): Qt's loop left Python no room to run the
+    handler. Now it closes the window, whose closeEvent saves the settings, and the app ends."""
+    import signal
+
+    conf = Path(os.environ["XDG_CONFIG_HOME"]) / "digitpad" / "digitpad.conf"  # this test's, not QSettings' first
+    conf.parent.mkdir(parents=True, exist_ok=True)
+    conf.write_text("[General]\n")  # no geometry: the window's closeEvent writes one
+    process = subprocess.Popen([sys.executable, "-c", SIGNALLED], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    try:
+        assert process.stdout.readline().strip() == "model ready"
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 0, process.stderr.read()[-2000:]
+    finally:
+        process.kill()
+    assert "geometry=" in conf.read_text(), "closed through closeEvent, which saves the settings"

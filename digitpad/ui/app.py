@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from typing import NoReturn
 
@@ -42,8 +43,20 @@ def end_process(code: int) -> NoReturn:
     os._exit(code)
 
 
+def close_on_interrupt(window: MainWindow) -> QTimer:
+    """Ctrl+C in the terminal that started the app closes the window as its close button does, asking about an
+    unsaved model or a run first; it did nothing. Python runs a signal's handler only between bytecodes, which Qt's
+    event loop, all in C++, leaves no room for: a timer lets Python in five times a second."""
+    signal.signal(signal.SIGINT, lambda *_: QTimer.singleShot(0, window.close))
+    timer = QTimer(window, interval=200)
+    timer.timeout.connect(lambda: None)
+    timer.start()
+    return timer
+
+
 def run() -> NoReturn:
     window = create_window(use_free_cores_from_start())  # before torch loads, which the window starts
     window.show()
+    close_on_interrupt(window)
     QTimer.singleShot(0, window.start)
     end_process(QApplication.instance().exec())
