@@ -275,3 +275,20 @@ def test_records_with_fields_of_the_wrong_kind_are_skipped_not_raised(small, tmp
     records, notes = store.records()
     assert [r.id for r in records] == [good.id]
     assert sorted(n.split(": ")[0].rsplit("/", 1)[1] for n in notes) == sorted(f"{n}.json" for n in changes)
+
+
+def test_a_model_that_could_not_be_saved_is_noted_in_its_run(small, tmp_path):
+    """A review filled the disk: `digitpad train` said the save failed, and `runs show` said plain "finished"."""
+    store = RunStore(tmp_path / "runs")
+    settings = config(epochs=1)
+    recorder = RunRecorder.for_training(settings, store=store)
+    events = run(recorder, train(settings, small), small)
+    checkpoint = events[-1].checkpoint
+    (tmp_path / "a-file").write_text("not a folder")
+    with pytest.raises(Exception, match="a-file"):
+        store.keep_model(recorder.id, checkpoint, tmp_path / "a-file" / "model.pt")
+    record = store.find(recorder.id)
+    assert record.status_text().startswith("finished; not saved: ") and record.checkpoint is None
+    assert store.keep_model(recorder.id, checkpoint, tmp_path / "model.pt") is None
+    record = store.find(recorder.id)
+    assert record.status_text() == "finished" and record.checkpoint == str((tmp_path / "model.pt").resolve())

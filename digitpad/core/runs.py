@@ -240,9 +240,8 @@ class RunRecord:
         if status == CRASHED:
             return f"crashed: {self.error or 'the program ended during the run'}"
         early = (self.metrics or {}).get("ended_early")
-        if status == FINISHED and isinstance(early, dict):
-            return "finished early, as asked"
-        return status
+        ended = "finished early, as asked" if status == FINISHED and isinstance(early, dict) else status
+        return f"{ended}; {self.error}" if status == FINISHED and self.error else ended
 
     def label(self, seconds: bool = False) -> str:
         """A short name for legends: date (to the second with `seconds`), architecture and test accuracy."""
@@ -312,15 +311,25 @@ class RunStore:
 
     def set_checkpoint(self, run_id: str, checkpoint: str | os.PathLike) -> RunRecord:
         """Note where a run's model was saved (the Train tab saves after the run ended)."""
-        record = replace(self.find(run_id), checkpoint=str(Path(checkpoint).resolve()))
+        record = self.find(run_id)
+        record = replace(record, checkpoint=str(Path(checkpoint).resolve()),
+                         error=None if record.status == FINISHED else record.error)  # a failed save's note goes
         self.save(record)
         return record
 
     def keep_model(self, run_id: str, checkpoint, path: str | os.PathLike) -> str | None:
         """Save a run's trained model (a core.checkpoint.Checkpoint, atomically) and note the file in the run's
         record, as `digitpad train` and the Train tab both do. Raises CheckpointError when the model cannot be
-        saved; returns why the record could not be updated (None when it was): the model is saved either way."""
-        checkpoint.save(path)
+        saved; returns why the record could not be updated (None when it was): the model is saved either way. A save
+        that fails is noted in the record ("finished; not saved: ..."), where the run read as any other."""
+        try:
+            checkpoint.save(path)
+        except Exception as e:  # noted, and raised on: the caller says it
+            try:
+                self.save(replace(self.find(run_id), error=f"not saved: {e}"))
+            except (OSError, RunRecordError):  # a full disk takes the record's room too
+                pass
+            raise
         try:
             self.set_checkpoint(run_id, path)
         except (OSError, RunRecordError) as e:
