@@ -67,6 +67,17 @@ def test_bomb_is_refused_before_decoding(tmp_path):
     assert 30000 * 30000 > MAX_PIXELS
 
 
+def test_a_png_with_a_huge_comment_is_refused_for_what_it_is(tmp_path):
+    """Pillow will not unpack over 1 MB of a PNG's text: the file was called "damaged or truncated", which it is not."""
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("comment", "x" * 2_000_000, zip=True)
+    Image.new("L", (28, 28)).save(tmp_path / "noted.png", pnginfo=info)
+    with pytest.raises(ImageError, match="noted.png: it carries over 1 MB of text besides the picture"):
+        load_image(tmp_path / "noted.png")
+
+
 @pytest.mark.parametrize("mode", ["I;16", "RGBA", "P", "LA", "RGB", "1"])
 def test_odd_modes_are_read(tmp_path, bundled, seven, mode):
     if mode == "I;16":

@@ -100,7 +100,12 @@ def _decoded(source: Path | BinaryIO, name: str) -> Image.Image:
     except Image.DecompressionBombError:
         raise ImageError(f"{name}: too large to open safely (over {2 * Image.MAX_IMAGE_PIXELS:,} pixels, more than "
                          "any file digitpad opens)") from None
-    except (OSError, SyntaxError, ValueError, TypeError, IndexError, KeyError) as e:
+    except ValueError as e:
+        if "MAX_TEXT_CHUNK" in str(e):  # Pillow's guard against text that unpacks without end
+            raise ImageError(f"{name}: it carries over 1 MB of text besides the picture (a comment or description), "
+                             "which is not read, for safety: save the picture again without it") from None
+        raise ImageError(f"{name}: damaged or truncated image ({e})") from None
+    except (OSError, SyntaxError, TypeError, IndexError, KeyError) as e:
         raise ImageError(f"{name}: damaged or truncated image ({e})") from None
     except MemoryError:
         raise ImageError(f"{name}: not enough memory to open it") from None
