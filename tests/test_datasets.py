@@ -126,10 +126,12 @@ def test_kaggle_csv_round_trip(tmp_path, mnist):
     ([[1] + [0] * 784, [2] + [0] * 783], "bad.csv: line 3 has 784 values, expected 785 (label + 784 pixels)"),
     ([[1] + [0] * 784] * 99 + [[1] + [0] * 783 + ["x"]], "bad.csv: line 101, value 785: 'x' is not a number"),
     ([["# a note"], [1] + [0] * 784], "bad.csv: line 2 has 1 values, expected 785 (label + 784 pixels)"),
-    ([[1] + [0] * 783 + [256]], "bad.csv: line 2: pixel value not a whole number from 0 to 255"),
-    ([[1] + [0] * 784, [1] + [12.5] + [0] * 783], "bad.csv: line 3: pixel value not a whole number from 0 to 255"),
-    ([[1] + [0] * 784, [12] + [0] * 784], "bad.csv: line 3: label not a whole number from 0 to 9"),
-    ([[1] + [0] * 784, [""], [""], [12] + [0] * 784], "bad.csv: line 5: label not a whole number from 0 to 9"),
+    ([[1] + [0] * 783 + [256]], "bad.csv: line 2, value 785: pixel value 256 is not a whole number from 0 to 255"),
+    ([[1] + [0] * 784, [1] + [12.5] + [0] * 783],
+     "bad.csv: line 3, value 2: pixel value 12.5 is not a whole number from 0 to 255"),
+    ([[1] + [0] * 784, [12] + [0] * 784], "bad.csv: line 3, value 1: label 12 is not a whole number from 0 to 9"),
+    ([[1] + [0] * 784, [""], [""], [12] + [0] * 784],
+     "bad.csv: line 5, value 1: label 12 is not a whole number from 0 to 9"),
     ([], "bad.csv: has a header but no rows"),
 ])
 def test_bad_csv_rows_are_named_by_the_file_s_line(tmp_path, rows, message):
@@ -158,7 +160,7 @@ def test_the_first_problem_past_the_first_chunk_is_named_as_in_a_small_file(tmp_
         (rows((2 * CSV_CHUNK + 300, 3, "q"), short=range(CSV_CHUNK, 2 * CSV_CHUNK)),  # a whole chunk of short rows
          f"line {CSV_CHUNK + 2} has 784 values, expected 785 (label + 784 pixels)"),
         (rows(*decimals, (CSV_CHUNK + 150, 1, "12.0")),
-         f"line {CSV_CHUNK + 150}: label not a whole number from 0 to 9"),
+         f"line {CSV_CHUNK + 150}, value 1: label 12 is not a whole number from 0 to 9"),
     ]
     for written, message in cases:
         write_csv(tmp_path / "bad.csv", written)

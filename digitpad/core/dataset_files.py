@@ -312,9 +312,11 @@ def read_digit_csv(path: str | os.PathLike, max_rows: int = MAX_SAMPLES, min_row
         bad = (values < low) | (values > high)
         if rows.dtype.kind == "f":
             bad |= values != np.round(values)
-        bad = bad.any(axis=1)
         if bad.any():
-            raise DatasetError(f"{path}: line {lines[int(np.flatnonzero(bad)[0])]}: {what} not a whole number from "
+            row, column = (int(i) for i in np.argwhere(bad)[0])  # the first in the file
+            value = values[row, column]
+            place = f"value {column + 1 + (what == 'pixel value' and labels is not None)}"
+            raise DatasetError(f"{path}: line {lines[row]}, {place}: {what} {value:g} is not a whole number from "
                                f"{low} to {high}")
     if len(rows) < min_rows:
         raise DatasetError(_too_few(path, len(rows), min_rows))
