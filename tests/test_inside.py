@@ -117,6 +117,8 @@ def test_explain_writes_a_figure_and_json(tmp_path, mnist):
         assert figure.format == "PNG" and figure.width >= 1000 and figure.height > 800
         pixels = np.asarray(figure.convert("RGB"))
     assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 200, "the figure holds pictures, not just a frame"
+    said = digitpad("explain", str(image), "--out", str(out), "--why-not", "7").stdout.splitlines()
+    assert said[-1].startswith("--why-not 7 is the answer itself: the figure shows why 7, not "), "it said nothing"
 
 
 def test_explain_explains_what_predict_reads_in_a_photo(tmp_path, mnist):

@@ -185,4 +185,7 @@ def cmd_explain(args) -> int:
         if predicted != reading.answer:
             print(f"`digitpad predict` answers {predicted}: it reads a photo from this input and from its ink as "
                   "found, and averages the two. The figure shows the network at work on this input alone.")
+        if args.why_not == reading.answer:  # nothing to compare it with: the runner-up is shown
+            print(f"--why-not {args.why_not} is the answer itself: the figure shows why {reading.answer}, not "
+                  f"{reading.other} (the runner-up)")
     return 0
