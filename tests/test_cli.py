@@ -283,6 +283,10 @@ def test_export_takes_its_format_from_the_file_name_and_notes_a_name_that_says_o
     odd = digitpad("export", "--format", "onnx", "--out", "m.txt", cwd=tmp_path)
     assert odd.stderr.strip() == "note: m.txt is written as onnx, though its name does not say so"
     onnxruntime.InferenceSession(str(tmp_path / "m.txt"))
+    dash = digitpad("export", "--format", "onnx", "--out", "-", cwd=tmp_path, check=False)  # stdin, to predict
+    assert dash.returncode != 0 and dash.stderr.strip() == ("digitpad: error: -: this writes a file, not to standard "
+                                                            "output: name the file")
+    assert not (tmp_path / "-").exists()
 
 
 def test_onnx_export_without_the_onnx_package_is_one_clear_line(tmp_path):

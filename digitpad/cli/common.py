@@ -69,6 +69,8 @@ def check_outputs(*paths: str | None, inputs: tuple[str | None, ...] = ()) -> No
     """Refuse, before any work, an output that is a folder, a device, a link, the bundled model, one of the
     command's `inputs` (writing there would destroy it), or in a folder where no file can be made."""
     for path in (path for path in paths if path is not None):  # an empty name is refused, not skipped
+        if path == "-":  # it means standard input to predict and explain: here it made a file named "-"
+            raise UserError("-: this writes a file, not to standard output: name the file")
         try:
             check_target(path)
             if any(os.path.exists(path) and os.path.exists(given) and os.path.samefile(path, given)
