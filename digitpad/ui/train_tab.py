@@ -452,6 +452,7 @@ class TrainTab(QWidget):
         guessed = not outcome.finetune and outcome.checkpoint.accuracy < CHANCE_ACCURACY
         if guessed:  # a diverged run (a learning rate of 5) was reported as any other
             summary += " That is hardly better than guessing: the model learnt nothing (a smaller learning rate?)."
+            self.results.set_note("Hardly better than guessing: the model learnt nothing", error=True)
         ended = (f"Ended as asked after {kept} ({duration(outcome.seconds)}), and kept as it was then." if early
                  else f"Finished in {duration(outcome.seconds)}.")
         self.monitor.set_state(f"{ended} {summary} See the Results page.", error=self._withheld() or guessed)

@@ -345,6 +345,7 @@ def test_a_learning_rate_far_too_high_is_noted_and_a_run_that_learnt_nothing_say
     assert tab.outcome.checkpoint.accuracy < 0.2
     assert "hardly better than guessing: the model learnt nothing" in tab.monitor.state.text()
     assert FAILED_COLOR in tab.monitor.state.styleSheet()
+    assert tab.results.note.text() == "Hardly better than guessing: the model learnt nothing", "on the page shown"
 
 
 def test_all_typed_in_an_image_count_means_every_image(tab, qtbot):
