@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.number_reading import percent
 from .hint_label import HintLabel
 from .wording import a_digit, how_read
 
@@ -29,9 +30,10 @@ KEPT_CAPTION = "✓ kept"  # under a digit the person said what it was, in place
 
 
 def digit_caption(digit) -> str:
-    """Under a digit: its confidence, or its two candidates when unsure."""
+    """Under a digit: its confidence in whole percents, never a rounded "100%" (the single-digit pad says
+    ">99.9%"), or its two candidates when unsure."""
     (first, p1), (second, p2) = digit.candidates
-    return f"{first} or {second}" if digit.unsure else f"{p1:.0%}"
+    return f"{first} or {second}" if digit.unsure else ">99%" if p1 >= 0.995 else f"{p1:.0%}"
 
 
 class NumberView(QWidget):
@@ -157,7 +159,7 @@ class NumberView(QWidget):
             next_number = index > 0 and self._reading.starts_number(index)
             button.parentWidget().layout().setContentsMargins(NUMBER_SPACE if next_number else 0, 0, 0, 0)
             (first, p1), (second, p2) = digit.candidates
-            read = f"{first} ({p1:.1%}) or {second} ({p2:.1%})"
+            read = f"{first} ({percent(p1)}) or {second} ({percent(p2)})"
             label = self._kept_as.get(index)
             if label is None:
                 button.setText("?" if digit.unsure else str(digit.digit))
