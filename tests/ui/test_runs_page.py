@@ -67,7 +67,7 @@ def test_two_runs_are_recorded_and_compared_on_the_runs_page(tab, qtbot, tmp_pat
     assert page.no_runs.isHidden()
     assert page.legend.text().startswith("Select a run in the table to see its curves"), "the empty charts say why"
     assert table.item(1, SAVED_COLUMN).text() == "first.pt" and table.item(0, SAVED_COLUMN).text() == "—"
-    assert table.item(0, ACCURACY_COLUMN).text() == f"{second.accuracy:.2%}"
+    assert table.item(0, ACCURACY_COLUMN).text() == f"{second.accuracy:.2%} of 300", "not MNIST's 10,000: said"
     assert table.item(0, STATUS_COLUMN).text() == "finished"
 
     numbered = [chart.getPlotItem().getAxis("bottom").style["showValues"]
@@ -97,7 +97,7 @@ def test_two_runs_are_recorded_and_compared_on_the_runs_page(tab, qtbot, tmp_pat
     for _ in range(2):  # a click sorts by the column, a second click the other way round
         qtbot.mouseClick(header.viewport(), Qt.LeftButton, Qt.NoModifier, where)
         shown_in_order.append([table.item(row, ACCURACY_COLUMN).text() for row in range(2)])
-    by_accuracy = [f"{a:.2%}" for a in sorted([first.accuracy, second.accuracy])]
+    by_accuracy = [f"{a:.2%} of 300" for a in sorted([first.accuracy, second.accuracy])]
     assert sorted(shown_in_order) == sorted([by_accuracy, by_accuracy[::-1]])
 
     row_of = {table.item(row, 0).data(Qt.UserRole): row for row in range(2)}
