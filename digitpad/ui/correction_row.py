@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from .failure_style import failure_style
 from .label_room import keep_room_for_lines
 from .wording import a_digit
 
@@ -36,8 +37,9 @@ class KeptNote(QLabel):
         self.setSizePolicy(policy)
         self.hide()
 
-    def show_text(self, text: str) -> None:
+    def show_text(self, text: str, failed: bool = False) -> None:
         self.setText(text)
+        self.setStyleSheet(failure_style(failed))
         self.setVisible(bool(text))
 
 

@@ -38,6 +38,7 @@ THROTTLE_MS = 40  # at most 25 predictions a second while the pen moves
 OUTLINE_COLOR = "#e8412c"  # the region of a photo that was read
 UNSURE_COLOR = "#e07800"  # a digit of a photographed number read with little confidence (dashed)
 PHOTO_NOT_KEPT = "A photo is read, not kept: your digits keep drawings on the pad, with their strokes"
+UNREADABLE_SET = "the file of your kept digits cannot be read; My digits... says why"
 MARK_NOTE = "No digit: a dot or a dash on its own is not read as one"  # the caption for what strokes.is_mark turns away
 
 
@@ -430,8 +431,8 @@ class DrawTab(QWidget):
         kept, _ = last
         try:
             count = self.personal.take_back(kept.key, kept.replaced)
-        except PersonalSetError as e:
-            self._show_message(str(e))
+        except PersonalSetError:
+            self.kept_note.show_text(f"Not taken back: {UNREADABLE_SET}", failed=True)
             return
         redo = ""
         if not self.canvas.number_mode():  # the drawing is back on the pad: Redo clears it and keeps it again
@@ -461,8 +462,8 @@ class DrawTab(QWidget):
         sample = Sample.of_reading(strokes, size, label, prediction, read, unsure)
         try:
             count, replaced = self.personal.add(sample, replacing=replacing)
-        except PersonalSetError as e:
-            self._show_message(str(e))
+        except PersonalSetError:  # said under the pad: the reading stays (the error took its place)
+            self.kept_note.show_text(f"Not kept: {UNREADABLE_SET}", failed=True)
             return None
         return _Kept(count, label, sample.predicted, sample.key(), replaced, sample.unsure)
 
@@ -473,10 +474,6 @@ class DrawTab(QWidget):
         self._kept_keys = None
         if self.canvas.number_mode() and self._photo is None:
             self.predict_now()
-
-    def _show_message(self, text: str) -> None:
-        """A message where the answer shows: on the panel, or in Number mode in place of the number."""
-        (self.number_view if self.canvas.number_mode() else self.panel).show_message(text)
 
     # --- Number mode -----------------------------------------------------------------------------
     def set_number_mode(self, on: bool) -> None:

@@ -536,6 +536,22 @@ def test_the_last_model_asked_for_wins(window, qtbot, tmp_path):
     assert window.models.predictor.name == "digitnet (bundled)" and window.models.predictor.path is None
 
 
+def test_keeping_with_an_unreadable_set_says_so_under_the_pad_and_leaves_the_reading(window, qtbot):
+    """A review kept a digit while the set's file was damaged: the error took the place of the reading and its 28x28
+    picture, and nothing said the drawing was not kept."""
+    from digitpad.ui.failure_style import FAILED_COLOR
+
+    tab = window.draw_tab
+    tab.personal.file.parent.mkdir(parents=True, exist_ok=True)
+    tab.personal.file.write_bytes(b"not a zip at all")
+    draw(tab.canvas, place(STYLES[7]["crossbar"], 60, 30, 250))
+    assert settle(qtbot, tab) == "7"
+    qtbot.mouseClick(tab.correction.digit_buttons[7], Qt.LeftButton)
+    assert tab.kept_note.text() == "Not kept: the file of your kept digits cannot be read; My digits... says why"
+    assert FAILED_COLOR in tab.kept_note.styleSheet() and tab.kept_note.isVisible()
+    assert tab.panel.digit_label.text() == "7" and not tab.canvas.is_empty(), "the reading and the drawing stay"
+
+
 def test_correcting_and_confirming_keep_the_drawing_in_the_personal_set(window, qtbot):
     from digitpad.core.personal import PersonalSet
 
