@@ -75,7 +75,7 @@ def test_a_run_is_told_why_it_has_fewer_threads_or_that_a_restart_would_choose_b
     assert fewer.startswith("other work keeps the CPU busy (load 3.1 on 2 cores): training with 1 thread, which")
     too_many = threads_advice(2, False, 2, 3.1)  # the app started on a quiet machine; others came since
     assert "2 threads compete for the cores, where 1 would train faster" in too_many
-    assert too_many.endswith("restart digitpad to train with 1")
+    assert too_many.endswith("The thread count is set as digitpad starts: restart it to train with 1")
     too_few = threads_advice(1, True, 2, 0.2)  # it started on a busy machine, now quiet
     assert "chosen when digitpad started on a busy CPU" in too_few and "restart digitpad to train with 2" in too_few
     assert threads_advice(4, False, 8, 0.0) is None, "torch's own count (its physical cores) is never questioned"

@@ -73,8 +73,8 @@ def threads_advice(threads: int, chosen_at_start: bool, cores: int, load: float)
     best = threads_for_free_cores(cores, load)
     if best < threads:
         return (f"other work keeps the CPU busy (load {load:.1f} on {cores} cores): {threads} threads compete for "
-                f"the cores, where {best} would train faster. digitpad chooses when it starts: restart digitpad to "
-                f"train with {best}")
+                f"the cores, where {best} would train faster. The thread count is set as digitpad starts: restart it "
+                f"to train with {best}")
     if best > threads and chosen_at_start:
         return (f"training with {threads} thread{'s' if threads > 1 else ''}, chosen when digitpad started on a "
                 f"busy CPU; it is quieter now (load {load:.1f} on {cores} cores): restart digitpad to train with "

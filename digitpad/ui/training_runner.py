@@ -97,8 +97,8 @@ def _run_events(job: Job, dataset: DatasetChoice, test_limit: int | None, contro
         except _DownloadStopped:
             yield Stopped(0, 0)
             return
-        yield Message(f"{data.source}: {len(data.train_labels):,} training images there (what is trained on comes "
-                      f"next), {len(data.test_labels):,} test images to score on")
+        yield Message(f"{data.source}: {len(data.train_labels):,} training images in all (the run's subset and "
+                      f"validation split follow), {len(data.test_labels):,} test images to score on")
         events = job(data, control)
         if recorder is not None:
             events = recorder.watch(events, data.source)
