@@ -190,7 +190,7 @@ class MainWindow(QMainWindow):
         if pen and math.isfinite(pen):
             slider.setValue(round(min(max(pen, slider.minimum()), slider.maximum())))
         device = self.settings.value("device", "auto")
-        self.models.device = device if device in self.device_actions else "auto"
+        self.models.device = device if isinstance(device, str) and device in self.device_actions else "auto"
         self.device_actions[self.models.device].setChecked(True)
 
     def save_settings(self) -> None:
@@ -212,14 +212,14 @@ class MainWindow(QMainWindow):
         if self._missing_model:
             self.models.changed.connect(self._follow_missing_model)
 
-    def _follow_missing_model(self, _predictor) -> None:
-        """The first change is the bundled model loaded in the missing one's place (said once "Model ready" is);
-        a later one was chosen, and the missing one is forgotten."""
+    def _follow_missing_model(self, predictor) -> None:
+        """The first change is the bundled model loaded in the missing one's place (said once "Model ready" is); the
+        missing one is forgotten once another model is chosen (the bundled one again on another device is none)."""
         self._loads_since_start += 1
         if self._loads_since_start == 1:
             self.status_message.show_message(f"The model used last, {self._missing_model}, is gone: reading with the "
                                              "bundled model", 15000)
-        else:
+        elif not self._is_bundled(predictor):
             self._missing_model = None
             self.models.changed.disconnect(self._follow_missing_model)
 

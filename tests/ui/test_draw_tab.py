@@ -467,7 +467,7 @@ def test_a_settings_file_damaged_by_hand_opens_the_window_with_defaults(qtbot, t
     damaged.sync()
     pathlib.Path(damaged.fileName()).parent.mkdir(parents=True, exist_ok=True)
     pathlib.Path(damaged.fileName()).write_text("[General]\npen_width=nan\ngeometry=12\nmodel_path=/a.pt, /b.pt\n"
-                                        "number_mode=banana\n")
+                                                "number_mode=banana\ndevice=cpu, cuda\n")
     damaged.sync()
     window = create_window()
     qtbot.addWidget(window)
@@ -501,6 +501,8 @@ def test_a_last_model_whose_file_is_gone_is_said_and_remembered_until_another_is
         window.start()
     assert window.models.predictor.name == "digitnet (bundled)"
     assert window.status_message.full_text() == f"The model used last, {gone}, is gone: reading with the bundled model"
+    with qtbot.waitSignal(window.models.changed, timeout=30_000):
+        window.set_device("cpu")  # the bundled model again, on a device chosen: no other model chosen
     window.close()
     assert settings().value("model_path") == gone, "remembered for when the file is back"
     settings().clear()
