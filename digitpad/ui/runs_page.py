@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.dataset_files import MNIST_FILES
-from ..core.runs import FINETUNE, RunRecord, RunRecordError, RunStore
+from ..core.runs import FINETUNE, RUNNING, RunRecord, RunRecordError, RunStore
 from .failure_style import failure_style
 from .flow_layout import FlowLayout
 from .hint_label import HintLabel
@@ -382,7 +382,9 @@ class RunsPage(QWidget):
             self.results.show_nothing(CHOOSE_A_RUN)
             return
         if not record.metrics:
-            self.results.show_nothing(f"Run {record.id} has no test results: it ended before its test")
+            self.results.show_nothing(f"Run {record.id} is still running: it is tested at its end"
+                                      if record.shown_status == RUNNING else
+                                      f"Run {record.id} has no test results: it ended before its test")
             return
         self.results.show_scores(record.metrics, record.arch, record.seconds)
         finetune = record.finetune

@@ -200,7 +200,8 @@ class ResultsView(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
         self.accuracy.setFont(font)
-        self.accuracy.setAccessibleName("Test accuracy")
+        self.accuracy.setAccessibleName("Test accuracy, or why there is none")
+        self.accuracy.setWordWrap(True)  # "Select a run...", "Run ... is still running...": not a sideways scroll
         self.details = QLabel("")
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextSelectableByMouse)

@@ -159,6 +159,10 @@ def test_a_stopped_run_is_recorded_as_stopped(tab, qtbot):  # noqa: F811
     start(qtbot, tab)
     with qtbot.waitSignal(tab.run.step, timeout=RUN_TIMEOUT_MS):
         pass
+    tab.runs_page.refresh()
+    click_row(qtbot, tab.runs_page.table, 0)
+    (running,) = RunStore().records()[0]
+    assert tab.runs_page.results.accuracy.text() == f"Run {running.id} is still running: it is tested at its end"
     with qtbot.waitSignal(tab.run.ended, timeout=RUN_TIMEOUT_MS):  # how fast is test_train_tab's business
         qtbot.mouseClick(tab.stop_button, Qt.LeftButton)
     (record,) = RunStore().records()[0]
