@@ -200,3 +200,14 @@ def test_presets():
     assert preset("full", epochs=2).epochs == 2 and PRESETS["full"].epochs != 2
     with pytest.raises(ValueError, match="unknown preset"):
         preset("slow")
+
+
+def test_a_learning_rate_far_too_high_is_noted_in_the_optimizer_s_own_terms():
+    """A review trained at lr 5 (every digit read as a 2); SGD takes rates ten times Adam's, so its bar is higher."""
+    notes = TrainConfig(lr=5).warnings(60_000)
+    assert notes == ["a learning rate of 5 is far above the presets' (0.003 to 0.004): the loss may grow instead of "
+                     "falling, and the model learn nothing"]
+    assert TrainConfig(optimizer="sgd", lr=0.5).warnings(60_000) == []
+    assert "far above what trains these networks with SGD (0.01 to 0.1)" in TrainConfig(optimizer="sgd",
+                                                                                     lr=5).warnings(60_000)[0]
+    assert TrainConfig().warnings(60_000) == [], "the presets' own rate says nothing"

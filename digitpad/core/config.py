@@ -21,7 +21,8 @@ FEW_VALIDATION = 50  # fewer validation images than this move its accuracy in st
 
 
 HIGH_LR, HIGH_SGD_LR = 0.1, 1.0  # above these, a run here most often learns nothing (a review's lr 5: 9.8%)
-CHANCE_ACCURACY = 0.2  # a test accuracy below this is hardly better than guessing one of ten digits
+CHANCE_ACCURACY = 0.2  # a test accuracy below this is hardly better than guessing one of ten digits...
+CHANCE_TEST_IMAGES = 100  # ...on this many test images at least (on 5, one right more or less is 20 points)
 
 
 def seed_problems(seed: int) -> list[str]:
@@ -105,10 +106,15 @@ class TrainConfig:
         if validation < FEW_VALIDATION:
             out.append(f"only {validation} validation image{'s' * (validation != 1)}: the validation accuracy "
                        "says little")
-        if self.lr > (HIGH_SGD_LR if self.optimizer == "sgd" else HIGH_LR):
-            out.append(f"a learning rate of {self.lr:g} is far above the presets' (0.003 to 0.004): the loss may "
-                       "grow instead of falling, and the model learn nothing")
+        if self.lr_far_too_high():
+            usual = "what trains these networks with SGD (0.01 to 0.1)" if self.optimizer == "sgd" else \
+                "the presets' (0.003 to 0.004)"
+            out.append(f"a learning rate of {self.lr:g} is far above {usual}: the loss may grow instead of falling, "
+                       "and the model learn nothing")
         return out
+
+    def lr_far_too_high(self) -> bool:
+        return self.lr > (HIGH_SGD_LR if self.optimizer == "sgd" else HIGH_LR)
 
     def split_sizes(self, images: int) -> tuple[int, int]:
         """(training, validation) image counts the trainer splits `images` training images into."""

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.config import CHANCE_ACCURACY
+from ..core.config import CHANCE_ACCURACY, CHANCE_TEST_IMAGES, TrainConfig
 from ..core.dataset_files import MNIST_FILES
 from ..core.paths import is_bundled_model, user_data_dir
 from ..core.personal import PersonalSetError
@@ -449,9 +449,13 @@ class TrainTab(QWidget):
         self.pages.setCurrentWidget(self.results)
         summary = (" ".join(f"{line}." for line in outcome.finetune.lines()) if outcome.finetune
                    else f"Test accuracy {outcome.checkpoint.accuracy:.2%}.")
-        guessed = not outcome.finetune and outcome.checkpoint.accuracy < CHANCE_ACCURACY
+        checkpoint = outcome.checkpoint
+        guessed = not outcome.finetune and checkpoint.accuracy < CHANCE_ACCURACY and \
+            checkpoint.metrics.get("count", 0) >= CHANCE_TEST_IMAGES
         if guessed:  # a diverged run (a learning rate of 5) was reported as any other
-            summary += " That is hardly better than guessing: the model learnt nothing (a smaller learning rate?)."
+            hint = " (a smaller learning rate?)" if TrainConfig.from_dict(checkpoint.train_config).lr_far_too_high() \
+                else ""
+            summary += f" That is hardly better than guessing: the model learnt nothing{hint}."
             self.results.set_note("Hardly better than guessing: the model learnt nothing", error=True)
         ended = (f"Ended as asked after {kept} ({duration(outcome.seconds)}), and kept as it was then." if early
                  else f"Finished in {duration(outcome.seconds)}.")

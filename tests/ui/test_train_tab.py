@@ -434,6 +434,7 @@ def test_a_csv_that_cannot_train_is_refused_as_soon_as_it_is_chosen(tab, qtbot, 
     wait_until_ended(qtbot, tab)
     assert "note: the whole run is 1 training step (17 training images" in tab.monitor.log.toPlainText(), \
         "as the run counts them"
+    assert "guessing" not in tab.monitor.state.text(), "3 test images cannot tell a model that learnt nothing"
 
 
 def copy_mnist(source_root, target_root):
