@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QPainter, QPalette
+from PySide6.QtGui import QFont, QPainter, QPainterPath, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -162,6 +162,11 @@ class InputView(QWidget):
             painter.drawPixmap(0, 0, self._input)
         if self._overlay is not None:
             painter.setOpacity(0.8)
+            outside = QPainterPath()  # the input the map does not lie over, dimmed as the map's "nothing found" is:
+            outside.addRect(QRectF(self.rect()))  # left bright, its ink looked like the map's hot spots
+            inside = QPainterPath()
+            inside.addRect(self.overlay_rect())
+            painter.fillPath(outside.subtracted(inside), Qt.black)
             painter.drawImage(self.overlay_rect(), self._overlay)
             painter.setOpacity(1.0)
         painter.setPen(self.palette().color(QPalette.Mid))

@@ -338,3 +338,17 @@ def test_a_photo_read_from_two_views_says_why_its_first_view_reads_otherwise(win
     look(qtbot, window)
     assert inside.answer.text().startswith("It reads 7, ") and not inside.photo_note.isVisible()
     assert tab.panel.input_caption.text() == "What the model sees (28×28)"
+
+
+def test_the_input_beside_a_map_is_dimmed_as_under_it(qtbot):
+    """A map covers only the input it lies over: the ink beside it stayed bright and looked like the map's hot spots."""
+    from digitpad.ui.inside_tab import InputView
+
+    view = InputView()
+    qtbot.addWidget(view)
+    view.set_input(np.ones((28, 28), np.float32))  # all ink
+    view.set_overlay(np.zeros((24, 24, 3), np.uint8), (2.0, 2.0, 24.0, 24.0))  # a map that found nothing
+    view.show()
+    picture = view.grab().toImage()
+    outside, under = picture.pixelColor(6, 6).lightness(), picture.pixelColor(84, 84).lightness()
+    assert outside == under < 80, (outside, under)
