@@ -303,7 +303,7 @@ class TrainForm(QWidget):
         images = MNIST_TRAIN_IMAGES
         if self.dataset_kind.currentData() == CSV:
             rows = None if self.dataset().problem() else csv_rows(Path(self.dataset().path).expanduser())
-            images = None if rows is None else rows - csv_test_rows(rows)
+            images = rows - csv_test_rows(rows) if rows else None  # 0: lines ended otherwise (CR alone), not counted
         return self.config().warnings(images)
 
     def problems(self) -> list[str]:
