@@ -15,6 +15,9 @@ image read whole, as the pad reads its own drawing (the tree: core.digital_drawi
 - `photos_taken_for_drawings`: of photo_reading.py's photos of paper (20 in every condition, its tuning seed 0) and
   of its photos of empty pages (10 of every kind), how many the tree takes for a drawing (it must be none: the photo
   path reads them, as before);
+- `small_digits_on_a_large_canvas`: 1,000 of the held-out writers' digits drawn 35-70 px tall with a 3-12 px pen,
+  dark on white, somewhere on a 1152x648 canvas (a drawing app's default), read by the tree, by the tree without its
+  dot-and-dash rule, and through the photo path: the rule must not take them for dots;
 - `dots_and_dashes`: 400 lone dots and dashes drawn by pen writers (`pen_digits.NON_DIGITS`, seed 5), pictured both
   ways: how many are read as no digit and how many as a sure digit, by the tree, by the tree without its dot-and-dash
   rule for drawings (`digital_drawing._is_mark`, Round 36), and from their strokes (the pad's rule, strokes.is_mark);
@@ -96,6 +99,26 @@ def pictured(reader: predictor.Predictor, drawings: list, labels: np.ndarray, se
         row["pictured_tree_without_mark_rule"] = share_right(reader.read(pictures), labels)
     with baseline(predictor, "read_drawn", lambda picture, ink="auto": None):
         row["pictured_before"] = share_right(reader.read(pictures), labels)
+    return row
+
+
+CANVAS = (1152, 648)
+
+
+def on_a_large_canvas(reader: predictor.Predictor, drawings: list, labels: np.ndarray) -> dict:
+    rng = np.random.default_rng(9)
+    pictures = []
+    for strokes in drawings:
+        points = np.concatenate([np.asarray(stroke, float) for stroke in strokes if len(stroke)])
+        low, extent = points.min(0), max(float(np.ptp(points, axis=0).max()), 1.0)
+        size, pen, offset = rng.uniform(35, 70), rng.uniform(3, 12), rng.uniform((50, 50), (1000, 550))
+        placed = [[tuple((np.asarray(point) - low) / extent * size + offset) for point in stroke] for stroke in strokes]
+        pictures.append(255 - render_strokes(placed, CANVAS, pen))
+    row = {"drawings": len(labels), "tree": share_right(reader.read(pictures), labels)}
+    with baseline(digital_drawing, "_is_mark", lambda ink, side: False):
+        row["tree_without_mark_rule"] = share_right(reader.read(pictures), labels)
+    with baseline(predictor, "read_drawn", lambda picture, ink="auto": None):
+        row["photo_path"] = share_right(reader.read(pictures), labels)
     return row
 
 
@@ -186,6 +209,7 @@ def main() -> None:
               "pen_writers_held_out_as_seen": pictured(reader, *writers(300, 2002), seen_pen=DEFAULT_PEN_WIDTH),
               "pen_writers_tuning": pictured(reader, *writers(200, 1001)),
               "test_designs": pictured(reader, *test_designs()),
+              "small_digits_on_a_large_canvas": on_a_large_canvas(reader, *writers(100, 2002)),
               "dots_and_dashes": dots_and_dashes(reader)}
     with tempfile.TemporaryDirectory() as folder:
         result["mnist_png"] = pngs(reader, Path(folder), images, labels, scan=False)

@@ -87,3 +87,15 @@ def test_a_lone_dot_or_dash_pictured_is_no_digit_and_a_small_digit_in_a_wide_pen
                                          PAD) for digit in sorted(pen_digits.DESIGNS)]
     as_seen = bundled.read([255 - render_strokes(s, PAD, 22) for s in digits])
     assert all(r.found for r in as_seen), "no digit is taken for a dot or dash"
+
+
+def test_a_digit_drawn_small_on_a_large_canvas_is_read_not_taken_for_a_dot(bundled):
+    """A review drew a 40x50 px 7 and a 55 px 1 with a 5 px pen on a drawing app's 1152x648 canvas: the pad's dot
+    rule (under 8% of its side) took both for dots, "no digit", where they had been read at over 99.9%."""
+    canvas = (1152, 648)
+    for digit, style, left, top, height in ((7, "plain", 500, 300, 50), (1, "stick", 200, 100, 55)):
+        picture = 255 - render_strokes(place(STYLES[digit][style], left, top, height), canvas, 5)
+        reading = bundled.read(picture)
+        assert reading.found and reading.prediction.digit == digit, (digit, reading)
+    dot = 255 - render_strokes([[(600.0, 300.0), (603.0, 302.0)]], canvas, 8)
+    assert not bundled.read(dot).found, "a dot is still none"

@@ -27,6 +27,10 @@ BORDER_SHARE = 0.6  # of the border's pixels at exactly it, at least: a drawing 
 GAP_SHARE = 0.3  # a run of columns without ink, between ink, wider than this share of the ink's height: marks apart
 LARGEST_SIDE = 4096  # an array larger than this is taken for a photo unlooked (no float copy of it is made here)
 ROUND_SHARE = 0.75  # ink whose box is at least this share as wide as long is round: no dash, whatever its pen
+# A drawing's ink whose pen path spans under the pad's 8% of the picture's shorter side is a dot, as on the pad, if
+# it spans under this many pixels too: alone, the 8% took digits drawn small on a large canvas for dots (a review: a
+# 40x50 px 7 on a 1152x648 canvas; 57% of such digits 35-70 px tall). The default pad's 8% is 25.6 px
+DOT_PIXELS = 25
 
 
 @dataclass(frozen=True)
@@ -67,9 +71,9 @@ def read_drawn(picture, ink: str = "auto") -> Drawn | None:
 
 def _is_mark(ink: np.ndarray, side: int) -> bool:
     """Whether the ink (a boolean crop to its box) is a lone dot or dash by strokes.is_mark's measures, on an image of
-    shorter side `side`. Those measure the pen's path: here the ink's extent less the pen's width, twice the farthest
-    an inked pixel lies from the paper. A small digit drawn with a wide pen is one blob, whose width that takes for the
-    pen's: so a dot must also be small as drawn, and a dash long, not round."""
+    shorter side `side` (a dot also under DOT_PIXELS). Those measure the pen's path: here the ink's extent less the
+    pen's width, twice the farthest an inked pixel lies from the paper. A small digit drawn with a wide pen is one
+    blob, whose width that takes for the pen's: so a dot must also be small as drawn, and a dash long, not round."""
     height, width = ink.shape
     small = max(height, width) < 2 * MARK_FRACTION * side
     round_ = min(height, width) >= ROUND_SHARE * max(height, width)
@@ -79,7 +83,7 @@ def _is_mark(ink: np.ndarray, side: int) -> bool:
 
     pen = 2 * float(ndimage.distance_transform_edt(np.pad(ink, 1)).max())
     path_width, path_height = max(width - pen, 0.0), max(height - pen, 0.0)
-    if small and max(path_width, path_height) < MARK_FRACTION * side:  # a dot
+    if small and max(path_width, path_height) < min(MARK_FRACTION * side, DOT_PIXELS):  # a dot
         return True
     if round_ or height >= width:
         return False
