@@ -124,7 +124,7 @@ def test_fine_tune_needs_digits_and_a_readable_set(window, qtbot):
     draw(window.draw_tab.canvas, jittered(BOXY_EIGHT, random.Random(2), 280))
     settle(qtbot, window.draw_tab)
     qtbot.mouseClick(window.draw_tab.correction.digit_buttons[8], Qt.LeftButton)
-    assert "not a digitpad personal set" in window.draw_tab.panel.caption.text()
+    assert window.draw_tab.kept_note.text().startswith("Not kept: the file of your kept digits cannot be read")
     assert not window.draw_tab.canvas.is_empty(), "the drawing stays on the pad"
     assert path.read_bytes() == kept[: len(kept) // 2], "an unreadable set is never overwritten"
 
