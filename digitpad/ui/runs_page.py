@@ -213,6 +213,9 @@ class RunsPage(QWidget):
         buttons.setContentsMargins(0, 0, 0, 0)
         for button in (self.results_button, self.use_button, self.again_button, self.delete_button):
             buttons.addWidget(button)
+        room = self.note.sizePolicy()  # its line kept when empty: coming and going, it moved the table and buttons
+        room.setRetainSizeWhenHidden(True)
+        self.note.setSizePolicy(room)
         self.note.hide()  # shown with something to say (say)
         top = QWidget()
         top_layout = QVBoxLayout(top)

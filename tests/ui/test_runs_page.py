@@ -5,6 +5,7 @@ Runs are LeNet-5 (the quick preset) for one epoch on 600 training and 300 test i
 
 from pathlib import Path
 
+from drawing import pause
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 from test_train_tab import (
@@ -129,7 +130,14 @@ def test_two_runs_are_recorded_and_compared_on_the_runs_page(tab, qtbot, tmp_pat
     choose(tab.form.dataset_kind, CSV)
     tab.form.dataset_path.setText(str(tmp_path / "digits.csv"))
     tab.form.test_limit.setValue(0)
+    page.say("")
+    pause(50)
+    buttons_at, table_height = page.again_button.mapTo(page, QPoint(0, 0)), table.height()
     qtbot.mouseClick(page.again_button, Qt.LeftButton)
+    pause(50)
+    assert page.note.isVisible() and page.again_button.mapTo(page, QPoint(0, 0)) == buttons_at, \
+        "the note under the buttons moved them up (a review)"
+    assert table.height() == table_height
     assert tab.form.config() == second.train_config() and tab.form.preset.currentData() == "custom"
     assert tab.form.dataset() == DatasetChoice() and tab.form.test_images() == 300, "the run's data, as it was"
     assert tab.start_button.isEnabled(), tab.problems.text()
