@@ -143,6 +143,7 @@ class RunsPage(QWidget):
         self.busy = False  # a run is going: its settings cannot be refilled
         self._for_drawing: Path | None = None  # the model Use for drawing asked for, while the note is about it
         self.unsaved_run: str | None = None  # the run whose model the Results page holds, never saved (the tab's)
+        self.paused_run: str | None = None  # the tab's run while paused: its record says running
 
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -290,8 +291,7 @@ class RunsPage(QWidget):
         room = self.table.viewport().width() - others - self.table.columnWidth(DATA_COLUMN)
         self.table.setColumnWidth(STATUS_COLUMN, max(STATUS_MIN_WIDTH, min(wanted(STATUS_COLUMN), room)))
 
-    @staticmethod
-    def _cells(record: RunRecord, seconds: bool) -> list[QTableWidgetItem]:
+    def _cells(self, record: RunRecord, seconds: bool) -> list[QTableWidgetItem]:
         """The run's row; `seconds` adds them to its start, which another run shares to the minute."""
         saved = record.checkpoint
         saved_text = "—" if not saved else Path(saved).name + ("" if Path(saved).is_file() else " (missing)")
@@ -303,7 +303,8 @@ class RunsPage(QWidget):
             SortableItem(_accuracy_text(record), record.accuracy),
             SortableItem(record.length_text(), record.epochs_done),
             SortableItem(duration(record.seconds), float(record.seconds)),
-            SortableItem(record.status_text(), record.shown_status),
+            SortableItem("paused" if record.id == self.paused_run and record.shown_status == RUNNING
+                         else record.status_text(), record.shown_status),
             SortableItem(record.settings_summary(), record.settings_summary()),
             SortableItem(saved_text, saved_text),
         ]

@@ -498,6 +498,10 @@ class TrainTab(QWidget):
 
     def _update_controls(self) -> None:
         running = self.is_running()
+        paused = self.run.recorder.id if running and self.run.control.paused else None
+        if paused != self.runs_page.paused_run:  # the table said "running" for a paused run
+            self.runs_page.paused_run = paused
+            self.runs_page.refresh()
         focused = next((b for b in (self.start_button, self.pause_button, self.stop_button) if b.hasFocus()), None)
         problems = [] if running else self.start_problems()
         self.form.setEnabled(not running)

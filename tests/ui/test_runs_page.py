@@ -170,6 +170,12 @@ def test_a_stopped_run_is_recorded_as_stopped(tab, qtbot):  # noqa: F811
     tab.runs_page.refresh()
     click_row(qtbot, tab.runs_page.table, 0)
     (running,) = RunStore().records()[0]
+    assert tab.runs_page.table.item(0, STATUS_COLUMN).text() == "running"
+    qtbot.mouseClick(tab.pause_button, Qt.LeftButton)
+    assert tab.runs_page.table.item(0, STATUS_COLUMN).text() == "paused", "its record says running: the table did"
+    qtbot.mouseClick(tab.pause_button, Qt.LeftButton)
+    assert tab.runs_page.table.item(0, STATUS_COLUMN).text() == "running"
+    click_row(qtbot, tab.runs_page.table, 0)
     assert tab.runs_page.results.accuracy.text() == f"Run {running.id} is still running: it is tested at its end"
     with qtbot.waitSignal(tab.run.ended, timeout=RUN_TIMEOUT_MS):  # how fast is test_train_tab's business
         qtbot.mouseClick(tab.stop_button, Qt.LeftButton)
