@@ -43,7 +43,7 @@ MARK_NOTE = "No digit: a dot or a dash on its own is not read as one"  # the cap
 
 
 PEN_SLIDER_MAX = 320  # px: on the wide Number-mode pad of a maximised window the slider ran to 850 px
-UNSURE_ENTER = "Not kept: the model is not sure what this is. Press the digit it was, or click it under \"No, it was\""
+UNSURE_ENTER = "Not kept: the model is not sure what this is. Press the digit it was, or click it under \"It was\""
 
 
 @dataclass(frozen=True)
@@ -481,6 +481,7 @@ class DrawTab(QWidget):
         self.number_toggle.setChecked(on)
         self._generation.new()  # an answer of the other kind still on its way is dropped
         self._last_keep = None  # a keeping is taken back only by the Undo right after it, on its own pad
+        self.kept_note.show_text("")  # about the other pad's drawing ("Redo keeps it again" was greyed here)
         photo = self.canvas.photo()
         self.canvas.set_number_mode(on)  # each mode has its own drawing and undo history
         self._left.setStretchFactor(self.pad, 0 if on else 1)

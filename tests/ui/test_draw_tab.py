@@ -615,3 +615,17 @@ def test_correcting_and_confirming_keep_the_drawing_in_the_personal_set(window, 
     qtbot.waitUntil(lambda: QApplication.focusWidget() is tab.correction.digit_buttons[3], timeout=5000)
     QTest.keyClick(tab.correction.digit_buttons[3], Qt.Key_Return)
     assert PersonalSet.load().samples[-1].label == 3 and "Kept as a 3 (read as 2)" in tab.kept_note.text()
+
+
+def test_the_note_about_a_kept_drawing_goes_with_its_pad_into_number_mode(window, qtbot):
+    """A review took a keeping back, then ticked Number: the wide pad still said "(Redo keeps it again)", Redo
+    greyed, about the square pad's drawing."""
+    tab = window.draw_tab
+    draw(tab.canvas, place(STYLES[7]["plain"], 60, 30, 250))
+    assert settle(qtbot, tab) == "7"
+    QTest.keyClick(window, Qt.Key_Return)
+    QTest.keySequence(window, shortcuts.UNDO.sequences()[0])
+    assert tab.kept_note.text().startswith("↶ Taken back")
+    tab.number_toggle.setChecked(True)
+    assert tab.kept_note.text() == "" and not tab.kept_note.isVisible()
+    tab.number_toggle.setChecked(False)
