@@ -62,8 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="checkpoint file to write (replaced only on success)")
     train.add_argument("--preset", default="quick", choices=sorted(PRESETS),
                        help="the recipe the other options change: quick (LeNet-5, 3 epochs: under a minute on two "
-                            "CPU cores; the default) or full (digitnet, the bundled model's recipe, 30 epochs: about "
-                            "half an hour)")
+                            "CPU cores; the default) or full (digitnet at width 32, the first stage of the bundled "
+                            "model's recipe, 30 epochs: about half an hour; training/README.md has the rest)")
     train.add_argument("--arch", help="architecture (see `digitpad info`)")
     train.add_argument("--epochs", type=int, help="passes over the training images")
     train.add_argument("--batch-size", type=int, help="images per step")
@@ -129,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
                           help="your digits, a set kept by the app or exported from it (default: yours, in the user "
                                "data folder)")
     finetune.add_argument("--model", type=file_name, help="the checkpoint to start from (default: the bundled model)")
-    finetune.add_argument("--steps", type=int, help="batches of 128 images to train on (default 60)")
+    finetune.add_argument("--steps", type=int, help="batches of 128 images to train on, 10 to 100,000 (default 60)")
     finetune.add_argument("--lr", type=float, help="peak learning rate")
     finetune.add_argument("--holdout", type=float, help="share of each digit's samples held out to check the result")
     finetune.add_argument("--seed", type=int, help="seed of the shuffling and augmentation")

@@ -34,8 +34,8 @@ from .file_dialogs import open_file, open_folder
 from .form_fields import field_value, form_group, number_edit, show_value
 
 CUSTOM = "custom"
-PRESET_LABELS = {"quick": "Quick: LeNet-5, 3 epochs, under a minute", "full": "Full: the bundled model's recipe (long)",
-                 CUSTOM: "Custom"}
+PRESET_LABELS = {"quick": "Quick: LeNet-5, 3 epochs, under a minute",
+                 "full": "Full: the bundled model's first stage (long)", CUSTOM: "Custom"}
 MAX_IMAGES = 10_000_000
 ALL = "all"  # an image count's 0: every image
 MNIST_TRAIN_IMAGES = MNIST_FILES["train"][2]
