@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, Signal
 
-from ..core.personal import PersonalSet, default_path, export_path, stored_at
+from ..core.personal import PersonalSet, PersonalSetError, default_path, export_path, stored_at
 from ..core.personal import edit as edit_locked
 
 
@@ -59,9 +59,9 @@ class PersonalDigits(QObject):
         """
         self._watch()
         stamp = self._stamp()
+        self._known = stamp  # seen, if unreadable too: the lock file of a failed keeping then changes nothing
         if self._cache is None or stamp is None or self._cache[0] != stamp:
             self._cache = stamp, PersonalSet.load(self.file, missing_ok=True)
-        self._known = stamp
         return PersonalSet(list(self._cache[1].samples))
 
     def _watch(self) -> None:
@@ -79,7 +79,11 @@ class PersonalDigits(QObject):
 
     def _change(self, edit: Callable) -> object:
         self._watch()
-        result, personal = edit_locked(self.path, edit)
+        try:
+            result, personal = edit_locked(self.path, edit)
+        except PersonalSetError:
+            self._known = self._stamp()  # seen: its lock file coming and going is no change (it cleared "Not kept")
+            raise
         self._cache = self._stamp(), PersonalSet(list(personal.samples))
         self._known = self._cache[0]
         self.changed.emit()
