@@ -20,7 +20,7 @@ QT_MODULES = ("PySide6", "shiboken6", "superqt", "pyqtgraph", "PyQt5", "PyQt6", 
 TORCH_FREE = (
     "atomic_file", "calibration", "config", "cpu_threads", "dataset_files", "errors", "history_csv", "image_marks",
     "images", "ink", "inside_pictures", "mnist_download", "number_reading", "paths", "pen_digits", "per_digit",
-    "personal", "preprocess", "runs", "stored_zip", "stroke_marks", "strokes", "tensorboard_log",
+    "personal", "plain_values", "preprocess", "runs", "stored_zip", "stroke_marks", "strokes", "tensorboard_log",
 )
 WORKER_SIDE = ("training_runner",)  # ui modules imported only once a worker has loaded torch
 

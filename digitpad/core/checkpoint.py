@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import inspect
-import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from .dataset_files import CSV_SOURCE, MNIST_FILES, source_location
 from .errors import UserError
 from .models import ARCHITECTURES, build_model
 from .normalization import Normalization
+from .plain_values import is_int, is_real
 from .torch_file import read_torch_zip
 
 FORMAT = "digitpad-checkpoint"
@@ -172,14 +172,6 @@ def _short(value) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_real(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
 def check_arch_args(arch: str, arch_args: dict) -> None:
     """Every declared argument must be one the architecture takes, of its type, within sane bounds."""
     factory = ARCHITECTURES.get(arch)
@@ -190,10 +182,10 @@ def check_arch_args(arch: str, arch_args: dict) -> None:
         if name not in defaults:
             raise CheckpointError(f"architecture {arch!r} has no setting {_short(name)}")
         if isinstance(defaults[name], int):
-            if not (_is_int(value) and 1 <= value <= MAX_UNITS):
+            if not (is_int(value) and 1 <= value <= MAX_UNITS):
                 raise CheckpointError(f"architecture setting {name} = {_short(value)} is not a whole number from 1 to "
                                       f"{MAX_UNITS:,}")
-        elif not (_is_real(value) and 0 <= value <= 1):
+        elif not (is_real(value) and 0 <= value <= 1):
             raise CheckpointError(f"architecture setting {name} = {_short(value)} is not a number from 0 to 1")
 
 
@@ -224,7 +216,7 @@ def _gate_kind() -> str:
 
 def _checked_fields(raw: dict) -> dict:
     version = raw.get("format_version", FORMAT_VERSION)
-    if not _is_int(version) or version < 1:
+    if not is_int(version) or version < 1:
         raise CheckpointError(f"its format_version {_short(version)} is not a positive whole number")
     if version > FORMAT_VERSION:
         raise CheckpointError(f"written by a newer digitpad (format {version}); upgrade")
@@ -240,7 +232,7 @@ def _checked_fields(raw: dict) -> dict:
         _check_tensor(name, tensor)
     check_arch_args(raw["arch"], raw["arch_args"])
     norm = raw["normalization"]
-    if set(norm) - {"mean", "std"} or not all(_is_real(v) for v in norm.values()):
+    if set(norm) - {"mean", "std"} or not all(is_real(v) for v in norm.values()):
         raise CheckpointError("its input normalisation must be a finite mean and std")
     normalization = Normalization(**{k: float(v) for k, v in norm.items()})
     if not MIN_STD <= normalization.std <= MAX_NORM or abs(normalization.mean) > MAX_NORM:
@@ -254,9 +246,9 @@ def _checked_fields(raw: dict) -> dict:
             raise CheckpointError(f"its {name} should be {_kind(default)} but is {_kind(fields[name])}")
     metrics, history = fields["metrics"], fields["history"]
     accuracy, count = metrics.get("accuracy"), metrics.get("count")
-    if not (accuracy is None or (_is_real(accuracy) and 0 <= accuracy <= 1)):
+    if not (accuracy is None or (is_real(accuracy) and 0 <= accuracy <= 1)):
         raise CheckpointError(f"its recorded accuracy {_short(accuracy)} is not a number from 0 to 1")
-    if not (count is None or (_is_int(count) and count >= 0)):
+    if not (count is None or (is_int(count) and count >= 0)):
         raise CheckpointError(f"its recorded test image count {_short(count)} is not a whole number")
     if not all(isinstance(row, dict) and all(isinstance(k, str) and (v is None or isinstance(v, (int, float, str)))
                                              for k, v in row.items()) for row in history):

@@ -28,6 +28,7 @@ from .atomic_file import write_atomically
 from .errors import UserError
 from .number_reading import is_unsure
 from .paths import user_data_dir
+from .plain_values import is_int, is_real
 from .preprocess import to_uint8
 from .stored_zip import read_stored_zip
 from .strokes import in_heights
@@ -51,12 +52,8 @@ MAX_CREATED = 64  # characters in a creation time (ISO times take 32): the file 
 LOCK_WAIT_S = 30.0
 
 
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _is_digit(value) -> bool:
-    return _is_int(value) and 0 <= value <= 9
+    return is_int(value) and 0 <= value <= 9
 
 
 def _checked_strokes(raw, where: str) -> list[list[tuple[float, float]]]:
@@ -65,8 +62,7 @@ def _checked_strokes(raw, where: str) -> list[list[tuple[float, float]]]:
     if sum(len(s) for s in raw) > MAX_POINTS:
         raise PersonalSetError(f"{where}: more than {MAX_POINTS:,} stroke points")
     if not all(isinstance(p, (list, tuple)) and len(p) == 2 and all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-            and abs(v) <= MAX_COORDINATE for v in p) for s in raw for p in s):
+            is_real(v) and abs(v) <= MAX_COORDINATE for v in p) for s in raw for p in s):
         raise PersonalSetError(f"{where}: stroke points must be pairs of finite numbers within "
                                f"±{MAX_COORDINATE:,.0f}")
     return [[(float(x), float(y)) for x, y in stroke] for stroke in raw]
@@ -150,7 +146,7 @@ class Sample:
         if not (_is_digit(label) and (predicted is None or _is_digit(predicted))):
             raise PersonalSetError(f"{where}: label and reading must be digits 0-9")
         if not (isinstance(size, (list, tuple)) and len(size) == 2
-                and all(_is_int(v) and 1 <= v <= MAX_PAD for v in size)):
+                and all(is_int(v) and 1 <= v <= MAX_PAD for v in size)):
             raise PersonalSetError(f"{where}: the pad size must be two whole numbers from 1 to {MAX_PAD}")
         strokes = _checked_strokes(raw["strokes"], where)
         if not (isinstance(model_input, np.ndarray) and model_input.dtype == np.uint8
@@ -229,7 +225,7 @@ class PersonalSet:
         if not isinstance(raw, dict) or raw.get("format") != FORMAT or not isinstance(raw.get("samples"), list):
             raise PersonalSetError(f"{path}: not a digitpad personal set")
         version = raw.get("format_version", FORMAT_VERSION)
-        if not _is_int(version) or version < 1:
+        if not is_int(version) or version < 1:
             raise PersonalSetError(f"{path}: its format_version {version!r} is not a positive whole number")
         if version > FORMAT_VERSION:
             raise PersonalSetError(f"{path}: written by a newer digitpad (format {version}); upgrade to read it")

@@ -25,6 +25,7 @@ from .config import PRESETS, TrainConfig, TrainingError
 from .dataset_files import CSV_SOURCE, source_location
 from .errors import UserError
 from .paths import user_data_dir
+from .plain_values import is_int
 
 FORMAT = "digitpad-run"
 FORMAT_VERSION = 1
@@ -68,10 +69,6 @@ def _process_alive(pid: int) -> bool:
     except OSError:
         return True  # exists, owned by someone else
     return True
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _settings_readable(record: RunRecord) -> bool:
@@ -122,7 +119,7 @@ class RunRecord:
         if not isinstance(raw, dict) or raw.get("format") != FORMAT:
             raise RunRecordError(f"{path}: not a digitpad run record")
         version = raw.get("format_version", 0)
-        if not _is_int(version):
+        if not is_int(version):
             raise RunRecordError(f"{path}: its format version is not a number")
         if version > FORMAT_VERSION:
             raise RunRecordError(f"{path}: written by a newer digitpad (format {version})")
@@ -145,9 +142,9 @@ class RunRecord:
             return "a text field holds something else"
         if self.status not in STATUSES or self.kind not in (TRAIN, FINETUNE):
             return f"unknown status {self.status!r} or kind {self.kind!r}"
-        if not isinstance(self.config, dict) or not _is_int(self.epochs) or not _settings_readable(self):
+        if not isinstance(self.config, dict) or not is_int(self.epochs) or not _settings_readable(self):
             return "its settings are malformed"
-        if not _is_int(self.pid) or not 0 <= self.pid < 2 ** 31:  # a process id, as os.kill takes it
+        if not is_int(self.pid) or not 0 <= self.pid < 2 ** 31:  # a process id, as os.kill takes it
             return "its process id is not one"
         if not isinstance(self.seconds, (int, float)):
             return "its duration is not a number"
