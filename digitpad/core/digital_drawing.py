@@ -26,7 +26,7 @@ BLANK_SHARE = 0.4  # of the pixels at exactly the paper's value, at least: no ca
 BORDER_SHARE = 0.6  # of the border's pixels at exactly it, at least: a drawing may run off the edges
 GAP_SHARE = 0.3  # a run of columns without ink, between ink, wider than this share of the ink's height: marks apart
 LARGEST_SIDE = 4096  # an array larger than this is taken for a photo unlooked (no float copy of it is made here)
-ROUND_SHARE = 0.75  # ink whose box is at least this share as wide as long is round: no dash, whatever its pen
+ROUND_SHARE = 0.75  # ink whose box is at least this share as tall as wide is no dash, whatever its pen
 # A drawing's ink whose pen path spans under the pad's 8% of the picture's shorter side is a dot, as on the pad, if
 # it spans under this many pixels too: alone, the 8% took digits drawn small on a large canvas for dots (a review: a
 # 40x50 px 7 on a 1152x648 canvas; 57% of such digits 35-70 px tall). The default pad's 8% is 25.6 px
@@ -37,7 +37,7 @@ DOT_PIXELS = 25
 class Drawn:
     """A digit drawn on a computer, as the model reads it."""
 
-    model_input: np.ndarray | None  # None: no ink
+    model_input: np.ndarray | None  # None: no ink, or a lone dot or dash
     box: tuple[int, int, int, int] | None  # (x, y, width, height) of the ink, in the image's own pixels
     size: tuple[int, int]  # the image's (width, height), before any shrinking when it was loaded
 
@@ -76,8 +76,8 @@ def _is_mark(ink: np.ndarray, side: int) -> bool:
     blob, whose width that takes for the pen's: so a dot must also be small as drawn, and a dash long, not round."""
     height, width = ink.shape
     small = max(height, width) < 2 * MARK_FRACTION * side
-    round_ = min(height, width) >= ROUND_SHARE * max(height, width)
-    if not small and (round_ or height >= width):  # most digits: no dot, and no dash (less tall than wide, and long)
+    dash_shaped = height < ROUND_SHARE * width  # less tall than wide, and long
+    if not small and not dash_shaped:  # most digits: neither a dot nor a dash
         return False
     from scipy import ndimage  # 0.3 s of import the pad's start need not wait for
 
@@ -85,7 +85,7 @@ def _is_mark(ink: np.ndarray, side: int) -> bool:
     path_width, path_height = max(width - pen, 0.0), max(height - pen, 0.0)
     if small and max(path_width, path_height) < min(MARK_FRACTION * side, DOT_PIXELS):  # a dot
         return True
-    if round_ or height >= width:
+    if not dash_shaped:
         return False
     if path_height < FLAT_RATIO * path_width:  # a level dash
         return True
