@@ -296,13 +296,14 @@ class TrainForm(QWidget):
         return self.test_limit.value() or None
 
     def warnings(self) -> list[str]:
-        """What would make a run that can start learn or tell little (core TrainConfig.warnings), as sentences; a
-        CSV's rows are counted (less those held out to test on), where they were said only after the run."""
+        """What would make a run that can start learn or tell little (core TrainConfig.warnings), as sentences, asked
+        once the data has no problem (`problems`); a CSV's rows are counted (less those held out to test on), where
+        they were said only after the run."""
         if not self.is_ready:
             return []
         images = MNIST_TRAIN_IMAGES
         if self.dataset_kind.currentData() == CSV:
-            rows = None if self.dataset().problem() else csv_rows(Path(self.dataset().path).expanduser())
+            rows = csv_rows(Path(self.dataset().path).expanduser())  # None: it cannot be read (said by `problems`)
             images = rows - csv_test_rows(rows) if rows else None  # 0: lines ended otherwise (CR alone), not counted
         return self.config().warnings(images)
 
