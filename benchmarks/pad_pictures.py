@@ -60,6 +60,16 @@ from digitpad.ui.canvas import DEFAULT_PEN_WIDTH  # noqa: E402
 PAD = (320, 320)  # DrawingCanvas's size when nothing resizes it
 
 
+def without_mark_rule():
+    """The tree with no dot-and-dash rule for drawings (digital_drawing._is_mark, Round 36)."""
+    return baseline(digital_drawing, "_is_mark", lambda ink, side: False)
+
+
+def through_the_photo_path():
+    """Before Round 35: every picture read through the photo path."""
+    return baseline(predictor, "read_drawn", lambda picture, ink="auto": None)
+
+
 def writers(count: int, seed: int) -> tuple[list, np.ndarray]:
     rng = np.random.default_rng(seed)
     drawings, labels = [], []
@@ -95,9 +105,9 @@ def pictured(reader: predictor.Predictor, drawings: list, labels: np.ndarray, se
            "from_the_strokes": round(float(np.mean([p is not None and p.digit == y for p, y in zip(strokes, labels)])),
                                      4),
            "pictured_tree": share_right(reader.read(pictures), labels)}
-    with baseline(digital_drawing, "_is_mark", lambda ink, side: False):
+    with without_mark_rule():
         row["pictured_tree_without_mark_rule"] = share_right(reader.read(pictures), labels)
-    with baseline(predictor, "read_drawn", lambda picture, ink="auto": None):
+    with through_the_photo_path():
         row["pictured_before"] = share_right(reader.read(pictures), labels)
     return row
 
@@ -115,9 +125,9 @@ def on_a_large_canvas(reader: predictor.Predictor, drawings: list, labels: np.nd
         placed = [[tuple((np.asarray(point) - low) / extent * size + offset) for point in stroke] for stroke in strokes]
         pictures.append(255 - render_strokes(placed, CANVAS, pen))
     row = {"drawings": len(labels), "tree": share_right(reader.read(pictures), labels)}
-    with baseline(digital_drawing, "_is_mark", lambda ink, side: False):
+    with without_mark_rule():
         row["tree_without_mark_rule"] = share_right(reader.read(pictures), labels)
-    with baseline(predictor, "read_drawn", lambda picture, ink="auto": None):
+    with through_the_photo_path():
         row["photo_path"] = share_right(reader.read(pictures), labels)
     return row
 
@@ -137,7 +147,7 @@ def dots_and_dashes(reader: predictor.Predictor, count: int = 400) -> dict:
     for name, pen in (("pictured", None), ("pictured_as_seen", DEFAULT_PEN_WIDTH)):
         pictures = [render_strokes(m, PAD) if pen is None else 255 - render_strokes(m, PAD, pen) for m in marks]
         row[f"{name}_tree"] = shares([r.prediction for r in reader.read(pictures)])
-        with baseline(digital_drawing, "_is_mark", lambda ink, side: False):
+        with without_mark_rule():
             row[f"{name}_tree_without_mark_rule"] = shares([r.prediction for r in reader.read(pictures)])
     return row
 
@@ -152,11 +162,11 @@ def read_time(reader: predictor.Predictor, drawings: list) -> dict:
         start = time.perf_counter()
         reader.read(picture)
         times["tree"].append(time.perf_counter() - start)
-        with baseline(digital_drawing, "_is_mark", lambda ink, side: False):
+        with without_mark_rule():
             start = time.perf_counter()
             reader.read(picture)
             times["tree_without_mark_rule"].append(time.perf_counter() - start)
-        with baseline(predictor, "read_drawn", lambda picture, ink="auto": None):
+        with through_the_photo_path():
             start = time.perf_counter()
             reader.read(picture)
             times["before"].append(time.perf_counter() - start)
@@ -170,7 +180,7 @@ def pngs(reader: predictor.Predictor, folder: Path, images: np.ndarray, labels: 
         paths.append(folder / f"{'scan' if scan else 'mnist'}-{i}.png")
         picture.save(paths[-1])
     row = {"images": len(labels), "tree": share_right(reader.read(paths), labels)}
-    with baseline(predictor, "read_drawn", lambda picture, ink="auto": None):
+    with through_the_photo_path():
         row["before"] = share_right(reader.read(paths), labels)
     return row
 
