@@ -43,15 +43,14 @@ def end_process(code: int) -> NoReturn:
     os._exit(code)
 
 
-def close_on_interrupt(window: MainWindow) -> QTimer:
+def close_on_interrupt(window: MainWindow) -> None:
     """Ctrl+C in the terminal that started the app closes the window as its close button does, asking about an
     unsaved model or a run first; it did nothing. Python runs a signal's handler only between bytecodes, which Qt's
     event loop, all in C++, leaves no room for: a timer lets Python in five times a second."""
     signal.signal(signal.SIGINT, lambda *_: QTimer.singleShot(0, window.close))
-    timer = QTimer(window, interval=200)
+    timer = QTimer(window, interval=200)  # the window keeps it
     timer.timeout.connect(lambda: None)
     timer.start()
-    return timer
 
 
 def run() -> NoReturn:
